@@ -1,0 +1,79 @@
+import type { AnyOperation } from '../operations/index.js'
+import type { DefaultValue, SchemaModel, TableModel } from '../schema/model.js'
+import type { DatabaseUrl } from '../runtime/url.js'
+
+export type DialectName = 'sqlite' | 'postgres' | 'mysql'
+
+/** A live database session. One connection per run; strata never pools. */
+export interface Connection {
+  readonly dialect: DialectName
+  /** Rows of a SELECT (or any statement returning rows). */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>
+  /** A statement; `rowCount` is the number of rows it changed (version-table steps assert it). */
+  execute(sql: string, params?: unknown[]): Promise<{ rowCount: number }>
+  close(): Promise<void>
+}
+
+export interface IntrospectOptions {
+  /** PostgreSQL schemas to reflect; default: the current schema (first of search_path). Ignored elsewhere. */
+  schemas?: string[]
+  /** Tables to leave out entirely (strata's own tables, excluded tables). */
+  excludeTables?: (name: string, schema: string | null) => boolean
+}
+
+export interface CompileContext {
+  /**
+   * The table as it is right now: reflected from the database online, or from the model the run has replayed so
+   * far offline. SQLite's table rebuild needs it; other dialects may ignore it.
+   */
+  table(name: string, schema: string | null): Promise<TableModel | undefined>
+  /** True when producing an offline script (`--sql`): nothing may be read from a database. */
+  offline: boolean
+}
+
+/** A lock held for a run; released explicitly, and by the database when the session dies. */
+export interface HeldLock {
+  release(): Promise<void>
+}
+
+/**
+ * Everything strata needs from a database kind. Each dialect lives in its own folder with the same role files
+ * (driver, introspector, ddl-compiler, types) and never imports another dialect.
+ */
+export interface Dialect {
+  readonly name: DialectName
+  /** DDL inside a transaction is atomic (PostgreSQL, SQLite); MySQL commits implicitly. */
+  readonly transactionalDDL: boolean
+  /** Longest identifier the server accepts, in bytes (SQLite: Infinity). */
+  readonly maxIdentifierLength: number
+
+  connect(url: DatabaseUrl): Promise<Connection>
+  /** True when the database (file, or server database) exists; `current` must not create it. */
+  databaseExists(url: DatabaseUrl): Promise<boolean>
+
+  /** The whole schema with a fixed number of catalog queries (not per table). */
+  introspect(connection: Connection, options?: IntrospectOptions): Promise<SchemaModel>
+
+  /** SQL for one operation, in execution order. Throws for names past the limit or unsupported changes. */
+  compile(operation: AnyOperation, context: CompileContext): Promise<string[]>
+
+  /**
+   * The model as this dialect would reflect it after creating it (types mapped to what the server keeps,
+   * defaults and expressions normalised). Compare runs on canonical forms of both sides.
+   */
+  canonicalize(model: SchemaModel): SchemaModel
+  /** A default in the dialect's canonical spelling, for comparison (`'0'::integer` and `0` → the same string). */
+  normalizeDefault(value: DefaultValue | null | undefined, column: { type: SchemaModel['tables'][number]['columns'][number]['type'] }): string | null
+  /** A check/where/index expression in a canonical spelling, for comparison. */
+  normalizeExpression(sql: string): string
+
+  quoteIdentifier(name: string): string
+  quoteLiteral(value: unknown): string
+
+  beginSql: string
+  commitSql: string
+  rollbackSql: string
+
+  /** Takes the migration lock (advisory lock, GET_LOCK, or SQLite's write lock), retrying until `timeoutMs`. */
+  acquireLock(connection: Connection, timeoutMs: number): Promise<HeldLock>
+}

@@ -1,0 +1,38 @@
+import type { SchemaModel, TableModel } from '../schema/model.js'
+import { findTable, qualifiedName } from '../schema/model.js'
+
+/**
+ * One schema change, as data. Autogenerate produces operations, the renderer writes them as TypeScript,
+ * `reverse()` gives the downgrade, `apply()` replays them on a model (offline SQL, SQLite rebuilds), and each
+ * dialect compiles them to SQL. Operations never talk to a database.
+ */
+export abstract class Operation {
+  abstract readonly kind: string
+  /** The operation that undoes this one. Throws NotReversibleError when the operation lacks the facts to undo itself. */
+  abstract reverse(): Operation
+  /** A short phrase for `Detected …` lines: "added column 'packages.last_updated'". */
+  abstract describe(): string
+  /** Why this operation can lose data or lock for long ("drops column 'packages.summary' (data loss)"), or null. */
+  destructive(): string | null {
+    return null
+  }
+  /** Replays the operation on a schema model (mutating it). */
+  abstract apply(model: SchemaModel): void
+}
+
+export class NotReversibleError extends Error {
+  constructor(operation: string, missing: string) {
+    super(`${operation} cannot be reversed: ${missing}`)
+    this.name = 'NotReversibleError'
+  }
+}
+
+export function display(name: string, schema?: string | null): string {
+  return qualifiedName(name, schema)
+}
+
+export function requireTable(model: SchemaModel, name: string, schema?: string | null): TableModel {
+  const table = findTable(model, name, schema)
+  if (!table) throw new Error(`table '${display(name, schema)}' does not exist`)
+  return table
+}

@@ -1,0 +1,64 @@
+export { Operation, NotReversibleError } from './base.js'
+export { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './table-ops.js'
+export { AddColumnOp, DropColumnOp, RenameColumnOp, AlterColumnOp, type ColumnChanges } from './column-ops.js'
+export {
+  CreateIndexOp,
+  DropIndexOp,
+  AddUniqueOp,
+  DropUniqueOp,
+  AddCheckOp,
+  DropCheckOp,
+  AddForeignKeyOp,
+  DropForeignKeyOp,
+  AddPrimaryKeyOp,
+  DropPrimaryKeyOp,
+} from './constraint-ops.js'
+export { CreateEnumOp, DropEnumOp, AddEnumValueOp, RenameEnumValueOp, AlterEnumOp, type EnumUsage } from './enum-ops.js'
+export { CreateSchemaOp, DropSchemaOp, ExecuteOp, BulkInsertOp, type RowValue } from './misc-ops.js'
+
+import type { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './table-ops.js'
+import type { AddColumnOp, DropColumnOp, RenameColumnOp, AlterColumnOp } from './column-ops.js'
+import type {
+  CreateIndexOp,
+  DropIndexOp,
+  AddUniqueOp,
+  DropUniqueOp,
+  AddCheckOp,
+  DropCheckOp,
+  AddForeignKeyOp,
+  DropForeignKeyOp,
+  AddPrimaryKeyOp,
+  DropPrimaryKeyOp,
+} from './constraint-ops.js'
+import type { CreateEnumOp, DropEnumOp, AddEnumValueOp, RenameEnumValueOp, AlterEnumOp } from './enum-ops.js'
+import type { CreateSchemaOp, DropSchemaOp, ExecuteOp, BulkInsertOp } from './misc-ops.js'
+
+/** Every operation, as a discriminated union on `kind`: dialect compilers and the renderer switch over it. */
+export type AnyOperation =
+  | CreateTableOp
+  | DropTableOp
+  | RenameTableOp
+  | SetTableCommentOp
+  | AddColumnOp
+  | DropColumnOp
+  | RenameColumnOp
+  | AlterColumnOp
+  | CreateIndexOp
+  | DropIndexOp
+  | AddUniqueOp
+  | DropUniqueOp
+  | AddCheckOp
+  | DropCheckOp
+  | AddForeignKeyOp
+  | DropForeignKeyOp
+  | AddPrimaryKeyOp
+  | DropPrimaryKeyOp
+  | CreateEnumOp
+  | DropEnumOp
+  | AddEnumValueOp
+  | RenameEnumValueOp
+  | AlterEnumOp
+  | CreateSchemaOp
+  | DropSchemaOp
+  | ExecuteOp
+  | BulkInsertOp

@@ -1,0 +1,82 @@
+import { isAbsolute, resolve } from 'node:path'
+import type { DialectName } from '../dialects/dialect.js'
+
+export interface DatabaseUrl {
+  dialect: DialectName
+  /** The URL with any password replaced by `***`: the only form that may be printed. */
+  display: string
+  /** SQLite: absolute file path, or ':memory:'. */
+  filename?: string
+  host?: string
+  port?: number
+  user?: string
+  password?: string
+  database?: string
+  /** Query parameters (`sslmode`, `ssl`, …), passed to the driver. */
+  params: Record<string, string>
+}
+
+export class UrlError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UrlError'
+  }
+}
+
+const SCHEMES: Record<string, DialectName> = {
+  sqlite: 'sqlite',
+  postgresql: 'postgres',
+  postgres: 'postgres',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+}
+
+/** Replaces the password in anything URL-shaped; used on every message that may echo a URL. */
+export function maskPasswords(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1***@')
+}
+
+/**
+ * Parses a database URL. `sqlite:///rel/path` is relative to `baseDir` (the config file's folder),
+ * `sqlite:////abs/path` is absolute, `sqlite::memory:` is in memory. Driver suffixes (`postgresql+psycopg2`) are ignored.
+ */
+export function parseDatabaseUrl(raw: string, baseDir: string): DatabaseUrl {
+  const text = raw.trim()
+  const schemeMatch = /^([a-z][a-z0-9]*)(\+[a-z0-9_]+)?:/i.exec(text)
+  if (!schemeMatch) throw new UrlError(`malformed database URL '${maskPasswords(text)}': expected sqlite:///path, postgresql://… or mysql://…`)
+  const dialect = SCHEMES[schemeMatch[1]!.toLowerCase()]
+  if (!dialect) throw new UrlError(`unsupported database URL scheme '${schemeMatch[1]}': use sqlite, postgresql or mysql`)
+  const rest = text.slice(schemeMatch[0].length)
+
+  if (dialect === 'sqlite') {
+    if (rest === ':memory:' || rest === '//:memory:' || rest === '///:memory:' || rest === '') return { dialect, display: 'sqlite::memory:', filename: ':memory:', params: {} }
+    if (!rest.startsWith('///')) throw new UrlError(`malformed SQLite URL '${text}': use sqlite:///relative/path.sqlite or sqlite:////absolute/path.sqlite`)
+    const [pathPart, query = ''] = rest.slice(3).split('?', 2) as [string, string?]
+    if (!pathPart) throw new UrlError(`malformed SQLite URL '${text}': no file path`)
+    const path = decodeURIComponent(pathPart)
+    const filename = isAbsolute(path) ? path : resolve(baseDir, path)
+    return { dialect, display: `sqlite:///${path}`, filename, params: Object.fromEntries(new URLSearchParams(query)) }
+  }
+
+  let url: URL
+  try {
+    url = new URL(`${dialect === 'postgres' ? 'postgresql' : 'mysql'}:${rest}`)
+  } catch {
+    throw new UrlError(`malformed database URL '${maskPasswords(text)}'`)
+  }
+  if (!url.hostname) throw new UrlError(`malformed database URL '${maskPasswords(text)}': no host`)
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''))
+  if (!database) throw new UrlError(`database URL '${maskPasswords(text)}' names no database: add /dbname`)
+  const port = url.port ? Number(url.port) : dialect === 'postgres' ? 5432 : 3306
+  const parsed: DatabaseUrl = {
+    dialect,
+    display: maskPasswords(text),
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port,
+    database,
+    params: Object.fromEntries(url.searchParams),
+  }
+  if (url.username) parsed.user = decodeURIComponent(url.username)
+  if (url.password) parsed.password = decodeURIComponent(url.password)
+  return parsed
+}

@@ -1,0 +1,188 @@
+import { type ColumnRef, isColumnBuilder } from './columns.js'
+import { type Enumeration, isEnumeration } from './enum.js'
+import { type ColumnArg, type IndexArg, type TableExtra } from './extras.js'
+import type { ColumnModel, EnumModel, ForeignKeyModel, IndexElement, SchemaModel, TableModel } from './model.js'
+import { type NamingConvention, applyConvention, defaultNamingConvention } from './naming.js'
+import { SqlFragment } from './sql.js'
+import { type ColumnMap, type Table, type TableDefinition, isTable, tableDefinition } from './table.js'
+
+function columnName(arg: ColumnArg): string {
+  return typeof arg === 'string' ? arg : arg.name
+}
+
+function indexElement(arg: IndexArg): IndexElement {
+  return arg instanceof SqlFragment ? { expression: arg.text } : columnName(arg)
+}
+
+function elementToken(element: IndexElement): string {
+  return typeof element === 'string' ? element : 'expr'
+}
+
+function parseReferenceString(text: string): { schema: string | null; table: string; column: string } {
+  const parts = text.split('.')
+  if (parts.length === 2) return { schema: null, table: parts[0]!, column: parts[1]! }
+  if (parts.length === 3) return { schema: parts[0]!, table: parts[1]!, column: parts[2]! }
+  throw new Error(`references('${text}'): expected 'table.column' or 'schema.table.column'`)
+}
+
+/** Turns one `table()` declaration into its model, naming every unnamed constraint and index by the convention. */
+export function buildTableModel(definition: TableDefinition, naming: NamingConvention = defaultNamingConvention): TableModel {
+  const { name, options } = definition
+  const model: TableModel = {
+    name,
+    schema: options.schema ?? null,
+    columns: [],
+    primaryKey: null,
+    indexes: [],
+    uniques: [],
+    foreignKeys: [],
+    checks: [],
+    comment: options.comment ?? null,
+  }
+  if (options.renamedFrom) model.renamedFrom = options.renamedFrom
+  const pkColumns: string[] = []
+  for (const [key, builder] of Object.entries(definition.columns)) {
+    const column: ColumnModel = builder.toModel(key)
+    model.columns.push(column)
+    const c = builder.config
+    if (c.primaryKey) pkColumns.push(column.name)
+    if (c.unique) {
+      const uqName = typeof c.unique === 'string' ? c.unique : applyConvention(naming.unique, { table: name, columns: [column.name] })
+      model.uniques.push({ name: uqName, columns: [column.name] })
+    }
+    if (c.references) {
+      const { target, options: ref } = c.references
+      let refSchema: string | null
+      let refTable: string
+      let refColumn: string
+      if (typeof target === 'string') {
+        const parsed = parseReferenceString(target)
+        ;({ schema: refSchema, table: refTable, column: refColumn } = parsed)
+      } else {
+        const col: ColumnRef = target()
+        refSchema = col.tableSchema
+        refTable = col.tableName
+        refColumn = col.name
+      }
+      model.foreignKeys.push(
+        cleanForeignKey({
+          name: ref.name ?? applyConvention(naming.foreignKey, { table: name, columns: [column.name], referredTable: refTable }),
+          columns: [column.name],
+          referencedTable: refTable,
+          referencedSchema: refSchema,
+          referencedColumns: [refColumn],
+          onDelete: ref.onDelete ?? null,
+          onUpdate: ref.onUpdate ?? null,
+          deferrable: ref.deferrable ?? null,
+        }),
+      )
+    }
+  }
+  if (pkColumns.length > 0) model.primaryKey = { name: applyConvention(naming.primaryKey, { table: name, columns: pkColumns }), columns: pkColumns }
+
+  const extras: TableExtra[] =
+    typeof definition.extras === 'function' ? definition.extras(definition.refs) : (definition.extras ?? [])
+  for (const extra of extras) addExtra(model, extra, naming)
+  return model
+}
+
+function cleanForeignKey(fk: ForeignKeyModel): ForeignKeyModel {
+  if (!fk.onDelete) delete fk.onDelete
+  if (!fk.onUpdate) delete fk.onUpdate
+  if (!fk.deferrable) delete fk.deferrable
+  if (!fk.referencedSchema) delete fk.referencedSchema
+  return fk
+}
+
+function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention): void {
+  const table = model.name
+  switch (extra.extra) {
+    case 'index': {
+      const elements = extra.elements.map(indexElement)
+      if (elements.length === 0) throw new Error(`table('${table}'): an index needs at least one column (.on(...))`)
+      const name = extra.name ?? applyConvention(naming.index, { table, columns: elements.map(elementToken) })
+      model.indexes.push({ name, elements, unique: extra.unique, ...(extra.predicate ? { where: extra.predicate } : {}) })
+      return
+    }
+    case 'unique': {
+      const columns = extra.columns.map(columnName)
+      if (columns.length === 0) throw new Error(`table('${table}'): a unique constraint needs at least one column (.on(...))`)
+      model.uniques.push({ name: extra.name ?? applyConvention(naming.unique, { table, columns }), columns })
+      return
+    }
+    case 'check':
+      model.checks.push({ name: extra.name, expression: extra.expression })
+      return
+    case 'primaryKey': {
+      const columns = extra.columns.map(columnName)
+      model.primaryKey = { name: extra.name ?? applyConvention(naming.primaryKey, { table, columns }), columns }
+      for (const column of model.columns) if (columns.includes(column.name)) column.nullable = false
+      return
+    }
+    case 'foreignKey': {
+      const o = extra.options
+      const columns = o.columns.map(columnName)
+      let referencedTable: string
+      let referencedSchema: string | null = null
+      let referencedColumns: string[]
+      if (typeof o.references === 'function') {
+        const refs = o.references()
+        if (refs.length === 0) throw new Error(`table('${table}'): foreignKey references no column`)
+        referencedTable = refs[0]!.tableName
+        referencedSchema = refs[0]!.tableSchema
+        referencedColumns = refs.map((r) => r.name)
+      } else {
+        referencedTable = o.references.table
+        referencedSchema = o.references.schema ?? null
+        referencedColumns = o.references.columns
+      }
+      model.foreignKeys.push(
+        cleanForeignKey({
+          name: o.name ?? applyConvention(naming.foreignKey, { table, columns, referredTable: referencedTable }),
+          columns,
+          referencedTable,
+          referencedSchema,
+          referencedColumns,
+          onDelete: o.onDelete ?? null,
+          onUpdate: o.onUpdate ?? null,
+          deferrable: o.deferrable ?? null,
+        }),
+      )
+      return
+    }
+  }
+}
+
+/** Every exported table and enum of the given modules, as one schema model. Enums used by columns count too. */
+export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConvention = defaultNamingConvention): SchemaModel {
+  const tables: TableModel[] = []
+  const enums = new Map<string, EnumModel>()
+  const seenTables = new Set<Table>()
+  const addEnum = (model: EnumModel) => {
+    const key = `${model.schema ?? ''}.${model.name}`
+    const existing = enums.get(key)
+    if (existing && existing.values.join('\u0000') !== model.values.join('\u0000'))
+      throw new Error(`enum '${model.name}' is declared twice with different values`)
+    if (!existing || (model.renamedValues && !existing.renamedValues)) enums.set(key, structuredClone(model))
+  }
+  for (const value of values) {
+    if (isTable(value)) {
+      if (seenTables.has(value)) continue
+      seenTables.add(value)
+      const model = buildTableModel(tableDefinition(value), naming)
+      if (tables.some((t) => t.name === model.name && (t.schema ?? null) === (model.schema ?? null)))
+        throw new Error(`table '${model.name}' is declared twice`)
+      tables.push(model)
+      for (const builder of Object.values(tableDefinition(value).columns as ColumnMap)) {
+        if (isColumnBuilder(builder) && builder.config.type.kind === 'enum') {
+          const t = builder.config.type
+          addEnum({ name: t.name, schema: t.schema ?? null, values: t.values })
+        }
+      }
+    } else if (isEnumeration(value)) {
+      addEnum((value as Enumeration).model)
+    }
+  }
+  const schemas = [...new Set(tables.map((t) => t.schema).filter((s): s is string => !!s))]
+  return { tables, enums: [...enums.values()], schemas }
+}

@@ -1,0 +1,181 @@
+import type { Autoincrement, ColumnModel, ColumnType, DefaultValue, ReferentialAction } from './model.js'
+import { SqlFragment } from './sql.js'
+
+/** Where a column points: a lazy column reference (`() => users.id`) or `'table.column'` / `'schema.table.column'`. */
+export type ReferenceTarget = (() => ColumnRef) | string
+
+export interface ReferenceOptions {
+  name?: string
+  onDelete?: ReferentialAction
+  onUpdate?: ReferentialAction
+  deferrable?: boolean | 'initially deferred'
+}
+
+export interface ColumnReference {
+  target: ReferenceTarget
+  options: ReferenceOptions
+}
+
+/** A column as declared, before it belongs to a table. Every chain method returns the same builder. */
+export class ColumnBuilder {
+  /** @internal */ config: {
+    name?: string
+    type: ColumnType
+    nullable: boolean
+    primaryKey: boolean
+    unique: boolean | string
+    default?: DefaultValue | null
+    autoincrement?: Autoincrement
+    comment?: string | null
+    references?: ColumnReference
+    renamedFrom?: string
+  }
+
+  constructor(type: ColumnType, name?: string) {
+    this.config = { name, type, nullable: true, primaryKey: false, unique: false }
+  }
+
+  /** Part of the primary key (implies NOT NULL). */
+  primaryKey(): this {
+    this.config.primaryKey = true
+    this.config.nullable = false
+    return this
+  }
+
+  notNull(): this {
+    this.config.nullable = false
+    return this
+  }
+
+  /** Explicitly nullable (the default); useful to undo `notNull()` in a derived builder. */
+  nullable(): this {
+    this.config.nullable = true
+    return this
+  }
+
+  /** A single-column unique constraint; the name comes from the naming convention unless given. */
+  unique(name?: string): this {
+    this.config.unique = name ?? true
+    return this
+  }
+
+  /** Server default: a JS literal (quoted for you) or raw SQL with the `sql` tag. */
+  default(value: string | number | boolean | SqlFragment | null): this {
+    if (value === null) this.config.default = null
+    else if (value instanceof SqlFragment) this.config.default = { kind: 'sql', sql: value.text }
+    else this.config.default = { kind: 'literal', value }
+    return this
+  }
+
+  references(target: ReferenceTarget, options: ReferenceOptions = {}): this {
+    this.config.references = { target, options }
+    return this
+  }
+
+  comment(text: string): this {
+    this.config.comment = text
+    return this
+  }
+
+  /** Auto-increment: `true` uses the dialect's native form; 'always' / 'by-default' ask for an identity column. */
+  autoincrement(mode: Autoincrement = true): this {
+    this.config.autoincrement = mode
+    return this
+  }
+
+  /** Rename hint: this column used to be called `oldName`. Autogenerate emits a rename, not drop + add. */
+  renamedFrom(oldName: string): this {
+    this.config.renamedFrom = oldName
+    return this
+  }
+
+  /** @internal The column model, named `fallbackName` when the builder has no explicit name. */
+  toModel(fallbackName: string): ColumnModel {
+    const c = this.config
+    const model: ColumnModel = { name: c.name ?? fallbackName, type: structuredClone(c.type), nullable: c.nullable }
+    if (c.default !== undefined) model.default = c.default
+    if (c.autoincrement) model.autoincrement = c.autoincrement
+    if (c.comment != null) model.comment = c.comment
+    if (c.renamedFrom) model.renamedFrom = c.renamedFrom
+    return model
+  }
+}
+
+/** A column bound to a table: what `packages.id` is, and what extras and references point at. */
+export interface ColumnRef {
+  readonly tableName: string
+  readonly tableSchema: string | null
+  readonly name: string
+  readonly key: string
+}
+
+export function isColumnBuilder(value: unknown): value is ColumnBuilder {
+  return value instanceof ColumnBuilder
+}
+
+// Builders accept `(name?)`, `(options?)` or `(name, options)`: the name defaults to the key in the table.
+type Args<O> = [] | [string] | [O] | [string, O]
+
+function split<O extends object>(args: Args<O>): { name?: string; options: Partial<O> } {
+  if (typeof args[0] === 'string') return { name: args[0], options: (args[1] as O | undefined) ?? {} }
+  return { options: (args[0] as O | undefined) ?? {} }
+}
+
+function simple(kind: 'smallint' | 'integer' | 'bigint' | 'text' | 'boolean' | 'real' | 'double' | 'date' | 'json' | 'jsonb' | 'uuid' | 'bytes') {
+  return (name?: string) => new ColumnBuilder({ kind }, name)
+}
+
+export const smallint = simple('smallint')
+export const integer = simple('integer')
+export const bigint = simple('bigint')
+export const text = simple('text')
+export const boolean = simple('boolean')
+export const real = simple('real')
+export const double = simple('double')
+export const date = simple('date')
+export const json = simple('json')
+/** `jsonb` on PostgreSQL, JSON elsewhere. */
+export const jsonb = simple('jsonb')
+export const uuid = simple('uuid')
+export const bytes = simple('bytes')
+
+export function varchar(...args: Args<{ length: number }>): ColumnBuilder {
+  const { name, options } = split(args)
+  return new ColumnBuilder(options.length === undefined ? { kind: 'varchar' } : { kind: 'varchar', length: options.length }, name)
+}
+
+export function char(...args: Args<{ length: number }>): ColumnBuilder {
+  const { name, options } = split(args)
+  return new ColumnBuilder({ kind: 'char', length: options.length ?? 1 }, name)
+}
+
+export function numeric(...args: Args<{ precision: number; scale?: number }>): ColumnBuilder {
+  const { name, options } = split(args)
+  const type: ColumnType = { kind: 'numeric' }
+  if (options.precision !== undefined) type.precision = options.precision
+  if (options.scale !== undefined) type.scale = options.scale
+  return new ColumnBuilder(type, name)
+}
+
+interface TimeOptions {
+  withTimezone: boolean
+  precision: number
+}
+
+function temporal(kind: 'time' | 'timestamp') {
+  return (...args: Args<Partial<TimeOptions>>): ColumnBuilder => {
+    const { name, options } = split(args)
+    const type: { kind: 'time' | 'timestamp'; withTimezone?: boolean; precision?: number } = { kind }
+    if (options.withTimezone) type.withTimezone = true
+    if (options.precision !== undefined) type.precision = options.precision
+    return new ColumnBuilder(type as ColumnType, name)
+  }
+}
+
+export const time = temporal('time')
+export const timestamp = temporal('timestamp')
+
+/** Escape hatch: a dialect-specific type spelled out (`customType('tsvector')`). */
+export function customType(typeSql: string, name?: string): ColumnBuilder {
+  return new ColumnBuilder({ kind: 'raw', sql: typeSql }, name)
+}

@@ -1,0 +1,141 @@
+/**
+ * The metadata model: plain, serialisable data describing a database schema.
+ * The DSL builds it, introspectors reflect it, compare diffs two of them, operations carry pieces of it.
+ */
+
+export type ColumnType =
+  | { kind: 'smallint' }
+  | { kind: 'integer' }
+  | { kind: 'bigint' }
+  | { kind: 'varchar'; length?: number }
+  | { kind: 'char'; length?: number }
+  | { kind: 'text' }
+  | { kind: 'boolean' }
+  | { kind: 'real' }
+  | { kind: 'double' }
+  | { kind: 'numeric'; precision?: number; scale?: number }
+  | { kind: 'date' }
+  | { kind: 'time'; withTimezone?: boolean; precision?: number }
+  | { kind: 'timestamp'; withTimezone?: boolean; precision?: number }
+  | { kind: 'json' }
+  | { kind: 'jsonb' }
+  | { kind: 'uuid' }
+  | { kind: 'bytes' }
+  /** An enum; `name` is the type name on PostgreSQL, the values are inlined elsewhere. */
+  | { kind: 'enum'; name: string; values: string[]; schema?: string }
+  /** A type strata has no portable name for: kept verbatim, compared as lower-cased text. */
+  | { kind: 'raw'; sql: string }
+
+export type ColumnTypeKind = ColumnType['kind']
+
+/** A server default: a literal value (quoted by the dialect) or a raw SQL expression. */
+export type DefaultValue =
+  | { kind: 'literal'; value: string | number | boolean }
+  | { kind: 'sql'; sql: string }
+
+/** 'always' / 'by-default' are identity columns; `true` is the dialect's auto-increment (serial, AUTO_INCREMENT, INTEGER PRIMARY KEY). */
+export type Autoincrement = boolean | 'always' | 'by-default'
+
+export interface ColumnModel {
+  name: string
+  type: ColumnType
+  nullable: boolean
+  default?: DefaultValue | null
+  autoincrement?: Autoincrement
+  comment?: string | null
+  /** Rename hint declared in the schema: the column's previous name. Never reflected. */
+  renamedFrom?: string
+}
+
+/** An index element: a column name, or an SQL expression. */
+export type IndexElement = string | { expression: string }
+
+export interface IndexModel {
+  name: string
+  elements: IndexElement[]
+  unique: boolean
+  /** Partial index predicate, without the WHERE keyword. */
+  where?: string | null
+}
+
+export interface PrimaryKeyModel {
+  name?: string | null
+  columns: string[]
+}
+
+export interface UniqueModel {
+  name: string
+  columns: string[]
+}
+
+export type ReferentialAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default'
+
+export interface ForeignKeyModel {
+  name: string
+  columns: string[]
+  referencedTable: string
+  referencedSchema?: string | null
+  referencedColumns: string[]
+  onDelete?: ReferentialAction | null
+  onUpdate?: ReferentialAction | null
+  deferrable?: boolean | 'initially deferred' | null
+}
+
+export interface CheckModel {
+  name: string
+  expression: string
+}
+
+export interface TableModel {
+  name: string
+  schema?: string | null
+  columns: ColumnModel[]
+  primaryKey?: PrimaryKeyModel | null
+  indexes: IndexModel[]
+  uniques: UniqueModel[]
+  foreignKeys: ForeignKeyModel[]
+  checks: CheckModel[]
+  comment?: string | null
+  /** Rename hint declared in the schema: the table's previous name. Never reflected. */
+  renamedFrom?: string
+}
+
+export interface EnumModel {
+  name: string
+  schema?: string | null
+  values: string[]
+  /** Value rename hints: new value → old value. */
+  renamedValues?: Record<string, string>
+}
+
+export interface SchemaModel {
+  tables: TableModel[]
+  enums: EnumModel[]
+  /** PostgreSQL schemas (namespaces) the model manages; empty elsewhere. */
+  schemas?: string[]
+}
+
+export function emptySchema(): SchemaModel {
+  return { tables: [], enums: [], schemas: [] }
+}
+
+/** `schema.name` or `name`: the key used to match tables across models. */
+export function qualifiedName(name: string, schema?: string | null): string {
+  return schema ? `${schema}.${name}` : name
+}
+
+export function tableKey(table: { name: string; schema?: string | null }): string {
+  return qualifiedName(table.name, table.schema)
+}
+
+export function findTable(model: SchemaModel, name: string, schema?: string | null): TableModel | undefined {
+  return model.tables.find((t) => t.name === name && (t.schema ?? null) === (schema ?? null))
+}
+
+export function emptyTable(name: string, schema?: string | null): TableModel {
+  return { name, schema: schema ?? null, columns: [], primaryKey: null, indexes: [], uniques: [], foreignKeys: [], checks: [], comment: null }
+}
+
+export function cloneModel<T>(value: T): T {
+  return structuredClone(value)
+}

@@ -1,0 +1,17 @@
+/** A raw SQL fragment, written with the `sql` template tag: `sql\`CURRENT_TIMESTAMP\``. */
+export class SqlFragment {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text
+  }
+}
+
+export function sql(strings: TemplateStringsArray, ...values: unknown[]): SqlFragment {
+  let text = strings[0] ?? ''
+  for (let i = 0; i < values.length; i++) text += String(values[i]) + (strings[i + 1] ?? '')
+  return new SqlFragment(text)
+}
+
+export function isSqlFragment(value: unknown): value is SqlFragment {
+  return value instanceof SqlFragment
+}

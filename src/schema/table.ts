@@ -1,0 +1,57 @@
+import { type ColumnBuilder, type ColumnRef, isColumnBuilder } from './columns.js'
+import type { TableExtra } from './extras.js'
+
+export interface TableOptions {
+  /** PostgreSQL schema (namespace). Ignored on SQLite and MySQL, which have one namespace per database. */
+  schema?: string
+  comment?: string
+  /** Rename hint: this table used to be called `oldName`. */
+  renamedFrom?: string
+}
+
+export type ColumnMap = Record<string, ColumnBuilder>
+export type ExtrasFn<C extends ColumnMap> = (t: { [K in keyof C]: ColumnRef }) => TableExtra[]
+
+/** @internal What `table()` keeps about a table, under a symbol so that column keys stay free. */
+export interface TableDefinition {
+  name: string
+  options: TableOptions
+  columns: ColumnMap
+  extras?: ExtrasFn<ColumnMap> | TableExtra[]
+  refs: Record<string, ColumnRef>
+}
+
+export const TABLE = Symbol.for('strata.table')
+
+export type Table<C extends ColumnMap = ColumnMap> = { readonly [K in keyof C]: ColumnRef } & {
+  readonly [TABLE]: TableDefinition
+}
+
+/**
+ * Declares a table. Columns are keyed by their property name; the database name is the key unless the builder
+ * names it (`timestamp('created_date')`). Extras (indexes, constraints) come from a callback that receives the
+ * bound columns.
+ */
+export function table<C extends ColumnMap>(name: string, columns: C, extras?: ExtrasFn<C> | TableExtra[] | TableOptions, options?: TableOptions): Table<C> {
+  let extrasArg: ExtrasFn<C> | TableExtra[] | undefined
+  let opts: TableOptions = options ?? {}
+  if (typeof extras === 'function' || Array.isArray(extras)) extrasArg = extras
+  else if (extras) opts = extras
+  const refs: Record<string, ColumnRef> = {}
+  for (const [key, builder] of Object.entries(columns)) {
+    if (!isColumnBuilder(builder)) throw new Error(`table('${name}'): column '${key}' is not a column builder`)
+    refs[key] = Object.freeze({ tableName: name, tableSchema: opts.schema ?? null, name: builder.config.name ?? key, key })
+  }
+  const definition: TableDefinition = { name, options: opts, columns, extras: extrasArg as TableDefinition['extras'], refs }
+  const result = { ...refs } as Record<string | symbol, unknown>
+  Object.defineProperty(result, TABLE, { value: definition, enumerable: false })
+  return Object.freeze(result) as Table<C>
+}
+
+export function isTable(value: unknown): value is Table {
+  return typeof value === 'object' && value !== null && TABLE in value
+}
+
+export function tableDefinition(value: Table): TableDefinition {
+  return value[TABLE]
+}
