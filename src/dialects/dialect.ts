@@ -29,6 +29,8 @@ export interface CompileContext {
   table(name: string, schema: string | null): Promise<TableModel | undefined>
   /** True when producing an offline script (`--sql`): nothing may be read from a database. */
   offline: boolean
+  /** The live connection (absent offline), for facts the model does not carry (e.g. SQLite triggers). */
+  connection?: Connection
 }
 
 /** A lock held for a run; released explicitly, and by the database when the session dies. */
@@ -73,6 +75,12 @@ export interface Dialect {
   beginSql: string
   commitSql: string
   rollbackSql: string
+
+  /**
+   * True when `acquireLock` opens the run's transaction (SQLite: BEGIN IMMEDIATE is the lock); the runtime then
+   * does not send `beginSql` for the first transaction.
+   */
+  readonly lockOpensTransaction: boolean
 
   /** Takes the migration lock (advisory lock, GET_LOCK, or SQLite's write lock), retrying until `timeoutMs`. */
   acquireLock(connection: Connection, timeoutMs: number): Promise<HeldLock>

@@ -3,7 +3,7 @@ import type { ColumnBuilder } from '../schema/columns.js'
 import type { TableExtra } from '../schema/extras.js'
 import type { Autoincrement, DefaultValue, EnumModel, IndexElement, ReferentialAction } from '../schema/model.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from '../schema/naming.js'
-import { SqlFragment } from '../schema/sql.js'
+import { type SqlFragment, isSqlFragment } from '../schema/sql.js'
 import { type ColumnMap, type ExtrasFn, type TableOptions, table as defineTable, tableDefinition } from '../schema/table.js'
 import type { AnyOperation } from './index.js'
 import { AddColumnOp, AlterColumnOp, type ColumnChanges, DropColumnOp, RenameColumnOp } from './column-ops.js'
@@ -61,7 +61,7 @@ export interface ForeignKeyOpOptions extends SchemaOption {
 
 function toDefault(value: DefaultInput): DefaultValue | null {
   if (value === null) return null
-  if (value instanceof SqlFragment) return { kind: 'sql', sql: value.text }
+  if (isSqlFragment(value)) return { kind: 'sql', sql: value.text }
   return { kind: 'literal', value }
 }
 
@@ -163,8 +163,8 @@ export class Operations {
   }
 
   createIndex(name: string, tableName: string, elements: Array<string | SqlFragment>, options: SchemaOption & { unique?: boolean; where?: string | SqlFragment } = {}): Promise<void> {
-    const items: IndexElement[] = elements.map((e) => (e instanceof SqlFragment ? { expression: e.text } : e))
-    const where = options.where instanceof SqlFragment ? options.where.text : options.where
+    const items: IndexElement[] = elements.map((e) => (isSqlFragment(e) ? { expression: e.text } : e))
+    const where = isSqlFragment(options.where) ? options.where.text : options.where
     return this.emit(new CreateIndexOp(tableName, { name, elements: items, unique: options.unique ?? false, ...(where ? { where } : {}) }, options.schema ?? null))
   }
 
@@ -182,7 +182,7 @@ export class Operations {
   }
 
   createCheck(name: string, tableName: string, expression: string | SqlFragment, options: SchemaOption = {}): Promise<void> {
-    const text = expression instanceof SqlFragment ? expression.text : expression
+    const text = isSqlFragment(expression) ? expression.text : expression
     return this.emit(new AddCheckOp(tableName, { name, expression: text }, options.schema ?? null))
   }
 
@@ -250,7 +250,7 @@ export class Operations {
 
   /** Raw SQL. Pass `reverseSql` to make it reversible. */
   execute(statement: string | SqlFragment, reverseSql?: string): Promise<void> {
-    return this.emit(new ExecuteOp(statement instanceof SqlFragment ? statement.text : statement, reverseSql))
+    return this.emit(new ExecuteOp(isSqlFragment(statement) ? statement.text : statement, reverseSql))
   }
 
   bulkInsert(tableName: string, rows: Record<string, RowValue>[], options: SchemaOption = {}): Promise<void> {
@@ -259,7 +259,7 @@ export class Operations {
 
   /** Reads rows, for data migrations. Not available in offline (`--sql`) mode. */
   query<T = Record<string, unknown>>(statement: string | SqlFragment, params?: unknown[]): Promise<T[]> {
-    const text = statement instanceof SqlFragment ? statement.text : statement
+    const text = isSqlFragment(statement) ? statement.text : statement
     return this.enqueue(() => this.sink.query<T>(text, params))
   }
 

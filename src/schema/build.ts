@@ -3,7 +3,7 @@ import { type Enumeration, isEnumeration } from './enum.js'
 import { type ColumnArg, type IndexArg, type TableExtra } from './extras.js'
 import type { ColumnModel, EnumModel, ForeignKeyModel, IndexElement, SchemaModel, TableModel } from './model.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from './naming.js'
-import { SqlFragment } from './sql.js'
+import { type SqlFragment, isSqlFragment } from './sql.js'
 import { type ColumnMap, type Table, type TableDefinition, isTable, tableDefinition } from './table.js'
 
 function columnName(arg: ColumnArg): string {
@@ -11,7 +11,7 @@ function columnName(arg: ColumnArg): string {
 }
 
 function indexElement(arg: IndexArg): IndexElement {
-  return arg instanceof SqlFragment ? { expression: arg.text } : columnName(arg)
+  return isSqlFragment(arg) ? { expression: arg.text } : columnName(arg)
 }
 
 function elementToken(element: IndexElement): string {

@@ -1,5 +1,5 @@
 import type { Autoincrement, ColumnModel, ColumnType, DefaultValue, ReferentialAction } from './model.js'
-import { SqlFragment } from './sql.js'
+import { type SqlFragment, isSqlFragment } from './sql.js'
 
 /** Where a column points: a lazy column reference (`() => users.id`) or `'table.column'` / `'schema.table.column'`. */
 export type ReferenceTarget = (() => ColumnRef) | string
@@ -17,7 +17,11 @@ export interface ColumnReference {
 }
 
 /** A column as declared, before it belongs to a table. Every chain method returns the same builder. */
+const COLUMN_MARK = Symbol.for('strata.column')
+
 export class ColumnBuilder {
+  /** A brand rather than instanceof: a schema file may load its own copy of strata-db. */
+  readonly [COLUMN_MARK] = true
   /** @internal */ config: {
     name?: string
     type: ColumnType
@@ -62,7 +66,7 @@ export class ColumnBuilder {
   /** Server default: a JS literal (quoted for you) or raw SQL with the `sql` tag. */
   default(value: string | number | boolean | SqlFragment | null): this {
     if (value === null) this.config.default = null
-    else if (value instanceof SqlFragment) this.config.default = { kind: 'sql', sql: value.text }
+    else if (isSqlFragment(value)) this.config.default = { kind: 'sql', sql: value.text }
     else this.config.default = { kind: 'literal', value }
     return this
   }
@@ -110,7 +114,7 @@ export interface ColumnRef {
 }
 
 export function isColumnBuilder(value: unknown): value is ColumnBuilder {
-  return value instanceof ColumnBuilder
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[COLUMN_MARK] === true
 }
 
 // Builders accept `(name?)`, `(options?)` or `(name, options)`: the name defaults to the key in the table.

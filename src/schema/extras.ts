@@ -1,6 +1,6 @@
 import type { ColumnRef } from './columns.js'
 import type { ReferentialAction } from './model.js'
-import { SqlFragment } from './sql.js'
+import { type SqlFragment, isSqlFragment } from './sql.js'
 
 /** What extras accept as a column: a bound column (`t.createdDate`), a database column name, or (indexes only) an SQL expression. */
 export type ColumnArg = ColumnRef | string
@@ -17,7 +17,7 @@ export class IndexBuilder {
   }
   /** Partial index: `where(sql\`deleted_at IS NULL\`)`. */
   where(predicate: SqlFragment | string): this {
-    this.predicate = predicate instanceof SqlFragment ? predicate.text : predicate
+    this.predicate = isSqlFragment(predicate) ? predicate.text : predicate
     return this
   }
 }
@@ -78,7 +78,7 @@ export function unique(name?: string): UniqueBuilder {
 }
 
 export function check(name: string, expression: SqlFragment | string): CheckBuilder {
-  return new CheckBuilder(name, expression instanceof SqlFragment ? expression.text : expression)
+  return new CheckBuilder(name, isSqlFragment(expression) ? expression.text : expression)
 }
 
 /** A composite primary key: `primaryKey({ columns: [t.a, t.b] })`. */

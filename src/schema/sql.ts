@@ -1,5 +1,9 @@
 /** A raw SQL fragment, written with the `sql` template tag: `sql\`CURRENT_TIMESTAMP\``. */
+const SQL_MARK = Symbol.for('strata.sql')
+
 export class SqlFragment {
+  /** A brand rather than instanceof: a schema file may load its own copy of strata-db. */
+  readonly [SQL_MARK] = true
   constructor(readonly text: string) {}
   toString(): string {
     return this.text
@@ -13,5 +17,5 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): SqlFra
 }
 
 export function isSqlFragment(value: unknown): value is SqlFragment {
-  return value instanceof SqlFragment
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SQL_MARK] === true
 }

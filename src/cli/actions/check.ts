@@ -1,0 +1,20 @@
+import { check } from '../../commands/check.js'
+import { type GlobalOptions, out, printJson, warn } from '../output.js'
+
+export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
+  const changes = await check(globals.config, typeof options.url === 'string' ? { url: options.url } : {})
+  if (options.json) {
+    printJson({ changes: changes.map((c) => ({ kind: c.operation.kind, message: c.message, warning: c.warning })) })
+    return changes.length === 0 ? 0 : 1
+  }
+  if (changes.length === 0) {
+    out('No changes detected')
+    return 0
+  }
+  for (const change of changes) {
+    out(`Detected ${change.message}`)
+    if (change.warning) out(warn(`  ! ${change.warning}`))
+  }
+  out(`${changes.length} difference(s) between the schema and the database: run 'strata revision --autogenerate -m "…"'`)
+  return 1
+}

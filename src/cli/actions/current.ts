@@ -1,0 +1,26 @@
+import { current } from '../../commands/current.js'
+import { loadGraph, resolveProject } from '../../commands/project.js'
+import { describeCurrent } from '../../revisions/index.js'
+import { type GlobalOptions, out, printJson } from '../output.js'
+
+export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
+  const config = await resolveProject(globals.config)
+  const info = await current(config, typeof options.url === 'string' ? { url: options.url } : {})
+  const verbose = options.verbose === true
+  if (info.versions.length === 0) {
+    if (options.json) printJson({ url: info.url, current: [] })
+    else if (verbose) {
+      out(`Current revision(s) for ${info.url}:`)
+      out('  (no version: strata has not migrated this database)')
+    }
+    return 0
+  }
+  const graph = loadGraph(config)
+  const lines = describeCurrent(graph, info.versions, verbose)
+  if (options.json) printJson({ url: info.url, current: info.versions })
+  else {
+    if (verbose) out(`Current revision(s) for ${info.url}:`)
+    for (const line of lines) out(line)
+  }
+  return 0
+}

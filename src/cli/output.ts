@@ -1,0 +1,28 @@
+import pc from 'picocolors'
+import { StrataError } from '../config/errors.js'
+import { maskPasswords } from '../runtime/url.js'
+
+export interface GlobalOptions {
+  config?: string
+  verbose?: boolean
+}
+
+export const out = (line = '') => process.stdout.write(`${line}\n`)
+export const err = (line: string) => process.stderr.write(`${line}\n`)
+
+export function printJson(value: unknown): void {
+  out(JSON.stringify(value, null, 2))
+}
+
+/** One line on stderr (the stack only with --verbose), never a password; returns the exit code. */
+export function reportError(error: unknown, verbose: boolean): number {
+  const e = error as Error & { exitCode?: number }
+  const message = maskPasswords(e?.message ?? String(error)).split('\n')[0]
+  err(`${pc.red('error:')} ${message}`)
+  if (verbose && e?.stack) err(maskPasswords(e.stack))
+  return error instanceof StrataError ? error.exitCode : 1
+}
+
+export function warn(line: string): string {
+  return pc.yellow(line)
+}

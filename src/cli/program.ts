@@ -1,0 +1,158 @@
+import { Command, CommanderError, Option } from 'commander'
+import { type GlobalOptions, reportError } from './output.js'
+
+type Action = (args: string[], options: Record<string, unknown>, globals: GlobalOptions) => Promise<number | void>
+
+/** Loads a command's implementation only when it runs, so `--help` and `current` start fast. */
+function lazy(load: () => Promise<{ action: Action }>, argCount = 0) {
+  return async (...params: unknown[]) => {
+    const command = params[params.length - 1] as Command
+    const options = params[params.length - 2] as Record<string, unknown>
+    const args = params.slice(0, argCount).flat() as string[]
+    const globals = command.optsWithGlobals() as GlobalOptions
+    const code = await (await load()).action(args.filter((a) => a !== undefined), options, globals)
+    process.exitCode = typeof code === 'number' ? code : 0
+  }
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value]
+
+export function buildProgram(): Command {
+  const program = new Command('strata')
+    .description('Schema migrations for TypeScript: autogenerate, a revision graph, SQLite, PostgreSQL and MySQL.')
+    .option('-c, --config <path>', 'config file (default: strata.config.ts, or STRATA_CONFIG)')
+    .option('--verbose', 'show stack traces and more detail')
+    .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions()
+
+  program
+    .command('init')
+    .description('write strata.config.ts and a migrations/ folder')
+    .argument('[directory]', 'migrations folder', 'migrations')
+    .option('--url <url>', 'database URL to write into the config')
+    .option('--schema <path>', 'schema file to write into the config', './src/db/schema.ts')
+    .action(lazy(() => import('./actions/init.js'), 1))
+
+  program
+    .command('revision')
+    .description('create a revision file (blank, or --autogenerate from the schema)')
+    .option('-m, --message <message>', 'what the revision does', '')
+    .option('--autogenerate', 'detect changes between the schema files and the database')
+    .option('--head <rev>', "parent revision ('base' starts a new root)")
+    .option('--splice', 'allow a parent that is not a head (start a branch)')
+    .option('--branch-label <label>', 'label for a new branch (repeatable)', collect)
+    .option('--depends-on <rev>', 'revision or label this one depends on (repeatable)', collect)
+    .option('--rev-id <id>', 'use this revision id instead of a random one')
+    .option('--rename <old=new>', 'rename hint: table=new_table or table.column=new_column (repeatable)', collect)
+    .option('--allow-empty', 'write a file even when autogenerate detects nothing')
+    .option('--json', 'print the detected changes as JSON')
+    .option('--url <url>', 'database URL (overrides the config)')
+    .action(lazy(() => import('./actions/revision.js')))
+
+  program
+    .command('merge')
+    .description('create a merge revision joining two or more revisions (or: heads)')
+    .argument('<revisions...>', "revisions to merge, or 'heads'")
+    .option('-m, --message <message>', 'message')
+    .option('--rev-id <id>', 'revision id')
+    .option('--branch-label <label>', 'branch label (repeatable)', collect)
+    .action(lazy(() => import('./actions/merge.js'), 1))
+
+  for (const direction of ['upgrade', 'downgrade'] as const) {
+    program
+      .command(direction)
+      .description(direction === 'upgrade' ? 'apply revisions up to TARGET (default head)' : 'revert revisions down to TARGET')
+      .argument(direction === 'upgrade' ? '[target]' : '<target>', 'head, heads, base, an id, label@head, +N, -N, FROM:TO with --sql…')
+      .option('--sql', 'print the SQL script instead of running it (offline; FROM:TO ranges)')
+      .option('--dialect <name>', 'dialect for --sql when the URL is not set (sqlite, postgresql, mysql)')
+      .addOption(new Option('--transaction-mode <mode>', 'all | each | none').choices(['all', 'each', 'none']))
+      .option('--lock-timeout <seconds>', 'seconds to wait for the migration lock')
+      .option('--allow-changed', 'run even if an applied revision file changed since it ran')
+      .option('--restart-step', 'MySQL: redo a failed step from its start instead of resuming')
+      .option('--url <url>', 'database URL (overrides the config)')
+      .action(lazy(() => import('./actions/run.js').then((m) => ({ action: m.actionFor(direction) })), 1))
+  }
+
+  program
+    .command('stamp')
+    .description('set the version table to REVS without running migrations')
+    .argument('<revisions...>', 'revisions (or heads, base)')
+    .option('--purge', 'delete every version row first')
+    .option('--sql', 'print the SQL instead of running it')
+    .option('--url <url>', 'database URL (overrides the config)')
+    .action(lazy(() => import('./actions/stamp.js'), 1))
+
+  program
+    .command('current')
+    .description('show the revision(s) the database is at')
+    .option('-v, --verbose', 'also show the URL and the revision details')
+    .option('--json', 'JSON output')
+    .option('--url <url>', 'database URL (overrides the config)')
+    .action(lazy(() => import('./actions/current.js')))
+
+  program
+    .command('history')
+    .description('list revisions, newest first')
+    .option('-r, --rev-range <range>', 'A:B (either side may be current, base, heads, relative)')
+    .option('-v, --verbose', 'show every detail')
+    .option('-i, --indicate-current', 'mark the current revision(s)')
+    .option('--graph', 'draw the revision graph')
+    .option('--applied', 'show the steps recorded in strata_history instead')
+    .option('--json', 'JSON output')
+    .option('--url <url>', 'database URL (overrides the config)')
+    .action(lazy(() => import('./actions/history.js')))
+
+  program
+    .command('heads')
+    .description('show the head revisions')
+    .option('-v, --verbose', 'more detail')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./actions/heads.js')))
+
+  program
+    .command('branches')
+    .description('show branch points')
+    .option('-v, --verbose', 'more detail')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./actions/branches.js')))
+
+  program
+    .command('show')
+    .description('show one revision')
+    .argument('<revision>', 'revision id, prefix, label or head')
+    .option('--json', 'JSON output')
+    .action(lazy(() => import('./actions/show.js'), 1))
+
+  program
+    .command('check')
+    .description('exit 1 and list the differences when the schema and the database disagree')
+    .option('--json', 'JSON output')
+    .option('--url <url>', 'database URL (overrides the config)')
+    .action(lazy(() => import('./actions/check.js')))
+
+  program
+    .command('verify')
+    .description('exit 1 when an applied revision file changed since it ran')
+    .option('--json', 'JSON output')
+    .option('--url <url>', 'database URL (overrides the config)')
+    .action(lazy(() => import('./actions/verify.js')))
+
+  return program
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram()
+  program.exitOverride()
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  const verbose = argv.includes('--verbose')
+  try {
+    await program.parseAsync(argv)
+    return typeof process.exitCode === 'number' ? process.exitCode : 0
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0
+      return 2
+    }
+    return reportError(error, verbose)
+  }
+}

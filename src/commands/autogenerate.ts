@@ -1,0 +1,65 @@
+import { type DetectedChange, type RenameHints, compareSchemas } from '../autogenerate/index.js'
+import { StrataError } from '../config/errors.js'
+import type { ResolvedConfig } from '../config/load-config.js'
+import { loadSchemaModel } from '../config/load-schema.js'
+import type { SchemaModel } from '../schema/model.js'
+import { emptySchema } from '../schema/model.js'
+import { connect } from '../runtime/runner.js'
+import { VersionStore } from '../runtime/version-store.js'
+import { type ProjectOptions, databaseOf, loadGraph } from './project.js'
+
+export interface CompareOptions extends ProjectOptions {
+  renames?: RenameHints
+  /** Asked for a drop + add pair that may be a rename (the CLI passes one only when stdin is a TTY). */
+  askRename?: (question: { kind: 'table' | 'column'; table?: string; from: string; to: string }) => Promise<boolean>
+  /** Skip the "database is up to date" check (check does not need it). */
+  allowBehind?: boolean
+}
+
+export interface ComparisonResult {
+  changes: DetectedChange[]
+  target: SchemaModel
+  reflected: SchemaModel
+}
+
+/** Loads the schema files, reflects the database and compares them. Reads only: the database is unchanged. */
+export async function compareWithDatabase(config: ResolvedConfig, options: CompareOptions = {}): Promise<ComparisonResult> {
+  const target = await loadSchemaModel(config)
+  const graph = loadGraph(config)
+  const { url, dialect } = await databaseOf(config, options)
+  let reflected = emptySchema()
+  const exists = await dialect.databaseExists(url).catch(() => true)
+  const connection = exists ? await connect(dialect, url) : undefined
+  try {
+    const store = new VersionStore(dialect, config.versionTable, config.historyTable)
+    const versions = connection ? ((await store.readVersions(connection)) ?? []) : []
+    if (!options.allowBehind) {
+      const heads = [...graph.heads].sort()
+      const at = [...versions].sort()
+      if (heads.join() !== at.join())
+        throw new StrataError(
+          `the database is not up to date (at ${at.length ? at.join(', ') : 'base'}, heads are ${heads.join(', ')}): run 'strata upgrade heads' first`,
+        )
+    }
+    if (connection) {
+      const own = new Set([config.versionTable, config.historyTable])
+      reflected = await dialect.introspect(connection, {
+        ...(config.config.schemas ? { schemas: config.config.schemas } : {}),
+        excludeTables: (name) => own.has(name),
+      })
+    }
+  } finally {
+    await connection?.close().catch(() => undefined)
+  }
+  const changes = await compareSchemas(target, reflected, {
+    dialect,
+    ...(options.renames ? { renames: options.renames } : {}),
+    ...(config.config.include ? { include: config.config.include } : {}),
+    ...(config.config.exclude ? { exclude: config.config.exclude } : {}),
+    ...(config.config.includeObject ? { includeObject: config.config.includeObject } : {}),
+    ...(options.askRename ? { askRename: options.askRename } : {}),
+    ...(config.config.schemas ? { managedSchemas: config.config.schemas } : {}),
+    ignoreTables: [config.versionTable, config.historyTable],
+  })
+  return { changes, target, reflected }
+}

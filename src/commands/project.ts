@@ -1,0 +1,42 @@
+import { StrataError } from '../config/errors.js'
+import { type ResolvedConfig, databaseUrl, loadConfig } from '../config/load-config.js'
+import type { Dialect } from '../dialects/dialect.js'
+import { RevisionGraph, loadRevisionHeaders } from '../revisions/index.js'
+import { loadDialect } from '../runtime/dialects.js'
+import type { RunEnvironment } from '../runtime/runner.js'
+import type { DatabaseUrl } from '../runtime/url.js'
+
+/** A config path, or a config already loaded with `loadConfig()`. */
+export type ConfigInput = string | ResolvedConfig | undefined
+
+export interface ProjectOptions {
+  /** Override the config's URL (and DATABASE_URL). */
+  url?: string
+  /** Where each line of output goes (default: nowhere). */
+  log?: (line: string) => void
+}
+
+export async function resolveProject(input: ConfigInput): Promise<ResolvedConfig> {
+  if (input && typeof input === 'object') return input
+  return loadConfig(input ? { configPath: input } : {})
+}
+
+export function loadGraph(config: ResolvedConfig): RevisionGraph {
+  try {
+    return new RevisionGraph(loadRevisionHeaders(config.versionsDir))
+  } catch (error) {
+    if (error instanceof StrataError) throw error
+    throw new StrataError((error as Error).message)
+  }
+}
+
+export async function databaseOf(config: ResolvedConfig, options: ProjectOptions = {}): Promise<{ url: DatabaseUrl; dialect: Dialect }> {
+  const url = databaseUrl(config, options.url)
+  return { url, dialect: await loadDialect(url.dialect) }
+}
+
+export async function runEnvironment(config: ResolvedConfig, options: ProjectOptions = {}): Promise<RunEnvironment> {
+  const graph = loadGraph(config)
+  const { url, dialect } = await databaseOf(config, options)
+  return { config, url, dialect, graph, log: options.log ?? (() => undefined) }
+}

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { type DatabaseUrl, parseDatabaseUrl } from '../runtime/url.js'
+import { type NamingConvention, defaultNamingConvention } from '../schema/naming.js'
+import type { StrataConfig, TransactionMode } from './define-config.js'
+import { StrataError } from './errors.js'
+import { importModule } from './module-loader.js'
+
+export const CONFIG_FILE_NAMES = ['strata.config.ts', 'strata.config.mts', 'strata.config.js', 'strata.config.mjs']
+
+/** A loaded config with every path made absolute and every default filled in. */
+export interface ResolvedConfig {
+  file: string
+  dir: string
+  config: StrataConfig
+  migrationsDir: string
+  versionsDir: string
+  schemaPatterns: string[]
+  versionTable: string
+  historyTable: string
+  transactionMode?: TransactionMode
+  lockTimeoutSeconds: number
+  naming: NamingConvention
+  fileTemplate: string
+  /** The URL string chosen (config `url`, else DATABASE_URL), unparsed; undefined when neither is set. */
+  urlText?: string
+}
+
+export interface LoadConfigOptions {
+  /** `--config PATH`; else STRATA_CONFIG; else strata.config.ts in cwd. */
+  configPath?: string
+  cwd?: string
+}
+
+export function findConfigFile(options: LoadConfigOptions = {}): string {
+  const cwd = options.cwd ?? process.cwd()
+  const explicit = options.configPath ?? process.env.STRATA_CONFIG
+  if (explicit) {
+    const file = resolve(cwd, explicit)
+    if (!existsSync(file)) throw new StrataError(`config file not found: ${file}`)
+    return file
+  }
+  for (const name of CONFIG_FILE_NAMES) {
+    const file = resolve(cwd, name)
+    if (existsSync(file)) return file
+  }
+  throw new StrataError(`no strata.config.ts in ${cwd}: run 'strata init' to create one, or pass --config PATH`)
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null
+}
+
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
+  const file = findConfigFile(options)
+  let module: Record<string, unknown>
+  try {
+    module = await importModule(file)
+  } catch (error) {
+    throw new StrataError(`cannot load config ${file}: ${firstLine(error)}`)
+  }
+  const config = (module.default ?? module.config) as StrataConfig | undefined
+  if (!isRecord(config)) throw new StrataError(`invalid config ${file}: it must 'export default defineConfig({ … })'`)
+  return resolveConfig(config, file)
+}
+
+/** Validates a config object and fills in defaults; `file` anchors relative paths. */
+export function resolveConfig(config: StrataConfig, file: string): ResolvedConfig {
+  const dir = dirname(file)
+  const fail = (what: string) => new StrataError(`invalid config ${file}: ${what}`)
+  if (config.url !== undefined && typeof config.url !== 'string') throw fail(`'url' must be a string`)
+  const schema = config.schema
+  if (schema === undefined) throw fail(`'schema' is required (the file that exports your tables)`)
+  if (typeof schema !== 'string' && !(Array.isArray(schema) && schema.every((s) => typeof s === 'string')))
+    throw fail(`'schema' must be a path or a list of paths`)
+  const mode = config.transactionMode
+  if (mode !== undefined && !['all', 'each', 'none'].includes(mode)) throw fail(`'transactionMode' must be 'all', 'each' or 'none'`)
+  if (config.lockTimeout !== undefined && (typeof config.lockTimeout !== 'number' || config.lockTimeout < 0))
+    throw fail(`'lockTimeout' must be a number of seconds`)
+  const migrationsDir = resolve(dir, config.migrations ?? './migrations')
+  const resolved: ResolvedConfig = {
+    file,
+    dir,
+    config,
+    migrationsDir,
+    versionsDir: resolve(migrationsDir, 'versions'),
+    schemaPatterns: (Array.isArray(schema) ? schema : [schema]).map((p) => resolve(dir, p)),
+    versionTable: config.versionTable ?? 'strata_version',
+    historyTable: config.historyTable ?? 'strata_history',
+    lockTimeoutSeconds: config.lockTimeout ?? 60,
+    naming: { ...defaultNamingConvention, ...(config.naming ?? {}) },
+    fileTemplate: config.fileTemplate ?? '{rev}_{slug}',
+  }
+  if (mode) resolved.transactionMode = mode
+  const urlText = config.url ?? process.env.DATABASE_URL
+  if (urlText) resolved.urlText = urlText
+  return resolved
+}
+
+/** The database URL of a config, parsed; a clear error when none is set. */
+export function databaseUrl(resolved: ResolvedConfig, override?: string): DatabaseUrl {
+  const text = override ?? resolved.urlText
+  if (!text) throw new StrataError(`no database URL: set 'url' in ${resolved.file} or the DATABASE_URL environment variable`)
+  try {
+    return parseDatabaseUrl(text, resolved.dir)
+  } catch (error) {
+    throw new StrataError((error as Error).message)
+  }
+}
+
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.split('\n')[0] ?? message
+}

@@ -1,0 +1,79 @@
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { basename, dirname, join, relative } from 'node:path'
+import { buildSchemaModel } from '../schema/build.js'
+import type { SchemaModel } from '../schema/model.js'
+import { StrataError, } from './errors.js'
+import type { ResolvedConfig } from './load-config.js'
+import { importModule } from './module-loader.js'
+
+function globToRegExp(pattern: string): RegExp {
+  let re = ''
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!
+    if (ch === '*') {
+      if (pattern[i + 1] === '*') {
+        re += '.*'
+        i++
+        if (pattern[i + 1] === '/') i++
+      } else re += '[^/]*'
+    } else if (ch === '?') re += '[^/]'
+    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')
+  }
+  return new RegExp(`^${re}$`)
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir).flatMap((name) => {
+    if (name === 'node_modules' || name.startsWith('.')) return []
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? walk(path) : [path]
+  })
+}
+
+/** Expands schema patterns: plain paths as they are, globs by walking from their fixed prefix. */
+export function expandSchemaPatterns(patterns: string[]): string[] {
+  const files: string[] = []
+  for (const pattern of patterns) {
+    if (!/[*?]/.test(pattern)) {
+      if (!existsSync(pattern)) throw new StrataError(`schema file not found: ${pattern}`)
+      files.push(pattern)
+      continue
+    }
+    const fixed = pattern.slice(0, pattern.search(/[*?]/))
+    const root = fixed.endsWith('/') ? fixed.slice(0, -1) : dirname(fixed)
+    const re = globToRegExp(relative(root, pattern))
+    const matches = walk(root).filter((f) => re.test(relative(root, f)) && !basename(f).endsWith('.d.ts'))
+    files.push(...matches.sort())
+  }
+  return [...new Set(files)]
+}
+
+/** Loads the schema files and builds the target model from every exported table and enum. */
+export async function loadSchemaModel(resolved: ResolvedConfig): Promise<SchemaModel> {
+  const files = expandSchemaPatterns(resolved.schemaPatterns)
+  if (files.length === 0) throw new StrataError(`no schema file matches ${resolved.schemaPatterns.join(', ')}`)
+  const exported: unknown[] = []
+  for (const file of files) {
+    let module: Record<string, unknown>
+    try {
+      module = await importModule(file)
+    } catch (error) {
+      throw new StrataError(`schema file ${file} failed to load: ${describeLoadError(error)}`)
+    }
+    exported.push(...Object.values(module))
+  }
+  try {
+    return buildSchemaModel(exported, resolved.naming)
+  } catch (error) {
+    throw new StrataError(`schema is invalid: ${(error as Error).message}`)
+  }
+}
+
+/** First line of a load error, with the file:line of a syntax error when the loader gives one. */
+export function describeLoadError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error)
+  const first = error.message.split('\n')[0] ?? error.message
+  const loc = (error as { loc?: { line: number; column: number } }).loc
+  return loc ? `${first} (line ${loc.line}, column ${loc.column})` : first
+}

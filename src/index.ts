@@ -1,0 +1,54 @@
+// strata's public API: the schema DSL, the migration `op` API, and every CLI command as a typed function.
+
+// Configuration
+export { defineConfig, type StrataConfig, type TransactionMode } from './config/define-config.js'
+export { loadConfig, resolveConfig, type ResolvedConfig } from './config/load-config.js'
+export { StrataError, UsageError } from './config/errors.js'
+
+// Schema DSL
+export {
+  smallint,
+  integer,
+  bigint,
+  varchar,
+  char,
+  text,
+  boolean,
+  real,
+  double,
+  numeric,
+  date,
+  time,
+  timestamp,
+  json,
+  jsonb,
+  uuid,
+  bytes,
+  customType,
+  ColumnBuilder,
+  type ColumnRef,
+  type ReferenceOptions,
+} from './schema/columns.js'
+export { enumeration, type Enumeration, type EnumOptions } from './schema/enum.js'
+export { index, uniqueIndex, unique, check, primaryKey, foreignKey, type TableExtra } from './schema/extras.js'
+export { table, type Table, type TableOptions } from './schema/table.js'
+export { sql, SqlFragment } from './schema/sql.js'
+export { buildSchemaModel } from './schema/build.js'
+export { defaultNamingConvention, type NamingConvention } from './schema/naming.js'
+export type * from './schema/model.js'
+
+// Operations (as data) and the `op` API migration files use
+export * from './operations/index.js'
+export { Operations, type OperationSink } from './operations/api.js'
+export type { Migration } from './runtime/migration-module.js'
+
+// Commands
+export { init, type InitOptions } from './commands/init.js'
+export { revision, merge, type RevisionOptions, type RevisionResult } from './commands/revision.js'
+export { upgrade, downgrade, stamp, type UpgradeOptions } from './commands/run.js'
+export { current, type CurrentInfo } from './commands/current.js'
+export { check as checkSchema } from './commands/check.js'
+export { compareWithDatabase } from './commands/autogenerate.js'
+export { offlineScript } from './runtime/offline.js'
+export { parseDatabaseUrl, maskPasswords, type DatabaseUrl } from './runtime/url.js'
+export type { Dialect, DialectName, Connection } from './dialects/dialect.js'

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { StrataError } from '../config/errors.js'
+import { describeLoadError } from '../config/load-schema.js'
+import { importModule } from '../config/module-loader.js'
+import type { DialectName } from '../dialects/dialect.js'
+import type { Operations } from '../operations/api.js'
+
+/** What `upgrade` and `downgrade` receive. */
+export interface Migration {
+  op: Operations
+  /** The dialect being migrated, for the rare migration that must differ per database. */
+  dialect: DialectName
+  /** True while writing an offline script (`--sql`): `op.query` is unavailable. */
+  offline: boolean
+}
+
+export interface MigrationModule {
+  upgrade: (context: Migration) => Promise<void> | void
+  downgrade: (context: Migration) => Promise<void> | void
+  /** `export const transaction = false` runs the migration outside any transaction. */
+  transaction: boolean
+}
+
+export async function loadMigrationModule(path: string): Promise<MigrationModule> {
+  let module: Record<string, unknown>
+  try {
+    module = await importModule(path)
+  } catch (error) {
+    throw new StrataError(`migration file ${path} failed to load: ${describeLoadError(error)}`)
+  }
+  const { upgrade, downgrade } = module
+  if (typeof upgrade !== 'function' || typeof downgrade !== 'function')
+    throw new StrataError(`migration file ${path} must export async functions 'upgrade' and 'downgrade'`)
+  return {
+    upgrade: upgrade as MigrationModule['upgrade'],
+    downgrade: downgrade as MigrationModule['downgrade'],
+    transaction: module.transaction !== false,
+  }
+}
+
+/** sha256 of a file's bytes: recorded per applied step, compared by `verify` and before resuming. */
+export function fileChecksum(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex')
+}

@@ -1,0 +1,82 @@
+/**
+ * A user's project outside the repository with strata-db installed the way a user installs it, and the built
+ * `strata` binary driven as a subprocess.
+ */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export class UserProject {
+  constructor(readonly dir: string) {}
+
+  /** Runs `strata ARGS…` through the installed bin link (what `npx strata` runs). */
+  strata(args: string[], env: Record<string, string> = {}, input?: string): CliResult {
+    const bin = join(this.dir, 'node_modules', '.bin', 'strata')
+    const result = spawnSync(bin, args, {
+      cwd: this.dir,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+      input: input ?? '',
+      timeout: 120_000,
+    })
+    return { code: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' }
+  }
+
+  write(relativePath: string, content: string): string {
+    const path = join(this.dir, relativePath)
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, content)
+    return path
+  }
+
+  path(relativePath: string): string {
+    return join(this.dir, relativePath)
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true })
+  }
+}
+
+/**
+ * A fresh project folder with strata-db installed from the repository by local path (npm links it), like
+ * `npm install ../strata`. Set STRATA_E2E_TARBALL=1 to install a packed tarball instead (slower: builds the
+ * native SQLite driver).
+ */
+export function createUserProject(label: string): UserProject {
+  const dir = mkdtempSync(join(tmpdir(), `strata-e2e-${label}-`))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `app-${label}`, private: true, type: 'module' }, null, 2))
+  let spec = REPO
+  if (process.env.STRATA_E2E_TARBALL === '1') {
+    const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: REPO, encoding: 'utf8' }).trim().split('\n').pop()!
+    spec = join(dir, name)
+  }
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: dir, stdio: 'pipe' })
+  return new UserProject(dir)
+}
+
+/** Type-checks files of a user project against the installed package with the repository's TypeScript. */
+export function typeCheck(project: UserProject, files: string[]): CliResult {
+  project.write(
+    'tsconfig.json',
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+      files,
+    }),
+  )
+  const result = spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project.path('tsconfig.json')], {
+    cwd: project.dir,
+    encoding: 'utf8',
+  })
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr }
+}
