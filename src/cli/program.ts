@@ -23,7 +23,8 @@ export function buildProgram(): Command {
     .option('-c, --config <path>', 'config file (default: strata.config.ts, or STRATA_CONFIG)')
     .option('--verbose', 'show stack traces and more detail')
     .showHelpAfterError('(run with --help for usage)')
-    .enablePositionalOptions()
+    // Set before the subcommands are added: they inherit it. Usage errors then exit 2, not 1.
+    .exitOverride()
 
   program
     .command('init')
@@ -142,7 +143,6 @@ export function buildProgram(): Command {
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram()
-  program.exitOverride()
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) })
   const verbose = argv.includes('--verbose')
   try {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { StrataError } from '../config/errors.js'
 import { describeLoadError } from '../config/load-schema.js'
-import { importModule } from '../config/module-loader.js'
+import { importRevisionModule } from '../config/revision-module-loader.js'
 import type { DialectName } from '../dialects/dialect.js'
 import type { Operations } from '../operations/api.js'
 
@@ -25,7 +25,7 @@ export interface MigrationModule {
 export async function loadMigrationModule(path: string): Promise<MigrationModule> {
   let module: Record<string, unknown>
   try {
-    module = await importModule(path)
+    module = await importRevisionModule(path)
   } catch (error) {
     throw new StrataError(`migration file ${path} failed to load: ${describeLoadError(error)}`)
   }

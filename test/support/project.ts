@@ -70,7 +70,17 @@ export function typeCheck(project: UserProject, files: string[]): CliResult {
   project.write(
     'tsconfig.json',
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        // A real project has @types/node; borrow the repository's.
+        typeRoots: [join(REPO, 'node_modules', '@types')],
+        types: ['node'],
+      },
       files,
     }),
   )

@@ -1,0 +1,78 @@
+// Shared helpers for the benchmarks: temp projects that resolve strata-db to this repository, timing, memory.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync, rmSync } from 'node:fs'
+import { tmpdir, cpus, totalmem } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const BIN = join(REPO, 'dist', 'cli', 'bin.js')
+
+/** A temp project whose node_modules/strata-db links to this repository (like `npm install ../strata`). */
+export function makeProject(label, { url, schema = 'export {}\n' } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), `strata-bench-${label}-`))
+  mkdirSync(join(dir, 'node_modules'), { recursive: true })
+  symlinkSync(REPO, join(dir, 'node_modules', 'strata-db'))
+  mkdirSync(join(dir, 'migrations', 'versions'), { recursive: true })
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
+  writeFileSync(join(dir, 'schema.ts'), schema)
+  writeFileSync(
+    join(dir, 'strata.config.ts'),
+    `export default { url: ${JSON.stringify(url ?? 'sqlite:///./bench.sqlite')}, schema: './schema.ts', migrations: './migrations' }\n`,
+  )
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** Runs the strata CLI; returns wall seconds and peak RSS (MB) from /usr/bin/time when available. */
+export function runCli(dir, args, { env = {} } = {}) {
+  const t0 = performance.now()
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 28,
+  })
+  const seconds = (performance.now() - t0) / 1000
+  if (r.error) {
+    // no /usr/bin/time: run directly
+    const t1 = performance.now()
+    const d = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 28 })
+    return { seconds: (performance.now() - t1) / 1000, peakMb: null, status: d.status, stdout: d.stdout, stderr: d.stderr }
+  }
+  const lines = r.stderr.trim().split('\n')
+  const peakKb = Number(lines[lines.length - 1])
+  return { seconds, peakMb: Number.isFinite(peakKb) ? peakKb / 1024 : null, status: r.status, stdout: r.stdout, stderr: lines.slice(0, -1).join('\n') }
+}
+
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
+
+export function machine() {
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
+}
+
+export function revisionFile(rev, down, body, downBody) {
+  return `/**
+ * step ${rev}
+ *
+ * Revision ID: ${rev}
+ * Revises: ${down ?? ''}
+ */
+import { type Migration, integer, varchar, timestamp } from 'strata-db'
+
+export const revision = '${rev}'
+export const downRevision = ${down ? `'${down}'` : 'null'}
+export const branchLabels = null
+export const dependsOn = null
+
+export async function upgrade({ op }: Migration) {
+${body}
+}
+
+export async function downgrade({ op }: Migration) {
+${downBody}
+}
+`
+}

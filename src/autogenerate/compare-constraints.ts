@@ -1,0 +1,168 @@
+import {
+  AddCheckOp,
+  AddForeignKeyOp,
+  AddPrimaryKeyOp,
+  AddUniqueOp,
+  CreateIndexOp,
+  DropCheckOp,
+  DropForeignKeyOp,
+  DropIndexOp,
+  DropPrimaryKeyOp,
+  DropUniqueOp,
+} from '../operations/constraint-ops.js'
+import type { CheckModel, ForeignKeyModel, IndexElement, IndexModel, TableModel, UniqueModel } from '../schema/model.js'
+import { qualifiedName, tableKey } from '../schema/model.js'
+import type { DeclaredTarget } from './declared.js'
+import type { CompareScope } from './filters.js'
+import { Phase, type Plan } from './ordering.js'
+import type { CompareDialect } from './types.js'
+
+export interface ConstraintContext {
+  plan: Plan
+  dialect: CompareDialect
+  scope: CompareScope
+  declared: DeclaredTarget
+}
+
+interface Matched<T> {
+  pairs: Array<[T, T]>
+  added: T[]
+  removed: T[]
+}
+
+/**
+ * Pairs objects by name. Objects without a name (some databases do not keep constraint names) are paired by
+ * their signature instead, so that a missing name alone is never reported as a change.
+ */
+export function matchByName<T extends { name: string }>(target: T[], reflected: T[], signature: (item: T) => string): Matched<T> {
+  const result: Matched<T> = { pairs: [], added: [], removed: [] }
+  const left = [...reflected]
+  const take = (found: number) => left.splice(found, 1)[0]!
+  const unnamed: T[] = []
+  for (const item of target) {
+    if (!item.name) {
+      unnamed.push(item)
+      continue
+    }
+    const found = left.findIndex((r) => r.name === item.name)
+    if (found >= 0) result.pairs.push([item, take(found)])
+    else result.added.push(item)
+  }
+  for (const item of unnamed) {
+    const found = left.findIndex((r) => signature(r) === signature(item))
+    if (found >= 0) result.pairs.push([item, take(found)])
+    else result.added.push(item)
+  }
+  // Reflected objects without a name may still match a named target object by signature.
+  for (let i = left.length - 1; i >= 0; i--) {
+    const r = left[i]!
+    if (r.name) continue
+    const added = result.added.findIndex((t) => signature(t) === signature(r))
+    if (added >= 0) {
+      result.pairs.push([result.added.splice(added, 1)[0]!, r])
+      left.splice(i, 1)
+    }
+  }
+  result.removed = left
+  return result
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+function elementText(element: IndexElement, dialect: CompareDialect): string {
+  return typeof element === 'string' ? `c:${element}` : `e:${dialect.normalizeExpression(element.expression)}`
+}
+
+function indexSignature(index: IndexModel, dialect: CompareDialect): string {
+  const where = index.where ? dialect.normalizeExpression(index.where) : ''
+  return JSON.stringify([index.unique, index.elements.map((e) => elementText(e, dialect)), where])
+}
+
+function foreignKeySignature(fk: ForeignKeyModel, table: TableModel): string {
+  return JSON.stringify([
+    fk.columns,
+    qualifiedName(fk.referencedTable, fk.referencedSchema ?? table.schema ?? null),
+    fk.referencedColumns,
+    fk.onDelete ?? 'no action',
+    fk.onUpdate ?? 'no action',
+    fk.deferrable || false,
+  ])
+}
+
+const RANK = { primaryKey: 0, unique: 1, index: 2, check: 3 } as const
+
+/** Diffs the primary key, unique constraints, indexes, foreign keys and checks of one matched table. */
+export function diffConstraints(target: TableModel, reflected: TableModel, ctx: ConstraintContext): { addsKeys: boolean } {
+  const { plan, dialect, scope, declared } = ctx
+  const schema = target.schema ?? null
+  const key = tableKey(target)
+  const name = target.name
+  let addsKeys = false
+
+  // Primary keys are compared by their columns: their names are not reliable across databases.
+  const wantPk = target.primaryKey?.columns ?? []
+  const havePk = reflected.primaryKey?.columns ?? []
+  if (!sameList(wantPk, havePk)) {
+    if (reflected.primaryKey && havePk.length > 0)
+      plan.add(Phase.DropConstraint, [key, RANK.primaryKey], new DropPrimaryKeyOp(name, schema, structuredClone(reflected.primaryKey)))
+    if (target.primaryKey && wantPk.length > 0) {
+      plan.add(Phase.AddConstraint, [key, RANK.primaryKey], new AddPrimaryKeyOp(name, declared.primaryKey(target, target.primaryKey), schema))
+      addsKeys = true
+    }
+  }
+
+  const uniques = matchByName<UniqueModel>(target.uniques, reflected.uniques, (u) => u.columns.join('\u0000'))
+  const dropUnique = (u: UniqueModel) => plan.add(Phase.DropConstraint, [key, RANK.unique, u.name], new DropUniqueOp(name, u.name, schema, structuredClone(u)))
+  const addUnique = (u: UniqueModel) => {
+    plan.add(Phase.AddConstraint, [key, RANK.unique, u.name], new AddUniqueOp(name, declared.unique(target, u), schema))
+    addsKeys = true
+  }
+  for (const [t, r] of uniques.pairs) {
+    if (!scope.includes('unique', t, target, false, r) || sameList(t.columns, r.columns)) continue
+    dropUnique(r)
+    addUnique(t)
+  }
+  for (const t of uniques.added) if (scope.includes('unique', t, target, false, null)) addUnique(t)
+  for (const r of uniques.removed) if (scope.includes('unique', r, reflected, true, null)) dropUnique(r)
+
+  const indexes = matchByName<IndexModel>(target.indexes, reflected.indexes, (i) => indexSignature(i, dialect))
+  const dropIndex = (i: IndexModel) => plan.add(Phase.DropConstraint, [key, RANK.index, i.name], new DropIndexOp(name, i.name, schema, structuredClone(i)))
+  const addIndex = (i: IndexModel) => {
+    plan.add(Phase.AddConstraint, [key, RANK.index, i.name], new CreateIndexOp(name, declared.index(target, i), schema))
+    if (i.unique) addsKeys = true
+  }
+  for (const [t, r] of indexes.pairs) {
+    if (!scope.includes('index', t, target, false, r) || indexSignature(t, dialect) === indexSignature(r, dialect)) continue
+    dropIndex(r)
+    addIndex(t)
+  }
+  for (const t of indexes.added) if (scope.includes('index', t, target, false, null)) addIndex(t)
+  for (const r of indexes.removed) if (scope.includes('index', r, reflected, true, null)) dropIndex(r)
+
+  const fks = matchByName<ForeignKeyModel>(target.foreignKeys, reflected.foreignKeys, (f) => foreignKeySignature(f, target))
+  const dropFk = (f: ForeignKeyModel) => plan.add(Phase.DropForeignKey, [key, f.name], new DropForeignKeyOp(name, f.name, schema, structuredClone(f)))
+  const addFk = (f: ForeignKeyModel) => plan.add(Phase.AddForeignKey, [key, f.name], new AddForeignKeyOp(name, declared.foreignKey(target, f), schema))
+  for (const [t, r] of fks.pairs) {
+    if (!scope.includes('foreignKey', t, target, false, r) || foreignKeySignature(t, target) === foreignKeySignature(r, reflected)) continue
+    dropFk(r)
+    addFk(t)
+  }
+  for (const t of fks.added) if (scope.includes('foreignKey', t, target, false, null)) addFk(t)
+  for (const r of fks.removed) if (scope.includes('foreignKey', r, reflected, true, null)) dropFk(r)
+
+  const checkText = (c: CheckModel) => dialect.normalizeExpression(c.expression)
+  const checks = matchByName<CheckModel>(target.checks, reflected.checks, checkText)
+  const dropCheck = (c: CheckModel) => plan.add(Phase.DropConstraint, [key, RANK.check, c.name], new DropCheckOp(name, c.name, schema, structuredClone(c)))
+  const addCheck = (c: CheckModel) => plan.add(Phase.AddConstraint, [key, RANK.check, c.name], new AddCheckOp(name, declared.check(target, c), schema))
+  for (const [t, r] of checks.pairs) {
+    if (!scope.includes('check', t, target, false, r) || checkText(t) === checkText(r)) continue
+    dropCheck(r)
+    addCheck(t)
+  }
+  for (const t of checks.added) if (scope.includes('check', t, target, false, null)) addCheck(t)
+  for (const r of checks.removed) if (scope.includes('check', r, reflected, true, null)) dropCheck(r)
+
+  return { addsKeys }
+}

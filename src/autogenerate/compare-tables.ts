@@ -1,0 +1,181 @@
+import { AddColumnOp, DropColumnOp, RenameColumnOp } from '../operations/column-ops.js'
+import { RenameTableOp, SetTableCommentOp } from '../operations/table-ops.js'
+import type { ColumnModel, SchemaModel, TableModel } from '../schema/model.js'
+import { qualifiedName, tableKey } from '../schema/model.js'
+import { diffColumn, typesCompatible } from './compare-columns.js'
+import { diffConstraints } from './compare-constraints.js'
+import type { DeclaredTarget } from './declared.js'
+import type { CompareScope } from './filters.js'
+import { Phase, type Plan } from './ordering.js'
+import type { CompareDialect, CompareOptions } from './types.js'
+
+export interface TableContext {
+  plan: Plan
+  dialect: CompareDialect
+  scope: CompareScope
+  options: CompareOptions
+  /** The reflected model as the planned operations leave it (renames applied): later steps compare against it. */
+  working: SchemaModel
+  /** The target as declared: what operations carry, and the rename hints. */
+  declared: DeclaredTarget
+}
+
+export interface MatchedTable {
+  target: TableModel
+  /** The reflected table inside `working`, renamed to the target's name when it was renamed. */
+  reflected: TableModel
+  /** The reflected name before a rename. */
+  previousName: string
+}
+
+function byKey(a: { name: string; schema?: string | null }, b: { name: string; schema?: string | null }): number {
+  const x = tableKey(a)
+  const y = tableKey(b)
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+/** The reflected table a hint's old name designates: `'old'` in the target's schema, or `'schema.old'`. */
+function resolveOldTable(old: string, target: TableModel, candidates: TableModel[]): TableModel | undefined {
+  const schema = target.schema ?? null
+  return candidates.find((r) => (r.schema ?? null) === schema && (r.name === old || tableKey(r) === old))
+}
+
+/**
+ * Pairs target and reflected tables: by name, then by rename hints (schema, then options), then by asking.
+ * Renames are planned and applied to the working model. Returns the pairs and the unpaired tables.
+ */
+export async function matchTables(
+  targets: TableModel[],
+  reflected: TableModel[],
+  ctx: TableContext,
+): Promise<{ pairs: MatchedTable[]; added: TableModel[]; removed: TableModel[] }> {
+  const pairs: MatchedTable[] = []
+  const unmatched = new Set(reflected)
+  const added: TableModel[] = []
+  const reflectedByKey = new Map(reflected.map((r) => [tableKey(r), r]))
+  for (const t of targets) {
+    const r = reflectedByKey.get(tableKey(t))
+    if (r) {
+      pairs.push({ target: t, reflected: r, previousName: r.name })
+      unmatched.delete(r)
+    } else added.push(t)
+  }
+  const renamed: Array<[TableModel, TableModel]> = []
+  const optionHints = Object.entries(ctx.options.renames?.tables ?? {})
+  for (const t of [...added].sort(byKey)) {
+    const olds = [ctx.declared.tableHint(t), ...optionHints.filter(([, to]) => to === t.name || to === tableKey(t)).map(([from]) => from)]
+    for (const old of olds) {
+      if (!old) continue
+      const r = resolveOldTable(old, t, [...unmatched])
+      if (!r) continue // already applied, or never existed: hints are ignored silently
+      renamed.push([t, r])
+      unmatched.delete(r)
+      added.splice(added.indexOf(t), 1)
+      break
+    }
+  }
+  if (ctx.options.askRename) {
+    for (const r of [...unmatched].sort(byKey)) {
+      for (const t of [...added].sort(byKey)) {
+        if ((t.schema ?? null) !== (r.schema ?? null)) continue
+        if (!(await ctx.options.askRename({ kind: 'table', from: tableKey(r), to: tableKey(t) }))) continue
+        renamed.push([t, r])
+        unmatched.delete(r)
+        added.splice(added.indexOf(t), 1)
+        break
+      }
+    }
+  }
+  for (const [t, r] of renamed) {
+    const previousName = r.name
+    const op = new RenameTableOp(r.name, t.name, t.schema ?? null)
+    op.apply(ctx.working)
+    ctx.plan.add(Phase.RenameTable, [tableKey(t)], op)
+    pairs.push({ target: t, reflected: r, previousName })
+  }
+  return { pairs: pairs.sort((a, b) => byKey(a.target, b.target)), added: added.sort(byKey), removed: [...unmatched].sort(byKey) }
+}
+
+function columnHintsFromOptions(match: MatchedTable, ctx: TableContext): Array<[string, string]> {
+  const t = match.target
+  const tableNames = new Set([t.name, tableKey(t), match.previousName, qualifiedName(match.previousName, t.schema)])
+  const hints: Array<[string, string]> = []
+  for (const [key, to] of Object.entries(ctx.options.renames?.columns ?? {})) {
+    const dot = key.lastIndexOf('.')
+    if (dot > 0 && tableNames.has(key.slice(0, dot))) hints.push([key.slice(dot + 1), to])
+  }
+  return hints
+}
+
+/** Pairs the columns of a matched table, planning column renames (hinted or confirmed) on the working model. */
+async function matchColumns(
+  match: MatchedTable,
+  ctx: TableContext,
+): Promise<{ pairs: Array<[ColumnModel, ColumnModel]>; added: ColumnModel[]; removed: ColumnModel[] }> {
+  const { target: t, reflected: r } = match
+  const { scope } = ctx
+  // A column the hook leaves out is left alone on both sides (never added, dropped or altered).
+  const skipped = new Set<string>()
+  const targetColumns = t.columns.filter((c) => {
+    const keep = scope.includes('column', c, t, false, r.columns.find((x) => x.name === c.name) ?? null)
+    if (!keep) skipped.add(c.name)
+    return keep
+  })
+  const reflectedColumns = r.columns.filter(
+    (c) => !skipped.has(c.name) && (t.columns.some((x) => x.name === c.name) || scope.includes('column', c, r, true, null)),
+  )
+  const added = targetColumns.filter((c) => !reflectedColumns.some((x) => x.name === c.name))
+  const removed = reflectedColumns.filter((c) => !targetColumns.some((x) => x.name === c.name))
+  const renames: Array<[ColumnModel, ColumnModel]> = []
+  const optionHints = columnHintsFromOptions(match, ctx)
+  for (const c of [...added]) {
+    const olds = [ctx.declared.columnHint(t, c), ...optionHints.filter(([, to]) => to === c.name).map(([from]) => from)]
+    const old = olds.map((name) => removed.find((x) => x.name === name)).find((x) => x !== undefined)
+    if (!old) continue
+    renames.push([c, old])
+    added.splice(added.indexOf(c), 1)
+    removed.splice(removed.indexOf(old), 1)
+  }
+  if (ctx.options.askRename) {
+    for (const old of [...removed]) {
+      for (const c of [...added]) {
+        if (!typesCompatible(c.type, old.type)) continue
+        if (!(await ctx.options.askRename({ kind: 'column', table: tableKey(t), from: old.name, to: c.name }))) continue
+        renames.push([c, old])
+        added.splice(added.indexOf(c), 1)
+        removed.splice(removed.indexOf(old), 1)
+        break
+      }
+    }
+  }
+  for (const [c, old] of renames) {
+    const op = new RenameColumnOp(t.name, old.name, c.name, t.schema ?? null)
+    op.apply(ctx.working)
+    ctx.plan.add(Phase.RenameColumn, [tableKey(t), t.columns.indexOf(c)], op)
+  }
+  const pairs: Array<[ColumnModel, ColumnModel]> = []
+  for (const c of targetColumns) {
+    const other = r.columns.find((x) => x.name === c.name)
+    if (other && !added.includes(c)) pairs.push([c, other])
+  }
+  return { pairs, added, removed }
+}
+
+/** Diffs one matched table: columns, comment, keys, indexes and constraints. */
+export async function diffTable(match: MatchedTable, ctx: TableContext): Promise<{ addsKeys: boolean }> {
+  const { plan, dialect } = ctx
+  const columns = await matchColumns(match, ctx)
+  const { target: t, reflected: r } = match
+  const schema = t.schema ?? null
+  const key = tableKey(t)
+  for (const c of columns.added) plan.add(Phase.AddColumn, [key, t.columns.indexOf(c)], new AddColumnOp(t.name, ctx.declared.column(t, c), schema))
+  for (const c of columns.removed)
+    plan.add(Phase.DropColumn, [key, r.columns.indexOf(c)], new DropColumnOp(t.name, c.name, schema, structuredClone(c)))
+  for (const [c, old] of columns.pairs) {
+    const op = diffColumn(t.name, schema, c, old, dialect, ctx.declared.column(t, c))
+    if (op) plan.add(Phase.AlterColumn, [key, t.columns.indexOf(c)], op)
+  }
+  if ((t.comment ?? null) !== (r.comment ?? null))
+    plan.add(Phase.TableComment, [key], new SetTableCommentOp(t.name, t.comment ?? null, r.comment ?? null, schema))
+  return diffConstraints(t, r, ctx)
+}

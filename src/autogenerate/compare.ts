@@ -1,0 +1,116 @@
+import { AddForeignKeyOp, DropForeignKeyOp } from '../operations/constraint-ops.js'
+import type { AnyOperation } from '../operations/index.js'
+import { CreateSchemaOp, DropSchemaOp } from '../operations/misc-ops.js'
+import { CreateTableOp, DropTableOp } from '../operations/table-ops.js'
+import type { SchemaModel, TableModel } from '../schema/model.js'
+import { qualifiedName, tableKey } from '../schema/model.js'
+import { diffEnums } from './compare-enums.js'
+import { type TableContext, diffTable, matchTables } from './compare-tables.js'
+import { DeclaredTarget } from './declared.js'
+import { CompareScope } from './filters.js'
+import { Phase, Plan, dependencyOrder, referencedKey } from './ordering.js'
+import type { CompareOptions, DetectedChange } from './types.js'
+
+/**
+ * New tables in foreign-key order. A foreign key stays inline when its table exists by then; foreign keys that
+ * close a cycle, or that need a key the migration adds to an existing table, are added after all creations.
+ */
+function planCreates(plan: Plan, added: TableModel[], gainsKeys: Set<string>, declared: DeclaredTarget): void {
+  const { order, deferred } = dependencyOrder(added)
+  order.forEach((t, position) => {
+    const late = [...new Set([...(deferred.get(tableKey(t)) ?? []), ...t.foreignKeys.filter((fk) => gainsKeys.has(referencedKey(fk, t)))])]
+    const lateNames = new Set(late.map((fk) => fk.name))
+    const table = declared.table(t)
+    table.foreignKeys = table.foreignKeys.filter((fk) => !lateNames.has(fk.name))
+    plan.add(Phase.CreateTable, [position], new CreateTableOp(table))
+    for (const fk of late) plan.add(Phase.AddForeignKey, [tableKey(t), fk.name], new AddForeignKeyOp(t.name, declared.foreignKey(t, fk), t.schema ?? null))
+  })
+}
+
+/**
+ * Dropped tables, referencing tables first. Foreign keys inside a cycle are dropped beforehand, so each
+ * DropTableOp carries the table as it is when dropped and its reverse can recreate the tables in order.
+ */
+function planDrops(plan: Plan, removed: TableModel[], working: SchemaModel): void {
+  const { order, deferred } = dependencyOrder(removed)
+  for (const t of order) {
+    for (const fk of deferred.get(tableKey(t)) ?? []) {
+      const op = new DropForeignKeyOp(t.name, fk.name, t.schema ?? null, structuredClone(fk))
+      op.apply(working)
+      plan.add(Phase.DropForeignKey, [tableKey(t), fk.name], op)
+    }
+  }
+  order.forEach((t, position) => {
+    plan.add(Phase.DropTable, [order.length - position], new DropTableOp(t.name, t.schema ?? null, structuredClone(t)))
+  })
+}
+
+function schemasOf(model: SchemaModel): Set<string> {
+  const names = [...(model.schemas ?? []), ...model.tables.map((t) => t.schema), ...model.enums.map((e) => e.schema)]
+  return new Set(names.filter((s): s is string => !!s))
+}
+
+/**
+ * PostgreSQL schemas, only among the managed ones. A schema is dropped only when everything the database holds
+ * in it is dropped by this plan; `public` and the first managed schema (the default) are never dropped.
+ */
+function planSchemas(plan: Plan, target: SchemaModel, reflected: SchemaModel, managed: string[], dropped: AnyOperation[]): void {
+  const want = schemasOf(target)
+  const have = schemasOf(reflected)
+  const droppedKeys = new Set(
+    dropped.flatMap((op) => (op.kind === 'dropTable' ? [`t:${tableKey(op)}`] : op.kind === 'dropEnum' ? [`e:${qualifiedName(op.name, op.schema)}`] : [])),
+  )
+  for (const schema of [...managed].sort()) {
+    if (want.has(schema) && !have.has(schema)) plan.add(Phase.CreateSchema, [schema], new CreateSchemaOp(schema))
+    if (have.has(schema) && !want.has(schema) && schema !== 'public' && schema !== managed[0]) {
+      const emptied =
+        reflected.tables.every((t) => t.schema !== schema || droppedKeys.has(`t:${tableKey(t)}`)) &&
+        reflected.enums.every((e) => e.schema !== schema || droppedKeys.has(`e:${qualifiedName(e.name, e.schema)}`))
+      if (emptied) plan.add(Phase.DropSchema, [schema], new DropSchemaOp(schema))
+    }
+  }
+}
+
+/**
+ * Compares the target schema (as declared) with the reflected database schema and returns the operations that
+ * turn the database into the target, in a safe order. Each operation carries what its `reverse()` needs.
+ */
+export async function compareSchemas(target: SchemaModel, reflected: SchemaModel, options: CompareOptions): Promise<DetectedChange[]> {
+  const { dialect } = options
+  const scope = new CompareScope(options)
+  const declared = new DeclaredTarget(target)
+  const canonical = dialect.canonicalize(structuredClone(target))
+  const working = structuredClone(reflected)
+  const plan = new Plan()
+
+  const reflectedByKey = new Map(working.tables.map((t) => [tableKey(t), t]))
+  const skipped = new Set<string>()
+  const targets = canonical.tables.filter((t) => {
+    const keep = scope.tableInScope(t) && scope.includes('table', t, null, false, reflectedByKey.get(tableKey(t)) ?? null)
+    if (!keep) skipped.add(tableKey(t))
+    return keep
+  })
+  const targetKeys = new Set(targets.map(tableKey))
+  const compared = working.tables.filter(
+    (t) => scope.tableInScope(t) && !skipped.has(tableKey(t)) && (targetKeys.has(tableKey(t)) || scope.includes('table', t, null, true, null)),
+  )
+  const comparedSet = new Set(compared)
+  const outOfScope = working.tables.filter((t) => !comparedSet.has(t))
+
+  if (dialect.name === 'postgres') diffEnums(plan, canonical, reflected, scope, declared, outOfScope)
+
+  const ctx: TableContext = { plan, dialect, scope, options, working, declared }
+  const { pairs, added, removed } = await matchTables(targets, compared, ctx)
+  const gainsKeys = new Set<string>()
+  for (const match of pairs) {
+    const { addsKeys } = await diffTable(match, ctx)
+    if (addsKeys) gainsKeys.add(tableKey(match.target))
+  }
+  planCreates(plan, added, gainsKeys, declared)
+  planDrops(plan, removed, working)
+
+  if (dialect.name === 'postgres' && options.managedSchemas?.length)
+    planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
+
+  return plan.operations().map((operation) => ({ operation, message: operation.describe(), warning: operation.destructive() }))
+}

@@ -1,0 +1,120 @@
+import type { AnyOperation } from '../operations/index.js'
+import type { ForeignKeyModel, TableModel } from '../schema/model.js'
+import { qualifiedName, tableKey } from '../schema/model.js'
+
+/**
+ * The order in which detected operations run. Each phase only depends on earlier ones: schemas and enum types
+ * exist before tables use them, renames happen before anything refers to the new names, foreign keys and
+ * indexes go before the tables and columns they depend on, constraints come after the columns they cover.
+ */
+export enum Phase {
+  CreateSchema,
+  Enum,
+  RenameTable,
+  RenameColumn,
+  DropForeignKey,
+  DropConstraint,
+  CreateTable,
+  AddColumn,
+  AlterColumn,
+  TableComment,
+  AddConstraint,
+  AddForeignKey,
+  DropTable,
+  DropColumn,
+  DropEnum,
+  DropSchema,
+}
+
+export type SortKey = Array<string | number>
+
+function compareKeys(a: SortKey, b: SortKey): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i]
+    const y = b[i]
+    if (x === y) continue
+    if (x === undefined) return -1
+    if (y === undefined) return 1
+    if (typeof x === 'number' && typeof y === 'number') return x - y
+    // Code-unit order, not locale order: the same on every machine.
+    return String(x) < String(y) ? -1 : 1
+  }
+  return 0
+}
+
+/** Collects operations by phase and yields them in a deterministic order. */
+export class Plan {
+  private readonly entries: Array<{ phase: Phase; key: SortKey; seq: number; op: AnyOperation }> = []
+
+  add(phase: Phase, key: SortKey, op: AnyOperation): void {
+    this.entries.push({ phase, key, seq: this.entries.length, op })
+  }
+
+  operations(): AnyOperation[] {
+    return [...this.entries]
+      .sort((a, b) => a.phase - b.phase || compareKeys(a.key, b.key) || a.seq - b.seq)
+      .map((e) => e.op)
+  }
+}
+
+/** The key of the table a foreign key points at (its own schema when the key names none). */
+export function referencedKey(fk: ForeignKeyModel, table: TableModel): string {
+  return qualifiedName(fk.referencedTable, fk.referencedSchema ?? table.schema ?? null)
+}
+
+/**
+ * A creation order for tables linked by foreign keys: referenced tables first. Foreign keys that close a cycle
+ * cannot be created inline; they are returned as `deferred` (table key → foreign keys) and must be added once
+ * every table of the cycle exists (or dropped before any of them is dropped). Self references stay inline.
+ */
+export function dependencyOrder(tables: TableModel[]): { order: TableModel[]; deferred: Map<string, ForeignKeyModel[]> } {
+  const byKey = new Map(tables.map((t) => [tableKey(t), t]))
+  const keys = [...byKey.keys()].sort(codeUnitOrder)
+  // Unplaced tables each table waits for, and who waits for each table.
+  const waitsFor = new Map(keys.map((k) => [k, new Set<string>()]))
+  const waitedBy = new Map(keys.map((k) => [k, [] as string[]]))
+  for (const [key, table] of byKey)
+    for (const fk of table.foreignKeys) {
+      const target = referencedKey(fk, table)
+      if (target === key || !byKey.has(target) || waitsFor.get(key)!.has(target)) continue
+      waitsFor.get(key)!.add(target)
+      waitedBy.get(target)!.push(key)
+    }
+  const ready = keys.filter((k) => waitsFor.get(k)!.size === 0)
+  const placed = new Set<string>()
+  const order: TableModel[] = []
+  const deferred = new Map<string, ForeignKeyModel[]>()
+  let scan = 0
+  const place = (key: string) => {
+    placed.add(key)
+    order.push(byKey.get(key)!)
+    for (const dependent of waitedBy.get(key)!) {
+      const waiting = waitsFor.get(dependent)!
+      if (!waiting.delete(key) || waiting.size > 0 || placed.has(dependent)) continue
+      // Keep `ready` sorted: the smallest ready key always goes next.
+      let at = ready.length
+      while (at > 0 && codeUnitOrder(ready[at - 1]!, dependent) > 0) at--
+      ready.splice(at, 0, dependent)
+    }
+  }
+  while (order.length < keys.length) {
+    const next = ready.shift()
+    if (next !== undefined) {
+      if (!placed.has(next)) place(next)
+      continue
+    }
+    // A cycle: break it at the first unplaced table by deferring its unresolved foreign keys.
+    while (placed.has(keys[scan]!)) scan++
+    const key = keys[scan]!
+    const table = byKey.get(key)!
+    const waiting = waitsFor.get(key)!
+    deferred.set(key, table.foreignKeys.filter((fk) => waiting.has(referencedKey(fk, table))))
+    waiting.clear()
+    place(key)
+  }
+  return { order, deferred }
+}
+
+function codeUnitOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

@@ -1,0 +1,198 @@
+import type { ColumnChanges } from '../operations/column-ops.js'
+import type { AnyOperation } from '../operations/index.js'
+import type { Autoincrement } from '../schema/model.js'
+import { type Doc, call, object, print, text } from './render-layout.js'
+import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
+import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
+import type { DetectedChange } from './types.js'
+
+/** Reserved for rendering choices; none are needed today. */
+export interface RenderOptions {}
+
+export interface RenderedMigration {
+  /** Body of `upgrade({ op })`: one statement per line group, indented by two spaces. */
+  upgrade: string
+  /** Body of `downgrade({ op })`: the reverse operations in reverse order. */
+  downgrade: string
+  /** strata-db names the bodies use (column builders, `sql`, `index`…), sorted. */
+  imports: string[]
+}
+
+type Entry = { key: string; value: Doc }
+const str = (value: string): Doc => text(stringLiteral(value))
+const entry = (key: string, value: Doc): Entry => ({ key, value })
+
+/** `{ schema: 's' }` entries when the operation is not in the default schema. */
+function schemaEntries(schema: string | null | undefined): Entry[] {
+  return schema ? [entry('schema', str(schema))] : []
+}
+
+/** Options as a trailing argument, left out when empty. */
+function withOptions(args: Doc[], entries: Entry[]): Doc[] {
+  return entries.length > 0 ? [...args, object(entries)] : args
+}
+
+function autoincrementDoc(value: Autoincrement): Doc {
+  return typeof value === 'string' ? str(value) : text(String(value))
+}
+
+function alterEntries(changes: ColumnChanges, prefix: '' | 'existing', imports: ImportSet): Entry[] {
+  const key = (name: string) => (prefix ? `existing${name[0]!.toUpperCase()}${name.slice(1)}` : name)
+  const entries: Entry[] = []
+  if ('type' in changes && changes.type) entries.push(entry(key('type'), typeDoc(changes.type, imports)))
+  if ('nullable' in changes && changes.nullable !== undefined) entries.push(entry(key('nullable'), text(String(changes.nullable))))
+  if ('default' in changes && changes.default !== undefined) entries.push(entry(key('default'), defaultDoc(changes.default, imports)))
+  if ('comment' in changes && changes.comment !== undefined) entries.push(entry(key('comment'), changes.comment === null ? text('null') : str(changes.comment)))
+  if ('autoincrement' in changes && changes.autoincrement !== undefined) entries.push(entry(key('autoincrement'), autoincrementDoc(changes.autoincrement)))
+  return entries
+}
+
+/** One operation as the `op.method(…)` call that rebuilds it. */
+export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
+  const op = (method: string, ...args: Doc[]) => call(`op.${method}`, ...args)
+  switch (operation.kind) {
+    case 'createTable':
+      return op('createTable', ...createTableArgs(operation.table, imports))
+    case 'dropTable':
+      return op('dropTable', ...withOptions([str(operation.name)], schemaEntries(operation.schema)))
+    case 'renameTable':
+      return op('renameTable', ...withOptions([str(operation.from), str(operation.to)], schemaEntries(operation.schema)))
+    case 'setTableComment': {
+      const entries = operation.existing === undefined ? [] : [entry('existing', valueDoc(operation.existing))]
+      return op('setTableComment', ...withOptions([str(operation.table), valueDoc(operation.comment)], [...entries, ...schemaEntries(operation.schema)]))
+    }
+    case 'addColumn':
+      return op('addColumn', ...withOptions([str(operation.table), str(operation.column.name), columnDoc(operation.column, imports)], schemaEntries(operation.schema)))
+    case 'dropColumn':
+      return op('dropColumn', ...withOptions([str(operation.table), str(operation.name)], schemaEntries(operation.schema)))
+    case 'renameColumn':
+      return op('renameColumn', ...withOptions([str(operation.table), str(operation.from), str(operation.to)], schemaEntries(operation.schema)))
+    case 'alterColumn': {
+      const entries = [...alterEntries(operation.changes, '', imports), ...alterEntries(operation.existing, 'existing', imports)]
+      if (operation.using !== undefined) entries.push(entry('using', str(operation.using)))
+      return op('alterColumn', str(operation.table), str(operation.name), object([...entries, ...schemaEntries(operation.schema)]))
+    }
+    case 'createIndex': {
+      const index = operation.object
+      const elements = index.elements.map((e) => (typeof e === 'string' ? str(e) : text(sqlTemplate(e.expression, imports))))
+      const entries: Entry[] = []
+      if (index.unique) entries.push(entry('unique', text('true')))
+      if (index.where) entries.push(entry('where', text(sqlTemplate(index.where, imports))))
+      return op('createIndex', ...withOptions([str(index.name), str(operation.table), { t: 'array', items: elements }], [...entries, ...schemaEntries(operation.schema)]))
+    }
+    case 'dropIndex':
+      return op('dropIndex', ...withOptions([str(operation.name), str(operation.table)], schemaEntries(operation.schema)))
+    case 'addUnique':
+      return op('createUnique', ...withOptions([str(operation.object.name), str(operation.table), namesDoc(operation.object.columns)], schemaEntries(operation.schema)))
+    case 'dropUnique':
+      return op('dropUnique', ...withOptions([str(operation.name), str(operation.table)], schemaEntries(operation.schema)))
+    case 'addCheck':
+      return op('createCheck', ...withOptions([str(operation.object.name), str(operation.table), text(sqlTemplate(operation.object.expression, imports))], schemaEntries(operation.schema)))
+    case 'dropCheck':
+      return op('dropCheck', ...withOptions([str(operation.name), str(operation.table)], schemaEntries(operation.schema)))
+    case 'addForeignKey': {
+      const fk = operation.object
+      const entries: Entry[] = []
+      if (fk.referencedSchema) entries.push(entry('referencedSchema', str(fk.referencedSchema)))
+      if (fk.onDelete) entries.push(entry('onDelete', str(fk.onDelete)))
+      if (fk.onUpdate) entries.push(entry('onUpdate', str(fk.onUpdate)))
+      if (fk.deferrable) entries.push(entry('deferrable', valueDoc(fk.deferrable)))
+      const args = [str(fk.name), str(operation.table), namesDoc(fk.columns), str(fk.referencedTable), namesDoc(fk.referencedColumns)]
+      return op('createForeignKey', ...withOptions(args, [...entries, ...schemaEntries(operation.schema)]))
+    }
+    case 'dropForeignKey':
+      return op('dropForeignKey', ...withOptions([str(operation.name), str(operation.table)], schemaEntries(operation.schema)))
+    case 'addPrimaryKey': {
+      const pk = operation.primaryKey
+      return op('createPrimaryKey', ...withOptions([pk.name ? str(pk.name) : text('null'), str(operation.table), namesDoc(pk.columns)], schemaEntries(operation.schema)))
+    }
+    case 'dropPrimaryKey': {
+      const pk = operation.primaryKey
+      const entries: Entry[] = []
+      if (pk?.name) entries.push(entry('name', str(pk.name)))
+      if (pk) entries.push(entry('columns', namesDoc(pk.columns)))
+      return op('dropPrimaryKey', ...withOptions([str(operation.table)], [...entries, ...schemaEntries(operation.schema)]))
+    }
+    case 'createEnum':
+      return op('createEnum', ...withOptions([str(operation.enumType.name), namesDoc(operation.enumType.values)], schemaEntries(operation.enumType.schema)))
+    case 'dropEnum':
+      return op('dropEnum', ...withOptions([str(operation.name)], schemaEntries(operation.schema)))
+    case 'addEnumValue': {
+      const entries: Entry[] = []
+      if (operation.position.before !== undefined) entries.push(entry('before', str(operation.position.before)))
+      if (operation.position.after !== undefined) entries.push(entry('after', str(operation.position.after)))
+      entries.push(entry('existing', namesDoc(operation.existing)))
+      if (operation.columns.length > 0) entries.push(entry('columns', valueDoc(operation.columns)))
+      return op('addEnumValue', str(operation.name), str(operation.value), object([...entries, ...schemaEntries(operation.schema)]))
+    }
+    case 'renameEnumValue': {
+      const entries = [entry('existing', namesDoc(operation.existing))]
+      if (operation.columns.length > 0) entries.push(entry('columns', valueDoc(operation.columns)))
+      return op('renameEnumValue', str(operation.name), str(operation.from), str(operation.to), object([...entries, ...schemaEntries(operation.schema)]))
+    }
+    case 'alterEnum': {
+      const entries = [entry('existing', namesDoc(operation.existing))]
+      if (Object.keys(operation.renames).length > 0) entries.push(entry('renames', valueDoc(operation.renames)))
+      if (operation.columns.length > 0) entries.push(entry('columns', valueDoc(operation.columns)))
+      return op('alterEnum', str(operation.name), namesDoc(operation.values), object([...entries, ...schemaEntries(operation.schema)]))
+    }
+    case 'createSchema':
+      return op('createSchema', str(operation.name))
+    case 'dropSchema':
+      return op('dropSchema', str(operation.name))
+    case 'execute':
+      return operation.reverseSql === undefined ? op('execute', str(operation.sql)) : op('execute', str(operation.sql), str(operation.reverseSql))
+    case 'bulkInsert':
+      return op('bulkInsert', ...withOptions([str(operation.table), valueDoc(operation.rows)], schemaEntries(operation.schema)))
+  }
+}
+
+const INDENT = 2
+
+/** A comment line's text on one line, whatever the names inside it hold. */
+function oneLine(message: string): string {
+  return message.replace(/[\r\n\u2028\u2029]+/g, ' ')
+}
+
+/** The lines of one statement, indented for a function body, with its warning comment above it. */
+function statement(operation: AnyOperation, imports: ImportSet): string[] {
+  const pad = ' '.repeat(INDENT)
+  const lines: string[] = []
+  const warning = operation.destructive()
+  if (warning) lines.push(`${pad}// ! ${oneLine(warning)}`)
+  const prefix = 'await '
+  lines.push(pad + prefix + print(operationDoc(operation, imports), INDENT, INDENT + prefix.length))
+  return lines
+}
+
+function body(lines: string[]): string {
+  return (lines.length > 0 ? lines : ['// no changes'].map((l) => ' '.repeat(INDENT) + l)).join('\n')
+}
+
+function isDetectedChange(item: DetectedChange | AnyOperation): item is DetectedChange {
+  return 'operation' in item && typeof (item as DetectedChange).message === 'string'
+}
+
+/**
+ * Renders operations as the bodies of a revision's `upgrade` and `downgrade`. The downgrade is built from each
+ * operation's `reverse()`, in reverse order; an operation that cannot be reversed makes the downgrade throw
+ * (with a comment where it stands) so that running it never half-succeeds silently.
+ */
+export function renderOperations(changes: DetectedChange[] | AnyOperation[], _options: RenderOptions = {}): RenderedMigration {
+  const operations = (changes as Array<DetectedChange | AnyOperation>).map((c) => (isDetectedChange(c) ? c.operation : c))
+  const imports = new ImportSet()
+  const up = operations.flatMap((operation) => statement(operation, imports))
+  const down: string[] = []
+  const irreversible: string[] = []
+  for (const operation of [...operations].reverse()) {
+    try {
+      down.push(...statement(operation.reverse() as AnyOperation, imports))
+    } catch (error) {
+      const reason = oneLine((error as Error).message)
+      irreversible.push(reason)
+      down.push(`${' '.repeat(INDENT)}// ! cannot reverse: ${reason}`)
+    }
+  }
+  if (irreversible.length > 0) down.unshift(`${' '.repeat(INDENT)}throw new Error(${stringLiteral(`downgrade not written: ${irreversible.join('; ')}`)})`)
+  return { upgrade: body(up), downgrade: body(down), imports: imports.list() }
+}

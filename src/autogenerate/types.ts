@@ -1,0 +1,66 @@
+import type { Dialect } from '../dialects/dialect.js'
+import type { AnyOperation } from '../operations/index.js'
+
+/** What compare needs from a dialect: its canonical forms. */
+export type CompareDialect = Pick<Dialect, 'name' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression'>
+
+/**
+ * Rename hints given outside the schema (CLI flags, API callers), old name → new name.
+ * Tables: `'old'` or `'schema.old'` → `'new'`. Columns: `'table.old'` or `'schema.table.old'` → `'new'`
+ * (the table may be named by its new or its old name).
+ */
+export interface RenameHints {
+  tables?: Record<string, string>
+  columns?: Record<string, string>
+}
+
+export type ComparedObjectType = 'table' | 'column' | 'index' | 'unique' | 'foreignKey' | 'check' | 'enum'
+
+/** Like Alembic's include_object: return false to leave an object out of the comparison. */
+export interface IncludeObject {
+  (object: {
+    type: ComparedObjectType
+    name: string
+    /** The owning table, for objects that live in a table. */
+    table?: string
+    schema?: string | null
+    /** True when the object comes from the database (it has no counterpart in the target). */
+    reflected: boolean
+    /** The object on the other side (the reflected one for a target object), or null. */
+    compareTo: unknown
+  }): boolean
+}
+
+export interface RenameQuestion {
+  kind: 'table' | 'column'
+  /** For a column: the table, by its (new) qualified name. */
+  table?: string
+  from: string
+  to: string
+}
+
+export interface CompareOptions {
+  dialect: CompareDialect
+  renames?: RenameHints
+  /** Tables to compare (names, `schema.name`, or globs with `*` / `?`); all when absent or empty. */
+  include?: string[]
+  /** Tables to leave alone; wins over `include`. */
+  exclude?: string[]
+  includeObject?: IncludeObject
+  /** Asked for an unhinted dropped + added pair that may be a rename. Never called when absent. */
+  askRename?: (question: RenameQuestion) => Promise<boolean>
+  /** PostgreSQL schemas strata manages: schemas are created / dropped only within these. */
+  managedSchemas?: string[]
+  /** Tables never compared, besides strata's own `strata_version` and `strata_history`. */
+  ignoreTables?: string[]
+}
+
+export interface DetectedChange {
+  operation: AnyOperation
+  /** `operation.describe()`. */
+  message: string
+  /** `operation.destructive()`. */
+  warning: string | null
+}
+
+export const STRATA_TABLES = ['strata_version', 'strata_history'] as const

@@ -1,0 +1,29 @@
+import type { Dialect } from '../dialect.js'
+import { canonicalizeMysql, normalizeMysqlDefault } from './mysql-canonical.js'
+import { compileMysql } from './mysql-ddl-compiler.js'
+import { connectMysql, mysqlDatabaseExists } from './mysql-driver.js'
+import { normalizeMysqlExpression } from './mysql-expression.js'
+import { introspectMysql } from './mysql-introspector.js'
+import { acquireMysqlLock } from './mysql-lock.js'
+import { MYSQL_MAX_IDENTIFIER_LENGTH, quoteMysqlIdentifier, quoteMysqlLiteral } from './mysql-sql.js'
+
+/** MySQL 8 and MariaDB 10.5+ (one database per URL; DDL is not transactional). */
+export const mysqlDialect: Dialect = {
+  name: 'mysql',
+  transactionalDDL: false,
+  maxIdentifierLength: MYSQL_MAX_IDENTIFIER_LENGTH,
+  connect: connectMysql,
+  databaseExists: mysqlDatabaseExists,
+  introspect: introspectMysql,
+  compile: compileMysql,
+  canonicalize: canonicalizeMysql,
+  normalizeDefault: normalizeMysqlDefault,
+  normalizeExpression: normalizeMysqlExpression,
+  quoteIdentifier: quoteMysqlIdentifier,
+  quoteLiteral: quoteMysqlLiteral,
+  beginSql: 'START TRANSACTION',
+  commitSql: 'COMMIT',
+  rollbackSql: 'ROLLBACK',
+  lockOpensTransaction: false,
+  acquireLock: acquireMysqlLock,
+}

@@ -1,0 +1,290 @@
+/**
+ * Reflects the current database (DATABASE()) from information_schema with a fixed number of queries, whatever
+ * the number of tables: server version, tables, columns, index columns, foreign key columns, referential rules,
+ * check constraints. The result has the same shape `canonicalizeMysql` gives a target model.
+ */
+import type { Connection, IntrospectOptions } from '../dialect.js'
+import type { CheckModel, ColumnModel, DefaultValue, ForeignKeyModel, IndexElement, IndexModel, ReferentialAction, SchemaModel, TableModel } from '../../schema/model.js'
+import { type MysqlServerInfo, mysqlServerOf, serverAtLeast } from './mysql-driver.js'
+import { canonicalNumber, isForeignKeyBackingIndex, sortByName } from './mysql-canonical.js'
+import { tokenizeExpression } from './mysql-expression.js'
+import { quoteMysqlIdentifier } from './mysql-sql.js'
+import { mysqlColumnType } from './mysql-types.js'
+
+interface ColumnRow {
+  TABLE_NAME: string
+  COLUMN_NAME: string
+  COLUMN_DEFAULT: string | null
+  IS_NULLABLE: string
+  COLUMN_TYPE: string
+  EXTRA: string
+  COLUMN_COMMENT: string
+}
+
+interface IndexRow {
+  TABLE_NAME: string
+  INDEX_NAME: string
+  NON_UNIQUE: number | string
+  COLUMN_NAME: string | null
+  SUB_PART: number | string | null
+  COLLATION: string | null
+  EXPRESSION?: string | null
+}
+
+interface ForeignKeyRow {
+  TABLE_NAME: string
+  CONSTRAINT_NAME: string
+  COLUMN_NAME: string
+  REFERENCED_TABLE_SCHEMA: string
+  REFERENCED_TABLE_NAME: string
+  REFERENCED_COLUMN_NAME: string
+}
+
+interface RuleRow {
+  TABLE_NAME: string
+  CONSTRAINT_NAME: string
+  UPDATE_RULE: string
+  DELETE_RULE: string
+}
+
+interface CheckRow {
+  TABLE_NAME: string
+  CONSTRAINT_NAME: string
+  CHECK_CLAUSE: string
+  LEVEL?: string
+}
+
+const SIMPLE_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/
+
+function identifierText(name: string): string {
+  return SIMPLE_IDENTIFIER.test(name) ? name : quoteMysqlIdentifier(name)
+}
+
+function referentialAction(rule: string | undefined): ReferentialAction | undefined {
+  const action = (rule ?? '').toLowerCase()
+  if (action === 'cascade' || action === 'set null' || action === 'set default') return action
+  return undefined
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i
+
+function literalFor(text: string, type: ColumnModel['type']): DefaultValue {
+  if (type.kind === 'boolean' && (text === '0' || text === '1')) return { kind: 'literal', value: text === '1' }
+  const numeric = ['smallint', 'integer', 'bigint', 'real', 'double', 'numeric'].includes(type.kind)
+  if (numeric && NUMBER.test(text)) {
+    const value = Number(text)
+    // Keep the text when a number would not round-trip (big DECIMALs, BIGINTs past 2^53).
+    const exact = Number.isInteger(value) ? Number.isSafeInteger(value) : String(value) === canonicalNumber(text)
+    return { kind: 'literal', value: exact ? value : text }
+  }
+  return { kind: 'literal', value: text }
+}
+
+/**
+ * COLUMN_DEFAULT differs: MariaDB ≥10.2.7 quotes literals (`'abc'`), spells NULL as 'NULL' and leaves
+ * expressions bare; MySQL 8 gives literals unquoted and flags expressions with DEFAULT_GENERATED in EXTRA.
+ */
+export function reflectDefault(raw: string | null, extra: string, type: ColumnModel['type'], server: MysqlServerInfo): DefaultValue | null {
+  if (raw === null) return null
+  if (server.mariadb) {
+    if (raw === 'NULL') return null
+    if (raw.startsWith("'") && raw.endsWith("'") && raw.length >= 2) {
+      const tokens = tokenizeExpression(raw)
+      if (tokens.length === 1 && tokens[0]!.t === 'str') return literalFor(tokens[0].v, type)
+    }
+    if (NUMBER.test(raw)) return literalFor(raw, type)
+    return { kind: 'sql', sql: raw }
+  }
+  if (/default_generated/i.test(extra)) {
+    // MySQL 8 keeps a literal on TEXT/BLOB/JSON as an expression: _utf8mb4\'abc\'
+    try {
+      const tokens = tokenizeExpression(raw)
+      if (tokens.length === 1 && tokens[0]!.t === 'str') return literalFor(tokens[0].v, type)
+    } catch {
+      // not a literal
+    }
+    return { kind: 'sql', sql: raw }
+  }
+  return literalFor(raw, type)
+}
+
+function isJsonCheck(check: CheckRow, column: ColumnModel | undefined): boolean {
+  if (!column || check.LEVEL?.toLowerCase() !== 'column') return false
+  const clause = check.CHECK_CLAUSE.replace(/\s+/g, '').toLowerCase()
+  return clause === `json_valid(${quoteMysqlIdentifier(column.name).toLowerCase()})` || clause === `json_valid(${column.name.toLowerCase()})`
+}
+
+interface TableParts {
+  model: TableModel
+  indexRows: Map<string, IndexRow[]>
+  foreignKeys: Map<string, ForeignKeyModel>
+}
+
+export async function introspectMysql(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
+  const server = await mysqlServerOf(connection)
+  const db = (await connection.query<{ db: string | null }>('SELECT DATABASE() AS db'))[0]?.db
+  if (!db) throw new Error('no database selected: the MySQL URL must name a database')
+  const exclude = options.excludeTables ?? (() => false)
+
+  const tables = await connection.query<{ TABLE_NAME: string; TABLE_COMMENT: string | null }>(
+    `SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`,
+    [db],
+  )
+  const columns = await connection.query<ColumnRow>(
+    `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT
+       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
+    [db],
+  )
+  const functionalIndexes = !server.mariadb && serverAtLeast(server, 8, 0, 13)
+  const indexRows = await connection.query<IndexRow>(
+    `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION${functionalIndexes ? ', EXPRESSION' : ''}
+       FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
+    [db],
+  )
+  const fkRows = await connection.query<ForeignKeyRow>(
+    `SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
+       FROM information_schema.KEY_COLUMN_USAGE
+      WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
+    [db],
+  )
+  const ruleRows = await connection.query<RuleRow>(
+    `SELECT TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`,
+    [db],
+  )
+  // MySQL 8's CHECK_CONSTRAINTS has no table name (check names are unique per schema there); MariaDB's has one.
+  const checkRows = server.mariadb
+    ? await connection.query<CheckRow>(
+        `SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`,
+        [db],
+      )
+    : serverAtLeast(server, 8, 0, 16)
+      ? await connection.query<CheckRow>(
+          `SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE
+             FROM information_schema.TABLE_CONSTRAINTS tc
+             JOIN information_schema.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+            WHERE tc.TABLE_SCHEMA = ? AND tc.CONSTRAINT_TYPE = 'CHECK'`,
+          [db],
+        )
+      : []
+
+  const parts = new Map<string, TableParts>()
+  for (const row of tables) {
+    if (exclude(row.TABLE_NAME, null)) continue
+    parts.set(row.TABLE_NAME, {
+      model: {
+        name: row.TABLE_NAME,
+        schema: null,
+        columns: [],
+        primaryKey: null,
+        indexes: [],
+        uniques: [],
+        foreignKeys: [],
+        checks: [],
+        comment: row.TABLE_COMMENT || null,
+      },
+      indexRows: new Map(),
+      foreignKeys: new Map(),
+    })
+  }
+
+  for (const row of columns) {
+    const table = parts.get(row.TABLE_NAME)
+    if (!table) continue
+    const type = mysqlColumnType(row.COLUMN_TYPE)
+    const column: ColumnModel = {
+      name: row.COLUMN_NAME,
+      type,
+      nullable: row.IS_NULLABLE === 'YES',
+      default: reflectDefault(row.COLUMN_DEFAULT, row.EXTRA ?? '', type, server),
+      comment: row.COLUMN_COMMENT || null,
+    }
+    if (/auto_increment/i.test(row.EXTRA ?? '')) {
+      column.autoincrement = true
+      column.default = null
+    }
+    table.model.columns.push(column)
+  }
+
+  for (const row of checkRows) {
+    const table = parts.get(row.TABLE_NAME)
+    if (!table) continue
+    const clause = String(row.CHECK_CLAUSE)
+    // MariaDB's JSON is LONGTEXT plus a column-level CHECK (json_valid(col)): reflect it as json, hide the check.
+    if (server.mariadb) {
+      const jsonColumn = table.model.columns.find((c) => c.type.kind === 'raw' && c.type.sql === 'longtext' && isJsonCheck(row, c))
+      if (jsonColumn) {
+        jsonColumn.type = { kind: 'json' }
+        continue
+      }
+    }
+    const check: CheckModel = { name: row.CONSTRAINT_NAME, expression: clause }
+    table.model.checks.push(check)
+  }
+
+  for (const row of fkRows) {
+    const table = parts.get(row.TABLE_NAME)
+    if (!table) continue
+    let fk = table.foreignKeys.get(row.CONSTRAINT_NAME)
+    if (!fk) {
+      fk = { name: row.CONSTRAINT_NAME, columns: [], referencedTable: row.REFERENCED_TABLE_NAME, referencedColumns: [] }
+      if (row.REFERENCED_TABLE_SCHEMA && row.REFERENCED_TABLE_SCHEMA !== db) fk.referencedSchema = row.REFERENCED_TABLE_SCHEMA
+      table.foreignKeys.set(row.CONSTRAINT_NAME, fk)
+    }
+    fk.columns.push(row.COLUMN_NAME)
+    fk.referencedColumns.push(row.REFERENCED_COLUMN_NAME)
+  }
+  for (const row of ruleRows) {
+    const fk = parts.get(row.TABLE_NAME)?.foreignKeys.get(row.CONSTRAINT_NAME)
+    if (!fk) continue
+    const onDelete = referentialAction(row.DELETE_RULE)
+    const onUpdate = referentialAction(row.UPDATE_RULE)
+    if (onDelete) fk.onDelete = onDelete
+    if (onUpdate) fk.onUpdate = onUpdate
+  }
+
+  for (const row of indexRows) {
+    const table = parts.get(row.TABLE_NAME)
+    if (!table) continue
+    const list = table.indexRows.get(row.INDEX_NAME) ?? []
+    list.push(row)
+    table.indexRows.set(row.INDEX_NAME, list)
+  }
+
+  const result: TableModel[] = []
+  for (const { model, indexRows: indexes, foreignKeys } of parts.values()) {
+    model.foreignKeys = sortByName([...foreignKeys.values()])
+    for (const [name, rows] of indexes) addIndex(model, name, rows)
+    model.indexes = sortByName(model.indexes.filter((i) => !isForeignKeyBackingIndex(i, model.foreignKeys)))
+    model.uniques = sortByName(model.uniques)
+    model.checks = sortByName(model.checks)
+    result.push(model)
+  }
+  return { tables: sortByName(result), enums: [], schemas: [] }
+}
+
+function indexElement(row: IndexRow): IndexElement {
+  const descending = row.COLLATION === 'D'
+  if (row.COLUMN_NAME === null || row.COLUMN_NAME === undefined) {
+    // MySQL 8 functional key part.
+    const expression = String(row.EXPRESSION ?? '')
+    return { expression: descending ? `(${expression}) DESC` : expression }
+  }
+  const prefix = row.SUB_PART !== null && row.SUB_PART !== undefined ? `(${row.SUB_PART})` : ''
+  if (!prefix && !descending) return row.COLUMN_NAME
+  return { expression: `${identifierText(row.COLUMN_NAME)}${prefix}${descending ? ' DESC' : ''}` }
+}
+
+function addIndex(model: TableModel, name: string, rows: IndexRow[]): void {
+  const elements = rows.map(indexElement)
+  const unique = Number(rows[0]!.NON_UNIQUE) === 0
+  if (name === 'PRIMARY') {
+    model.primaryKey = { columns: elements.map((e) => (typeof e === 'string' ? e : e.expression)) }
+    return
+  }
+  if (unique && elements.every((e) => typeof e === 'string')) {
+    model.uniques.push({ name, columns: elements as string[] })
+    return
+  }
+  const index: IndexModel = { name, elements, unique }
+  model.indexes.push(index)
+}

@@ -1,0 +1,58 @@
+/**
+ * The migration lock: a named user lock (GET_LOCK), held by the session, so a killed process never leaves it
+ * behind. It does not open a transaction (MySQL DDL commits implicitly anyway).
+ */
+import { createHash } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Connection, HeldLock } from '../dialect.js'
+
+/** GET_LOCK names are limited to 64 characters: long database names are hashed. */
+export function mysqlLockName(database: string): string {
+  const name = `strata_migrations_${database}`
+  if (name.length <= 64) return name
+  return `strata_migrations_${createHash('sha1').update(database).digest('hex').slice(0, 40)}`
+}
+
+async function describeHolder(connection: Connection, name: string): Promise<string> {
+  try {
+    const [used] = await connection.query<{ holder: number | string | null }>('SELECT IS_USED_LOCK(?) AS holder', [name])
+    const holder = used?.holder
+    if (holder === null || holder === undefined) return 'another session (it has just been released)'
+    const rows = await connection.query<{ USER: string; HOST: string; DB: string | null; TIME: number | string; COMMAND: string }>(
+      'SELECT USER, HOST, DB, TIME, COMMAND FROM information_schema.PROCESSLIST WHERE ID = ?',
+      [holder],
+    )
+    const row = rows[0]
+    if (!row) return `connection ${holder}`
+    return `connection ${holder} (${row.USER}@${row.HOST}, ${String(row.COMMAND).toLowerCase()} for ${row.TIME}s)`
+  } catch {
+    return 'another session'
+  }
+}
+
+export async function acquireMysqlLock(connection: Connection, timeoutMs: number): Promise<HeldLock> {
+  const [{ db } = { db: null }] = await connection.query<{ db: string | null }>('SELECT DATABASE() AS db')
+  const name = mysqlLockName(db ?? '')
+  const deadline = Date.now() + Math.max(0, timeoutMs)
+  let delay = 25
+  for (;;) {
+    const [row] = await connection.query<{ got: number | string | null }>('SELECT GET_LOCK(?, 0) AS got', [name])
+    if (Number(row?.got) === 1) break
+    if (row?.got === null) throw new Error(`GET_LOCK('${name}') failed on the server`)
+    const remaining = deadline - Date.now()
+    if (remaining <= 0) {
+      const holder = await describeHolder(connection, name)
+      throw new Error(`the migration lock '${name}' is held by ${holder}; gave up after ${timeoutMs} ms`)
+    }
+    await sleep(Math.min(delay, remaining))
+    delay = Math.min(delay * 2, 1000)
+  }
+  let released = false
+  return {
+    async release() {
+      if (released) return
+      released = true
+      await connection.query('SELECT RELEASE_LOCK(?) AS released', [name])
+    },
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * Reflection of a PostgreSQL database into the SchemaModel with a fixed number of catalog queries (six, whatever
+ * the number of tables): namespaces, tables, columns, enums, constraints, indexes. pg_catalog is read directly
+ * (information_schema is far slower and hides details such as index expressions).
+ *
+ * Schemas: `options.schemas` (default: `current_schema()`). Tables, enums and references in the connection's
+ * current schema are reported with `schema: null` (the model's "default schema"); objects in any other schema
+ * carry its name.
+ */
+import type { Connection, IntrospectOptions } from '../dialect.js'
+import type {
+  CheckModel,
+  ColumnModel,
+  ColumnType,
+  EnumModel,
+  ForeignKeyModel,
+  IndexModel,
+  ReferentialAction,
+  SchemaModel,
+  TableModel,
+  UniqueModel,
+} from '../../schema/model.js'
+import { byName, compareTables, reflectDefault } from './postgres-canonical.js'
+import { parseNativeType } from './postgres-types.js'
+
+const TABLE_FILTER = `c.relnamespace = ANY($1::oid[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition`
+
+const NAMESPACES_SQL = `
+SELECT current_schema() AS current,
+  COALESCE((SELECT json_agg(json_build_object('oid', n.oid, 'name', n.nspname))
+            FROM pg_namespace n
+            WHERE n.nspname = ANY(COALESCE($1::text[], ARRAY[current_schema()]::text[]))), '[]'::json) AS schemas`
+
+const TABLES_SQL = `
+SELECT c.oid, c.relname AS name, c.relnamespace AS nsp, d.description AS comment
+FROM pg_class c
+LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+WHERE ${TABLE_FILTER}`
+
+const COLUMNS_SQL = `
+SELECT a.attrelid AS table_oid, a.attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type_sql,
+  a.atttypid AS type_oid, a.attnotnull AS not_null, a.attidentity AS identity, a.attgenerated AS generated,
+  pg_get_expr(ad.adbin, ad.adrelid) AS default_sql, d.description AS comment,
+  (ad.adbin IS NOT NULL AND EXISTS (
+    SELECT 1 FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
+    WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+      AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a')) AS owns_sequence
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
+WHERE ${TABLE_FILTER} AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum`
+
+// Every enum of the database: a column may use an enum from a schema that is not being reflected.
+const ENUMS_SQL = `
+SELECT t.oid, t.typname AS name, n.nspname AS schema,
+  array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_enum e ON e.enumtypid = t.oid
+GROUP BY t.oid, t.typname, n.nspname`
+
+const CONSTRAINTS_SQL = `
+SELECT con.conrelid AS table_oid, con.conname AS name, con.contype AS type, con.conkey::int[] AS keys,
+  rc.relname AS ref_table, rn.nspname AS ref_schema,
+  ARRAY(SELECT ra.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord)
+        JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.num ORDER BY k.ord) AS ref_columns,
+  con.confupdtype AS on_update, con.confdeltype AS on_delete, con.condeferrable AS deferrable, con.condeferred AS deferred,
+  CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid, true) END AS check_sql
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE ${TABLE_FILTER} AND con.contype IN ('p', 'u', 'f', 'c')`
+
+// Indexes that back a primary key, unique or exclusion constraint are the constraint's business, not reported.
+const INDEXES_SQL = `
+SELECT i.indrelid AS table_oid, ic.relname AS name, i.indisunique AS is_unique,
+  string_to_array(i.indkey::text, ' ')::int[] AS keys,
+  ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true) END
+        FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS expressions,
+  i.indnkeyatts AS key_count,
+  pg_get_expr(i.indpred, i.indrelid, true) AS where_sql
+FROM pg_index i
+JOIN pg_class c ON c.oid = i.indrelid
+JOIN pg_class ic ON ic.oid = i.indexrelid
+WHERE ${TABLE_FILTER}
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))`
+
+/** The number of catalog queries one introspection runs, whatever the schema size. */
+export const INTROSPECTION_QUERY_COUNT = 6
+
+interface TableRow {
+  oid: number
+  name: string
+  nsp: number
+  comment: string | null
+}
+interface ColumnRow {
+  table_oid: number
+  attnum: number
+  name: string
+  type_sql: string
+  type_oid: number
+  not_null: boolean
+  identity: '' | 'a' | 'd'
+  generated: '' | 's'
+  default_sql: string | null
+  comment: string | null
+  owns_sequence: boolean
+}
+interface EnumRow {
+  oid: number
+  name: string
+  schema: string
+  labels: string[]
+}
+interface ConstraintRow {
+  table_oid: number
+  name: string
+  type: 'p' | 'u' | 'f' | 'c'
+  keys: number[] | null
+  ref_table: string | null
+  ref_schema: string | null
+  ref_columns: string[]
+  on_update: string
+  on_delete: string
+  deferrable: boolean
+  deferred: boolean
+  check_sql: string | null
+}
+interface IndexRow {
+  table_oid: number
+  name: string
+  is_unique: boolean
+  keys: number[]
+  expressions: Array<string | null>
+  key_count: number
+  where_sql: string | null
+}
+
+const ACTIONS: Record<string, ReferentialAction | undefined> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' }
+
+export async function introspectPostgres(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
+  const explicit = options.schemas && options.schemas.length > 0 ? options.schemas : null
+  const [ns] = await connection.query<{ current: string | null; schemas: Array<{ oid: number; name: string }> }>(NAMESPACES_SQL, [explicit])
+  const current = ns?.current ?? null
+  const namespaces = new Map((ns?.schemas ?? []).map((s) => [Number(s.oid), s.name]))
+  const oids = [...namespaces.keys()]
+  const modelSchema = (name: string | null): string | null => (name === null || name === current ? null : name)
+
+  const tableRows = await connection.query<TableRow>(TABLES_SQL, [oids])
+  const columnRows = await connection.query<ColumnRow>(COLUMNS_SQL, [oids])
+  const enumRows = await connection.query<EnumRow>(ENUMS_SQL)
+  const constraintRows = await connection.query<ConstraintRow>(CONSTRAINTS_SQL, [oids])
+  const indexRows = await connection.query<IndexRow>(INDEXES_SQL, [oids])
+
+  const enumsByOid = new Map<number, EnumRow>(enumRows.map((e) => [Number(e.oid), e]))
+  const tables = new Map<number, TableModel>()
+  for (const row of tableRows) {
+    const schema = modelSchema(namespaces.get(Number(row.nsp)) ?? null)
+    if (options.excludeTables?.(row.name, schema)) continue
+    tables.set(Number(row.oid), {
+      name: row.name,
+      schema,
+      columns: [],
+      primaryKey: null,
+      indexes: [],
+      uniques: [],
+      foreignKeys: [],
+      checks: [],
+      comment: row.comment ?? null,
+    })
+  }
+
+  const columnNames = new Map<number, Map<number, string>>()
+  for (const row of columnRows) {
+    const table = tables.get(Number(row.table_oid))
+    if (!table) continue
+    let names = columnNames.get(Number(row.table_oid))
+    if (!names) columnNames.set(Number(row.table_oid), (names = new Map()))
+    names.set(row.attnum, row.name)
+    table.columns.push(reflectColumn(row, enumsByOid, modelSchema))
+  }
+  const nameOf = (tableOid: number, attnum: number): string => columnNames.get(tableOid)?.get(attnum) ?? `#${attnum}`
+
+  for (const row of constraintRows) {
+    const tableOid = Number(row.table_oid)
+    const table = tables.get(tableOid)
+    if (!table) continue
+    const columns = (row.keys ?? []).map((k) => nameOf(tableOid, k))
+    if (row.type === 'p') table.primaryKey = { name: row.name, columns }
+    else if (row.type === 'u') table.uniques.push({ name: row.name, columns } satisfies UniqueModel)
+    else if (row.type === 'c') table.checks.push({ name: row.name, expression: row.check_sql ?? '' } satisfies CheckModel)
+    else table.foreignKeys.push(reflectForeignKey(row, columns, modelSchema))
+  }
+
+  for (const row of indexRows) {
+    const tableOid = Number(row.table_oid)
+    const table = tables.get(tableOid)
+    if (!table) continue
+    const elements = row.keys.slice(0, row.key_count).map((attnum, i) => (attnum === 0 ? { expression: row.expressions[i] ?? '' } : nameOf(tableOid, attnum)))
+    const index: IndexModel = { name: row.name, elements, unique: row.is_unique }
+    if (row.where_sql) index.where = row.where_sql
+    table.indexes.push(index)
+  }
+
+  const result = [...tables.values()]
+  for (const table of result) {
+    table.indexes.sort(byName)
+    table.uniques.sort(byName)
+    table.foreignKeys.sort(byName)
+    table.checks.sort(byName)
+  }
+  result.sort(compareTables)
+
+  const schemaNames = new Set(namespaces.values())
+  const enums: EnumModel[] = enumRows
+    .filter((e) => schemaNames.has(e.schema))
+    .map((e) => ({ name: e.name, schema: modelSchema(e.schema), values: [...e.labels] }))
+    .sort(compareTables)
+
+  const schemas = explicit ? [...schemaNames].filter((s) => s !== current).sort() : []
+  return { tables: result, enums, schemas }
+}
+
+function reflectColumn(row: ColumnRow, enumsByOid: Map<number, EnumRow>, modelSchema: (s: string | null) => string | null): ColumnModel {
+  const enumRow = enumsByOid.get(Number(row.type_oid))
+  let type: ColumnType
+  if (enumRow) {
+    const schema = modelSchema(enumRow.schema)
+    type = { kind: 'enum', name: enumRow.name, values: [...enumRow.labels], ...(schema ? { schema } : {}) }
+  } else {
+    type = parseNativeType(row.type_sql).type
+  }
+  const column: ColumnModel = { name: row.name, type, nullable: !row.not_null, default: null, comment: row.comment ?? null }
+  if (row.identity === 'a') column.autoincrement = 'always'
+  else if (row.identity === 'd') column.autoincrement = 'by-default'
+  else if (row.owns_sequence && row.default_sql?.startsWith('nextval(')) column.autoincrement = true
+  else if (row.default_sql !== null && row.generated !== 's') column.default = reflectDefault(row.default_sql, type)
+  return column
+}
+
+function reflectForeignKey(row: ConstraintRow, columns: string[], modelSchema: (s: string | null) => string | null): ForeignKeyModel {
+  const fk: ForeignKeyModel = { name: row.name, columns, referencedTable: row.ref_table ?? '', referencedColumns: row.ref_columns }
+  const refSchema = modelSchema(row.ref_schema)
+  if (refSchema) fk.referencedSchema = refSchema
+  const onDelete = ACTIONS[row.on_delete]
+  const onUpdate = ACTIONS[row.on_update]
+  if (onDelete) fk.onDelete = onDelete
+  if (onUpdate) fk.onUpdate = onUpdate
+  if (row.deferrable) fk.deferrable = row.deferred ? 'initially deferred' : true
+  return fk
+}

@@ -1,0 +1,173 @@
+import type { CompileContext } from '../dialect.js'
+import type { AnyOperation } from '../../operations/index.js'
+import type { AddEnumValueOp, AlterEnumOp, EnumUsage, RenameEnumValueOp } from '../../operations/enum-ops.js'
+import type { AddColumnOp, AlterColumnOp, DropColumnOp } from '../../operations/column-ops.js'
+import type { BulkInsertOp } from '../../operations/misc-ops.js'
+import { type ColumnModel, type SchemaModel, type TableModel, emptyTable } from '../../schema/model.js'
+import { quoteString } from './sqlite-canonical.js'
+import { introspectSqlite } from './sqlite-introspector.js'
+import { tokenize } from './sqlite-parser.js'
+import { currentTable, rebuildTable } from './sqlite-rebuild.js'
+import { columnDefinition, createIndexSql, createTableSql, quoteLiteral } from './sqlite-schema-sql.js'
+import { quoteName } from './sqlite-types.js'
+
+/**
+ * Operations → SQLite SQL. ALTER TABLE covers renames, simple ADD COLUMN and DROP COLUMN; every other table change
+ * is a rebuild (sqlite-rebuild.ts). Schemas, comments and enum types have no SQLite object: they compile to nothing.
+ */
+export async function compileSqlite(operation: AnyOperation, ctx: CompileContext): Promise<string[]> {
+  switch (operation.kind) {
+    case 'createTable':
+      return [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))]
+    case 'dropTable':
+      return [`DROP TABLE ${quoteName(operation.name)}`]
+    case 'renameTable':
+      return [`ALTER TABLE ${quoteName(operation.from)} RENAME TO ${quoteName(operation.to)}`]
+    case 'setTableComment':
+      return []
+    case 'addColumn':
+      return addColumn(operation, ctx)
+    case 'dropColumn':
+      return dropColumn(operation, ctx)
+    case 'renameColumn':
+      return [`ALTER TABLE ${quoteName(operation.table)} RENAME COLUMN ${quoteName(operation.from)} TO ${quoteName(operation.to)}`]
+    case 'alterColumn':
+      return alterColumn(operation, ctx)
+    case 'createIndex':
+      return [createIndexSql(operation.object, operation.table)]
+    case 'dropIndex':
+      return [`DROP INDEX ${quoteName(operation.name)}`]
+    case 'addUnique':
+    case 'dropUnique':
+    case 'addCheck':
+    case 'dropCheck':
+    case 'addForeignKey':
+    case 'dropForeignKey':
+    case 'addPrimaryKey':
+    case 'dropPrimaryKey':
+      return rebuildTable(ctx, operation.table, operation.schema, (model) => operation.apply(model))
+    case 'createEnum':
+    case 'dropEnum':
+      return []
+    case 'addEnumValue':
+    case 'renameEnumValue':
+    case 'alterEnum':
+      return changeEnum(operation, ctx)
+    case 'createSchema':
+    case 'dropSchema':
+      return []
+    case 'execute':
+      return [operation.sql]
+    case 'bulkInsert':
+      return bulkInsert(operation)
+  }
+}
+
+/** ALTER TABLE ADD COLUMN takes no SQL default expression (only constants), and no NOT NULL without a default. */
+function canAddInPlace(column: ColumnModel): boolean {
+  if (column.default && column.default.kind === 'sql') return false
+  return column.nullable || !!column.default
+}
+
+async function addColumn(op: AddColumnOp, ctx: CompileContext): Promise<string[]> {
+  if (canAddInPlace(op.column)) return [`ALTER TABLE ${quoteName(op.table)} ADD COLUMN ${columnDefinition(op.column, emptyTable(op.table))}`]
+  return rebuildTable(ctx, op.table, op.schema, (model) => op.apply(model))
+}
+
+/** True when `sql` names `column` (as a bare or quoted identifier). */
+export function mentions(sql: string, column: string): boolean {
+  const lower = column.toLowerCase()
+  return tokenize(sql).some((t) => (t.kind === 'word' || t.kind === 'quoted') && t.value.toLowerCase() === lower)
+}
+
+/** Whether anything besides the column itself depends on it (SQLite's DROP COLUMN refuses those). */
+function columnInUse(table: TableModel, column: string): boolean {
+  const named = (names: string[]) => names.includes(column)
+  if (table.primaryKey && named(table.primaryKey.columns)) return true
+  if (table.uniques.some((u) => named(u.columns)) || table.foreignKeys.some((f) => named(f.columns))) return true
+  if (table.checks.some((c) => mentions(c.expression, column))) return true
+  return table.indexes.some(
+    (i) => i.elements.some((e) => (typeof e === 'string' ? e === column : mentions(e.expression, column))) || (!!i.where && mentions(i.where, column)),
+  )
+}
+
+async function dropColumn(op: DropColumnOp, ctx: CompileContext): Promise<string[]> {
+  const table = await currentTable(ctx, op.table, op.schema)
+  if (!table || !columnInUse(table, op.name)) return [`ALTER TABLE ${quoteName(op.table)} DROP COLUMN ${quoteName(op.name)}`]
+  // Indexes, uniques and foreign keys on the column go with it (DropColumnOp.apply); what else names it must be
+  // dropped first, as SQLite's own DROP COLUMN demands. Said at compile time, so offline scripts fail early too.
+  const blockers = [
+    ...(table.primaryKey?.columns.includes(op.name) ? ['the primary key'] : []),
+    ...table.checks.filter((c) => mentions(c.expression, op.name)).map((c) => `check constraint '${c.name}'`),
+    ...table.indexes
+      .filter((i) => !i.elements.includes(op.name) && (i.elements.some((e) => typeof e !== 'string' && mentions(e.expression, op.name)) || (!!i.where && mentions(i.where, op.name))))
+      .map((i) => `index '${i.name}'`),
+  ]
+  if (blockers.length) throw new Error(`cannot drop column '${op.table}.${op.name}': ${blockers.join(', ')} use${blockers.length === 1 ? 's' : ''} it; drop ${blockers.length === 1 ? 'it' : 'them'} first`)
+  return rebuildTable(ctx, op.table, op.schema, (model) => op.apply(model))
+}
+
+async function alterColumn(op: AlterColumnOp, ctx: CompileContext): Promise<string[]> {
+  // SQLite keeps no comments: a comment-only change has nothing to do.
+  const effective = Object.keys(op.changes).filter((k) => k !== 'comment' && (op.changes as Record<string, unknown>)[k] !== undefined)
+  if (effective.length === 0) return []
+  return rebuildTable(ctx, op.table, op.schema, (model) => op.apply(model))
+}
+
+type EnumOp = AddEnumValueOp | RenameEnumValueOp | AlterEnumOp
+
+/** Tables and columns holding the enum: from the operation, or (online) from the live schema. */
+async function enumUsages(op: EnumOp, ctx: CompileContext): Promise<EnumUsage[]> {
+  if (op.columns.length) return op.columns
+  if (ctx.connection && !ctx.offline) {
+    const live = await introspectSqlite(ctx.connection)
+    return live.tables.flatMap((t) => t.columns.filter((c) => c.type.kind === 'enum' && c.type.name === op.name).map((c) => ({ table: t.name, column: c.name })))
+  }
+  throw new Error(`${op.kind}('${op.name}'): SQLite keeps enum values in each column's CHECK constraint; pass the columns that use the enum (options.columns) for offline SQL`)
+}
+
+/**
+ * SQLite has no enum type: the values live in each column's CHECK, so every table using the enum is rebuilt with
+ * the new values. Renamed values are rewritten while the rows are copied (the old CHECK never sees them).
+ */
+async function changeEnum(op: EnumOp, ctx: CompileContext): Promise<string[]> {
+  const values = op.values
+  const renames: Record<string, string> = {}
+  if (op.kind === 'renameEnumValue') renames[op.from] = op.to
+  if (op.kind === 'alterEnum') for (const [to, from] of Object.entries(op.renames)) renames[from] = to
+  const byTable = new Map<string, Set<string>>()
+  const usageSchema = new Map<string, string | null>()
+  for (const usage of await enumUsages(op, ctx)) {
+    usageSchema.set(usage.table, usage.schema ?? null)
+    const columns = byTable.get(usage.table) ?? new Set<string>()
+    columns.add(usage.column)
+    byTable.set(usage.table, columns)
+  }
+  const statements: string[] = []
+  for (const [table, columns] of byTable) {
+    const retype = (model: SchemaModel) => {
+      for (const column of model.tables[0]!.columns) {
+        if (!columns.has(column.name) || column.type.kind !== 'enum') continue
+        column.type = { ...column.type, values: [...values] }
+        const d = column.default
+        if (d && d.kind === 'literal' && typeof d.value === 'string' && renames[d.value] !== undefined) column.default = { kind: 'literal', value: renames[d.value]! }
+      }
+    }
+    const selectFor = (column: ColumnModel) => {
+      if (!columns.has(column.name) || Object.keys(renames).length === 0) return undefined
+      const name = quoteName(column.name)
+      const cases = Object.entries(renames).map(([from, to]) => `WHEN ${quoteString(from)} THEN ${quoteString(to)}`)
+      return `CASE ${name} ${cases.join(' ')} ELSE ${name} END`
+    }
+    statements.push(...(await rebuildTable(ctx, table, usageSchema.get(table) ?? null, retype, { selectFor })))
+  }
+  return statements
+}
+
+function bulkInsert(op: BulkInsertOp): string[] {
+  if (op.rows.length === 0) return []
+  const columns: string[] = []
+  for (const row of op.rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key)
+  const rows = op.rows.map((row) => `(${columns.map((c) => quoteLiteral(row[c] ?? null)).join(', ')})`)
+  return [`INSERT INTO ${quoteName(op.table)} (${columns.map(quoteName).join(', ')}) VALUES\n  ${rows.join(',\n  ')}`]
+}

@@ -1,0 +1,52 @@
+import type { Connection, HeldLock } from '../dialect.js'
+import { BUSY_TIMEOUT_MS, SqliteConnection } from './sqlite-driver.js'
+
+/**
+ * SQLite's migration lock is the database write lock: `BEGIN IMMEDIATE` takes it and opens the run's transaction
+ * (Dialect.lockOpensTransaction). A second strata process waits here until the first commits; a killed process's
+ * lock vanishes with its file handle, so no lock can go stale.
+ */
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: string })?.code ?? ''
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
+}
+
+async function databaseFile(connection: Connection): Promise<string> {
+  if (connection instanceof SqliteConnection) return connection.filename
+  const rows = await connection.query<{ name: string; file: string }>('PRAGMA database_list')
+  return rows.find((r) => r.name === 'main')?.file || ':memory:'
+}
+
+export async function acquireSqliteLock(connection: Connection, timeoutMs: number): Promise<HeldLock> {
+  const deadline = Date.now() + Math.max(0, timeoutMs)
+  let pause = 25
+  try {
+    for (;;) {
+      // Each attempt waits briefly inside SQLite (the API is synchronous), then we yield to the event loop.
+      const wait = Math.max(0, Math.min(250, deadline - Date.now()))
+      await connection.execute(`PRAGMA busy_timeout = ${wait}`)
+      try {
+        await connection.execute('BEGIN IMMEDIATE')
+        break
+      } catch (error) {
+        if (!isBusy(error)) throw error
+        if (Date.now() >= deadline)
+          throw new Error(`another strata process holds the write lock on ${await databaseFile(connection)} (waited ${timeoutMs} ms); SQLite cannot tell which process`)
+        await sleep(Math.min(pause, Math.max(0, deadline - Date.now())))
+        pause = Math.min(pause * 2, 1000)
+      }
+    }
+  } finally {
+    await connection.execute(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).catch(() => undefined)
+  }
+  return {
+    async release() {
+      // The runtime commits; a transaction still open here belongs to a failed run.
+      const open = connection instanceof SqliteConnection ? connection.inTransaction : true
+      if (open) await connection.execute('ROLLBACK').catch(() => undefined)
+    },
+  }
+}

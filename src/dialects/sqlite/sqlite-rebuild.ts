@@ -1,0 +1,135 @@
+import type { CompileContext } from '../dialect.js'
+import type { ColumnModel, SchemaModel, TableModel } from '../../schema/model.js'
+import { isAutoincrementColumn, quoteString } from './sqlite-canonical.js'
+import { parseCreateTable } from './sqlite-parser.js'
+import { createIndexSql, createTableSql } from './sqlite-schema-sql.js'
+import { quoteName } from './sqlite-types.js'
+
+/**
+ * The table rebuild SQLite's documentation prescribes for every change ALTER TABLE cannot make
+ * (https://www.sqlite.org/lang_altertable.html#otheralter), as plain SQL so that offline scripts carry it too:
+ *
+ *   CREATE TABLE "_strata_new_t" (…target definition…)
+ *   INSERT INTO "_strata_new_t" (kept columns) SELECT kept columns FROM "t"
+ *   DROP TABLE "t"
+ *   PRAGMA legacy_alter_table = ON          -- the rename must not re-check views/triggers naming the dropped table
+ *   ALTER TABLE "_strata_new_t" RENAME TO "t"
+ *   PRAGMA legacy_alter_table = OFF
+ *   CREATE INDEX … / CREATE TRIGGER …       -- dropped with the old table
+ *   PRAGMA foreign_key_check("t")            -- the connection fails the step when it reports a row
+ *
+ * It runs inside the migration's transaction with foreign key enforcement off (the connection's setting), so the
+ * DROP does not cascade into child tables, whose references point at the new table once it has the old name.
+ */
+
+export interface RebuildOptions {
+  /** The SELECT expression filling a target column; undefined → the same-named old column, if any. */
+  selectFor?: (column: ColumnModel, old: TableModel) => string | undefined
+}
+
+export const REBUILD_PREFIX = '_strata_new_'
+
+interface LiveFacts {
+  triggers: string[]
+  tableOptions: string
+  /** Tables whose foreign keys point here, with the columns they reference (null: the primary key). */
+  children: { name: string; referenced: string | null }[]
+}
+
+/** What the model does not carry: triggers, WITHOUT ROWID/STRICT, tables whose foreign keys point here. */
+async function liveFacts(ctx: CompileContext, table: string): Promise<LiveFacts | null> {
+  const connection = ctx.connection
+  if (ctx.offline || !connection) return null
+  const rows = await connection.query<{ type: string; sql: string | null }>(
+    `SELECT type, sql FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'trigger') AND sql IS NOT NULL ORDER BY type, name`,
+    [table],
+  )
+  let tableOptions = ''
+  const triggers: string[] = []
+  for (const row of rows) {
+    if (row.type === 'trigger') triggers.push(row.sql!)
+    else {
+      const parsed = parseCreateTable(row.sql!)
+      if (parsed.columns.some((c) => c.generated))
+        throw new Error(`table '${table}' has generated columns, which strata's SQLite table rebuild cannot keep: change it with op.execute()`)
+      tableOptions = parsed.tableOptions.replace(/;\s*$/, '')
+    }
+  }
+  const children = await connection.query<{ name: string; referenced: string | null }>(
+    `SELECT m.name AS name, f."to" AS referenced FROM sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS f
+     WHERE m.type = 'table' AND lower(f."table") = lower(?) AND m.name <> ? ORDER BY m.name`,
+    [table, table],
+  )
+  return { triggers, tableOptions, children }
+}
+
+/**
+ * The table as it is now. SQLite has no schemas: a schema named by the operation (a model written for PostgreSQL)
+ * is tried first for replayed models, then the table is looked up without one, as the introspector reports it.
+ */
+export async function currentTable(ctx: CompileContext, name: string, schema: string | null): Promise<TableModel | undefined> {
+  return (schema ? await ctx.table(name, schema) : undefined) ?? (await ctx.table(name, null))
+}
+
+/** SQL that rebuilds `tableName` into what `transform` makes of its current model. */
+export async function rebuildTable(
+  ctx: CompileContext,
+  tableName: string,
+  schema: string | null,
+  transform: (model: SchemaModel) => void,
+  options: RebuildOptions = {},
+): Promise<string[]> {
+  const old = await currentTable(ctx, tableName, schema)
+  if (!old) throw new Error(`table '${tableName}' does not exist`)
+  // The copy carries the operation's schema so that `operation.apply` finds it; SQL never names a schema.
+  const model: SchemaModel = { tables: [{ ...structuredClone(old), schema }], enums: [], schemas: [] }
+  transform(model)
+  const target = model.tables.find((t) => t.name === old.name) ?? model.tables[0]
+  if (!target) throw new Error(`rebuilding '${tableName}': the change removed the table`)
+
+  const facts = await liveFacts(ctx, old.name)
+  const table = quoteName(old.name)
+  const temp = quoteName(`${REBUILD_PREFIX}${old.name}`)
+  const statements = [createTableSql(target, `${REBUILD_PREFIX}${old.name}`, facts?.tableOptions ?? '')]
+
+  const targets: string[] = []
+  const sources: string[] = []
+  for (const column of target.columns) {
+    const custom = options.selectFor?.(column, old)
+    const source = custom ?? (old.columns.some((c) => c.name === column.name) ? quoteName(column.name) : undefined)
+    if (source === undefined) continue // a new column: its default fills it
+    targets.push(quoteName(column.name))
+    sources.push(source)
+  }
+  if (targets.length) statements.push(`INSERT INTO ${temp} (${targets.join(', ')}) SELECT ${sources.join(', ')} FROM ${table}`)
+
+  // AUTOINCREMENT never reuses an id: carry the old high-water mark over (the rename moves the row to the final name).
+  const hadSequence = old.columns.some((c) => isAutoincrementColumn(c, old))
+  if (hadSequence && target.columns.some((c) => isAutoincrementColumn(c, target))) {
+    const tempName = quoteString(`${REBUILD_PREFIX}${old.name}`)
+    statements.push(
+      `DELETE FROM sqlite_sequence WHERE name = ${tempName}`,
+      `INSERT INTO sqlite_sequence (name, seq) SELECT ${tempName}, seq FROM sqlite_sequence WHERE name = ${quoteString(old.name)}`,
+    )
+  }
+
+  statements.push(`DROP TABLE ${table}`, 'PRAGMA legacy_alter_table = ON', `ALTER TABLE ${temp} RENAME TO ${table}`, 'PRAGMA legacy_alter_table = OFF')
+  for (const index of target.indexes) statements.push(createIndexSql(index, old.name))
+  if (facts) statements.push(...facts.triggers)
+  else statements.push(`-- strata: triggers on ${table} cannot be read offline; recreate any it had`)
+  if (target.foreignKeys.length) statements.push(`PRAGMA foreign_key_check(${table})`)
+  for (const child of childrenToCheck(old, target, facts?.children ?? [])) statements.push(`PRAGMA foreign_key_check(${quoteName(child)})`)
+  return statements
+}
+
+/**
+ * Child tables are re-checked only when the keys they may reference changed (a referenced column went away, or
+ * the primary key / unique constraints differ): old dangling rows elsewhere should not block unrelated changes.
+ */
+function childrenToCheck(old: TableModel, target: TableModel, children: { name: string; referenced: string | null }[]): string[] {
+  const keys = (t: TableModel) => JSON.stringify([t.primaryKey?.columns ?? [], t.uniques.map((u) => u.columns).sort()])
+  const keysChanged = keys(old) !== keys(target)
+  const has = (name: string) => target.columns.some((c) => c.name.toLowerCase() === name.toLowerCase())
+  const names = children.filter((c) => keysChanged || (c.referenced !== null && !has(c.referenced))).map((c) => c.name)
+  return [...new Set(names)]
+}

@@ -1,0 +1,94 @@
+import { commaList } from './errors.js'
+import type { RevisionGraph } from './graph.js'
+import { allCurrentRevisions } from './resolve.js'
+
+/** Which parts of a one-line revision description to show (Alembic's `Script._head_only`). */
+export interface RevisionLineOptions {
+  /** `a, b -> c` (with `(deps)` after the parents when the revision has dependsOn). */
+  includeParents?: boolean
+  /** The branch labels that apply, `(one)`. */
+  includeBranches?: boolean
+  /** `, <message>` at the end. */
+  includeDoc?: boolean
+  /** `(head)`, `(effective head)`, `(current)`; default true. */
+  headIndicators?: boolean
+  /** `(branchpoint)`, `(mergepoint)`; default true. */
+  treeIndicators?: boolean
+  /** Revisions to mark `(current)`. */
+  current?: Iterable<string>
+}
+
+/** `<base>` for a first revision, else its downRevision ids: `a, b`. */
+export function formatDownRevisions(graph: RevisionGraph, id: string): string {
+  const parents = graph.parents(id)
+  return parents.length === 0 ? '<base>' : commaList(parents)
+}
+
+/** One line about a revision, e.g. `a, b -> e (mergepoint), merge` or `c1 (one) (head)`. */
+export function formatRevisionLine(graph: RevisionGraph, id: string, options: RevisionLineOptions = {}): string {
+  const header = graph.require(id)
+  const headIndicators = options.headIndicators ?? true
+  const treeIndicators = options.treeIndicators ?? true
+  let text = id
+  if (options.includeParents) {
+    const deps = header.dependsOn.length > 0 ? ` (${commaList(header.dependsOn)})` : ''
+    text = `${formatDownRevisions(graph, id)}${deps} -> ${text}`
+  }
+  if (options.includeBranches) {
+    const labels = graph.labelsOf(id)
+    if (labels.length > 0) text += ` (${commaList(labels)})`
+  }
+  if (headIndicators || treeIndicators) {
+    if (graph.isRealHead(id)) text += ' (head)'
+    else if (graph.isHead(id)) text += ' (effective head)'
+    if (options.current && new Set(options.current).has(id)) text += ' (current)'
+  }
+  if (treeIndicators) {
+    if (graph.isBranchPoint(id)) text += ' (branchpoint)'
+    if (graph.isMergePoint(id)) text += ' (mergepoint)'
+  }
+  if (options.includeDoc) text += `, ${header.message}`
+  return text
+}
+
+/**
+ * The multi-line description of `history -v`, `show` and `current -v` (Alembic's `log_entry`): Rev, Parent or
+ * Merges, Also depends on, Branches into, Branch names, Path, then the doc comment indented. Ends with a newline,
+ * so printed entries are separated by a blank line.
+ */
+export function formatRevisionVerbose(graph: RevisionGraph, id: string, options: { current?: Iterable<string> } = {}): string {
+  const header = graph.require(id)
+  const current = options.current ? new Set(options.current) : new Set<string>()
+  const marks = [
+    graph.isHead(id) ? ' (head)' : '',
+    graph.isBranchPoint(id) ? ' (branchpoint)' : '',
+    graph.isMergePoint(id) ? ' (mergepoint)' : '',
+    current.has(id) ? ' (current)' : '',
+  ].join('')
+  const lines = [`Rev: ${id}${marks}`]
+  lines.push(`${graph.isMergePoint(id) ? 'Merges' : 'Parent'}: ${formatDownRevisions(graph, id)}`)
+  if (header.dependsOn.length > 0) lines.push(`Also depends on: ${commaList(header.dependsOn)}`)
+  if (graph.isBranchPoint(id)) lines.push(`Branches into: ${commaList(graph.children(id))}`)
+  const labels = graph.labelsOf(id)
+  if (labels.length > 0) lines.push(`Branch names: ${commaList(labels)}`)
+  lines.push(`Path: ${header.path}`)
+  lines.push('')
+  for (const line of header.doc.split('\n')) lines.push(line === '' ? '' : `    ${line}`)
+  return `${lines.join('\n')}\n`
+}
+
+/**
+ * What `current` prints for the version table `rows`: one line per current revision (dependencies implied by a
+ * row count as current), like `c1 (head)` or `b (branchpoint)`; with `verbose`, the multi-line form. A row no file
+ * defines is listed as such.
+ */
+export function describeCurrent(graph: RevisionGraph, rows: readonly string[], verbose = false): string[] {
+  const lines: string[] = []
+  for (const row of rows) {
+    if (!graph.has(row)) lines.push(`${row} (no revision file has this id)`)
+  }
+  for (const id of allCurrentRevisions(graph, rows)) {
+    lines.push(verbose ? formatRevisionVerbose(graph, id) : formatRevisionLine(graph, id))
+  }
+  return lines
+}

@@ -1,0 +1,533 @@
+import { RevisionError, commaList } from './errors.js'
+import type { RevisionHeader } from './header.js'
+
+export interface RevisionGraphOptions {
+  /** The folder the headers came from, named in error messages. */
+  versionsDir?: string
+}
+
+export interface TraversalOptions {
+  /** Follow dependsOn edges as well as downRevision edges (default true). */
+  includeDependencies?: boolean
+  /** Include the starting revisions themselves (default true). */
+  inclusive?: boolean
+  /** Only for ancestors: skip revisions whose rank is below this (their ancestors cannot matter to the caller). */
+  minRank?: number
+}
+
+/** Characters Alembic reserves for target syntax (`label@rev`, `rev+2`, `a:b`). */
+const ILLEGAL_ID_CHARACTERS = ['@', '-', '+', ':']
+const RESERVED_NAMES = new Set(['head', 'heads', 'base', 'current'])
+
+/**
+ * The revision graph, validated up front: every downRevision and dependsOn resolves, ids and branch labels are
+ * unique, and there is no cycle. Everything is computed in time linear in the number of revisions (normalized
+ * dependencies, labels and sorts lazily, on demand). Methods take and return revision ids.
+ */
+export class RevisionGraph {
+  readonly versionsDir: string | undefined
+  private readonly list: RevisionHeader[]
+  private readonly indexById = new Map<string, number>()
+  private readonly labelOwnerIndex = new Map<string, number>()
+  private readonly parentsOf: number[][]
+  /** Resolved dependsOn (labels replaced by the revision carrying them), without duplicates. */
+  private readonly depsOf: number[][]
+  /** parents then dependencies, without duplicates: every edge an upgrade must respect. */
+  private readonly downOf: number[][]
+  private readonly childrenOf: number[][]
+  private readonly dependentsOf: number[][]
+  /** Longest path from a revision with no down edges; strictly decreases along every down edge. */
+  private readonly rank: Int32Array
+  private readonly mark: Uint32Array
+  private epoch = 0
+  private labelsCache: string[][] | undefined
+  private shapeCache: Map<string, string[]> | undefined
+  private readonly normalizedDepsCache: (string[] | undefined)[]
+
+  constructor(headers: readonly RevisionHeader[], options: RevisionGraphOptions = {}) {
+    this.versionsDir = options.versionsDir
+    this.list = [...headers]
+    const n = this.list.length
+    this.parentsOf = new Array(n)
+    this.depsOf = new Array(n)
+    this.downOf = new Array(n)
+    this.childrenOf = Array.from({ length: n }, () => [])
+    this.dependentsOf = Array.from({ length: n }, () => [])
+    this.rank = new Int32Array(n)
+    this.mark = new Uint32Array(n)
+    this.normalizedDepsCache = new Array(n)
+    this.indexHeaders()
+    this.indexLabels()
+    this.linkEdges()
+    this.rankOrDetectCycle()
+  }
+
+  // ---- construction and validation ----
+
+  private indexHeaders(): void {
+    this.list.forEach((header, i) => {
+      const id = header.revision
+      const illegal = ILLEGAL_ID_CHARACTERS.filter((ch) => id.includes(ch))
+      if (illegal.length > 0) {
+        throw graphError(`revision id '${id}' in ${header.path} contains ${illegal.map((c) => `'${c}'`).join(', ')}, which targets reserve (@ - + :)`)
+      }
+      if (RESERVED_NAMES.has(id)) throw graphError(`revision id '${id}' in ${header.path} is a reserved word (head, heads, base, current)`)
+      if (parentIds(header).includes(id)) throw graphError(`revision '${id}' in ${header.path} names itself as its downRevision`)
+      if (header.dependsOn.includes(id)) throw graphError(`revision '${id}' in ${header.path} names itself in dependsOn`)
+      const earlier = this.indexById.get(id)
+      if (earlier !== undefined) {
+        throw graphError(`revision '${id}' is defined twice: ${this.list[earlier].path} and ${header.path}`)
+      }
+      this.indexById.set(id, i)
+    })
+  }
+
+  private indexLabels(): void {
+    this.list.forEach((header, i) => {
+      for (const label of header.branchLabels) {
+        const where = `'${header.revision}' (${header.path})`
+        if (/[@:]/.test(label) || label.trim() === '' || RESERVED_NAMES.has(label)) {
+          throw graphError(`branch label '${label}' on ${where} is not usable (no @ or :, not head/heads/base/current)`)
+        }
+        const owner = this.labelOwnerIndex.get(label)
+        if (owner !== undefined && owner !== i) {
+          const other = this.list[owner]
+          throw graphError(`branch label '${label}' is used twice: by '${other.revision}' (${other.path}) and by ${where}`)
+        }
+        const sameId = this.indexById.get(label)
+        if (sameId !== undefined) {
+          throw graphError(`branch label '${label}' on ${where} is also the id of revision '${label}' (${this.list[sameId].path})`)
+        }
+        this.labelOwnerIndex.set(label, i)
+      }
+    })
+  }
+
+  private linkEdges(): void {
+    const folder = this.versionsDir ?? 'the versions folder'
+    this.list.forEach((header, i) => {
+      const parents = parentIds(header).map((parent) => {
+        const index = this.indexById.get(parent)
+        if (index === undefined) {
+          throw graphError(`revision '${header.revision}' in ${header.path} revises '${parent}', which no file in ${folder} defines`)
+        }
+        return index
+      })
+      const deps = unique(
+        header.dependsOn.map((dep) => {
+          const index = this.indexById.get(dep) ?? this.labelOwnerIndex.get(dep)
+          if (index === undefined) {
+            throw graphError(
+              `revision '${header.revision}' in ${header.path} depends on '${dep}', which is neither a revision nor a branch label in ${folder}`,
+            )
+          }
+          if (index === i) throw graphError(`revision '${header.revision}' in ${header.path} depends on itself through label '${dep}'`)
+          return index
+        }),
+      )
+      this.parentsOf[i] = unique(parents)
+      this.depsOf[i] = deps
+      this.downOf[i] = unique([...this.parentsOf[i], ...deps])
+      for (const parent of this.parentsOf[i]) this.childrenOf[parent].push(i)
+      for (const dep of deps) this.dependentsOf[dep].push(i)
+    })
+  }
+
+  /** Kahn's algorithm over all down edges: ranks every revision, or names a cycle when some are left over. */
+  private rankOrDetectCycle(): void {
+    const n = this.list.length
+    const pending = new Int32Array(n)
+    const queue: number[] = []
+    for (let i = 0; i < n; i++) {
+      pending[i] = this.downOf[i].length
+      if (pending[i] === 0) queue.push(i)
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const v = queue[head]
+      for (const up of this.upOf(v)) {
+        if (this.rank[up] <= this.rank[v]) this.rank[up] = this.rank[v] + 1
+        if (--pending[up] === 0) queue.push(up)
+      }
+    }
+    if (queue.length === n) return
+    // Every revision left over has a down edge to another one left over: follow them until one repeats.
+    let v = pending.findIndex((count) => count > 0)
+    const seenAt = new Map<number, number>()
+    const path: number[] = []
+    while (!seenAt.has(v)) {
+      seenAt.set(v, path.length)
+      path.push(v)
+      v = this.downOf[v].find((down) => pending[down] > 0) as number
+    }
+    const cycle = path.slice(seenAt.get(v))
+    const ids = [...cycle, v].map((i) => this.list[i].revision)
+    const files = cycle.map((i) => this.list[i].path)
+    throw graphError(`revisions form a cycle (each revises or depends on the next): ${ids.join(' -> ')}; files: ${commaList(files)}`)
+  }
+
+  /** Children and dependents of a revision, without duplicates. */
+  private upOf(i: number): number[] {
+    const dependents = this.dependentsOf[i]
+    if (dependents.length === 0) return this.childrenOf[i]
+    return unique([...this.childrenOf[i], ...dependents])
+  }
+
+  // ---- lookup ----
+
+  get size(): number {
+    return this.list.length
+  }
+
+  /** All headers, in the order given (file-name order when loaded from a folder). */
+  all(): RevisionHeader[] {
+    return [...this.list]
+  }
+
+  has(id: string): boolean {
+    return this.indexById.has(id)
+  }
+
+  /** The header of a full revision id, or undefined (like Map.get). */
+  get(id: string): RevisionHeader | undefined {
+    const i = this.indexById.get(id)
+    return i === undefined ? undefined : this.list[i]
+  }
+
+  /** The header of a full revision id; throws "Can't locate revision identified by 'x'" otherwise. */
+  require(id: string): RevisionHeader {
+    return this.list[this.indexOf(id)]
+  }
+
+  hasLabel(label: string): boolean {
+    return this.labelOwnerIndex.has(label)
+  }
+
+  /** The revision carrying `label` directly, if any. */
+  labelOwner(label: string): string | undefined {
+    const i = this.labelOwnerIndex.get(label)
+    return i === undefined ? undefined : this.list[i].revision
+  }
+
+  /** Every branch label, with the revision that carries it. */
+  labels(): Map<string, string> {
+    return new Map([...this.labelOwnerIndex].map(([label, i]) => [label, this.list[i].revision]))
+  }
+
+  /** Revision ids starting with `prefix`, in graph order. */
+  idsWithPrefix(prefix: string): string[] {
+    const found: string[] = []
+    for (const header of this.list) if (header.revision.startsWith(prefix)) found.push(header.revision)
+    return found
+  }
+
+  // ---- shape ----
+
+  /** Revisions no downRevision points at (Alembic's heads); includes revisions only other dependsOn point at. */
+  get heads(): string[] {
+    return this.shape('heads', (i) => this.childrenOf[i].length === 0)
+  }
+
+  /** Revisions nothing points at, through downRevision or dependsOn (what `heads` as a target means). */
+  get realHeads(): string[] {
+    return this.shape('realHeads', (i) => this.childrenOf[i].length === 0 && this.dependentsOf[i].length === 0)
+  }
+
+  get bases(): string[] {
+    return this.shape('bases', (i) => this.parentsOf[i].length === 0)
+  }
+
+  get branchPoints(): string[] {
+    return this.shape('branchPoints', (i) => this.childrenOf[i].length > 1)
+  }
+
+  get mergePoints(): string[] {
+    return this.shape('mergePoints', (i) => this.parentsOf[i].length > 1)
+  }
+
+  /** A list of revisions with some shape, computed once (returned as a copy). */
+  private shape(name: string, test: (i: number) => boolean): string[] {
+    if (!this.shapeCache) this.shapeCache = new Map()
+    let found = this.shapeCache.get(name)
+    if (!found) {
+      found = []
+      for (let i = 0; i < this.list.length; i++) if (test(i)) found.push(this.list[i].revision)
+      this.shapeCache.set(name, found)
+    }
+    return [...found]
+  }
+
+  isHead(id: string): boolean {
+    return this.childrenOf[this.indexOf(id)].length === 0
+  }
+
+  isRealHead(id: string): boolean {
+    const i = this.indexOf(id)
+    return this.childrenOf[i].length === 0 && this.dependentsOf[i].length === 0
+  }
+
+  /** A head only because the revisions after it merely depend on it. */
+  isEffectiveHead(id: string): boolean {
+    return this.isHead(id) && !this.isRealHead(id)
+  }
+
+  isBase(id: string): boolean {
+    return this.parentsOf[this.indexOf(id)].length === 0
+  }
+
+  isBranchPoint(id: string): boolean {
+    return this.childrenOf[this.indexOf(id)].length > 1
+  }
+
+  isMergePoint(id: string): boolean {
+    return this.parentsOf[this.indexOf(id)].length > 1
+  }
+
+  /** downRevision ids. */
+  parents(id: string): string[] {
+    return this.ids(this.parentsOf[this.indexOf(id)])
+  }
+
+  /** Revisions whose downRevision is `id`. */
+  children(id: string): string[] {
+    return this.ids(this.childrenOf[this.indexOf(id)])
+  }
+
+  /** dependsOn resolved to revision ids. */
+  dependencies(id: string): string[] {
+    return this.ids(this.depsOf[this.indexOf(id)])
+  }
+
+  /** Revisions whose dependsOn names `id` (or its label). */
+  dependents(id: string): string[] {
+    return this.ids(this.dependentsOf[this.indexOf(id)])
+  }
+
+  /** Longest path from a root; an ancestor always has a lower rank than its descendants. */
+  rankOf(id: string): number {
+    return this.rank[this.indexOf(id)]
+  }
+
+  /**
+   * dependsOn without the dependencies an ancestor (through downRevision) already declared: Alembic's
+   * `_normalized_resolved_dependencies`, which decides how version-table rows move.
+   */
+  normalizedDependencies(id: string): string[] {
+    const i = this.indexOf(id)
+    const cached = this.normalizedDepsCache[i]
+    if (cached) return cached
+    const result = this.ids(this.computeNormalizedDeps(i))
+    this.normalizedDepsCache[i] = result
+    return result
+  }
+
+  /** downRevision ids followed by the normalized dependencies: the revisions a step moves rows from/to. */
+  normalizedDownRevisions(id: string): string[] {
+    return unique([...this.parents(id), ...this.normalizedDependencies(id)])
+  }
+
+  private computeNormalizedDeps(i: number): number[] {
+    const candidates = new Set(this.depsOf[i])
+    if (candidates.size === 0) return []
+    // Only a revision that depends on a candidate can remove it; the walk below stops under the lowest of those.
+    let minRank = Infinity
+    for (const dep of candidates) {
+      for (const x of this.dependentsOf[dep]) if (x !== i && this.rank[x] < minRank) minRank = this.rank[x]
+    }
+    if (minRank !== Infinity) {
+      const stamp = this.nextEpoch()
+      const todo = [...this.parentsOf[i]]
+      while (todo.length > 0 && candidates.size > 0) {
+        const v = todo.pop() as number
+        if (this.mark[v] === stamp || this.rank[v] < minRank) continue
+        this.mark[v] = stamp
+        for (const dep of this.depsOf[v]) candidates.delete(dep)
+        for (const parent of this.parentsOf[v]) todo.push(parent)
+      }
+    }
+    return this.depsOf[i].filter((dep) => candidates.has(dep))
+  }
+
+  /**
+   * Branch labels that apply to a revision: its own, and those of the labeled revision it descends from without
+   * passing a merge point or going past a branch point (the branch point itself still carries the label).
+   */
+  labelsOf(id: string): string[] {
+    const i = this.indexOf(id)
+    if (!this.labelsCache) this.labelsCache = this.computeLabels()
+    return this.labelsCache[i]
+  }
+
+  private computeLabels(): string[][] {
+    const result: string[][] = this.list.map(() => [])
+    this.list.forEach((header, owner) => {
+      if (header.branchLabels.length === 0) return
+      let v = owner
+      for (;;) {
+        for (const label of header.branchLabels) if (!result[v].includes(label)) result[v].push(label)
+        if (this.childrenOf[v].length !== 1) break
+        const next = this.childrenOf[v][0]
+        if (this.parentsOf[next].length > 1) break
+        v = next
+      }
+    })
+    return result
+  }
+
+  // ---- traversal ----
+
+  /** Ancestors of `ids` (inclusive by default, following dependsOn by default). */
+  ancestors(ids: Iterable<string>, options: TraversalOptions = {}): Set<string> {
+    return this.traverse(ids, true, options)
+  }
+
+  /** Descendants of `ids` (inclusive by default, following dependsOn by default). */
+  descendants(ids: Iterable<string>, options: TraversalOptions = {}): Set<string> {
+    return this.traverse(ids, false, options)
+  }
+
+  /** Ancestors and descendants of `ids`, inclusive: the revisions that "share lineage" with them. */
+  lineage(ids: Iterable<string>, includeDependencies = false): Set<string> {
+    const options = { includeDependencies }
+    const result = this.ancestors(ids, options)
+    for (const id of this.descendants(ids, options)) result.add(id)
+    return result
+  }
+
+  private traverse(ids: Iterable<string>, down: boolean, options: TraversalOptions): Set<string> {
+    const withDeps = options.includeDependencies ?? true
+    const inclusive = options.inclusive ?? true
+    const minRank = options.minRank ?? 0
+    const stamp = this.nextEpoch()
+    const result = new Set<string>()
+    const todo: number[] = []
+    for (const id of ids) {
+      const i = this.indexOf(id)
+      if (inclusive) todo.push(i)
+      else todo.push(...this.neighbours(i, down, withDeps))
+    }
+    while (todo.length > 0) {
+      const v = todo.pop() as number
+      if (this.mark[v] === stamp || this.rank[v] < minRank) continue
+      this.mark[v] = stamp
+      result.add(this.list[v].revision)
+      for (const next of this.neighbours(v, down, withDeps)) if (this.mark[next] !== stamp) todo.push(next)
+    }
+    return result
+  }
+
+  private neighbours(i: number, down: boolean, withDeps: boolean): number[] {
+    if (down) return withDeps ? this.downOf[i] : this.parentsOf[i]
+    return withDeps ? this.upOf(i) : this.childrenOf[i]
+  }
+
+  /** Every revision, oldest first, one branch completed before the next (the order `upgrade heads` runs). */
+  topologicalOrder(): string[] {
+    return this.sortOldestFirst(
+      this.list.map((header) => header.revision),
+      this.realHeads,
+    )
+  }
+
+  /**
+   * Sorts a set of revisions so each comes after everything it revises or depends on. A depth-first walk down
+   * from `starts` (then any revision not reached) so one branch is finished before the walk moves to the next.
+   */
+  sortOldestFirst(ids: Iterable<string>, starts: readonly string[] = []): string[] {
+    const [members, inSet] = this.membership(ids)
+    const order = [...starts.filter((id) => this.has(id)).map((id) => this.indexOf(id)), ...members]
+    return this.ids(this.postOrder(inSet, order, false))
+  }
+
+  /** The reverse: each revision before what it revises; `starts` (e.g. current heads) come first, in order. */
+  sortNewestFirst(ids: Iterable<string>, starts: readonly string[] = []): string[] {
+    const [members, inSet] = this.membership(ids)
+    // Reverse post-order: what the walk visits last comes first, so the starts are walked in reverse order, and
+    // revisions no start reaches (necessarily above them) are walked after them and come out in front.
+    const startIndexes = starts.filter((id) => this.has(id)).map((id) => this.indexOf(id))
+    const order = [...startIndexes.reverse(), ...members]
+    return this.ids(this.postOrder(inSet, order, true).reverse())
+  }
+
+  private membership(ids: Iterable<string>): [number[], Uint8Array] {
+    const inSet = new Uint8Array(this.list.length)
+    const members: number[] = []
+    for (const id of ids) {
+      const i = this.indexOf(id)
+      if (!inSet[i]) members.push(i)
+      inSet[i] = 1
+    }
+    return [members, inSet]
+  }
+
+  /** Iterative depth-first post-order over down edges, restricted to `inSet`. */
+  private postOrder(inSet: Uint8Array, starts: number[], reverseEdges: boolean): number[] {
+    const visited = new Uint8Array(this.list.length)
+    const out: number[] = []
+    const nodes: number[] = []
+    const positions: number[] = []
+    for (const start of starts) {
+      if (!inSet[start] || visited[start]) continue
+      visited[start] = 1
+      nodes.push(start)
+      positions.push(0)
+      while (nodes.length > 0) {
+        const top = nodes.length - 1
+        const edges = this.downOf[nodes[top]]
+        let position = positions[top]
+        let descended = false
+        while (position < edges.length) {
+          const next = reverseEdges ? edges[edges.length - 1 - position] : edges[position]
+          position++
+          if (inSet[next] && !visited[next]) {
+            positions[top] = position
+            visited[next] = 1
+            nodes.push(next)
+            positions.push(0)
+            descended = true
+            break
+          }
+        }
+        if (!descended) {
+          out.push(nodes.pop() as number)
+          positions.pop()
+        }
+      }
+    }
+    return out
+  }
+
+  // ---- helpers ----
+
+  private indexOf(id: string): number {
+    const i = this.indexById.get(id)
+    if (i === undefined) throw new RevisionError(`Can't locate revision identified by '${id}'`, 'unknown-revision')
+    return i
+  }
+
+  private ids(indexes: readonly number[]): string[] {
+    return indexes.map((i) => this.list[i].revision)
+  }
+
+  private nextEpoch(): number {
+    this.epoch++
+    if (this.epoch === 0xffffffff) {
+      this.mark.fill(0)
+      this.epoch = 1
+    }
+    return this.epoch
+  }
+}
+
+/** downRevision as a list. */
+export function parentIds(header: RevisionHeader): string[] {
+  if (header.downRevision === null) return []
+  return typeof header.downRevision === 'string' ? [header.downRevision] : header.downRevision
+}
+
+function unique<T>(items: T[]): T[] {
+  return items.length < 2 ? items : [...new Set(items)]
+}
+
+function graphError(message: string): RevisionError {
+  return new RevisionError(message, 'graph')
+}

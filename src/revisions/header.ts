@@ -1,0 +1,120 @@
+import { RevisionError } from './errors.js'
+import { LiteralSyntaxError, readConstantLiteral, SourceScanner, type HeaderLiteral } from './source-scanner.js'
+
+/** What the graph needs from a revision file, read from its text without running it. */
+export interface RevisionHeader {
+  revision: string
+  /** null for a base; one id; or several ids for a merge (an array of one id is normalized to the id). */
+  downRevision: string | string[] | null
+  branchLabels: string[]
+  /** Revision ids or branch labels this revision also needs (Alembic's `depends_on`). */
+  dependsOn: string[]
+  /** First line of the leading doc comment ('' when there is none). */
+  message: string
+  /** The `Create Date:` line of the doc comment, as written. */
+  createDate: string | null
+  path: string
+  /** The whole leading doc comment without its comment markers (Alembic's `longdoc`), for `history -v` and `show`. */
+  doc: string
+}
+
+type HeaderName = 'revision' | 'downRevision' | 'branchLabels' | 'dependsOn'
+
+const HEADER_CONSTANT = /\bexport\s+const\s+(revision|downRevision|branchLabels|dependsOn)\b/g
+
+/**
+ * Reads a revision file's header constants and doc comment from its source text. Throws a RevisionError naming
+ * `path` when `revision` or `downRevision` is missing, a value is not a literal, or a constant is declared twice.
+ */
+export function parseRevisionHeader(source: string, path: string): RevisionHeader {
+  const values = new Map<HeaderName, HeaderLiteral>()
+  const scanner = new SourceScanner(source)
+  HEADER_CONSTANT.lastIndex = 0
+  for (let match = HEADER_CONSTANT.exec(source); match; match = HEADER_CONSTANT.exec(source)) {
+    if (!scanner.isCodeAt(match.index)) continue
+    const name = match[1] as HeaderName
+    if (values.has(name)) throw headerError(path, `'${name}' is declared twice`)
+    try {
+      values.set(name, readConstantLiteral(source, match.index + match[0].length))
+    } catch (error) {
+      if (!(error instanceof LiteralSyntaxError)) throw error
+      throw headerError(
+        path,
+        `'${name}' must be a literal (a string, an array of strings, or null) so strata can read it without running the file (${error.message})`,
+      )
+    }
+  }
+
+  const revision = values.get('revision')
+  if (revision === undefined) throw headerError(path, "no `export const revision = '…'` found")
+  if (typeof revision !== 'string' || revision.trim() === '') {
+    throw headerError(path, "'revision' must be a non-empty string")
+  }
+  if (!values.has('downRevision')) {
+    throw headerError(path, 'no `export const downRevision = …` found (use null for a first revision)')
+  }
+  const doc = leadingDocComment(source)
+  return {
+    revision,
+    downRevision: normalizeDownRevision(values.get('downRevision') ?? null),
+    branchLabels: toList(values.get('branchLabels') ?? null),
+    dependsOn: toList(values.get('dependsOn') ?? null),
+    message: messageOf(doc),
+    createDate: createDateOf(doc),
+    path,
+    doc,
+  }
+}
+
+function headerError(path: string, problem: string): RevisionError {
+  return new RevisionError(`${path}: ${problem}`, 'header')
+}
+
+function normalizeDownRevision(value: HeaderLiteral): string | string[] | null {
+  const list = toList(value)
+  if (list.length === 0) return null
+  return list.length === 1 ? list[0] : list
+}
+
+function toList(value: HeaderLiteral): string[] {
+  if (value === null) return []
+  const list = typeof value === 'string' ? [value] : value
+  return [...new Set(list)]
+}
+
+/** The text of the first block comment, when nothing but whitespace, a shebang or line comments precede it. */
+export function leadingDocComment(source: string): string {
+  let i = 0
+  if (source.startsWith('#!')) i = source.indexOf('\n') + 1 || source.length
+  for (;;) {
+    while (i < source.length && /\s/.test(source[i])) i++
+    if (source.startsWith('//', i)) {
+      const end = source.indexOf('\n', i)
+      if (end < 0) return ''
+      i = end + 1
+      continue
+    }
+    break
+  }
+  if (!source.startsWith('/*', i)) return ''
+  const end = source.indexOf('*/', i + 2)
+  if (end < 0) return ''
+  const body = source.slice(i + 2, end).replace(/^\*/, '')
+  const lines = body.split(/\r?\n/).map((line) => line.replace(/^\s*\* ?/, '').trimEnd())
+  while (lines.length > 0 && lines[0].trim() === '') lines.shift()
+  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop()
+  return lines.join('\n').trim()
+}
+
+const HEADER_FIELD_LINE = /^(Revision ID|Revises|Create Date):/
+
+function messageOf(doc: string): string {
+  const first = doc.split('\n', 1)[0].trim()
+  return HEADER_FIELD_LINE.test(first) ? '' : first
+}
+
+function createDateOf(doc: string): string | null {
+  const match = /^Create Date:[ \t]*(.*)$/m.exec(doc)
+  const value = match?.[1].trim()
+  return value ? value : null
+}

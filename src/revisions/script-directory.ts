@@ -1,0 +1,49 @@
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
+import { join } from 'node:path'
+import { parseRevisionHeader, type RevisionHeader } from './header.js'
+import { RevisionGraph } from './graph.js'
+
+const REVISION_FILE = /\.(ts|mts|js|mjs)$/
+const DECLARATION_FILE = /\.d\.(ts|mts)$/
+
+/** True for a file name that can hold a revision (`*.ts`, `*.mts`, `*.js`, `*.mjs`; not `*.d.ts`, not dotfiles). */
+export function isRevisionFileName(name: string): boolean {
+  return REVISION_FILE.test(name) && !DECLARATION_FILE.test(name) && !name.startsWith('.')
+}
+
+/**
+ * Reads the header of every revision file in `versionsDir` (not its subfolders), in file-name order, without
+ * running any of them. A folder that does not exist holds no revisions.
+ */
+export function loadRevisionHeaders(versionsDir: string): RevisionHeader[] {
+  let entries: Dirent[]
+  try {
+    entries = readdirSync(versionsDir, { withFileTypes: true })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+  const names = entries
+    .filter((entry) => isRevisionFileName(entry.name) && isFileEntry(versionsDir, entry))
+    .map((entry) => entry.name)
+    .sort()
+  return names.map((name) => {
+    const path = join(versionsDir, name)
+    return parseRevisionHeader(readFileSync(path, 'utf8'), path)
+  })
+}
+
+function isFileEntry(dir: string, entry: Dirent): boolean {
+  if (entry.isFile()) return true
+  if (!entry.isSymbolicLink()) return false
+  try {
+    return statSync(join(dir, entry.name)).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** Loads and validates the revision graph of a versions folder (throws RevisionError on an invalid graph). */
+export function loadRevisionGraph(versionsDir: string): RevisionGraph {
+  return new RevisionGraph(loadRevisionHeaders(versionsDir), { versionsDir })
+}
