@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module'
 import { dirname } from 'node:path'
-import vm from 'node:vm'
+import { pathToFileURL } from 'node:url'
 import { transform } from 'sucrase'
 import { importModule } from './module-loader.js'
 
@@ -16,8 +16,7 @@ let strataApi: Promise<Record<string, unknown>> | undefined
  * 5,000-revision upgrade) and hands `strata-db` the running instance. A file that imports anything else is
  * loaded with jiti, which resolves modules fully.
  */
-export async function importRevisionModule(path: string): Promise<Record<string, unknown>> {
-  const source = readFileSync(path, 'utf8')
+export async function importRevisionModule(path: string, source = readFileSync(path, 'utf8')): Promise<Record<string, unknown>> {
   let code: string
   try {
     code = transform(source, { transforms: ['typescript', 'imports'], filePath: path, production: true }).code
@@ -26,15 +25,15 @@ export async function importRevisionModule(path: string): Promise<Record<string,
   }
   strataApi ??= import('../index.js') as Promise<Record<string, unknown>>
   const api = await strataApi
-  const nodeRequire = createRequire(path)
   const module = { exports: {} as Record<string, unknown> }
   const requireFn = (id: string): unknown => {
     if (id === 'strata-db') return api
-    if (id.startsWith('node:') || builtinModules.includes(id)) return nodeRequire(id)
+    if (id.startsWith('node:') || builtinModules.includes(id)) return createRequire(path)(id)
     throw NEEDS_FULL_LOADER
   }
   try {
-    const run = vm.compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: path })
+    // new Function compiles several times faster than vm.compileFunction; sourceURL keeps the path in stack traces.
+    const run = new Function('exports', 'require', 'module', '__filename', '__dirname', `${code}\n//# sourceURL=${pathToFileURL(path).href}`)
     run(module.exports, requireFn, module, path, dirname(path))
   } catch (error) {
     if (error === NEEDS_FULL_LOADER) return importModule(path)

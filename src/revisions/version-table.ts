@@ -46,11 +46,18 @@ function rowError(problem: string, rows: readonly string[]): RevisionError {
 /**
  * Works out how the version table moves for each step, exactly as Alembic's HeadMaintainer does, and keeps the
  * simulated rows up to date. The table holds one row per current head not implied by another row.
+ *
+ * To stay linear over a whole plan, the simulator keeps the set of applied revisions (the rows and everything
+ * below them): a revision is implied by another row exactly when something directly above it is applied, so each
+ * question is answered by looking at its neighbours instead of walking the graph. Steps given out of order (a
+ * revision whose ancestors are not applied, or one still below another row) fall back to full walks.
  */
 export class VersionTableSimulator {
   private readonly table: VersionRows
-  /** Ancestors of a set of rows (down to `minRank`), kept while the same rows are asked about again. */
-  private coverage: { key: string; minRank: number; ancestors: Set<string> } | undefined
+  /** The rows and all their ancestors (with dependencies); undefined until needed or after an out-of-order step. */
+  private applied: Set<string> | undefined
+  /** Whether no row is below another row (a well-kept table); known together with `applied`. */
+  private rowsAreHeads = false
 
   constructor(
     private readonly graph: RevisionGraph,
@@ -66,28 +73,39 @@ export class VersionTableSimulator {
   /** Applies changes computed elsewhere (stamp), with the same checks. */
   apply(changes: readonly VersionChange[]): VersionChange[] {
     for (const change of changes) this.table.apply(change)
+    if (changes.length > 0) this.applied = undefined
     return [...changes]
   }
 
   /** The changes for upgrading `revision`, applied to the simulated rows. */
   upgrade(revision: string): VersionChange[] {
+    const applied = this.appliedRevisions()
+    const inOrder = !applied.has(revision) && this.downNeighbours(revision).every((down) => applied.has(down))
     const downs = this.graph.normalizedDownRevisions(revision)
     const present = downs.filter((down) => this.table.has(down))
+    let changes: VersionChange[]
     if (present.length === 0) {
       // A base, or a revision whose parents are not rows (they are implied by others or on another branch).
-      return this.apply([{ kind: 'insert', revision }])
-    }
-    if (present.length > 1) {
-      // A merge (or a dependency on another row): the rows of its parents collapse into one.
-      const others = this.table.rows.filter((row) => !downs.includes(row))
-      const covered = others.length > 0 ? this.ancestorsOf(others, present) : new Set<string>()
-      const from = present.filter((down) => !covered.has(down))
+      changes = [{ kind: 'insert', revision }]
+    } else if (present.length > 1) {
+      // A merge (or a dependency on another row): the rows of its parents collapse into one. In a well-kept table
+      // no parent row is below another row; otherwise leave the rows that are.
+      let from = present
+      if (!this.rowsAreHeads) {
+        const others = this.table.rows.filter((row) => !downs.includes(row))
+        const covered = others.length > 0 ? this.graph.ancestors(others) : new Set<string>()
+        from = present.filter((down) => !covered.has(down))
+      }
       if (from.length === 0) throw rowError(`cannot upgrade '${revision}': every parent row is implied by another row`, this.table.rows)
-      const changes: VersionChange[] = from.slice(0, -1).map((down) => ({ kind: 'delete', revision: down }))
+      changes = from.slice(0, -1).map((down): VersionChange => ({ kind: 'delete', revision: down }))
       changes.push({ kind: 'update', from: from[from.length - 1], to: revision })
-      return this.apply(changes)
+    } else {
+      changes = [{ kind: 'update', from: present[0], to: revision }]
     }
-    return this.apply([{ kind: 'update', from: present[0], to: revision }])
+    for (const change of changes) this.table.apply(change)
+    if (inOrder) applied.add(revision)
+    else this.applied = undefined
+    return changes
   }
 
   /** The changes for downgrading `revision`, applied to the simulated rows. */
@@ -95,48 +113,68 @@ export class VersionTableSimulator {
     if (!this.table.has(revision)) {
       throw rowError(`cannot downgrade '${revision}': it is not a row`, this.table.rows)
     }
+    const applied = this.appliedRevisions()
+    const inOrder = !this.hasAppliedAbove(revision, null)
     const downs = this.graph.normalizedDownRevisions(revision)
-    if (downs.length === 0) return this.apply([{ kind: 'delete', revision }])
-    const targets = this.unmergeTargets(revision, downs)
-    if (targets.length === 0) {
-      // Everything below is still implied by another row.
-      return this.apply([{ kind: 'delete', revision }])
+    let changes: VersionChange[]
+    if (downs.length === 0) {
+      changes = [{ kind: 'delete', revision }]
+    } else {
+      const targets = inOrder ? this.unmergeTargets(revision, downs) : this.unmergeTargetsByWalking(revision, downs)
+      if (targets.length === 0) {
+        // Everything below is still implied by another row.
+        changes = [{ kind: 'delete', revision }]
+      } else if (downs.length > 1) {
+        changes = targets.slice(0, -1).map((down): VersionChange => ({ kind: 'insert', revision: down }))
+        changes.push({ kind: 'update', from: revision, to: targets[targets.length - 1] })
+      } else {
+        changes = [{ kind: 'update', from: revision, to: downs[0] }]
+      }
     }
-    if (downs.length > 1) {
-      const changes: VersionChange[] = targets.slice(0, -1).map((down) => ({ kind: 'insert', revision: down }))
-      changes.push({ kind: 'update', from: revision, to: targets[targets.length - 1] })
-      return this.apply(changes)
-    }
-    return this.apply([{ kind: 'update', from: revision, to: downs[0] }])
-  }
-
-  /** The revisions below `revision` that need a row once it is gone (Alembic's `_unmerge_to_revisions`). */
-  private unmergeTargets(revision: string, downs: string[]): string[] {
-    const others = this.table.rows.filter((row) => row !== revision)
-    if (others.length > 0) {
-      const covered = this.ancestorsOf(others, downs)
-      return downs.filter((down) => !covered.has(down))
-    }
-    if (downs.length === 1) return downs
-    // Drop a target that is below another target: the higher one implies it.
-    const lowest = Math.min(...downs.map((down) => this.graph.rankOf(down)))
-    const below = this.graph.ancestors(downs, { inclusive: false, minRank: lowest })
-    return downs.filter((down) => !below.has(down))
+    for (const change of changes) this.table.apply(change)
+    if (inOrder) applied.delete(revision)
+    else this.applied = undefined
+    return changes
   }
 
   /**
-   * Ancestors (with dependencies, inclusive) of `rows`, complete at least down to the lowest of `candidates`.
-   * A first question about a set of rows only walks down to the candidates; asking again about the same rows
-   * computes the whole set once, so a long downgrade next to another branch stays linear.
+   * The revisions below `revision` that need a row once it is gone (Alembic's `_unmerge_to_revisions`): those
+   * not implied by another row and not below another target. With `revision` removed from the applied set,
+   * a target is implied exactly when a revision directly above it (other than `revision`) is still applied.
    */
-  private ancestorsOf(rows: string[], candidates: string[]): Set<string> {
-    const key = [...rows].sort().join('\n')
-    const needed = Math.min(...candidates.map((id) => this.graph.rankOf(id)))
-    const cached = this.coverage
-    if (cached && cached.key === key && cached.minRank <= needed) return cached.ancestors
-    const minRank = cached && cached.key === key ? 0 : needed
-    const ancestors = this.graph.ancestors(rows, { minRank })
-    this.coverage = { key, minRank, ancestors }
-    return ancestors
+  private unmergeTargets(revision: string, downs: string[]): string[] {
+    return downs.filter((down) => !this.table.has(down) && !this.hasAppliedAbove(down, revision))
+  }
+
+  /** The same by walking the graph, as Alembic does, for a table where rows sit below other rows. */
+  private unmergeTargetsByWalking(revision: string, downs: string[]): string[] {
+    const others = this.table.rows.filter((row) => row !== revision)
+    if (others.length > 0) {
+      const covered = this.graph.ancestors(others)
+      return downs.filter((down) => !covered.has(down))
+    }
+    if (downs.length === 1) return downs
+    const below = this.graph.ancestors(downs, { inclusive: false })
+    return downs.filter((down) => !below.has(down))
+  }
+
+  private appliedRevisions(): Set<string> {
+    if (!this.applied) {
+      this.applied = this.graph.ancestors(this.table.rows)
+      this.rowsAreHeads = this.table.rows.every((row) => !this.hasAppliedAbove(row, null))
+    }
+    return this.applied
+  }
+
+  /** True when a child or dependent of `id` (other than `except`) is applied. */
+  private hasAppliedAbove(id: string, except: string | null): boolean {
+    const applied = this.applied as Set<string>
+    for (const up of this.graph.children(id)) if (up !== except && applied.has(up)) return true
+    for (const up of this.graph.dependents(id)) if (up !== except && applied.has(up)) return true
+    return false
+  }
+
+  private downNeighbours(id: string): string[] {
+    return [...this.graph.parents(id), ...this.graph.dependencies(id)]
   }
 }

@@ -20,12 +20,20 @@ export interface MigrationModule {
   downgrade: (context: Migration) => Promise<void> | void
   /** `export const transaction = false` runs the migration outside any transaction. */
   transaction: boolean
+  /** sha256 of the file's content as loaded. */
+  checksum: string
 }
 
 export async function loadMigrationModule(path: string): Promise<MigrationModule> {
   let module: Record<string, unknown>
+  let source: Buffer
   try {
-    module = await importRevisionModule(path)
+    source = readFileSync(path)
+  } catch (error) {
+    throw new StrataError(`migration file ${path} cannot be read: ${(error as Error).message}`)
+  }
+  try {
+    module = await importRevisionModule(path, source.toString('utf8'))
   } catch (error) {
     throw new StrataError(`migration file ${path} failed to load: ${describeLoadError(error)}`)
   }
@@ -36,6 +44,7 @@ export async function loadMigrationModule(path: string): Promise<MigrationModule
     upgrade: upgrade as MigrationModule['upgrade'],
     downgrade: downgrade as MigrationModule['downgrade'],
     transaction: module.transaction !== false,
+    checksum: createHash('sha256').update(source).digest('hex'),
   }
 }
 

@@ -136,6 +136,17 @@ export class VersionStore {
     return `INSERT INTO ${this.q(this.historyTable)} (${cols.join(', ')}) VALUES (${cols.map((c) => this.lit(row[c])).join(', ')})`
   }
 
+  /** Several history rows, a hundred to a statement. */
+  historyInsertMany(rows: Array<Omit<HistoryRow, 'id'>>): string[] {
+    const cols = ['revision', 'direction', 'checksum', 'message', 'started_at', 'finished_at', 'duration_ms', 'status', 'statements_done', 'error'] as const
+    const out: string[] = []
+    for (let i = 0; i < rows.length; i += 100) {
+      const values = rows.slice(i, i + 100).map((row) => `(${cols.map((c) => this.lit(row[c])).join(', ')})`)
+      out.push(`INSERT INTO ${this.q(this.historyTable)} (${cols.join(', ')}) VALUES ${values.join(', ')}`)
+    }
+    return out
+  }
+
   historyUpdate(id: number, fields: Partial<Omit<HistoryRow, 'id'>>): string {
     const sets = Object.entries(fields).map(([k, v]) => `${k} = ${this.lit(v)}`)
     return `UPDATE ${this.q(this.historyTable)} SET ${sets.join(', ')} WHERE id = ${id}`

@@ -135,11 +135,12 @@ async function liveIndexNames(ctx: CompileContext, table: string): Promise<Set<s
 }
 
 function isBackingIndexPresent(table: TableModel, fkName: string, live: Set<string> | undefined): boolean {
+  // An index of the model under that name is the user's own (it did not match the backing-index rule).
+  if (table.indexes.some((i) => i.name === fkName) || table.uniques.some((u) => u.name === fkName)) return false
   if (live) return live.has(fkName)
   // Offline: the server made one when no other key could serve the foreign key.
   const fk = table.foreignKeys.find((f) => f.name === fkName)
-  if (!fk || table.indexes.some((i) => i.name === fkName)) return false
-  return !keysOf(table).some((k) => startsWith(k.columns, fk.columns))
+  return !!fk && !keysOf(table).some((k) => startsWith(k.columns, fk.columns))
 }
 
 /**
@@ -174,7 +175,7 @@ export async function compileDropKey(ctx: CompileContext, tableName: string, sch
 export async function compileDropForeignKey(ctx: CompileContext, tableName: string, schema: string | null, name: string): Promise<string[]> {
   const table = await ctx.table(tableName, schema)
   const live = await liveIndexNames(ctx, tableName)
-  const backing = live ? live.has(name) : table ? isBackingIndexPresent(table, name, undefined) : false
+  const backing = table ? isBackingIndexPresent(table, name, live) : (live?.has(name) ?? false)
   return [`ALTER TABLE ${q(tableName)} DROP FOREIGN KEY ${q(name)}${backing ? `, DROP INDEX ${q(name)}` : ''}`]
 }
 

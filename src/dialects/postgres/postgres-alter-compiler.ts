@@ -46,7 +46,7 @@ function dropSerialSequenceSql(table: string, schema: string | null, column: str
 function syncIdentitySql(table: string, schema: string | null, column: string): string {
   const name = qualify(table, schema)
   const col = quoteIdentifier(column)
-  return `SELECT setval(pg_get_serial_sequence(${quoteLiteral(name)}, ${quoteLiteral(column)}), COALESCE(MAX(${col}), 0) + 1, false) FROM ${name}`
+  return `SELECT setval(pg_get_serial_sequence(${quoteLiteral(name)}, ${quoteLiteral(column)}), GREATEST(COALESCE(MAX(${col}), 0), 0) + 1, false) FROM ${name}`
 }
 
 export async function compileAlterColumn(op: AlterColumnOp, context: CompileContext): Promise<string[]> {

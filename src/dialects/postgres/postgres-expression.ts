@@ -4,8 +4,9 @@
  * the places strata compares (checks, index expressions and predicates, defaults), and printed with the fewest
  * parentheses. The reductions:
  * - parentheses the precedence makes redundant, AND/OR chains flattened, keyword case and whitespace;
- * - casts the server adds to literals (`'abc'::character varying`, `'-1'::integer`, `(0)::numeric`) and the implicit
- *   widening casts it adds to column references (`(name)::text`, `(n)::numeric`, `::double precision`);
+ * - casts the server adds to literals (`'abc'::character varying`, `'-1'::integer`, `(0)::numeric`), the implicit
+ *   widening casts it adds to column references (`(n)::numeric`, `::double precision`) and text coercions of any
+ *   value (`(name)::text`, `(COALESCE(name, ''))::text`);
  * - the server's rewrites: BETWEEN → two comparisons, `IN (…)` ↔ `= ANY (ARRAY[…])`, LIKE ↔ `~~`, `!=` → `<>`,
  *   `now()` ↔ CURRENT_TIMESTAMP, `trim(x)` → `TRIM(BOTH FROM x)`, numbers by value (`1.50` → `1.5`, `1e3` → `1000`).
  * What stays distinct: identifiers (`"Foo"` vs `foo`), string contents, operators, operand order, explicit casts of
@@ -17,6 +18,7 @@ import { tokenize } from './postgres-sql-lexer.js'
 export const NUMERIC_TYPES = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision'])
 /** Casts the server inserts on column references by itself (promotions): removing them never changes a result's meaning in a comparison. */
 const IMPLICIT_COLUMN_CASTS = new Set(['text', 'character varying', 'numeric', 'double precision'])
+const IMPLICIT_TEXT_CASTS = new Set(['text', 'character varying', 'bpchar'])
 const TEXT_ARRAY_TYPES = new Set(['text[]', 'character varying[]'])
 
 /** A number by value, without exponent, leading zeros or trailing fractional zeros; null when not a plain number. */
@@ -97,6 +99,8 @@ export function reduce(node: ExprNode, options: ReduceOptions = { temporalString
       if (e.k === 'num' && NUMERIC_TYPES.has(baseType)) return e
       if (e.k === 'const' && e.v === 'NULL') return e
       if (e.k === 'col' && IMPLICIT_COLUMN_CASTS.has(baseType)) return e
+      // varchar → text coercions of computed values (COALESCE(name, …)::text) are the server's too.
+      if (IMPLICIT_TEXT_CASTS.has(baseType)) return e
       if (e.k === 'array' && TEXT_ARRAY_TYPES.has(type.replace(/\(\d+\)/, ''))) return e
       return { k: 'cast', e, type }
     }

@@ -221,4 +221,24 @@ describe('mysql round trip (kitchen sink)', () => {
     const reflected = await mysqlDialect.introspect(ctx.connection, { excludeTables: (name) => name === 'audits' || name === 'order' })
     assert.deepEqual(reflected.tables.map((t) => t.name), ['memberships', 'teams', 'users'])
   })
+
+  it('reflects tables written by hand with MySQL-only features', async () => {
+    await ctx.connection.execute(
+      `CREATE TABLE legacy (id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+         created TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP, body MEDIUMTEXT,
+         n INT CHECK (n > 0), team_id INT, FOREIGN KEY (team_id) REFERENCES teams (id), FULLTEXT KEY ft_body (body))`,
+    )
+    const legacy = tableOf(await ctx.reflect(), 'legacy')
+    const col = (name: string) => legacy.columns.find((c) => c.name === name)!
+    assert.deepEqual(col('id').type, { kind: 'raw', sql: 'int unsigned' })
+    assert.equal(col('id').autoincrement, true)
+    assert.deepEqual(col('created').type, { kind: 'raw', sql: 'timestamp' })
+    assert.deepEqual(col('created').default, { kind: 'sql', sql: 'current_timestamp()' })
+    assert.deepEqual(col('body').type, { kind: 'raw', sql: 'mediumtext' })
+    // A column-level check is named after its column on MariaDB; it is a real check, unlike JSON's.
+    assert.deepEqual(legacy.checks, [{ name: 'n', expression: '`n` > 0' }])
+    assert.deepEqual(legacy.foreignKeys.map((f) => f.name), ['legacy_ibfk_1'])
+    assert.ok(legacy.indexes.some((i) => i.name === 'ft_body'))
+    await ctx.connection.execute('DROP TABLE legacy')
+  })
 })

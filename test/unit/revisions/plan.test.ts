@@ -287,3 +287,17 @@ describe('dependencies', () => {
     assert.deepEqual(simulate(['c2'], back), [['c1', 'x'], ['b', 'x']])
   })
 })
+
+describe('a version table where a row sits below another row', () => {
+  it('still moves rows like Alembic', () => {
+    const up = planUpgrade(linear(), ['a', 'c'], 'e')
+    assert.deepEqual(names(up), ['up d', 'up e'])
+    assert.deepEqual(simulate(['a', 'c'], up), [['a', 'd'], ['a', 'e']])
+    const down = planDowngrade(linear(), ['b', 'd'], 'a')
+    assert.deepEqual(names(down), ['down d', 'down c', 'down b'])
+    assert.deepEqual(simulate(['b', 'd'], down), [['b', 'c'], ['b'], ['a']])
+    const merge = planUpgrade(merged(), ['d1', 'b', 'd2'], 'e')
+    assert.deepEqual(merge[0].versionChanges, [del('d1'), upd('d2', 'e')])
+    assert.deepEqual(finalRows(['d1', 'b', 'd2'], merge), ['b', 'e'])
+  })
+})
