@@ -112,33 +112,47 @@ function time(run) {
   return [performance.now() - started, result]
 }
 
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+const ROUNDS = 3
+
 const rows = []
 for (const [shape, make] of [
   ['chain', chain],
   ['branchy', branchy],
 ]) {
   for (const count of [1000, 10000]) {
-    const revisions = make(count)
-    const dir = writeVersions(revisions)
+    const dir = writeVersions(make(count))
     try {
-      const [loadMs, graph] = time(() => loadRevisionGraph(dir))
-      const [headsMs, heads] = time(() => graph.heads)
-      const [historyMs, lines] = time(() => historyRange(graph, undefined, []).map((header) => formatHistoryLine(graph, header)))
-      const [planMs, steps] = time(() => planUpgrade(graph, [], 'heads'))
-      if (lines.length !== graph.size || steps.length !== graph.size) throw new Error(`${shape} ${count}: incomplete history or plan`)
+      const timings = { load: [], heads: [], history: [], plan: [], total: [] }
+      let graph
+      for (let round = 0; round < ROUNDS; round++) {
+        const [loadMs, loaded] = time(() => loadRevisionGraph(dir))
+        graph = loaded
+        const [headsMs] = time(() => graph.heads)
+        const [historyMs, lines] = time(() => historyRange(graph, undefined, []).map((header) => formatHistoryLine(graph, header)))
+        const [planMs, steps] = time(() => planUpgrade(graph, [], 'heads'))
+        if (lines.length !== graph.size || steps.length !== graph.size) throw new Error(`${shape} ${count}: incomplete history or plan`)
+        timings.load.push(loadMs)
+        timings.heads.push(headsMs)
+        timings.history.push(historyMs)
+        timings.plan.push(planMs)
+        timings.total.push(loadMs + headsMs + historyMs + planMs)
+      }
       rows.push({
         shape,
         revisions: graph.size,
-        heads: heads.length,
+        heads: graph.heads.length,
         merges: graph.mergePoints.length,
-        'load+build ms': loadMs.toFixed(1),
-        'heads ms': headsMs.toFixed(2),
-        'history ms': historyMs.toFixed(1),
-        'plan upgrade heads ms': planMs.toFixed(1),
+        'load+build ms': median(timings.load).toFixed(1),
+        'heads ms': median(timings.heads).toFixed(2),
+        'history ms': median(timings.history).toFixed(1),
+        'plan upgrade heads ms': median(timings.plan).toFixed(1),
+        'all four ms': median(timings.total).toFixed(1),
       })
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
   }
 }
+console.log(`median of ${ROUNDS} rounds, in-process, on dist/revisions (Node ${process.version})`)
 console.table(rows)

@@ -1,7 +1,7 @@
 import { StrataError } from '../config/errors.js'
 import { type ResolvedConfig, databaseUrl, loadConfig } from '../config/load-config.js'
 import type { Dialect } from '../dialects/dialect.js'
-import { RevisionGraph, loadRevisionHeaders } from '../revisions/index.js'
+import { type RevisionGraph, loadRevisionGraph } from '../revisions/index.js'
 import { loadDialect } from '../runtime/dialects.js'
 import type { RunEnvironment } from '../runtime/runner.js'
 import type { DatabaseUrl } from '../runtime/url.js'
@@ -23,7 +23,7 @@ export async function resolveProject(input: ConfigInput): Promise<ResolvedConfig
 
 export function loadGraph(config: ResolvedConfig): RevisionGraph {
   try {
-    return new RevisionGraph(loadRevisionHeaders(config.versionsDir))
+    return loadRevisionGraph(config.versionsDir)
   } catch (error) {
     if (error instanceof StrataError) throw error
     throw new StrataError((error as Error).message)

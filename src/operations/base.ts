@@ -1,3 +1,4 @@
+import type { AnyOperation } from './index.js'
 import type { SchemaModel, TableModel } from '../schema/model.js'
 import { findTable, qualifiedName } from '../schema/model.js'
 
@@ -9,7 +10,7 @@ import { findTable, qualifiedName } from '../schema/model.js'
 export abstract class Operation {
   abstract readonly kind: string
   /** The operation that undoes this one. Throws NotReversibleError when the operation lacks the facts to undo itself. */
-  abstract reverse(): Operation
+  abstract reverse(): AnyOperation
   /** A short phrase for `Detected …` lines: "added column 'packages.last_updated'". */
   abstract describe(): string
   /** Why this operation can lose data or lock for long ("drops column 'packages.summary' (data loss)"), or null. */

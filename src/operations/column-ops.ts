@@ -1,3 +1,4 @@
+import type { AnyOperation } from './index.js'
 import type { Autoincrement, ColumnModel, ColumnType, DefaultValue, SchemaModel } from '../schema/model.js'
 import { NotReversibleError, Operation, display, requireTable } from './base.js'
 
@@ -10,7 +11,7 @@ export class AddColumnOp extends Operation {
   constructor(readonly table: string, readonly column: ColumnModel, readonly schema: string | null = null) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new DropColumnOp(this.table, this.column.name, this.schema, this.column)
   }
   describe(): string {
@@ -36,7 +37,7 @@ export class DropColumnOp extends Operation {
   constructor(readonly table: string, readonly name: string, readonly schema: string | null = null, readonly column?: ColumnModel) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     if (!this.column) throw new NotReversibleError(`dropColumn('${this.table}', '${this.name}')`, 'the column definition is unknown')
     return new AddColumnOp(this.table, this.column, this.schema)
   }
@@ -63,7 +64,7 @@ export class RenameColumnOp extends Operation {
   constructor(readonly table: string, readonly from: string, readonly to: string, readonly schema: string | null = null) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new RenameColumnOp(this.table, this.to, this.from, this.schema)
   }
   describe(): string {
@@ -113,7 +114,7 @@ export class AlterColumnOp extends Operation {
   ) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     const back: ColumnChanges = {}
     const forward: ColumnChanges = { ...this.existing }
     for (const key of CHANGE_KEYS) {

@@ -1,3 +1,4 @@
+import type { AnyOperation } from './index.js'
 import type { CheckModel, ForeignKeyModel, IndexModel, PrimaryKeyModel, SchemaModel, TableModel, UniqueModel } from '../schema/model.js'
 import { NotReversibleError, Operation, display, requireTable } from './base.js'
 
@@ -50,7 +51,7 @@ abstract class DropObjectOp<K extends Kind> extends Operation {
 export class CreateIndexOp extends AddObjectOp<'index'> {
   readonly kind = 'createIndex'
   readonly objectKind = 'index' as const
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new DropIndexOp(this.table, this.object.name, this.schema, this.object)
   }
   override destructive(): string | null {
@@ -61,7 +62,7 @@ export class CreateIndexOp extends AddObjectOp<'index'> {
 export class DropIndexOp extends DropObjectOp<'index'> {
   readonly kind = 'dropIndex'
   readonly objectKind = 'index' as const
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new CreateIndexOp(this.table, this.requireObject(), this.schema)
   }
 }
@@ -69,7 +70,7 @@ export class DropIndexOp extends DropObjectOp<'index'> {
 export class AddUniqueOp extends AddObjectOp<'unique'> {
   readonly kind = 'addUnique'
   readonly objectKind = 'unique' as const
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new DropUniqueOp(this.table, this.object.name, this.schema, this.object)
   }
   override destructive(): string {
@@ -80,7 +81,7 @@ export class AddUniqueOp extends AddObjectOp<'unique'> {
 export class DropUniqueOp extends DropObjectOp<'unique'> {
   readonly kind = 'dropUnique'
   readonly objectKind = 'unique' as const
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new AddUniqueOp(this.table, this.requireObject(), this.schema)
   }
 }
@@ -88,7 +89,7 @@ export class DropUniqueOp extends DropObjectOp<'unique'> {
 export class AddCheckOp extends AddObjectOp<'check'> {
   readonly kind = 'addCheck'
   readonly objectKind = 'check' as const
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new DropCheckOp(this.table, this.object.name, this.schema, this.object)
   }
   override destructive(): string {
@@ -99,7 +100,7 @@ export class AddCheckOp extends AddObjectOp<'check'> {
 export class DropCheckOp extends DropObjectOp<'check'> {
   readonly kind = 'dropCheck'
   readonly objectKind = 'check' as const
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new AddCheckOp(this.table, this.requireObject(), this.schema)
   }
 }
@@ -107,7 +108,7 @@ export class DropCheckOp extends DropObjectOp<'check'> {
 export class AddForeignKeyOp extends AddObjectOp<'foreignKey'> {
   readonly kind = 'addForeignKey'
   readonly objectKind = 'foreignKey' as const
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new DropForeignKeyOp(this.table, this.object.name, this.schema, this.object)
   }
 }
@@ -115,7 +116,7 @@ export class AddForeignKeyOp extends AddObjectOp<'foreignKey'> {
 export class DropForeignKeyOp extends DropObjectOp<'foreignKey'> {
   readonly kind = 'dropForeignKey'
   readonly objectKind = 'foreignKey' as const
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new AddForeignKeyOp(this.table, this.requireObject(), this.schema)
   }
 }
@@ -125,7 +126,7 @@ export class AddPrimaryKeyOp extends Operation {
   constructor(readonly table: string, readonly primaryKey: PrimaryKeyModel, readonly schema: string | null = null) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new DropPrimaryKeyOp(this.table, this.schema, this.primaryKey)
   }
   describe(): string {
@@ -146,7 +147,7 @@ export class DropPrimaryKeyOp extends Operation {
   constructor(readonly table: string, readonly schema: string | null = null, readonly primaryKey?: PrimaryKeyModel) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     if (!this.primaryKey) throw new NotReversibleError(`dropPrimaryKey('${this.table}')`, 'the primary key definition is unknown')
     return new AddPrimaryKeyOp(this.table, this.primaryKey, this.schema)
   }

@@ -1,3 +1,4 @@
+import type { AnyOperation } from './index.js'
 import type { EnumModel, SchemaModel } from '../schema/model.js'
 import { NotReversibleError, Operation, display } from './base.js'
 
@@ -30,7 +31,7 @@ export class CreateEnumOp extends Operation {
   constructor(readonly enumType: EnumModel) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new DropEnumOp(this.enumType.name, this.enumType.schema ?? null, this.enumType)
   }
   describe(): string {
@@ -47,7 +48,7 @@ export class DropEnumOp extends Operation {
   constructor(readonly name: string, readonly schema: string | null = null, readonly enumType?: EnumModel) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     if (!this.enumType) throw new NotReversibleError(`dropEnum('${this.name}')`, 'its values are unknown')
     return new CreateEnumOp(this.enumType)
   }
@@ -82,7 +83,7 @@ export class AddEnumValueOp extends Operation {
     else values.splice(this.position.before !== undefined ? at : at + 1, 0, this.value)
     return values
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new AlterEnumOp(this.name, this.existing, this.values, {}, this.columns, this.schema)
   }
   describe(): string {
@@ -110,7 +111,7 @@ export class RenameEnumValueOp extends Operation {
   get values(): string[] {
     return this.existing.map((v) => (v === this.from ? this.to : v))
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new RenameEnumValueOp(this.name, this.to, this.from, this.values, this.columns, this.schema)
   }
   describe(): string {
@@ -139,7 +140,7 @@ export class AlterEnumOp extends Operation {
   ) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     const back: Record<string, string> = {}
     for (const [to, from] of Object.entries(this.renames)) back[from] = to
     return new AlterEnumOp(this.name, this.existing, this.values, back, this.columns, this.schema)

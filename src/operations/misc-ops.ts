@@ -1,3 +1,4 @@
+import type { AnyOperation } from './index.js'
 import type { SchemaModel } from '../schema/model.js'
 import { NotReversibleError, Operation, display } from './base.js'
 
@@ -7,7 +8,7 @@ export class CreateSchemaOp extends Operation {
   constructor(readonly name: string) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new DropSchemaOp(this.name)
   }
   describe(): string {
@@ -23,7 +24,7 @@ export class DropSchemaOp extends Operation {
   constructor(readonly name: string) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new CreateSchemaOp(this.name)
   }
   describe(): string {
@@ -43,7 +44,7 @@ export class ExecuteOp extends Operation {
   constructor(readonly sql: string, readonly reverseSql?: string) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     if (this.reverseSql === undefined) throw new NotReversibleError('execute()', 'no reverse SQL was given')
     return new ExecuteOp(this.reverseSql, this.sql)
   }
@@ -63,7 +64,7 @@ export class BulkInsertOp extends Operation {
   constructor(readonly table: string, readonly rows: Record<string, RowValue>[], readonly schema: string | null = null) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     throw new NotReversibleError(`bulkInsert('${this.table}')`, 'inserted rows are not tracked; write the downgrade by hand')
   }
   describe(): string {

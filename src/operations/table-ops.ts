@@ -1,3 +1,4 @@
+import type { AnyOperation } from './index.js'
 import type { SchemaModel, TableModel } from '../schema/model.js'
 import { findTable } from '../schema/model.js'
 import { NotReversibleError, Operation, display, requireTable } from './base.js'
@@ -7,7 +8,7 @@ export class CreateTableOp extends Operation {
   constructor(readonly table: TableModel) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new DropTableOp(this.table.name, this.table.schema ?? null, this.table)
   }
   describe(): string {
@@ -25,7 +26,7 @@ export class DropTableOp extends Operation {
   constructor(readonly name: string, readonly schema: string | null = null, readonly table?: TableModel) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     if (!this.table) throw new NotReversibleError(`dropTable('${this.name}')`, 'the table definition is unknown')
     return new CreateTableOp(this.table)
   }
@@ -46,7 +47,7 @@ export class RenameTableOp extends Operation {
   constructor(readonly from: string, readonly to: string, readonly schema: string | null = null) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     return new RenameTableOp(this.to, this.from, this.schema)
   }
   describe(): string {
@@ -70,7 +71,7 @@ export class SetTableCommentOp extends Operation {
   ) {
     super()
   }
-  reverse(): Operation {
+  reverse(): AnyOperation {
     if (this.existing === undefined) throw new NotReversibleError(`setTableComment('${this.table}')`, 'the previous comment is unknown')
     return new SetTableCommentOp(this.table, this.existing, this.comment, this.schema)
   }

@@ -1,5 +1,6 @@
 import { RevisionError, commaList } from './errors.js'
 import type { RevisionHeader } from './header.js'
+import { depthFirstPostOrder, findCycle } from './graph-order.js'
 
 export interface RevisionGraphOptions {
   /** The folder the headers came from, named in error messages. */
@@ -150,17 +151,8 @@ export class RevisionGraph {
       }
     }
     if (queue.length === n) return
-    // Every revision left over has a down edge to another one left over: follow them until one repeats.
-    let v = pending.findIndex((count) => count > 0)
-    const seenAt = new Map<number, number>()
-    const path: number[] = []
-    while (!seenAt.has(v)) {
-      seenAt.set(v, path.length)
-      path.push(v)
-      v = this.downOf[v].find((down) => pending[down] > 0) as number
-    }
-    const cycle = path.slice(seenAt.get(v))
-    const ids = [...cycle, v].map((i) => this.list[i].revision)
+    const cycle = findCycle(this.downOf, pending)
+    const ids = [...cycle, cycle[0]].map((i) => this.list[i].revision)
     const files = cycle.map((i) => this.list[i].path)
     throw graphError(`revisions form a cycle (each revises or depends on the next): ${ids.join(' -> ')}; files: ${commaList(files)}`)
   }
@@ -435,7 +427,7 @@ export class RevisionGraph {
   sortOldestFirst(ids: Iterable<string>, starts: readonly string[] = []): string[] {
     const [members, inSet] = this.membership(ids)
     const order = [...starts.filter((id) => this.has(id)).map((id) => this.indexOf(id)), ...members]
-    return this.ids(this.postOrder(inSet, order, false))
+    return this.ids(depthFirstPostOrder(this.downOf, inSet, order, false))
   }
 
   /** The reverse: each revision before what it revises; `starts` (e.g. current heads) come first, in order. */
@@ -445,7 +437,7 @@ export class RevisionGraph {
     // revisions no start reaches (necessarily above them) are walked after them and come out in front.
     const startIndexes = starts.filter((id) => this.has(id)).map((id) => this.indexOf(id))
     const order = [...startIndexes.reverse(), ...members]
-    return this.ids(this.postOrder(inSet, order, true).reverse())
+    return this.ids(depthFirstPostOrder(this.downOf, inSet, order, true).reverse())
   }
 
   private membership(ids: Iterable<string>): [number[], Uint8Array] {
@@ -457,43 +449,6 @@ export class RevisionGraph {
       inSet[i] = 1
     }
     return [members, inSet]
-  }
-
-  /** Iterative depth-first post-order over down edges, restricted to `inSet`. */
-  private postOrder(inSet: Uint8Array, starts: number[], reverseEdges: boolean): number[] {
-    const visited = new Uint8Array(this.list.length)
-    const out: number[] = []
-    const nodes: number[] = []
-    const positions: number[] = []
-    for (const start of starts) {
-      if (!inSet[start] || visited[start]) continue
-      visited[start] = 1
-      nodes.push(start)
-      positions.push(0)
-      while (nodes.length > 0) {
-        const top = nodes.length - 1
-        const edges = this.downOf[nodes[top]]
-        let position = positions[top]
-        let descended = false
-        while (position < edges.length) {
-          const next = reverseEdges ? edges[edges.length - 1 - position] : edges[position]
-          position++
-          if (inSet[next] && !visited[next]) {
-            positions[top] = position
-            visited[next] = 1
-            nodes.push(next)
-            positions.push(0)
-            descended = true
-            break
-          }
-        }
-        if (!descended) {
-          out.push(nodes.pop() as number)
-          positions.pop()
-        }
-      }
-    }
-    return out
   }
 
   // ---- helpers ----

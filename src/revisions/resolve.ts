@@ -117,12 +117,19 @@ export function filterForLineage(
   checkAgainst: string,
   includeDependencies = false,
 ): string[] {
-  const { ids: named, branchLabel } = resolveRevisionNumber(graph, checkAgainst)
+  const lineage = lineageOf(graph, checkAgainst, includeDependencies)
+  return lineage === null ? [...ids] : ids.filter((id) => lineage.has(id))
+}
+
+/** Every revision sharing lineage with what `target` names; null when it names nothing (base), which matches all. */
+function lineageOf(graph: RevisionGraph, target: string, includeDependencies: boolean): Set<string> | null {
+  const { ids: named, branchLabel } = resolveRevisionNumber(graph, target)
   const shares = branchLabel ? [branchLabel, ...named] : named
-  if (shares.length === 0) return [...ids]
-  const anchors = shares.map((share) => resolveBranch(graph, share))
-  const lineage = graph.lineage(anchors, includeDependencies)
-  return ids.filter((id) => lineage.has(id))
+  if (shares.length === 0) return null
+  return graph.lineage(
+    shares.map((share) => resolveBranch(graph, share)),
+    includeDependencies,
+  )
 }
 
 /**
@@ -148,11 +155,12 @@ export function walk(
   noOverwalk = true,
 ): string | null | undefined {
   let position = start
+  const branch = branchLabel && steps > 0 ? lineageOf(graph, branchLabel, false) : null
   for (let step = 0; step < Math.abs(steps); step++) {
     let next: (string | null)[]
     if (steps > 0) {
       next = position === null ? graph.bases : graph.children(position)
-      if (branchLabel) next = filterForLineage(graph, next as string[], branchLabel)
+      if (branch) next = next.filter((id) => branch.has(id as string))
       if (next.length > 1) {
         const from = position === null ? 'base: there are several bases' : `${position}: it branches into`
         throw new RevisionError(`Can't walk up from ${from} ${commaList(next as string[])}; name the branch (label@+N)`, 'ambiguous')

@@ -56,6 +56,6 @@ export async function columnNames(db: TestDatabase, table: string): Promise<stri
 
 /** Rows of the version table, sorted; null when the table does not exist. */
 export async function versionRows(db: TestDatabase, table = 'strata_version'): Promise<string[] | null> {
-  if (!(await tableNames(db).catch(() => [])).includes(table)) return null
+  if (!(await tableNames(db).catch((): string[] => [])).includes(table)) return null
   return (await rawQuery<{ version_num: string }>(db, `SELECT version_num FROM ${table}`)).map((r) => r.version_num).sort()
 }

@@ -5,7 +5,7 @@
 import { after, before } from 'node:test'
 import { createTestDatabase, type TestDatabase } from '../../support/databases.js'
 import type { CompileContext } from '../../../src/dialects/dialect.js'
-import type { AnyOperation } from '../../../src/operations/index.js'
+import type { AnyOperation, Operation } from '../../../src/operations/index.js'
 import { findTable, type SchemaModel, type TableModel } from '../../../src/schema/model.js'
 import { parseDatabaseUrl, type DatabaseUrl } from '../../../src/runtime/url.js'
 import { postgresDialect } from '../../../src/dialects/postgres/postgres-dialect.js'
@@ -51,11 +51,11 @@ export function offlineContext(model: SchemaModel): CompileContext {
   return { offline: true, table: async (name, schema) => findTable(model, name, schema) }
 }
 
-/** Compiles and runs operations one by one; returns the SQL it ran. */
-export async function apply(conn: PostgresConnection, ...operations: AnyOperation[]): Promise<string[]> {
+/** Compiles and runs operations one by one (reverse() gives a plain Operation); returns the SQL it ran. */
+export async function apply(conn: PostgresConnection, ...operations: Operation[]): Promise<string[]> {
   const ran: string[] = []
   for (const operation of operations) {
-    for (const sql of await postgresDialect.compile(operation, onlineContext(conn))) {
+    for (const sql of await postgresDialect.compile(operation as AnyOperation, onlineContext(conn))) {
       ran.push(sql)
       await conn.execute(sql)
     }

@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync, symlinkSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { RevisionError, loadRevisionGraph, loadRevisionHeaders, parseRevisionHeader } from '../../../src/revisions/index.js'
+import { renderRevisionFile } from '../../../src/revisions/script-writer.js'
 
 const SAMPLE = `/**
  * add last updated on package
@@ -139,6 +140,32 @@ describe('parseRevisionHeader', () => {
 
   it('decodes escapes in strings', () => {
     assert.equal(header("export const revision = 'a\\u0062c'\nexport const downRevision = null").revision, 'abc')
+  })
+
+  it("reads back what the script writer renders, including quotes and comment markers in the message", () => {
+    const source = renderRevisionFile({
+      revision: 'abc123def456',
+      message: "it's a merge */ of heads",
+      downRevision: ['aaa', "b'b"],
+      branchLabels: ['feature'],
+      dependsOn: ['lib'],
+      upgrade: "  await op.execute(`export const revision = 'no'`)",
+      createDate: new Date(2026, 10, 24, 10, 15, 2),
+    })
+    const parsed = parseRevisionHeader(source, 'versions/abc.ts')
+    assert.equal(parsed.revision, 'abc123def456')
+    assert.deepEqual(parsed.downRevision, ['aaa', "b'b"])
+    assert.deepEqual(parsed.branchLabels, ['feature'])
+    assert.deepEqual(parsed.dependsOn, ['lib'])
+    assert.equal(parsed.message, "it's a merge * / of heads")
+    assert.equal(parsed.createDate, '2026-11-24 10:15:02')
+  })
+
+  it('tells a division from a regular expression', () => {
+    const parsed = header(
+      ["const half = total / 2 // it's half", "const ratio = (a) / 2; export const revision = 'r1'", 'export const downRevision = null'].join('\n'),
+    )
+    assert.equal(parsed.revision, 'r1')
   })
 
   it('rejects a file without a revision', () => {

@@ -1,0 +1,60 @@
+/**
+ * Index-level walks used by RevisionGraph: revisions are numbered, and `downOf[i]` lists the revisions `i` revises
+ * or depends on (parents first).
+ */
+
+/**
+ * Iterative depth-first post-order over down edges, restricted to `inSet`, starting from `starts` in order: every
+ * revision comes after everything below it. Reversing the edge order (and the result) gives newest-first orders.
+ */
+export function depthFirstPostOrder(downOf: readonly number[][], inSet: Uint8Array, starts: readonly number[], reverseEdges: boolean): number[] {
+  const visited = new Uint8Array(downOf.length)
+  const out: number[] = []
+  const nodes: number[] = []
+  const positions: number[] = []
+  for (const start of starts) {
+    if (!inSet[start] || visited[start]) continue
+    visited[start] = 1
+    nodes.push(start)
+    positions.push(0)
+    while (nodes.length > 0) {
+      const top = nodes.length - 1
+      const edges = downOf[nodes[top]]
+      let position = positions[top]
+      let descended = false
+      while (position < edges.length) {
+        const next = reverseEdges ? edges[edges.length - 1 - position] : edges[position]
+        position++
+        if (inSet[next] && !visited[next]) {
+          positions[top] = position
+          visited[next] = 1
+          nodes.push(next)
+          positions.push(0)
+          descended = true
+          break
+        }
+      }
+      if (!descended) {
+        out.push(nodes.pop() as number)
+        positions.pop()
+      }
+    }
+  }
+  return out
+}
+
+/**
+ * A cycle among the revisions Kahn's algorithm could not order (`pending[i] > 0`): each of them has a down edge to
+ * another one left over, so following those edges must repeat. Returns the revisions of the cycle, in edge order.
+ */
+export function findCycle(downOf: readonly number[][], pending: Int32Array): number[] {
+  let v = pending.findIndex((count) => count > 0)
+  const seenAt = new Map<number, number>()
+  const path: number[] = []
+  while (!seenAt.has(v)) {
+    seenAt.set(v, path.length)
+    path.push(v)
+    v = downOf[v].find((down) => pending[down] > 0) as number
+  }
+  return path.slice(seenAt.get(v))
+}
