@@ -80,10 +80,10 @@ function indexSignature(index: IndexModel, dialect: CompareDialect): string {
   return JSON.stringify([index.unique, index.elements.map((e) => elementText(e, dialect)), where])
 }
 
-function foreignKeySignature(fk: ForeignKeyModel, table: TableModel): string {
+function foreignKeySignature(fk: ForeignKeyModel, _table: TableModel): string {
   return JSON.stringify([
     fk.columns,
-    qualifiedName(fk.referencedTable, fk.referencedSchema ?? table.schema ?? null),
+    qualifiedName(fk.referencedTable, fk.referencedSchema ?? null),
     fk.referencedColumns,
     fk.onDelete ?? 'no action',
     fk.onUpdate ?? 'no action',

@@ -57,9 +57,13 @@ export class Plan {
   }
 }
 
-/** The key of the table a foreign key points at (its own schema when the key names none). */
-export function referencedKey(fk: ForeignKeyModel, table: TableModel): string {
-  return qualifiedName(fk.referencedTable, fk.referencedSchema ?? table.schema ?? null)
+/**
+ * The key of the table a foreign key points at. A key naming no schema points into the default schema (what the
+ * DSL builds for a reference to a default-schema table, and what PostgreSQL's introspector reports), not into
+ * its own table's schema.
+ */
+export function referencedKey(fk: ForeignKeyModel, _table?: TableModel): string {
+  return qualifiedName(fk.referencedTable, fk.referencedSchema ?? null)
 }
 
 /**

@@ -99,7 +99,7 @@ describe('compare: keys, indexes and constraints', () => {
     assert.equal((await compare(other, plain)).length, 2)
   })
 
-  it("treats null, absent and 'no action' referential actions, and the table's own schema, as the same", async () => {
+  it("treats null, absent and 'no action' referential actions as the same; no schema means the default schema", async () => {
     const plain = model(users(), table('posts', { authorId: integer('author_id') }, () => [foreignKey({ name: 'fk', columns: ['author_id'], references: { table: 'users', columns: ['id'] } })]))
     const explicit = structuredClone(plain)
     Object.assign(explicit.tables[1]!.foreignKeys[0]!, { onDelete: 'no action', onUpdate: null, deferrable: false, referencedSchema: null })
@@ -107,9 +107,11 @@ describe('compare: keys, indexes and constraints', () => {
     assert.deepEqual(await compare(explicit, plain), [])
     const inSchema: SchemaModel = structuredClone(plain)
     for (const t of inSchema.tables) t.schema = 'app'
+    // A key naming no schema points into the default schema (PostgreSQL writes it unqualified), not the table's own.
     const qualified = structuredClone(inSchema)
     qualified.tables[1]!.foreignKeys[0]!.referencedSchema = 'app'
-    assert.deepEqual(await compare(inSchema, qualified), [])
+    assert.deepEqual(kinds(await compare(inSchema, qualified)), ['dropForeignKey', 'addForeignKey'])
+    assert.deepEqual(await compare(qualified, structuredClone(qualified)), [])
   })
 
   it('pairs constraints a database reflects without names by what they are', async () => {
