@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { maskPasswords, parseDatabaseUrl } from '../../../src/runtime/url.js'
+
+describe('database URLs', () => {
+  it('resolves a relative SQLite path against the config folder', () => {
+    const url = parseDatabaseUrl('sqlite:///./data/pypi.sqlite', '/srv/app')
+    assert.equal(url.dialect, 'sqlite')
+    assert.equal(url.filename, '/srv/app/data/pypi.sqlite')
+    assert.equal(url.display, 'sqlite:///./data/pypi.sqlite')
+  })
+
+  it('takes sqlite://// as an absolute path and sqlite::memory: as memory', () => {
+    assert.equal(parseDatabaseUrl('sqlite:////var/db/x.sqlite', '/srv').filename, '/var/db/x.sqlite')
+    assert.equal(parseDatabaseUrl('sqlite::memory:', '/srv').filename, ':memory:')
+  })
+
+  it('parses PostgreSQL URLs with encoded passwords, ports, parameters and driver suffixes', () => {
+    const url = parseDatabaseUrl('postgresql+psycopg2://app:p%40ss%3Aw@db.example:6543/shop?sslmode=require', '/')
+    assert.equal(url.dialect, 'postgres')
+    assert.equal(url.user, 'app')
+    assert.equal(url.password, 'p@ss:w')
+    assert.equal(url.host, 'db.example')
+    assert.equal(url.port, 6543)
+    assert.equal(url.database, 'shop')
+    assert.deepEqual(url.params, { sslmode: 'require' })
+    assert.ok(!url.display.includes('p%40ss'), url.display)
+    assert.match(url.display, /app:\*\*\*@db\.example/)
+    assert.equal(parseDatabaseUrl('postgres://u@h/d', '/').port, 5432)
+  })
+
+  it('parses MySQL and MariaDB URLs', () => {
+    const a = parseDatabaseUrl('mysql://root@127.0.0.1/test', '/')
+    const b = parseDatabaseUrl('mariadb://root:secret@127.0.0.1:3307/test?ssl=true', '/')
+    assert.equal(a.dialect, 'mysql')
+    assert.equal(a.port, 3306)
+    assert.equal(b.dialect, 'mysql')
+    assert.equal(b.port, 3307)
+    assert.deepEqual(b.params, { ssl: 'true' })
+    assert.doesNotMatch(b.display, /secret/)
+  })
+
+  it('rejects malformed URLs with a message that never shows the password', () => {
+    assert.throws(() => parseDatabaseUrl('oracle://u:pw@h/d', '/'), /unsupported database URL scheme 'oracle'/)
+    assert.throws(() => parseDatabaseUrl('not a url', '/'), /malformed database URL/)
+    assert.throws(() => parseDatabaseUrl('sqlite://relative.sqlite', '/'), /malformed SQLite URL/)
+    assert.throws(() => parseDatabaseUrl('postgresql://u:hunter2@host', '/'), (e: Error) => /names no database/.test(e.message) && !e.message.includes('hunter2'))
+  })
+
+  it('masks passwords in any text', () => {
+    assert.equal(maskPasswords('failed for postgresql://u:hunter2@h/d now'), 'failed for postgresql://u:***@h/d now')
+    assert.equal(maskPasswords('mysql://root@h/d'), 'mysql://root@h/d')
+  })
+})
