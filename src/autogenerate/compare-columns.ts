@@ -90,6 +90,9 @@ export function diffColumn(
   const want = columnFacts(target)
   const have = columnFacts(reflected)
   const given = columnFacts(declared)
+  // MySQL keeps no enum names: the existing enum type takes the declared one's, so the file says `mood`, not ''.
+  if (have.type.kind === 'enum' && !have.type.name && given.type.kind === 'enum')
+    have.type = { ...have.type, name: given.type.name, ...(given.type.schema ? { schema: given.type.schema } : {}) }
   const changes: ColumnChanges = {}
   if (!typesEqual(want.type, have.type, dialect.name === 'postgres')) changes.type = given.type
   if (want.nullable !== have.nullable) changes.nullable = want.nullable

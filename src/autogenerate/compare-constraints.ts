@@ -93,13 +93,17 @@ function foreignKeySignature(fk: ForeignKeyModel, _table: TableModel): string {
 
 const RANK = { primaryKey: 0, unique: 1, index: 2, check: 3 } as const
 
-/** Diffs the primary key, unique constraints, indexes, foreign keys and checks of one matched table. */
-export function diffConstraints(target: TableModel, reflected: TableModel, ctx: ConstraintContext): { addsKeys: boolean } {
+/**
+ * Diffs the primary key, unique constraints, indexes, foreign keys and checks of one matched table. Returns the
+ * column lists of the keys (primary, unique, unique index) it adds: a new table's foreign key onto one of them
+ * must wait until it exists.
+ */
+export function diffConstraints(target: TableModel, reflected: TableModel, ctx: ConstraintContext): { addedKeys: string[][] } {
   const { plan, dialect, scope, declared } = ctx
   const schema = target.schema ?? null
   const key = tableKey(target)
   const name = target.name
-  let addsKeys = false
+  const addedKeys: string[][] = []
 
   // Primary keys are compared by their columns: their names are not reliable across databases.
   const wantPk = target.primaryKey?.columns ?? []
@@ -109,7 +113,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
       plan.add(Phase.DropConstraint, [key, RANK.primaryKey], new DropPrimaryKeyOp(name, schema, structuredClone(reflected.primaryKey)))
     if (target.primaryKey && wantPk.length > 0) {
       plan.add(Phase.AddConstraint, [key, RANK.primaryKey], new AddPrimaryKeyOp(name, declared.primaryKey(target, target.primaryKey), schema))
-      addsKeys = true
+      addedKeys.push([...wantPk])
     }
   }
 
@@ -117,7 +121,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   const dropUnique = (u: UniqueModel) => plan.add(Phase.DropConstraint, [key, RANK.unique, u.name], new DropUniqueOp(name, u.name, schema, structuredClone(u)))
   const addUnique = (u: UniqueModel) => {
     plan.add(Phase.AddConstraint, [key, RANK.unique, u.name], new AddUniqueOp(name, declared.unique(target, u), schema))
-    addsKeys = true
+    addedKeys.push([...u.columns])
   }
   for (const [t, r] of uniques.pairs) {
     if (!scope.includes('unique', t, target, false, r) || sameList(t.columns, r.columns)) continue
@@ -131,7 +135,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   const dropIndex = (i: IndexModel) => plan.add(Phase.DropConstraint, [key, RANK.index, i.name], new DropIndexOp(name, i.name, schema, structuredClone(i)))
   const addIndex = (i: IndexModel) => {
     plan.add(Phase.AddConstraint, [key, RANK.index, i.name], new CreateIndexOp(name, declared.index(target, i), schema))
-    if (i.unique) addsKeys = true
+    if (i.unique && i.elements.every((e) => typeof e === 'string') && !i.where) addedKeys.push(i.elements as string[])
   }
   for (const [t, r] of indexes.pairs) {
     if (!scope.includes('index', t, target, false, r) || indexSignature(t, dialect) === indexSignature(r, dialect)) continue
@@ -164,5 +168,5 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   for (const t of checks.added) if (scope.includes('check', t, target, false, null)) addCheck(t)
   for (const r of checks.removed) if (scope.includes('check', r, reflected, true, null)) dropCheck(r)
 
-  return { addsKeys }
+  return { addedKeys }
 }

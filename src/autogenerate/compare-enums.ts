@@ -1,5 +1,5 @@
 import { AddEnumValueOp, AlterEnumOp, CreateEnumOp, DropEnumOp, type EnumUsage, RenameEnumValueOp } from '../operations/enum-ops.js'
-import type { EnumModel, SchemaModel, TableModel } from '../schema/model.js'
+import type { ColumnModel, EnumModel, SchemaModel, TableModel } from '../schema/model.js'
 import { qualifiedName } from '../schema/model.js'
 import type { DeclaredTarget } from './declared.js'
 import type { CompareScope } from './filters.js'
@@ -28,31 +28,100 @@ function isSubsequence(part: string[], whole: string[]): boolean {
   return kept.length === part.length && kept.every((v, i) => v === part[i])
 }
 
-/** Value changes of one enum present on both sides: renames (hinted), then additions, else a rebuild. */
-function diffEnumValues(plan: Plan, target: EnumModel, reflected: EnumModel, renamedValues: Record<string, string>, columns: EnumUsage[]): void {
-  const key = [enumKey(target)]
-  const schema = target.schema ?? null
-  let current = [...reflected.values]
-  const hinted = Object.entries(renamedValues)
-    .filter(([to, from]) => current.includes(from) && !target.values.includes(from) && target.values.includes(to) && !current.includes(to))
-    .sort(([a], [b]) => target.values.indexOf(a) - target.values.indexOf(b))
+interface EnumValueChange {
+  name: string
+  schema: string | null
+  /** The values wanted, and the values there now. */
+  target: string[]
+  current: string[]
+  /** Value rename hints: new value → old value. */
+  renamedValues: Record<string, string>
+  columns: EnumUsage[]
+}
+
+/**
+ * The operations turning an enum's current values into the target's: hinted renames, then additions at their
+ * places; anything else (a removal, a new order) is one rebuild.
+ */
+function enumValueOperations(change: EnumValueChange): Array<AddEnumValueOp | RenameEnumValueOp | AlterEnumOp> {
+  const { name, schema, target, columns } = change
+  const ops: Array<AddEnumValueOp | RenameEnumValueOp | AlterEnumOp> = []
+  let current = [...change.current]
+  const hinted = Object.entries(change.renamedValues)
+    .filter(([to, from]) => current.includes(from) && !target.includes(from) && target.includes(to) && !current.includes(to))
+    .sort(([a], [b]) => target.indexOf(a) - target.indexOf(b))
   for (const [to, from] of hinted) {
-    const op = new RenameEnumValueOp(target.name, from, to, [...current], structuredClone(columns), schema)
-    plan.add(Phase.Enum, key, op)
+    const op = new RenameEnumValueOp(name, from, to, [...current], structuredClone(columns), schema)
+    ops.push(op)
     current = op.values
   }
-  if (current.length === target.values.length && current.every((v, i) => v === target.values[i])) return
-  if (isSubsequence(current, target.values)) {
-    target.values.forEach((value, i) => {
+  if (current.length === target.length && current.every((v, i) => v === target[i])) return ops
+  if (isSubsequence(current, target)) {
+    target.forEach((value, i) => {
       if (current.includes(value)) return
-      const position = i > 0 ? { after: target.values[i - 1]! } : current.length > 0 ? { before: current[0]! } : {}
-      const op = new AddEnumValueOp(target.name, value, position, [...current], structuredClone(columns), schema)
-      plan.add(Phase.Enum, key, op)
+      const position = i > 0 ? { after: target[i - 1]! } : current.length > 0 ? { before: current[0]! } : {}
+      const op = new AddEnumValueOp(name, value, position, [...current], structuredClone(columns), schema)
+      ops.push(op)
       current = op.values
     })
-    return
+    return ops
   }
-  plan.add(Phase.Enum, key, new AlterEnumOp(target.name, [...target.values], current, {}, structuredClone(columns), schema))
+  ops.push(new AlterEnumOp(name, [...target], current, {}, structuredClone(columns), schema))
+  return ops
+}
+
+/** Values renamed by these operations, old value → new value. */
+function renamedBy(ops: Array<AddEnumValueOp | RenameEnumValueOp | AlterEnumOp>): Record<string, string> {
+  const renames: Record<string, string> = {}
+  for (const op of ops) if (op.kind === 'renameEnumValue') renames[op.from] = op.to
+  return renames
+}
+
+/** One side of a matched column pair, as compare sees it. */
+interface ColumnPairs {
+  match: { target: TableModel }
+  columns: { pairs: Array<[ColumnModel, ColumnModel]> }
+}
+
+/**
+ * Enums on MySQL and SQLite, where an enum is a column type: a column whose enum values change gets enum
+ * operations (the declared enum's name, its value hints) rather than a type change, so that a hinted rename
+ * carries the rows over. Columns of one enum with the same current values share the operations. The reflected
+ * columns are updated (values, and a default naming a renamed value) so that the column diff sees only what is left.
+ */
+export function diffInlineEnums(plan: Plan, matched: ColumnPairs[], declared: DeclaredTarget): void {
+  const groups = new Map<string, { change: EnumValueChange; reflected: ColumnModel[] }>()
+  for (const { match, columns } of matched) {
+    const t = match.target
+    for (const [c, old] of columns.pairs) {
+      if (c.type.kind !== 'enum' || old.type.kind !== 'enum') continue
+      const type = declared.column(t, c).type
+      if (type.kind !== 'enum') continue
+      // A database that keeps the enum's name (SQLite) tells a move to another enum apart: that is a type change.
+      if (old.type.name && old.type.name !== type.name) continue
+      if (old.type.values.length === c.type.values.length && old.type.values.every((v, i) => v === (c.type as { values: string[] }).values[i])) continue
+      const schema = type.schema ?? null
+      const key = JSON.stringify([schema, type.name, old.type.values])
+      let group = groups.get(key)
+      if (!group) {
+        const renamedValues = declared.enumValueHints({ name: type.name, schema, values: type.values })
+        group = { change: { name: type.name, schema, target: [...c.type.values], current: [...old.type.values], renamedValues, columns: [] }, reflected: [] }
+        groups.set(key, group)
+      }
+      group.change.columns.push({ table: t.name, schema: t.schema ?? null, column: c.name })
+      group.reflected.push(old)
+    }
+  }
+  for (const { change, reflected } of groups.values()) {
+    const ops = enumValueOperations(change)
+    for (const op of ops) plan.add(Phase.ColumnEnum, [qualifiedName(change.name, change.schema)], op)
+    const renames = renamedBy(ops)
+    for (const column of reflected) {
+      column.type = { ...(column.type as Extract<ColumnModel['type'], { kind: 'enum' }>), values: [...change.target] }
+      const d = column.default
+      if (d?.kind === 'literal' && typeof d.value === 'string' && renames[d.value]) column.default = { kind: 'literal', value: renames[d.value]! }
+    }
+  }
 }
 
 /**
@@ -63,6 +132,7 @@ export function diffEnums(
   plan: Plan,
   target: SchemaModel,
   reflected: SchemaModel,
+  working: SchemaModel,
   scope: CompareScope,
   declared: DeclaredTarget,
   outOfScope: TableModel[],
@@ -75,7 +145,19 @@ export function diffEnums(
     if (!existing) {
       plan.add(Phase.Enum, [enumKey(e)], new CreateEnumOp(declared.enumType(e)))
     } else {
-      diffEnumValues(plan, e, existing, declared.enumValueHints(e), enumUsages(reflected, existing))
+      const ops = enumValueOperations({
+        name: e.name,
+        schema: e.schema ?? null,
+        target: e.values,
+        current: existing.values,
+        renamedValues: declared.enumValueHints(e),
+        columns: enumUsages(reflected, existing),
+      })
+      for (const op of ops) {
+        plan.add(Phase.Enum, [enumKey(e)], op)
+        // The columns see the new values (and defaults follow renamed values), as they will once this runs.
+        op.apply(working)
+      }
     }
   }
   for (const e of reflected.enums) {

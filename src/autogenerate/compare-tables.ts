@@ -107,11 +107,15 @@ function columnHintsFromOptions(match: MatchedTable, ctx: TableContext): Array<[
   return hints
 }
 
+/** The columns of a matched table: pairs (target, reflected in the working model), and the unpaired ones. */
+export interface MatchedColumns {
+  pairs: Array<[ColumnModel, ColumnModel]>
+  added: ColumnModel[]
+  removed: ColumnModel[]
+}
+
 /** Pairs the columns of a matched table, planning column renames (hinted or confirmed) on the working model. */
-async function matchColumns(
-  match: MatchedTable,
-  ctx: TableContext,
-): Promise<{ pairs: Array<[ColumnModel, ColumnModel]>; added: ColumnModel[]; removed: ColumnModel[] }> {
+export async function matchColumns(match: MatchedTable, ctx: TableContext): Promise<MatchedColumns> {
   const { target: t, reflected: r } = match
   const { scope } = ctx
   // A column the hook leaves out is left alone on both sides (never added, dropped or altered).
@@ -161,10 +165,9 @@ async function matchColumns(
   return { pairs, added, removed }
 }
 
-/** Diffs one matched table: columns, comment, keys, indexes and constraints. */
-export async function diffTable(match: MatchedTable, ctx: TableContext): Promise<{ addsKeys: boolean }> {
+/** Diffs one matched table whose columns are paired: columns, comment, keys, indexes and constraints. */
+export function diffTable(match: MatchedTable, columns: MatchedColumns, ctx: TableContext): { addedKeys: string[][] } {
   const { plan, dialect } = ctx
-  const columns = await matchColumns(match, ctx)
   const { target: t, reflected: r } = match
   const schema = t.schema ?? null
   const key = tableKey(t)

@@ -2,10 +2,10 @@ import { AddForeignKeyOp, DropForeignKeyOp } from '../operations/constraint-ops.
 import type { AnyOperation } from '../operations/index.js'
 import { CreateSchemaOp, DropSchemaOp } from '../operations/misc-ops.js'
 import { CreateTableOp, DropTableOp } from '../operations/table-ops.js'
-import type { SchemaModel, TableModel } from '../schema/model.js'
+import type { ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js'
 import { qualifiedName, tableKey } from '../schema/model.js'
-import { diffEnums } from './compare-enums.js'
-import { type TableContext, diffTable, matchTables } from './compare-tables.js'
+import { diffEnums, diffInlineEnums } from './compare-enums.js'
+import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
 import { DeclaredTarget } from './declared.js'
 import { CompareScope } from './filters.js'
 import { Phase, Plan, dependencyOrder, referencedKey } from './ordering.js'
@@ -13,12 +13,14 @@ import type { CompareOptions, DetectedChange } from './types.js'
 
 /**
  * New tables in foreign-key order. A foreign key stays inline when its table exists by then; foreign keys that
- * close a cycle, or that need a key the migration adds to an existing table, are added after all creations.
+ * close a cycle, or that point at a key the migration adds to an existing table, are added after all creations.
  */
-function planCreates(plan: Plan, added: TableModel[], gainsKeys: Set<string>, declared: DeclaredTarget): void {
+function planCreates(plan: Plan, added: TableModel[], gainsKeys: Map<string, string[][]>, declared: DeclaredTarget): void {
   const { order, deferred } = dependencyOrder(added)
+  const needsNewKey = (fk: ForeignKeyModel) =>
+    (gainsKeys.get(referencedKey(fk)) ?? []).some((columns) => columns.length === fk.referencedColumns.length && columns.every((c) => fk.referencedColumns.includes(c)))
   order.forEach((t, position) => {
-    const late = [...new Set([...(deferred.get(tableKey(t)) ?? []), ...t.foreignKeys.filter((fk) => gainsKeys.has(referencedKey(fk, t)))])]
+    const late = [...new Set([...(deferred.get(tableKey(t)) ?? []), ...t.foreignKeys.filter(needsNewKey)])]
     const lateNames = new Set(late.map((fk) => fk.name))
     const table = declared.table(t)
     table.foreignKeys = table.foreignKeys.filter((fk) => !lateNames.has(fk.name))
@@ -97,14 +99,18 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   const comparedSet = new Set(compared)
   const outOfScope = working.tables.filter((t) => !comparedSet.has(t))
 
-  if (dialect.name === 'postgres') diffEnums(plan, canonical, reflected, scope, declared, outOfScope)
+  if (dialect.name === 'postgres') diffEnums(plan, canonical, reflected, working, scope, declared, outOfScope)
 
   const ctx: TableContext = { plan, dialect, scope, options, working, declared }
   const { pairs, added, removed } = await matchTables(targets, compared, ctx)
-  const gainsKeys = new Set<string>()
-  for (const match of pairs) {
-    const { addsKeys } = await diffTable(match, ctx)
-    if (addsKeys) gainsKeys.add(tableKey(match.target))
+  const matched = []
+  for (const match of pairs) matched.push({ match, columns: await matchColumns(match, ctx) })
+  // MySQL and SQLite keep enum values on the columns: value changes are enum operations restating those columns.
+  if (dialect.name !== 'postgres') diffInlineEnums(plan, matched, declared)
+  const gainsKeys = new Map<string, string[][]>()
+  for (const { match, columns } of matched) {
+    const { addedKeys } = diffTable(match, columns, ctx)
+    if (addedKeys.length > 0) gainsKeys.set(tableKey(match.target), addedKeys)
   }
   planCreates(plan, added, gainsKeys, declared)
   planDrops(plan, removed, working)

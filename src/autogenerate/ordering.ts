@@ -16,6 +16,8 @@ export enum Phase {
   DropConstraint,
   CreateTable,
   AddColumn,
+  /** Enum value changes on MySQL and SQLite, where they restate columns (by their new names). */
+  ColumnEnum,
   AlterColumn,
   TableComment,
   AddConstraint,

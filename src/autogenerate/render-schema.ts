@@ -46,7 +46,8 @@ export function columnDoc(column: ColumnModel, imports: ImportSet, inlinePrimary
   const links: Array<{ name: string; args: Doc[] }> = []
   if (inlinePrimaryKey) links.push({ name: 'primaryKey', args: [] })
   else if (!column.nullable) links.push({ name: 'notNull', args: [] })
-  if (column.default !== undefined) links.push({ name: 'default', args: [defaultDoc(column.default, imports)] })
+  // No default and `default(null)` are the same column: only a real default is written.
+  if (column.default) links.push({ name: 'default', args: [defaultDoc(column.default, imports)] })
   if (column.autoincrement === true) links.push({ name: 'autoincrement', args: [] })
   else if (column.autoincrement) links.push({ name: 'autoincrement', args: [str(column.autoincrement)] })
   if (column.comment != null) links.push({ name: 'comment', args: [str(column.comment)] })

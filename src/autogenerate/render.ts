@@ -1,13 +1,17 @@
 import type { ColumnChanges } from '../operations/column-ops.js'
+import type { DialectName } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
 import type { Autoincrement } from '../schema/model.js'
+import { addedValueUsedLater } from './render-autocommit.js'
 import { type Doc, call, object, print, text } from './render-layout.js'
 import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
 import type { DetectedChange } from './types.js'
 
-/** Reserved for rendering choices; none are needed today. */
-export interface RenderOptions {}
+export interface RenderOptions {
+  /** The dialect the changes were compared on: on PostgreSQL, an enum value used right away is added outside the transaction. */
+  dialect?: DialectName
+}
 
 export interface RenderedMigration {
   /** Body of `upgrade({ op })`: one statement per line group, indented by two spaces. */
@@ -36,14 +40,23 @@ function autoincrementDoc(value: Autoincrement): Doc {
   return typeof value === 'string' ? str(value) : text(String(value))
 }
 
-function alterEntries(changes: ColumnChanges, prefix: '' | 'existing', imports: ImportSet): Entry[] {
-  const key = (name: string) => (prefix ? `existing${name[0]!.toUpperCase()}${name.slice(1)}` : name)
+/**
+ * The entries of an alteration's `changes`, or of its `existing` facts (`changing` given). Existing facts that
+ * only say "none" (no default, no comment, no autoincrement) are left out unless the alteration changes them (the
+ * reverse needs them): every dialect reads them from the table when it needs the whole column.
+ */
+function alterEntries(changes: ColumnChanges, imports: ImportSet, changing?: ColumnChanges): Entry[] {
+  const key = (name: string) => (changing ? `existing${name[0]!.toUpperCase()}${name.slice(1)}` : name)
+  const needed = (name: keyof ColumnChanges, empty: boolean) => !changing || !empty || name in changing
   const entries: Entry[] = []
   if ('type' in changes && changes.type) entries.push(entry(key('type'), typeDoc(changes.type, imports)))
   if ('nullable' in changes && changes.nullable !== undefined) entries.push(entry(key('nullable'), text(String(changes.nullable))))
-  if ('default' in changes && changes.default !== undefined) entries.push(entry(key('default'), defaultDoc(changes.default, imports)))
-  if ('comment' in changes && changes.comment !== undefined) entries.push(entry(key('comment'), changes.comment === null ? text('null') : str(changes.comment)))
-  if ('autoincrement' in changes && changes.autoincrement !== undefined) entries.push(entry(key('autoincrement'), autoincrementDoc(changes.autoincrement)))
+  if ('default' in changes && changes.default !== undefined && needed('default', changes.default === null))
+    entries.push(entry(key('default'), defaultDoc(changes.default, imports)))
+  if ('comment' in changes && changes.comment !== undefined && needed('comment', changes.comment === null))
+    entries.push(entry(key('comment'), changes.comment === null ? text('null') : str(changes.comment)))
+  if ('autoincrement' in changes && changes.autoincrement !== undefined && needed('autoincrement', changes.autoincrement === false))
+    entries.push(entry(key('autoincrement'), autoincrementDoc(changes.autoincrement)))
   return entries
 }
 
@@ -68,7 +81,7 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
     case 'renameColumn':
       return op('renameColumn', ...withOptions([str(operation.table), str(operation.from), str(operation.to)], schemaEntries(operation.schema)))
     case 'alterColumn': {
-      const entries = [...alterEntries(operation.changes, '', imports), ...alterEntries(operation.existing, 'existing', imports)]
+      const entries = [...alterEntries(operation.changes, imports), ...alterEntries(operation.existing, imports, operation.changes)]
       if (operation.using !== undefined) entries.push(entry('using', str(operation.using)))
       return op('alterColumn', str(operation.table), str(operation.name), object([...entries, ...schemaEntries(operation.schema)]))
     }
@@ -154,19 +167,48 @@ function oneLine(message: string): string {
   return message.replace(/[\r\n\u2028\u2029]+/g, ' ')
 }
 
-/** The lines of one statement, indented for a function body, with its warning comment above it. */
-function statement(operation: AnyOperation, imports: ImportSet): string[] {
-  const pad = ' '.repeat(INDENT)
+/** The lines of one statement, indented by `indent`, with its warning comment above it. */
+function statement(operation: AnyOperation, imports: ImportSet, indent = INDENT): string[] {
+  const pad = ' '.repeat(indent)
   const lines: string[] = []
   const warning = operation.destructive()
   if (warning) lines.push(`${pad}// ! ${oneLine(warning)}`)
   const prefix = 'await '
-  lines.push(pad + prefix + print(operationDoc(operation, imports), INDENT, INDENT + prefix.length))
+  lines.push(pad + prefix + print(operationDoc(operation, imports), indent, indent + prefix.length))
   return lines
 }
 
-function body(lines: string[]): string {
-  return (lines.length > 0 ? lines : ['// no changes'].map((l) => ' '.repeat(INDENT) + l)).join('\n')
+/** An operation, or the reason the downgrade has none where it should stand. */
+type BodyItem = AnyOperation | { irreversible: string }
+
+/** A PostgreSQL `addEnumValue` whose value a later operation uses: it must run outside the transaction. */
+function ownTransaction(entries: BodyItem[], at: number, options: RenderOptions): boolean {
+  const item = entries[at]!
+  if (options.dialect !== 'postgres' || 'irreversible' in item || item.kind !== 'addEnumValue') return false
+  return addedValueUsedLater(item, entries.slice(at + 1).filter((e): e is AnyOperation => !('irreversible' in e)))
+}
+
+/** A function body: statements in order, runs of values added outside the transaction in one autocommit block. */
+function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOptions): string {
+  const pad = ' '.repeat(INDENT)
+  const lines: string[] = []
+  for (let i = 0; i < entries.length; i++) {
+    const item = entries[i]!
+    if ('irreversible' in item) {
+      lines.push(`${pad}// ! cannot reverse: ${item.irreversible}`)
+      continue
+    }
+    if (!ownTransaction(entries, i, options)) {
+      lines.push(...statement(item, imports))
+      continue
+    }
+    lines.push(`${pad}// PostgreSQL cannot use an enum value in the transaction that adds it: these run outside it.`)
+    lines.push(`${pad}await op.autocommit(async () => {`)
+    lines.push(...statement(item, imports, INDENT * 2))
+    while (i + 1 < entries.length && ownTransaction(entries, i + 1, options)) lines.push(...statement(entries[++i] as AnyOperation, imports, INDENT * 2))
+    lines.push(`${pad}})`)
+  }
+  return (lines.length > 0 ? lines : [`${pad}// no changes`]).join('\n')
 }
 
 function isDetectedChange(item: DetectedChange | AnyOperation): item is DetectedChange {
@@ -178,21 +220,23 @@ function isDetectedChange(item: DetectedChange | AnyOperation): item is Detected
  * operation's `reverse()`, in reverse order; an operation that cannot be reversed makes the downgrade throw
  * (with a comment where it stands) so that running it never half-succeeds silently.
  */
-export function renderOperations(changes: DetectedChange[] | AnyOperation[], _options: RenderOptions = {}): RenderedMigration {
+export function renderOperations(changes: DetectedChange[] | AnyOperation[], options: RenderOptions = {}): RenderedMigration {
   const operations = (changes as Array<DetectedChange | AnyOperation>).map((c) => (isDetectedChange(c) ? c.operation : c))
   const imports = new ImportSet()
-  const up = operations.flatMap((operation) => statement(operation, imports))
-  const down: string[] = []
+  const upgrade = renderBody(operations, imports, options)
+  const reversed: BodyItem[] = []
   const irreversible: string[] = []
   for (const operation of [...operations].reverse()) {
     try {
-      down.push(...statement(operation.reverse() as AnyOperation, imports))
+      reversed.push(operation.reverse() as AnyOperation)
     } catch (error) {
       const reason = oneLine((error as Error).message)
       irreversible.push(reason)
-      down.push(`${' '.repeat(INDENT)}// ! cannot reverse: ${reason}`)
+      reversed.push({ irreversible: reason })
     }
   }
-  if (irreversible.length > 0) down.unshift(`${' '.repeat(INDENT)}throw new Error(${stringLiteral(`downgrade not written: ${irreversible.join('; ')}`)})`)
-  return { upgrade: body(up), downgrade: body(down), imports: imports.list() }
+  let downgrade = renderBody(reversed, imports, options)
+  if (irreversible.length > 0)
+    downgrade = `${' '.repeat(INDENT)}throw new Error(${stringLiteral(`downgrade not written: ${irreversible.join('; ')}`)})\n${downgrade}`
+  return { upgrade, downgrade, imports: imports.list() }
 }

@@ -2,6 +2,7 @@ import { type DetectedChange, type RenameHints, compareSchemas } from '../autoge
 import { StrataError } from '../config/errors.js'
 import type { ResolvedConfig } from '../config/load-config.js'
 import { loadSchemaModel } from '../config/load-schema.js'
+import type { DialectName } from '../dialects/dialect.js'
 import type { SchemaModel } from '../schema/model.js'
 import { emptySchema } from '../schema/model.js'
 import { connect } from '../runtime/runner.js'
@@ -18,6 +19,8 @@ export interface CompareOptions extends ProjectOptions {
 
 export interface ComparisonResult {
   changes: DetectedChange[]
+  /** The dialect of the database compared with. */
+  dialect: DialectName
   target: SchemaModel
   reflected: SchemaModel
 }
@@ -61,5 +64,5 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
     ...(config.config.schemas ? { managedSchemas: config.config.schemas } : {}),
     ignoreTables: [config.versionTable, config.historyTable],
   })
-  return { changes, target, reflected }
+  return { changes, dialect: dialect.name, target, reflected }
 }

@@ -32,8 +32,10 @@ export async function importRevisionModule(path: string, source = readFileSync(p
     throw NEEDS_FULL_LOADER
   }
   try {
-    // new Function compiles several times faster than vm.compileFunction; sourceURL keeps the path in stack traces.
-    const run = new Function('exports', 'require', 'module', '__filename', '__dirname', `${code}\n//# sourceURL=${pathToFileURL(path).href}`)
+    // Indirect eval compiles several times faster than vm.compileFunction. The wrapper shares the code's first line,
+    // so stack traces give the file's own line numbers; sourceURL gives its path.
+    const wrapped = `(function (exports, require, module, __filename, __dirname) {${code}\n})\n//# sourceURL=${pathToFileURL(path).href}`
+    const run = (0, eval)(wrapped) as (...args: unknown[]) => void
     run(module.exports, requireFn, module, path, dirname(path))
   } catch (error) {
     if (error === NEEDS_FULL_LOADER) return importModule(path)

@@ -82,7 +82,7 @@ export class RenameColumnOp extends Operation {
     for (const f of table.foreignKeys) f.columns = f.columns.map(swap)
     for (const other of model.tables)
       for (const f of other.foreignKeys)
-        if (f.referencedTable === this.table && (f.referencedSchema ?? other.schema ?? null) === (this.schema ?? null))
+        if (f.referencedTable === this.table && (f.referencedSchema ?? null) === (this.schema ?? null))
           f.referencedColumns = f.referencedColumns.map(swap)
   }
 }

@@ -15,6 +15,12 @@ function findEnum(model: SchemaModel, name: string, schema: string | null): Enum
   return found
 }
 
+/** Sets an enum's values where the model keeps the enum as a type; on MySQL and SQLite enums live only on columns. */
+function setValues(model: SchemaModel, name: string, schema: string | null, values: string[]): void {
+  const found = model.enums.find((e) => e.name === name && (e.schema ?? null) === (schema ?? null))
+  if (found) found.values = [...values]
+}
+
 /** Keeps the enum copies held by column types in step with the enum itself. */
 function syncColumns(model: SchemaModel, name: string, schema: string | null, values: string[], renames: Record<string, string> = {}): void {
   for (const table of model.tables)
@@ -90,9 +96,8 @@ export class AddEnumValueOp extends Operation {
     return `added value '${this.value}' to enum '${display(this.name, this.schema)}'`
   }
   apply(model: SchemaModel): void {
-    const found = findEnum(model, this.name, this.schema)
-    found.values = this.values
-    syncColumns(model, this.name, this.schema, found.values)
+    setValues(model, this.name, this.schema, this.values)
+    syncColumns(model, this.name, this.schema, this.values)
   }
 }
 
@@ -118,9 +123,8 @@ export class RenameEnumValueOp extends Operation {
     return `renamed value '${this.from}' of enum '${display(this.name, this.schema)}' to '${this.to}'`
   }
   apply(model: SchemaModel): void {
-    const found = findEnum(model, this.name, this.schema)
-    found.values = this.values
-    syncColumns(model, this.name, this.schema, found.values, { [this.from]: this.to })
+    setValues(model, this.name, this.schema, this.values)
+    syncColumns(model, this.name, this.schema, this.values, { [this.from]: this.to })
   }
 }
 
@@ -156,10 +160,9 @@ export class AlterEnumOp extends Operation {
     return removed.length ? `rebuilds enum '${display(this.name, this.schema)}' without ${removed.map((v) => `'${v}'`).join(', ')} (fails if rows hold them)` : null
   }
   apply(model: SchemaModel): void {
-    const found = findEnum(model, this.name, this.schema)
-    found.values = [...this.values]
+    setValues(model, this.name, this.schema, this.values)
     const renames: Record<string, string> = {}
     for (const [to, from] of Object.entries(this.renames)) renames[from] = to
-    syncColumns(model, this.name, this.schema, found.values, renames)
+    syncColumns(model, this.name, this.schema, this.values, renames)
   }
 }

@@ -57,7 +57,8 @@ export class RenameTableOp extends Operation {
     requireTable(model, this.from, this.schema).name = this.to
     for (const table of model.tables)
       for (const fk of table.foreignKeys)
-        if (fk.referencedTable === this.from && (fk.referencedSchema ?? table.schema ?? null) === (this.schema ?? null)) fk.referencedTable = this.to
+        // A foreign key without a schema points into the default schema, whatever the referencing table's schema.
+        if (fk.referencedTable === this.from && (fk.referencedSchema ?? null) === (this.schema ?? null)) fk.referencedTable = this.to
   }
 }
 

@@ -85,7 +85,7 @@ export function formatRevisionVerbose(graph: RevisionGraph, id: string, options:
 export function describeCurrent(graph: RevisionGraph, rows: readonly string[], verbose = false): string[] {
   const lines: string[] = []
   for (const row of rows) {
-    if (!graph.has(row)) lines.push(`${row} (no revision file has this id)`)
+    if (!graph.has(row)) lines.push(`${row} (no revision file has this id: restore the file, or fix the version table with 'strata stamp --purge <rev>')`)
   }
   for (const id of allCurrentRevisions(graph, rows)) {
     lines.push(verbose ? formatRevisionVerbose(graph, id) : formatRevisionLine(graph, id))

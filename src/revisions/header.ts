@@ -99,11 +99,14 @@ export function leadingDocComment(source: string): string {
   if (!source.startsWith('/*', i)) return ''
   const end = source.indexOf('*/', i + 2)
   if (end < 0) return ''
-  const body = source.slice(i + 2, end).replace(/^\*/, '')
-  const lines = body.split(/\r?\n/).map((line) => line.replace(/^\s*\* ?/, '').trimEnd())
-  while (lines.length > 0 && lines[0].trim() === '') lines.shift()
-  while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop()
-  return lines.join('\n').trim()
+  // Whole-text passes rather than a split per line: this runs once per revision file on every command.
+  let body = source.slice(i + 2, end)
+  if (body.includes('\r')) body = body.replace(/\r\n?/g, '\n')
+  return body
+    .replace(/^\*/, '')
+    .replace(/^[ \t]*\* ?/gm, '')
+    .replace(/[ \t]+$/gm, '')
+    .trim()
 }
 
 const HEADER_FIELD_LINE = /^(Revision ID|Revises|Create Date):/

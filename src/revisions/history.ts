@@ -2,6 +2,7 @@ import { RevisionError, commaList } from './errors.js'
 import type { RevisionGraph } from './graph.js'
 import type { RevisionHeader } from './header.js'
 import { formatRevisionLine, formatRevisionVerbose } from './format.js'
+import { unknownCurrentError } from './plan.js'
 import { parseDowngradeTarget, parseRelativeTarget, parseUpgradeTarget } from './resolve.js'
 
 /**
@@ -11,7 +12,12 @@ import { parseDowngradeTarget, parseRelativeTarget, parseUpgradeTarget } from '.
  * the ends of the graph instead of failing. Without a range, every revision.
  */
 export function historyRange(graph: RevisionGraph, range: string | undefined, currentHeads: readonly string[]): RevisionHeader[] {
-  const current = currentHeads.filter((row) => graph.has(row))
+  // `current` is only checked when the range uses it: a row no file has must not silently mean "base".
+  const current = () => {
+    const unknown = currentHeads.filter((row) => !graph.has(row))
+    if (unknown.length > 0) throw unknownCurrentError(graph, unknown)
+    return [...currentHeads]
+  }
   if (range === undefined || range.trim() === '') {
     return ids(graph, graph.sortNewestFirst(graph.all().map((header) => header.revision), graph.heads))
   }
@@ -45,15 +51,15 @@ function isBareRelative(text: string): boolean {
   return relative !== null && relative.symbol === null && relative.branchLabel === null
 }
 
-function resolveEnd(graph: RevisionGraph, text: string, current: string[], start: string[]): string[] {
+function resolveEnd(graph: RevisionGraph, text: string, current: () => string[], start: string[]): string[] {
   if (text === '' || text === 'heads') return graph.realHeads
-  if (text === 'current') return current
+  if (text === 'current') return current()
   return parseUpgradeTarget(graph, start, text, { assertRelativeLength: false })
 }
 
-function resolveStart(graph: RevisionGraph, text: string, current: string[], end: string[]): string[] {
+function resolveStart(graph: RevisionGraph, text: string, current: () => string[], end: string[]): string[] {
   if (text === '' || text === 'base') return []
-  if (text === 'current') return current
+  if (text === 'current') return current()
   if (parseRelativeTarget(text)) {
     const { revision } = parseDowngradeTarget(graph, end, text, { assertRelativeLength: false })
     return revision === null ? [] : [revision]

@@ -76,7 +76,7 @@ export function planStamp(
     for (const row of unique(currentHeads)) changes.push({ kind: 'delete', revision: row })
     current = []
   } else {
-    current = checkCurrent(graph, currentHeads, true)
+    current = checkCurrent(graph, currentHeads)
   }
   const table = new VersionTableSimulator(graph, current)
   const named = targets.length > 0 ? [...targets] : ['base']
@@ -105,17 +105,24 @@ function stampChanges(replaced: string[], destination: string): VersionChange[] 
 }
 
 /** The version table rows, deduplicated; a row no file defines stops the run with a way out. */
-function checkCurrent(graph: RevisionGraph, currentHeads: readonly string[], forStamp = false): string[] {
+function checkCurrent(graph: RevisionGraph, currentHeads: readonly string[]): string[] {
   const rows = unique(currentHeads)
-  const unknown = rows.find((row) => !graph.has(row))
-  if (unknown !== undefined) {
-    const where = graph.versionsDir ?? 'the versions folder'
-    const remedy = forStamp
-      ? `use 'strata stamp --purge <rev>' to replace the version table`
-      : `if the files moved, run 'strata stamp <rev>' (or 'strata stamp --purge <rev>')`
-    throw new RevisionError(`the database is at revision '${unknown}', which no file in ${where} has; ${remedy}`, 'unknown-current')
-  }
+  const unknown = rows.filter((row) => !graph.has(row))
+  if (unknown.length > 0) throw unknownCurrentError(graph, unknown)
   return rows
+}
+
+/**
+ * The version table names revisions no file defines (a file deleted, another branch checked out). Plain `stamp`
+ * cannot place such a row on the graph either, so the way out is `stamp --purge`, or bringing the file back.
+ */
+export function unknownCurrentError(graph: RevisionGraph, unknown: readonly string[]): RevisionError {
+  const where = graph.versionsDir ?? 'the versions folder'
+  const what = unknown.length === 1 ? `revision '${unknown[0]}', which no file in ${where} has` : `revisions ${unknown.map((id) => `'${id}'`).join(', ')}, which no file in ${where} has`
+  return new RevisionError(
+    `the database is at ${what}; restore the file, or run 'strata stamp --purge <rev>' to record the revision the database is really at`,
+    'unknown-current',
+  )
 }
 
 function unique<T>(items: readonly T[]): T[] {

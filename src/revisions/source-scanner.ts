@@ -58,16 +58,29 @@ export class SourceScanner {
         case State.Code:
           i = this.stepCode(i)
           continue
-        case State.LineComment:
-          if (ch === '\n') this.state = State.Code
-          break
-        case State.BlockComment:
-          if (ch === '*' && src[i + 1] === '/') {
-            this.state = State.Code
-            i += 2
+        case State.LineComment: {
+          // Jump to the end of the comment instead of stepping through it (doc comments are most of a header).
+          const lineEnd = src.indexOf('\n', i)
+          if (lineEnd < 0 || lineEnd >= target) {
+            i = target
             continue
           }
-          break
+          this.state = State.Code
+          i = lineEnd + 1
+          continue
+        }
+        case State.BlockComment: {
+          const close = src.indexOf('*/', i)
+          if (close < 0 || close + 2 > target) {
+            // Stop inside the comment, but never between its `*` and `/`.
+            i = close === target - 1 ? target + 1 : target
+            if (i > target) this.state = State.Code
+            continue
+          }
+          this.state = State.Code
+          i = close + 2
+          continue
+        }
         case State.SingleQuote:
         case State.DoubleQuote:
           if (ch === '\\') {
@@ -272,6 +285,12 @@ const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '
 function readString(source: string, start: number): [string, number] {
   const quote = source[start]
   if (quote !== "'" && quote !== '"' && quote !== '`') throw new LiteralSyntaxError('expected a string literal')
+  // The usual case, no escape and no line break: one slice instead of a string built a character at a time.
+  const close = source.indexOf(quote, start + 1)
+  if (close > 0) {
+    const plain = source.slice(start + 1, close)
+    if (!plain.includes('\\') && !plain.includes('\n') && !(quote === '`' && plain.includes('${'))) return [plain, close + 1]
+  }
   let text = ''
   let i = start + 1
   while (i < source.length) {

@@ -16,6 +16,8 @@ export class StatementError extends Error {
 }
 
 export interface SinkHooks {
+  /** Called before each statement that will execute (the runner writes a step's history row lazily). */
+  beforeStatement?: () => Promise<void>
   /** Called after each executed statement (MySQL records progress for resumes). */
   afterStatement?: (statementsDone: number) => Promise<void>
   setAutocommit: (on: boolean) => Promise<void>
@@ -52,6 +54,7 @@ export class DatabaseSink implements OperationSink {
         this.statementsDone++
         continue
       }
+      await this.hooks.beforeStatement?.()
       try {
         await this.connection.execute(statement)
       } catch (error) {

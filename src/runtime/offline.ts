@@ -5,7 +5,7 @@ import { type OperationSink, Operations } from '../operations/api.js'
 import type { AnyOperation } from '../operations/index.js'
 import { type MigrationStep, type RevisionGraph, planDowngrade, planUpgrade, resolveRevisionIds } from '../revisions/index.js'
 import { type SchemaModel, emptySchema, findTable } from '../schema/model.js'
-import { fileChecksum, loadMigrationModule } from './migration-module.js'
+import { type MigrationModule, loadMigrationModule } from './migration-module.js'
 import { VersionStore } from './version-store.js'
 
 /** Replays operations on a model only: how offline mode knows the schema at the start of a range. */
@@ -20,38 +20,64 @@ class ModelSink implements OperationSink {
   async setAutocommit(): Promise<void> {}
 }
 
+/** BEGIN for a script: SQLite's online BEGIN IMMEDIATE is a locking detail of strata's own runs. */
+function plainBegin(dialect: Dialect): string {
+  return dialect.beginSql === 'BEGIN IMMEDIATE' ? 'BEGIN' : dialect.beginSql
+}
+
 /** Compiles each operation against the replayed model and collects the SQL. */
 class ScriptSink implements OperationSink {
   constructor(
     private readonly dialect: Dialect,
     readonly model: SchemaModel,
     private readonly emit: (sql: string) => void,
-    private readonly transactional: boolean,
+    /** True while the script is inside a transaction (false for `transaction = false` steps and on MySQL). */
+    public transactional: boolean,
   ) {}
   private readonly context: CompileContext = {
     offline: true,
     table: async (name, schema) => structuredClone(findTable(this.model, name, schema)),
   }
+  private count = 0
   async run(operation: AnyOperation): Promise<void> {
-    for (const statement of await this.dialect.compile(operation, this.context)) this.emit(statement)
+    for (const statement of await this.dialect.compile(operation, this.context)) {
+      this.emit(statement)
+      this.count++
+    }
     operation.apply(this.model)
+  }
+  /** Statements emitted since the last call: a step's `statements_done`. */
+  takeCount(): number {
+    const n = this.count
+    this.count = 0
+    return n
   }
   async query<T>(): Promise<T[]> {
     throw new StrataError('op.query() is not available in offline (--sql) mode: this migration reads data, run it online')
   }
   async setAutocommit(on: boolean): Promise<void> {
-    if (this.transactional) this.emit(on ? this.dialect.commitSql : this.dialect.beginSql)
+    if (this.transactional) this.emit(on ? this.dialect.commitSql : plainBegin(this.dialect))
   }
 }
 
-async function runSteps(steps: MigrationStep[], sink: OperationSink, config: ResolvedConfig, dialect: Dialect, before?: (step: MigrationStep) => void, after?: (step: MigrationStep) => void) {
-  for (const step of steps) {
-    before?.(step)
-    const module = await loadMigrationModule(step.revision.path)
+async function runSteps(
+  steps: MigrationStep[],
+  sink: OperationSink,
+  config: ResolvedConfig,
+  dialect: Dialect,
+  before?: (step: MigrationStep, module: MigrationModule) => void,
+  after?: (step: MigrationStep, module: MigrationModule) => void,
+) {
+  // Every file is loaded before any SQL is produced: a broken file gives an error, never half a script.
+  const modules: MigrationModule[] = []
+  for (const step of steps) modules.push(await loadMigrationModule(step.revision.path))
+  for (const [index, step] of steps.entries()) {
+    const module = modules[index]!
+    before?.(step, module)
     const op = new Operations(sink, config.naming)
     await (step.direction === 'up' ? module.upgrade : module.downgrade)({ op, dialect: dialect.name, offline: true })
     await op.drain()
-    after?.(step)
+    after?.(step, module)
   }
 }
 
@@ -75,10 +101,16 @@ export async function offlineScript(config: ResolvedConfig, dialect: Dialect, gr
 
   const store = new VersionStore(dialect, config.versionTable, config.historyTable)
   const lines: string[] = []
-  const emit = (sql: string) => lines.push(`${sql.trim().replace(/;$/, '')};`, '')
+  // Each statement ends with ';' on its own terms, so psql, mysql and sqlite3 read the script as it is; a comment
+  // is left as a comment.
+  const emit = (sql: string) => {
+    const text = sql.trim().replace(/;$/, '')
+    const commentOnly = text.split('\n').every((line) => line.trim().startsWith('--') || line.trim() === '')
+    lines.push(commentOnly ? text : `${text};`, '')
+  }
   const transactional = dialect.transactionalDDL
   lines.push(`-- strata ${direction === 'up' ? 'upgrade' : 'downgrade'} ${range} for ${dialect.name}`, '')
-  if (transactional) emit(dialect.beginSql === 'BEGIN IMMEDIATE' ? 'BEGIN' : dialect.beginSql)
+  if (transactional) emit(plainBegin(dialect))
   if (start.length === 0 && direction === 'up') for (const sql of await store.createStatements({ version: true, history: true })) emit(sql)
   const sink = new ScriptSink(dialect, model, emit, transactional)
   await runSteps(
@@ -86,7 +118,7 @@ export async function offlineScript(config: ResolvedConfig, dialect: Dialect, gr
     sink,
     config,
     dialect,
-    (step) => {
+    (step, module) => {
       const rev = step.revision
       const parents = rev.downRevision === null ? [] : Array.isArray(rev.downRevision) ? rev.downRevision : [rev.downRevision]
       lines.push(
@@ -95,21 +127,26 @@ export async function offlineScript(config: ResolvedConfig, dialect: Dialect, gr
           : `-- Running downgrade ${rev.revision} -> ${parents.join(', ')}, ${rev.message}`,
         '',
       )
+      // `export const transaction = false`: the migration runs between transactions, as it does online.
+      if (transactional && !module.transaction) emit(dialect.commitSql)
+      sink.transactional = transactional && module.transaction
     },
-    (step) => {
+    (step, module) => {
+      if (transactional && !module.transaction) emit(plainBegin(dialect))
+      sink.transactional = transactional
       for (const change of step.versionChanges) emit(store.changeStatement(change).sql)
       const now = new Date().toISOString()
       emit(
         store.historyInsert({
           revision: step.revision.revision,
           direction: step.direction,
-          checksum: fileChecksum(step.revision.path),
+          checksum: module.checksum,
           message: step.revision.message.slice(0, 255),
           started_at: now,
           finished_at: now,
           duration_ms: null,
           status: 'done',
-          statements_done: 0,
+          statements_done: sink.takeCount(),
           error: null,
         }),
       )

@@ -18,7 +18,8 @@ function parentsOf(header: RevisionHeader): string[] {
 /** Applied revisions (the current rows and everything below them) whose file no longer matches its recorded checksum. */
 export function verifyChecksums(graph: RevisionGraph, heads: string[], history: HistoryRow[]): ChangedFile[] {
   const recorded = new Map<string, string>()
-  for (const row of history) if (row.direction === 'up' && row.status === 'done' && row.checksum) recorded.set(row.revision, row.checksum)
+  // The latest run of each revision, or the latest --allow-changed acceptance of its file, is the reference.
+  for (const row of history) if (row.direction === 'up' && (row.status === 'done' || row.status === 'accepted') && row.checksum) recorded.set(row.revision, row.checksum)
   if (recorded.size === 0) return []
   const seen = new Set<string>()
   const stack = [...heads]

@@ -55,7 +55,11 @@ export interface HistoryRow {
   started_at: string
   finished_at: string | null
   duration_ms: number | null
-  status: 'running' | 'done' | 'failed'
+  /**
+   * 'interrupted': a later run found it still 'running' (the process died); 'accepted': not a run, the record that
+   * a changed file was accepted with --allow-changed (its checksum is the new one).
+   */
+  status: 'running' | 'done' | 'failed' | 'interrupted' | 'accepted'
   statements_done: number
   error: string | null
 }

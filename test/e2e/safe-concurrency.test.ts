@@ -7,8 +7,8 @@ import assert from 'node:assert/strict'
 import { after, before, it } from 'node:test'
 import { describeEachDialect } from '../support/databases.js'
 import { rawQuery, tableNames, versionRows } from '../support/inspect.js'
-import { type UserProject, createUserProject } from '../support/project.js'
-import { type Scenario, createScenario, errorLine, revId } from '../support/safe-project.js'
+import type { UserProject } from '../support/project.js'
+import { type Scenario, createScenario, errorLine, linkUserProject, revId } from '../support/safe-project.js'
 
 interface HistoryRecord {
   revision: string
@@ -48,7 +48,7 @@ function slowLines(dialect: string): string {
 describeEachDialect('safe runs: concurrency, kills and lock timeouts', ({ dialect }) => {
   let project: UserProject
   before(() => {
-    project = createUserProject(`safe-conc-${dialect}`)
+    project = linkUserProject(`conc-${dialect}`)
   })
   after(() => project?.remove())
 
@@ -82,6 +82,30 @@ describeEachDialect('safe runs: concurrency, kills and lock timeouts', ({ dialec
       assert.deepEqual(history.map((h) => h.revision).sort(), [...ids].sort())
       assert.deepEqual(await versionRows(s.db), [ids[49]])
       for (const n of [1, 25, 50]) assert.deepEqual(await rawQuery(s.db, `SELECT COUNT(*) AS n FROM t_${n}`).then((r) => Number(Object.values(r[0]!)[0])), 1)
+    } finally {
+      await s.db.drop()
+    }
+  })
+
+  it('with every statement committing on its own (--transaction-mode none), eight processes still run each step once', async () => {
+    const s = await createScenario(project, dialect, 'eight-each')
+    try {
+      const ids = Array.from({ length: 20 }, (_, i) => revId(i + 1, 'f'))
+      ids.forEach((id, i) =>
+        s.revision({
+          id,
+          down: i === 0 ? null : ids[i - 1]!,
+          message: `each ${i + 1}`,
+          imports: ['integer'],
+          up: `  await op.createTable('e_${i + 1}', { id: integer().primaryKey() })\n  for (let n = 1; n <= 5; n++) await op.bulkInsert('e_${i + 1}', [{ id: n }])`,
+          down_: `  await op.dropTable('e_${i + 1}')`,
+        }),
+      )
+      const results = await Promise.all(Array.from({ length: 8 }, () => s.spawn(['upgrade', 'head', '--transaction-mode', 'none']).done))
+      for (const r of results) assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`)
+      const history = await historyRows(s)
+      assert.deepEqual(history.map((h) => `${h.revision} ${h.direction} ${h.status}`), ids.map((id) => `${id} up done`))
+      assert.deepEqual(await versionRows(s.db), [ids[19]])
     } finally {
       await s.db.drop()
     }
@@ -128,7 +152,7 @@ describeEachDialect('safe runs: concurrency, kills and lock timeouts', ({ dialec
       }
 
       const t0 = Date.now()
-      const next = s.strata(['upgrade', 'head', '--lock-timeout', '5'])
+      const next = await s.strata(['upgrade', 'head', '--lock-timeout', '5'])
       const seconds = (Date.now() - t0) / 1000
       assert.equal(next.code, 0, next.stderr)
       assert.ok(seconds < 8, `the next run finished in ${seconds.toFixed(1)} s, well under the killed statement's 30 s`)
@@ -161,12 +185,12 @@ describeEachDialect('safe runs: concurrency, kills and lock timeouts', ({ dialec
       })
       s.revision({ id: r2, down: r1, message: 'after', imports: ['integer'], up: `  await op.createTable('h2', { id: integer().primaryKey() })`, down_: `  await op.dropTable('h2')` })
 
-      const holder = s.spawn(['upgrade', r1], { SLOW: '6' })
+      const holder = s.spawn(['upgrade', r1], { SLOW: '12' })
       // The holder has the lock once its statement runs; give it a moment to start.
       await new Promise((r) => setTimeout(r, 2500))
 
       let t0 = Date.now()
-      const flag = s.strata(['upgrade', 'head', '--lock-timeout', '1.5'])
+      const flag = await s.strata(['upgrade', 'head', '--lock-timeout', '1.5'])
       let waited = (Date.now() - t0) / 1000
       assert.equal(flag.code, 1, flag.stdout + flag.stderr)
       assert.equal(flag.stderr.trim().split('\n').length, 1, flag.stderr)
@@ -175,7 +199,7 @@ describeEachDialect('safe runs: concurrency, kills and lock timeouts', ({ dialec
       assert.ok(waited >= 1.4 && waited < 5, `gave up after ${waited} s`)
 
       t0 = Date.now()
-      const configured = s.strata(['upgrade', 'head'])
+      const configured = await s.strata(['upgrade', 'head'])
       waited = (Date.now() - t0) / 1000
       assert.equal(configured.code, 1, configured.stderr)
       assert.match(errorLine(configured), /lock/i)
@@ -184,7 +208,7 @@ describeEachDialect('safe runs: concurrency, kills and lock timeouts', ({ dialec
       const held = await holder.done
       assert.equal(held.code, 0, held.stderr)
       assert.deepEqual(await versionRows(s.db), [r1], 'the waiting runs changed nothing')
-      const after = s.strata(['upgrade', 'head'])
+      const after = await s.strata(['upgrade', 'head'])
       assert.equal(after.code, 0, after.stderr)
       assert.deepEqual(await versionRows(s.db), [r2])
     } finally {

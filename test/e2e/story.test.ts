@@ -48,8 +48,8 @@ describeEachDialect('the everyday story', ({ dialect, db }) => {
   let rev = ''
   let revFile = ''
 
-  before(() => {
-    project = createUserProject(`story-${dialect}`)
+  before(async () => {
+    project = await createUserProject(`story-${dialect}`)
   })
   after(() => project?.remove())
 

@@ -5,13 +5,14 @@
  * exactly the expected changes), and the rest through the programmatic API in this process (fast).
  */
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type StrataConfig, compareWithDatabase, downgrade, resolveConfig, upgrade } from '../../src/index.js'
 import type { TestDatabase, TestDialect } from './databases.js'
 import { rawQuery, tableNames } from './inspect.js'
-import { REPO, UserProject } from './project.js'
+import { type CliResult, REPO, UserProject } from './project.js'
 
 /** A user project with strata-db linked from the repository, as `npm install <repo path>` lays it out. */
 export function linkedProject(label: string): UserProject {
@@ -63,7 +64,8 @@ export class CycleRunner {
     this.project.write('migrations/versions/.keep', '')
   }
 
-  private writeConfig(extra: CycleConfig = {}): StrataConfig {
+  /** Writes strata.config.ts (the schema file comes from STRATA_TEST_SCHEMA); returns the config it holds. */
+  writeConfig(extra: CycleConfig = {}): StrataConfig {
     const config: StrataConfig = { url: this.db.url, schema: './schemas/none.ts', migrations: './migrations', ...extra }
     const body = JSON.stringify({ ...config, schema: undefined }, null, 2).replace(/\n}$/, ',\n  schema: process.env.STRATA_TEST_SCHEMA ?? "./schemas/none.ts",\n}')
     this.project.write('strata.config.ts', `import { defineConfig } from 'strata-db'\n\nexport default defineConfig(${body})\n`)
@@ -138,7 +140,7 @@ export class CycleRunner {
   }
 
   /** Back to an empty database and no revisions, whatever state a failed cycle left. */
-  private async reset(config: StrataConfig): Promise<void> {
+  async reset(config: StrataConfig = this.writeConfig()): Promise<void> {
     const api = resolveConfig({ ...config, schema: './schemas/none.ts' }, this.project.path('strata.config.ts'))
     await downgrade(api, 'base').catch(() => undefined)
     const versions = this.project.path('migrations/versions')
@@ -147,7 +149,7 @@ export class CycleRunner {
     if (left.length > 0) {
       for (const table of left) await rawQuery(this.db, dropStatement(this.dialect, table)).catch(() => undefined)
     }
-    await rawQuery(this.db, this.dialect === 'sqlite' ? 'DELETE FROM strata_version' : 'DELETE FROM strata_version').catch(() => undefined)
+    await rawQuery(this.db, 'DELETE FROM strata_version').catch(() => undefined)
   }
 
   remove(): void {
@@ -165,4 +167,28 @@ function dropStatement(dialect: TestDialect, table: string): string {
 export async function rows(db: TestDatabase, sql: string): Promise<Array<Record<string, string | null>>> {
   const result = await rawQuery(db, sql)
   return result.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)])))
+}
+
+const shellQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`
+
+/** True when util-linux `script` can give a command a pseudo-terminal here. */
+export function canUseTerminal(): boolean {
+  return spawnSync('script', ['-qec', 'true', '/dev/null'], { encoding: 'utf8' }).status === 0
+}
+
+/**
+ * Runs `strata ARGS…` on a pseudo-terminal (util-linux `script`), typing `input`: stdin is then a TTY, as for a
+ * user at a terminal. Output comes back with the terminal's CRLF line ends turned into LF.
+ */
+export function strataInTerminal(project: UserProject, args: string[], env: Record<string, string>, input: string): CliResult {
+  const bin = join(project.dir, 'node_modules', '.bin', 'strata')
+  const command = [bin, ...args].map(shellQuote).join(' ')
+  const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+    cwd: project.dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
+    input,
+    timeout: 60_000,
+  })
+  return { code: result.status ?? -1, stdout: (result.stdout ?? '').replaceAll('\r\n', '\n'), stderr: result.stderr ?? '' }
 }

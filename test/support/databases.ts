@@ -25,25 +25,37 @@ export function dialectsUnderTest(): TestDialect[] {
 
 const reachable = new Map<TestDialect, Promise<string | null>>()
 
-/** null when reachable, else the reason. */
+async function connectOnce(dialect: TestDialect): Promise<void> {
+  if (dialect === 'postgres') {
+    const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 5000 })
+    await client.connect()
+    await client.end()
+  } else {
+    const conn = await mysql.createConnection({ uri: MYSQL_ADMIN_URL, connectTimeout: 5000 })
+    await conn.end()
+  }
+}
+
+/**
+ * null when reachable, else the reason. Tries three times: a test file's synchronous work (a subprocess run with
+ * spawnSync) can hold the event loop long enough for one attempt's timer to fire before its connection is read.
+ */
 function probe(dialect: TestDialect): Promise<string | null> {
   if (dialect === 'sqlite') return Promise.resolve(null)
   let p = reachable.get(dialect)
   if (!p) {
     p = (async () => {
-      try {
-        if (dialect === 'postgres') {
-          const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 })
-          await client.connect()
-          await client.end()
-        } else {
-          const conn = await mysql.createConnection({ uri: MYSQL_ADMIN_URL, connectTimeout: 3000 })
-          await conn.end()
+      let reason = ''
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await connectOnce(dialect)
+          return null
+        } catch (error) {
+          reason = (error as Error).message
+          await new Promise((r) => setTimeout(r, 500))
         }
-        return null
-      } catch (error) {
-        return (error as Error).message
       }
+      return reason
     })()
     reachable.set(dialect, p)
   }

@@ -2,7 +2,8 @@
  * A user's project outside the repository with strata-db installed the way a user installs it, and the built
  * `strata` binary driven as a subprocess.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFile, execFileSync, spawnSync } from 'node:child_process'
+import { promisify } from 'node:util'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -53,7 +54,7 @@ export class UserProject {
  * `npm install ../strata`. Set STRATA_E2E_TARBALL=1 to install a packed tarball instead (slower: builds the
  * native SQLite driver).
  */
-export function createUserProject(label: string): UserProject {
+export async function createUserProject(label: string): Promise<UserProject> {
   const dir = mkdtempSync(join(tmpdir(), `strata-e2e-${label}-`))
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `app-${label}`, private: true, type: 'module' }, null, 2))
   let spec = REPO
@@ -61,7 +62,8 @@ export function createUserProject(label: string): UserProject {
     const name = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: REPO, encoding: 'utf8' }).trim().split('\n').pop()!
     spec = join(dir, name)
   }
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: dir, stdio: 'pipe' })
+  // Asynchronous, so that the event loop (database probes, other suites) keeps running during the install.
+  await promisify(execFile)('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: dir })
   return new UserProject(dir)
 }
 

@@ -2,11 +2,26 @@
  * Scenarios for the safe-runs tests: one installed user project per test file, and in it one folder per scenario
  * (its own config, revision files and database), driven through the installed `strata` bin as subprocesses.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { type TestDatabase, type TestDialect, createTestDatabase } from './databases.js'
-import type { CliResult, UserProject } from './project.js'
+import { type CliResult, REPO, UserProject } from './project.js'
+
+/**
+ * A user project with strata-db linked from the repository exactly as `npm install <path>` links it (a symlink in
+ * node_modules and the bin link), without npm's `prepare` build: these tests run against the `dist/` that
+ * `npm test` has just built, and stay independent of files other work has half-edited.
+ */
+export function linkUserProject(label: string): UserProject {
+  const dir = mkdtempSync(join(tmpdir(), `strata-safe-${label}-`))
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `app-${label}`, private: true, type: 'module' }, null, 2))
+  mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true })
+  symlinkSync(REPO, join(dir, 'node_modules', 'strata-db'), 'dir')
+  symlinkSync(join('..', 'strata-db', 'dist', 'cli', 'bin.js'), join(dir, 'node_modules', '.bin', 'strata'))
+  return new UserProject(dir)
+}
 
 export interface RevisionSpec {
   id: string
@@ -81,16 +96,12 @@ export class Scenario {
     return this.write(`migrations/versions/${spec.id}_${spec.message.replace(/\W+/g, '_').toLowerCase()}.ts`, revisionSource(spec))
   }
 
-  /** `strata ARGS…` in the scenario folder, synchronously. */
-  strata(args: string[], env: Record<string, string> = {}): CliResult {
-    const result = spawnSync(this.bin(), args, {
-      cwd: this.path(),
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
-      input: '',
-      timeout: 180_000,
-    })
-    return { code: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? '' }
+  /**
+   * `strata ARGS…` in the scenario folder. Asynchronous on purpose: a synchronous spawn blocks the event loop, and
+   * the other dialects' server probes (describeEachDialect) would time out and skip their suites.
+   */
+  strata(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+    return this.spawn(args, env).done
   }
 
   /** `strata ARGS…` started in the background. */
@@ -99,6 +110,7 @@ export class Scenario {
       cwd: this.path(),
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 180_000,
     })
     let stdout = ''
     let stderr = ''

@@ -2,7 +2,7 @@ import { relative } from 'node:path'
 import type { RenameHints } from '../../autogenerate/index.js'
 import { UsageError } from '../../config/errors.js'
 import { revision } from '../../commands/revision.js'
-import { askYesNo } from '../prompt.js'
+import { askYesNo, closePrompts } from '../prompt.js'
 import { type GlobalOptions, out, printJson, warn } from '../output.js'
 
 export function parseRenames(values: string[] | undefined): RenameHints | undefined {
@@ -10,10 +10,15 @@ export function parseRenames(values: string[] | undefined): RenameHints | undefi
   const hints: RenameHints = { tables: {}, columns: {} }
   for (const value of values) {
     const [from, to] = value.split('=')
-    if (!from || !to || to.includes('.')) throw new UsageError(`invalid --rename '${value}': use old_table=new_table or table.old_column=new_column`)
+    if (!from || !to || to.includes('.')) throw new UsageError(`invalid --rename '${value}': use old_table=new_table, schema.old_table=new_table or table.old_column=new_column`)
     const parts = from.split('.')
     if (parts.length === 1) hints.tables![from] = to
-    else hints.columns![from] = to
+    else {
+      // `a.b=c` is a column of table a, or (PostgreSQL) table b of schema a: compare uses the hint that names
+      // something that exists.
+      hints.columns![from] = to
+      if (parts.length === 2) hints.tables![from] = to
+    }
   }
   return hints
 }
@@ -33,7 +38,7 @@ export async function action(_args: string[], options: Record<string, unknown>, 
     ...(process.stdin.isTTY && !json ? { askRename: askRenameQuestion } : {}),
     allowEmpty: options.allowEmpty === true,
     ...(typeof options.url === 'string' ? { url: options.url } : {}),
-  })
+  }).finally(closePrompts)
   if (json) {
     printJson({
       path: result.path,

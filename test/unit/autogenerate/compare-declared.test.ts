@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { CompareDialect } from '../../../src/autogenerate/types.js'
-import type { AddColumnOp, AlterColumnOp, CreateTableOp } from '../../../src/operations/index.js'
+import type { AddColumnOp, AddEnumValueOp, AlterColumnOp, CreateTableOp } from '../../../src/operations/index.js'
 import { integer, text, varchar } from '../../../src/schema/columns.js'
 import { emptySchema, type SchemaModel } from '../../../src/schema/model.js'
 import { table } from '../../../src/schema/table.js'
@@ -60,11 +60,14 @@ describe('compare: operations carry the declared schema, decisions use canonical
     const before = lossy.canonicalize(model(table('people', { id: integer(), feeling: enumeration('mood', ['happy'])() })))
     const after = model(mood, table('people', { id: integer(), feeling: mood().notNull(), name: varchar({ length: 50 }).comment('Name') }))
     const changes = await compare(after, before, { dialect: lossy })
-    assert.deepEqual(messages(changes), ["added column 'people.name'", "changed type, nullability of column 'people.feeling'"])
+    assert.deepEqual(messages(changes), ["added column 'people.name'", "added value 'sad' to enum 'mood'", "changed nullability of column 'people.feeling'"])
     assert.deepEqual((changes[0]!.operation as AddColumnOp).column, { name: 'name', type: { kind: 'varchar', length: 50 }, nullable: true, comment: 'Name' })
-    const alter = changes[1]!.operation as AlterColumnOp
-    assert.deepEqual(alter.changes, { type: { kind: 'enum', name: 'mood', values: ['happy', 'sad'] }, nullable: false })
-    assert.deepEqual(alter.existing.type, { kind: 'enum', name: '', values: ['happy'] })
+    // The enum operation names the declared enum (the database keeps no name) and the column it restates.
+    const value = changes[1]!.operation as AddEnumValueOp
+    assert.deepEqual([value.name, value.value, value.position, value.columns], ['mood', 'sad', { after: 'happy' }, [{ table: 'people', schema: null, column: 'feeling' }]])
+    const alter = changes[2]!.operation as AlterColumnOp
+    assert.deepEqual(alter.changes, { nullable: false })
+    assert.deepEqual(alter.existing.type, { kind: 'enum', name: 'mood', values: ['happy', 'sad'] })
   })
 
   it('finds rename hints canonicalize dropped', async () => {

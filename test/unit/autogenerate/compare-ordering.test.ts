@@ -86,6 +86,17 @@ describe('compare: order of operations', () => {
     assert.equal((changes[2]!.operation as AddForeignKeyOp).object.name, 'fk_badges_users')
   })
 
+  it('keeps inline a new table’s foreign key onto a key that exists, even when the table gains another one', async () => {
+    const before = model(table('users', { id: integer().primaryKey(), code: integer() }))
+    const after = model(
+      table('users', { id: integer().primaryKey(), code: integer() }, (c) => [unique('uq_users_code').on(c.code)]),
+      table('badges', { id: integer(), user_id: integer() }, () => [foreignKey({ name: 'fk_badges_users', columns: ['user_id'], references: { table: 'users', columns: ['id'] } })]),
+    )
+    const changes = await assertRoundTrip(after, before)
+    assert.deepEqual(kinds(changes), ['createTable', 'addUnique'])
+    assert.equal((changes[0]!.operation as CreateTableOp).table.foreignKeys.length, 1)
+  })
+
   it('orders a whole migration: schemas, enums, renames, drops of keys, creations, alterations, additions, drops', async () => {
     const mood = enumeration('mood', ['a', 'b'], { schema: 'app' })
     const before = model(

@@ -207,9 +207,7 @@ describe('render', () => {
         '    type: varchar({ length: 200 }),',
         '    existingType: varchar({ length: 100 }),',
         '    existingNullable: true,',
-        '    existingDefault: null,',
         "    existingComment: 'The summary of the package',",
-        '    existingAutoincrement: false,',
         '  })',
       ].join('\n'),
     )
@@ -295,5 +293,23 @@ describe('render', () => {
   it('accepts detected changes as well as operations', () => {
     const op = new RenameColumnOp('t', 'a', 'b')
     assert.deepEqual(renderOperations([{ operation: op, message: op.describe(), warning: null }]), renderOperations([op]))
+  })
+
+  it('adds a PostgreSQL enum value used later in the migration outside the transaction, and only then', () => {
+    const add = (value: string, after: string) => new AddEnumValueOp('tier', value, { after }, ['free'], [], null)
+    const column = new AddColumnOp('plans', { name: 'seats', type: { kind: 'enum', name: 'tier', values: ['free', 'team', 'max'] }, nullable: false, default: { kind: 'literal', value: 'team' } })
+    const used = renderOperations([add('team', 'free'), add('max', 'team'), column], { dialect: 'postgres' }).upgrade
+    assert.equal(
+      used.split('\n').slice(0, 4).join('\n'),
+      [
+        '  // PostgreSQL cannot use an enum value in the transaction that adds it: these run outside it.',
+        '  await op.autocommit(async () => {',
+        "    await op.addEnumValue('tier', 'team', { after: 'free', existing: ['free'] })",
+        '  })',
+      ].join('\n'),
+    )
+    assert.match(used, /\n {2}await op\.addEnumValue\('tier', 'max'/, "'max' is not used: it stays in the transaction")
+    assert.doesNotMatch(renderOperations([add('team', 'free'), column], { dialect: 'mysql' }).upgrade, /autocommit/)
+    assert.doesNotMatch(renderOperations([add('team', 'free'), column]).upgrade, /autocommit/)
   })
 })

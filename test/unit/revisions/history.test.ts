@@ -121,7 +121,7 @@ describe('describeCurrent', () => {
   })
 
   it('names a row no file defines', () => {
-    assert.deepEqual(describeCurrent(linear(), ['zz']), ['zz (no revision file has this id)'])
+    assert.deepEqual(describeCurrent(linear(), ['zz']), ["zz (no revision file has this id: restore the file, or fix the version table with 'strata stamp --purge <rev>')"])
   })
 
   it('has a verbose form', () => {

@@ -103,7 +103,7 @@ describe('linear a → b → c → d → e', () => {
     const graph = graphOf(rev('a', null))
     assertError(
       () => planUpgrade(graph, ['gone'], 'head'),
-      /^the database is at revision 'gone', which no file in versions has; if the files moved, run 'strata stamp <rev>' \(or 'strata stamp --purge <rev>'\)$/,
+      /^the database is at revision 'gone', which no file in versions has; restore the file, or run 'strata stamp --purge <rev>' to record the revision the database is really at$/,
     )
     assertError(() => planDowngrade(graph, ['gone'], 'base'), /revision 'gone'/)
   })

@@ -1,0 +1,134 @@
+/**
+ * Mutation matrix, renames of tables and columns: declared in the schema (`renamedFrom`), given on the command
+ * line (`--rename pets=animals --rename packages.summary=description`), confirmed at a terminal (a pseudo-terminal
+ * through util-linux `script`), and never guessed: without a hint, or when stdin is not a terminal, it is a
+ * destructive drop + add. Renamed tables keep their rows and renamed columns their values, after upgrade and after
+ * downgrade.
+ */
+import assert from 'node:assert/strict'
+import { readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { after, before, it } from 'node:test'
+import { upgrade } from '../../src/index.js'
+import { CycleRunner, canUseTerminal, rows, strataInTerminal } from '../support/autogen-cycle.js'
+import { describeEachDialect } from '../support/databases.js'
+import { rawQuery } from '../support/inspect.js'
+
+const SCHEMA_A = `import { table, integer, text, varchar } from 'strata-db'
+
+export const pets = table('pets', { id: integer().primaryKey(), name: varchar({ length: 50 }).notNull() })
+export const packages = table('packages', { id: integer().primaryKey(), summary: text(), size: integer() })
+`
+
+/** B, with or without the renames declared in the schema. */
+const schemaB = (declared: boolean) => `import { table, integer, text, varchar } from 'strata-db'
+
+export const animals = table('animals', { id: integer().primaryKey(), name: varchar({ length: 50 }).notNull() }${declared ? ", { renamedFrom: 'pets' }" : ''})
+export const packages = table('packages', { id: integer().primaryKey(), description: text()${declared ? ".renamedFrom('summary')" : ''}, size: integer() })
+`
+
+const SEED = ["INSERT INTO pets (id, name) VALUES (1, 'Rex'), (2, 'Tom')", "INSERT INTO packages (id, summary, size) VALUES (1, 'first', 10), (2, 'second', 20)"]
+const RENAMED = ["renamed table 'pets' to 'animals'", "renamed column 'packages.summary' to 'description'"]
+const DROP_ADD = ["added table 'animals'", "removed table 'pets'", "added column 'packages.description'", "removed column 'packages.summary'"]
+const DROP_WARNINGS = ["drops table 'pets' (data loss)", "drops column 'packages.summary' (data loss)"]
+
+describeEachDialect('autogenerate matrix: renames', ({ dialect, db }) => {
+  let runner: CycleRunner
+  before(() => {
+    runner = new CycleRunner(dialect, db(), 'ag-renames')
+  })
+  after(() => runner?.remove())
+
+  const keptAtB = async () => {
+    assert.deepEqual(await rows(db(), 'SELECT id, name FROM animals ORDER BY id'), [{ id: '1', name: 'Rex' }, { id: '2', name: 'Tom' }])
+    assert.deepEqual(await rows(db(), 'SELECT id, description, size FROM packages ORDER BY id'), [
+      { id: '1', description: 'first', size: '10' },
+      { id: '2', description: 'second', size: '20' },
+    ])
+  }
+  const keptAtA = async () => {
+    assert.deepEqual(await rows(db(), 'SELECT id, name FROM pets ORDER BY id'), [{ id: '1', name: 'Rex' }, { id: '2', name: 'Tom' }])
+    assert.deepEqual(await rows(db(), 'SELECT id, summary FROM packages ORDER BY id'), [{ id: '1', summary: 'first' }, { id: '2', summary: 'second' }])
+  }
+
+  it('renames declared in the schema (renamedFrom) keep rows and values both ways', async () => {
+    await runner.run({ name: 'declared', a: SCHEMA_A, b: schemaB(true), seed: SEED, detected: RENAMED, atB: keptAtB, atA: keptAtA })
+  })
+
+  it('renames given with --rename keep rows and values both ways', async () => {
+    await runner.run({
+      name: 'flags',
+      a: SCHEMA_A,
+      b: schemaB(false),
+      renames: ['pets=animals', 'packages.summary=description'],
+      seed: SEED,
+      detected: RENAMED,
+      file: (source) => {
+        assert.match(source, /await op\.renameTable\('pets', 'animals'\)/)
+        assert.match(source, /await op\.renameColumn\('packages', 'summary', 'description'\)/)
+        assert.doesNotMatch(source, /dropColumn|dropTable/)
+      },
+      atB: keptAtB,
+      atA: keptAtA,
+    })
+  })
+
+  it('without a hint a rename is a drop + add, flagged as data loss', async () => {
+    await runner.run({
+      name: 'unhinted',
+      a: SCHEMA_A,
+      b: schemaB(false),
+      seed: SEED,
+      detected: DROP_ADD,
+      warnings: DROP_WARNINGS,
+      file: (source) => assert.match(source, /\/\/ ! drops column 'packages\.summary' \(data loss\)\n\s+await op\.dropColumn\('packages', 'summary'\)/),
+      atB: async () => {
+        assert.deepEqual(await rows(db(), 'SELECT id, description FROM packages ORDER BY id'), [
+          { id: '1', description: null },
+          { id: '2', description: null },
+        ])
+        assert.deepEqual(await rows(db(), 'SELECT id FROM animals'), [])
+      },
+    })
+  })
+
+  it('asks at a terminal (stdin a TTY), and never when stdin is not one', async (t) => {
+    if (!canUseTerminal()) return t.skip('util-linux script is not available: no pseudo-terminal')
+    const config = runner.writeConfig()
+    runner.project.write('schemas/tty_a.ts', SCHEMA_A)
+    runner.project.write('schemas/tty_b.ts', schemaB(false))
+    try {
+      runner.autogenerate('./schemas/tty_a.ts', 'tty_a')
+      await upgrade(runner.configFor('./schemas/tty_a.ts'), 'head')
+      for (const statement of SEED) await rawQuery(db(), statement)
+
+      // Not a terminal: no question, even with answers waiting on stdin.
+      const piped = runner.project.strata(['revision', '--autogenerate', '-m', 'piped', '--rev-id', 'piped'], { STRATA_TEST_SCHEMA: './schemas/tty_b.ts' }, 'y\ny\n')
+      assert.equal(piped.code, 0, piped.stderr)
+      assert.doesNotMatch(piped.stdout + piped.stderr, /renamed to/)
+      assert.deepEqual(detectedLines(piped.stdout).sort(), DROP_ADD.map((m) => `Detected ${m}`).sort())
+      removeRevision(runner, 'piped')
+
+      // A terminal: one question per candidate pair; 'y' to both.
+      const asked = strataInTerminal(runner.project, ['revision', '--autogenerate', '-m', 'asked', '--rev-id', 'asked'], { STRATA_TEST_SCHEMA: './schemas/tty_b.ts' }, 'y\ny\n')
+      assert.equal(asked.code, 0, asked.stdout)
+      assert.match(asked.stdout, /Was table 'pets' renamed to 'animals'\?/)
+      assert.match(asked.stdout, /Was column 'packages\.summary' renamed to 'description'\?/)
+      assert.deepEqual(detectedLines(asked.stdout).sort(), RENAMED.map((m) => `Detected ${m}`).sort())
+      await upgrade(runner.configFor('./schemas/tty_b.ts'), 'head')
+      await keptAtB()
+      assert.deepEqual(await runner.differences('./schemas/tty_b.ts'), [])
+    } finally {
+      await runner.reset(config)
+    }
+  })
+})
+
+function detectedLines(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => line.startsWith('Detected'))
+}
+
+function removeRevision(runner: CycleRunner, id: string): void {
+  const versions = runner.project.path('migrations/versions')
+  for (const file of readdirSync(versions)) if (file.startsWith(`${id}_`)) rmSync(join(versions, file))
+}
