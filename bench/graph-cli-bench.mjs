@@ -95,13 +95,27 @@ export async function downgrade({ op }: Migration) {
 `
 }
 
+/** Runs the CLI under /usr/bin/time: wall seconds, CPU seconds (user + sys) and peak RSS in MB (null without it). */
+function runTimed(dir, args) {
+  const started = performance.now()
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', process.execPath, BIN, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 })
+  const wall = (performance.now() - started) / 1000
+  if (r.error) {
+    const plain = runCli(dir, args)
+    return { wall: plain.seconds, cpu: null, peakMb: null, status: plain.status, stdout: plain.stdout, stderr: plain.stderr }
+  }
+  const lines = r.stderr.trimEnd().split('\n')
+  const [user, sys, peakKb] = (lines.pop() ?? '').split(' ').map(Number)
+  return { wall, cpu: user + sys, peakMb: peakKb / 1024, status: r.status, stdout: r.stdout, stderr: lines.join('\n') }
+}
+
 function cli(dir, args) {
-  const result = runCli(dir, args)
+  const result = runTimed(dir, args)
   if (result.status !== 0) throw new Error(`strata ${args.join(' ')} failed: ${result.stderr || result.stdout}`)
   return result
 }
 
-/** Median wall seconds and the peak RSS of that median run. */
+/** Median wall and CPU seconds, and the median peak RSS. */
 function measure(dir, args, check) {
   const runs = []
   for (let round = 0; round < ROUNDS; round++) {
@@ -109,24 +123,29 @@ function measure(dir, args, check) {
     if (round === 0 && check) check(result.stdout)
     runs.push(result)
   }
-  const wall = median(runs.map((r) => r.seconds))
-  const peaks = runs.map((r) => r.peakMb).filter((mb) => mb !== null)
-  return { wall, peakMb: peaks.length > 0 ? median(peaks) : null }
+  const known = (values) => values.filter((value) => value !== null && Number.isFinite(value))
+  const cpus = known(runs.map((r) => r.cpu))
+  const peaks = known(runs.map((r) => r.peakMb))
+  return { wall: median(runs.map((r) => r.wall)), cpu: cpus.length > 0 ? median(cpus) : null, peakMb: peaks.length > 0 ? median(peaks) : null }
 }
 
+/** Bare `node -e 0` under /usr/bin/time: what any Node CLI pays before its first line runs. */
 function bareNode() {
-  const times = []
+  const runs = []
   for (let round = 0; round < ROUNDS; round++) {
     const started = performance.now()
-    spawnSync(process.execPath, ['-e', '0'])
-    times.push((performance.now() - started) / 1000)
+    const r = spawnSync('/usr/bin/time', ['-f', '%U %S', process.execPath, '-e', '0'], { encoding: 'utf8' })
+    const wall = (performance.now() - started) / 1000
+    const [user, sys] = (r.stderr ?? '').trim().split('\n').pop().split(' ').map(Number)
+    runs.push({ wall, cpu: r.error ? null : user + sys })
   }
-  return median(times)
+  const cpus = runs.map((r) => r.cpu).filter((cpu) => cpu !== null)
+  return { wall: median(runs.map((r) => r.wall)), cpu: cpus.length > 0 ? median(cpus) : null }
 }
 
 const rows = []
 const ms = (seconds) => (seconds * 1000).toFixed(0)
-const mb = (value) => (value === null ? '-' : value.toFixed(0))
+const mb = (value) => (value === null || !Number.isFinite(value) ? '-' : value.toFixed(0))
 const startup = { node: bareNode(), help: null }
 
 for (const [shape, make] of [
@@ -142,7 +161,7 @@ for (const [shape, make] of [
       const graph = loadRevisionGraph(versions)
       const order = graph.topologicalOrder()
       const middle = order[Math.floor(order.length / 2)]
-      if (startup.help === null) startup.help = measure(project.dir, ['--help']).wall
+      if (startup.help === null) startup.help = measure(project.dir, ['--help'])
 
       const headsCount = graph.heads.length
       const results = {}
@@ -169,18 +188,20 @@ for (const [shape, make] of [
       results.upgrade = measure(project.dir, ['upgrade', 'heads'], (out) => {
         if (!/nothing to upgrade/i.test(out)) throw new Error(`upgrade heads at heads ran something: ${out.slice(0, 200)}`)
       })
+      const both = (result) => `${ms(result.wall)} / ${result.cpu === null ? '-' : ms(result.cpu)}`
       rows.push({
         shape,
         revisions: count,
-        heads: headsCount,
+        'head count': headsCount,
         merges: graph.mergePoints.length,
-        'heads ms': ms(results.heads.wall),
-        'history ms': ms(results.history.wall),
-        'current ms': ms(results.current.wall),
-        'history -r current:heads ms': ms(results.range.wall),
-        'upgrade heads (at heads) ms': ms(results.upgrade.wall),
-        'plan from middle ms (in-process)': `${(median(planTimes) * 1000).toFixed(1)} (${steps} steps)`,
+        heads: both(results.heads),
+        history: both(results.history),
+        current: both(results.current),
+        'history -r current:heads': both(results.range),
+        'upgrade heads (at heads)': both(results.upgrade),
+        'plan from middle (in-process)': `${(median(planTimes) * 1000).toFixed(1)} ms, ${steps} steps`,
         'peak MB heads/history/upgrade': `${mb(results.heads.peakMb)}/${mb(results.history.peakMb)}/${mb(results.upgrade.peakMb)}`,
+        raw: results,
       })
     } finally {
       project.remove()
@@ -188,19 +209,16 @@ for (const [shape, make] of [
   }
 }
 
-console.log(`strata CLI on large revision graphs — median of ${ROUNDS} runs, wall time of the whole process (${machine()})`)
-console.log(`start-up: bare node ${ms(startup.node)} ms, strata --help ${ms(startup.help)} ms (${BIN})`)
-console.table(rows)
+console.log(`strata CLI on large revision graphs — median of ${ROUNDS} runs; each cell is wall ms / CPU ms (user + sys) of the whole process (${machine()})`)
+console.log(`start-up: bare node ${ms(startup.node.wall)} ms wall / ${ms(startup.node.cpu ?? NaN)} ms CPU, strata --help ${ms(startup.help.wall)} / ${ms(startup.help.cpu ?? NaN)} ms (${BIN})`)
+console.table(rows.map(({ raw: _raw, ...row }) => row))
 for (const shape of ['chain', 'branchy']) {
   const [small, large] = SIZES.map((count) => rows.find((row) => row.shape === shape && row.revisions === count))
   if (!small || !large) continue
-  const growth = (key) => {
-    const base = startup.help * 1000
-    const a = Number(small[key]) - base
-    const b = Number(large[key]) - base
-    return a > 0 ? (b / a).toFixed(1) : '-'
-  }
+  // Growth of the work above start-up (CPU time: steadier than wall time on a busy machine).
+  const above = (row, key) => (row.raw[key].cpu ?? row.raw[key].wall) - (startup.help.cpu ?? startup.help.wall)
+  const growth = (key) => (above(small, key) > 0 ? (above(large, key) / above(small, key)).toFixed(1) : '-')
   console.log(
-    `${shape}: ×${large.revisions / small.revisions} revisions → above start-up, heads ×${growth('heads ms')}, history ×${growth('history ms')}, current ×${growth('current ms')}, upgrade heads ×${growth('upgrade heads (at heads) ms')}`,
+    `${shape}: ×${large.revisions / small.revisions} revisions → work above start-up grows heads ×${growth('heads')}, history ×${growth('history')}, current ×${growth('current')}, upgrade heads ×${growth('upgrade')}`,
   )
 }

@@ -1,19 +1,20 @@
 import { StrataError } from '../config/errors.js'
 import type { ResolvedConfig } from '../config/load-config.js'
-import { connect } from '../runtime/runner.js'
+import { connect, maskSecret } from '../runtime/runner.js'
+import { databaseIsThere } from './current.js'
 import { type ChangedFile, verifyChecksums } from '../runtime/verify.js'
 import { type HistoryRow, VersionStore } from '../runtime/version-store.js'
 import { type ConfigInput, type ProjectOptions, databaseOf, loadGraph, resolveProject } from './project.js'
 
 async function readTables(config: ResolvedConfig, options: ProjectOptions): Promise<{ versions: string[]; history: HistoryRow[] }> {
   const { url, dialect } = await databaseOf(config, options)
-  if (!(await dialect.databaseExists(url).catch(() => true))) return { versions: [], history: [] }
+  if (!(await databaseIsThere(dialect, url))) return { versions: [], history: [] }
   const connection = await connect(dialect, url)
   try {
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)
     return { versions: (await store.readVersions(connection)) ?? [], history: (await store.readHistory(connection)) ?? [] }
   } catch (error) {
-    throw new StrataError(`cannot read strata's tables in ${url.display}: ${(error as Error).message}`)
+    throw new StrataError(`cannot read strata's tables in ${url.display}: ${maskSecret((error as Error).message, url)}`)
   } finally {
     await connection.close().catch(() => undefined)
   }

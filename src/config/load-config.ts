@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { type DatabaseUrl, parseDatabaseUrl } from '../runtime/url.js'
 import { type NamingConvention, defaultNamingConvention } from '../schema/naming.js'
 import type { StrataConfig, TransactionMode } from './define-config.js'
-import { StrataError } from './errors.js'
+import { StrataError, describeLoadError } from './errors.js'
 import { importModule } from './module-loader.js'
 
 export const CONFIG_FILE_NAMES = ['strata.config.ts', 'strata.config.mts', 'strata.config.js', 'strata.config.mjs']
@@ -57,7 +57,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   try {
     module = await importModule(file)
   } catch (error) {
-    throw new StrataError(`cannot load config ${file}: ${firstLine(error)}`)
+    throw new StrataError(`cannot load config ${file}: ${describeLoadError(error)}`)
   }
   const config = (module.default ?? module.config) as StrataConfig | undefined
   if (!isRecord(config)) throw new StrataError(`invalid config ${file}: it must 'export default defineConfig({ … })'`)

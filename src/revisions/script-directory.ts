@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
+import { closeSync, openSync, readSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
 import { join } from 'node:path'
 import { parseRevisionHeader, type RevisionHeader } from './header.js'
 import { RevisionGraph } from './graph.js'
@@ -27,10 +27,28 @@ export function loadRevisionHeaders(versionsDir: string): RevisionHeader[] {
     .filter((entry) => isRevisionFileName(entry.name) && isFileEntry(versionsDir, entry))
     .map((entry) => entry.name)
     .sort()
+  const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES)
   return names.map((name) => {
     const path = join(versionsDir, name)
-    return parseRevisionHeader(readFileSync(path, 'utf8'), path)
+    return parseRevisionHeader(readSmallFile(path, buffer), path)
   })
+}
+
+const READ_BUFFER_BYTES = 64 * 1024
+
+/**
+ * A file's text, read through one reused buffer: for 10,000 small revision files this is measurably cheaper
+ * than readFileSync (no stat, no buffer per file). A file that fills the buffer is read again whole.
+ */
+function readSmallFile(path: string, buffer: Buffer): string {
+  const fd = openSync(path, 'r')
+  let length: number
+  try {
+    length = readSync(fd, buffer, 0, buffer.length, 0)
+  } finally {
+    closeSync(fd)
+  }
+  return length < buffer.length ? buffer.toString('utf8', 0, length) : readFileSync(path, 'utf8')
 }
 
 function isFileEntry(dir: string, entry: Dirent): boolean {

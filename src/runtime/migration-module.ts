@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { StrataError } from '../config/errors.js'
-import { describeLoadError } from '../config/load-schema.js'
+import { StrataError, describeLoadError, stackLocation } from '../config/errors.js'
 import { importRevisionModule } from '../config/revision-module-loader.js'
 import type { DialectName } from '../dialects/dialect.js'
 import type { Operations } from '../operations/api.js'
@@ -35,7 +34,8 @@ export async function loadMigrationModule(path: string): Promise<MigrationModule
   try {
     module = await importRevisionModule(path, source.toString('utf8'))
   } catch (error) {
-    throw new StrataError(`migration file ${path} failed to load: ${describeLoadError(error)}`)
+    const where = error instanceof SyntaxError ? path : (stackLocation(error, path) ?? path)
+    throw new StrataError(`migration file ${where} failed to load: ${describeLoadError(error)}`)
   }
   const { upgrade, downgrade } = module
   if (typeof upgrade !== 'function' || typeof downgrade !== 'function')

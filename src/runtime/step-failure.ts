@@ -2,8 +2,7 @@
  * What a failed step tells the user (revision, operation, statement, the database's words, and the state it left),
  * and where the next run resumes a step that stopped part-way.
  */
-import { pathToFileURL } from 'node:url'
-import { StrataError } from '../config/errors.js'
+import { StrataError, stackLocation } from '../config/errors.js'
 import type { MigrationStep } from '../revisions/index.js'
 import { StatementError } from './database-sink.js'
 import { fileChecksum } from './migration-module.js'
@@ -14,19 +13,6 @@ import type { HistoryRow } from './version-store.js'
 export function oneLine(sql: string, max = 300): string {
   const flat = sql.replace(/\s+/g, ' ').trim()
   return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat
-}
-
-/** `file:line` of the first stack frame inside the migration file, when the stack has one. */
-function locationIn(error: unknown, path: string): string | undefined {
-  const stack = (error as Error)?.stack ?? ''
-  const href = pathToFileURL(path).href
-  for (const line of stack.split('\n').slice(1)) {
-    const at = line.indexOf(href) >= 0 ? line.indexOf(href) + href.length : line.indexOf(path) >= 0 ? line.indexOf(path) + path.length : -1
-    if (at < 0) continue
-    const match = /^:(\d+)(?::\d+)?/.exec(line.slice(at))
-    if (match) return `${path}:${match[1]}`
-  }
-  return undefined
 }
 
 /** The first line of the error: what failed, where, and the database's message. */
@@ -40,7 +26,7 @@ export function describeStepError(step: MigrationStep, error: unknown, url: Data
   }
   if (error instanceof StrataError) return `${verb} ${rev} failed: ${maskSecret(error.message, url)}`
   const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0]
-  const where = locationIn(error, step.revision.path) ?? step.revision.path
+  const where = stackLocation(error, step.revision.path) ?? step.revision.path
   return `${verb} ${rev} (${where}) failed: ${message}`
 }
 

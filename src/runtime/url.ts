@@ -31,9 +31,26 @@ const SCHEMES: Record<string, DialectName> = {
   mariadb: 'mysql',
 }
 
-/** Replaces the password in anything URL-shaped; used on every message that may echo a URL. */
+/**
+ * Every password parsed from a URL in this process. A driver may echo a password without the URL around it
+ * ("password authentication failed … 'hunter22'"), so masking also replaces these wherever they appear.
+ */
+const knownPasswords = new Set<string>()
+
+function rememberPassword(password: string): void {
+  // Very short passwords would mask ordinary words; they are masked inside URLs only.
+  if (password.length < 3) return
+  knownPasswords.add(password)
+  const encoded = encodeURIComponent(password)
+  if (encoded !== password) knownPasswords.add(encoded)
+}
+
+/** Replaces the password in anything URL-shaped, and any password strata has parsed; used on every message that may echo one. */
 export function maskPasswords(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1***@')
+  // Up to the last '@' of the token: a password may itself hold an unencoded '@' (better mask too much than leak).
+  let masked = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)\S*@/gi, '$1***@')
+  for (const password of knownPasswords) if (masked.includes(password)) masked = masked.split(password).join('***')
+  return masked
 }
 
 /**
@@ -77,6 +94,10 @@ export function parseDatabaseUrl(raw: string, baseDir: string): DatabaseUrl {
     params: Object.fromEntries(url.searchParams),
   }
   if (url.username) parsed.user = decodeURIComponent(url.username)
-  if (url.password) parsed.password = decodeURIComponent(url.password)
+  if (url.password) {
+    parsed.password = decodeURIComponent(url.password)
+    rememberPassword(parsed.password)
+    rememberPassword(url.password)
+  }
   return parsed
 }

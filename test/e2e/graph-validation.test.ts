@@ -51,7 +51,7 @@ async function withFile(id: string, edit: (source: string) => string, body: () =
 }
 
 /** A few commands of different kinds, for the variants of a problem already checked with every command. */
-const SAMPLE: string[][] = [['heads'], ['history', '-r', 'base:heads'], ['upgrade', 'heads'], ['revision', '-m', 'more'], ['current']]
+const SAMPLE: string[][] = [['heads'], ['history', '-r', 'base:heads'], ['upgrade', 'heads'], ['current']]
 
 /**
  * Every command (or the sample) fails with one line matching `pattern` and naming `mustName` (files or ids); two
