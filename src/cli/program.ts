@@ -79,7 +79,9 @@ export function buildProgram(): Command {
     .description('set the version table to REVS without running migrations')
     .argument('<revisions...>', 'revisions (or heads, base)')
     .option('--purge', 'delete every version row first')
-    .option('--sql', 'print the SQL instead of running it')
+    .option('--sql', 'print the SQL instead of running it (from an empty database, or one FROM:TO argument)')
+    .option('--dialect <name>', 'dialect for --sql when the URL is not set (sqlite, postgresql, mysql)')
+    .option('--lock-timeout <seconds>', 'seconds to wait for the migration lock')
     .option('--url <url>', 'database URL (overrides the config)')
     .action(lazy(() => import('./actions/stamp.js'), 1))
 

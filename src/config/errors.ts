@@ -1,8 +1,8 @@
 import { pathToFileURL } from 'node:url'
 
 /**
- * An error meant for the user: the CLI prints its message as one line (exit 1) without a stack trace.
- * `hint` is appended to say what to do.
+ * An error meant for the user: the CLI prints its message as one line (exit `exitCode`, 1 by default) without a
+ * stack trace. The message says what failed and, where there is one, what to do. docs/errors.md lists them.
  */
 export class StrataError extends Error {
   constructor(message: string, readonly exitCode = 1) {

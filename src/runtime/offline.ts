@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/load-config.js'
 import type { CompileContext, Dialect } from '../dialects/dialect.js'
 import { type OperationSink, Operations } from '../operations/api.js'
 import type { AnyOperation } from '../operations/index.js'
-import { type MigrationStep, type RevisionGraph, planDowngrade, planUpgrade, resolveRevisionIds } from '../revisions/index.js'
+import { type MigrationStep, type RevisionGraph, planDowngrade, planStamp, planUpgrade, resolveRevisionIds } from '../revisions/index.js'
 import { type SchemaModel, emptySchema, findTable } from '../schema/model.js'
 import { type MigrationModule, loadMigrationModule } from './migration-module.js'
 import { VersionStore } from './version-store.js'
@@ -153,5 +153,30 @@ export async function offlineScript(config: ResolvedConfig, dialect: Dialect, gr
     },
   )
   if (transactional) emit(dialect.commitSql)
+  return lines.join('\n')
+}
+
+/**
+ * `stamp REVS --sql`: the version-table statements, without connecting. From an empty database (strata's tables
+ * are created first), or from FROM with a single `FROM:TO` argument.
+ */
+export async function offlineStampScript(config: ResolvedConfig, dialect: Dialect, graph: RevisionGraph, targets: string[], purge: boolean): Promise<string> {
+  const ranged = targets.filter((t) => t.includes(':'))
+  if (ranged.length > 0 && targets.length > 1) throw new StrataError(`stamp --sql takes either revisions or one FROM:TO range, not both`)
+  let start: string[] | null = null
+  let destinations = targets
+  if (ranged.length === 1) {
+    const [from, to] = splitRange(ranged[0]!)
+    start = from === null || from === 'base' ? [] : resolveRevisionIds(graph, from, [])
+    destinations = [to]
+  }
+  const store = new VersionStore(dialect, config.versionTable, config.historyTable)
+  const lines = [`-- strata stamp ${targets.join(' ')}${purge ? ' --purge' : ''} for ${dialect.name}`, '']
+  const emit = (sql: string) => lines.push(`${sql.trim().replace(/;$/, '')};`, '')
+  if (dialect.transactionalDDL) emit(plainBegin(dialect))
+  if (start === null) for (const sql of await store.createStatements({ version: true, history: true })) emit(sql)
+  if (purge && start !== null) emit(`DELETE FROM ${dialect.quoteIdentifier(config.versionTable)}`)
+  for (const change of planStamp(graph, purge ? [] : (start ?? []), destinations, false)) emit(store.changeStatement(change).sql)
+  if (dialect.transactionalDDL) emit(dialect.commitSql)
   return lines.join('\n')
 }

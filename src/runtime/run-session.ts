@@ -76,7 +76,10 @@ export class RunSession {
       this.locks.push(await this.dialect.acquireLock(this.lockConnection, Math.max(0, deadline - Date.now())))
     } catch (error) {
       if (error instanceof StrataError) throw error
-      throw new StrataError(`${maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0]}${hint}`)
+      const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0] ?? ''
+      // A timeout says who holds the lock; anything else is a problem with taking it at all.
+      if (/gave up after|holds the (write|migration) lock/.test(message)) throw new StrataError(`${message}${hint}`)
+      throw new StrataError(`cannot take the migration lock on ${url.display}: ${message}`)
     }
     if (this.dialect.lockOpensTransaction) this.inTransaction = true
   }

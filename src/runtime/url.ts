@@ -82,7 +82,14 @@ export function parseDatabaseUrl(raw: string, baseDir: string): DatabaseUrl {
     throw new UrlError(`malformed database URL '${maskPasswords(text)}'`)
   }
   if (!url.hostname) throw new UrlError(`malformed database URL '${maskPasswords(text)}': no host`)
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''))
+  let database: string
+  try {
+    database = decodeURIComponent(url.pathname.replace(/^\//, ''))
+    if (url.username) decodeURIComponent(url.username)
+    if (url.password) decodeURIComponent(url.password)
+  } catch {
+    throw new UrlError(`malformed database URL '${maskPasswords(text)}': a '%' not followed by two hex digits (encode '%' in a password as %25, '@' as %40, '/' as %2F)`)
+  }
   if (!database) throw new UrlError(`database URL '${maskPasswords(text)}' names no database: add /dbname`)
   const port = url.port ? Number(url.port) : dialect === 'postgres' ? 5432 : 3306
   const parsed: DatabaseUrl = {

@@ -154,6 +154,27 @@ describeEachDialect('safe runs: offline SQL through the database client', ({ dia
     assert.equal(await schemaDump(offline), await schemaDump(online.db))
     assert.equal((await online.strata(['check', '--url', offline.url])).code, 0)
   })
+
+  it('stamp --sql records a revision without connecting; --purge and FROM:TO forms', async () => {
+    const fresh = await createTestDatabase(dialect, 'offline-stamp')
+    try {
+      const stamp = await online.strata(['stamp', revs[1]!, '--sql', '--url', fresh.url])
+      assert.equal(stamp.code, 0, stamp.stderr)
+      assert.equal(await versionRows(fresh), null, '--sql did not touch the database')
+      await applyWithClient(fresh, stamp.stdout)
+      assert.deepEqual(await versionRows(fresh), [revs[1]])
+      const back = await online.strata(['stamp', `${revs[1]}:${revs[0]}`, '--sql'])
+      assert.equal(back.code, 0, back.stderr)
+      assert.doesNotMatch(back.stdout, /CREATE TABLE/)
+      await applyWithClient(fresh, back.stdout)
+      assert.deepEqual(await versionRows(fresh), [revs[0]])
+      const purge = await online.strata(['stamp', `${revs[0]}:${revs[1]}`, '--purge', '--sql'])
+      await applyWithClient(fresh, purge.stdout)
+      assert.deepEqual(await versionRows(fresh), [revs[1]])
+    } finally {
+      await fresh.drop()
+    }
+  })
 })
 
 /** A script without its timestamps (history rows carry the time the script was written). */

@@ -5,6 +5,8 @@ import { type GlobalOptions, out, printJson } from '../output.js'
 
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
   const config = await resolveProject(globals.config)
+  // Read the files first: a broken revision file is reported even for a database strata never touched.
+  const graph = loadGraph(config)
   const info = await current(config, typeof options.url === 'string' ? { url: options.url } : {})
   const verbose = options.verbose === true
   if (info.versions.length === 0) {
@@ -15,7 +17,6 @@ export async function action(_args: string[], options: Record<string, unknown>, 
     }
     return 0
   }
-  const graph = loadGraph(config)
   const lines = describeCurrent(graph, info.versions, verbose)
   if (options.json) printJson({ url: info.url, current: info.versions })
   else {

@@ -19,7 +19,7 @@ export async function action(_args: string[], options: Record<string, unknown>, 
     else
       for (const r of rows)
         out(
-          `${r.started_at}  ${r.direction === 'up' ? 'upgrade  ' : 'downgrade'} ${r.revision}  ${r.status.padEnd(7)} ${r.duration_ms ?? '-'} ms  ${r.statements_done} stmt  ${r.message ?? ''}${r.error ? `  error: ${r.error}` : ''}`,
+          `${r.started_at}  ${r.direction === 'up' ? 'upgrade  ' : 'downgrade'} ${r.revision}  ${r.status.padEnd(11)} ${r.duration_ms ?? '-'} ms  ${r.statements_done} stmt  ${r.message ?? ''}${r.error ? `  error: ${r.error}` : ''}`,
         )
     return 0
   }

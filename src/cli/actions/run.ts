@@ -1,5 +1,5 @@
 import { UsageError } from '../../config/errors.js'
-import { databaseUrl } from '../../config/load-config.js'
+import { type ResolvedConfig, databaseUrl } from '../../config/load-config.js'
 import { downgrade, upgrade } from '../../commands/run.js'
 import { loadGraph, resolveProject } from '../../commands/project.js'
 import type { DialectName } from '../../dialects/dialect.js'
@@ -24,18 +24,23 @@ export function runOptions(options: Record<string, unknown>): RunOptions & { url
   return result
 }
 
+/** The dialect an offline script is written for: --dialect, else the URL's (which is parsed, never connected to). */
+export function dialectForScript(config: ResolvedConfig, options: Record<string, unknown>): DialectName {
+  if (typeof options.dialect === 'string') {
+    const named = DIALECT_NAMES[options.dialect.toLowerCase()]
+    if (!named) throw new UsageError(`unknown --dialect '${options.dialect}': use sqlite, postgresql or mysql`)
+    return named
+  }
+  return databaseUrl(config, typeof options.url === 'string' ? options.url : undefined).dialect
+}
+
 export function actionFor(direction: 'upgrade' | 'downgrade') {
   return async (args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> => {
     const target = args[0] ?? 'head'
     if (options.sql) {
       const config = await resolveProject(globals.config)
-      let dialectName: DialectName
-      if (typeof options.dialect === 'string') {
-        const named = DIALECT_NAMES[options.dialect.toLowerCase()]
-        if (!named) throw new UsageError(`unknown --dialect '${options.dialect}': use sqlite, postgresql or mysql`)
-        dialectName = named
-      } else dialectName = databaseUrl(config, typeof options.url === 'string' ? options.url : undefined).dialect
-      const script = await offlineScript(config, await loadDialect(dialectName), loadGraph(config), direction === 'upgrade' ? 'up' : 'down', target)
+      const dialect = await loadDialect(dialectForScript(config, options))
+      const script = await offlineScript(config, dialect, loadGraph(config), direction === 'upgrade' ? 'up' : 'down', target)
       process.stdout.write(script)
       return 0
     }
