@@ -8,6 +8,16 @@ export interface GlobalOptions {
 }
 
 export const out = (line = '') => process.stdout.write(`${line}\n`)
+/** Many lines in one write (10,000 history lines are one syscall, not 10,000). */
+export const outLines = (lines: string[]) => {
+  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+// `strata history | head` closes the pipe early: that is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0)
+  throw error
+})
 export const err = (line: string) => process.stderr.write(`${line}\n`)
 
 export function printJson(value: unknown): void {

@@ -7,6 +7,7 @@ import type { SchemaModel } from '../schema/model.js'
 import { emptySchema } from '../schema/model.js'
 import { connect } from '../runtime/runner.js'
 import { VersionStore } from '../runtime/version-store.js'
+import { databaseIsThere } from './current.js'
 import { type ProjectOptions, databaseOf, loadGraph } from './project.js'
 
 export interface CompareOptions extends ProjectOptions {
@@ -31,7 +32,7 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   const graph = loadGraph(config)
   const { url, dialect } = await databaseOf(config, options)
   let reflected = emptySchema()
-  const exists = await dialect.databaseExists(url).catch(() => true)
+  const exists = await databaseIsThere(dialect, url)
   const connection = exists ? await connect(dialect, url) : undefined
   try {
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)

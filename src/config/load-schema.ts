@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import { buildSchemaModel } from '../schema/build.js'
 import type { SchemaModel } from '../schema/model.js'
-import { StrataError, } from './errors.js'
+import { StrataError, describeLoadError } from './errors.js'
 import type { ResolvedConfig } from './load-config.js'
 import { importModule } from './module-loader.js'
 
@@ -68,12 +68,4 @@ export async function loadSchemaModel(resolved: ResolvedConfig): Promise<SchemaM
   } catch (error) {
     throw new StrataError(`schema is invalid: ${(error as Error).message}`)
   }
-}
-
-/** First line of a load error, with the file:line of a syntax error when the loader gives one. */
-export function describeLoadError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error)
-  const first = error.message.split('\n')[0] ?? error.message
-  const loc = (error as { loc?: { line: number; column: number } }).loc
-  return loc ? `${first} (line ${loc.line}, column ${loc.column})` : first
 }
