@@ -16,10 +16,10 @@ let strataApi: Promise<Record<string, unknown>> | undefined
  * 5,000-revision upgrade) and hands `strata-db` the running instance. A file that imports anything else is
  * loaded with jiti, which resolves modules fully.
  */
-export async function importRevisionModule(path: string, source = readFileSync(path, 'utf8')): Promise<Record<string, unknown>> {
+export async function importRevisionModule(path: string, source = readFileSync(path, 'utf8'), transformed?: string): Promise<Record<string, unknown>> {
   let code: string
   try {
-    code = transform(source, { transforms: ['typescript', 'imports'], filePath: path, production: true }).code
+    code = transformed ?? transform(source, { transforms: ['typescript', 'imports'], filePath: path, production: true }).code
   } catch (error) {
     throw syntaxError(error, path)
   }

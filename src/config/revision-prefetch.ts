@@ -35,9 +35,8 @@ export function prefetchRevisions(paths: string[]): void {
   } catch {
     return
   }
-  worker.unref()
   for (const path of paths) entry(path)
-  worker.on('message', (result: PrefetchedRevision) => entry(result.path).resolve(result))
+  worker.on('message', (result: PrefetchedRevision) => pending.get(result.path)?.resolve(result))
   const abandon = () => {
     for (const p of pending.values()) p.resolve(undefined)
     worker = undefined
@@ -51,8 +50,9 @@ export function prefetchRevisions(paths: string[]): void {
 export async function takePrefetched(path: string): Promise<PrefetchedRevision | undefined> {
   const found = pending.get(path)
   if (!found) return undefined
-  pending.delete(path)
+  // Deleted only once settled: the worker's message looks the entry up by path.
   const result = await found.promise
+  pending.delete(path)
   if (pending.size === 0) stopPrefetch()
   return result?.failed ? undefined : result
 }

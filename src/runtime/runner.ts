@@ -5,7 +5,7 @@ import type { Dialect } from '../dialects/dialect.js'
 import { Operations } from '../operations/api.js'
 import { type MigrationStep, type RevisionGraph, type VersionChange, planDowngrade, planStamp, planUpgrade } from '../revisions/index.js'
 import { DatabaseSink } from './database-sink.js'
-import { type MigrationModule, loadMigrationModule } from './migration-module.js'
+import { type MigrationModule, loadMigrationModules } from './migration-module.js'
 import { RunSession, connect, maskSecret } from './run-session.js'
 import { checksumOrNull, describeAftermath, describeStepError, resumePoint } from './step-failure.js'
 import type { DatabaseUrl } from './url.js'
@@ -50,9 +50,7 @@ function formatMs(ms: number): string {
 
 /** Every module the plan needs, loaded before anything is written: a broken file stops the run untouched. */
 async function loadModules(steps: MigrationStep[]): Promise<MigrationModule[]> {
-  const modules: MigrationModule[] = []
-  for (const step of steps) modules.push(await loadMigrationModule(step.revision.path))
-  return modules
+  return loadMigrationModules(steps.map((step) => step.revision.path))
 }
 
 /**
