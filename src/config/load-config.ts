@@ -4,7 +4,7 @@ import { type DatabaseUrl, parseDatabaseUrl } from '../runtime/url.js'
 import { type NamingConvention, defaultNamingConvention } from '../schema/naming.js'
 import type { StrataConfig, TransactionMode } from './define-config.js'
 import { StrataError, describeLoadError } from './errors.js'
-import { importModule } from './module-loader.js'
+import { importConfigModule } from './module-loader.js'
 
 export const CONFIG_FILE_NAMES = ['strata.config.ts', 'strata.config.mts', 'strata.config.js', 'strata.config.mjs']
 
@@ -55,7 +55,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   const file = findConfigFile(options)
   let module: Record<string, unknown>
   try {
-    module = await importModule(file)
+    module = await importConfigModule(file)
   } catch (error) {
     throw new StrataError(`cannot load config ${file}: ${describeLoadError(error)}`)
   }
