@@ -5,6 +5,7 @@
  */
 import type { Connection, IntrospectOptions } from '../dialect.js'
 import type { CheckModel, ColumnModel, DefaultValue, ForeignKeyModel, IndexElement, IndexModel, ReferentialAction, SchemaModel, TableModel } from '../../schema/model.js'
+import { emptyTable } from '../../schema/model.js'
 import { type MysqlServerInfo, mysqlServerOf, serverAtLeast } from './mysql-driver.js'
 import { canonicalNumber, isForeignKeyBackingIndex, sortByName } from './mysql-canonical.js'
 import { tokenizeExpression } from './mysql-expression.js'
@@ -171,17 +172,7 @@ export async function introspectMysql(connection: Connection, options: Introspec
   for (const row of tables) {
     if (exclude(row.TABLE_NAME, null)) continue
     parts.set(row.TABLE_NAME, {
-      model: {
-        name: row.TABLE_NAME,
-        schema: null,
-        columns: [],
-        primaryKey: null,
-        indexes: [],
-        uniques: [],
-        foreignKeys: [],
-        checks: [],
-        comment: row.TABLE_COMMENT || null,
-      },
+      model: { ...emptyTable(row.TABLE_NAME, null), comment: row.TABLE_COMMENT || null },
       indexRows: new Map(),
       foreignKeys: new Map(),
     })

@@ -20,6 +20,7 @@ import type {
   TableModel,
   UniqueModel,
 } from '../../schema/model.js'
+import { emptyTable } from '../../schema/model.js'
 import { byName, compareTables, reflectDefault } from './postgres-canonical.js'
 import { parseNativeType } from './postgres-types.js'
 
@@ -165,17 +166,7 @@ export async function introspectPostgres(connection: Connection, options: Intros
   for (const row of tableRows) {
     const schema = modelSchema(namespaces.get(Number(row.nsp)) ?? null)
     if (options.excludeTables?.(row.name, schema)) continue
-    tables.set(Number(row.oid), {
-      name: row.name,
-      schema,
-      columns: [],
-      primaryKey: null,
-      indexes: [],
-      uniques: [],
-      foreignKeys: [],
-      checks: [],
-      comment: row.comment ?? null,
-    })
+    tables.set(Number(row.oid), { ...emptyTable(row.name, schema), comment: row.comment ?? null })
   }
 
   const columnNames = new Map<number, Map<number, string>>()
