@@ -55,7 +55,9 @@ export class CreateIndexOp extends AddObjectOp<'index'> {
     return new DropIndexOp(this.table, this.object.name, this.schema, this.object)
   }
   override destructive(): string | null {
-    return this.object.unique ? `creates unique index '${this.object.name}' (fails if existing rows hold duplicates; locks writes while it builds)` : null
+    return this.object.unique
+      ? `creates unique index '${this.object.name}' (fails if existing rows hold duplicates; locks writes while it builds)`
+      : `creates index '${this.object.name}' on '${display(this.table, this.schema)}' (locks writes while it builds; on PostgreSQL consider CREATE INDEX CONCURRENTLY in op.autocommit)`
   }
 }
 

@@ -64,6 +64,7 @@ describeEachDialect('autogenerate matrix: primary keys, unique constraints, inde
     const mysql = dialect === 'mysql'
     const index = (verb: 'added' | 'removed', name: string) => `${verb} index '${name}' on 'idx'`
     const changed = (name: string) => [index('removed', name), index('added', name)]
+    const locks = (name: string) => `creates index '${name}' on 'idx' (locks writes while it builds; on PostgreSQL consider CREATE INDEX CONCURRENTLY in op.autocommit)`
     await runner.run({
       name: 'keys',
       a: schema('a', mysql),
@@ -94,6 +95,10 @@ describeEachDialect('autogenerate matrix: primary keys, unique constraints, inde
         mysql
           ? "adds unique constraint 'ix_idx_unique' (fails if existing rows hold duplicates)"
           : "creates unique index 'ix_idx_unique' (fails if existing rows hold duplicates; locks writes while it builds)",
+        locks('ix_idx_new'),
+        locks('ix_idx_order'),
+        locks('ix_idx_cols'),
+        ...(mysql ? [] : [locks('ix_idx_expr'), locks('ix_idx_partial')]),
       ],
       atB: async () => {
         assert.deepEqual(await rows(db(), 'SELECT a, b, note FROM keyed ORDER BY a'), [

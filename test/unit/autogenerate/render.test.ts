@@ -182,6 +182,7 @@ describe('render', () => {
       [
         "  await op.addColumn('packages', 'last_updated', timestamp())",
         "  await op.renameTable('a', 'b')",
+        "  // ! creates index 'ix_p' on 'app.packages' (locks writes while it builds; on PostgreSQL consider CREATE INDEX CONCURRENTLY in op.autocommit)",
         "  await op.createIndex('ix_p', 'packages', ['a', sql`lower(b)`], { where: sql`a > 0`, schema: 'app' })",
         "  // ! drops column 'packages.summary' (data loss)",
         "  await op.dropColumn('packages', 'summary')",
