@@ -85,22 +85,32 @@ export function diffColumn(
   target: ColumnModel,
   reflected: ColumnModel,
   dialect: CompareDialect,
-  declared: ColumnModel = target,
+  declared: ColumnModel | (() => ColumnModel) = target,
 ): AlterColumnOp | null {
-  const want = columnFacts(target)
-  const have = columnFacts(reflected)
-  const given = columnFacts(declared)
+  // Compared on the models as they are; facts are copied only for a column that changed (a no-change compare of
+  // 12,000 columns spent most of its time cloning).
+  const declaredType = () => (typeof declared === 'function' ? declared() : declared).type
+  let haveType = reflected.type
   // MySQL keeps no enum names: the existing enum type takes the declared one's, so the file says `mood`, not ''.
-  if (have.type.kind === 'enum' && !have.type.name && given.type.kind === 'enum')
-    have.type = { ...have.type, name: given.type.name, ...(given.type.schema ? { schema: given.type.schema } : {}) }
+  if (haveType.kind === 'enum' && !haveType.name && target.type.kind === 'enum') {
+    const givenType = declaredType()
+    if (givenType.kind === 'enum') haveType = { ...haveType, name: givenType.name, ...(givenType.schema ? { schema: givenType.schema } : {}) }
+  }
+  const typeChanged = !typesEqual(target.type, haveType, dialect.name === 'postgres')
+  const nullableChanged = target.nullable !== reflected.nullable
+  const defaultChanged =
+    dialect.normalizeDefault(target.default ?? null, { type: target.type }) !== dialect.normalizeDefault(reflected.default ?? null, { type: haveType })
+  const commentChanged = (target.comment ?? null) !== (reflected.comment ?? null)
+  const autoincrementChanged = (target.autoincrement ?? false) !== (reflected.autoincrement ?? false)
+  if (!typeChanged && !nullableChanged && !defaultChanged && !commentChanged && !autoincrementChanged) return null
+
+  const given = columnFacts(typeof declared === 'function' ? declared() : declared)
+  const have = columnFacts({ ...reflected, type: haveType })
   const changes: ColumnChanges = {}
-  if (!typesEqual(want.type, have.type, dialect.name === 'postgres')) changes.type = given.type
-  if (want.nullable !== have.nullable) changes.nullable = want.nullable
-  const wantDefault = dialect.normalizeDefault(want.default, { type: want.type })
-  const haveDefault = dialect.normalizeDefault(have.default, { type: have.type })
-  if (wantDefault !== haveDefault) changes.default = given.default
-  if (want.comment !== have.comment) changes.comment = given.comment
-  if (want.autoincrement !== have.autoincrement) changes.autoincrement = given.autoincrement
-  if (Object.keys(changes).length === 0) return null
+  if (typeChanged) changes.type = given.type
+  if (nullableChanged) changes.nullable = target.nullable
+  if (defaultChanged) changes.default = given.default
+  if (commentChanged) changes.comment = given.comment
+  if (autoincrementChanged) changes.autoincrement = given.autoincrement
   return new AlterColumnOp(table, target.name, changes, have, schema)
 }

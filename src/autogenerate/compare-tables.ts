@@ -175,7 +175,7 @@ export function diffTable(match: MatchedTable, columns: MatchedColumns, ctx: Tab
   for (const c of columns.removed)
     plan.add(Phase.DropColumn, [key, r.columns.indexOf(c)], new DropColumnOp(t.name, c.name, schema, structuredClone(c)))
   for (const [c, old] of columns.pairs) {
-    const op = diffColumn(t.name, schema, c, old, dialect, ctx.declared.column(t, c))
+    const op = diffColumn(t.name, schema, c, old, dialect, () => ctx.declared.column(t, c))
     if (op) plan.add(Phase.AlterColumn, [key, t.columns.indexOf(c)], op)
   }
   if ((t.comment ?? null) !== (r.comment ?? null))

@@ -2,7 +2,9 @@ import { type DetectedChange, type RenameHints, compareSchemas } from '../autoge
 import { StrataError } from '../config/errors.js'
 import type { ResolvedConfig } from '../config/load-config.js'
 import { loadSchemaModel } from '../config/load-schema.js'
-import type { DialectName } from '../dialects/dialect.js'
+import type { Dialect, DialectName } from '../dialects/dialect.js'
+import type { RevisionGraph } from '../revisions/index.js'
+import type { DatabaseUrl } from '../runtime/url.js'
 import type { SchemaModel } from '../schema/model.js'
 import { emptySchema } from '../schema/model.js'
 import { connect } from '../runtime/runner.js'
@@ -28,10 +30,29 @@ export interface ComparisonResult {
 
 /** Loads the schema files, reflects the database and compares them. Reads only: the database is unchanged. */
 export async function compareWithDatabase(config: ResolvedConfig, options: CompareOptions = {}): Promise<ComparisonResult> {
-  const target = await loadSchemaModel(config)
   const graph = loadGraph(config)
   const { url, dialect } = await databaseOf(config, options)
-  let reflected = emptySchema()
+  // The database works on its catalog queries while this process loads the schema files: started first, awaited
+  // second (errors keep their order: a broken schema file is still reported before a database problem).
+  const reflecting = reflectDatabase(config, graph, dialect, url, options)
+  reflecting.catch(() => undefined)
+  const target = await loadSchemaModel(config)
+  const reflected = await reflecting
+  const changes = await compareSchemas(target, reflected, {
+    dialect,
+    ...(options.renames ? { renames: options.renames } : {}),
+    ...(config.config.include ? { include: config.config.include } : {}),
+    ...(config.config.exclude ? { exclude: config.config.exclude } : {}),
+    ...(config.config.includeObject ? { includeObject: config.config.includeObject } : {}),
+    ...(options.askRename ? { askRename: options.askRename } : {}),
+    ...(config.config.schemas ? { managedSchemas: config.config.schemas } : {}),
+    ignoreTables: [config.versionTable, config.historyTable],
+  })
+  return { changes, dialect: dialect.name, target, reflected }
+}
+
+/** Reads the database for a comparison: the version rows (it must be at the heads) and the reflected schema. */
+async function reflectDatabase(config: ResolvedConfig, graph: RevisionGraph, dialect: Dialect, url: DatabaseUrl, options: CompareOptions): Promise<SchemaModel> {
   const exists = await databaseIsThere(dialect, url)
   const connection = exists ? await connect(dialect, url) : undefined
   try {
@@ -45,25 +66,13 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
           `the database is not up to date (at ${at.length ? at.join(', ') : 'base'}, heads are ${heads.join(', ')}): run 'strata upgrade heads' first`,
         )
     }
-    if (connection) {
-      const own = new Set([config.versionTable, config.historyTable])
-      reflected = await dialect.introspect(connection, {
-        ...(config.config.schemas ? { schemas: config.config.schemas } : {}),
-        excludeTables: (name) => own.has(name),
-      })
-    }
+    if (!connection) return emptySchema()
+    const own = new Set([config.versionTable, config.historyTable])
+    return await dialect.introspect(connection, {
+      ...(config.config.schemas ? { schemas: config.config.schemas } : {}),
+      excludeTables: (name) => own.has(name),
+    })
   } finally {
     await connection?.close().catch(() => undefined)
   }
-  const changes = await compareSchemas(target, reflected, {
-    dialect,
-    ...(options.renames ? { renames: options.renames } : {}),
-    ...(config.config.include ? { include: config.config.include } : {}),
-    ...(config.config.exclude ? { exclude: config.config.exclude } : {}),
-    ...(config.config.includeObject ? { includeObject: config.config.includeObject } : {}),
-    ...(options.askRename ? { askRename: options.askRename } : {}),
-    ...(config.config.schemas ? { managedSchemas: config.config.schemas } : {}),
-    ignoreTables: [config.versionTable, config.historyTable],
-  })
-  return { changes, dialect: dialect.name, target, reflected }
 }
