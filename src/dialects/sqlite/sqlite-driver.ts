@@ -18,6 +18,9 @@ export class SqliteError extends Error {
 /** Statements the connection treats as assertions: they fail when SQLite reports any violation. */
 const FOREIGN_KEY_CHECK = /^\s*PRAGMA\s+(?:"?main"?\s*\.\s*)?foreign_key_check\b/i
 
+/** CREATE, ALTER and DROP statements. */
+const SCHEMA_CHANGE = /^\s*(?:CREATE|ALTER|DROP)\s/i
+
 function toSqliteError(error: unknown, statement?: string): SqliteError {
   if (error instanceof SqliteError) return error
   const e = error as { message?: string; code?: string }
@@ -82,6 +85,15 @@ export class SqliteConnection implements Connection {
   }
 
   async execute(sql: string, params: unknown[] = []): Promise<{ rowCount: number }> {
+    if (params.length === 0 && SCHEMA_CHANGE.test(sql)) {
+      // DDL changes no rows and returns none: run it directly (cheaper than prepare + run on long upgrades).
+      try {
+        this.db.exec(sql)
+      } catch (error) {
+        throw toSqliteError(error, sql)
+      }
+      return { rowCount: 0 }
+    }
     const statement = this.prepare(sql)
     try {
       if (!statement) {
