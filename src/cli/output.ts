@@ -8,6 +8,32 @@ export interface GlobalOptions {
 }
 
 export const out = (line = '') => process.stdout.write(`${line}\n`)
+/**
+ * A progress log for long runs: lines are written in batches at most 50 ms apart instead of one write each (5,000
+ * lines into a pipe cost 0.2 s as single writes). `flush` before anything else is printed, and at the end.
+ */
+export function batchedOut(intervalMs = 50): { log: (line: string) => void; flush: () => void } {
+  let pending: string[] = []
+  let last = performance.now()
+  let timer: NodeJS.Timeout | undefined
+  const flush = () => {
+    if (timer) clearTimeout(timer)
+    timer = undefined
+    last = performance.now()
+    if (pending.length === 0) return
+    const lines = pending
+    pending = []
+    outLines(lines)
+  }
+  const log = (line: string) => {
+    pending.push(line)
+    if (performance.now() - last >= intervalMs) flush()
+    // A run that goes quiet (a long statement) still shows its last finished step soon.
+    else timer ??= setTimeout(flush, intervalMs).unref()
+  }
+  return { log, flush }
+}
+
 /** Many lines in one write (10,000 history lines are one syscall, not 10,000). */
 export const outLines = (lines: string[]) => {
   if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`)

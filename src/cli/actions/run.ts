@@ -6,7 +6,7 @@ import type { DialectName } from '../../dialects/dialect.js'
 import { loadDialect } from '../../runtime/dialects.js'
 import { offlineScript } from '../../runtime/offline.js'
 import type { RunOptions } from '../../runtime/runner.js'
-import { type GlobalOptions, out } from '../output.js'
+import { type GlobalOptions, batchedOut } from '../output.js'
 
 const DIALECT_NAMES: Record<string, DialectName> = { sqlite: 'sqlite', postgresql: 'postgres', postgres: 'postgres', mysql: 'mysql', mariadb: 'mysql' }
 
@@ -46,7 +46,12 @@ export function actionFor(direction: 'upgrade' | 'downgrade') {
     }
     if (target.includes(':')) throw new UsageError(`a FROM:TO range is only valid with --sql`)
     const run = direction === 'upgrade' ? upgrade : downgrade
-    await run(globals.config, target, { ...runOptions(options), log: out })
+    const progress = batchedOut()
+    try {
+      await run(globals.config, target, { ...runOptions(options), log: progress.log })
+    } finally {
+      progress.flush()
+    }
     return 0
   }
 }
