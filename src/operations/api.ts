@@ -1,7 +1,7 @@
 import { buildTableModel } from '../schema/build.js'
 import type { ColumnBuilder } from '../schema/columns.js'
 import type { TableExtra } from '../schema/extras.js'
-import type { Autoincrement, DefaultValue, EnumModel, IndexElement, ReferentialAction } from '../schema/model.js'
+import { type Autoincrement, type DefaultValue, type EnumModel, type IndexElement, type ReferentialAction, cloneColumnType } from '../schema/model.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from '../schema/naming.js'
 import { type SqlFragment, isSqlFragment } from '../schema/sql.js'
 import { type ColumnMap, type ExtrasFn, type TableOptions, table as defineTable, tableDefinition } from '../schema/table.js'
@@ -66,7 +66,7 @@ function toDefault(value: DefaultInput): DefaultValue | null {
 }
 
 function typeOf(builder: ColumnBuilder) {
-  return structuredClone(builder.config.type)
+  return cloneColumnType(builder.config.type)
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Autoincrement, ColumnModel, ColumnType, DefaultValue, ReferentialAction } from './model.js'
+import { type Autoincrement, type ColumnModel, type ColumnType, type DefaultValue, type ReferentialAction, cloneColumnType } from './model.js'
 import { type SqlFragment, isSqlFragment } from './sql.js'
 
 /** Where a column points: a lazy column reference (`() => users.id`) or `'table.column'` / `'schema.table.column'`. */
@@ -96,7 +96,7 @@ export class ColumnBuilder {
   /** @internal The column model, named `fallbackName` when the builder has no explicit name. */
   toModel(fallbackName: string): ColumnModel {
     const c = this.config
-    const model: ColumnModel = { name: c.name ?? fallbackName, type: structuredClone(c.type), nullable: c.nullable }
+    const model: ColumnModel = { name: c.name ?? fallbackName, type: cloneColumnType(c.type), nullable: c.nullable }
     if (c.default !== undefined) model.default = c.default
     if (c.autoincrement) model.autoincrement = c.autoincrement
     if (c.comment != null) model.comment = c.comment

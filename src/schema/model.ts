@@ -136,6 +136,11 @@ export function emptyTable(name: string, schema?: string | null): TableModel {
   return { name, schema: schema ?? null, columns: [], primaryKey: null, indexes: [], uniques: [], foreignKeys: [], checks: [], comment: null }
 }
 
+/** A copy of a column type (cheaper than structuredClone, which matters at 15,000 columns a run). */
+export function cloneColumnType(type: ColumnType): ColumnType {
+  return type.kind === 'enum' ? { ...type, values: [...type.values] } : { ...type }
+}
+
 export function cloneModel<T>(value: T): T {
   return structuredClone(value)
 }
