@@ -1,7 +1,7 @@
 import { StrataError } from '../config/errors.js'
 import { type ResolvedConfig, databaseUrl, loadConfig } from '../config/load-config.js'
 import type { Dialect } from '../dialects/dialect.js'
-import { type RevisionGraph, loadRevisionGraph } from '../revisions/index.js'
+import { type LoadRevisionsOptions, type RevisionGraph, loadRevisionGraph } from '../revisions/index.js'
 import { loadDialect } from '../runtime/dialects.js'
 import type { RunEnvironment } from '../runtime/runner.js'
 import type { DatabaseUrl } from '../runtime/url.js'
@@ -21,9 +21,9 @@ export async function resolveProject(input: ConfigInput): Promise<ResolvedConfig
   return loadConfig(input ? { configPath: input } : {})
 }
 
-export function loadGraph(config: ResolvedConfig): RevisionGraph {
+export function loadGraph(config: ResolvedConfig, options: LoadRevisionsOptions = {}): RevisionGraph {
   try {
-    return loadRevisionGraph(config.versionsDir)
+    return loadRevisionGraph(config.versionsDir, options)
   } catch (error) {
     if (error instanceof StrataError) throw error
     throw new StrataError((error as Error).message)
@@ -36,7 +36,8 @@ export async function databaseOf(config: ResolvedConfig, options: ProjectOptions
 }
 
 export async function runEnvironment(config: ResolvedConfig, options: ProjectOptions = {}): Promise<RunEnvironment> {
-  const graph = loadGraph(config)
+  // A run hashes and compiles the files it reads for the graph: keep their bytes rather than read them twice.
+  const graph = loadGraph(config, { keepBytes: true })
   const { url, dialect } = await databaseOf(config, options)
   return { config, url, dialect, graph, log: options.log ?? (() => undefined) }
 }

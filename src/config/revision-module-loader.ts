@@ -1,53 +1,77 @@
-import { readFileSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module'
 import { dirname } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { transform } from 'sucrase'
+import vm from 'node:vm'
 import { importModule } from './module-loader.js'
+import { stripTypes } from './strip-types.js'
 
 /** Thrown by the fast path's `require` for a specifier it does not serve: the file is loaded by jiti instead. */
 const NEEDS_FULL_LOADER = Symbol('needs full loader')
 
 let strataApi: Promise<Record<string, unknown>> | undefined
 
-/**
- * Loads a revision file. Revision files import only `strata-db` (and sometimes Node built-ins), so the fast path
- * strips types with sucrase (≈0.1 ms a file, against ≈2 ms for a cold jiti/babel transform: it matters on a
- * 5,000-revision upgrade) and hands `strata-db` the running instance. A file that imports anything else is
- * loaded with jiti, which resolves modules fully.
- */
-export async function importRevisionModule(path: string, source = readFileSync(path, 'utf8'), transformed?: string): Promise<Record<string, unknown>> {
-  let code: string
+/** A revision file's JavaScript, with V8's code cache for it when a cache had one. */
+export interface RevisionCode {
+  js: string
+  codeCache?: Buffer
+}
+
+export interface EvaluatedRevision {
+  exports: Record<string, unknown>
+  /** The script, when it was compiled here without a usable code cache (the cache can store it). */
+  compiled?: vm.Script
+}
+
+/** The file's JavaScript; a syntax error names the file, line and column. */
+export function stripRevision(source: string, path: string): string {
   try {
-    code = transformed ?? transform(source, { transforms: ['typescript', 'imports'], filePath: path, production: true }).code
+    return stripTypes(source, path)
   } catch (error) {
-    throw syntaxError(error, path)
+    const message = error instanceof Error ? error.message : String(error)
+    // sucrase reports "Unexpected token (line:column)".
+    const at = /\((\d+):(\d+)\)\s*$/.exec(message)
+    throw new SyntaxError(at ? `${message.replace(/\s*\(\d+:\d+\)\s*$/, '')} at ${path}:${at[1]}:${at[2]}` : `${message} in ${path}`)
   }
+}
+
+/**
+ * Evaluates a revision file. Revision files import only `strata-db` (and sometimes Node built-ins), so the fast
+ * path strips types with sucrase (≈0.1 ms a file, against ≈2 ms for a cold jiti/babel transform: it matters on
+ * a 5,000-revision upgrade), compiles the result as a script named after the file (so stack traces give its own
+ * path and lines), and hands `strata-db` the running instance. A file that imports anything else is loaded with
+ * jiti, which resolves modules fully.
+ */
+export async function evaluateRevision(path: string, code: RevisionCode): Promise<EvaluatedRevision> {
   strataApi ??= import('../index.js') as Promise<Record<string, unknown>>
   const api = await strataApi
   const module = { exports: {} as Record<string, unknown> }
+  let evaluated = false
   const requireFn = (id: string): unknown => {
     if (id === 'strata-db') return api
-    if (id.startsWith('node:') || builtinModules.includes(id)) return createRequire(path)(id)
+    // Node built-ins, and anything a migration imports dynamically while it runs (sucrase turns `import()` into
+    // `require`): Node's own resolution. A static import of anything else needs jiti (below).
+    if (evaluated || id.startsWith('node:') || builtinModules.includes(id)) return createRequire(path)(id)
     throw NEEDS_FULL_LOADER
   }
+  let script: vm.Script
   try {
-    // Indirect eval compiles several times faster than vm.compileFunction. The wrapper shares the code's first line,
-    // so stack traces give the file's own line numbers; sourceURL gives its path.
-    const wrapped = `(function (exports, require, module, __filename, __dirname) {${code}\n})\n//# sourceURL=${pathToFileURL(path).href}`
-    const run = (0, eval)(wrapped) as (...args: unknown[]) => void
-    run(module.exports, requireFn, module, path, dirname(path))
+    // The wrapper shares the code's first line, so line numbers are the file's own.
+    script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code.js}\n})`, {
+      filename: path,
+      ...(code.codeCache ? { cachedData: code.codeCache } : {}),
+    })
   } catch (error) {
-    if (error === NEEDS_FULL_LOADER) return importModule(path)
+    // V8 puts the location on the stack's first line ("/path/file.ts:12").
+    const where = error instanceof SyntaxError ? /^(.*:\d+)\n/.exec(error.stack ?? '')?.[1] : undefined
+    if (where) throw new SyntaxError(`${error instanceof Error ? error.message : String(error)} at ${where}`)
     throw error
   }
-  return module.exports
-}
-
-function syntaxError(error: unknown, path: string): Error {
-  const message = error instanceof Error ? error.message : String(error)
-  // sucrase reports "Unexpected token (line:column)".
-  const at = /\((\d+):(\d+)\)\s*$/.exec(message)
-  const text = at ? `${message.replace(/\s*\(\d+:\d+\)\s*$/, '')} at ${path}:${at[1]}:${at[2]}` : `${message} in ${path}`
-  return new SyntaxError(text)
+  try {
+    const run = script.runInThisContext() as (...args: unknown[]) => void
+    run(module.exports, requireFn, module, path, dirname(path))
+    evaluated = true
+  } catch (error) {
+    if (error === NEEDS_FULL_LOADER) return { exports: await importModule(path) }
+    throw error
+  }
+  return { exports: module.exports, ...(code.codeCache && !script.cachedDataRejected ? {} : { compiled: script }) }
 }

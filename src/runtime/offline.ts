@@ -5,7 +5,7 @@ import { type OperationSink, Operations } from '../operations/api.js'
 import type { AnyOperation } from '../operations/index.js'
 import { type MigrationStep, type RevisionGraph, planDowngrade, planStamp, planUpgrade, resolveRevisionIds } from '../revisions/index.js'
 import { type SchemaModel, emptySchema, findTable } from '../schema/model.js'
-import { type MigrationModule, loadMigrationModules } from './migration-module.js'
+import { type MigrationModule, withMigrationModules } from './migration-module.js'
 import { VersionStore } from './version-store.js'
 
 /** Replays operations on a model only: how offline mode knows the schema at the start of a range. */
@@ -69,15 +69,19 @@ async function runSteps(
   after?: (step: MigrationStep, module: MigrationModule) => void,
 ) {
   // Every file is loaded before any SQL is produced: a broken file gives an error, never half a script.
-  const modules: MigrationModule[] = await loadMigrationModules(steps.map((step) => step.revision.path))
-  for (const [index, step] of steps.entries()) {
-    const module = modules[index]!
-    before?.(step, module)
-    const op = new Operations(sink, config.naming)
-    await (step.direction === 'up' ? module.upgrade : module.downgrade)({ op, dialect: dialect.name, offline: true })
-    await op.drain()
-    after?.(step, module)
-  }
+  await withMigrationModules(
+    steps.map((step) => step.revision),
+    async (modules) => {
+      for (const [index, step] of steps.entries()) {
+        const module = modules[index]!
+        before?.(step, module)
+        const op = new Operations(sink, config.naming)
+        await (step.direction === 'up' ? module.upgrade : module.downgrade)({ op, dialect: dialect.name, offline: true })
+        await op.drain()
+        after?.(step, module)
+      }
+    },
+  )
 }
 
 function splitRange(range: string): [string | null, string] {

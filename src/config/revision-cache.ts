@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto'
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve } from 'node:path'
+import type { Script } from 'node:vm'
+
+/**
+ * A cache of compiled revision files, like Python's `__pycache__`: for each file content (by sha256) the
+ * type-stripped JavaScript and V8's code cache for it. A long upgrade then neither strips types nor compiles
+ * (5,000 files: ≈0.6 s → ≈0.06 s). It lives in `node_modules/.cache/strata-db/` next to the project, one pack
+ * file per versions folder; `STRATA_CACHE_DIR` moves it, `STRATA_CACHE_DIR=off` turns it off. It is only ever an
+ * optimisation: anything unreadable, stale or from another version of strata or Node is ignored and rebuilt.
+ */
+
+export interface CachedRevision {
+  /** The file's JavaScript after type stripping. */
+  js: string
+  /** V8's code cache for the wrapped JavaScript; absent when it was dropped (another V8). */
+  codeCache?: Buffer
+}
+
+const MAGIC = 'strata-revision-cache 1\n'
+/** Entries kept across runs, most recently used last: enough for any real project, bounded for a runaway one. */
+const MAX_ENTRIES = 20_000
+const HASH_BYTES = 32
+/** Buffers per writev call (the system limit, IOV_MAX, is 1024 on Linux). */
+const WRITEV_BATCH = 1024
+
+function writeAll(fd: number, buffers: Buffer[]): void {
+  let pending = buffers
+  while (pending.length > 0) {
+    let written = writevSync(fd, pending)
+    // A short write: skip what went out, then continue with the rest.
+    while (pending.length > 0 && written >= pending[0]!.length) written -= pending.shift()!.length
+    if (pending.length > 0 && written > 0) pending[0] = pending[0]!.subarray(written)
+  }
+}
+
+let stampCache: string | undefined
+
+/** What the cached code depends on besides the file: strata's and sucrase's versions, and V8's for the code cache. */
+function stamp(): { code: string; v8: string } {
+  if (!stampCache) {
+    const require = createRequire(import.meta.url)
+    const strata = (require('../../package.json') as { version: string }).version
+    const sucrase = (require('sucrase/package.json') as { version: string }).version
+    stampCache = `strata ${strata}, sucrase ${sucrase}`
+  }
+  return { code: stampCache, v8: process.versions.v8 }
+}
+
+/** Where the pack of a versions folder lives, or undefined when caching is off or there is no node_modules. */
+export function revisionCacheFile(versionsDir: string): string | undefined {
+  const env = process.env.STRATA_CACHE_DIR
+  let dir: string | undefined
+  if (env !== undefined && env !== '') dir = env === 'off' ? undefined : resolve(env)
+  else dir = findNodeModules(versionsDir)
+  if (!dir) return undefined
+  const name = createHash('sha256').update(resolve(versionsDir)).digest('hex').slice(0, 16)
+  return join(dir, `revisions-${name}.pack`)
+}
+
+function findNodeModules(from: string): string | undefined {
+  let dir = resolve(from)
+  for (;;) {
+    if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'strata-db')
+    const up = dirname(dir)
+    if (up === dir) return undefined
+    dir = up
+  }
+}
+
+export class RevisionCache {
+  private readonly entries = new Map<string, CachedRevision>()
+  /** Compiled in this run without a usable code cache: written on save. */
+  private readonly compiled = new Map<string, { js: string; script: Script }>()
+
+  private constructor(private readonly file: string | undefined) {}
+
+  /** The cache for a versions folder (empty when off, missing or unreadable). */
+  static open(versionsDir: string): RevisionCache {
+    const cache = new RevisionCache(revisionCacheFile(versionsDir))
+    if (cache.file) cache.read(cache.file)
+    return cache
+  }
+
+  static disabled(): RevisionCache {
+    return new RevisionCache(undefined)
+  }
+
+  /** The compiled form of a file with this content hash (hex sha256). */
+  get(hash: string): CachedRevision | undefined {
+    const found = this.entries.get(hash)
+    if (found) {
+      // Most recently used last, so that trimming drops what no run has needed for longest.
+      this.entries.delete(hash)
+      this.entries.set(hash, found)
+    }
+    return found
+  }
+
+  /** Records a file compiled in this run; its code cache is produced on save (after the run, so it holds the functions that ran). */
+  add(hash: string, js: string, script: Script): void {
+    if (this.file) this.compiled.set(hash, { js, script })
+  }
+
+  /** Writes the pack when this run compiled anything (atomically: a concurrent run sees the old or the new pack). */
+  save(): void {
+    if (!this.file || this.compiled.size === 0) return
+    for (const [hash, { js, script }] of this.compiled) {
+      this.entries.delete(hash)
+      this.entries.set(hash, { js, codeCache: script.createCachedData() })
+    }
+    this.compiled.clear()
+    const kept = [...this.entries].slice(-MAX_ENTRIES)
+    const parts: Buffer[] = [Buffer.from(`${MAGIC}${JSON.stringify(stamp())}\n`)]
+    for (const [hash, entry] of kept) {
+      const js = Buffer.from(entry.js)
+      const code = entry.codeCache ?? Buffer.alloc(0)
+      const lengths = Buffer.allocUnsafe(8)
+      lengths.writeUInt32LE(js.length, 0)
+      lengths.writeUInt32LE(code.length, 4)
+      parts.push(Buffer.from(hash, 'hex'), lengths, js, code)
+    }
+    const temp = `${this.file}.${process.pid}.tmp`
+    try {
+      mkdirSync(dirname(this.file), { recursive: true })
+      const fd = openSync(temp, 'w')
+      try {
+        // writev without joining the parts first: the pack is ~3 KB a revision (13 MB at 5,000).
+        for (let i = 0; i < parts.length; i += WRITEV_BATCH) writeAll(fd, parts.slice(i, i + WRITEV_BATCH))
+      } finally {
+        closeSync(fd)
+      }
+      renameSync(temp, this.file)
+    } catch {
+      // A read-only or full disk only costs the next run its speed.
+      rmSync(temp, { force: true })
+    }
+  }
+
+  private read(file: string): void {
+    let bytes: Buffer
+    try {
+      bytes = readFileSync(file)
+    } catch {
+      return
+    }
+    try {
+      const headerEnd = bytes.indexOf(10, MAGIC.length)
+      if (bytes.toString('utf8', 0, MAGIC.length) !== MAGIC || headerEnd < 0) return
+      const header = JSON.parse(bytes.toString('utf8', MAGIC.length, headerEnd)) as { code?: string; v8?: string }
+      const current = stamp()
+      if (header.code !== current.code) return
+      const keepCodeCache = header.v8 === current.v8
+      let at = headerEnd + 1
+      while (at + HASH_BYTES + 8 <= bytes.length) {
+        const hash = bytes.toString('hex', at, at + HASH_BYTES)
+        const jsLength = bytes.readUInt32LE(at + HASH_BYTES)
+        const codeLength = bytes.readUInt32LE(at + HASH_BYTES + 4)
+        const jsStart = at + HASH_BYTES + 8
+        const codeStart = jsStart + jsLength
+        const end = codeStart + codeLength
+        if (end > bytes.length) break
+        const entry: CachedRevision = { js: bytes.toString('utf8', jsStart, codeStart) }
+        if (keepCodeCache && codeLength > 0) entry.codeCache = bytes.subarray(codeStart, end)
+        this.entries.set(hash, entry)
+        at = end
+      }
+    } catch {
+      this.entries.clear()
+    }
+  }
+}
