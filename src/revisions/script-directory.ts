@@ -39,32 +39,51 @@ export function loadRevisionHeaders(versionsDir: string, options: LoadRevisionsO
     .filter((entry) => isRevisionFileName(entry.name) && isFileEntry(versionsDir, entry))
     .map((entry) => entry.name)
     .sort()
-  const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES)
+  const reader = new SmallFileReader(options.keepBytes === true)
   return names.map((name) => {
     const path = join(versionsDir, name)
-    const bytes = readSmallFile(path, buffer)
+    const bytes = reader.read(path)
     const header = parseRevisionHeader(bytes.toString('utf8'), path)
-    if (options.keepBytes) fileBytes.set(header, Buffer.from(bytes))
+    if (options.keepBytes) fileBytes.set(header, bytes)
     return header
   })
 }
 
-const READ_BUFFER_BYTES = 64 * 1024
+/** Room left free for the next file: a file this long or longer is read again whole. */
+const READ_WINDOW_BYTES = 64 * 1024
+const ARENA_CHUNK_BYTES = 1024 * 1024
 
 /**
- * A file's bytes, read through one reused buffer: for 10,000 small revision files this is measurably cheaper
- * than readFileSync (no stat, no buffer per file). The result is a view of that buffer, valid until the next
- * read. A file that fills the buffer is read again whole.
+ * Reads many small files through large shared buffers: for 10,000 revision files this is measurably cheaper
+ * than readFileSync (no stat, no buffer per file). Without `keep`, one buffer is reused and each result is only
+ * valid until the next read; with `keep`, files are packed one after another into 1 MB chunks, so every result
+ * stays valid without a copy.
  */
-function readSmallFile(path: string, buffer: Buffer): Buffer {
-  const fd = openSync(path, 'r')
-  let length: number
-  try {
-    length = readSync(fd, buffer, 0, buffer.length, 0)
-  } finally {
-    closeSync(fd)
+class SmallFileReader {
+  private chunk: Buffer
+  private used = 0
+
+  constructor(private readonly keep: boolean) {
+    this.chunk = Buffer.allocUnsafe(keep ? ARENA_CHUNK_BYTES : READ_WINDOW_BYTES)
   }
-  return length < buffer.length ? buffer.subarray(0, length) : readFileSync(path)
+
+  read(path: string): Buffer {
+    if (this.keep && this.chunk.length - this.used < READ_WINDOW_BYTES) {
+      this.chunk = Buffer.allocUnsafe(ARENA_CHUNK_BYTES)
+      this.used = 0
+    }
+    const start = this.keep ? this.used : 0
+    const fd = openSync(path, 'r')
+    let length: number
+    try {
+      length = readSync(fd, this.chunk, start, READ_WINDOW_BYTES, 0)
+    } finally {
+      closeSync(fd)
+    }
+    if (length >= READ_WINDOW_BYTES) return readFileSync(path)
+    if (this.keep) this.used += length
+    return this.chunk.subarray(start, start + length)
+  }
 }
 
 function isFileEntry(dir: string, entry: Dirent): boolean {
