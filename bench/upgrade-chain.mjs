@@ -57,9 +57,9 @@ try {
     if (process.env.BENCH_VERBOSE) console.log(`  run ${r}: raw ${raw[r].toFixed(3)} s, strata cold ${cold[r].toFixed(3)} s, warm ${warm[r].toFixed(3)} s`)
   }
   const rawS = median(raw)
-  const line = (label, times) => `  ${label} : ${median(times).toFixed(3)} s  (${(median(times) / rawS).toFixed(2)}× raw)`
+  const line = (label, times) => `  ${label.padEnd(36)} : ${median(times).toFixed(3)} s  (${(median(times) / rawS).toFixed(2)}× raw)`
   console.log(`upgrade head, ${N}-revision chain, SQLite (median of ${RUNS}; strata includes process start)`)
-  console.log(`  raw SQL, one transaction             : ${rawS.toFixed(3)} s`)
+  console.log(`  ${'raw SQL, one transaction'.padEnd(36)} : ${rawS.toFixed(3)} s`)
   console.log(`${line('strata upgrade head (warm cache)', warm)}, peak ${median(peak)?.toFixed(0)} MB`)
   console.log(line('strata upgrade head (cold, no cache)', cold))
 } finally {
