@@ -84,8 +84,8 @@ describeEachDialect('autogenerate matrix: enums', ({ dialect, db }) => {
         assert.match(source, /await op\.renameEnumValue\('status', 'gone', 'archived'/)
         if (pg) {
           const script = runner.project.strata(['upgrade', 'enums_a:enums_b', '--sql']).stdout
-          assert.match(script, /ALTER TYPE "size" ADD VALUE 'xs' BEFORE 's'/)
-          assert.match(script, /ALTER TYPE "size" ADD VALUE 'm' AFTER 's'/)
+          assert.match(script, /ALTER TYPE "size" ADD VALUE IF NOT EXISTS 'xs' BEFORE 's'/)
+          assert.match(script, /ALTER TYPE "size" ADD VALUE IF NOT EXISTS 'm' AFTER 's'/)
           assert.match(script, /ALTER TYPE "status" RENAME VALUE 'gone' TO 'archived'/)
         }
       },

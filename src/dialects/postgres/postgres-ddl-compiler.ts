@@ -151,7 +151,8 @@ export async function compilePostgres(op: AnyOperation, context: CompileContext)
       return [`DROP TYPE ${qualify(op.name, op.schema)}`]
     case 'addEnumValue': {
       // Allowed inside a transaction since PostgreSQL 12; the new value is usable once the transaction commits.
-      let sql = `ALTER TYPE ${qualify(op.name, op.schema)} ADD VALUE ${quoteLiteral(op.value)}`
+      // IF NOT EXISTS: a rerun after an op.autocommit() block that already added the value does not fail.
+      let sql = `ALTER TYPE ${qualify(op.name, op.schema)} ADD VALUE IF NOT EXISTS ${quoteLiteral(op.value)}`
       if (op.position.before !== undefined) sql += ` BEFORE ${quoteLiteral(op.position.before)}`
       else if (op.position.after !== undefined) sql += ` AFTER ${quoteLiteral(op.position.after)}`
       return [sql]

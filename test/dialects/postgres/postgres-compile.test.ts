@@ -105,8 +105,8 @@ describe('postgres compiled SQL', () => {
   it('enum, schema and data operations', async () => {
     assert.deepEqual(await compile(new CreateEnumOp({ name: 'mood', schema: 'app', values: ['a', "b'c"] })), [`CREATE TYPE "app"."mood" AS ENUM ('a', 'b''c')`])
     assert.deepEqual(await compile(new DropEnumOp('mood')), ['DROP TYPE "mood"'])
-    assert.deepEqual(await compile(new AddEnumValueOp('mood', 'z', { after: 'a' }, ['a', 'b'])), [`ALTER TYPE "mood" ADD VALUE 'z' AFTER 'a'`])
-    assert.deepEqual(await compile(new AddEnumValueOp('mood', 'z', { before: 'a' }, ['a', 'b'])), [`ALTER TYPE "mood" ADD VALUE 'z' BEFORE 'a'`])
+    assert.deepEqual(await compile(new AddEnumValueOp('mood', 'z', { after: 'a' }, ['a', 'b'])), [`ALTER TYPE "mood" ADD VALUE IF NOT EXISTS 'z' AFTER 'a'`])
+    assert.deepEqual(await compile(new AddEnumValueOp('mood', 'z', { before: 'a' }, ['a', 'b'])), [`ALTER TYPE "mood" ADD VALUE IF NOT EXISTS 'z' BEFORE 'a'`])
     assert.deepEqual(await compile(new RenameEnumValueOp('mood', 'a', 'aa', ['a', 'b'])), [`ALTER TYPE "mood" RENAME VALUE 'a' TO 'aa'`])
     assert.deepEqual(await compile(new AlterEnumOp('mood', ['aa', 'c'], ['a', 'b'], { aa: 'a' }, [{ table: 'users', column: 'mood' }])), [
       'ALTER TYPE "mood" RENAME TO "mood__strata_old"',

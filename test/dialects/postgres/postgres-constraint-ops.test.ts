@@ -151,6 +151,9 @@ describe('postgres index, constraint, enum, schema and data operations', () => {
       await apply(conn, m, xs, xl)
       const values = async () => (await introspect(conn)).enums.find((e) => e.name === 'size')?.values
       assert.deepEqual(await values(), ['s', 'm', 'l', 'xs', 'xl'])
+      // A rerun after an autocommitted ADD VALUE (the run failed later) must not fail on the value it already added.
+      await apply(conn, xs)
+      assert.deepEqual(await values(), ['s', 'm', 'l', 'xs', 'xl'])
       await apply(conn, xl.reverse())
       assert.deepEqual(await values(), ['s', 'm', 'l', 'xs'])
       assert.deepEqual(await rows(`SELECT size::text FROM shirts`), [{ size: 'l' }])
