@@ -13,7 +13,7 @@ import type {
   SchemaModel,
   TableModel,
 } from '../../schema/model.js'
-import type { ExprNode } from './postgres-expression-parser.js'
+import type { ExprNode } from './postgres-expression-tree.js'
 import { canonicalNumber, canonicalTemporal, normalizePgExpression, quoteString, reducedExpression, render } from './postgres-expression.js'
 import { PG_MAX_IDENTIFIER_BYTES, quoteLiteral } from './postgres-quote.js'
 import { canonicalColumnType } from './postgres-types.js'

@@ -12,7 +12,8 @@
  * What stays distinct: identifiers (`"Foo"` vs `foo`), string contents, operators, operand order, explicit casts of
  * columns to other types (`d::date`), function names.
  */
-import { COMPARISON_OPS, type ExprNode, PREC, SqlSyntaxError, binaryPrecedence, parseExpression, quoteIfNeeded } from './postgres-expression-parser.js'
+import { SqlSyntaxError, parseExpression, quoteIfNeeded } from './postgres-expression-parser.js'
+import { COMPARISON_OPS, type ExprNode, PREC, binaryPrecedence } from './postgres-expression-tree.js'
 import { tokenize } from './postgres-sql-lexer.js'
 
 export const NUMERIC_TYPES = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision'])
