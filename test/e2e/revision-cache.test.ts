@@ -1,8 +1,9 @@
 /**
  * The compiled-revision cache (node_modules/.cache/strata-db): a run stores what it compiled, an edited file
  * always runs as edited (also an edit that keeps the length, which V8's own code-cache check would miss), a broken
- * or foreign pack is ignored and rewritten, errors from cached code still name the file and line, and
- * STRATA_CACHE_DIR moves or disables it. The cache is the same on every dialect, so SQLite is enough.
+ * or foreign pack is ignored and rewritten, errors from cached code still name the file and line, a dynamic
+ * import inside a migration resolves from the file, and STRATA_CACHE_DIR moves or disables the cache. The cache
+ * is the same on every dialect, so SQLite is enough.
  */
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -88,6 +89,29 @@ describe('compiled-revision cache', () => {
         assert.equal(result.code, 1)
         assert.match(errorLine(result), new RegExp(`boom in upgrade`))
         assert.match(errorLine(result), new RegExp(`${name}:17`), `run ${run + 1}: ${errorLine(result)}`)
+      }
+    } finally {
+      rmSync(file)
+    }
+  })
+
+  it('a migration that imports a local module while it runs (import() becomes require) works, cached or not', async () => {
+    const r3 = revId(3, 'ca')
+    s.write('migrations/helper.cjs', "module.exports = { name: 't_dynamic' }\n")
+    const file = s.revision({
+      id: r3,
+      down: r1,
+      message: 'dynamic import',
+      imports: ['integer'],
+      up: `  const helper = await import('../helper.cjs')\n  await op.createTable(helper.name, { id: integer().primaryKey() })`,
+      down_: `  await op.dropTable('t_dynamic')`,
+    })
+    try {
+      for (let run = 0; run < 2; run++) {
+        const up = await s.strata(['upgrade', 'head'])
+        assert.equal(up.code, 0, up.stderr)
+        assert.ok((await tableNames(s.db)).includes('t_dynamic'), `run ${run + 1}`)
+        assert.equal((await s.strata(['downgrade', 'base'])).code, 0)
       }
     } finally {
       rmSync(file)
