@@ -106,6 +106,14 @@ export class RevisionCache {
 
   /** Writes the pack when this run compiled anything (atomically: a concurrent run sees the old or the new pack). */
   save(): void {
+    try {
+      this.write()
+    } catch {
+      // The cache is only an optimisation: whatever goes wrong here must not fail a run that succeeded.
+    }
+  }
+
+  private write(): void {
     if (!this.file || this.compiled.size === 0) return
     for (const [hash, { js, script }] of this.compiled) {
       this.entries.delete(hash)
