@@ -3,21 +3,15 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import type { Script } from 'node:vm'
+import type { RevisionCode } from './revision-module-loader.js'
 
 /**
  * A cache of compiled revision files, like Python's `__pycache__`: for each file content (by sha256) the
  * type-stripped JavaScript and V8's code cache for it. A long upgrade then neither strips types nor compiles
- * (5,000 files: ≈0.6 s → ≈0.06 s). It lives in `node_modules/.cache/strata-db/` next to the project, one pack
+ * (5,000 files: ≈0.55 s → ≈0.1 s). It lives in `node_modules/.cache/strata-db/` next to the project, one pack
  * file per versions folder; `STRATA_CACHE_DIR` moves it, `STRATA_CACHE_DIR=off` turns it off. It is only ever an
  * optimisation: anything unreadable, stale or from another version of strata or Node is ignored and rebuilt.
  */
-
-export interface CachedRevision {
-  /** The file's JavaScript after type stripping. */
-  js: string
-  /** V8's code cache for the wrapped JavaScript; absent when it was dropped (another V8). */
-  codeCache?: Buffer
-}
 
 const MAGIC = 'strata-revision-cache 1\n'
 /** Entries kept across runs, most recently used last: enough for any real project, bounded for a runaway one. */
@@ -71,7 +65,7 @@ function findNodeModules(from: string): string | undefined {
 }
 
 export class RevisionCache {
-  private readonly entries = new Map<string, CachedRevision>()
+  private readonly entries = new Map<string, RevisionCode>()
   /** Compiled in this run without a usable code cache: written on save. */
   private readonly compiled = new Map<string, { js: string; script: Script }>()
 
@@ -89,7 +83,7 @@ export class RevisionCache {
   }
 
   /** The compiled form of a file with this content hash (hex sha256). */
-  get(hash: string): CachedRevision | undefined {
+  get(hash: string): RevisionCode | undefined {
     const found = this.entries.get(hash)
     if (found) {
       // Most recently used last, so that trimming drops what no run has needed for longest.
@@ -170,7 +164,7 @@ export class RevisionCache {
         const codeStart = jsStart + jsLength
         const end = codeStart + codeLength
         if (end > bytes.length) break
-        const entry: CachedRevision = { js: bytes.toString('utf8', jsStart, codeStart) }
+        const entry: RevisionCode = { js: bytes.toString('utf8', jsStart, codeStart) }
         if (keepCodeCache && codeLength > 0) entry.codeCache = bytes.subarray(codeStart, end)
         this.entries.set(hash, entry)
         at = end

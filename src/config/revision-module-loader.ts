@@ -2,16 +2,16 @@ import { builtinModules, createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import vm from 'node:vm'
 import { importModule } from './module-loader.js'
-import { stripTypes } from './strip-types.js'
 
 /** Thrown by the fast path's `require` for a specifier it does not serve: the file is loaded by jiti instead. */
 const NEEDS_FULL_LOADER = Symbol('needs full loader')
 
 let strataApi: Promise<Record<string, unknown>> | undefined
 
-/** A revision file's JavaScript, with V8's code cache for it when a cache had one. */
+/** A revision file's JavaScript (types stripped), with V8's code cache for it when a cache had one. */
 export interface RevisionCode {
   js: string
+  /** Absent when compiled in this run, or dropped from a pack written by another V8. */
   codeCache?: Buffer
 }
 
@@ -21,10 +21,19 @@ export interface EvaluatedRevision {
   compiled?: vm.Script
 }
 
-/** The file's JavaScript; a syntax error names the file, line and column. */
+type Sucrase = typeof import('sucrase')
+
+let sucrase: Sucrase | undefined
+
+/**
+ * The file's TypeScript as CommonJS-style JavaScript: types stripped, imports turned into `require` calls. sucrase
+ * keeps every line where it was, so stack traces point at the file's own lines; it is loaded on first use (a run
+ * whose files are all in the compiled-revision cache never needs it). A syntax error names file, line and column.
+ */
 export function stripRevision(source: string, path: string): string {
+  sucrase ??= createRequire(import.meta.url)('sucrase') as Sucrase
   try {
-    return stripTypes(source, path)
+    return sucrase.transform(source, { transforms: ['typescript', 'imports'], filePath: path, production: true }).code
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     // sucrase reports "Unexpected token (line:column)".
