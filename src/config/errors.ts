@@ -1,23 +1,6 @@
 import { pathToFileURL } from 'node:url'
 
-/**
- * An error meant for the user: the CLI prints its message as one line (exit `exitCode`, 1 by default) without a
- * stack trace. The message says what failed and, where there is one, what to do. docs/errors.md lists them.
- */
-export class StrataError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message)
-    this.name = 'StrataError'
-  }
-}
-
-/** Wrong command-line usage: exit code 2. */
-export class UsageError extends StrataError {
-  constructor(message: string) {
-    super(message, 2)
-    this.name = 'UsageError'
-  }
-}
+export { StrataError, UsageError } from '../errors.js'
 
 /**
  * One line for a module that failed to load: the first line of the message, plus the `file:line:column` a loader
