@@ -30,8 +30,9 @@ export class HeadMaintainer {
     const added = this.current.filter((row) => !this.written.includes(row))
     const changes: VersionChange[] = []
     const pairs = Math.min(removed.length, added.length)
-    for (let i = 0; i < pairs; i++) changes.push({ kind: 'update', from: removed[i]!, to: added[i]! })
+    // Deletes first, as Alembic orders a merge (the rows are written inside one transaction either way).
     for (const row of removed.slice(pairs)) changes.push({ kind: 'delete', revision: row })
+    for (let i = 0; i < pairs; i++) changes.push({ kind: 'update', from: removed[i]!, to: added[i]! })
     for (const row of added.slice(pairs)) changes.push({ kind: 'insert', revision: row })
     return changes
   }

@@ -195,6 +195,11 @@ export class RunLoop {
       await this.target.execute(this.store.historyUpdate(state.historyId, done))
       await this.commitPoint()
     } else this.pendingHistory.push({ ...row, ...done })
+    // A script states each step's version change right after it, as Alembic's do (a live run only at commit points).
+    if (!this.target.live) {
+      if (this.target.inTransaction) await this.writeState()
+      else await this.commitPoint()
+    }
     if (this.target.live) this.options.log(`${formatStep(step)} (${formatMs(ms)})`)
     return { revision: step.revision.revision, direction: step.direction, ms }
   }
