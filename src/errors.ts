@@ -25,6 +25,7 @@ export type StrataErrorCode =
   | 'uncertain-statement'
   | 'changed-file'
   | 'missing-file'
+  | 'changed-id'
   | 'version-table'
   | 'schema'
   | 'revision'

@@ -2,7 +2,7 @@ import { StrataError } from '../config/errors.js'
 import type { ResolvedConfig } from '../config/load-config.js'
 import { connect, maskSecret } from '../runtime/runner.js'
 import { databaseIsThere } from './current.js'
-import { type ChangedFile, verifyChecksums } from '../runtime/verify.js'
+import { type ChangedFile, type VerifyProblem, verifyApplied, verifyChecksums } from '../runtime/verify.js'
 import { type HistoryRow, VersionStore } from '../runtime/version-store.js'
 import { type ConfigInput, type ProjectOptions, databaseOf, loadGraph, resolveProject } from './project.js'
 
@@ -25,9 +25,18 @@ export async function appliedHistory(config: ConfigInput, options: ProjectOption
   return (await readTables(await resolveProject(config), options)).history
 }
 
-/** `strata verify`: applied revision files whose content changed since they ran. */
-export async function verify(config: ConfigInput, options: ProjectOptions = {}): Promise<ChangedFile[]> {
+export interface VerifyResult {
+  /** Everything wrong, one entry per line `strata verify` prints. */
+  problems: VerifyProblem[]
+  /** The applied files whose content changed since they ran (the `changed-file` problems, with both checksums). */
+  changed: ChangedFile[]
+}
+
+/** `strata verify`: applied revision files that changed since they ran, and applied revisions no file defines any more. */
+export async function verify(config: ConfigInput, options: ProjectOptions = {}): Promise<VerifyResult> {
   const resolved = await resolveProject(config)
   const { versions, history } = await readTables(resolved, options)
-  return verifyChecksums(loadGraph(resolved), versions, history)
+  const graph = loadGraph(resolved)
+  const problems = verifyApplied(graph, versions, history)
+  return { problems, changed: verifyChecksums(graph, versions, history) }
 }
