@@ -14,7 +14,7 @@ async function readTables(config: ResolvedConfig, options: ProjectOptions): Prom
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)
     return { versions: (await store.readVersions(connection)) ?? [], history: (await store.readHistory(connection)) ?? [] }
   } catch (error) {
-    throw new StrataError(`cannot read strata's tables in ${url.display}: ${maskSecret((error as Error).message, url)}`)
+    throw new StrataError(`cannot read strata's tables in ${url.display}: ${maskSecret((error as Error).message, url)}`, { code: 'database', cause: error })
   } finally {
     await connection.close().catch(() => undefined)
   }

@@ -84,4 +84,10 @@ export interface Dialect {
 
   /** Takes the migration lock (advisory lock, GET_LOCK, or SQLite's write lock), retrying until `timeoutMs`. */
   acquireLock(connection: Connection, timeoutMs: number): Promise<HeldLock>
+
+  /**
+   * "No such table" for a database without an SQLSTATE for it (SQLite). Elsewhere `isMissingTable` decides on
+   * the SQLSTATE and the server's error number alone.
+   */
+  isMissingTable?(error: unknown): boolean
 }

@@ -3,6 +3,7 @@
  * Opening a session takes the migration lock; everything the run reads afterwards is read under it.
  */
 import { StrataError } from '../config/errors.js'
+import { DatabaseError, LockTimeoutError } from '../errors.js'
 import type { Connection, Dialect, HeldLock } from '../dialects/dialect.js'
 import { acquireFileLock } from './file-lock.js'
 import type { DatabaseUrl } from './url.js'
@@ -26,8 +27,8 @@ export async function connect(dialect: Dialect, url: DatabaseUrl): Promise<Conne
   } catch (error) {
     const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0] ?? ''
     // Drivers that already name the URL ("cannot connect to …: …") are not prefixed twice.
-    const text = message.includes(url.display) ? message : `cannot connect to ${url.display}: ${message || (error as { code?: string })?.code || 'unknown error'}`
-    throw new StrataError(text)
+    const text = message.includes(url.display) ? message : `cannot connect to ${url.display}: ${message || (error instanceof DatabaseError ? error.driverCode : undefined) || 'unknown error'}`
+    throw new StrataError(text, { code: error instanceof StrataError && !(error instanceof DatabaseError) ? error.code : 'connect' })
   }
 }
 
@@ -75,11 +76,11 @@ export class RunSession {
         this.locks.push(await acquireFileLock(url.filename, timeoutMs))
       this.locks.push(await this.dialect.acquireLock(this.lockConnection, Math.max(0, deadline - Date.now())))
     } catch (error) {
-      if (error instanceof StrataError) throw error
-      const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0] ?? ''
       // A timeout says who holds the lock; anything else is a problem with taking it at all.
-      if (/gave up after|holds the (write|migration) lock/.test(message)) throw new StrataError(`${message}${hint}`)
-      throw new StrataError(`cannot take the migration lock on ${url.display}: ${message}`)
+      if (error instanceof LockTimeoutError) throw new LockTimeoutError(`${maskSecret(error.message, url)}${hint}`)
+      if (error instanceof StrataError && !(error instanceof DatabaseError)) throw error
+      const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0] ?? ''
+      throw new StrataError(`cannot take the migration lock on ${url.display}: ${message}`, { code: 'lock', cause: error })
     }
     if (this.dialect.lockOpensTransaction) this.inTransaction = true
   }

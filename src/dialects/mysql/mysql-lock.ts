@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Connection, HeldLock } from '../dialect.js'
+import { LockTimeoutError, StrataError } from '../../errors.js'
 
 /** GET_LOCK names are limited to 64 characters: long database names are hashed. */
 export function mysqlLockName(database: string): string {
@@ -38,11 +39,11 @@ export async function acquireMysqlLock(connection: Connection, timeoutMs: number
   for (;;) {
     const [row] = await connection.query<{ got: number | string | null }>('SELECT GET_LOCK(?, 0) AS got', [name])
     if (Number(row?.got) === 1) break
-    if (row?.got === null) throw new Error(`GET_LOCK('${name}') failed on the server`)
+    if (row?.got === null) throw new StrataError(`GET_LOCK('${name}') failed on the server`, { code: 'lock' })
     const remaining = deadline - Date.now()
     if (remaining <= 0) {
       const holder = await describeHolder(connection, name)
-      throw new Error(`the migration lock '${name}' is held by ${holder}; gave up after ${timeoutMs} ms`)
+      throw new LockTimeoutError(`the migration lock '${name}' is held by ${holder}; gave up after ${timeoutMs} ms`)
     }
     await sleep(Math.min(delay, remaining))
     delay = Math.min(delay * 2, 1000)

@@ -5,16 +5,10 @@
  */
 import { createHash } from 'node:crypto'
 import type { Connection, HeldLock } from '../dialect.js'
+import { LockTimeoutError } from '../../errors.js'
 
 /** The first 8 bytes of sha256('strata') as a signed 64-bit integer: the same key in every strata process. */
 export const STRATA_LOCK_KEY: bigint = createHash('sha256').update('strata').digest().readBigInt64BE(0)
-
-export class LockTimeoutError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'LockTimeoutError'
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -1,4 +1,5 @@
 import type { Connection, HeldLock } from '../dialect.js'
+import { DatabaseError, LockTimeoutError } from '../../errors.js'
 import { BUSY_TIMEOUT_MS, SqliteConnection } from './sqlite-driver.js'
 
 /**
@@ -10,7 +11,7 @@ import { BUSY_TIMEOUT_MS, SqliteConnection } from './sqlite-driver.js'
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 function isBusy(error: unknown): boolean {
-  const code = (error as { code?: string })?.code ?? ''
+  const code = error instanceof DatabaseError ? (error.driverCode ?? '') : ''
   return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
 }
 
@@ -27,14 +28,20 @@ export async function acquireSqliteLock(connection: Connection, timeoutMs: numbe
     for (;;) {
       // Each attempt waits briefly inside SQLite (the API is synchronous), then we yield to the event loop.
       const wait = Math.max(0, Math.min(250, deadline - Date.now()))
+      // The run we waited for created the file, wrote nothing and removed it again: open the file there now.
+      if (connection instanceof SqliteConnection && !connection.isStillAtPath()) connection.reopen()
       await connection.execute(`PRAGMA busy_timeout = ${wait}`)
       try {
         await connection.execute('BEGIN IMMEDIATE')
+        if (connection instanceof SqliteConnection && !connection.isStillAtPath()) {
+          await connection.execute('ROLLBACK')
+          continue
+        }
         break
       } catch (error) {
         if (!isBusy(error)) throw error
         if (Date.now() >= deadline)
-          throw new Error(`another strata process holds the write lock on ${await databaseFile(connection)} (waited ${timeoutMs} ms); SQLite cannot tell which process`)
+          throw new LockTimeoutError(`another strata process holds the write lock on ${await databaseFile(connection)} (waited ${timeoutMs} ms); SQLite cannot tell which process`)
         await sleep(Math.min(pause, Math.max(0, deadline - Date.now())))
         pause = Math.min(pause * 2, 1000)
       }
@@ -47,6 +54,9 @@ export async function acquireSqliteLock(connection: Connection, timeoutMs: numbe
       // The runtime commits; a transaction still open here belongs to a failed run.
       const open = connection instanceof SqliteConnection ? connection.inTransaction : true
       if (open) await connection.execute('ROLLBACK').catch(() => undefined)
+      // Still under the run's file lock (released after this one): a database file this run created and never
+      // wrote to is removed again, so that a failed command leaves no empty database behind.
+      if (connection instanceof SqliteConnection) connection.removeIfUntouched()
     },
   }
 }
