@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../config/load-config.js'
 import { connect, maskSecret } from '../runtime/runner.js'
 import { databaseIsThere } from './current.js'
 import { type ChangedFile, type VerifyProblem, verifyApplied, verifyChecksums } from '../runtime/verify.js'
+import { maskPasswords } from '../runtime/url.js'
 import { type HistoryRow, VersionStore } from '../runtime/version-store.js'
 import { type ConfigInput, type ProjectOptions, databaseOf, loadGraph, resolveProject } from './project.js'
 
@@ -20,9 +21,13 @@ async function readTables(config: ResolvedConfig, options: ProjectOptions): Prom
   }
 }
 
-/** `strata history --applied`: the recorded steps, oldest first. */
+/**
+ * `strata history --applied`: the recorded steps, oldest first. A recorded error may quote a statement that held
+ * the URL's password: it is masked here, on the way out.
+ */
 export async function appliedHistory(config: ConfigInput, options: ProjectOptions = {}): Promise<HistoryRow[]> {
-  return (await readTables(await resolveProject(config), options)).history
+  const { history } = await readTables(await resolveProject(config), options)
+  return history.map((row) => (row.error === null ? row : { ...row, error: maskPasswords(row.error) }))
 }
 
 export interface VerifyResult {

@@ -107,6 +107,9 @@ describeEachDialect('faults: verify catches tampered revision files', ({ dialect
       assert.equal(result.code, 1)
       assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr)
       assert.match(result.stderr, new RegExp(`revises '${r1}', which no file in .* defines`))
+      const json = await s.strata(['verify', '--json'])
+      assert.equal(json.code, 1)
+      assert.equal((JSON.parse(json.stdout) as { error: { code: string } }).error.code, 'graph')
     } finally {
       await s.db.drop()
     }
