@@ -82,8 +82,9 @@ export async function acquireFileLock(databaseFile: string, timeoutMs: number): 
       await lockExclusively(db, deadline, () => describeTimeout(databaseFile, path, timeoutMs))
     } catch (error) {
       db.close()
-      // Removed by the holder we waited for (SQLite then fails on the file it has open): start over.
-      if (inodeAt(path) !== inode && Date.now() < deadline) continue
+      // Removed by the holder we waited for (SQLite then fails with an I/O error on the file it has open): start over.
+      const code = (error as { code?: string }).code ?? ''
+      if ((code.startsWith('SQLITE_IOERR') || inodeAt(path) !== inode) && Date.now() < deadline) continue
       // The file stays: whoever holds it removes it on release, or the next run uses it.
       removeEmptyFolders(folders)
       throw error

@@ -38,6 +38,16 @@ describeEachDialect('faults: verify catches tampered revision files', ({ dialect
     return { s, first, second }
   }
 
+  /** `body` on a fresh scenario with both revisions applied; its database is dropped afterwards. */
+  async function withApplied(label: string, body: (scenario: { s: Scenario; first: string; second: string }) => Promise<void>): Promise<void> {
+    const scenario = await applied(label)
+    try {
+      await body(scenario)
+    } finally {
+      await scenario.s.db.drop()
+    }
+  }
+
   async function rows(s: Scenario): Promise<number[]> {
     return (await rawQuery<{ id: number | string }>(s.db, 'SELECT id FROM t ORDER BY id')).map((r) => Number(r.id))
   }
@@ -62,31 +72,24 @@ describeEachDialect('faults: verify catches tampered revision files', ({ dialect
   }
 
   it('an applied file that was edited', async () => {
-    const { s, first } = await applied('edited')
-    try {
+    await withApplied('edited', async ({ s, first }) => {
       writeFileSync(first, readFileSync(first, 'utf8').replace('[{ id: 1 }]', '[{ id: 1 }, { id: 3 }]'))
       await verifyFails(s, [{ code: 'changed-file', revision: r1, line: new RegExp(`^${r1}: .*${r1}_one\\.ts changed after it was applied$`) }])
       assert.deepEqual(await rows(s), [1, 2])
-    } finally {
-      await s.db.drop()
-    }
+    })
   })
 
   it("the current revision's file was deleted", async () => {
-    const { s, second } = await applied('deleted')
-    try {
+    await withApplied('deleted', async ({ s, second }) => {
       rmSync(second)
       await verifyFails(s, [{ code: 'missing-file', revision: r2, line: new RegExp(`^${r2}: applied, but no revision file defines it any more`) }])
       assert.deepEqual(await versionRows(s.db), [r2])
       assert.deepEqual(await rows(s), [1, 2])
-    } finally {
-      await s.db.drop()
-    }
+    })
   })
 
   it('the revision id in an applied file was changed (same path)', async () => {
-    const { s, second } = await applied('renamed-id')
-    try {
+    await withApplied('renamed-id', async ({ s, second }) => {
       const other = revId(9, 'fa9')
       writeFileSync(second, readFileSync(second, 'utf8').replaceAll(r2, other))
       await verifyFails(s, [{ code: 'changed-id', revision: r2, line: new RegExp(`^${r2}: .*${r2}_two\\.ts now declares revision '${other}', but '${r2}' was applied`) }])
@@ -94,14 +97,11 @@ describeEachDialect('faults: verify catches tampered revision files', ({ dialect
       renameSync(second, second.replace(r2, other))
       await verifyFails(s, [{ code: 'missing-file', revision: r2, line: new RegExp(`^${r2}: applied, but no revision file defines it any more`) }])
       assert.deepEqual(await rows(s), [1, 2])
-    } finally {
-      await s.db.drop()
-    }
+    })
   })
 
   it('a file below the current revision deleted: the graph no longer loads, verify fails with one line', async () => {
-    const { s, first } = await applied('deleted-below')
-    try {
+    await withApplied('deleted-below', async ({ s, first }) => {
       rmSync(first)
       const result = await s.strata(['verify'])
       assert.equal(result.code, 1)
@@ -110,8 +110,6 @@ describeEachDialect('faults: verify catches tampered revision files', ({ dialect
       const json = await s.strata(['verify', '--json'])
       assert.equal(json.code, 1)
       assert.equal((JSON.parse(json.stdout) as { error: { code: string } }).error.code, 'graph')
-    } finally {
-      await s.db.drop()
-    }
+    })
   })
 })

@@ -15,6 +15,10 @@ function isBusy(error: unknown): boolean {
   return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
 }
 
+function isRemovedFile(error: unknown, connection: Connection): connection is SqliteConnection {
+  return connection instanceof SqliteConnection && error instanceof DatabaseError && (error.driverCode ?? '').startsWith('SQLITE_IOERR')
+}
+
 async function databaseFile(connection: Connection): Promise<string> {
   if (connection instanceof SqliteConnection) return connection.filename
   const rows = await connection.query<{ name: string; file: string }>('PRAGMA database_list')
@@ -39,6 +43,11 @@ export async function acquireSqliteLock(connection: Connection, timeoutMs: numbe
         }
         break
       } catch (error) {
+        // The file this connection opened was removed meanwhile (SQLite fails with an I/O error): open it again.
+        if (isRemovedFile(error, connection) && Date.now() < deadline) {
+          connection.reopen()
+          continue
+        }
         if (!isBusy(error)) throw error
         if (Date.now() >= deadline)
           throw new LockTimeoutError(`another strata process holds the write lock on ${await databaseFile(connection)} (waited ${timeoutMs} ms); SQLite cannot tell which process`)
