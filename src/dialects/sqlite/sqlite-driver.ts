@@ -129,7 +129,8 @@ export class SqliteConnection implements Connection {
       return this.db.prepare(sql)
     } catch (error) {
       const message = (error as Error).message ?? ''
-      // Several statements (or only comments): run as a script.
+      // Several statements (or only comments): run as a script. better-sqlite3 says so only in a plain RangeError's
+      // message (no result code), so the message is tested: a documented last resort, kept inside the sqlite folder.
       if (/more than one statement|contains no statements/i.test(message)) return null
       throw toSqliteError(error, sql)
     }
