@@ -1,7 +1,11 @@
 import { Command, CommanderError, Option } from 'commander'
-import { type GlobalOptions, reportError } from './output.js'
+import { UsageError, errorJson } from '../errors.js'
+import { type GlobalOptions, printJson, reportError } from './output.js'
 
 type Action = (args: string[], options: Record<string, unknown>, globals: GlobalOptions) => Promise<number | void>
+
+/** Set once a command's options are parsed: its failure is then also printed as JSON (see reportError). */
+let jsonRequested: boolean | undefined
 
 /** Loads a command's implementation only when it runs, so `--help` and `current` start fast. */
 function lazy(load: () => Promise<{ action: Action }>, argCount = 0) {
@@ -10,6 +14,7 @@ function lazy(load: () => Promise<{ action: Action }>, argCount = 0) {
     const options = params[params.length - 2] as Record<string, unknown>
     const args = params.slice(0, argCount).flat() as string[]
     const globals = command.optsWithGlobals() as GlobalOptions
+    jsonRequested = options.json === true
     const code = await (await load()).action(args.filter((a) => a !== undefined), options, globals)
     process.exitCode = typeof code === 'number' ? code : 0
   }
@@ -149,14 +154,19 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram()
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) })
   const verbose = argv.includes('--verbose')
+  jsonRequested = undefined
   try {
     await program.parseAsync(argv)
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (error) {
+    // Before a command's options are parsed (a usage error), --json anywhere on the line asks for JSON.
+    const json = jsonRequested ?? argv.includes('--json')
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0
+      // Commander has printed its message on stderr already.
+      if (json) printJson(errorJson(new UsageError(error.message), error.message.replace(/^error:\s*/, '')))
       return 2
     }
-    return reportError(error, verbose)
+    return reportError(error, verbose, json)
   }
 }

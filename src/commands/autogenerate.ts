@@ -64,6 +64,7 @@ async function reflectDatabase(config: ResolvedConfig, graph: RevisionGraph, dia
       if (heads.join() !== at.join())
         throw new StrataError(
           `the database is not up to date (at ${at.length ? at.join(', ') : 'base'}, heads are ${heads.join(', ')}): run 'strata upgrade heads' first`,
+          { code: 'not-up-to-date' },
         )
     }
     if (!connection) return emptySchema()

@@ -18,7 +18,7 @@ export async function readCurrentVersions(config: ResolvedConfig, options: Proje
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)
     return (await store.readVersions(connection)) ?? []
   } catch (error) {
-    throw new StrataError(`cannot read ${config.versionTable} in ${url.display}: ${maskSecret((error as Error).message, url)}`)
+    throw new StrataError(`cannot read ${config.versionTable} in ${url.display}: ${maskSecret((error as Error).message, url)}`, { code: 'database', cause: error })
   } finally {
     await connection.close().catch(() => undefined)
   }
@@ -32,7 +32,7 @@ export async function databaseIsThere(dialect: Dialect, url: DatabaseUrl): Promi
   // A connection problem surfaces, with its own clear message, when connecting.
   const exists = await dialect.databaseExists(url).catch(() => true)
   if (exists || dialect.name === 'sqlite') return exists
-  throw new StrataError(`database '${url.database}' does not exist on ${url.host}:${url.port} (${url.display}): create it, or fix the URL`)
+  throw new StrataError(`database '${url.database}' does not exist on ${url.host}:${url.port} (${url.display}): create it, or fix the URL`, { code: 'no-database' })
 }
 
 export interface CurrentInfo {

@@ -37,14 +37,14 @@ export function findConfigFile(options: LoadConfigOptions = {}): string {
   const explicit = options.configPath ?? process.env.STRATA_CONFIG
   if (explicit) {
     const file = resolve(cwd, explicit)
-    if (!existsSync(file)) throw new StrataError(`config file not found: ${file}`)
+    if (!existsSync(file)) throw new StrataError(`config file not found: ${file}`, { code: 'config' })
     return file
   }
   for (const name of CONFIG_FILE_NAMES) {
     const file = resolve(cwd, name)
     if (existsSync(file)) return file
   }
-  throw new StrataError(`no strata.config.ts in ${cwd}: run 'strata init' to create one, or pass --config PATH`)
+  throw new StrataError(`no strata.config.ts in ${cwd}: run 'strata init' to create one, or pass --config PATH`, { code: 'config' })
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -57,17 +57,17 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   try {
     module = await importConfigModule(file)
   } catch (error) {
-    throw new StrataError(`cannot load config ${file}: ${describeLoadError(error)}`)
+    throw new StrataError(`cannot load config ${file}: ${describeLoadError(error)}`, { code: 'config' })
   }
   const config = (module.default ?? module.config) as StrataConfig | undefined
-  if (!isRecord(config)) throw new StrataError(`invalid config ${file}: it must 'export default defineConfig({ … })'`)
+  if (!isRecord(config)) throw new StrataError(`invalid config ${file}: it must 'export default defineConfig({ … })'`, { code: 'config' })
   return resolveConfig(config, file)
 }
 
 /** Validates a config object and fills in defaults; `file` anchors relative paths. */
 export function resolveConfig(config: StrataConfig, file: string): ResolvedConfig {
   const dir = dirname(file)
-  const fail = (what: string) => new StrataError(`invalid config ${file}: ${what}`)
+  const fail = (what: string) => new StrataError(`invalid config ${file}: ${what}`, { code: 'config' })
   if (config.url !== undefined && typeof config.url !== 'string') throw fail(`'url' must be a string`)
   const schema = config.schema
   if (schema === undefined) throw fail(`'schema' is required (the file that exports your tables)`)
@@ -100,11 +100,12 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
 /** The database URL of a config, parsed; a clear error when none is set. */
 export function databaseUrl(resolved: ResolvedConfig, override?: string): DatabaseUrl {
   const text = override ?? resolved.urlText
-  if (!text) throw new StrataError(`no database URL: set 'url' in ${resolved.file} or the DATABASE_URL environment variable`)
+  if (!text) throw new StrataError(`no database URL: set 'url' in ${resolved.file} or the DATABASE_URL environment variable`, { code: 'url' })
   try {
     return parseDatabaseUrl(text, resolved.dir)
   } catch (error) {
-    throw new StrataError((error as Error).message)
+    if (error instanceof StrataError) throw error
+    throw new StrataError((error as Error).message, { code: 'url' })
   }
 }
 

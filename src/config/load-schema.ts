@@ -36,7 +36,7 @@ export function expandSchemaPatterns(patterns: string[]): string[] {
   const files: string[] = []
   for (const pattern of patterns) {
     if (!/[*?]/.test(pattern)) {
-      if (!existsSync(pattern)) throw new StrataError(`schema file not found: ${pattern}`)
+      if (!existsSync(pattern)) throw new StrataError(`schema file not found: ${pattern}`, { code: 'schema' })
       files.push(pattern)
       continue
     }
@@ -52,20 +52,20 @@ export function expandSchemaPatterns(patterns: string[]): string[] {
 /** Loads the schema files and builds the target model from every exported table and enum. */
 export async function loadSchemaModel(resolved: ResolvedConfig): Promise<SchemaModel> {
   const files = expandSchemaPatterns(resolved.schemaPatterns)
-  if (files.length === 0) throw new StrataError(`no schema file matches ${resolved.schemaPatterns.join(', ')}`)
+  if (files.length === 0) throw new StrataError(`no schema file matches ${resolved.schemaPatterns.join(', ')}`, { code: 'schema' })
   const exported: unknown[] = []
   for (const file of files) {
     let module: Record<string, unknown>
     try {
       module = await importModule(file)
     } catch (error) {
-      throw new StrataError(`schema file ${file} failed to load: ${describeLoadError(error)}`)
+      throw new StrataError(`schema file ${file} failed to load: ${describeLoadError(error)}`, { code: 'schema' })
     }
     exported.push(...Object.values(module))
   }
   try {
     return buildSchemaModel(exported, resolved.naming)
   } catch (error) {
-    throw new StrataError(`schema is invalid: ${(error as Error).message}`)
+    throw new StrataError(`schema is invalid: ${(error as Error).message}`, { code: 'schema' })
   }
 }

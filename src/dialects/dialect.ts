@@ -117,4 +117,9 @@ export interface Dialect {
 
   /** How an offline script frames its transactions. */
   readonly scriptFraming: ScriptFraming
+  /**
+   * "No such table" for a database without an SQLSTATE for it (SQLite). Elsewhere `isMissingTable` decides on
+   * the SQLSTATE and the server's error number alone.
+   */
+  isMissingTable?(error: unknown): boolean
 }

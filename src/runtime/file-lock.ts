@@ -3,11 +3,13 @@
  * that commits along the way (transactionMode 'each' or 'none', `export const transaction = false`) would let
  * another process in between two of its steps. This lock spans the whole run: an exclusive transaction on a small
  * side database `<file>-strata-lock`, held by its own connection. The operating system drops it with the process,
- * so a killed run never leaves it stale.
+ * so a killed run never leaves it stale (a killed run may leave the file itself behind; the next run uses it).
  */
-import { readFileSync, statSync } from 'node:fs'
-import { LockLostError, LockTimeoutError } from '../errors.js'
+import { mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
+import { dirname } from 'node:path'
 import type { HeldLock } from '../dialects/dialect.js'
+import { LockLostError, LockTimeoutError } from '../errors.js'
+import { missingFolders, removeEmptyFolders } from './created-folders.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -44,57 +46,106 @@ export function describeFileLockHolder(file: string): string | undefined {
   }
 }
 
-export class FileLockTimeoutError extends LockTimeoutError {}
 
-/** Takes the lock, retrying with growing pauses until `timeoutMs`; then fails naming the holder when it can. */
+type LockDatabase = import('better-sqlite3').Database
+
+/** The inode at `path`, or undefined when nothing is there. */
+function inodeAt(path: string): number | undefined {
+  try {
+    return statSync(path).ino
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Takes the lock, retrying with growing pauses until `timeoutMs`; then fails naming the holder when it can.
+ *
+ * The lock file exists only while a run holds it: the run that created it removes it on release, still holding
+ * it. A run that waited on the removed file notices once it gets the lock (the path no longer leads to the file
+ * it locked) and starts over on a new one, so two runs never hold locks on different files.
+ */
 export async function acquireFileLock(databaseFile: string, timeoutMs: number): Promise<HeldLock> {
   const { default: Database } = await import('better-sqlite3')
   const path = lockFilePath(databaseFile)
-  const db = new Database(path)
   const deadline = Date.now() + Math.max(0, timeoutMs)
-  let pause = 25
-  try {
-    for (;;) {
-      db.pragma(`busy_timeout = ${Math.max(0, Math.min(100, deadline - Date.now()))}`)
-      try {
-        db.exec('BEGIN EXCLUSIVE')
-        break
-      } catch (error) {
-        const code = (error as { code?: string }).code ?? ''
-        if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) throw error
-        if (Date.now() >= deadline) {
-          const holder = describeFileLockHolder(path)
-          throw new FileLockTimeoutError(
-            `another strata run holds the migration lock on ${databaseFile} (${holder ? `held by ${holder}` : `lock file ${path}`}); gave up after ${timeoutMs} ms`,
-          )
-        }
-        await sleep(Math.min(pause, Math.max(0, deadline - Date.now())))
-        pause = Math.min(pause * 2, 500)
-      }
-    }
-  } catch (error) {
-    db.close()
-    throw error
-  }
-  let released = false
-  const inode = statSync(path).ino
-  return {
-    // The lock is the open exclusive transaction on this very file: gone if the file was replaced or removed.
-    async verify() {
-      let now: number | undefined
-      try {
-        now = statSync(path).ino
-      } catch {
-        now = undefined
-      }
-      if (!db.inTransaction || now !== inode)
-        throw new LockLostError(`the migration lock file ${path} was removed or replaced while this run held it; stopped before committing`)
-    },
-    async release() {
-      if (released) return
-      released = true
-      if (db.inTransaction) db.exec('ROLLBACK')
+  // Folders this made (deepest first), removed again on release when they are left empty.
+  let folders: string[] = []
+  for (;;) {
+    const created = inodeAt(path) === undefined
+    // Its folder is missing when the run we waited for removed the empty database it had made, with the folder.
+    folders = [...new Set([...missingFolders(dirname(path)), ...folders])]
+    mkdirSync(dirname(path), { recursive: true })
+    const db = new Database(path)
+    const inode = inodeAt(path)
+    try {
+      await lockExclusively(db, deadline, () => describeTimeout(databaseFile, path, timeoutMs))
+    } catch (error) {
       db.close()
-    },
+      // Removed by the holder we waited for (SQLite then fails with an I/O error on the file it has open): start over.
+      const code = (error as { code?: string }).code ?? ''
+      if ((code.startsWith('SQLITE_IOERR') || inodeAt(path) !== inode) && Date.now() < deadline) continue
+      // The file stays: whoever holds it removes it on release, or the next run uses it.
+      removeEmptyFolders(folders)
+      throw error
+    }
+    if (inode === undefined || inodeAt(path) !== inode) {
+      // The holder we waited for removed this file on release: lock the current one instead.
+      db.exec('ROLLBACK')
+      db.close()
+      continue
+    }
+    let released = false
+    return {
+      // The lock is the open exclusive transaction on this very file: gone if the file was replaced or removed.
+      async verify() {
+        if (!db.inTransaction || inodeAt(path) !== inode)
+          throw new LockLostError(`the migration lock file ${path} was removed or replaced while this run held it; stopped before committing`)
+      },
+      async release() {
+        if (released) return
+        released = true
+        // Removed while still held: nobody can take a lock on it between the removal and the release. (The
+        // rollback then removes the journal SQLite keeps next to it while the lock is held.)
+        if (created) removeLockFile(path, inode)
+        if (db.inTransaction) db.exec('ROLLBACK')
+        db.close()
+        removeEmptyFolders(folders)
+      },
+    }
+  }
+}
+
+/** BEGIN EXCLUSIVE on the lock file, retrying while another run holds it, until `deadline`. */
+async function lockExclusively(db: LockDatabase, deadline: number, timeout: () => Error): Promise<void> {
+  let pause = 25
+  for (;;) {
+    db.pragma(`busy_timeout = ${Math.max(0, Math.min(100, deadline - Date.now()))}`)
+    try {
+      db.exec('BEGIN EXCLUSIVE')
+      return
+    } catch (error) {
+      // better-sqlite3's own error (not a strata one): its `code` is SQLite's result code.
+      const code = (error as { code?: string }).code ?? ''
+      if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) throw error
+      if (Date.now() >= deadline) throw timeout()
+      await sleep(Math.min(pause, Math.max(0, deadline - Date.now())))
+      pause = Math.min(pause * 2, 500)
+    }
+  }
+}
+
+function describeTimeout(databaseFile: string, path: string, timeoutMs: number): LockTimeoutError {
+  const holder = describeFileLockHolder(path)
+  return new LockTimeoutError(`another strata run holds the migration lock on ${databaseFile} (${holder ? `held by ${holder}` : `lock file ${path}`}); gave up after ${timeoutMs} ms`)
+}
+
+/** Removes the lock file when it is still the one this run made. */
+function removeLockFile(path: string, inode: number | undefined): void {
+  if (inode === undefined || inodeAt(path) !== inode) return
+  try {
+    unlinkSync(path)
+  } catch {
+    // Cannot be removed while open (Windows): it is harmless left behind, the next run uses it.
   }
 }

@@ -2,7 +2,8 @@
  * The connections and the lock of one writing run (upgrade, downgrade, stamp), and its transaction state.
  * Opening a session takes the migration lock; everything the run reads afterwards is read under it.
  */
-import { LockTimeoutError, StrataError } from '../errors.js'
+import { StrataError } from '../config/errors.js'
+import { DatabaseError, LockTimeoutError } from '../errors.js'
 import type { Connection, Dialect, HeldLock } from '../dialects/dialect.js'
 import { acquireFileLock } from './file-lock.js'
 import type { DatabaseUrl } from './url.js'
@@ -26,8 +27,8 @@ export async function connect(dialect: Dialect, url: DatabaseUrl): Promise<Conne
   } catch (error) {
     const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0] ?? ''
     // Drivers that already name the URL ("cannot connect to …: …") are not prefixed twice.
-    const text = message.includes(url.display) ? message : `cannot connect to ${url.display}: ${message || (error as { code?: string })?.code || 'unknown error'}`
-    throw new StrataError(text)
+    const text = message.includes(url.display) ? message : `cannot connect to ${url.display}: ${message || (error instanceof DatabaseError ? error.driverCode : undefined) || 'unknown error'}`
+    throw new StrataError(text, { code: error instanceof StrataError && !(error instanceof DatabaseError) ? error.code : 'connect' })
   }
 }
 
@@ -86,8 +87,9 @@ export class RunSession {
         this.locks.push(await acquireFileLock(url.filename, timeoutMs))
       this.locks.push(await this.dialect.acquireLock(this.connection, Math.max(0, deadline - Date.now())))
     } catch (error) {
+      // A timeout says who holds the lock; anything else is a problem with taking it at all.
       if (error instanceof LockTimeoutError) throw new LockTimeoutError(`${maskSecret(error.message, url)}${hint}`)
-      if (error instanceof StrataError) throw error
+      if (error instanceof StrataError && !(error instanceof DatabaseError)) throw error
       const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0] ?? ''
       throw new StrataError(`cannot take the migration lock on ${url.display}: ${message}`, { code: 'lock', cause: error })
     }

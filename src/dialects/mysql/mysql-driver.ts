@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import mysql from 'mysql2/promise'
 import type { Connection } from '../dialect.js'
+import { DatabaseError, type DatabaseErrorDetails } from '../../errors.js'
 import { type DatabaseUrl, maskPasswords } from '../../runtime/url.js'
 
 /** What kind of server is on the other end: the SQL differs between MariaDB and MySQL in places. */
@@ -28,17 +29,14 @@ export function serverAtLeast(server: MysqlServerInfo, major: number, minor = 0,
   return server.patch >= patch
 }
 
-/** A driver error with the server's error code; the message never holds a password. */
-export class MysqlDriverError extends Error {
-  readonly code?: string
-  readonly errno?: number
-  readonly sqlState?: string
-  constructor(message: string, details: { code?: string; errno?: number; sqlState?: string } = {}) {
-    super(message)
+/**
+ * A driver error with the server's codes (`errno` 1146, `driverCode` ER_NO_SUCH_TABLE, `sqlState` 42S02) or the
+ * socket's (`driverCode` ECONNREFUSED); the message never holds a password.
+ */
+export class MysqlDriverError extends DatabaseError {
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super(message, details)
     this.name = 'MysqlDriverError'
-    if (details.code) this.code = details.code
-    if (details.errno) this.errno = details.errno
-    if (details.sqlState) this.sqlState = details.sqlState
   }
 }
 
@@ -48,10 +46,18 @@ export function maskSecret(text: string, password: string | undefined): string {
   return masked
 }
 
-export function wrapMysqlError(error: unknown, password: string | undefined, context?: string): MysqlDriverError {
-  const e = error as { message?: string; code?: string; errno?: number; sqlState?: string }
-  const message = maskSecret(`${context ? `${context}: ` : ''}${e?.message ?? String(error)}`, password)
-  return new MysqlDriverError(message, { code: e?.code, errno: e?.errno, sqlState: e?.sqlState })
+/** `connecting`: the (password-free) URL a connection to it failed; the error then has the code `connect`. */
+export function wrapMysqlError(error: unknown, password: string | undefined, options: { connecting?: string; statement?: string } = {}): MysqlDriverError {
+  const e = error as { message?: string; code?: unknown; errno?: unknown; sqlState?: unknown }
+  const context = options.connecting ? `cannot connect to ${options.connecting}: ` : ''
+  const message = maskSecret(`${context}${e?.message ?? String(error)}`, password)
+  return new MysqlDriverError(message, {
+    ...(typeof e?.code === 'string' ? { driverCode: e.code } : {}),
+    ...(typeof e?.errno === 'number' && e.errno > 0 ? { errno: e.errno } : {}),
+    ...(typeof e?.sqlState === 'string' && e.sqlState ? { sqlState: e.sqlState } : {}),
+    ...(options.statement === undefined ? {} : { statement: options.statement }),
+    ...(options.connecting ? { code: 'connect' as const } : {}),
+  })
 }
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on'])
@@ -106,7 +112,7 @@ export class MysqlConnection implements Connection {
       const [rows] = await this.raw.query(sql, params)
       return (Array.isArray(rows) ? rows : []) as T[]
     } catch (error) {
-      throw wrapMysqlError(error, this.password)
+      throw wrapMysqlError(error, this.password, { statement: sql })
     }
   }
 
@@ -116,7 +122,7 @@ export class MysqlConnection implements Connection {
       const header = result as { affectedRows?: number }
       return { rowCount: Array.isArray(result) ? result.length : (header.affectedRows ?? 0) }
     } catch (error) {
-      throw wrapMysqlError(error, this.password)
+      throw wrapMysqlError(error, this.password, { statement: sql })
     }
   }
 
@@ -138,7 +144,7 @@ async function openRaw(url: DatabaseUrl, withDatabase: boolean): Promise<mysql.C
     raw.on('error', () => undefined)
     return raw
   } catch (error) {
-    throw wrapMysqlError(error, url.password, `cannot connect to ${url.display}`)
+    throw wrapMysqlError(error, url.password, { connecting: url.display })
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { LockLostError, LockTimeoutError } from '../../errors.js'
+import { LockLostError, LockTimeoutError, StrataError } from '../../errors.js'
 import type { Connection, HeldLock } from '../dialect.js'
 
 /** GET_LOCK names are limited to 64 characters: long database names are hashed. */
@@ -39,7 +39,7 @@ export async function acquireMysqlLock(connection: Connection, timeoutMs: number
   for (;;) {
     const [row] = await connection.query<{ got: number | string | null }>('SELECT GET_LOCK(?, 0) AS got', [name])
     if (Number(row?.got) === 1) break
-    if (row?.got === null) throw new Error(`GET_LOCK('${name}') failed on the server`)
+    if (row?.got === null) throw new StrataError(`GET_LOCK('${name}') failed on the server`, { code: 'lock' })
     const remaining = deadline - Date.now()
     if (remaining <= 0) {
       const holder = await describeHolder(connection, name)

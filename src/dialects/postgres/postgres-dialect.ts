@@ -31,4 +31,5 @@ export const postgresDialect: Dialect = {
 
 export { PostgresConnection, PostgresError } from './postgres-driver.js'
 export { INTROSPECTION_QUERY_COUNT } from './postgres-introspector.js'
-export { STRATA_LOCK_KEY, LockTimeoutError } from './postgres-lock.js'
+export { STRATA_LOCK_KEY } from './postgres-lock.js'
+export { LockTimeoutError } from '../../errors.js'

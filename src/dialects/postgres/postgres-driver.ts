@@ -6,19 +6,20 @@ import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import type { ConnectionOptions } from 'node:tls'
 import type { Connection } from '../dialect.js'
+import { DatabaseError, type DatabaseErrorDetails, StrataError } from '../../errors.js'
 import { type DatabaseUrl, maskPasswords } from '../../runtime/url.js'
 
 export const DEFAULT_APPLICATION_NAME = 'strata'
 
-/** A server or driver error with the password masked; `code` is the SQLSTATE when the server sent one. */
-export class PostgresError extends Error {
-  code?: string
+/**
+ * A server or driver error with the password masked: `sqlState` is the SQLSTATE when the server sent one,
+ * `driverCode` the socket error (`ECONNREFUSED`) otherwise, `statement` the SQL that failed.
+ */
+export class PostgresError extends DatabaseError {
   detail?: string
   hint?: string
-  /** The statement that failed (never holds a password: strata does not put credentials in SQL). */
-  sql?: string
-  constructor(message: string) {
-    super(message)
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super(message, details)
     this.name = 'PostgresError'
   }
 }
@@ -29,13 +30,20 @@ function maskSecret(text: string, secret: string | undefined): string {
   return out
 }
 
-export function wrapPostgresError(error: unknown, url: Pick<DatabaseUrl, 'password'>, sql?: string): PostgresError {
-  const source = error as { message?: string; code?: string; detail?: string; hint?: string }
-  const wrapped = new PostgresError(maskSecret(source?.message ?? String(error), url.password))
-  if (typeof source?.code === 'string') wrapped.code = source.code
+/** A SQLSTATE is five digits or capital letters; node's socket errors (`ECONNREFUSED`) are not. */
+const SQLSTATE = /^[0-9A-Z]{5}$/
+
+export function wrapPostgresError(error: unknown, url: Pick<DatabaseUrl, 'password'>, sql?: string, options: { connecting?: string } = {}): PostgresError {
+  const source = error as { message?: string; code?: unknown; detail?: string; hint?: string }
+  const code = typeof source?.code === 'string' ? source.code : undefined
+  const message = maskSecret(source?.message ?? String(error), url.password)
+  const wrapped = new PostgresError(options.connecting ? `cannot connect to ${options.connecting}: ${message}` : message, {
+    ...(code === undefined ? {} : SQLSTATE.test(code) ? { sqlState: code } : { driverCode: code }),
+    ...(sql === undefined ? {} : { statement: sql }),
+    ...(options.connecting ? { code: 'connect' as const } : {}),
+  })
   if (typeof source?.detail === 'string') wrapped.detail = maskSecret(source.detail, url.password)
   if (typeof source?.hint === 'string') wrapped.hint = maskSecret(source.hint, url.password)
-  if (sql !== undefined) wrapped.sql = sql
   return wrapped
 }
 
@@ -66,13 +74,13 @@ export function sslOption(params: Record<string, string>): boolean | ConnectionO
         ssl = { rejectUnauthorized: true }
         break
       default:
-        throw new Error(`unknown sslmode '${params.sslmode}': use disable, allow, prefer, require, verify-ca or verify-full`)
+        throw new StrataError(`unknown sslmode '${params.sslmode}': use disable, allow, prefer, require, verify-ca or verify-full`, { code: 'url' })
     }
   } else if (params.ssl !== undefined) {
     const flag = params.ssl.toLowerCase()
     if (flag === 'true' || flag === '1') ssl = true
     else if (flag === 'false' || flag === '0') ssl = false
-    else throw new Error(`unknown ssl value '${params.ssl}': use true or false`)
+    else throw new StrataError(`unknown ssl value '${params.ssl}': use true or false`, { code: 'url' })
   }
   const files: Array<[string, 'ca' | 'cert' | 'key']> = [
     ['sslrootcert', 'ca'],
@@ -162,6 +170,7 @@ export async function connectPostgres(url: DatabaseUrl): Promise<PostgresConnect
   try {
     config = clientConfig(url)
   } catch (error) {
+    if (error instanceof StrataError) throw error
     throw wrapPostgresError(error, url)
   }
   const client = new pg.Client(config)
@@ -169,9 +178,7 @@ export async function connectPostgres(url: DatabaseUrl): Promise<PostgresConnect
     await client.connect()
   } catch (error) {
     client.end().catch(() => undefined)
-    const wrapped = wrapPostgresError(error, url)
-    wrapped.message = `cannot connect to ${url.display}: ${wrapped.message}`
-    throw wrapped
+    throw wrapPostgresError(error, url, undefined, { connecting: url.display })
   }
   return new PostgresConnection(client, url)
 }
@@ -182,7 +189,7 @@ export async function postgresDatabaseExists(url: DatabaseUrl): Promise<boolean>
   try {
     connection = await connectPostgres(url)
   } catch (error) {
-    if ((error as PostgresError).code === '3D000') return false
+    if ((error as PostgresError).sqlState === '3D000') return false
     throw error
   }
   await connection.close()

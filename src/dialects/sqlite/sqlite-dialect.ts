@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialect.js'
 import { canonicalize, normalizeDefault, normalizeExpression } from './sqlite-canonical.js'
 import { compileSqlite } from './sqlite-ddl-compiler.js'
-import { connectSqlite, sqliteDatabaseExists } from './sqlite-driver.js'
+import { connectSqlite, isSqliteMissingTable, sqliteDatabaseExists } from './sqlite-driver.js'
 import { introspectSqlite } from './sqlite-introspector.js'
 import { acquireSqliteLock } from './sqlite-lock.js'
 import { quoteLiteral } from './sqlite-schema-sql.js'
@@ -34,4 +34,5 @@ export const sqliteDialect: Dialect = {
     postlude: ['PRAGMA foreign_keys = ON'],
     begin: 'BEGIN',
   },
+  isMissingTable: isSqliteMissingTable,
 }

@@ -1,18 +1,31 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Connection } from '../dialect.js'
+import { DatabaseError, type DatabaseErrorDetails } from '../../errors.js'
+import { missingFolders, removeEmptyFolders } from '../../runtime/created-folders.js'
 import { maskPasswords, type DatabaseUrl } from '../../runtime/url.js'
 
 /** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000
 
-/** A driver error with the SQLite result code (`SQLITE_BUSY`, `SQLITE_CONSTRAINT_CHECK`, …) and the statement. */
-export class SqliteError extends Error {
-  constructor(message: string, readonly code: string | undefined, readonly statement?: string) {
-    super(maskPasswords(message))
+/**
+ * A driver error with the SQLite result code as `driverCode` (`SQLITE_BUSY`, `SQLITE_CONSTRAINT_CHECK`, …: SQLite
+ * has no SQLSTATE) and the statement.
+ */
+export class SqliteError extends DatabaseError {
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super(maskPasswords(message), details)
     this.name = 'SqliteError'
   }
+}
+
+/**
+ * "no such table": better-sqlite3 reports it as plain SQLITE_ERROR, so the message is the only sign. The one
+ * message test strata makes, on purpose here in the SQLite folder (a last resort: SQLite has no finer code).
+ */
+export function isSqliteMissingTable(error: unknown): boolean {
+  return error instanceof SqliteError && error.driverCode === 'SQLITE_ERROR' && /^no such table\b/.test(error.message)
 }
 
 /** Statements the connection treats as assertions: they fail when SQLite reports any violation. */
@@ -23,8 +36,8 @@ const SCHEMA_CHANGE = /^\s*(?:CREATE|ALTER|DROP)\s/i
 
 function toSqliteError(error: unknown, statement?: string): SqliteError {
   if (error instanceof SqliteError) return error
-  const e = error as { message?: string; code?: string }
-  return new SqliteError(e?.message ?? String(error), e?.code, statement)
+  const e = error as { message?: string; code?: unknown }
+  return new SqliteError(e?.message ?? String(error), { ...(typeof e?.code === 'string' ? { driverCode: e.code } : {}), ...(statement === undefined ? {} : { statement }) })
 }
 
 /** better-sqlite3 binds numbers, strings, bigints, buffers and null; the rest is converted the way strata stores it. */
@@ -50,7 +63,61 @@ function describeViolations(rows: Record<string, unknown>[]): string {
 export class SqliteConnection implements Connection {
   readonly dialect = 'sqlite' as const
 
-  constructor(private readonly db: Database.Database, readonly filename: string) {}
+  constructor(
+    private db: Database.Database,
+    readonly filename: string,
+    /** The database file and the folders that opening it created, deepest first (see removeIfUntouched). */
+    private created: string[] = [],
+  ) {
+    this.inode = inodeOf(filename)
+  }
+
+  private inode: number | undefined
+
+  /**
+   * Opens the file at `filename` again, when it is no longer the one this connection opened (isStillAtPath).
+   * Only between runs' locks: the run that removed it held the lock, and this one has not written yet.
+   */
+  reopen(): void {
+    if (this.db.open) this.db.close()
+    const reopened = openDatabase(this.filename)
+    this.db = reopened.db
+    this.created = reopened.created
+    this.inode = inodeOf(this.filename)
+  }
+
+  /**
+   * False when the file at `filename` is no longer the one this connection opened: another run removed the
+   * empty file it had created (removeIfUntouched) while this one waited for the lock.
+   */
+  isStillAtPath(): boolean {
+    return this.inode === undefined || inodeOf(this.filename) === this.inode
+  }
+
+  /**
+   * Removes the database file this connection created when nothing was ever written to it (it is still empty),
+   * and at `close` the folders created for it: a command that failed, or had nothing to do, leaves no trace.
+   * Called by the lock while the run still holds it, so no other strata run can be using the file. Returns true
+   * when it removed the file.
+   */
+  removeIfUntouched(): boolean {
+    const [file, ...folders] = this.created
+    if (!file || this.db.inTransaction) return false
+    try {
+      if (statSync(file).size !== 0 || [`${file}-journal`, `${file}-wal`].some((f) => existsSync(f))) return false
+      // Removed while open (POSIX allows it): the connection stays usable until the run closes it.
+      rmSync(file, { force: true })
+      rmSync(`${file}-shm`, { force: true })
+    } catch {
+      // A file that cannot be removed (Windows keeps open files): leave it.
+      return false
+    }
+    // The folders go at close, after the run's lock file next to the database has gone too.
+    this.foldersToRemove = folders
+    return true
+  }
+
+  private foldersToRemove: string[] = []
 
   /** True while a transaction is open (BEGIN … COMMIT/ROLLBACK). */
   get inTransaction(): boolean {
@@ -62,7 +129,8 @@ export class SqliteConnection implements Connection {
       return this.db.prepare(sql)
     } catch (error) {
       const message = (error as Error).message ?? ''
-      // Several statements (or only comments): run as a script.
+      // Several statements (or only comments): run as a script. better-sqlite3 says so only in a plain RangeError's
+      // message (no result code), so the message is tested: a documented last resort, kept inside the sqlite folder.
       if (/more than one statement|contains no statements/i.test(message)) return null
       throw toSqliteError(error, sql)
     }
@@ -104,7 +172,7 @@ export class SqliteConnection implements Connection {
       if (statement.reader) {
         const rows = statement.all(...args) as Record<string, unknown>[]
         // `PRAGMA foreign_key_check` only reports; after a table rebuild a violation must stop the migration.
-        if (FOREIGN_KEY_CHECK.test(sql) && rows.length > 0) throw new SqliteError(describeViolations(rows), 'SQLITE_CONSTRAINT_FOREIGNKEY', sql)
+        if (FOREIGN_KEY_CHECK.test(sql) && rows.length > 0) throw new SqliteError(describeViolations(rows), { driverCode: 'SQLITE_CONSTRAINT_FOREIGNKEY', statement: sql })
         return { rowCount: rows.length }
       }
       return { rowCount: statement.run(...args).changes }
@@ -114,12 +182,13 @@ export class SqliteConnection implements Connection {
   }
 
   private runScript(sql: string, params: unknown[]): void {
-    if (params.length) throw new SqliteError('parameters can only be bound to a single statement', undefined, sql)
+    if (params.length) throw new SqliteError('parameters can only be bound to a single statement', { statement: sql })
     this.db.exec(sql)
   }
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close()
+    removeEmptyFolders(this.foldersToRemove.splice(0))
   }
 }
 
@@ -131,16 +200,38 @@ export class SqliteConnection implements Connection {
  */
 export async function connectSqlite(url: DatabaseUrl): Promise<SqliteConnection> {
   const filename = url.filename
-  if (!filename) throw new SqliteError(`SQLite URL '${url.display}' names no file`, undefined)
+  if (!filename) throw new SqliteError(`SQLite URL '${url.display}' names no file`, { code: 'connect' })
+  try {
+    const { db, created } = openDatabase(filename)
+    return new SqliteConnection(db, filename, created)
+  } catch (error) {
+    const e = toSqliteError(error)
+    throw new SqliteError(`cannot open SQLite database ${url.display}: ${e.message}`, { ...(e.driverCode ? { driverCode: e.driverCode } : {}), code: 'connect' })
+  }
+}
+
+/** Opens (or creates) the file; `created` lists the file and folders this created, for removeIfUntouched. */
+function openDatabase(filename: string): { db: Database.Database; created: string[] } {
+  const created = filename === ':memory:' || existsSync(filename) ? [] : [filename, ...missingFolders(dirname(filename))]
   try {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
     const db = new Database(filename)
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     db.pragma('foreign_keys = OFF')
-    return new SqliteConnection(db, filename)
+    return { db, created }
   } catch (error) {
-    const e = toSqliteError(error)
-    throw new SqliteError(`cannot open SQLite database ${url.display}: ${e.message}`, e.code)
+    // Opening failed: take back any folder made for it.
+    removeEmptyFolders(created.slice(1))
+    throw error
+  }
+}
+
+function inodeOf(filename: string): number | undefined {
+  if (filename === ':memory:') return undefined
+  try {
+    return statSync(filename).ino
+  } catch {
+    return undefined
   }
 }
 
