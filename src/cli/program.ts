@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander'
+import { UsageError } from '../errors.js'
 import { type GlobalOptions, reportError } from './output.js'
 
 type Action = (args: string[], options: Record<string, unknown>, globals: GlobalOptions) => Promise<number | void>
@@ -10,8 +11,26 @@ function lazy(load: () => Promise<{ action: Action }>, argCount = 0) {
     const options = params[params.length - 2] as Record<string, unknown>
     const args = params.slice(0, argCount).flat() as string[]
     const globals = command.optsWithGlobals() as GlobalOptions
+    applyTimeoutOptions(globals)
     const code = await (await load()).action(args.filter((a) => a !== undefined), options, globals)
     process.exitCode = typeof code === 'number' ? code : 0
+  }
+}
+
+/**
+ * `--connect-timeout` and `--statement-timeout` override the config's bounds; they travel through the same
+ * environment variables a CI job may set (STRATA_CONNECT_TIMEOUT, STRATA_STATEMENT_TIMEOUT).
+ */
+function applyTimeoutOptions(globals: GlobalOptions): void {
+  const flags = [
+    ['--connect-timeout', globals.connectTimeout, 'STRATA_CONNECT_TIMEOUT'],
+    ['--statement-timeout', globals.statementTimeout, 'STRATA_STATEMENT_TIMEOUT'],
+  ] as const
+  for (const [flag, value, variable] of flags) {
+    if (value === undefined) continue
+    const seconds = Number(value)
+    if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) throw new UsageError(`${flag} must be a number of seconds, got '${value}'`)
+    process.env[variable] = String(seconds)
   }
 }
 
@@ -22,6 +41,8 @@ export function buildProgram(): Command {
     .description('Schema migrations for TypeScript: autogenerate, a revision graph, SQLite, PostgreSQL and MySQL.')
     .option('-c, --config <path>', 'config file (default: strata.config.ts, or STRATA_CONFIG)')
     .option('--verbose', 'show stack traces and more detail')
+    .option('--connect-timeout <seconds>', 'give up connecting after this long (default 10; 0: no bound)')
+    .option('--statement-timeout <seconds>', 'stop when one statement takes longer (default 0: no bound)')
     .showHelpAfterError('(run with --help for usage)')
     // Set before the subcommands are added: they inherit it. Usage errors then exit 2, not 1.
     .exitOverride()

@@ -1,6 +1,6 @@
 import { StrataError } from '../config/errors.js'
 import type { TransactionMode } from '../config/define-config.js'
-import type { ResolvedConfig } from '../config/load-config.js'
+import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { Operations } from '../operations/api.js'
 import { type MigrationStep, type RevisionGraph, type VersionChange, planDowngrade, planStamp, planUpgrade } from '../revisions/index.js'
@@ -69,7 +69,7 @@ function formatMs(ms: number): string {
 export async function runMigrations(env: RunEnvironment, direction: 'up' | 'down', target: string, options: RunOptions = {}): Promise<RunResult> {
   const { dialect, config, url, graph, log } = env
   const store = new VersionStore(dialect, config.versionTable, config.historyTable)
-  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds)
+  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds, connectOptions(config))
   const { connection } = session
   let loader: MigrationModules | undefined
   try {
@@ -280,7 +280,7 @@ export function applyVersionChanges(rows: string[], changes: VersionChange[]): s
 export async function stampVersions(env: RunEnvironment, targets: string[], purge: boolean, options: RunOptions = {}): Promise<string[]> {
   const { dialect, config, url, graph } = env
   const store = new VersionStore(dialect, config.versionTable, config.historyTable)
-  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds)
+  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds, connectOptions(config))
   const { connection } = session
   try {
     const versions = await store.readVersions(connection)

@@ -1,10 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { Connection } from '../dialect.js'
+import type { ConnectOptions, Connection } from '../dialect.js'
 import { maskPasswords, type DatabaseUrl } from '../../runtime/url.js'
 
-/** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
+/**
+ * How long a statement waits for another connection's lock before failing with SQLITE_BUSY, when no
+ * `statementTimeout` is set. There is no server to freeze: a lock held by another process is the only wait.
+ */
 export const BUSY_TIMEOUT_MS = 5000
 
 /** A driver error with the SQLite result code (`SQLITE_BUSY`, `SQLITE_CONSTRAINT_CHECK`, …) and the statement. */
@@ -50,7 +53,12 @@ function describeViolations(rows: Record<string, unknown>[]): string {
 export class SqliteConnection implements Connection {
   readonly dialect = 'sqlite' as const
 
-  constructor(private readonly db: Database.Database, readonly filename: string) {}
+  constructor(
+    private readonly db: Database.Database,
+    readonly filename: string,
+    /** The busy timeout statements run with (`statementTimeout`, else BUSY_TIMEOUT_MS). */
+    readonly busyTimeoutMs = BUSY_TIMEOUT_MS,
+  ) {}
 
   /** True while a transaction is open (BEGIN … COMMIT/ROLLBACK). */
   get inTransaction(): boolean {
@@ -129,15 +137,16 @@ export class SqliteConnection implements Connection {
  * recreates a parent table, which with enforcement on would cascade deletes into its children. Rebuilds verify
  * with `PRAGMA foreign_key_check` instead.
  */
-export async function connectSqlite(url: DatabaseUrl): Promise<SqliteConnection> {
+export async function connectSqlite(url: DatabaseUrl, options: ConnectOptions = {}): Promise<SqliteConnection> {
   const filename = url.filename
   if (!filename) throw new SqliteError(`SQLite URL '${url.display}' names no file`, undefined)
   try {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
     const db = new Database(filename)
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    const busyTimeoutMs = options.statementTimeoutMs || BUSY_TIMEOUT_MS
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`)
     db.pragma('foreign_keys = OFF')
-    return new SqliteConnection(db, filename)
+    return new SqliteConnection(db, filename, busyTimeoutMs)
   } catch (error) {
     const e = toSqliteError(error)
     throw new SqliteError(`cannot open SQLite database ${url.display}: ${e.message}`, e.code)
