@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, resolve } from 'node:path'
+import { dirname } from 'node:path'
 import type { Script } from 'node:vm'
+import { cacheFileFor } from '../revisions/cache-location.js'
 import type { RevisionCode } from './revision-module-loader.js'
 
 /**
@@ -53,23 +54,7 @@ function stamp(): { code: string; v8: string } {
 
 /** Where the pack of a versions folder lives, or undefined when caching is off or there is no node_modules. */
 export function revisionCacheFile(versionsDir: string): string | undefined {
-  const env = process.env.STRATA_CACHE_DIR
-  let dir: string | undefined
-  if (env !== undefined && env !== '') dir = env === 'off' ? undefined : resolve(env)
-  else dir = findNodeModules(versionsDir)
-  if (!dir) return undefined
-  const name = createHash('sha256').update(resolve(versionsDir)).digest('hex').slice(0, 16)
-  return join(dir, `revisions-${name}.pack`)
-}
-
-function findNodeModules(from: string): string | undefined {
-  let dir = resolve(from)
-  for (;;) {
-    if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'strata-db')
-    const up = dirname(dir)
-    if (up === dir) return undefined
-    dir = up
-  }
+  return cacheFileFor(versionsDir, 'revisions', 'pack')
 }
 
 /** An entry as stored: bytes straight from the pack (or just compiled), and the seal they must match. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import type { RevisionGraph, RevisionHeader } from '../revisions/index.js'
+import { type RevisionGraph, type RevisionHeader, revisionFileChecksum } from '../revisions/index.js'
 import { fileChecksum } from './migration-module.js'
 import type { HistoryRow } from './version-store.js'
 
@@ -31,10 +31,9 @@ export function verifyChecksums(graph: RevisionGraph, heads: string[], history: 
     const header = graph.get(id)
     if (!header) continue
     const applied = recorded.get(id)
-    if (applied && existsSync(header.path)) {
-      const now = fileChecksum(header.path)
-      if (now !== applied) changed.push({ revision: id, path: header.path, applied, now })
-    }
+    // The checksum from loading the graph (header index or bytes read) saves reading every applied file again.
+    const now = applied ? (revisionFileChecksum(header) ?? (existsSync(header.path) ? fileChecksum(header.path) : undefined)) : undefined
+    if (applied && now !== undefined && now !== applied) changed.push({ revision: id, path: header.path, applied, now })
     stack.push(...parentsOf(header), ...header.dependsOn.filter((d: string) => graph.get(d)))
   }
   return changed
