@@ -36,6 +36,9 @@ function applyTimeoutOptions(globals: GlobalOptions): void {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
+/** The width `--help` is pre-rendered for by the build (commander's width when stdout is not a terminal). */
+export const HELP_WIDTH = 80
+
 export function buildProgram(): Command {
   const program = new Command('strata')
     .description('Schema migrations for TypeScript: autogenerate, a revision graph, SQLite, PostgreSQL and MySQL.')

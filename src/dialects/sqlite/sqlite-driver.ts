@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import type { ConnectOptions, Connection } from '../dialect.js'
 import { maskPasswords, type DatabaseUrl } from '../../runtime/url.js'
 
@@ -142,7 +142,9 @@ export async function connectSqlite(url: DatabaseUrl, options: ConnectOptions = 
   if (!filename) throw new SqliteError(`SQLite URL '${url.display}' names no file`, undefined)
   try {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
-    const db = new Database(filename)
+    // Loaded on first connect: `current` on a database not created yet never loads the native driver.
+    const { default: SqliteDatabase } = await import('better-sqlite3')
+    const db = new SqliteDatabase(filename)
     const busyTimeoutMs = options.statementTimeoutMs || BUSY_TIMEOUT_MS
     db.pragma(`busy_timeout = ${busyTimeoutMs}`)
     db.pragma('foreign_keys = OFF')
