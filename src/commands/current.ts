@@ -3,7 +3,7 @@ import { TimeoutError } from '../errors.js'
 import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
 import type { ConnectOptions, Dialect } from '../dialects/dialect.js'
 import type { DatabaseUrl } from '../runtime/url.js'
-import { connect, maskSecret } from '../runtime/runner.js'
+import { connect, maskSecret } from '../runtime/run-session.js'
 import { VersionStore } from '../runtime/version-store.js'
 import { type ConfigInput, type ProjectOptions, databaseOf, resolveProject } from './project.js'
 

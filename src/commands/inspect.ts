@@ -1,6 +1,6 @@
 import { StrataError } from '../config/errors.js'
 import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
-import { connect, maskSecret } from '../runtime/runner.js'
+import { connect, maskSecret } from '../runtime/run-session.js'
 import { databaseIsThere } from './current.js'
 import { type ChangedFile, verifyChecksums } from '../runtime/verify.js'
 import { type HistoryRow, VersionStore } from '../runtime/version-store.js'
