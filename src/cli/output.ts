@@ -5,6 +5,8 @@ import { maskPasswords } from '../runtime/url.js'
 export interface GlobalOptions {
   config?: string
   verbose?: boolean
+  connectTimeout?: string
+  statementTimeout?: string
 }
 
 export const out = (line = '') => process.stdout.write(`${line}\n`)

@@ -15,18 +15,41 @@ function lazy(load: () => Promise<{ action: Action }>, argCount = 0) {
     const args = params.slice(0, argCount).flat() as string[]
     const globals = command.optsWithGlobals() as GlobalOptions
     jsonRequested = options.json === true
+    applyTimeoutOptions(globals)
     const code = await (await load()).action(args.filter((a) => a !== undefined), options, globals)
     process.exitCode = typeof code === 'number' ? code : 0
   }
 }
 
+/**
+ * `--connect-timeout` and `--statement-timeout` override the config's bounds; they travel through the same
+ * environment variables a CI job may set (STRATA_CONNECT_TIMEOUT, STRATA_STATEMENT_TIMEOUT).
+ */
+function applyTimeoutOptions(globals: GlobalOptions): void {
+  const flags = [
+    ['--connect-timeout', globals.connectTimeout, 'STRATA_CONNECT_TIMEOUT'],
+    ['--statement-timeout', globals.statementTimeout, 'STRATA_STATEMENT_TIMEOUT'],
+  ] as const
+  for (const [flag, value, variable] of flags) {
+    if (value === undefined) continue
+    const seconds = Number(value)
+    if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) throw new UsageError(`${flag} must be a number of seconds, got '${value}'`)
+    process.env[variable] = String(seconds)
+  }
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value]
+
+/** The width `--help` is pre-rendered for by the build (commander's width when stdout is not a terminal). */
+export const HELP_WIDTH = 80
 
 export function buildProgram(): Command {
   const program = new Command('strata')
     .description('Schema migrations for TypeScript: autogenerate, a revision graph, SQLite, PostgreSQL and MySQL.')
     .option('-c, --config <path>', 'config file (default: strata.config.ts, or STRATA_CONFIG)')
     .option('--verbose', 'show stack traces and more detail')
+    .option('--connect-timeout <seconds>', 'give up connecting after this long (default 10; 0: no bound)')
+    .option('--statement-timeout <seconds>', 'stop when one statement takes longer (default 0: no bound)')
     .showHelpAfterError('(run with --help for usage)')
     // Set before the subcommands are added: they inherit it. Usage errors then exit 2, not 1.
     .exitOverride()

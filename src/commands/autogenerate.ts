@@ -1,13 +1,13 @@
 import { type DetectedChange, type RenameHints, compareSchemas } from '../autogenerate/index.js'
 import { StrataError } from '../config/errors.js'
-import type { ResolvedConfig } from '../config/load-config.js'
+import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
 import { loadSchemaModel } from '../config/load-schema.js'
 import type { Dialect, DialectName } from '../dialects/dialect.js'
 import type { RevisionGraph } from '../revisions/index.js'
 import type { DatabaseUrl } from '../runtime/url.js'
 import type { SchemaModel } from '../schema/model.js'
 import { emptySchema } from '../schema/model.js'
-import { connect } from '../runtime/runner.js'
+import { connect } from '../runtime/run-session.js'
 import { VersionStore } from '../runtime/version-store.js'
 import { databaseIsThere } from './current.js'
 import { type ProjectOptions, databaseOf, loadGraph } from './project.js'
@@ -53,8 +53,8 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
 
 /** Reads the database for a comparison: the version rows (it must be at the heads) and the reflected schema. */
 async function reflectDatabase(config: ResolvedConfig, graph: RevisionGraph, dialect: Dialect, url: DatabaseUrl, options: CompareOptions): Promise<SchemaModel> {
-  const exists = await databaseIsThere(dialect, url)
-  const connection = exists ? await connect(dialect, url) : undefined
+  const exists = await databaseIsThere(dialect, url, connectOptions(config))
+  const connection = exists ? await connect(dialect, url, connectOptions(config)) : undefined
   try {
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)
     const versions = connection ? ((await store.readVersions(connection)) ?? []) : []

@@ -1,6 +1,6 @@
 import { StrataError } from '../config/errors.js'
-import type { ResolvedConfig } from '../config/load-config.js'
-import { connect, maskSecret } from '../runtime/runner.js'
+import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
+import { connect, maskSecret } from '../runtime/run-session.js'
 import { databaseIsThere } from './current.js'
 import { type ChangedFile, type VerifyProblem, verifyApplied, verifyChecksums } from '../runtime/verify.js'
 import { maskPasswords } from '../runtime/url.js'
@@ -9,8 +9,8 @@ import { type ConfigInput, type ProjectOptions, databaseOf, loadGraph, resolvePr
 
 async function readTables(config: ResolvedConfig, options: ProjectOptions): Promise<{ versions: string[]; history: HistoryRow[] }> {
   const { url, dialect } = await databaseOf(config, options)
-  if (!(await databaseIsThere(dialect, url))) return { versions: [], history: [] }
-  const connection = await connect(dialect, url)
+  if (!(await databaseIsThere(dialect, url, connectOptions(config)))) return { versions: [], history: [] }
+  const connection = await connect(dialect, url, connectOptions(config))
   try {
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)
     return { versions: (await store.readVersions(connection)) ?? [], history: (await store.readHistory(connection)) ?? [] }

@@ -19,8 +19,15 @@ export interface StrataConfig {
   schemas?: string[]
   /** `all`: one transaction per run (default where DDL is transactional); `each`: one per migration; `none`. */
   transactionMode?: TransactionMode
-  /** Seconds to wait for the migration lock (default 60). */
+  /** Seconds to wait for the migration lock (default 60). Connecting for a run also ends by then. */
   lockTimeout?: number
+  /** Seconds to wait for the server to accept a session (default 10; 0: no bound). */
+  connectTimeout?: number
+  /**
+   * Seconds any one statement may take before the run stops (default 0: no bound, since a migration may rightly
+   * run for hours). Set it where a server that stops answering must not hold a job forever, e.g. in CI.
+   */
+  statementTimeout?: number
   /** Tables to compare (names or globs); all when absent. */
   include?: string[]
   /** Tables autogenerate leaves alone (names or globs). */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import type { ConnectOptions } from '../dialects/dialect.js'
 import { type DatabaseUrl, parseDatabaseUrl } from '../runtime/url.js'
 import { type NamingConvention, defaultNamingConvention } from '../schema/naming.js'
 import type { StrataConfig, TransactionMode } from './define-config.js'
@@ -20,6 +21,10 @@ export interface ResolvedConfig {
   historyTable: string
   transactionMode?: TransactionMode
   lockTimeoutSeconds: number
+  /** 0: no bound. */
+  connectTimeoutSeconds: number
+  /** 0: no bound. */
+  statementTimeoutSeconds: number
   naming: NamingConvention
   fileTemplate: string
   /** The URL string chosen (config `url`, else DATABASE_URL), unparsed; undefined when neither is set. */
@@ -64,6 +69,28 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   return resolveConfig(config, file)
 }
 
+const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10
+
+/** Environment variables that override the config's timeouts (the CLI's --connect-timeout and --statement-timeout set them). */
+export const TIMEOUT_VARIABLES = { connectTimeout: 'STRATA_CONNECT_TIMEOUT', statementTimeout: 'STRATA_STATEMENT_TIMEOUT' } as const
+
+function isSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0
+}
+
+function secondsFromEnvironment(name: string): number | undefined {
+  const text = process.env[name]
+  if (text === undefined || text === '') return undefined
+  const value = Number(text)
+  if (!isSeconds(value)) throw new StrataError(`${name} must be a number of seconds, got '${text}'`)
+  return value
+}
+
+/** The driver bounds of a config (a run that takes the lock narrows the connect bound to the lock timeout). */
+export function connectOptions(resolved: ResolvedConfig): ConnectOptions {
+  return { connectTimeoutMs: Math.round(resolved.connectTimeoutSeconds * 1000), statementTimeoutMs: Math.round(resolved.statementTimeoutSeconds * 1000) }
+}
+
 /** Validates a config object and fills in defaults; `file` anchors relative paths. */
 export function resolveConfig(config: StrataConfig, file: string): ResolvedConfig {
   const dir = dirname(file)
@@ -75,8 +102,10 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
     throw fail(`'schema' must be a path or a list of paths`)
   const mode = config.transactionMode
   if (mode !== undefined && !['all', 'each', 'none'].includes(mode)) throw fail(`'transactionMode' must be 'all', 'each' or 'none'`)
-  if (config.lockTimeout !== undefined && (typeof config.lockTimeout !== 'number' || config.lockTimeout < 0))
-    throw fail(`'lockTimeout' must be a number of seconds`)
+  for (const key of ['lockTimeout', 'connectTimeout', 'statementTimeout'] as const) {
+    const value = config[key]
+    if (value !== undefined && !isSeconds(value)) throw fail(`'${key}' must be a number of seconds`)
+  }
   const migrationsDir = resolve(dir, config.migrations ?? './migrations')
   const resolved: ResolvedConfig = {
     file,
@@ -88,6 +117,8 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
     versionTable: config.versionTable ?? 'strata_version',
     historyTable: config.historyTable ?? 'strata_history',
     lockTimeoutSeconds: config.lockTimeout ?? 60,
+    connectTimeoutSeconds: secondsFromEnvironment(TIMEOUT_VARIABLES.connectTimeout) ?? config.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    statementTimeoutSeconds: secondsFromEnvironment(TIMEOUT_VARIABLES.statementTimeout) ?? config.statementTimeout ?? 0,
     naming: { ...defaultNamingConvention, ...(config.naming ?? {}) },
     fileTemplate: config.fileTemplate ?? '{rev}_{slug}',
   }

@@ -33,6 +33,18 @@ export interface CompileContext {
   connection?: Connection
 }
 
+/**
+ * Bounds on waiting for the server (`connectTimeout`, `statementTimeout` in the config, in ms here). 0 or absent:
+ * no bound. A bound that runs out is a `TimeoutError` and the connection is closed: nothing waits forever on a
+ * server that stopped answering.
+ */
+export interface ConnectOptions {
+  /** Give up opening the session (TCP, TLS, authentication) after this long. */
+  connectTimeoutMs?: number
+  /** Give up on any single statement after this long (the server is asked to cancel it where it can). */
+  statementTimeoutMs?: number
+}
+
 /** A lock held for a run; released explicitly, and by the database when the session dies. */
 export interface HeldLock {
   release(): Promise<void>
@@ -76,9 +88,9 @@ export interface Dialect {
   /** Longest identifier the server accepts, in bytes (SQLite: Infinity). */
   readonly maxIdentifierLength: number
 
-  connect(url: DatabaseUrl): Promise<Connection>
+  connect(url: DatabaseUrl, options?: ConnectOptions): Promise<Connection>
   /** True when the database (file, or server database) exists; `current` must not create it. */
-  databaseExists(url: DatabaseUrl): Promise<boolean>
+  databaseExists(url: DatabaseUrl, options?: ConnectOptions): Promise<boolean>
 
   /** The whole schema with a fixed number of catalog queries (not per table). */
   introspect(connection: Connection, options?: IntrospectOptions): Promise<SchemaModel>

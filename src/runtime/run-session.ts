@@ -2,9 +2,8 @@
  * The connections and the lock of one writing run (upgrade, downgrade, stamp), and its transaction state.
  * Opening a session takes the migration lock; everything the run reads afterwards is read under it.
  */
-import { StrataError } from '../config/errors.js'
-import { DatabaseError, LockTimeoutError } from '../errors.js'
-import type { Connection, Dialect, HeldLock } from '../dialects/dialect.js'
+import { DatabaseError, LockTimeoutError, StrataError } from '../errors.js'
+import type { ConnectOptions, Connection, Dialect, HeldLock } from '../dialects/dialect.js'
 import { acquireFileLock } from './file-lock.js'
 import type { DatabaseUrl } from './url.js'
 import { maskPasswords } from './url.js'
@@ -21,10 +20,11 @@ export function maskSecret(message: string, url: DatabaseUrl): string {
 }
 
 /** Opens a connection; a failure becomes one line naming the (password-free) URL. */
-export async function connect(dialect: Dialect, url: DatabaseUrl): Promise<Connection> {
+export async function connect(dialect: Dialect, url: DatabaseUrl, options?: ConnectOptions): Promise<Connection> {
   try {
-    return await dialect.connect(url)
+    return await dialect.connect(url, options)
   } catch (error) {
+    if (error instanceof StrataError) throw error
     const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0] ?? ''
     // Drivers that already name the URL ("cannot connect to …: …") are not prefixed twice.
     const text = message.includes(url.display) ? message : `cannot connect to ${url.display}: ${message || (error instanceof DatabaseError ? error.driverCode : undefined) || 'unknown error'}`
@@ -64,9 +64,12 @@ export class RunSession {
   /**
    * Connects and takes the migration lock, waiting up to `lockTimeoutSeconds`. File databases also take a lock
    * that outlives commits (see file-lock.ts); the dialect's lock then only waits for other writers.
+   * Connecting counts against the lock timeout too: it never waits past it.
    */
-  static async open(dialect: Dialect, url: DatabaseUrl, lockTimeoutSeconds: number): Promise<RunSession> {
-    const connection = await connect(dialect, url)
+  static async open(dialect: Dialect, url: DatabaseUrl, lockTimeoutSeconds: number, bounds: ConnectOptions = {}): Promise<RunSession> {
+    const lockMs = lockTimeoutSeconds * 1000
+    const own = bounds.connectTimeoutMs ?? 0
+    const connection = await connect(dialect, url, lockMs > 0 && (own === 0 || lockMs < own) ? { ...bounds, connectTimeoutMs: lockMs } : bounds)
     const session = new RunSession(dialect, connection)
     try {
       await session.takeLock(url, lockTimeoutSeconds)

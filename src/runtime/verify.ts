@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { StrataErrorCode } from '../errors.js'
-import type { RevisionGraph, RevisionHeader } from '../revisions/index.js'
+import { type RevisionGraph, type RevisionHeader, revisionFileChecksum } from '../revisions/index.js'
 import { fileChecksum } from './migration-module.js'
 import type { HistoryRow } from './version-store.js'
 
@@ -57,9 +57,10 @@ export function verifyChecksums(graph: RevisionGraph, heads: string[], history: 
   const changed: ChangedFile[] = []
   for (const header of appliedInGraph(graph, heads)) {
     const applied = recorded.get(header.revision)
-    if (!applied || !existsSync(header.path)) continue
-    const now = fileChecksum(header.path)
-    if (now !== applied) changed.push({ revision: header.revision, path: header.path, applied, now })
+    if (!applied) continue
+    // The checksum from loading the graph (header index or bytes read) saves reading every applied file again.
+    const now = revisionFileChecksum(header) ?? (existsSync(header.path) ? fileChecksum(header.path) : undefined)
+    if (now !== undefined && now !== applied) changed.push({ revision: header.revision, path: header.path, applied, now })
   }
   return changed
 }

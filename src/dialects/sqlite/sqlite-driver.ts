@@ -1,12 +1,15 @@
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
-import type { Connection } from '../dialect.js'
+import type Database from 'better-sqlite3'
+import type { ConnectOptions, Connection } from '../dialect.js'
 import { DatabaseError, type DatabaseErrorDetails } from '../../errors.js'
 import { missingFolders, removeEmptyFolders } from '../../runtime/created-folders.js'
 import { maskPasswords, type DatabaseUrl } from '../../runtime/url.js'
 
-/** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
+/**
+ * How long a statement waits for another connection's lock before failing with SQLITE_BUSY, when no
+ * `statementTimeout` is set. There is no server to freeze: a lock held by another process is the only wait.
+ */
 export const BUSY_TIMEOUT_MS = 5000
 
 /**
@@ -68,6 +71,10 @@ export class SqliteConnection implements Connection {
     readonly filename: string,
     /** The database file and the folders that opening it created, deepest first (see removeIfUntouched). */
     private created: string[] = [],
+    /** The busy timeout statements run with (`statementTimeout`, else BUSY_TIMEOUT_MS). */
+    readonly busyTimeoutMs = BUSY_TIMEOUT_MS,
+    /** better-sqlite3's constructor, loaded on first connect. */
+    private readonly driver?: SqliteDriver,
   ) {
     this.inode = inodeOf(filename)
   }
@@ -80,7 +87,8 @@ export class SqliteConnection implements Connection {
    */
   reopen(): void {
     if (this.db.open) this.db.close()
-    const reopened = openDatabase(this.filename)
+    if (!this.driver) throw new SqliteError(`cannot reopen ${this.filename}: no driver`)
+    const reopened = openDatabase(this.driver, this.filename, this.busyTimeoutMs)
     this.db = reopened.db
     this.created = reopened.created
     this.inode = inodeOf(this.filename)
@@ -198,12 +206,15 @@ export class SqliteConnection implements Connection {
  * recreates a parent table, which with enforcement on would cascade deletes into its children. Rebuilds verify
  * with `PRAGMA foreign_key_check` instead.
  */
-export async function connectSqlite(url: DatabaseUrl): Promise<SqliteConnection> {
+export async function connectSqlite(url: DatabaseUrl, options: ConnectOptions = {}): Promise<SqliteConnection> {
   const filename = url.filename
   if (!filename) throw new SqliteError(`SQLite URL '${url.display}' names no file`, { code: 'connect' })
   try {
-    const { db, created } = openDatabase(filename)
-    return new SqliteConnection(db, filename, created)
+    // Loaded on first connect: `current` on a database not created yet never loads the native driver.
+    const { default: driver } = await import('better-sqlite3')
+    const busyTimeoutMs = options.statementTimeoutMs || BUSY_TIMEOUT_MS
+    const { db, created } = openDatabase(driver, filename, busyTimeoutMs)
+    return new SqliteConnection(db, filename, created, busyTimeoutMs, driver)
   } catch (error) {
     const e = toSqliteError(error)
     throw new SqliteError(`cannot open SQLite database ${url.display}: ${e.message}`, { ...(e.driverCode ? { driverCode: e.driverCode } : {}), code: 'connect' })
@@ -211,12 +222,14 @@ export async function connectSqlite(url: DatabaseUrl): Promise<SqliteConnection>
 }
 
 /** Opens (or creates) the file; `created` lists the file and folders this created, for removeIfUntouched. */
-function openDatabase(filename: string): { db: Database.Database; created: string[] } {
+type SqliteDriver = typeof import('better-sqlite3')
+
+function openDatabase(SqliteDatabase: SqliteDriver, filename: string, busyTimeoutMs: number): { db: Database.Database; created: string[] } {
   const created = filename === ':memory:' || existsSync(filename) ? [] : [filename, ...missingFolders(dirname(filename))]
   try {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
-    const db = new Database(filename)
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    const db = new SqliteDatabase(filename)
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`)
     db.pragma('foreign_keys = OFF')
     return { db, created }
   } catch (error) {

@@ -56,7 +56,8 @@ export async function acquireSqliteLock(connection: Connection, timeoutMs: numbe
       }
     }
   } finally {
-    await connection.execute(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).catch(() => undefined)
+    const busyTimeoutMs = connection instanceof SqliteConnection ? connection.busyTimeoutMs : BUSY_TIMEOUT_MS
+    await connection.execute(`PRAGMA busy_timeout = ${busyTimeoutMs}`).catch(() => undefined)
   }
   return {
     // The write lock is the open transaction itself: it cannot be lost without the connection failing.
