@@ -31,7 +31,7 @@ export async function readCurrentVersions(config: ResolvedConfig, options: Proje
 export async function databaseIsThere(dialect: Dialect, url: DatabaseUrl): Promise<boolean> {
   // A connection problem surfaces, with its own clear message, when connecting.
   const exists = await dialect.databaseExists(url).catch(() => true)
-  if (exists || dialect.name === 'sqlite') return exists
+  if (exists || dialect.features.fileDatabase) return exists
   throw new StrataError(`database '${url.database}' does not exist on ${url.host}:${url.port} (${url.display}): create it, or fix the URL`)
 }
 

@@ -33,6 +33,23 @@ export interface CompileContext {
   connection?: Connection
 }
 
+/**
+ * What differs between databases, as facts core code reads (never `dialect.name === …` outside src/dialects/).
+ * Every dialect states every flag: a new flag is a type error until each dialect has chosen its value.
+ */
+export interface DialectFeatures {
+  /** Enums are schema objects of their own (CREATE TYPE), diffed and created separately from columns. */
+  readonly namedEnumTypes: boolean
+  /** A database holds several schemas that strata may manage (`managedSchemas`). */
+  readonly schemas: boolean
+  /** A new enum value can be used only after the transaction that added it commits. */
+  readonly enumValueNeedsCommit: boolean
+  /** The database is a file that connecting creates: a missing one is an empty database, not an error. */
+  readonly fileDatabase: boolean
+  /** `acquireLock` takes a session lock of the server (advisory lock, GET_LOCK); false: no such lock exists. */
+  readonly advisoryLocks: boolean
+}
+
 /** A lock held for a run; released explicitly, and by the database when the session dies. */
 export interface HeldLock {
   release(): Promise<void>
@@ -44,6 +61,7 @@ export interface HeldLock {
  */
 export interface Dialect {
   readonly name: DialectName
+  readonly features: DialectFeatures
   /** DDL inside a transaction is atomic (PostgreSQL, SQLite); MySQL commits implicitly. */
   readonly transactionalDDL: boolean
   /** Longest identifier the server accepts, in bytes (SQLite: Infinity). */
@@ -75,6 +93,8 @@ export interface Dialect {
   beginSql: string
   commitSql: string
   rollbackSql: string
+  /** BEGIN as an offline script writes it (SQLite's online BEGIN IMMEDIATE is a locking detail of strata's runs). */
+  scriptBeginSql: string
 
   /**
    * True when `acquireLock` opens the run's transaction (SQLite: BEGIN IMMEDIATE is the lock); the runtime then
@@ -84,4 +104,22 @@ export interface Dialect {
 
   /** Takes the migration lock (advisory lock, GET_LOCK, or SQLite's write lock), retrying until `timeoutMs`. */
   acquireLock(connection: Connection, timeoutMs: number): Promise<HeldLock>
+
+  /**
+   * A lock that spans the whole run on a handle of its own, taken before `acquireLock` (SQLite: a side file,
+   * because its write lock ends at the first COMMIT). Absent: the dialect's lock is enough.
+   */
+  runLock?(url: DatabaseUrl, timeoutMs: number): Promise<HeldLock>
+
+  /** Tunes the run connection once the lock is held (PostgreSQL: notice killed clients). Absent: nothing to do. */
+  prepareSession?(connection: Connection): Promise<void>
+
+  /**
+   * Why `acquireLock` cannot protect a run on this server, read from the server (Galera: GET_LOCK is node-local);
+   * undefined when it can. strata then uses the table (lease) lock.
+   */
+  advisoryLockUnsafe?(connection: Connection): Promise<string | undefined>
+
+  /** SQL for the lease lock's clock: the server's time in milliseconds since 1970, as a number. */
+  readonly nowMillisSql: string
 }

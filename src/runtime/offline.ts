@@ -22,7 +22,7 @@ class ModelSink implements OperationSink {
 
 /** BEGIN for a script: SQLite's online BEGIN IMMEDIATE is a locking detail of strata's own runs. */
 function plainBegin(dialect: Dialect): string {
-  return dialect.beginSql === 'BEGIN IMMEDIATE' ? 'BEGIN' : dialect.beginSql
+  return dialect.scriptBeginSql
 }
 
 /** Compiles each operation against the replayed model and collects the SQL. */

@@ -4,7 +4,6 @@
  */
 import { StrataError } from '../config/errors.js'
 import type { Connection, Dialect, HeldLock } from '../dialects/dialect.js'
-import { acquireFileLock } from './file-lock.js'
 import type { DatabaseUrl } from './url.js'
 import { maskPasswords } from './url.js'
 
@@ -43,7 +42,7 @@ export class RunSession {
 
   /**
    * Connects and takes the migration lock, waiting up to `lockTimeoutSeconds`. File databases also take a lock
-   * that outlives commits (see file-lock.ts); the dialect's lock then only waits for other writers.
+   * that outlives commits (Dialect.runLock); the dialect's lock then only waits for other writers.
    */
   static async open(dialect: Dialect, url: DatabaseUrl, lockTimeoutSeconds: number): Promise<RunSession> {
     const connection = await connect(dialect, url)
@@ -71,8 +70,7 @@ export class RunSession {
     const deadline = Date.now() + timeoutMs
     const hint = `; wait for that run to finish, or raise --lock-timeout (now ${timeoutSeconds} s)`
     try {
-      if (this.dialect.lockOpensTransaction && url.filename && url.filename !== ':memory:')
-        this.locks.push(await acquireFileLock(url.filename, timeoutMs))
+      if (this.dialect.runLock) this.locks.push(await this.dialect.runLock(url, timeoutMs))
       this.locks.push(await this.dialect.acquireLock(this.lockConnection, Math.max(0, deadline - Date.now())))
     } catch (error) {
       if (error instanceof StrataError) throw error
@@ -84,12 +82,8 @@ export class RunSession {
     if (this.dialect.lockOpensTransaction) this.inTransaction = true
   }
 
-  /**
-   * PostgreSQL keeps running a statement whose client was killed (until it tries to answer), holding its
-   * transaction's locks: the next run would wait on them. Checking the client every second ends such orphans.
-   */
   private async tuneConnection(): Promise<void> {
-    if (this.dialect.name === 'postgres') await this.connection.execute(`SET client_connection_check_interval = 1000`).catch(() => undefined)
+    await this.dialect.prepareSession?.(this.connection)
   }
 
   async begin(): Promise<void> {

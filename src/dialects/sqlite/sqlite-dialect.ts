@@ -3,6 +3,8 @@ import { canonicalize, normalizeDefault, normalizeExpression } from './sqlite-ca
 import { compileSqlite } from './sqlite-ddl-compiler.js'
 import { connectSqlite, sqliteDatabaseExists } from './sqlite-driver.js'
 import { introspectSqlite } from './sqlite-introspector.js'
+import { acquireFileLock } from './sqlite-file-lock.js'
+import { sqliteFeatures } from './sqlite-features.js'
 import { acquireSqliteLock } from './sqlite-lock.js'
 import { quoteLiteral } from './sqlite-schema-sql.js'
 import { quoteName } from './sqlite-types.js'
@@ -10,6 +12,7 @@ import { quoteName } from './sqlite-types.js'
 /** SQLite through better-sqlite3: transactional DDL, table rebuilds for what ALTER TABLE cannot do. */
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
+  features: sqliteFeatures,
   transactionalDDL: true,
   maxIdentifierLength: Infinity,
   connect: connectSqlite,
@@ -22,8 +25,14 @@ export const sqliteDialect: Dialect = {
   quoteIdentifier: quoteName,
   quoteLiteral,
   beginSql: 'BEGIN IMMEDIATE',
+  scriptBeginSql: 'BEGIN',
   commitSql: 'COMMIT',
   rollbackSql: 'ROLLBACK',
   lockOpensTransaction: true,
   acquireLock: acquireSqliteLock,
+  // BEGIN IMMEDIATE's lock ends at the first COMMIT; the side file's lock spans the run (none for :memory:).
+  async runLock(url, timeoutMs) {
+    return url.filename && url.filename !== ':memory:' ? acquireFileLock(url.filename, timeoutMs) : { async release() {} }
+  },
+  nowMillisSql: "CAST(unixepoch('subsec') * 1000 AS INTEGER)",
 }

@@ -6,7 +6,7 @@
  * so a killed run never leaves it stale.
  */
 import { readFileSync, statSync } from 'node:fs'
-import type { HeldLock } from '../dialects/dialect.js'
+import type { HeldLock } from '../dialect.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
