@@ -63,4 +63,4 @@ export interface DetectedChange {
   warning: string | null
 }
 
-export const STRATA_TABLES = ['strata_version', 'strata_history'] as const
+export const STRATA_TABLES = ['strata_version', 'strata_history', 'strata_lock'] as const

@@ -21,6 +21,14 @@ export interface StrataConfig {
   transactionMode?: TransactionMode
   /** Seconds to wait for the migration lock (default 60). */
   lockTimeout?: number
+  /**
+   * The migration lock on a server: `advisory` (default; switches to `table` when the server's advisory lock does
+   * not exclude, as on Galera or CockroachDB), `table` (a lease row in strata_lock), `none`. SQLite always uses
+   * its file lock.
+   */
+  lock?: 'advisory' | 'table' | 'none'
+  /** Seconds a table-lock lease lasts without renewal (default 30): how long a killed run blocks the next one. */
+  lockLease?: number
   /** Tables to compare (names or globs); all when absent. */
   include?: string[]
   /** Tables autogenerate leaves alone (names or globs). */

@@ -20,6 +20,8 @@ export interface ResolvedConfig {
   historyTable: string
   transactionMode?: TransactionMode
   lockTimeoutSeconds: number
+  lock: 'advisory' | 'table' | 'none'
+  lockLeaseSeconds: number
   naming: NamingConvention
   fileTemplate: string
   /** The URL string chosen (config `url`, else DATABASE_URL), unparsed; undefined when neither is set. */
@@ -77,6 +79,9 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
   if (mode !== undefined && !['all', 'each', 'none'].includes(mode)) throw fail(`'transactionMode' must be 'all', 'each' or 'none'`)
   if (config.lockTimeout !== undefined && (typeof config.lockTimeout !== 'number' || config.lockTimeout < 0))
     throw fail(`'lockTimeout' must be a number of seconds`)
+  if (config.lock !== undefined && !['advisory', 'table', 'none'].includes(config.lock)) throw fail(`'lock' must be 'advisory', 'table' or 'none'`)
+  if (config.lockLease !== undefined && (typeof config.lockLease !== 'number' || !(config.lockLease >= 1)))
+    throw fail(`'lockLease' must be a number of seconds (at least 1)`)
   const migrationsDir = resolve(dir, config.migrations ?? './migrations')
   const resolved: ResolvedConfig = {
     file,
@@ -88,6 +93,8 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
     versionTable: config.versionTable ?? 'strata_version',
     historyTable: config.historyTable ?? 'strata_history',
     lockTimeoutSeconds: config.lockTimeout ?? 60,
+    lock: config.lock ?? 'advisory',
+    lockLeaseSeconds: config.lockLease ?? 30,
     naming: { ...defaultNamingConvention, ...(config.naming ?? {}) },
     fileTemplate: config.fileTemplate ?? '{rev}_{slug}',
   }

@@ -5,6 +5,7 @@
 import { StrataError } from '../config/errors.js'
 import type { Connection, Dialect, HeldLock } from '../dialects/dialect.js'
 import type { DatabaseUrl } from './url.js'
+import { type RunLockOptions, acquireRunLock } from './run-lock.js'
 import { maskPasswords } from './url.js'
 
 /** A message with the URL's password removed, also where a driver echoes it without the URL around it. */
@@ -44,14 +45,14 @@ export class RunSession {
    * Connects and takes the migration lock, waiting up to `lockTimeoutSeconds`. File databases also take a lock
    * that outlives commits (Dialect.runLock); the dialect's lock then only waits for other writers.
    */
-  static async open(dialect: Dialect, url: DatabaseUrl, lockTimeoutSeconds: number): Promise<RunSession> {
+  static async open(dialect: Dialect, url: DatabaseUrl, lockTimeoutSeconds: number, lockOptions: RunLockOptions = {}): Promise<RunSession> {
     const connection = await connect(dialect, url)
     let lockConnection = connection
     try {
       if (!dialect.lockOpensTransaction) lockConnection = await connect(dialect, url)
       const session = new RunSession(dialect, connection, lockConnection)
       try {
-        await session.lock(url, lockTimeoutSeconds)
+        await session.lock(url, lockTimeoutSeconds, lockOptions)
         await session.tuneConnection()
       } catch (error) {
         await session.close()
@@ -65,13 +66,14 @@ export class RunSession {
     }
   }
 
-  private async lock(url: DatabaseUrl, timeoutSeconds: number): Promise<void> {
+  private async lock(url: DatabaseUrl, timeoutSeconds: number, lockOptions: RunLockOptions): Promise<void> {
     const timeoutMs = Math.round(timeoutSeconds * 1000)
     const deadline = Date.now() + timeoutMs
     const hint = `; wait for that run to finish, or raise --lock-timeout (now ${timeoutSeconds} s)`
     try {
       if (this.dialect.runLock) this.locks.push(await this.dialect.runLock(url, timeoutMs))
-      this.locks.push(await this.dialect.acquireLock(this.lockConnection, Math.max(0, deadline - Date.now())))
+      const left = Math.max(0, deadline - Date.now())
+      this.locks.push(await acquireRunLock({ ...lockOptions, dialect: this.dialect, connection: this.lockConnection, openConnection: () => connect(this.dialect, url), timeoutMs: left }))
     } catch (error) {
       if (error instanceof StrataError) throw error
       const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0] ?? ''
@@ -94,6 +96,8 @@ export class RunSession {
 
   async commit(): Promise<void> {
     if (!this.inTransaction) return
+    // A lease lock (table lock) may have been lost while the step ran: commit nothing then.
+    for (const lock of this.locks) await (lock as { verify?: () => Promise<void> }).verify?.()
     await this.connection.execute(this.dialect.commitSql)
     this.inTransaction = false
   }

@@ -69,7 +69,7 @@ function formatMs(ms: number): string {
 export async function runMigrations(env: RunEnvironment, direction: 'up' | 'down', target: string, options: RunOptions = {}): Promise<RunResult> {
   const { dialect, config, url, graph, log } = env
   const store = new VersionStore(dialect, config.versionTable, config.historyTable)
-  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds)
+  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds, { mode: config.lock, leaseSeconds: config.lockLeaseSeconds, log: env.log })
   const { connection } = session
   let loader: MigrationModules | undefined
   try {
@@ -280,7 +280,7 @@ export function applyVersionChanges(rows: string[], changes: VersionChange[]): s
 export async function stampVersions(env: RunEnvironment, targets: string[], purge: boolean, options: RunOptions = {}): Promise<string[]> {
   const { dialect, config, url, graph } = env
   const store = new VersionStore(dialect, config.versionTable, config.historyTable)
-  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds)
+  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds, { mode: config.lock, leaseSeconds: config.lockLeaseSeconds, log: env.log })
   const { connection } = session
   try {
     const versions = await store.readVersions(connection)
