@@ -120,7 +120,7 @@ export async function acquireLeaseLock(dialect: Dialect, connection: Connection,
       last = await lease.attempt()
       return last.got ? last : undefined
     },
-    { timeoutMs: options.timeoutMs, firstPauseMs: 50, maxPauseMs: 500 },
+    { timeoutMs: options.timeoutMs, firstPauseMs: 25, maxPauseMs: 250 },
   )
   if (!won) {
     const held = last?.row
