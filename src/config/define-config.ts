@@ -29,6 +29,10 @@ export interface StrataConfig {
   lock?: 'advisory' | 'table' | 'none'
   /** Seconds a table-lock lease lasts without renewal (default 30): how long a killed run blocks the next one. */
   lockLease?: number
+  /** A fleet for `--all`: database name → URL (relative SQLite paths from this file's folder), or a function giving it. */
+  databases?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>)
+  /** A fleet for `--all` on PostgreSQL: schemas of the `url` database, each migrated as its own tenant. */
+  tenantSchemas?: string[] | (() => string[] | Promise<string[]>)
   /** Tables to compare (names or globs); all when absent. */
   include?: string[]
   /** Tables autogenerate leaves alone (names or globs). */

@@ -79,6 +79,11 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
   if (mode !== undefined && !['all', 'each', 'none'].includes(mode)) throw fail(`'transactionMode' must be 'all', 'each' or 'none'`)
   if (config.lockTimeout !== undefined && (typeof config.lockTimeout !== 'number' || config.lockTimeout < 0))
     throw fail(`'lockTimeout' must be a number of seconds`)
+  const { databases, tenantSchemas } = config
+  if (databases !== undefined && typeof databases !== 'function' && !(isRecord(databases) && Object.values(databases).every((u) => typeof u === 'string')))
+    throw fail(`'databases' must map names to URL strings, or be a function returning that`)
+  if (tenantSchemas !== undefined && typeof tenantSchemas !== 'function' && !(Array.isArray(tenantSchemas) && tenantSchemas.every((s) => typeof s === 'string' && s.length > 0)))
+    throw fail(`'tenantSchemas' must be a list of schema names, or a function returning one`)
   if (config.lock !== undefined && !['advisory', 'table', 'none'].includes(config.lock)) throw fail(`'lock' must be 'advisory', 'table' or 'none'`)
   if (config.lockLease !== undefined && (typeof config.lockLease !== 'number' || !(config.lockLease >= 1)))
     throw fail(`'lockLease' must be a number of seconds (at least 1)`)

@@ -5,6 +5,7 @@ import { loadGraph, resolveProject } from '../../commands/project.js'
 import type { DialectName } from '../../dialects/dialect.js'
 import { dialectForScheme, schemeList } from '../../dialects/registry.js'
 import { loadDialect } from '../../runtime/dialects.js'
+import { fleetAction } from './fleet.js'
 import { offlineScript } from '../../runtime/offline.js'
 import type { RunOptions } from '../../runtime/runner.js'
 import { type GlobalOptions, batchedOut } from '../output.js'
@@ -44,6 +45,7 @@ export function actionFor(direction: 'upgrade' | 'downgrade') {
       return 0
     }
     if (target.includes(':')) throw new UsageError(`a FROM:TO range is only valid with --sql`)
+    if (options.all) return fleetAction(globals, target, options)
     const run = direction === 'upgrade' ? upgrade : downgrade
     const progress = batchedOut()
     try {
