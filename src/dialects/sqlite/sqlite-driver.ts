@@ -136,7 +136,9 @@ export async function connectSqlite(url: DatabaseUrl): Promise<SqliteConnection>
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
     const db = new Database(filename)
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
-    db.pragma('foreign_keys = OFF')
+    // `?foreign_keys=on` keeps enforcement on, as engines that ignore the pragma do (Cloudflare D1): rebuilds then
+    // defer checks and refuse what would cascade (sqlite-rebuild.ts).
+    db.pragma(`foreign_keys = ${url.params.foreign_keys?.toLowerCase() === 'on' ? 'ON' : 'OFF'}`)
     return new SqliteConnection(db, filename)
   } catch (error) {
     const e = toSqliteError(error)
