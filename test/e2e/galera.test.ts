@@ -12,7 +12,8 @@ import mysql from 'mysql2/promise'
 import { type GaleraCluster, galeraUnavailable, startGaleraCluster } from '../../scripts/galera-cluster.mjs'
 import type { TestDatabase } from '../support/databases.js'
 import type { UserProject } from '../support/project.js'
-import { Scenario, linkUserProject, revId } from '../support/safe-project.js'
+import { EFFECT_COUNTS_SQL, effectCounts, writeEffectRevisions } from '../support/effects.js'
+import { Scenario, linkUserProject } from '../support/safe-project.js'
 
 const ROUNDS = Number(process.env.STRATA_GALERA_ROUNDS ?? 20)
 const MIGRATIONS = 4
@@ -49,23 +50,7 @@ function scenarios(project: UserProject, cluster: GaleraCluster, name: string, w
   })
 }
 
-function writeRevisions(s: Scenario, prefix: string, slowStep?: number): string[] {
-  const ids = Array.from({ length: MIGRATIONS }, (_, i) => revId(i + 1, prefix))
-  ids.forEach((id, i) => {
-    const slow = i + 1 === slowStep ? '  await op.execute(`SELECT SLEEP(${Number(process.env.SLOW ?? 0)})`)\n' : ''
-    s.revision({
-      id,
-      down: i === 0 ? null : ids[i - 1]!,
-      message: `step ${i + 1}`,
-      imports: ['integer', 'varchar'],
-      up:
-        slow +
-        (i === 0 ? `  await op.createTable('effects', { rev: varchar({ length: 20 }) })\n` : '') +
-        `  await op.execute("INSERT INTO effects (rev) VALUES ('${id}')")\n  await op.createTable('t_${i + 1}', { id: integer().primaryKey(), v: varchar({ length: 10 }) })`,
-    })
-  })
-  return ids
-}
+const slowStep = (step: number) => (n: number) => (n === step ? '  await op.execute(`SELECT SLEEP(${Number(process.env.SLOW ?? 0)})`)\n' : '')
 
 /** Per node: schema, version rows and history, to compare across nodes. */
 async function nodeState(url: string, database: string): Promise<string> {
@@ -80,12 +65,8 @@ async function nodeState(url: string, database: string): Promise<string> {
 
 async function checkRound(cluster: GaleraCluster, database: string, ids: string[]): Promise<void> {
   const first = cluster.nodes[0]!.url
-  const effects = await query<{ rev: string; n: number }>(first, `SELECT rev, COUNT(*) AS n FROM ${database}.effects GROUP BY rev ORDER BY rev`)
-  assert.deepEqual(
-    effects.map((e) => `${e.rev}:${e.n}`),
-    ids.map((id) => `${id}:1`),
-    `${database}: every migration ran exactly once`,
-  )
+  const counts = effectCounts(await query(first, EFFECT_COUNTS_SQL.replace('FROM effects', `FROM ${database}.effects`)))
+  assert.deepEqual(counts, ids.map((id) => `${id}:1`), `${database}: every migration ran exactly once`)
   const states = await Promise.all(cluster.nodes.map((n) => nodeState(n.url, database)))
   assert.equal(states[1], states[0], `${database}: node 2 differs from node 1`)
   assert.equal(states[2], states[0], `${database}: node 3 differs from node 1`)
@@ -152,7 +133,7 @@ describe('MariaDB Galera cluster (3 nodes): the lease lock', async () => {
       const database = `strata_galera_r${round}`
       await query(c.nodes[0]!.url, `CREATE DATABASE ${database}`)
       let ids: string[] = []
-      const folders = scenarios(project, c, database, (s) => (ids = writeRevisions(s, 'g')))
+      const folders = scenarios(project, c, database, (s) => (ids = writeEffectRevisions(s, { count: MIGRATIONS, prefix: 'g' })))
       const runs = folders.flatMap((s) =>
         Array.from({ length: RUNNERS_PER_NODE }, async () => {
           await sleep(Math.random() * 300)
@@ -180,7 +161,7 @@ describe('MariaDB Galera cluster (3 nodes): the lease lock', async () => {
     const database = 'strata_galera_killed'
     await query(c.nodes[0]!.url, `CREATE DATABASE ${database}`)
     let ids: string[] = []
-    const folders = scenarios(project, c, database, (s) => (ids = writeRevisions(s, 'k', 3)))
+    const folders = scenarios(project, c, database, (s) => (ids = writeEffectRevisions(s, { count: MIGRATIONS, prefix: 'k', before: slowStep(3) })))
     const victim = folders[0]!.spawn(['upgrade', 'head'], { SLOW: '60' })
     const deadline = Date.now() + 60_000
     while (!victim.output().includes('step 2') && Date.now() < deadline) await sleep(50)

@@ -16,7 +16,8 @@ import { parseDatabaseUrl } from '../../src/runtime/url.js'
 import { type TestDatabase, describeEachDialect } from '../support/databases.js'
 import { rawQuery, versionRows } from '../support/inspect.js'
 import type { UserProject } from '../support/project.js'
-import { createScenario, linkUserProject, revId } from '../support/safe-project.js'
+import { EFFECT_COUNTS_SQL, effectCounts, writeEffectRevisions } from '../support/effects.js'
+import { createScenario, linkUserProject } from '../support/safe-project.js'
 
 const databaseName = (db: TestDatabase) => new URL(db.url).pathname.slice(1)
 
@@ -60,28 +61,11 @@ describeEachDialect('lease lock', ({ dialect }) => {
       try {
         await stubAdvisoryLocks(s.db)
         assert.ok(await bothSessionsGetTheLock(s.db), 'the stub makes two sessions both hold the same advisory lock')
-        const ids = Array.from({ length: 20 }, (_, i) => revId(i + 1, 'l'))
-        ids.forEach((id, i) =>
-          s.revision({
-            id,
-            down: i === 0 ? null : ids[i - 1]!,
-            message: `step ${i + 1}`,
-            imports: ['integer', 'varchar'],
-            up:
-              (i === 0 ? `  await op.createTable('effects', { rev: varchar({ length: 20 }) })\n` : '') +
-              `  await op.createTable('t_${i + 1}', { id: integer().primaryKey() })\n  await op.execute("INSERT INTO effects (rev) VALUES ('${id}')")`,
-            down_: `  await op.dropTable('t_${i + 1}')`,
-          }),
-        )
+        const ids = writeEffectRevisions(s, { count: 20, prefix: 'l' })
         const results = await Promise.all(Array.from({ length: 8 }, () => s.spawn(['upgrade', 'head']).done))
         for (const r of results) assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`)
         for (const r of results) assert.match(r.stdout, /advisory lock cannot protect this run: a second session took the same advisory lock.*using the table lock/)
-        const effects = await rawQuery<{ rev: string; n: string }>(s.db, 'SELECT rev, COUNT(*) AS n FROM effects GROUP BY rev ORDER BY rev')
-        assert.deepEqual(
-          effects.map((e) => `${e.rev}:${e.n}`),
-          ids.map((id) => `${id}:1`),
-          'every migration ran exactly once',
-        )
+        assert.deepEqual(effectCounts(await rawQuery(s.db, EFFECT_COUNTS_SQL)), ids.map((id) => `${id}:1`), 'every migration ran exactly once')
         assert.deepEqual(await versionRows(s.db), [ids[19]])
         const history = await rawQuery<{ n: string }>(s.db, `SELECT COUNT(*) AS n FROM strata_history WHERE status = 'done'`)
         assert.equal(Number(history[0]!.n), 20)
@@ -94,23 +78,10 @@ describeEachDialect('lease lock', ({ dialect }) => {
   it("lock: 'table' in the config: 8 runners, each migration once, the lease row removed afterwards", async () => {
     const s = await createScenario(project, dialect, 'table', { config: `lock: 'table',` })
     try {
-      const ids = Array.from({ length: 10 }, (_, i) => revId(i + 1, 't'))
-      ids.forEach((id, i) =>
-        s.revision({
-          id,
-          down: i === 0 ? null : ids[i - 1]!,
-          message: `step ${i + 1}`,
-          imports: ['varchar'],
-          up: (i === 0 ? `  await op.createTable('effects', { rev: varchar({ length: 20 }) })\n` : '') + `  await op.execute("INSERT INTO effects (rev) VALUES ('${id}')")`,
-        }),
-      )
+      const ids = writeEffectRevisions(s, { count: 10, prefix: 't' })
       const results = await Promise.all(Array.from({ length: 8 }, () => s.spawn(['upgrade', 'head']).done))
       for (const r of results) assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`)
-      const effects = await rawQuery<{ rev: string }>(s.db, 'SELECT rev FROM effects ORDER BY rev')
-      assert.deepEqual(
-        effects.map((e) => e.rev),
-        ids,
-      )
+      assert.deepEqual(effectCounts(await rawQuery(s.db, EFFECT_COUNTS_SQL)), ids.map((id) => `${id}:1`))
       assert.deepEqual(await rawQuery(s.db, 'SELECT * FROM strata_lock'), [])
     } finally {
       await s.db.drop()
