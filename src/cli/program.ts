@@ -97,6 +97,8 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'also show the URL and the revision details')
     .option('--json', 'JSON output')
     .option('--url <url>', 'database URL (overrides the config)')
+    .option('--all', "every database of the fleet (config 'databases' / 'tenantSchemas')")
+    .option('--concurrency <n>', 'with --all: databases read at once (default 4)')
     .action(lazy(() => import('./actions/current.js')))
 
   program

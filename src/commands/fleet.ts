@@ -17,7 +17,8 @@ export interface FleetTarget {
   url: string
 }
 
-export type FleetStatus = 'upgraded' | 'at target' | 'failed' | 'not run'
+/** `behind`: `current --all` found a database not at head. */
+export type FleetStatus = 'upgraded' | 'at target' | 'behind' | 'failed' | 'not run'
 
 export interface FleetResult {
   database: string
@@ -91,12 +92,8 @@ async function upgradeOne(config: ResolvedConfig, target: FleetTarget, revision:
   }
 }
 
-/** `strata upgrade TARGET --all`: every database of the fleet, `concurrency` at a time. Results in fleet order. */
-export async function upgradeFleet(config: ResolvedConfig, revision = 'head', options: FleetOptions = {}): Promise<FleetResult[]> {
-  const targets = await fleetTargets(config)
-  const graph = loadGraph(config)
-  // For head/heads the goal is known without a lock: a database already there is skipped after one read.
-  const heads = revision === 'head' || revision === 'heads' ? graph.heads : undefined
+/** Runs `each` on every target, `concurrency` at a time; results in fleet order, 'not run' for any not started. */
+async function eachTarget(targets: FleetTarget[], options: FleetOptions, each: (target: FleetTarget) => Promise<FleetResult>): Promise<FleetResult[]> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4))
   const results: FleetResult[] = new Array(targets.length)
   let next = 0
@@ -104,7 +101,7 @@ export async function upgradeFleet(config: ResolvedConfig, revision = 'head', op
   const worker = async () => {
     while (!stop && next < targets.length) {
       const index = next++
-      const r = await upgradeOne(config, targets[index]!, revision, heads, options)
+      const r = await each(targets[index]!)
       results[index] = r
       options.onResult?.(r)
       if (r.status === 'failed' && !options.continueOnError) stop = true
@@ -112,4 +109,28 @@ export async function upgradeFleet(config: ResolvedConfig, revision = 'head', op
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker))
   return targets.map((t, i) => results[i] ?? { database: t.name, from: [], to: [], durationMs: 0, status: 'not run' as const })
+}
+
+/** `strata current --all`: the version rows of every database (read only; `to` is left empty). */
+export async function currentFleet(config: ResolvedConfig, options: FleetOptions = {}): Promise<FleetResult[]> {
+  const heads = loadGraph(config).heads
+  return eachTarget(await fleetTargets(config), { continueOnError: true, ...options }, async (target) => {
+    const started = performance.now()
+    const durationMs = () => Math.round(performance.now() - started)
+    try {
+      const from = await readCurrentVersions(config, { url: target.url })
+      return { database: target.name, from, to: heads, durationMs: durationMs(), status: sameSet(from, heads) ? 'at target' : 'behind' }
+    } catch (error) {
+      return { database: target.name, from: [], to: [], durationMs: durationMs(), status: 'failed', error: ((error as Error)?.message ?? String(error)).split('\n')[0] }
+    }
+  })
+}
+
+/** `strata upgrade TARGET --all`: every database of the fleet, `concurrency` at a time. Results in fleet order. */
+export async function upgradeFleet(config: ResolvedConfig, revision = 'head', options: FleetOptions = {}): Promise<FleetResult[]> {
+  const targets = await fleetTargets(config)
+  const graph = loadGraph(config)
+  // For head/heads the goal is known without a lock: a database already there is skipped after one read.
+  const heads = revision === 'head' || revision === 'heads' ? graph.heads : undefined
+  return eachTarget(targets, options, (target) => upgradeOne(config, target, revision, heads, options))
 }

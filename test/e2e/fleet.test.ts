@@ -95,6 +95,16 @@ export default defineConfig({
     }
     assert.deepEqual(await pgQuery(`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`), [], 'nothing landed in public')
 
+    // current --all: read only, says which database is behind.
+    const current = await s.strata(['current', '--all', '--concurrency', '8', '--json'])
+    assert.equal(current.code, 0, current.stderr)
+    const states = (JSON.parse(current.stdout) as FleetJson).results
+    assert.deepEqual(
+      states.filter((r) => r.status !== 'at target').map((r) => `${r.database} ${r.status}`),
+      [`${BROKEN} behind`],
+    )
+    assert.equal(states.length, SQLITE_COUNT + SCHEMA_COUNT)
+
     // Fix the broken one, rerun: only it is upgraded; the others are read, never written.
     const fix = new Database(sqliteFile(117))
     fix.exec('DROP TABLE items')
