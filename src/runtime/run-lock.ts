@@ -27,7 +27,7 @@ export interface RunLockRequest extends RunLockOptions {
 
 export const DEFAULT_LEASE_SECONDS = 30
 
-const noLock: HeldLock = { async release() {} }
+const noLock: HeldLock = { async release() {}, async verify() {} }
 
 async function tableLock(request: RunLockRequest, timeoutMs: number): Promise<HeldLock> {
   const connection = await request.openConnection()

@@ -24,7 +24,6 @@ export const mysqlDialect: Dialect = {
   quoteIdentifier: quoteMysqlIdentifier,
   quoteLiteral: quoteMysqlLiteral,
   beginSql: 'START TRANSACTION',
-  scriptBeginSql: 'START TRANSACTION',
   commitSql: 'COMMIT',
   rollbackSql: 'ROLLBACK',
   lockOpensTransaction: false,
@@ -32,4 +31,5 @@ export const mysqlDialect: Dialect = {
   prepareSession: prepareMysqlSession,
   advisoryLockUnsafe: galeraLockWarning,
   nowMillisSql: 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)',
+  scriptFraming: { prelude: [], beforeCommit: [], postlude: [], begin: 'START TRANSACTION' },
 }

@@ -5,7 +5,7 @@ import { compilePostgres } from './postgres-ddl-compiler.js'
 import { connectPostgres, postgresDatabaseExists } from './postgres-driver.js'
 import { introspectPostgres } from './postgres-introspector.js'
 import { postgresFeatures } from './postgres-features.js'
-import { acquirePostgresLock } from './postgres-lock.js'
+import { acquirePostgresLock, postgresTransactionBudget } from './postgres-lock.js'
 import { PG_MAX_IDENTIFIER_BYTES, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 
 export const postgresDialect: Dialect = {
@@ -23,7 +23,6 @@ export const postgresDialect: Dialect = {
   quoteIdentifier,
   quoteLiteral,
   beginSql: 'BEGIN',
-  scriptBeginSql: 'BEGIN',
   commitSql: 'COMMIT',
   rollbackSql: 'ROLLBACK',
   lockOpensTransaction: false,
@@ -36,6 +35,8 @@ export const postgresDialect: Dialect = {
     await connection.execute(`SET client_connection_check_interval = 1000`).catch(() => undefined)
   },
   nowMillisSql: 'CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)',
+  transactionBudget: postgresTransactionBudget,
+  scriptFraming: { prelude: [], beforeCommit: [], postlude: [], begin: 'BEGIN' },
 }
 
 export { PostgresConnection, PostgresError } from './postgres-driver.js'

@@ -25,14 +25,21 @@ export const sqliteDialect: Dialect = {
   quoteIdentifier: quoteName,
   quoteLiteral,
   beginSql: 'BEGIN IMMEDIATE',
-  scriptBeginSql: 'BEGIN',
   commitSql: 'COMMIT',
   rollbackSql: 'ROLLBACK',
   lockOpensTransaction: true,
   acquireLock: acquireSqliteLock,
   // BEGIN IMMEDIATE's lock ends at the first COMMIT; the side file's lock spans the run (none for :memory:).
   async runLock(url, timeoutMs) {
-    return url.filename && url.filename !== ':memory:' ? acquireFileLock(url.filename, timeoutMs) : { async release() {} }
+    return url.filename && url.filename !== ':memory:' ? acquireFileLock(url.filename, timeoutMs) : { async release() {}, async verify() {} }
   },
   nowMillisSql: "CAST(unixepoch('subsec') * 1000 AS INTEGER)",
+  // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched off around them: a client with foreign
+  // keys on would otherwise cascade-delete child rows when a rebuild drops the old table.
+  scriptFraming: {
+    prelude: ['PRAGMA foreign_keys = OFF'],
+    beforeCommit: ['PRAGMA foreign_key_check'],
+    postlude: ['PRAGMA foreign_keys = ON'],
+    begin: 'BEGIN',
+  },
 }
