@@ -115,8 +115,10 @@ export async function acquireLeaseLock(dialect: Dialect, connection: Connection,
   const lease = new Lease(dialect, connection, leaseMs)
   await lease.ensureTable()
   let last: Awaited<ReturnType<Lease['attempt']>> | undefined
+  let attemptStarted = 0
   const won = await pollUntil(
     async () => {
+      attemptStarted = performance.now()
       last = await lease.attempt()
       return last.got ? last : undefined
     },
@@ -129,15 +131,25 @@ export async function acquireLeaseLock(dialect: Dialect, connection: Connection,
     throw new LockTimeoutError(`another strata run holds the migration lock (table lock, ${LEASE_TABLE}): ${held}; gave up after ${options.timeoutMs} ms`)
   }
   if (won.stolenFrom) options.log?.(`Took over the migration lock from ${won.stolenFrom}: its lease expired (that run stopped renewing it)`)
-  return heldLease(lease, connection, leaseMs)
+  return heldLease(lease, connection, leaseMs, attemptStarted)
 }
 
-function heldLease(lease: Lease, connection: Connection, leaseMs: number): LeaseLock {
+/**
+ * The run checks its lease before every commit point (on MySQL, before every DDL statement). No other run may take
+ * a lease before it expires, and a renewal that succeeded set the expiry at least a lease length after the moment
+ * it was sent: until most of that has passed, verify() needs no round trip.
+ */
+const TRUSTED_SHARE = 0.8
+
+function heldLease(lease: Lease, connection: Connection, leaseMs: number, acquiredAt: number): LeaseLock {
   let lost: string | undefined
+  let trustedUntil = acquiredAt + leaseMs * TRUSTED_SHARE
   let renewing: Promise<void> = Promise.resolve()
   const renewOnce = async () => {
+    const sent = performance.now()
     try {
-      if (!(await lease.renew())) lost = 'another run took over its lease'
+      if (await lease.renew()) trustedUntil = sent + leaseMs * TRUSTED_SHARE
+      else lost = 'another run took over its lease'
     } catch (error) {
       // A failed renewal is not a loss yet: verify() reads the row and decides.
       void error
@@ -152,6 +164,7 @@ function heldLease(lease: Lease, connection: Connection, leaseMs: number): Lease
     holder: lease.holder,
     async verify() {
       await renewing
+      if (!lost && performance.now() < trustedUntil) return
       if (!lost) {
         const row = await lease.read().catch(() => undefined)
         if (!row || row.holder !== lease.holder) lost = row ? `the lease is now held by ${row.holder}` : 'the lease row is gone'
