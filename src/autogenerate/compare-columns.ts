@@ -96,7 +96,7 @@ export function diffColumn(
     const givenType = declaredType()
     if (givenType.kind === 'enum') haveType = { ...haveType, name: givenType.name, ...(givenType.schema ? { schema: givenType.schema } : {}) }
   }
-  const typeChanged = !typesEqual(target.type, haveType, dialect.name === 'postgres')
+  const typeChanged = !typesEqual(target.type, haveType, dialect.features.namedEnumTypes)
   const nullableChanged = target.nullable !== reflected.nullable
   const defaultChanged =
     dialect.normalizeDefault(target.default ?? null, { type: target.type }) !== dialect.normalizeDefault(reflected.default ?? null, { type: haveType })

@@ -88,8 +88,14 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./actions/merge.js'), 1))
 
   for (const direction of ['upgrade', 'downgrade'] as const) {
-    program
-      .command(direction)
+    const command = program.command(direction)
+    if (direction === 'upgrade')
+      command
+        .option('--all', "every database of the fleet (config 'databases' / 'tenantSchemas')")
+        .option('--concurrency <n>', 'with --all: databases migrated at once (default 4)')
+        .option('--continue-on-error', 'with --all: keep starting databases after one failed')
+        .option('--json', 'with --all: print the summary as JSON')
+    command
       .description(direction === 'upgrade' ? 'apply revisions up to TARGET (default head)' : 'revert revisions down to TARGET')
       .argument(direction === 'upgrade' ? '[target]' : '<target>', 'head, heads, base, an id, label@head, +N, -N, FROM:TO with --sql…')
       .option('--sql', 'print the SQL script instead of running it (offline; FROM:TO ranges)')
@@ -121,6 +127,8 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'also show the URL and the revision details')
     .option('--json', 'JSON output')
     .option('--url <url>', 'database URL (overrides the config)')
+    .option('--all', "every database of the fleet (config 'databases' / 'tenantSchemas')")
+    .option('--concurrency <n>', 'with --all: databases read at once (default 4)')
     .action(lazy(() => import('./actions/current.js')))
 
   program

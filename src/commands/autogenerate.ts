@@ -9,6 +9,7 @@ import type { SchemaModel } from '../schema/model.js'
 import { emptySchema } from '../schema/model.js'
 import { connect } from '../runtime/run-session.js'
 import { VersionStore } from '../runtime/version-store.js'
+import { LEASE_TABLE } from '../runtime/lease-lock.js'
 import { databaseIsThere } from './current.js'
 import { type ProjectOptions, databaseOf, loadGraph } from './project.js'
 
@@ -46,7 +47,7 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
     ...(config.config.includeObject ? { includeObject: config.config.includeObject } : {}),
     ...(options.askRename ? { askRename: options.askRename } : {}),
     ...(config.config.schemas ? { managedSchemas: config.config.schemas } : {}),
-    ignoreTables: [config.versionTable, config.historyTable],
+    ignoreTables: [config.versionTable, config.historyTable, LEASE_TABLE],
   })
   return { changes, dialect: dialect.name, target, reflected }
 }

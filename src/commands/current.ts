@@ -35,7 +35,7 @@ export async function databaseIsThere(dialect: Dialect, url: DatabaseUrl, option
     if (error instanceof TimeoutError) throw error
     return true
   })
-  if (exists || dialect.name === 'sqlite') return exists
+  if (exists || dialect.features.fileDatabase) return exists
   throw new StrataError(`database '${url.database}' does not exist on ${url.host}:${url.port} (${url.display}): create it, or fix the URL`, { code: 'no-database' })
 }
 

@@ -28,6 +28,18 @@ export interface StrataConfig {
    * run for hours). Set it where a server that stops answering must not hold a job forever, e.g. in CI.
    */
   statementTimeout?: number
+  /**
+   * The migration lock on a server: `advisory` (default; switches to `table` when the server's advisory lock does
+   * not exclude, as on Galera or CockroachDB), `table` (a lease row in strata_lock), `none`. SQLite always uses
+   * its file lock.
+   */
+  lock?: 'advisory' | 'table' | 'none'
+  /** Seconds a table-lock lease lasts without renewal (default 30): how long a killed run blocks the next one. */
+  lockLease?: number
+  /** A fleet for `--all`: database name → URL (relative SQLite paths from this file's folder), or a function giving it. */
+  databases?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>)
+  /** A fleet for `--all` on PostgreSQL: schemas of the `url` database, each migrated as its own tenant. */
+  tenantSchemas?: string[] | (() => string[] | Promise<string[]>)
   /** Tables to compare (names or globs); all when absent. */
   include?: string[]
   /** Tables autogenerate leaves alone (names or globs). */

@@ -25,6 +25,8 @@ export interface ResolvedConfig {
   connectTimeoutSeconds: number
   /** 0: no bound. */
   statementTimeoutSeconds: number
+  lock: 'advisory' | 'table' | 'none'
+  lockLeaseSeconds: number
   naming: NamingConvention
   fileTemplate: string
   /** The URL string chosen (config `url`, else DATABASE_URL), unparsed; undefined when neither is set. */
@@ -106,6 +108,14 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
     const value = config[key]
     if (value !== undefined && !isSeconds(value)) throw fail(`'${key}' must be a number of seconds`)
   }
+  const { databases, tenantSchemas } = config
+  if (databases !== undefined && typeof databases !== 'function' && !(isRecord(databases) && Object.values(databases).every((u) => typeof u === 'string')))
+    throw fail(`'databases' must map names to URL strings, or be a function returning that`)
+  if (tenantSchemas !== undefined && typeof tenantSchemas !== 'function' && !(Array.isArray(tenantSchemas) && tenantSchemas.every((s) => typeof s === 'string' && s.length > 0)))
+    throw fail(`'tenantSchemas' must be a list of schema names, or a function returning one`)
+  if (config.lock !== undefined && !['advisory', 'table', 'none'].includes(config.lock)) throw fail(`'lock' must be 'advisory', 'table' or 'none'`)
+  if (config.lockLease !== undefined && (typeof config.lockLease !== 'number' || !(config.lockLease >= 1)))
+    throw fail(`'lockLease' must be a number of seconds (at least 1)`)
   const migrationsDir = resolve(dir, config.migrations ?? './migrations')
   const resolved: ResolvedConfig = {
     file,
@@ -119,6 +129,8 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
     lockTimeoutSeconds: config.lockTimeout ?? 60,
     connectTimeoutSeconds: secondsFromEnvironment(TIMEOUT_VARIABLES.connectTimeout) ?? config.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_SECONDS,
     statementTimeoutSeconds: secondsFromEnvironment(TIMEOUT_VARIABLES.statementTimeout) ?? config.statementTimeout ?? 0,
+    lock: config.lock ?? 'advisory',
+    lockLeaseSeconds: config.lockLease ?? 30,
     naming: { ...defaultNamingConvention, ...(config.naming ?? {}) },
     fileTemplate: config.fileTemplate ?? '{rev}_{slug}',
   }

@@ -45,6 +45,23 @@ export interface ConnectOptions {
   statementTimeoutMs?: number
 }
 
+/**
+ * What differs between databases, as facts core code reads (never `dialect.name === …` outside src/dialects/).
+ * Every dialect states every flag: a new flag is a type error until each dialect has chosen its value.
+ */
+export interface DialectFeatures {
+  /** Enums are schema objects of their own (CREATE TYPE), diffed and created separately from columns. */
+  readonly namedEnumTypes: boolean
+  /** A database holds several schemas that strata may manage (`managedSchemas`). */
+  readonly schemas: boolean
+  /** A new enum value can be used only after the transaction that added it commits. */
+  readonly enumValueNeedsCommit: boolean
+  /** The database is a file that connecting creates: a missing one is an empty database, not an error. */
+  readonly fileDatabase: boolean
+  /** `acquireLock` takes a session lock of the server (advisory lock, GET_LOCK); false: no such lock exists. */
+  readonly advisoryLocks: boolean
+}
+
 /** A lock held for a run; released explicitly, and by the database when the session dies. */
 export interface HeldLock {
   release(): Promise<void>
@@ -83,6 +100,7 @@ export interface ScriptFraming {
  */
 export interface Dialect {
   readonly name: DialectName
+  readonly features: DialectFeatures
   /** DDL inside a transaction is atomic (PostgreSQL, SQLite); MySQL commits implicitly. */
   readonly transactionalDDL: boolean
   /** Longest identifier the server accepts, in bytes (SQLite: Infinity). */
@@ -124,6 +142,23 @@ export interface Dialect {
   /** Takes the migration lock (advisory lock, GET_LOCK, or SQLite's write lock), retrying until `timeoutMs`. */
   acquireLock(connection: Connection, timeoutMs: number): Promise<HeldLock>
 
+  /**
+   * A lock that spans the whole run on a handle of its own, taken before `acquireLock` (SQLite: a side file,
+   * because its write lock ends at the first COMMIT). Absent: the dialect's lock is enough.
+   */
+  runLock?(url: DatabaseUrl, timeoutMs: number): Promise<HeldLock>
+
+  /** Tunes the run connection once the lock is held (PostgreSQL: notice killed clients). Absent: nothing to do. */
+  prepareSession?(connection: Connection): Promise<void>
+
+  /**
+   * Why `acquireLock` cannot protect a run on this server, read from the server (Galera: GET_LOCK is node-local);
+   * undefined when it can. strata then uses the table (lease) lock.
+   */
+  advisoryLockUnsafe?(connection: Connection): Promise<string | undefined>
+
+  /** SQL for the lease lock's clock: the server's time in milliseconds since 1970, as a number. */
+  readonly nowMillisSql: string
   /** Where long runs must commit before a transaction outgrows a server limit (PostgreSQL); absent elsewhere. */
   transactionBudget?(connection: Connection): Promise<TransactionBudget | null>
 

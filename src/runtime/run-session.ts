@@ -4,7 +4,7 @@
  */
 import { DatabaseError, LockTimeoutError, StrataError } from '../errors.js'
 import type { ConnectOptions, Connection, Dialect, HeldLock } from '../dialects/dialect.js'
-import { acquireFileLock } from './file-lock.js'
+import { type RunLockOptions, acquireRunLock } from './run-lock.js'
 import type { DatabaseUrl } from './url.js'
 import { maskPasswords } from './url.js'
 
@@ -43,6 +43,8 @@ export class RunSession {
   private constructor(
     readonly dialect: Dialect,
     readonly connection: Connection,
+    /** The connect bounds, for the lease lock's own connection. */
+    private readonly bounds: ConnectOptions = {},
   ) {}
 
   /** True when taking the lock opened the run's first transaction (SQLite's BEGIN IMMEDIATE). */
@@ -63,16 +65,17 @@ export class RunSession {
 
   /**
    * Connects and takes the migration lock, waiting up to `lockTimeoutSeconds`. File databases also take a lock
-   * that outlives commits (see file-lock.ts); the dialect's lock then only waits for other writers.
-   * Connecting counts against the lock timeout too: it never waits past it.
+   * that outlives commits (Dialect.runLock); the dialect's lock then only waits for other writers. `lockOptions`
+   * choose between the advisory and the table (lease) lock (run-lock.ts). Connecting counts against the lock
+   * timeout too: it never waits past it.
    */
-  static async open(dialect: Dialect, url: DatabaseUrl, lockTimeoutSeconds: number, bounds: ConnectOptions = {}): Promise<RunSession> {
+  static async open(dialect: Dialect, url: DatabaseUrl, lockTimeoutSeconds: number, lockOptions: RunLockOptions = {}, bounds: ConnectOptions = {}): Promise<RunSession> {
     const lockMs = lockTimeoutSeconds * 1000
     const own = bounds.connectTimeoutMs ?? 0
     const connection = await connect(dialect, url, lockMs > 0 && (own === 0 || lockMs < own) ? { ...bounds, connectTimeoutMs: lockMs } : bounds)
-    const session = new RunSession(dialect, connection)
+    const session = new RunSession(dialect, connection, bounds)
     try {
-      await session.takeLock(url, lockTimeoutSeconds)
+      await session.takeLock(url, lockTimeoutSeconds, lockOptions)
       await session.tuneConnection()
     } catch (error) {
       await session.close()
@@ -81,14 +84,14 @@ export class RunSession {
     return session
   }
 
-  private async takeLock(url: DatabaseUrl, timeoutSeconds: number): Promise<void> {
+  private async takeLock(url: DatabaseUrl, timeoutSeconds: number, lockOptions: RunLockOptions): Promise<void> {
     const timeoutMs = Math.round(timeoutSeconds * 1000)
     const deadline = Date.now() + timeoutMs
     const hint = `; wait for that run to finish, or raise --lock-timeout (now ${timeoutSeconds} s)`
     try {
-      if (this.dialect.lockOpensTransaction && url.filename && url.filename !== ':memory:')
-        this.locks.push(await acquireFileLock(url.filename, timeoutMs))
-      this.locks.push(await this.dialect.acquireLock(this.connection, Math.max(0, deadline - Date.now())))
+      if (this.dialect.runLock) this.locks.push(await this.dialect.runLock(url, timeoutMs))
+      const left = Math.max(0, deadline - Date.now())
+      this.locks.push(await acquireRunLock({ ...lockOptions, dialect: this.dialect, connection: this.connection, openConnection: () => connect(this.dialect, url, this.bounds), timeoutMs: left }))
     } catch (error) {
       // A timeout says who holds the lock; anything else is a problem with taking it at all.
       if (error instanceof LockTimeoutError) throw new LockTimeoutError(`${maskSecret(error.message, url)}${hint}`)
@@ -98,12 +101,8 @@ export class RunSession {
     }
   }
 
-  /**
-   * PostgreSQL keeps running a statement whose client was killed (until it tries to answer), holding its
-   * transaction's locks: the next run would wait on them. Checking the client every second ends such orphans.
-   */
   private async tuneConnection(): Promise<void> {
-    if (this.dialect.name === 'postgres') await this.connection.execute(`SET client_connection_check_interval = 1000`).catch(() => undefined)
+    await this.dialect.prepareSession?.(this.connection)
   }
 
   /** Rolls back anything still open, releases the locks and closes the connection. Never throws. */

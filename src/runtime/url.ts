@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { DialectName } from '../dialects/dialect.js'
 import { StrataError } from '../errors.js'
+import { dialectEntry, dialectForScheme, schemeList } from '../dialects/registry.js'
 
 export interface DatabaseUrl {
   dialect: DialectName
@@ -22,14 +23,6 @@ export class UrlError extends StrataError {
     super(message, { code: 'url' })
     this.name = 'UrlError'
   }
-}
-
-const SCHEMES: Record<string, DialectName> = {
-  sqlite: 'sqlite',
-  postgresql: 'postgres',
-  postgres: 'postgres',
-  mysql: 'mysql',
-  mariadb: 'mysql',
 }
 
 /**
@@ -86,11 +79,12 @@ export function parseDatabaseUrl(raw: string, baseDir: string): DatabaseUrl {
   const text = raw.trim()
   const schemeMatch = /^([a-z][a-z0-9]*)(\+[a-z0-9_]+)?:/i.exec(text)
   if (!schemeMatch) throw new UrlError(`malformed database URL '${maskPasswords(text)}': expected sqlite:///path, postgresql://… or mysql://…`)
-  const dialect = SCHEMES[schemeMatch[1]!.toLowerCase()]
-  if (!dialect) throw new UrlError(`unsupported database URL scheme '${schemeMatch[1]}': use sqlite, postgresql or mysql`)
+  const dialect = dialectForScheme(schemeMatch[1]!)
+  if (!dialect) throw new UrlError(`unsupported database URL scheme '${schemeMatch[1]}': use ${schemeList()}`)
+  const entry = dialectEntry(dialect)
   const rest = text.slice(schemeMatch[0].length)
 
-  if (dialect === 'sqlite') {
+  if (entry.urlKind === 'file') {
     if (rest === ':memory:' || rest === '//:memory:' || rest === '///:memory:' || rest === '') return { dialect, display: 'sqlite::memory:', filename: ':memory:', params: {} }
     if (!rest.startsWith('///')) throw new UrlError(`malformed SQLite URL '${maskPasswords(text)}': use sqlite:///relative/path.sqlite or sqlite:////absolute/path.sqlite`)
     const [pathPart, query = ''] = rest.slice(3).split('?', 2) as [string, string?]
@@ -105,7 +99,7 @@ export function parseDatabaseUrl(raw: string, baseDir: string): DatabaseUrl {
 
   let url: URL
   try {
-    url = new URL(`${dialect === 'postgres' ? 'postgresql' : 'mysql'}:${rest}`)
+    url = new URL(`${entry.schemes[0]}:${rest}`)
   } catch {
     throw new UrlError(`malformed database URL '${maskPasswords(text)}'`)
   }
@@ -119,7 +113,7 @@ export function parseDatabaseUrl(raw: string, baseDir: string): DatabaseUrl {
     throw new UrlError(`malformed database URL '${maskPasswords(text)}': a '%' not followed by two hex digits (encode '%' in a password as %25, '@' as %40, '/' as %2F)`)
   }
   if (!database) throw new UrlError(`database URL '${maskPasswords(text)}' names no database: add /dbname`)
-  const port = url.port ? Number(url.port) : dialect === 'postgres' ? 5432 : 3306
+  const port = url.port ? Number(url.port) : entry.defaultPort
   const parsed: DatabaseUrl = {
     dialect,
     display: maskPasswords(text),

@@ -3,12 +3,12 @@ import { type ResolvedConfig, databaseUrl } from '../../config/load-config.js'
 import { downgrade, upgrade } from '../../commands/run.js'
 import { loadGraph, resolveProject } from '../../commands/project.js'
 import type { DialectName } from '../../dialects/dialect.js'
+import { dialectForScheme, schemeList } from '../../dialects/registry.js'
 import { loadDialect } from '../../runtime/dialects.js'
+import { fleetAction } from './fleet.js'
 import { offlineScript } from '../../runtime/offline.js'
 import type { RunOptions } from '../../runtime/runner.js'
 import { type GlobalOptions, batchedOut } from '../output.js'
-
-const DIALECT_NAMES: Record<string, DialectName> = { sqlite: 'sqlite', postgresql: 'postgres', postgres: 'postgres', mysql: 'mysql', mariadb: 'mysql' }
 
 export function runOptions(options: Record<string, unknown>): RunOptions & { url?: string } {
   const result: RunOptions & { url?: string } = {}
@@ -30,8 +30,8 @@ export function runOptions(options: Record<string, unknown>): RunOptions & { url
 /** The dialect an offline script is written for: --dialect, else the URL's (which is parsed, never connected to). */
 export function dialectForScript(config: ResolvedConfig, options: Record<string, unknown>): DialectName {
   if (typeof options.dialect === 'string') {
-    const named = DIALECT_NAMES[options.dialect.toLowerCase()]
-    if (!named) throw new UsageError(`unknown --dialect '${options.dialect}': use sqlite, postgresql or mysql`)
+    const named = dialectForScheme(options.dialect)
+    if (!named) throw new UsageError(`unknown --dialect '${options.dialect}': use ${schemeList()}`)
     return named
   }
   return databaseUrl(config, typeof options.url === 'string' ? options.url : undefined).dialect
@@ -49,6 +49,7 @@ export function actionFor(direction: 'upgrade' | 'downgrade') {
       return 0
     }
     if (target.includes(':')) throw new UsageError(`a FROM:TO range is only valid with --sql`)
+    if (options.all) return fleetAction(globals, target, options)
     const run = direction === 'upgrade' ? upgrade : downgrade
     const progress = batchedOut()
     try {

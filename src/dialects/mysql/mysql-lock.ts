@@ -61,3 +61,22 @@ export async function acquireMysqlLock(connection: Connection, timeoutMs: number
     },
   }
 }
+
+/** True on a Galera cluster node (MariaDB with wsrep_on): GET_LOCK there holds on one node only. */
+export async function isGaleraNode(connection: Connection): Promise<boolean> {
+  const rows = await connection.query<{ Value: string }>("SHOW VARIABLES LIKE 'wsrep_on'").catch(() => [])
+  return String(rows[0]?.Value ?? '').toUpperCase() === 'ON'
+}
+
+/** Galera: GET_LOCK is documented as unsupported and takes a node-local lock (gh-ost #224). */
+export async function galeraLockWarning(connection: Connection): Promise<string | undefined> {
+  return (await isGaleraNode(connection)) ? 'this server is a Galera cluster node (wsrep_on), where GET_LOCK holds on one node only' : undefined
+}
+
+/**
+ * Galera: reads wait until this node has applied every write committed anywhere in the cluster
+ * (wsrep_sync_wait = 1), so the version and history rows read under the lock are the cluster's.
+ */
+export async function prepareMysqlSession(connection: Connection): Promise<void> {
+  if (await isGaleraNode(connection)) await connection.execute('SET SESSION wsrep_sync_wait = 1')
+}

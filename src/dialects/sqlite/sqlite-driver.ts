@@ -75,6 +75,7 @@ export class SqliteConnection implements Connection {
     readonly busyTimeoutMs = BUSY_TIMEOUT_MS,
     /** better-sqlite3's constructor, loaded on first connect. */
     private readonly driver?: SqliteDriver,
+    private readonly foreignKeys = false,
   ) {
     this.inode = inodeOf(filename)
   }
@@ -88,7 +89,7 @@ export class SqliteConnection implements Connection {
   reopen(): void {
     if (this.db.open) this.db.close()
     if (!this.driver) throw new SqliteError(`cannot reopen ${this.filename}: no driver`)
-    const reopened = openDatabase(this.driver, this.filename, this.busyTimeoutMs)
+    const reopened = openDatabase(this.driver, this.filename, this.busyTimeoutMs, this.foreignKeys)
     this.db = reopened.db
     this.created = reopened.created
     this.inode = inodeOf(this.filename)
@@ -213,8 +214,11 @@ export async function connectSqlite(url: DatabaseUrl, options: ConnectOptions = 
     // Loaded on first connect: `current` on a database not created yet never loads the native driver.
     const { default: driver } = await import('better-sqlite3')
     const busyTimeoutMs = options.statementTimeoutMs || BUSY_TIMEOUT_MS
-    const { db, created } = openDatabase(driver, filename, busyTimeoutMs)
-    return new SqliteConnection(db, filename, created, busyTimeoutMs, driver)
+    // `?foreign_keys=on` keeps enforcement on, as engines that ignore the pragma do (Cloudflare D1): rebuilds then
+    // defer checks and refuse what would cascade (sqlite-rebuild.ts).
+    const foreignKeys = url.params.foreign_keys?.toLowerCase() === 'on'
+    const { db, created } = openDatabase(driver, filename, busyTimeoutMs, foreignKeys)
+    return new SqliteConnection(db, filename, created, busyTimeoutMs, driver, foreignKeys)
   } catch (error) {
     const e = toSqliteError(error)
     throw new SqliteError(`cannot open SQLite database ${url.display}: ${e.message}`, { ...(e.driverCode ? { driverCode: e.driverCode } : {}), code: 'connect' })
@@ -224,13 +228,13 @@ export async function connectSqlite(url: DatabaseUrl, options: ConnectOptions = 
 /** Opens (or creates) the file; `created` lists the file and folders this created, for removeIfUntouched. */
 type SqliteDriver = typeof import('better-sqlite3')
 
-function openDatabase(SqliteDatabase: SqliteDriver, filename: string, busyTimeoutMs: number): { db: Database.Database; created: string[] } {
+function openDatabase(SqliteDatabase: SqliteDriver, filename: string, busyTimeoutMs: number, foreignKeys: boolean): { db: Database.Database; created: string[] } {
   const created = filename === ':memory:' || existsSync(filename) ? [] : [filename, ...missingFolders(dirname(filename))]
   try {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
     const db = new SqliteDatabase(filename)
     db.pragma(`busy_timeout = ${busyTimeoutMs}`)
-    db.pragma('foreign_keys = OFF')
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`)
     return { db, created }
   } catch (error) {
     // Opening failed: take back any folder made for it.

@@ -7,9 +7,9 @@
  */
 import { mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { HeldLock } from '../dialects/dialect.js'
-import { LockLostError, LockTimeoutError } from '../errors.js'
-import { missingFolders, removeEmptyFolders } from './created-folders.js'
+import type { HeldLock } from '../dialect.js'
+import { LockLostError, LockTimeoutError } from '../../errors.js'
+import { missingFolders, removeEmptyFolders } from '../../runtime/created-folders.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
