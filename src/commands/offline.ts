@@ -1,0 +1,42 @@
+import { UsageError } from '../config/errors.js'
+import { type ResolvedConfig, databaseUrl } from '../config/load-config.js'
+import type { Dialect, DialectName } from '../dialects/dialect.js'
+import { loadDialect } from '../runtime/dialects.js'
+import { offlineScript, offlineStampScript } from '../runtime/offline.js'
+import { type ConfigInput, loadGraph, resolveProject } from './project.js'
+
+export interface ScriptOptions {
+  /** The script's dialect (`sqlite`, `postgresql`, `mysql`…); default: the URL's, which is parsed, never connected to. */
+  dialect?: string
+  /** Override the config's URL (and DATABASE_URL). */
+  url?: string
+}
+
+const DIALECT_NAMES: Record<string, DialectName> = { sqlite: 'sqlite', postgresql: 'postgres', postgres: 'postgres', mysql: 'mysql', mariadb: 'mysql' }
+
+async function scriptDialect(config: ResolvedConfig, options: ScriptOptions): Promise<Dialect> {
+  if (options.dialect === undefined) return loadDialect(databaseUrl(config, options.url).dialect)
+  const named = DIALECT_NAMES[options.dialect.toLowerCase()]
+  if (!named) throw new UsageError(`unknown --dialect '${options.dialect}': use sqlite, postgresql or mysql`)
+  return loadDialect(named)
+}
+
+async function script(config: ConfigInput, options: ScriptOptions, write: (config: ResolvedConfig, dialect: Dialect) => Promise<string>): Promise<string> {
+  const resolved = await resolveProject(config)
+  return write(resolved, await scriptDialect(resolved, options))
+}
+
+/** `strata upgrade RANGE --sql`: the SQL script for `FROM:TO` (or `TO`, from an empty database), without connecting. */
+export function upgradeSql(config: ConfigInput, range = 'head', options: ScriptOptions = {}): Promise<string> {
+  return script(config, options, (resolved, dialect) => offlineScript(resolved, dialect, loadGraph(resolved), 'up', range))
+}
+
+/** `strata downgrade FROM:TO --sql`: the SQL script of a downgrade, without connecting. */
+export function downgradeSql(config: ConfigInput, range: string, options: ScriptOptions = {}): Promise<string> {
+  return script(config, options, (resolved, dialect) => offlineScript(resolved, dialect, loadGraph(resolved), 'down', range))
+}
+
+/** `strata stamp REVS --sql`: the version-table statements, without connecting. */
+export function stampSql(config: ConfigInput, targets: string[], options: ScriptOptions & { purge?: boolean } = {}): Promise<string> {
+  return script(config, options, (resolved, dialect) => offlineStampScript(resolved, dialect, loadGraph(resolved), targets, options.purge ?? false))
+}
