@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import { type GlobalOptions, reportError } from './output.js'
 
@@ -15,6 +16,11 @@ function lazy(load: () => Promise<{ action: Action }>, argCount = 0) {
   }
 }
 
+/** The installed package's version (dist/cli/program.js → package.json). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 export function buildProgram(): Command {
@@ -22,6 +28,7 @@ export function buildProgram(): Command {
     .description('Schema migrations for TypeScript: autogenerate, a revision graph, SQLite, PostgreSQL and MySQL.')
     .option('-c, --config <path>', 'config file (default: strata.config.ts, or STRATA_CONFIG)')
     .option('--verbose', 'show stack traces and more detail')
+    .version(packageVersion(), '-V, --version', 'print the version of strata')
     .showHelpAfterError('(run with --help for usage)')
     // Set before the subcommands are added: they inherit it. Usage errors then exit 2, not 1.
     .exitOverride()

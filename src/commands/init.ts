@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { StrataError } from '../config/errors.js'
+import { driverPackage } from '../runtime/drivers.js'
+import { parseDatabaseUrl } from '../runtime/url.js'
 
 export interface InitOptions {
   /** Migrations folder, relative to `cwd` (default `migrations`). */
@@ -15,6 +17,8 @@ export interface InitResult {
   configFile: string
   migrationsDir: string
   created: string[]
+  /** The driver package the URL needs (`npm install <driver>`). */
+  driver: string
 }
 
 const MIGRATIONS_README = `# Migrations
@@ -45,6 +49,9 @@ export default defineConfig({
 /** `strata init`: writes strata.config.ts and the migrations folder; refuses to overwrite anything. */
 export function init(options: InitOptions = {}): InitResult {
   const cwd = options.cwd ?? process.cwd()
+  const url = options.url ?? 'sqlite:///./data/app.sqlite'
+  // Parsed before anything is written: a bad URL is an error, not a config that fails later.
+  const driver = driverPackage(parseDatabaseUrl(url, cwd).dialect)
   const migrationsDir = resolve(cwd, options.directory ?? 'migrations')
   const configFile = join(cwd, 'strata.config.ts')
   if (existsSync(configFile)) throw new StrataError(`${configFile} already exists; remove it or edit it instead of running init`)
@@ -56,6 +63,6 @@ export function init(options: InitOptions = {}): InitResult {
   const readme = join(migrationsDir, 'README.md')
   writeFileSync(readme, MIGRATIONS_README)
   writeFileSync(join(versionsDir, '.gitkeep'), '')
-  writeFileSync(configFile, configSource(relMigrations, options.schema ?? './src/db/schema.ts', options.url ?? 'sqlite:///./data/app.sqlite'))
-  return { configFile, migrationsDir, created: [configFile, migrationsDir, versionsDir, readme] }
+  writeFileSync(configFile, configSource(relMigrations, options.schema ?? './src/db/schema.ts', url))
+  return { configFile, migrationsDir, created: [configFile, migrationsDir, versionsDir, readme], driver }
 }

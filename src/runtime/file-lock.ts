@@ -7,6 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import type { HeldLock } from '../dialects/dialect.js'
+import { importDriver } from './drivers.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -47,7 +48,7 @@ export class FileLockTimeoutError extends Error {}
 
 /** Takes the lock, retrying with growing pauses until `timeoutMs`; then fails naming the holder when it can. */
 export async function acquireFileLock(databaseFile: string, timeoutMs: number): Promise<HeldLock> {
-  const { default: Database } = await import('better-sqlite3')
+  const { default: Database } = await importDriver('sqlite', () => import('better-sqlite3'))
   const path = lockFilePath(databaseFile)
   const db = new Database(path)
   const deadline = Date.now() + Math.max(0, timeoutMs)

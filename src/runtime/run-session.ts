@@ -24,6 +24,8 @@ export async function connect(dialect: Dialect, url: DatabaseUrl): Promise<Conne
   try {
     return await dialect.connect(url)
   } catch (error) {
+    // A missing driver is not a connection problem: its line says what to install.
+    if (error instanceof StrataError && error.code === 'driver-missing') throw error
     const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0] ?? ''
     // Drivers that already name the URL ("cannot connect to …: …") are not prefixed twice.
     const text = message.includes(url.display) ? message : `cannot connect to ${url.display}: ${message || (error as { code?: string })?.code || 'unknown error'}`

@@ -9,6 +9,7 @@ export async function action(args: string[], options: Record<string, unknown>): 
     ...(typeof options.schema === 'string' ? { schema: options.schema } : {}),
   })
   for (const path of result.created) out(`Created ${relative(process.cwd(), path) || '.'}`)
+  out(`Install the database driver for this URL: npm install ${result.driver}`)
   out(`Next: point 'url' in ${relative(process.cwd(), result.configFile)} at your database and export your tables from the schema file.`)
   return 0
 }

@@ -3,9 +3,10 @@
  * DDL works), date and big-number values as strings, errors wrapped with any password masked.
  */
 import { readFileSync } from 'node:fs'
-import mysql from 'mysql2/promise'
+import type mysql from 'mysql2/promise'
 import type { Connection } from '../dialect.js'
 import { type DatabaseUrl, maskPasswords } from '../../runtime/url.js'
+import { importDriver } from '../../runtime/drivers.js'
 
 /** What kind of server is on the other end: the SQL differs between MariaDB and MySQL in places. */
 export interface MysqlServerInfo {
@@ -133,7 +134,8 @@ export class MysqlConnection implements Connection {
 
 async function openRaw(url: DatabaseUrl, withDatabase: boolean): Promise<mysql.Connection> {
   try {
-    const raw = await mysql.createConnection(mysqlConnectionOptions(url, withDatabase))
+    const { default: driver } = await importDriver('mysql', () => import('mysql2/promise'))
+    const raw = await driver.createConnection(mysqlConnectionOptions(url, withDatabase))
     // A server that drops the session emits 'error' outside any query; the next query reports it instead.
     raw.on('error', () => undefined)
     return raw

@@ -3,9 +3,10 @@
  * can reach a message, and a count of statements run (the introspection benchmark checks it stays fixed).
  */
 import { readFileSync } from 'node:fs'
-import pg from 'pg'
+import type pg from 'pg'
 import type { ConnectionOptions } from 'node:tls'
 import type { Connection } from '../dialect.js'
+import { importDriver } from '../../runtime/drivers.js'
 import { type DatabaseUrl, maskPasswords } from '../../runtime/url.js'
 
 export const DEFAULT_APPLICATION_NAME = 'strata'
@@ -164,7 +165,8 @@ export async function connectPostgres(url: DatabaseUrl): Promise<PostgresConnect
   } catch (error) {
     throw wrapPostgresError(error, url)
   }
-  const client = new pg.Client(config)
+  const { default: driver } = await importDriver('postgres', () => import('pg'))
+  const client = new driver.Client(config)
   try {
     await client.connect()
   } catch (error) {

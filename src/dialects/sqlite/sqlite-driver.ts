@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
 import type { Connection } from '../dialect.js'
+import { importDriver } from '../../runtime/drivers.js'
 import { maskPasswords, type DatabaseUrl } from '../../runtime/url.js'
 
 /** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
@@ -132,9 +133,10 @@ export class SqliteConnection implements Connection {
 export async function connectSqlite(url: DatabaseUrl): Promise<SqliteConnection> {
   const filename = url.filename
   if (!filename) throw new SqliteError(`SQLite URL '${url.display}' names no file`, undefined)
+  const { default: SqliteDatabase } = await importDriver('sqlite', () => import('better-sqlite3'))
   try {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true })
-    const db = new Database(filename)
+    const db = new SqliteDatabase(filename)
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     db.pragma('foreign_keys = OFF')
     return new SqliteConnection(db, filename)
