@@ -34,7 +34,9 @@ export async function acquireSqliteLock(connection: Connection, timeoutMs: numbe
       } catch (error) {
         if (!isBusy(error)) throw error
         if (Date.now() >= deadline)
-          throw new Error(`another strata process holds the write lock on ${await databaseFile(connection)} (waited ${timeoutMs} ms); SQLite cannot tell which process`)
+          throw new Error(
+            `another connection holds the write lock on ${await databaseFile(connection)} (waited ${timeoutMs} ms): a strata run, or any program writing to the file; SQLite cannot tell which`,
+          )
         await sleep(Math.min(pause, Math.max(0, deadline - Date.now())))
         pause = Math.min(pause * 2, 1000)
       }
