@@ -56,7 +56,7 @@ export { upgradeSql, downgradeSql, stampSql, type ScriptOptions } from './comman
 export { current, type CurrentInfo } from './commands/current.js'
 export { heads, branches, show, history, type HistoryOptions, type RevisionInfo } from './commands/graph.js'
 export { appliedHistory, verify } from './commands/inspect.js'
-export { checkSchema } from './commands/check.js'
+export { checkSchema, type CheckOptions } from './commands/check.js'
 export { compareWithDatabase, type CompareOptions, type ComparisonResult } from './commands/autogenerate.js'
 export type { ProjectOptions, ConfigInput } from './commands/project.js'
 export type { RunOptions, RunResult } from './runtime/runner.js'

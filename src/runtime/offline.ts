@@ -183,3 +183,14 @@ export async function offlineStampScript(config: ResolvedConfig, dialect: Dialec
   if (dialect.transactionalDDL) emit(dialect.commitSql)
   return lines.join('\n')
 }
+
+/**
+ * The schema that a set of version rows stands for: the upgrades of every revision below them replayed on a model,
+ * without connecting (`check --allow-behind` compares a database that is behind the heads with it).
+ */
+export async function replaySchema(config: ResolvedConfig, dialect: Dialect, graph: RevisionGraph, versions: readonly string[]): Promise<SchemaModel> {
+  const model = emptySchema()
+  const sink = new ModelSink(model)
+  for (const [index, version] of versions.entries()) await runSteps(planUpgrade(graph, versions.slice(0, index), version), sink, config, dialect)
+  return model
+}
