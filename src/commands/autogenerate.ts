@@ -40,7 +40,7 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   // second (errors keep their order: a broken schema file is still reported before a database problem).
   const reflecting = reflectDatabase(config, graph, dialect, url, options)
   reflecting.catch(() => undefined)
-  const target = options.target ?? (await loadSchemaModel(config))
+  const target = options.target ?? (await loadSchemaModel(config, dialect))
   const reflected = await reflecting
   const changes = await compareSchemas(target, reflected, {
     dialect,

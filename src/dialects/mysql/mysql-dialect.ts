@@ -12,6 +12,7 @@ export const mysqlDialect: Dialect = {
   name: 'mysql',
   transactionalDDL: false,
   maxIdentifierLength: MYSQL_MAX_IDENTIFIER_LENGTH,
+  schemaRules: { displayName: 'MySQL/MariaDB', identifierLengthUnit: 'characters', indexNamesPerTable: true, missingFunctions: {} },
   connect: connectMysql,
   databaseExists: mysqlDatabaseExists,
   introspect: introspectMysql,

@@ -11,6 +11,7 @@ export const postgresDialect: Dialect = {
   name: 'postgres',
   transactionalDDL: true,
   maxIdentifierLength: PG_MAX_IDENTIFIER_BYTES,
+  schemaRules: { displayName: 'PostgreSQL', identifierLengthUnit: 'bytes', indexNamesPerTable: false, missingFunctions: {} },
   connect: connectPostgres,
   databaseExists: postgresDatabaseExists,
   introspect: introspectPostgres,
