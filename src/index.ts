@@ -34,6 +34,8 @@ export {
   bytes,
   customType,
   ColumnBuilder,
+  type JsonDefault,
+  type JsonValue,
   type ColumnRef,
   type ReferenceOptions,
 } from './schema/columns.js'
