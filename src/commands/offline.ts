@@ -1,8 +1,9 @@
 import { UsageError } from '../config/errors.js'
+import type { TransactionMode } from '../config/define-config.js'
 import { type ResolvedConfig, databaseUrl } from '../config/load-config.js'
 import type { Dialect, DialectName } from '../dialects/dialect.js'
 import { loadDialect } from '../runtime/dialects.js'
-import { offlineScript, offlineStampScript } from '../runtime/offline.js'
+import { type OfflineOptions, offlineScript, offlineStampScript } from '../runtime/offline.js'
 import { type ConfigInput, loadGraph, resolveProject } from './project.js'
 
 export interface ScriptOptions {
@@ -10,6 +11,8 @@ export interface ScriptOptions {
   dialect?: string
   /** Override the config's URL (and DATABASE_URL). */
   url?: string
+  /** Override the config's transaction mode (upgrade and downgrade scripts). */
+  transactionMode?: TransactionMode
 }
 
 const DIALECT_NAMES: Record<string, DialectName> = { sqlite: 'sqlite', postgresql: 'postgres', postgres: 'postgres', mysql: 'mysql', mariadb: 'mysql' }
@@ -26,14 +29,18 @@ async function script(config: ConfigInput, options: ScriptOptions, write: (confi
   return write(resolved, await scriptDialect(resolved, options))
 }
 
+function modeOf(options: ScriptOptions): OfflineOptions {
+  return options.transactionMode ? { transactionMode: options.transactionMode } : {}
+}
+
 /** `strata upgrade RANGE --sql`: the SQL script for `FROM:TO` (or `TO`, from an empty database), without connecting. */
 export function upgradeSql(config: ConfigInput, range = 'head', options: ScriptOptions = {}): Promise<string> {
-  return script(config, options, (resolved, dialect) => offlineScript(resolved, dialect, loadGraph(resolved), 'up', range))
+  return script(config, options, (resolved, dialect) => offlineScript(resolved, dialect, loadGraph(resolved), 'up', range, modeOf(options)))
 }
 
 /** `strata downgrade FROM:TO --sql`: the SQL script of a downgrade, without connecting. */
 export function downgradeSql(config: ConfigInput, range: string, options: ScriptOptions = {}): Promise<string> {
-  return script(config, options, (resolved, dialect) => offlineScript(resolved, dialect, loadGraph(resolved), 'down', range))
+  return script(config, options, (resolved, dialect) => offlineScript(resolved, dialect, loadGraph(resolved), 'down', range, modeOf(options)))
 }
 
 /** `strata stamp REVS --sql`: the version-table statements, without connecting. */

@@ -14,15 +14,20 @@ export function runOptions(options: Record<string, unknown>): RunOptions & { url
   }
   if (options.allowChanged) result.allowChanged = true
   if (options.restartStep) result.restartStep = true
+  if (options.resumeSkip && options.resumeRedo) throw new UsageError(`--resume-skip and --resume-redo contradict each other: pick the one that matches the database`)
+  if (options.resumeSkip) result.resumeChoice = 'skip'
+  if (options.resumeRedo) result.resumeChoice = 'redo'
   if (typeof options.url === 'string') result.url = options.url
   return result
 }
 
-/** The --dialect and --url of an offline (--sql) command. */
+/** The --dialect, --url and --transaction-mode of an offline (--sql) command. */
 export function scriptOptions(options: Record<string, unknown>): ScriptOptions {
+  const { transactionMode } = runOptions(options)
   return {
     ...(typeof options.dialect === 'string' ? { dialect: options.dialect } : {}),
     ...(typeof options.url === 'string' ? { url: options.url } : {}),
+    ...(transactionMode ? { transactionMode } : {}),
   }
 }
 
