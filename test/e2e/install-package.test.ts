@@ -72,7 +72,9 @@ console.log([typeof s.upgrade, typeof s.heads, typeof s.table, typeof s.checkSch
     const line = oneLineFailure(project.strata(['upgrade', 'head']))
     assert.equal(line, `error: the SQLite driver 'better-sqlite3' is not installed: run 'npm install better-sqlite3'`)
     assert.equal(existsSync(project.path('data')), false, 'nothing created')
-    // An offline script needs no driver.
+    // Writing a revision and an offline script need no driver.
+    const revision = project.strata(['revision', '-m', 'first'])
+    assert.equal(revision.code, 0, revision.stderr)
     const script = project.strata(['upgrade', 'head', '--sql'])
     assert.equal(script.code, 0, script.stderr)
     assert.match(script.stdout, /CREATE TABLE "strata_version"/)
