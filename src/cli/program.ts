@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
 import { UsageError, errorJson } from '../errors.js'
 import { type GlobalOptions, printJson, reportError } from './output.js'
@@ -38,6 +39,11 @@ function applyTimeoutOptions(globals: GlobalOptions): void {
   }
 }
 
+/** The installed package's version (dist/cli/program.js → package.json). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** The width `--help` is pre-rendered for by the build (commander's width when stdout is not a terminal). */
@@ -50,6 +56,7 @@ export function buildProgram(): Command {
     .option('--verbose', 'show stack traces and more detail')
     .option('--connect-timeout <seconds>', 'give up connecting after this long (default 10; 0: no bound)')
     .option('--statement-timeout <seconds>', 'stop when one statement takes longer (default 0: no bound)')
+    .version(packageVersion(), '-V, --version', 'print the version of strata')
     .showHelpAfterError('(run with --help for usage)')
     // Set before the subcommands are added: they inherit it. Usage errors then exit 2, not 1.
     .exitOverride()
@@ -166,7 +173,8 @@ export function buildProgram(): Command {
 
   program
     .command('check')
-    .description('exit 1 and list the differences when the schema and the database disagree')
+    .description('exit 1 and list the differences when the schema and the database disagree (the database must be at the heads)')
+    .option('--allow-behind', 'for a database behind the heads: compare it with the schema its applied revisions define')
     .option('--json', 'JSON output')
     .option('--url <url>', 'database URL (overrides the config)')
     .action(lazy(() => import('./actions/check.js')))

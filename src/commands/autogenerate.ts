@@ -19,6 +19,10 @@ export interface CompareOptions extends ProjectOptions {
   askRename?: (question: { kind: 'table' | 'column'; table?: string; from: string; to: string }) => Promise<boolean>
   /** Skip the "database is up to date" check (check does not need it). */
   allowBehind?: boolean
+  /** Appended to the "not up to date" error (check names its --allow-behind). */
+  behindHint?: string
+  /** Compare with this model instead of the schema files. */
+  target?: SchemaModel
 }
 
 export interface ComparisonResult {
@@ -37,7 +41,7 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   // second (errors keep their order: a broken schema file is still reported before a database problem).
   const reflecting = reflectDatabase(config, graph, dialect, url, options)
   reflecting.catch(() => undefined)
-  const target = await loadSchemaModel(config)
+  const target = options.target ?? (await loadSchemaModel(config, dialect))
   const reflected = await reflecting
   const changes = await compareSchemas(target, reflected, {
     dialect,
@@ -64,7 +68,7 @@ async function reflectDatabase(config: ResolvedConfig, graph: RevisionGraph, dia
       const at = [...versions].sort()
       if (heads.join() !== at.join())
         throw new StrataError(
-          `the database is not up to date (at ${at.length ? at.join(', ') : 'base'}, heads are ${heads.join(', ')}): run 'strata upgrade heads' first`,
+          `the database is not up to date (at ${at.length ? at.join(', ') : 'base'}, heads are ${heads.join(', ')}): run 'strata upgrade heads' first${options.behindHint ?? ''}`,
           { code: 'not-up-to-date' },
         )
     }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { StrataError } from '../config/errors.js'
+import { driverPackage } from '../runtime/drivers.js'
 import { type DatabaseUrl, maskPasswords, parseDatabaseUrl } from '../runtime/url.js'
 
 export interface InitOptions {
@@ -18,6 +19,8 @@ export interface InitResult {
   created: string[]
   /** The URL given held a password: the config reads DATABASE_URL instead of holding it. */
   urlFromEnvironment: boolean
+  /** The driver package the URL needs (`npm install <driver>`). */
+  driver: string
 }
 
 const MIGRATIONS_README = `# Migrations
@@ -72,6 +75,9 @@ function displayIfSecret(url: string, cwd: string): string | undefined {
 /** `strata init`: writes strata.config.ts and the migrations folder; refuses to overwrite anything. */
 export function init(options: InitOptions = {}): InitResult {
   const cwd = options.cwd ?? process.cwd()
+  const url = options.url ?? 'sqlite:///./data/app.sqlite'
+  // Parsed before anything is written: a bad URL is an error, not a config that fails later.
+  const driver = driverPackage(parseDatabaseUrl(url, cwd).dialect)
   const migrationsDir = resolve(cwd, options.directory ?? 'migrations')
   const configFile = join(cwd, 'strata.config.ts')
   if (existsSync(configFile)) throw new StrataError(`${configFile} already exists; remove it or edit it instead of running init`, { code: 'init' })
@@ -85,7 +91,7 @@ export function init(options: InitOptions = {}): InitResult {
   writeFileSync(join(versionsDir, '.gitkeep'), '')
   const schema = options.schema ?? './src/db/schema.ts'
   const secretUrl = options.url === undefined ? undefined : displayIfSecret(options.url, cwd)
-  const source = secretUrl !== undefined ? configSourceWithoutPassword(relMigrations, schema, secretUrl) : configSource(relMigrations, schema, options.url ?? 'sqlite:///./data/app.sqlite')
+  const source = secretUrl !== undefined ? configSourceWithoutPassword(relMigrations, schema, secretUrl) : configSource(relMigrations, schema, url)
   writeFileSync(configFile, source)
-  return { configFile, migrationsDir, created: [configFile, migrationsDir, versionsDir, readme], urlFromEnvironment: secretUrl !== undefined }
+  return { configFile, migrationsDir, created: [configFile, migrationsDir, versionsDir, readme], urlFromEnvironment: secretUrl !== undefined, driver }
 }

@@ -31,6 +31,8 @@ export async function appliedHistory(config: ConfigInput, options: ProjectOption
 }
 
 export interface VerifyResult {
+  /** True when nothing is wrong (the exit code of `strata verify`). */
+  ok: boolean
   /** Everything wrong, one entry per line `strata verify` prints. */
   problems: VerifyProblem[]
   /** The applied files whose content changed since they ran (the `changed-file` problems, with both checksums). */
@@ -43,5 +45,5 @@ export async function verify(config: ConfigInput, options: ProjectOptions = {}):
   const { versions, history } = await readTables(resolved, options)
   const graph = loadGraph(resolved)
   const problems = verifyApplied(graph, versions, history)
-  return { problems, changed: verifyChecksums(graph, versions, history) }
+  return { ok: problems.length === 0, problems, changed: verifyChecksums(graph, versions, history) }
 }

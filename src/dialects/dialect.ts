@@ -94,6 +94,17 @@ export interface ScriptFraming {
   begin: string
 }
 
+export interface SchemaRules {
+  /** The database as messages name it. */
+  readonly displayName: string
+  /** How `maxIdentifierLength` is counted: PostgreSQL counts UTF-8 bytes, MySQL characters. */
+  readonly identifierLengthUnit: 'bytes' | 'characters'
+  /** Index names are unique per table (MySQL); elsewhere two tables of a schema cannot share one. */
+  readonly indexNamesPerTable: boolean
+  /** Functions the database does not have, by lower-case name, with the spelling to use instead. */
+  readonly missingFunctions: Readonly<Record<string, string>>
+}
+
 /**
  * Everything strata needs from a database kind. Each dialect lives in its own folder with the same role files
  * (driver, introspector, ddl-compiler, types) and never imports another dialect.
@@ -103,8 +114,10 @@ export interface Dialect {
   readonly features: DialectFeatures
   /** DDL inside a transaction is atomic (PostgreSQL, SQLite); MySQL commits implicitly. */
   readonly transactionalDDL: boolean
-  /** Longest identifier the server accepts, in bytes (SQLite: Infinity). */
+  /** Longest identifier the server accepts, measured in `schemaRules.identifierLengthUnit` (SQLite: Infinity). */
   readonly maxIdentifierLength: number
+  /** What a schema must respect on this database: checked when the schema loads (src/schema/validate.ts). */
+  readonly schemaRules: SchemaRules
 
   connect(url: DatabaseUrl, options?: ConnectOptions): Promise<Connection>
   /** True when the database (file, or server database) exists; `current` must not create it. */

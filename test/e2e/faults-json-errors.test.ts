@@ -64,6 +64,6 @@ describeEachDialect('faults: --json failures are JSON', ({ dialect }) => {
   it('a sound --json command still prints its own JSON', async () => {
     const result = await s.strata(['current', '--json'])
     assert.equal(result.code, 0, result.stderr)
-    assert.deepEqual((JSON.parse(result.stdout) as { current: string[] }).current, [r1])
+    assert.deepEqual((JSON.parse(result.stdout) as { versions: string[] }).versions, [r1])
   })
 })

@@ -140,28 +140,32 @@ export async function createTestDatabase(dialect: TestDialect, label: string): P
  * visible line, except under CI=true where they fail.
  */
 export function describeEachDialect(title: string, body: (ctx: { dialect: TestDialect; db: () => TestDatabase }) => void): void {
-  for (const dialect of dialectsUnderTest()) {
-    describe(`${title} [${dialect}]`, async () => {
-      const reason = await probe(dialect)
-      if (reason) {
-        if (process.env.CI === 'true') throw new Error(`${dialect} server unreachable in CI: ${reason}`)
-        console.log(`# SKIP ${dialect}: server unreachable (${reason})`)
-        return
-      }
-      let database: TestDatabase | undefined
-      before(async () => {
-        database = await createTestDatabase(dialect, title)
-      })
-      after(async () => {
-        await database?.drop()
-      })
-      body({
-        dialect,
-        db: () => {
-          if (!database) throw new Error('database not ready')
-          return database
-        },
-      })
+  for (const dialect of dialectsUnderTest()) describeDialect(dialect, title, body)
+}
+
+/** `describe` on one dialect (when it is under test), with a fresh database for the block. */
+export function describeDialect(dialect: TestDialect, title: string, body: (ctx: { dialect: TestDialect; db: () => TestDatabase }) => void): void {
+  if (!dialectsUnderTest().includes(dialect)) return
+  describe(`${title} [${dialect}]`, async () => {
+    const reason = await probe(dialect)
+    if (reason) {
+      if (process.env.CI === 'true') throw new Error(`${dialect} server unreachable in CI: ${reason}`)
+      console.log(`# SKIP ${dialect}: server unreachable (${reason})`)
+      return
+    }
+    let database: TestDatabase | undefined
+    before(async () => {
+      database = await createTestDatabase(dialect, title)
     })
-  }
+    after(async () => {
+      await database?.drop()
+    })
+    body({
+      dialect,
+      db: () => {
+        if (!database) throw new Error('database not ready')
+        return database
+      },
+    })
+  })
 }

@@ -12,7 +12,7 @@ export async function action(_args: string[], options: Record<string, unknown>, 
   const info = await current(config, typeof options.url === 'string' ? { url: options.url } : {})
   const verbose = options.verbose === true
   if (info.versions.length === 0) {
-    if (options.json) printJson({ url: info.url, current: [] })
+    if (options.json) printJson(info)
     else if (verbose) {
       out(`Current revision(s) for ${info.url}:`)
       out('  (no version: strata has not migrated this database)')
@@ -20,7 +20,7 @@ export async function action(_args: string[], options: Record<string, unknown>, 
     return 0
   }
   const lines = describeCurrent(graph, info.versions, verbose)
-  if (options.json) printJson({ url: info.url, current: info.versions })
+  if (options.json) printJson(info)
   else {
     if (verbose) out(`Current revision(s) for ${info.url}:`)
     for (const line of lines) out(line)

@@ -14,6 +14,7 @@ export const mysqlDialect: Dialect = {
   features: mysqlFeatures,
   transactionalDDL: false,
   maxIdentifierLength: MYSQL_MAX_IDENTIFIER_LENGTH,
+  schemaRules: { displayName: 'MySQL/MariaDB', identifierLengthUnit: 'characters', indexNamesPerTable: true, missingFunctions: {} },
   connect: connectMysql,
   databaseExists: mysqlDatabaseExists,
   introspect: introspectMysql,

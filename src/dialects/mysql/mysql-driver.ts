@@ -3,10 +3,11 @@
  * DDL works), date and big-number values as strings, errors wrapped with any password masked.
  */
 import { readFileSync } from 'node:fs'
-import mysql from 'mysql2/promise'
+import type mysql from 'mysql2/promise'
 import type { ConnectOptions, Connection } from '../dialect.js'
 import { connectTimeoutError, statementTimeoutError, within } from '../timeouts.js'
 import { DatabaseError, type DatabaseErrorDetails, TimeoutError } from '../../errors.js'
+import { importDriver } from '../../runtime/drivers.js'
 import { type DatabaseUrl, maskPasswords } from '../../runtime/url.js'
 
 /** What kind of server is on the other end: the SQL differs between MariaDB and MySQL in places. */
@@ -159,9 +160,10 @@ export class MysqlConnection implements Connection {
  */
 async function openRaw(url: DatabaseUrl, withDatabase: boolean, bounds: ConnectOptions): Promise<{ raw: mysql.Connection; version: string }> {
   const bound = bounds.connectTimeoutMs
+  const { default: driver } = await importDriver('mysql', () => import('mysql2/promise'))
   let opened: mysql.Connection | undefined
   const open = async () => {
-    opened = await mysql.createConnection(mysqlConnectionOptions(url, withDatabase, bounds))
+    opened = await driver.createConnection(mysqlConnectionOptions(url, withDatabase, bounds))
     // A server that drops the session emits 'error' outside any query; the next query reports it instead.
     opened.on('error', () => undefined)
     const [rows] = await opened.query('SELECT VERSION() AS version')

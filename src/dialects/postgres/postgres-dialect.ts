@@ -13,6 +13,7 @@ export const postgresDialect: Dialect = {
   features: postgresFeatures,
   transactionalDDL: true,
   maxIdentifierLength: PG_MAX_IDENTIFIER_BYTES,
+  schemaRules: { displayName: 'PostgreSQL', identifierLengthUnit: 'bytes', indexNamesPerTable: false, missingFunctions: {} },
   connect: connectPostgres,
   databaseExists: postgresDatabaseExists,
   introspect: introspectPostgres,

@@ -3,11 +3,12 @@
  * can reach a message, and a count of statements run (the introspection benchmark checks it stays fixed).
  */
 import { readFileSync } from 'node:fs'
-import pg from 'pg'
+import type pg from 'pg'
 import type { ConnectionOptions } from 'node:tls'
 import type { ConnectOptions, Connection } from '../dialect.js'
 import { connectTimeoutError, statementTimeoutError, within } from '../timeouts.js'
 import { DatabaseError, type DatabaseErrorDetails, StrataError, TimeoutError } from '../../errors.js'
+import { importDriver } from '../../runtime/drivers.js'
 import { type DatabaseUrl, maskPasswords } from '../../runtime/url.js'
 
 export const DEFAULT_APPLICATION_NAME = 'strata'
@@ -215,7 +216,8 @@ export async function connectPostgres(url: DatabaseUrl, options: ConnectOptions 
     if (error instanceof StrataError) throw error
     throw wrapPostgresError(error, url)
   }
-  const client = new pg.Client(config)
+  const { default: driver } = await importDriver('postgres', () => import('pg'))
+  const client = new driver.Client(config)
   client.on('error', () => undefined)
   const bound = options.connectTimeoutMs
   try {

@@ -15,6 +15,8 @@ export const sqliteDialect: Dialect = {
   features: sqliteFeatures,
   transactionalDDL: true,
   maxIdentifierLength: Infinity,
+  // now() is PostgreSQL's and MySQL's; SQLite fails every insert that uses such a default.
+  schemaRules: { displayName: 'SQLite', identifierLengthUnit: 'bytes', indexNamesPerTable: false, missingFunctions: { now: 'CURRENT_TIMESTAMP' } },
   connect: connectSqlite,
   databaseExists: sqliteDatabaseExists,
   introspect: introspectSqlite,

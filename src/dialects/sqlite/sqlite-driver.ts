@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3'
 import type { ConnectOptions, Connection } from '../dialect.js'
 import { DatabaseError, type DatabaseErrorDetails } from '../../errors.js'
 import { missingFolders, removeEmptyFolders } from '../../runtime/created-folders.js'
+import { importDriver } from '../../runtime/drivers.js'
 import { maskPasswords, type DatabaseUrl } from '../../runtime/url.js'
 
 /**
@@ -210,9 +211,9 @@ export class SqliteConnection implements Connection {
 export async function connectSqlite(url: DatabaseUrl, options: ConnectOptions = {}): Promise<SqliteConnection> {
   const filename = url.filename
   if (!filename) throw new SqliteError(`SQLite URL '${url.display}' names no file`, { code: 'connect' })
+  // Loaded on first connect: `current` on a database not created yet never loads the native driver.
+  const { default: driver } = await importDriver('sqlite', () => import('better-sqlite3'))
   try {
-    // Loaded on first connect: `current` on a database not created yet never loads the native driver.
-    const { default: driver } = await import('better-sqlite3')
     const busyTimeoutMs = options.statementTimeoutMs || BUSY_TIMEOUT_MS
     // `?foreign_keys=on` keeps enforcement on, as engines that ignore the pragma do (Cloudflare D1): rebuilds then
     // defer checks and refuse what would cascade (sqlite-rebuild.ts).
