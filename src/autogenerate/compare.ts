@@ -4,8 +4,9 @@ import { CreateSchemaOp, DropSchemaOp } from '../operations/misc-ops.js'
 import { CreateTableOp, DropTableOp } from '../operations/table-ops.js'
 import type { ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js'
 import { qualifiedName, tableKey } from '../schema/model.js'
-import { diffEnums, diffInlineEnums } from './compare-enums.js'
+import { diffEnumLifetimes, diffEnums, diffInlineEnums } from './compare-enums.js'
 import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
+import { restoreDeclaredSpellings } from './declared-spellings.js'
 import { DeclaredTarget } from './declared.js'
 import { CompareScope } from './filters.js'
 import { Phase, Plan, dependencyOrder, referencedKey } from './ordering.js'
@@ -106,7 +107,10 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   const matched = []
   for (const match of pairs) matched.push({ match, columns: await matchColumns(match, ctx) })
   // MySQL and SQLite keep enum values on the columns: value changes are enum operations restating those columns.
-  if (dialect.name !== 'postgres') diffInlineEnums(plan, matched, declared)
+  if (dialect.name !== 'postgres') {
+    diffEnumLifetimes(plan, target, reflected, options.history, matched, scope, declared)
+    diffInlineEnums(plan, matched, declared)
+  }
   const gainsKeys = new Map<string, string[][]>()
   for (const { match, columns } of matched) {
     const { addedKeys } = diffTable(match, columns, ctx)
@@ -118,5 +122,10 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   if (dialect.name === 'postgres' && options.managedSchemas?.length)
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
 
-  return plan.operations().map((operation) => ({ operation, message: operation.describe(), warning: operation.destructive() }))
+  const operations = plan.operations()
+  const reflectedOnly = restoreDeclaredSpellings(operations, options.history, dialect)
+  return operations.map((operation) => {
+    const spelling = reflectedOnly.get(operation)
+    return { operation, message: operation.describe(), warning: operation.destructive(), ...(spelling ? { reflectedSpelling: spelling } : {}) }
+  })
 }

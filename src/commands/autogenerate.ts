@@ -10,6 +10,7 @@ import { emptySchema } from '../schema/model.js'
 import { connect } from '../runtime/runner.js'
 import { VersionStore } from '../runtime/version-store.js'
 import { databaseIsThere } from './current.js'
+import { historyModel } from './history-model.js'
 import { type ProjectOptions, databaseOf, loadGraph } from './project.js'
 
 export interface CompareOptions extends ProjectOptions {
@@ -37,9 +38,11 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   const reflecting = reflectDatabase(config, graph, dialect, url, options)
   reflecting.catch(() => undefined)
   const target = await loadSchemaModel(config)
-  const reflected = await reflecting
+  const { reflected, versions } = await reflecting
+  const history = await historyModel(config, graph, dialect.name, versions)
   const changes = await compareSchemas(target, reflected, {
     dialect,
+    ...(history ? { history } : {}),
     ...(options.renames ? { renames: options.renames } : {}),
     ...(config.config.include ? { include: config.config.include } : {}),
     ...(config.config.exclude ? { exclude: config.config.exclude } : {}),
@@ -52,7 +55,13 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
 }
 
 /** Reads the database for a comparison: the version rows (it must be at the heads) and the reflected schema. */
-async function reflectDatabase(config: ResolvedConfig, graph: RevisionGraph, dialect: Dialect, url: DatabaseUrl, options: CompareOptions): Promise<SchemaModel> {
+async function reflectDatabase(
+  config: ResolvedConfig,
+  graph: RevisionGraph,
+  dialect: Dialect,
+  url: DatabaseUrl,
+  options: CompareOptions,
+): Promise<{ reflected: SchemaModel; versions: string[] }> {
   const exists = await databaseIsThere(dialect, url)
   const connection = exists ? await connect(dialect, url) : undefined
   try {
@@ -66,12 +75,13 @@ async function reflectDatabase(config: ResolvedConfig, graph: RevisionGraph, dia
           `the database is not up to date (at ${at.length ? at.join(', ') : 'base'}, heads are ${heads.join(', ')}): run 'strata upgrade heads' first`,
         )
     }
-    if (!connection) return emptySchema()
+    if (!connection) return { reflected: emptySchema(), versions }
     const own = new Set([config.versionTable, config.historyTable])
-    return await dialect.introspect(connection, {
+    const reflected = await dialect.introspect(connection, {
       ...(config.config.schemas ? { schemas: config.config.schemas } : {}),
       excludeTables: (name) => own.has(name),
     })
+    return { reflected, versions }
   } finally {
     await connection?.close().catch(() => undefined)
   }

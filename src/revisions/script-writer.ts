@@ -13,6 +13,8 @@ export interface NewRevisionFile {
   downgrade?: string
   /** Names imported from strata-db besides the `Migration` type. */
   imports?: string[]
+  /** Header lines after the Create Date (e.g. a portability note). */
+  notes?: string[]
   createDate?: Date
 }
 
@@ -62,6 +64,7 @@ export function renderRevisionFile(file: NewRevisionFile): string {
     ` * Revision ID: ${file.revision}`,
     ` * Revises: ${revises}`,
     ` * Create Date: ${formatDate(file.createDate ?? new Date())}`,
+    ...(file.notes ?? []).flatMap((note) => [' *', ` * ${note.replace(/\*\//g, '* /').replace(/\r?\n/g, ' ')}`]),
     ' */',
     imports.length > 0 ? `import { type Migration, ${imports.join(', ')} } from 'strata-db'` : `import type { Migration } from 'strata-db'`,
     '',

@@ -9,7 +9,7 @@ import { type MigrationModule, withMigrationModules } from './migration-module.j
 import { VersionStore } from './version-store.js'
 
 /** Replays operations on a model only: how offline mode knows the schema at the start of a range. */
-class ModelSink implements OperationSink {
+export class ModelSink implements OperationSink {
   constructor(readonly model: SchemaModel) {}
   async run(operation: AnyOperation): Promise<void> {
     operation.apply(this.model)

@@ -40,7 +40,7 @@ async function connectOnce(dialect: TestDialect): Promise<void> {
  * null when reachable, else the reason. Tries three times: a test file's synchronous work (a subprocess run with
  * spawnSync) can hold the event loop long enough for one attempt's timer to fire before its connection is read.
  */
-function probe(dialect: TestDialect): Promise<string | null> {
+export function probe(dialect: TestDialect): Promise<string | null> {
   if (dialect === 'sqlite') return Promise.resolve(null)
   let p = reachable.get(dialect)
   if (!p) {
