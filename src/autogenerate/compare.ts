@@ -7,6 +7,7 @@ import { qualifiedName, tableKey } from '../schema/model.js'
 import { diffEnumLifetimes, diffEnums, diffInlineEnums } from './compare-enums.js'
 import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
 import { restoreDeclaredSpellings } from './declared-spellings.js'
+import { planDependentForeignKeys } from './dependencies.js'
 import { DeclaredTarget } from './declared.js'
 import { CompareScope } from './filters.js'
 import { Phase, Plan, dependencyOrder, referencedKey } from './ordering.js'
@@ -116,6 +117,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
     const { addedKeys } = diffTable(match, columns, ctx)
     if (addedKeys.length > 0) gainsKeys.set(tableKey(match.target), addedKeys)
   }
+  planDependentForeignKeys(plan, working, targets, declared)
   planCreates(plan, added, gainsKeys, declared)
   planDrops(plan, removed, working)
 

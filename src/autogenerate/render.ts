@@ -236,7 +236,7 @@ export function renderOperations(changes: DetectedChange[] | AnyOperation[], _op
   const irreversible: string[] = []
   for (const operation of [...operations].reverse()) {
     try {
-      reversed.push(operation.reverse() as AnyOperation)
+      reversed.push(...operation.reverseSteps())
     } catch (error) {
       const reason = oneLine((error as Error).message)
       irreversible.push(reason)
