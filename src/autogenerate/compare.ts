@@ -5,6 +5,7 @@ import { CreateTableOp, DropTableOp } from '../operations/table-ops.js'
 import type { ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js'
 import { qualifiedName, tableKey } from '../schema/model.js'
 import { diffEnumLifetimes, diffEnums, diffInlineEnums } from './compare-enums.js'
+import type { RenamedName } from './compare-constraints.js'
 import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
 import { restoreDeclaredSpellings } from './declared-spellings.js'
 import { planDependentForeignKeys } from './dependencies.js'
@@ -107,6 +108,9 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   const { pairs, added, removed } = await matchTables(targets, compared, ctx)
   const matched = []
   for (const match of pairs) matched.push({ match, columns: await matchColumns(match, ctx) })
+  ctx.renamedNames = plan.operations().flatMap((op): RenamedName[] =>
+    op.kind === 'renameTable' ? [{ table: null, from: op.from, to: op.to }] : op.kind === 'renameColumn' ? [{ table: tableKey({ name: op.table, schema: op.schema }), from: op.from, to: op.to }] : [],
+  )
   // MySQL and SQLite keep enum values on the columns: value changes are enum operations restating those columns.
   if (dialect.name !== 'postgres') {
     diffEnumLifetimes(plan, target, reflected, options.history, matched, scope, declared)

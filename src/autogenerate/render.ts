@@ -131,6 +131,8 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
       if (pk) entries.push(entry('columns', namesDoc(pk.columns)))
       return op('dropPrimaryKey', ...withOptions([str(operation.table)], [...entries, ...schemaEntries(operation.schema)]))
     }
+    case 'renameConstraint':
+      return op('renameConstraint', str(operation.table), str(operation.from), str(operation.to), object([entry('kind', str(operation.objectKind)), ...schemaEntries(operation.schema)]))
     case 'createEnum':
       return op('createEnum', ...withOptions([str(operation.enumType.name), namesDoc(operation.enumType.values)], schemaEntries(operation.enumType.schema)))
     case 'dropEnum':

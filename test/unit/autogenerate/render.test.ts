@@ -28,6 +28,7 @@ import {
   DropUniqueOp,
   ExecuteOp,
   RenameColumnOp,
+  RenameConstraintOp,
   RenameEnumValueOp,
   RenameTableOp,
   SetTableCommentOp,
@@ -98,6 +99,8 @@ function everyOperation(): AnyOperation[] {
   return [
     new CreateSchemaOp('app'),
     new CreateEnumOp({ name: 'mood', schema: 'app', values: ['happy', 'sad'] }),
+    new RenameConstraintOp('people', 'fk_people_user_id_users', 'fk_people_user_id_members', 'foreignKey', 'app'),
+    new RenameConstraintOp('people', 'ix_people_user_id', 'ix_people_member_id', 'index'),
     new AddEnumValueOp('mood', 'meh', { after: 'happy' }, ['happy', 'sad'], usages, 'app'),
     new AddEnumValueOp('mood', 'calm', { before: 'happy' }, ['happy', 'meh', 'sad']),
     new RenameEnumValueOp('mood', 'sad', 'blue', ['happy', 'sad'], usages, 'app'),
