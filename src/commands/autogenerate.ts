@@ -39,7 +39,7 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   reflecting.catch(() => undefined)
   const target = await loadSchemaModel(config)
   const { reflected, versions } = await reflecting
-  const history = await historyModel(config, graph, dialect.name, versions)
+  const history = await historyModel(config, graph, dialect, versions)
   const changes = await compareSchemas(target, reflected, {
     dialect,
     ...(history ? { history } : {}),

@@ -1,9 +1,7 @@
 import type { ResolvedConfig } from '../config/load-config.js'
-import type { DialectName } from '../dialects/dialect.js'
-import { Operations } from '../operations/api.js'
+import type { Dialect } from '../dialects/dialect.js'
 import { type RevisionGraph, planUpgrade } from '../revisions/index.js'
-import { withMigrationModules } from '../runtime/migration-module.js'
-import { ModelSink } from '../runtime/offline.js'
+import { replaySteps } from '../runtime/offline.js'
 import { type SchemaModel, emptySchema } from '../schema/model.js'
 
 /**
@@ -13,23 +11,12 @@ import { type SchemaModel, emptySchema } from '../schema/model.js'
  * on every dialect. Null when a revision cannot be replayed offline (it reads data with `op.query`, say): compare
  * then works from the reflected schema alone.
  */
-export async function historyModel(config: ResolvedConfig, graph: RevisionGraph, dialect: DialectName, versions: string[]): Promise<SchemaModel | null> {
+export async function historyModel(config: ResolvedConfig, graph: RevisionGraph, dialect: Dialect, versions: string[]): Promise<SchemaModel | null> {
   if (versions.length === 0) return emptySchema()
   try {
-    const steps = planUpgrade(graph, [], versions.length === 1 ? versions[0]! : 'heads')
     if (versions.length > 1 && [...graph.heads].sort().join() !== [...versions].sort().join()) return null
     const model = emptySchema()
-    const sink = new ModelSink(model)
-    await withMigrationModules(
-      steps.map((step) => step.revision),
-      async (modules) => {
-        for (const module of modules) {
-          const op = new Operations(sink, config.naming)
-          await module.upgrade({ op, dialect, offline: true })
-          await op.drain()
-        }
-      },
-    )
+    await replaySteps(planUpgrade(graph, [], versions.length === 1 ? versions[0]! : 'heads'), model, config, dialect)
     return model
   } catch {
     return null

@@ -12,7 +12,7 @@ import { ScriptTarget } from './run-target.js'
 import { VersionStore } from './version-store.js'
 
 /** Replays operations on a model only: how offline mode knows the schema at the start of a range. */
-export class ModelSink implements OperationSink {
+class ModelSink implements OperationSink {
   constructor(readonly model: SchemaModel) {}
   async run(operation: AnyOperation): Promise<void> {
     operation.apply(this.model)
@@ -24,7 +24,7 @@ export class ModelSink implements OperationSink {
 }
 
 /** Runs the steps' operations on a model, without SQL. */
-async function replaySteps(steps: MigrationStep[], model: SchemaModel, config: ResolvedConfig, dialect: Dialect): Promise<void> {
+export async function replaySteps(steps: MigrationStep[], model: SchemaModel, config: ResolvedConfig, dialect: Dialect): Promise<void> {
   if (steps.length === 0) return
   await withMigrationModules(
     steps.map((step) => step.revision),
