@@ -90,10 +90,20 @@ class Spelling {
     return this.dialect.normalizeExpression(a) === this.dialect.normalizeExpression(b)
   }
 
+  /** The dialect's portable spelling of a reflected expression, when it means the same; else null. */
+  private portable(sql: string): string | null {
+    const rewritten = this.dialect.portableExpression?.(sql) ?? sql
+    // What is left of PostgreSQL's own syntax (a cast it could not drop, an array) is not portable.
+    if (rewritten === sql || /::|\bARRAY\s*\[/i.test(rewritten)) return null
+    return this.same(rewritten, sql) ? rewritten : null
+  }
+
   check(check: CheckModel): void {
     const declared = this.found?.declared.checks.find((c) => c.name === check.name)
     const canonical = this.found?.canonical.checks.find((c) => c.name === check.name)
+    const portable = this.portable(check.expression)
     if (declared && canonical && this.same(canonical.expression, check.expression)) check.expression = declared.expression
+    else if (portable !== null) check.expression = portable
     else this.reflectedOnly.push(`check '${check.name}' on '${this.table}'`)
   }
 

@@ -3,7 +3,7 @@ import type { AnyOperation } from '../operations/index.js'
 import type { SchemaModel } from '../schema/model.js'
 
 /** What compare needs from a dialect: its canonical forms. */
-export type CompareDialect = Pick<Dialect, 'name' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression'>
+export type CompareDialect = Pick<Dialect, 'name' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression' | 'portableExpression'>
 
 /**
  * Rename hints given outside the schema (CLI flags, API callers), old name → new name.

@@ -12,6 +12,8 @@ import { enumeration } from '../../../src/schema/enum.js'
 import { check } from '../../../src/schema/extras.js'
 import type { SchemaModel } from '../../../src/schema/model.js'
 import { table } from '../../../src/schema/table.js'
+import { normalizeExpressionText } from '../../../src/dialects/postgres/postgres-canonical.js'
+import { portablePostgresExpression } from '../../../src/dialects/postgres/postgres-portable.js'
 import { compare, identityDialect, kinds, messages, model, sql } from './support.js'
 
 /** PostgreSQL's re-spelling of `x IN ('a', 'b')`, and a normaliser that sees both as the same. */
@@ -94,5 +96,20 @@ describe('compare with the history: enums where they are column types', () => {
     const same = model(mood, table('things', { id: integer().primaryKey(), feeling: mood() }))
     assert.deepEqual(await compare(same, asMysql(same), { dialect: mysql, history: same }), [])
     assert.deepEqual(await compare(same, asMysql(same), { dialect: mysql }), [])
+  })
+})
+
+describe('compare without a history: a portable spelling where the server re-spelled the expression', () => {
+  it("writes PostgreSQL's = ANY (ARRAY[…]) and literal casts back as IN (…) and plain literals", async () => {
+    const pg = { ...identityDialect('postgres'), normalizeExpression: normalizeExpressionText, portableExpression: portablePostgresExpression }
+    const target = model(table('customers', { id: integer().primaryKey(), country: char({ length: 2 }) }))
+    const changes = await compare(target, reflected(), { dialect: pg })
+    assert.equal((changes[0]!.operation as DropCheckOp).object!.expression, "(country IN ('NL', 'PT'))")
+    assert.equal(changes[0]!.reflectedSpelling, undefined)
+  })
+
+  it('keeps the note when what is left is still PostgreSQL syntax', () => {
+    assert.equal(portablePostgresExpression("((price > (0)::numeric) AND (code = ANY (ARRAY['a'::bpchar])))"), "((price > 0) AND (code IN ('a')))")
+    assert.match(portablePostgresExpression("((status)::text <> ALL (ARRAY['a'::character varying]::text[]))"), /::text/)
   })
 })
