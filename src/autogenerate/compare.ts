@@ -102,7 +102,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   const comparedSet = new Set(compared)
   const outOfScope = working.tables.filter((t) => !comparedSet.has(t))
 
-  if (dialect.name === 'postgres') diffEnums(plan, canonical, reflected, working, scope, declared, outOfScope)
+  if (dialect.features.namedEnumTypes) diffEnums(plan, canonical, reflected, working, scope, declared, outOfScope)
 
   const ctx: TableContext = { plan, dialect, scope, options, working, declared }
   const { pairs, added, removed } = await matchTables(targets, compared, ctx)
@@ -112,7 +112,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
     op.kind === 'renameTable' ? [{ table: null, from: op.from, to: op.to }] : op.kind === 'renameColumn' ? [{ table: tableKey({ name: op.table, schema: op.schema }), from: op.from, to: op.to }] : [],
   )
   // MySQL and SQLite keep enum values on the columns: value changes are enum operations restating those columns.
-  if (dialect.name !== 'postgres') {
+  if (!dialect.features.namedEnumTypes) {
     diffEnumLifetimes(plan, target, reflected, options.history, matched, scope, declared)
     diffInlineEnums(plan, matched, declared)
   }
@@ -125,7 +125,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   planCreates(plan, added, gainsKeys, declared)
   planDrops(plan, removed, working)
 
-  if (dialect.name === 'postgres' && options.managedSchemas?.length)
+  if (dialect.features.schemas && options.managedSchemas?.length)
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
 
   const operations = plan.operations()

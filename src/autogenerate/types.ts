@@ -3,7 +3,7 @@ import type { AnyOperation } from '../operations/index.js'
 import type { SchemaModel } from '../schema/model.js'
 
 /** What compare needs from a dialect: its canonical forms. */
-export type CompareDialect = Pick<Dialect, 'name' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression' | 'portableExpression'>
+export type CompareDialect = Pick<Dialect, 'name' | 'features' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression' | 'portableExpression'>
 
 /**
  * Rename hints given outside the schema (CLI flags, API callers), old name → new name.
@@ -75,4 +75,4 @@ export interface DetectedChange {
   reflectedSpelling?: string[]
 }
 
-export const STRATA_TABLES = ['strata_version', 'strata_history'] as const
+export const STRATA_TABLES = ['strata_version', 'strata_history', 'strata_lock'] as const
