@@ -31,6 +31,11 @@ function schemaEntries(schema: string | null | undefined): Entry[] {
   return schema ? [entry('schema', str(schema))] : []
 }
 
+/** `{ validate: false }` for a constraint added NOT VALID. */
+function notValid(validate: boolean): Entry[] {
+  return validate ? [] : [entry('validate', text('false'))]
+}
+
 /** Options as a trailing argument, left out when empty. */
 function withOptions(args: Doc[], entries: Entry[]): Doc[] {
   return entries.length > 0 ? [...args, object(entries)] : args
@@ -91,16 +96,17 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
       const entries: Entry[] = []
       if (index.unique) entries.push(entry('unique', text('true')))
       if (index.where) entries.push(entry('where', text(sqlTemplate(index.where, imports))))
+      if (operation.online) entries.push(entry('online', text('true')))
       return op('createIndex', ...withOptions([str(index.name), str(operation.table), { t: 'array', items: elements }], [...entries, ...schemaEntries(operation.schema)]))
     }
     case 'dropIndex':
-      return op('dropIndex', ...withOptions([str(operation.name), str(operation.table)], schemaEntries(operation.schema)))
+      return op('dropIndex', ...withOptions([str(operation.name), str(operation.table)], [...(operation.online ? [entry('online', text('true'))] : []), ...schemaEntries(operation.schema)]))
     case 'addUnique':
       return op('createUnique', ...withOptions([str(operation.object.name), str(operation.table), namesDoc(operation.object.columns)], schemaEntries(operation.schema)))
     case 'dropUnique':
       return op('dropUnique', ...withOptions([str(operation.name), str(operation.table)], schemaEntries(operation.schema)))
     case 'addCheck':
-      return op('createCheck', ...withOptions([str(operation.object.name), str(operation.table), text(sqlTemplate(operation.object.expression, imports))], schemaEntries(operation.schema)))
+      return op('createCheck', ...withOptions([str(operation.object.name), str(operation.table), text(sqlTemplate(operation.object.expression, imports))], [...notValid(operation.validate), ...schemaEntries(operation.schema)]))
     case 'dropCheck':
       return op('dropCheck', ...withOptions([str(operation.name), str(operation.table)], schemaEntries(operation.schema)))
     case 'addForeignKey': {
@@ -110,6 +116,7 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
       if (fk.onDelete) entries.push(entry('onDelete', str(fk.onDelete)))
       if (fk.onUpdate) entries.push(entry('onUpdate', str(fk.onUpdate)))
       if (fk.deferrable) entries.push(entry('deferrable', valueDoc(fk.deferrable)))
+      entries.push(...notValid(operation.validate))
       const args = [str(fk.name), str(operation.table), namesDoc(fk.columns), str(fk.referencedTable), namesDoc(fk.referencedColumns)]
       return op('createForeignKey', ...withOptions(args, [...entries, ...schemaEntries(operation.schema)]))
     }

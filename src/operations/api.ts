@@ -57,6 +57,8 @@ export interface ForeignKeyOpOptions extends SchemaOption {
   onDelete?: ReferentialAction
   onUpdate?: ReferentialAction
   deferrable?: boolean | 'initially deferred'
+  /** `false`: PostgreSQL `NOT VALID` (existing rows are checked by a later `VALIDATE CONSTRAINT`); ignored elsewhere. */
+  validate?: boolean
 }
 
 function toDefault(value: DefaultInput): DefaultValue | null {
@@ -162,14 +164,20 @@ export class Operations {
     return this.emit(new AlterColumnOp(tableName, name, changes, existing, options.schema ?? null, options.using))
   }
 
-  createIndex(name: string, tableName: string, elements: Array<string | SqlFragment>, options: SchemaOption & { unique?: boolean; where?: string | SqlFragment } = {}): Promise<void> {
+  /**
+   * `online: true` builds without blocking writes: PostgreSQL `CREATE INDEX CONCURRENTLY` (call it inside
+   * `op.autocommit`), MySQL `ALGORITHM=INPLACE, LOCK=NONE` (the server refuses rather than copy the table).
+   */
+  createIndex(name: string, tableName: string, elements: Array<string | SqlFragment>, options: SchemaOption & { unique?: boolean; where?: string | SqlFragment; online?: boolean } = {}): Promise<void> {
     const items: IndexElement[] = elements.map((e) => (isSqlFragment(e) ? { expression: e.text } : e))
     const where = isSqlFragment(options.where) ? options.where.text : options.where
-    return this.emit(new CreateIndexOp(tableName, { name, elements: items, unique: options.unique ?? false, ...(where ? { where } : {}) }, options.schema ?? null))
+    const index = { name, elements: items, unique: options.unique ?? false, ...(where ? { where } : {}) }
+    return this.emit(new CreateIndexOp(tableName, index, options.schema ?? null, options.online ?? false))
   }
 
-  dropIndex(name: string, tableName: string, options: SchemaOption = {}): Promise<void> {
-    return this.emit(new DropIndexOp(tableName, name, options.schema ?? null))
+  /** `online: true`: PostgreSQL `DROP INDEX CONCURRENTLY` (call it inside `op.autocommit`). */
+  dropIndex(name: string, tableName: string, options: SchemaOption & { online?: boolean } = {}): Promise<void> {
+    return this.emit(new DropIndexOp(tableName, name, options.schema ?? null, undefined, options.online ?? false))
   }
 
   createUnique(name: string | null, tableName: string, columns: string[], options: SchemaOption = {}): Promise<void> {
@@ -181,9 +189,10 @@ export class Operations {
     return this.emit(new DropUniqueOp(tableName, name, options.schema ?? null))
   }
 
-  createCheck(name: string, tableName: string, expression: string | SqlFragment, options: SchemaOption = {}): Promise<void> {
+  /** `validate: false`: PostgreSQL `NOT VALID` (existing rows are checked by a later `VALIDATE CONSTRAINT`). */
+  createCheck(name: string, tableName: string, expression: string | SqlFragment, options: SchemaOption & { validate?: boolean } = {}): Promise<void> {
     const text = isSqlFragment(expression) ? expression.text : expression
-    return this.emit(new AddCheckOp(tableName, { name, expression: text }, options.schema ?? null))
+    return this.emit(new AddCheckOp(tableName, { name, expression: text }, options.schema ?? null, options.validate ?? true))
   }
 
   dropCheck(name: string, tableName: string, options: SchemaOption = {}): Promise<void> {
@@ -197,7 +206,7 @@ export class Operations {
     if (options.onDelete) fk.onDelete = options.onDelete
     if (options.onUpdate) fk.onUpdate = options.onUpdate
     if (options.deferrable) fk.deferrable = options.deferrable
-    return this.emit(new AddForeignKeyOp(tableName, fk, options.schema ?? null))
+    return this.emit(new AddForeignKeyOp(tableName, fk, options.schema ?? null, options.validate ?? true))
   }
 
   dropForeignKey(name: string, tableName: string, options: SchemaOption = {}): Promise<void> {

@@ -51,8 +51,15 @@ abstract class DropObjectOp<K extends Kind> extends Operation {
 export class CreateIndexOp extends AddObjectOp<'index'> {
   readonly kind = 'createIndex'
   readonly objectKind = 'index' as const
+  /**
+   * `online`: build without blocking writes (PostgreSQL `CONCURRENTLY`, which must run outside a transaction;
+   * MySQL `ALGORITHM=INPLACE, LOCK=NONE`, which the server refuses rather than copy the table).
+   */
+  constructor(table: string, object: IndexModel, schema: string | null = null, readonly online = false) {
+    super(table, object, schema)
+  }
   reverse(): AnyOperation {
-    return new DropIndexOp(this.table, this.object.name, this.schema, this.object)
+    return new DropIndexOp(this.table, this.object.name, this.schema, this.object, this.online)
   }
   override destructive(): string | null {
     return this.object.unique
@@ -64,8 +71,12 @@ export class CreateIndexOp extends AddObjectOp<'index'> {
 export class DropIndexOp extends DropObjectOp<'index'> {
   readonly kind = 'dropIndex'
   readonly objectKind = 'index' as const
+  /** `online`: PostgreSQL `DROP INDEX CONCURRENTLY` (outside a transaction); elsewhere a plain drop. */
+  constructor(table: string, name: string, schema: string | null = null, object?: IndexModel, readonly online = false) {
+    super(table, name, schema, object)
+  }
   reverse(): AnyOperation {
-    return new CreateIndexOp(this.table, this.requireObject(), this.schema)
+    return new CreateIndexOp(this.table, this.requireObject(), this.schema, this.online)
   }
 }
 
@@ -91,6 +102,10 @@ export class DropUniqueOp extends DropObjectOp<'unique'> {
 export class AddCheckOp extends AddObjectOp<'check'> {
   readonly kind = 'addCheck'
   readonly objectKind = 'check' as const
+  /** `validate: false`: PostgreSQL `NOT VALID` (existing rows are checked later by validateConstraint). */
+  constructor(table: string, object: CheckModel, schema: string | null = null, readonly validate = true) {
+    super(table, object, schema)
+  }
   reverse(): AnyOperation {
     return new DropCheckOp(this.table, this.object.name, this.schema, this.object)
   }
@@ -110,6 +125,10 @@ export class DropCheckOp extends DropObjectOp<'check'> {
 export class AddForeignKeyOp extends AddObjectOp<'foreignKey'> {
   readonly kind = 'addForeignKey'
   readonly objectKind = 'foreignKey' as const
+  /** `validate: false`: PostgreSQL `NOT VALID` (existing rows are checked later by validateConstraint). */
+  constructor(table: string, object: ForeignKeyModel, schema: string | null = null, readonly validate = true) {
+    super(table, object, schema)
+  }
   reverse(): AnyOperation {
     return new DropForeignKeyOp(this.table, this.object.name, this.schema, this.object)
   }

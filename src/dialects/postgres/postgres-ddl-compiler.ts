@@ -64,11 +64,11 @@ function foreignKeyClause(fk: ForeignKeyModel): string {
   return sql
 }
 
-function createIndexSql(index: IndexModel, table: string, schema: string | null): string {
+function createIndexSql(index: IndexModel, table: string, schema: string | null, concurrently = false): string {
   if (index.elements.length === 0) throw new Error(`index "${index.name}" has no columns`)
   const elements = index.elements.map((e) => (typeof e === 'string' ? quoteIdentifier(e) : `(${e.expression})`)).join(', ')
   const where = index.where ? ` WHERE ${index.where}` : ''
-  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdentifier(index.name)} ON ${qualify(table, schema)} (${elements})${where}`
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdentifier(index.name)} ON ${qualify(table, schema)} (${elements})${where}`
 }
 
 function createTableSql(table: TableModel): string[] {
@@ -127,16 +127,16 @@ export async function compilePostgres(op: AnyOperation, context: CompileContext)
     case 'alterColumn':
       return compileAlterColumn(op, context)
     case 'createIndex':
-      return [createIndexSql(op.object, op.table, op.schema)]
+      return [createIndexSql(op.object, op.table, op.schema, op.online)]
     case 'dropIndex':
       // An index lives in its table's schema.
-      return [`DROP INDEX ${qualify(op.name, op.schema)}`]
+      return [`DROP INDEX ${op.online ? 'CONCURRENTLY ' : ''}${qualify(op.name, op.schema)}`]
     case 'addUnique':
       return [alterTable(op.table, op.schema, `ADD ${uniqueClause(op.object)}`)]
     case 'addCheck':
-      return [alterTable(op.table, op.schema, `ADD ${checkClause(op.object)}`)]
+      return [alterTable(op.table, op.schema, `ADD ${checkClause(op.object)}${op.validate ? '' : ' NOT VALID'}`)]
     case 'addForeignKey':
-      return [alterTable(op.table, op.schema, `ADD ${foreignKeyClause(op.object)}`)]
+      return [alterTable(op.table, op.schema, `ADD ${foreignKeyClause(op.object)}${op.validate ? '' : ' NOT VALID'}`)]
     case 'dropUnique':
     case 'dropCheck':
     case 'dropForeignKey':
