@@ -10,6 +10,7 @@ import { DeclaredTarget } from './declared.js'
 import { CompareScope } from './filters.js'
 import { Phase, Plan, dependencyOrder, referencedKey } from './ordering.js'
 import type { CompareOptions, DetectedChange } from './types.js'
+import { type OperationMark, operationMarks } from '../lint/marks.js'
 
 /**
  * New tables in foreign-key order. A foreign key stays inline when its table exists by then; foreign keys that
@@ -118,5 +119,18 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   if (dialect.name === 'postgres' && options.managedSchemas?.length)
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
 
-  return plan.operations().map((operation) => ({ operation, message: operation.describe(), warning: operation.destructive() }))
+  const operations = plan.operations()
+  const marks = operationMarks(operations, {
+    dialect: dialect.name,
+    ...(dialect.maxIdentifierLength !== undefined ? { maxIdentifierLength: dialect.maxIdentifierLength } : {}),
+    model: reflected,
+    ...(options.lintRules ? { rules: options.lintRules } : {}),
+  })
+  return operations.map((operation, index) => detectedChange(operation, marks[index]!))
+}
+
+/** A change as compare reports it: the operation, its "Detected" phrase, and its lint marks. */
+export function detectedChange(operation: AnyOperation, marks: OperationMark[]): DetectedChange {
+  const data = marks.filter((m) => m.category === 'data').map((m) => m.message)
+  return { operation, message: operation.describe(), warning: data.length > 0 ? data.join('; ') : null, marks }
 }

@@ -1,7 +1,9 @@
 import type { ColumnChanges } from '../operations/column-ops.js'
 import type { DialectName } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
-import type { Autoincrement } from '../schema/model.js'
+import { type Autoincrement, type SchemaModel, cloneModel } from '../schema/model.js'
+import type { RuleSettings } from '../lint/lint-operations.js'
+import { type MarkOptions, type OperationMark, markText, operationMarks } from '../lint/marks.js'
 import { addedValueUsedLater } from './render-autocommit.js'
 import { type Doc, call, object, print, text } from './render-layout.js'
 import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
@@ -11,6 +13,11 @@ import type { DetectedChange } from './types.js'
 export interface RenderOptions {
   /** The dialect the changes were compared on: on PostgreSQL, an enum value used right away is added outside the transaction. */
   dialect?: DialectName
+  /** The schema before the upgrade (the reflected database): the lint marks read the tables' shapes from it. */
+  model?: SchemaModel
+  maxIdentifierLength?: number
+  /** `lint.rules` of the config. */
+  lintRules?: RuleSettings
 }
 
 export interface RenderedMigration {
@@ -174,12 +181,11 @@ function oneLine(message: string): string {
   return message.replace(/[\r\n\u2028\u2029]+/g, ' ')
 }
 
-/** The lines of one statement, indented by `indent`, with its warning comment above it. */
-function statement(operation: AnyOperation, imports: ImportSet, indent = INDENT): string[] {
+/** The lines of one statement, indented by `indent`, with its lint marks above it. */
+function statement(operation: AnyOperation, marks: OperationMark[], imports: ImportSet, indent = INDENT): string[] {
   const pad = ' '.repeat(indent)
   const lines: string[] = []
-  const warning = operation.destructive()
-  if (warning) lines.push(`${pad}// ! ${oneLine(warning)}`)
+  for (const mark of marks) lines.push(`${pad}// ${oneLine(markText(mark))}`)
   const prefix = 'await '
   lines.push(pad + prefix + print(operationDoc(operation, imports), indent, indent + prefix.length))
   return lines
@@ -196,9 +202,12 @@ function ownTransaction(entries: BodyItem[], at: number, options: RenderOptions)
 }
 
 /** A function body: statements in order, runs of values added outside the transaction in one autocommit block. */
-function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOptions): string {
+function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOptions, model: SchemaModel | undefined): string {
   const pad = ' '.repeat(INDENT)
   const lines: string[] = []
+  const operations = entries.filter((e): e is AnyOperation => !('irreversible' in e))
+  const found = operationMarks(operations, markOptions(options, model))
+  const marks = new Map(operations.map((operation, i) => [operation, found[i]!]))
   for (let i = 0; i < entries.length; i++) {
     const item = entries[i]!
     if ('irreversible' in item) {
@@ -206,16 +215,41 @@ function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOpti
       continue
     }
     if (!ownTransaction(entries, i, options)) {
-      lines.push(...statement(item, imports))
+      lines.push(...statement(item, marks.get(item)!, imports))
       continue
     }
     lines.push(`${pad}// PostgreSQL cannot use an enum value in the transaction that adds it: these run outside it.`)
     lines.push(`${pad}await op.autocommit(async () => {`)
-    lines.push(...statement(item, imports, INDENT * 2))
-    while (i + 1 < entries.length && ownTransaction(entries, i + 1, options)) lines.push(...statement(entries[++i] as AnyOperation, imports, INDENT * 2))
+    lines.push(...statement(item, marks.get(item)!, imports, INDENT * 2))
+    while (i + 1 < entries.length && ownTransaction(entries, i + 1, options)) {
+      const next = entries[++i] as AnyOperation
+      lines.push(...statement(next, marks.get(next)!, imports, INDENT * 2))
+    }
     lines.push(`${pad}})`)
   }
   return (lines.length > 0 ? lines : [`${pad}// no changes`]).join('\n')
+}
+
+function markOptions(options: RenderOptions, model: SchemaModel | undefined): MarkOptions {
+  return {
+    ...(options.dialect ? { dialect: options.dialect } : {}),
+    ...(options.maxIdentifierLength !== undefined ? { maxIdentifierLength: options.maxIdentifierLength } : {}),
+    ...(model ? { model } : {}),
+    ...(options.lintRules ? { rules: options.lintRules } : {}),
+  }
+}
+
+/** The schema after the upgrade: what the downgrade's marks see. */
+function modelAfter(model: SchemaModel, operations: AnyOperation[]): SchemaModel {
+  const after = cloneModel(model)
+  for (const operation of operations) {
+    try {
+      operation.apply(after)
+    } catch {
+      // An operation the model cannot follow: the marks work with what is known.
+    }
+  }
+  return after
 }
 
 function isDetectedChange(item: DetectedChange | AnyOperation): item is DetectedChange {
@@ -230,7 +264,7 @@ function isDetectedChange(item: DetectedChange | AnyOperation): item is Detected
 export function renderOperations(changes: DetectedChange[] | AnyOperation[], options: RenderOptions = {}): RenderedMigration {
   const operations = (changes as Array<DetectedChange | AnyOperation>).map((c) => (isDetectedChange(c) ? c.operation : c))
   const imports = new ImportSet()
-  const upgrade = renderBody(operations, imports, options)
+  const upgrade = renderBody(operations, imports, options, options.model)
   const reversed: BodyItem[] = []
   const irreversible: string[] = []
   for (const operation of [...operations].reverse()) {
@@ -242,7 +276,7 @@ export function renderOperations(changes: DetectedChange[] | AnyOperation[], opt
       reversed.push({ irreversible: reason })
     }
   }
-  let downgrade = renderBody(reversed, imports, options)
+  let downgrade = renderBody(reversed, imports, options, options.model && modelAfter(options.model, operations))
   if (irreversible.length > 0)
     downgrade = `${' '.repeat(INDENT)}throw new Error(${stringLiteral(`downgrade not written: ${irreversible.join('; ')}`)})\n${downgrade}`
   return { upgrade, downgrade, imports: imports.list() }

@@ -1,8 +1,10 @@
 import type { Dialect } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
+import type { RuleSettings } from '../lint/lint-operations.js'
+import type { OperationMark } from '../lint/marks.js'
 
 /** What compare needs from a dialect: its canonical forms. */
-export type CompareDialect = Pick<Dialect, 'name' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression'>
+export type CompareDialect = Pick<Dialect, 'name' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression'> & Partial<Pick<Dialect, 'maxIdentifierLength'>>
 
 /**
  * Rename hints given outside the schema (CLI flags, API callers), old name → new name.
@@ -53,14 +55,18 @@ export interface CompareOptions {
   managedSchemas?: string[]
   /** Tables never compared, besides strata's own `strata_version` and `strata_history`. */
   ignoreTables?: string[]
+  /** `lint.rules` of the config: the marks come from the lint catalogue. */
+  lintRules?: RuleSettings
 }
 
 export interface DetectedChange {
   operation: AnyOperation
   /** `operation.describe()`. */
   message: string
-  /** `operation.destructive()`. */
+  /** The data marks' messages (can lose data, break the running application, or fail on existing rows), or null. */
   warning: string | null
+  /** The lint findings autogenerate writes above the operation (data and lock), with their rule ids. */
+  marks: OperationMark[]
 }
 
 export const STRATA_TABLES = ['strata_version', 'strata_history'] as const

@@ -9,6 +9,7 @@ import type { SchemaModel } from '../schema/model.js'
 import { emptySchema } from '../schema/model.js'
 import { connect } from '../runtime/runner.js'
 import { VersionStore } from '../runtime/version-store.js'
+import { ruleSettings } from '../lint/settings.js'
 import { databaseIsThere } from './current.js'
 import { type ProjectOptions, databaseOf, loadGraph } from './project.js'
 
@@ -47,6 +48,7 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
     ...(options.askRename ? { askRename: options.askRename } : {}),
     ...(config.config.schemas ? { managedSchemas: config.config.schemas } : {}),
     ignoreTables: [config.versionTable, config.historyTable],
+    lintRules: ruleSettings(config.config.lint, config.file),
   })
   return { changes, dialect: dialect.name, target, reflected }
 }

@@ -8,6 +8,7 @@ import { columnTypeRewrite } from './rules/column-type-rewrite.js'
 import { createIndexBlocking } from './rules/create-index-blocking.js'
 import { dropColumn } from './rules/drop-column.js'
 import { dropIndexBlocking } from './rules/drop-index-blocking.js'
+import { dropSchema } from './rules/drop-schema.js'
 import { dropTable } from './rules/drop-table.js'
 import { enumValueRemoved } from './rules/enum-value-removed.js'
 import { identifierTooLong } from './rules/identifier-too-long.js'
@@ -25,6 +26,7 @@ import type { LintRule } from './types.js'
 
 /** Every lint rule, by id. Autogenerate's `!` marks and `strata lint` read the same catalogue. */
 export const lintRules = {
+  'drop-schema': dropSchema,
   'drop-table': dropTable,
   'drop-column': dropColumn,
   'rename-table': renameTable,

@@ -75,6 +75,11 @@ export function typeLabel(type: ColumnType | undefined): string {
       return type.precision === undefined ? 'numeric' : `numeric(${type.precision}${type.scale === undefined ? '' : `, ${type.scale}`})`
     case 'enum':
       return `enum ${type.name}`
+    case 'timestamp':
+    case 'time': {
+      const precision = type.precision === undefined ? '' : `(${type.precision})`
+      return `${type.kind}${precision}${type.withTimezone ? ' with time zone' : ''}`
+    }
     case 'raw':
       return type.sql
     default:

@@ -13,10 +13,6 @@ export abstract class Operation {
   abstract reverse(): AnyOperation
   /** A short phrase for `Detected …` lines: "added column 'packages.last_updated'". */
   abstract describe(): string
-  /** Why this operation can lose data or lock for long ("drops column 'packages.summary' (data loss)"), or null. */
-  destructive(): string | null {
-    return null
-  }
   /** Replays the operation on a schema model (mutating it). */
   abstract apply(model: SchemaModel): void
 }

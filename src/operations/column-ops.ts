@@ -17,11 +17,6 @@ export class AddColumnOp extends Operation {
   describe(): string {
     return `added column '${columnPath(this.table, this.column.name, this.schema)}'`
   }
-  override destructive(): string | null {
-    if (!this.column.nullable && (this.column.default === undefined || this.column.default === null) && !this.column.autoincrement)
-      return `adds NOT NULL column '${columnPath(this.table, this.column.name, this.schema)}' without a default (fails on a table with rows)`
-    return null
-  }
   apply(model: SchemaModel): void {
     const table = requireTable(model, this.table, this.schema)
     if (table.columns.some((c) => c.name === this.column.name)) throw new Error(`column '${columnPath(this.table, this.column.name, this.schema)}' already exists`)
@@ -43,9 +38,6 @@ export class DropColumnOp extends Operation {
   }
   describe(): string {
     return `removed column '${columnPath(this.table, this.name, this.schema)}'`
-  }
-  override destructive(): string {
-    return `drops column '${columnPath(this.table, this.name, this.schema)}' (data loss)`
   }
   apply(model: SchemaModel): void {
     const table = requireTable(model, this.table, this.schema)
@@ -131,12 +123,6 @@ export class AlterColumnOp extends Operation {
       .map((k) => (k === 'nullable' ? 'nullability' : k))
       .join(', ')
     return `changed ${what} of column '${columnPath(this.table, this.name, this.schema)}'`
-  }
-  override destructive(): string | null {
-    const path = columnPath(this.table, this.name, this.schema)
-    if (this.changes.type) return `changes type of column '${path}' (may fail or truncate data; rewrites the table on some databases)`
-    if (this.changes.nullable === false) return `makes column '${path}' NOT NULL (fails if it holds NULLs)`
-    return null
   }
   apply(model: SchemaModel): void {
     const table = requireTable(model, this.table, this.schema)

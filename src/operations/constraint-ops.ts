@@ -61,11 +61,6 @@ export class CreateIndexOp extends AddObjectOp<'index'> {
   reverse(): AnyOperation {
     return new DropIndexOp(this.table, this.object.name, this.schema, this.object, this.online)
   }
-  override destructive(): string | null {
-    return this.object.unique
-      ? `creates unique index '${this.object.name}' (fails if existing rows hold duplicates; locks writes while it builds)`
-      : `creates index '${this.object.name}' on '${display(this.table, this.schema)}' (locks writes while it builds; on PostgreSQL consider CREATE INDEX CONCURRENTLY in op.autocommit)`
-  }
 }
 
 export class DropIndexOp extends DropObjectOp<'index'> {
@@ -86,9 +81,6 @@ export class AddUniqueOp extends AddObjectOp<'unique'> {
   reverse(): AnyOperation {
     return new DropUniqueOp(this.table, this.object.name, this.schema, this.object)
   }
-  override destructive(): string {
-    return `adds unique constraint '${this.object.name}' (fails if existing rows hold duplicates)`
-  }
 }
 
 export class DropUniqueOp extends DropObjectOp<'unique'> {
@@ -108,9 +100,6 @@ export class AddCheckOp extends AddObjectOp<'check'> {
   }
   reverse(): AnyOperation {
     return new DropCheckOp(this.table, this.object.name, this.schema, this.object)
-  }
-  override destructive(): string {
-    return `adds check constraint '${this.object.name}' (fails if existing rows violate it)`
   }
 }
 
@@ -152,9 +141,6 @@ export class AddPrimaryKeyOp extends Operation {
   }
   describe(): string {
     return `added primary key (${this.primaryKey.columns.join(', ')}) on '${display(this.table, this.schema)}'`
-  }
-  override destructive(): string {
-    return `adds primary key on '${display(this.table, this.schema)}' (fails on duplicates or NULLs; rewrites the table on some databases)`
   }
   apply(model: SchemaModel): void {
     const table = requireTable(model, this.table, this.schema)

@@ -7,6 +7,11 @@ import assert from 'node:assert/strict'
 import { bigint, integer, numeric, text, varchar } from '../../../src/index.js'
 import { ALL_DIALECTS, type Body, ruleCases, rulesOf } from './support.js'
 
+ruleCases('drop-schema', {
+  violate: (op) => op.dropSchema('archive'),
+  safe: (op) => op.createSchema('archive'),
+})
+
 ruleCases('drop-table', {
   violate: (op) => op.dropTable('posts'),
   safe: (op) => op.createTable('other', { id: bigint().primaryKey() }),
