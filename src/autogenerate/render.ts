@@ -95,6 +95,7 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
     case 'alterColumn': {
       const entries = [...alterEntries(operation.changes, imports), ...alterEntries(operation.existing, imports, operation.changes)]
       if (operation.using !== undefined) entries.push(entry('using', str(operation.using)))
+      if (operation.online) entries.push(entry('online', text('true')))
       return op('alterColumn', str(operation.table), str(operation.name), object([...entries, ...schemaEntries(operation.schema)]))
     }
     case 'createIndex': {

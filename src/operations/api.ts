@@ -45,6 +45,8 @@ export interface AlterColumnOptions extends SchemaOption {
   autoincrement?: Autoincrement
   /** PostgreSQL: the cast for a type change (`USING col::integer`). */
   using?: string
+  /** MySQL: `ALGORITHM=INPLACE, LOCK=NONE`: the server refuses a change that would copy the table (ignored elsewhere). */
+  online?: boolean
   existingType?: ColumnBuilder
   existingNullable?: boolean
   existingDefault?: DefaultInput
@@ -161,7 +163,7 @@ export class Operations {
     if (options.existingDefault !== undefined) existing.default = toDefault(options.existingDefault)
     if (options.existingComment !== undefined) existing.comment = options.existingComment
     if (options.existingAutoincrement !== undefined) existing.autoincrement = options.existingAutoincrement
-    return this.emit(new AlterColumnOp(tableName, name, changes, existing, options.schema ?? null, options.using))
+    return this.emit(new AlterColumnOp(tableName, name, changes, existing, options.schema ?? null, options.using, options.online ?? false))
   }
 
   /**

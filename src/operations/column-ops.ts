@@ -103,6 +103,8 @@ export class AlterColumnOp extends Operation {
     readonly existing: ColumnChanges = {},
     readonly schema: string | null = null,
     readonly using?: string,
+    /** MySQL: `ALGORITHM=INPLACE, LOCK=NONE`, so a change that would copy the table is refused instead. */
+    readonly online = false,
   ) {
     super()
   }
@@ -116,7 +118,7 @@ export class AlterColumnOp extends Operation {
       ;(back as Record<string, unknown>)[key] = this.existing[key]
       ;(forward as Record<string, unknown>)[key] = this.changes[key]
     }
-    return new AlterColumnOp(this.table, this.name, back, forward, this.schema)
+    return new AlterColumnOp(this.table, this.name, back, forward, this.schema, undefined, this.online)
   }
   describe(): string {
     const what = CHANGE_KEYS.filter((k) => k in this.changes)

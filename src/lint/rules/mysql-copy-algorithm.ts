@@ -8,7 +8,8 @@ import type { LintContext, LintRule } from '../types.js'
 function copyReason(operation: AnyOperation, context: LintContext): string | null {
   switch (operation.kind) {
     case 'alterColumn': {
-      if (!operation.changes.type) return null
+      // online: the server refuses instead of copying, which is the safe form.
+      if (!operation.changes.type || operation.online) return null
       const from = operation.existing.type ?? currentTable(operation, context)?.columns.find((c) => c.name === operation.name)?.type
       if (classifyTypeChange(from, operation.changes.type, context.dialect) === 'in-place') return null
       return `type change ${typeLabel(from)} → ${typeLabel(operation.changes.type)}`

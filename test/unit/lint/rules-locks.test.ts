@@ -45,8 +45,11 @@ ruleCases('column-type-rewrite', {
 
 ruleCases('mysql-copy-algorithm', {
   violate: (op) => op.alterColumn('users', 'age', { type: bigint(), existingType: integer() }),
-  // A varchar that keeps its one-byte length prefix grows in place.
-  safe: (op) => op.alterColumn('posts', 'title', { type: varchar({ length: 40 }), existingType: varchar({ length: 20 }) }),
+  // A varchar that keeps its one-byte length prefix grows in place; `online` makes the server refuse to copy.
+  safe: async (op) => {
+    await op.alterColumn('posts', 'title', { type: varchar({ length: 40 }), existingType: varchar({ length: 20 }) })
+    await op.alterColumn('users', 'age', { type: bigint(), existingType: integer(), online: true })
+  },
   onNewTable: (op) => op.alterColumn('fresh', 'n', { type: bigint() }),
 })
 
