@@ -5,6 +5,7 @@ import { type Autoincrement, type SchemaModel, cloneModel } from '../schema/mode
 import type { RuleSettings } from '../lint/lint-operations.js'
 import { type MarkOptions, type OperationMark, markText, operationMarks } from '../lint/marks.js'
 import { addedValueUsedLater } from './render-autocommit.js'
+import { runsOutsideTransaction, safeOperations } from './render-safe.js'
 import { type Doc, call, object, print, text } from './render-layout.js'
 import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
@@ -18,6 +19,8 @@ export interface RenderOptions {
   maxIdentifierLength?: number
   /** `lint.rules` of the config. */
   lintRules?: RuleSettings
+  /** `safe: true`: write operations on existing tables in their zero-downtime form (docs/lint.md). */
+  safe?: boolean
 }
 
 export interface RenderedMigration {
@@ -215,6 +218,13 @@ function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOpti
       lines.push(`${pad}// ! cannot reverse: ${item.irreversible}`)
       continue
     }
+    if (runsOutsideTransaction(item, options.dialect)) {
+      lines.push(`${pad}// CONCURRENTLY and VALIDATE run outside the transaction, so writes continue meanwhile.`)
+      lines.push(`${pad}await op.autocommit(async () => {`)
+      lines.push(...statement(item, marks.get(item)!, imports, INDENT * 2))
+      lines.push(`${pad}})`)
+      continue
+    }
     if (!ownTransaction(entries, i, options)) {
       lines.push(...statement(item, marks.get(item)!, imports))
       continue
@@ -263,7 +273,8 @@ function isDetectedChange(item: DetectedChange | AnyOperation): item is Detected
  * (with a comment where it stands) so that running it never half-succeeds silently.
  */
 export function renderOperations(changes: DetectedChange[] | AnyOperation[], options: RenderOptions = {}): RenderedMigration {
-  const operations = (changes as Array<DetectedChange | AnyOperation>).map((c) => (isDetectedChange(c) ? c.operation : c))
+  const detected = (changes as Array<DetectedChange | AnyOperation>).map((c) => (isDetectedChange(c) ? c.operation : c))
+  const operations = options.safe && options.dialect ? safeOperations(detected, options.dialect) : detected
   const imports = new ImportSet()
   const upgrade = renderBody(operations, imports, options, options.model)
   const reversed: BodyItem[] = []

@@ -84,6 +84,7 @@ export async function revision(config: ConfigInput, options: RevisionOptions = {
       model: comparison.reflected,
       maxIdentifierLength: (await loadDialect(comparison.dialect)).maxIdentifierLength,
       lintRules: ruleSettings(resolved.config.lint, resolved.file),
+      safe: resolved.config.safe === true,
     })
   }
   for (const label of options.branchLabel ?? [])
