@@ -15,7 +15,7 @@ export interface LintOperationsOptions {
   serverVersion?: ServerVersion | null
   /** The schema before the first operation (not modified). */
   model: SchemaModel
-  /** True when the run sets lock_timeout itself (safe mode's lockTimeout). */
+  /** True when the run sets lock_timeout itself before the first operation. */
   lockTimeoutSet?: boolean
   rules?: RuleSettings
 }

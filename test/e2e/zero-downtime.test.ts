@@ -11,7 +11,7 @@ import pg from 'pg'
 import { dialectsUnderTest } from '../support/databases.js'
 import { rawQuery } from '../support/inspect.js'
 import type { UserProject } from '../support/project.js'
-import { type Scenario, createScenario, linkUserProject } from '../support/safe-project.js'
+import { type Scenario, createScenario, linkUserProject, revId } from '../support/safe-project.js'
 
 const V1 = `import { table, bigint, integer, text } from 'strata-db'
 export const refs = table('refs', { id: bigint().primaryKey() })
@@ -30,11 +30,13 @@ export const items = table('items', {
 
 let project: UserProject | undefined
 let s: Scenario | undefined
+let backfill: Scenario | undefined
 before(() => {
   project = linkUserProject('zero-downtime')
 })
 after(async () => {
   await s?.db.drop()
+  await backfill?.db.drop()
   project?.remove()
 })
 
@@ -108,5 +110,36 @@ describe('zero-downtime migration [postgres]', { skip: !dialectsUnderTest().incl
     const down = await s.strata(['downgrade', '-1'])
     assert.equal(down.code, 0, down.stderr)
     assert.deepEqual(await rawQuery(s.db, `SELECT conname FROM pg_constraint WHERE conrelid = 'items'::regclass AND contype IN ('f', 'u', 'c')`), [])
+  })
+
+  it('the expand/contract backfill recipe of docs/lint.md fills every row in batches', async () => {
+    backfill = await createScenario(project!, 'postgres', 'backfill')
+    backfill.revision({
+      id: revId(1),
+      down: null,
+      message: 'users',
+      imports: ['bigint', 'text'],
+      up: `  await op.createTable('users', { id: bigint().primaryKey(), name: text(), display_name: text() })`,
+    })
+    assert.equal((await backfill.strata(['upgrade', 'head'])).code, 0)
+    await rawQuery(backfill.db, `INSERT INTO users (id, name) SELECT g, 'user ' || g FROM generate_series(1, 12345) AS g`)
+    backfill.revision({
+      id: revId(2),
+      down: revId(1),
+      message: 'backfill',
+      extra: 'export const transaction = false\n',
+      up: [
+        '  for (;;) {',
+        '    const updated = await op.query(',
+        '      `WITH batch AS (SELECT id FROM users WHERE display_name IS NULL LIMIT 5000)',
+        '       UPDATE users SET display_name = name FROM batch WHERE users.id = batch.id RETURNING users.id`,',
+        '    )',
+        '    if (updated.length === 0) break',
+        '  }',
+      ].join('\n'),
+    })
+    const up = await backfill.strata(['upgrade', 'head'])
+    assert.equal(up.code, 0, up.stderr)
+    assert.deepEqual(await rawQuery(backfill.db, `SELECT count(*)::int AS n FROM users WHERE display_name IS DISTINCT FROM name`), [{ n: 0 }])
   })
 })

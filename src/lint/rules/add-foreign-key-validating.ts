@@ -3,7 +3,7 @@ import type { DialectName } from '../../dialects/dialect.js'
 import type { LintRule } from '../types.js'
 
 const FIX: Record<DialectName, string> = {
-  postgres: "op.createForeignKey(…, { validate: false }) (NOT VALID), then ALTER TABLE … VALIDATE CONSTRAINT in op.execute() (it takes a lock that lets writes continue)",
+  postgres: "op.createForeignKey(…, { validate: false }) (NOT VALID), then ALTER TABLE … VALIDATE CONSTRAINT in op.autocommit (it lets writes continue); safe: true renders it",
   mysql: 'check the rows first; with foreign_key_checks on, MySQL copies the table to add it',
   sqlite: 'check the rows first (PRAGMA foreign_key_check)',
 }

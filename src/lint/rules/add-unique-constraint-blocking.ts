@@ -3,7 +3,7 @@ import type { DialectName } from '../../dialects/dialect.js'
 import type { LintRule } from '../types.js'
 
 const FIX: Record<DialectName, string> = {
-  postgres: 'build the unique index with op.createIndex(…, { unique: true, online: true }), then ADD CONSTRAINT … UNIQUE USING INDEX; safe: true renders it',
+  postgres: 'build the unique index with op.createIndex(…, { unique: true, online: true }), then ADD CONSTRAINT … UNIQUE USING INDEX; safe: true renders it (CONCURRENTLY outside the transaction)',
   mysql: 'remove the duplicates first; op.createIndex(…, { unique: true, online: true }) builds it without blocking writes',
   sqlite: 'remove the duplicates first',
 }

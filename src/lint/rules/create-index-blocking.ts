@@ -6,11 +6,11 @@ import type { LintRule } from '../types.js'
 const WHY: Partial<Record<DialectName, { message: string; fix: string }>> = {
   postgres: {
     message: 'blocks writes to the table while it builds',
-    fix: "op.createIndex(…, { concurrently: true }) (strata runs it outside the transaction), or safe: true in the config",
+    fix: 'op.createIndex(…, { online: true }) inside op.autocommit (CREATE INDEX CONCURRENTLY, outside the transaction); safe: true renders it',
   },
   mysql: {
     message: 'may fall back to a locking table copy',
-    fix: "op.createIndex(…, { online: true }) adds ALGORITHM=INPLACE, LOCK=NONE, so the server refuses instead of locking; or safe: true",
+    fix: 'op.createIndex(…, { online: true }) adds ALGORITHM=INPLACE LOCK=NONE, so the server refuses instead of locking; safe: true renders it',
   },
 }
 

@@ -10,7 +10,7 @@ export const dropIndexBlocking = {
   exemptOnNewTable: true,
   summary: 'a plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the table, queued behind every running query',
   check(operation) {
-    const fix = "op.dropIndex(…, { online: true }) runs DROP INDEX CONCURRENTLY outside the transaction; or safe: true"
+    const fix = 'op.dropIndex(…, { online: true }) inside op.autocommit (DROP INDEX CONCURRENTLY); safe: true renders it'
     if (operation.kind === 'dropIndex') {
       if (operation.online) return null
       return { message: `drops index '${operation.name}' on '${display(operation.table, operation.schema)}' (blocks reads and writes until it gets its lock)`, fix }

@@ -34,7 +34,7 @@ export const missingLockTimeout = {
     if (!exclusive) return null
     return {
       message: `takes an ACCESS EXCLUSIVE lock on '${tableName(operation)}' with no lock_timeout (a long query ahead of it stalls every query behind it)`,
-      fix: "set lockTimeout in the config's safe options (retried with backoff), or start the migration with op.execute(\"SET LOCAL lock_timeout = '5s'\")",
+      fix: "start the migration with op.execute(\"SET LOCAL lock_timeout = '5s'\") (a blocked statement then fails fast; rerun it later)",
     }
   },
 } satisfies LintRule

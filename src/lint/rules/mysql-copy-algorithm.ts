@@ -48,7 +48,7 @@ export const mysqlCopyAlgorithm = {
     const table = tableOf(operation)
     return {
       message: `copies ${where(operation)} (ALGORITHM=COPY: ${reason}; writes wait until the copy ends)`,
-      fix: 'safe: true adds ALGORITHM=INPLACE, LOCK=NONE so the server refuses instead of copying; on a large table use an online schema-change tool or expand/contract',
+      fix: 'online: true (or safe: true) adds ALGORITHM=INPLACE, LOCK=NONE so the server refuses instead of copying; on a large table use an online schema-change tool or expand/contract',
       ...(table ? { data: { kind: 'rows' as const, table: table.name, schema: table.schema } } : {}),
     }
   },

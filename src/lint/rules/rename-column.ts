@@ -12,7 +12,7 @@ export const renameColumn = {
     if (operation.kind !== 'renameColumn') return null
     return {
       message: `renames column '${display(operation.table, operation.schema)}.${operation.from}' to '${operation.to}' (the running application's queries fail until it is redeployed)`,
-      fix: `expand/contract: add '${operation.to}', backfill it with op.backfill() and write both, deploy, then drop '${operation.from}' in a later revision (docs/lint.md)`,
+      fix: `expand/contract: add '${operation.to}', backfill it in batches and write both, deploy, then drop '${operation.from}' in a later revision (docs/lint.md)`,
     }
   },
 } satisfies LintRule

@@ -6,7 +6,7 @@ const FIX: Record<DialectName, (version: ServerVersion | null) => string> = {
   postgres: (version) =>
     version && version.major < 12
       ? 'backfill the NULLs first; PostgreSQL before 12 always scans (from 12, a validated CHECK lets SET NOT NULL skip the scan)'
-      : 'add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT, then SET NOT NULL (PostgreSQL 12+ skips the scan) and drop the check',
+      : 'add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT, then SET NOT NULL (PostgreSQL 12+ skips the scan) and drop the check; safe: true renders it',
   mysql: () => 'backfill the NULLs first; MODIFY … NOT NULL rebuilds the table in place',
   sqlite: () => 'backfill the NULLs first; the change rebuilds the table',
 }

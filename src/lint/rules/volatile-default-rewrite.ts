@@ -20,7 +20,7 @@ export const volatileDefaultRewrite = {
     if (!volatile && !oldServer) return null
     return {
       message: `adds column '${display(operation.table, operation.schema)}.${operation.column.name}' with ${volatile ? 'a volatile default' : 'a default on PostgreSQL before 11'} (rewrites the table under an ACCESS EXCLUSIVE lock)`,
-      fix: 'add the column without a default (or with a constant one), set the default, then backfill existing rows in batches with op.backfill()',
+      fix: 'add the column without a default (or with a constant one), set the default, then backfill existing rows in batches (docs/lint.md, expand/contract)',
       data: { kind: 'rows', table: operation.table, schema: operation.schema },
     }
   },
