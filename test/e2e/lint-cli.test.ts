@@ -9,6 +9,7 @@ import { describeEachDialect } from '../support/databases.js'
 import { rawQuery } from '../support/inspect.js'
 import { installProject, subProject } from '../support/installed-project.js'
 import type { UserProject } from '../support/project.js'
+import type { LintFinding } from '../../src/lint/lint-revisions.js'
 
 let installed: UserProject | undefined
 before(async () => {
@@ -69,18 +70,7 @@ export async function downgrade({ op }: Migration) {
 }
 `
 
-interface Finding {
-  rule: string
-  severity: string
-  revision: string
-  file: string
-  line: number | null
-  operation: string
-  message: string
-  fix: string
-  silenced?: string
-  data?: Record<string, number>
-}
+type Finding = LintFinding
 
 function config(url: string, extra = ''): string {
   return `import { defineConfig } from 'strata-db'\n\nexport default defineConfig({\n  url: '${url}',\n  schema: './schema.ts',${extra}\n})\n`

@@ -4,7 +4,10 @@ import type { ColumnModel, SchemaModel } from '../../schema/model.js'
 import { currentTable } from '../subjects.js'
 import type { LintContext, LintRule } from '../types.js'
 
-/** ALTER TABLE … ADD COLUMN takes only constant defaults, and NOT NULL only with one. */
+/**
+ * ALTER TABLE … ADD COLUMN takes only constant defaults, and NOT NULL only with one. Mirrors the SQLite compiler
+ * (sqlite-ddl-compiler.ts), which lint does not import: it would load the SQLite dialect for every dialect's lint.
+ */
 function addsInPlace(column: ColumnModel): boolean {
   if (column.default && column.default.kind === 'sql') return false
   return column.nullable || !!column.default
