@@ -210,7 +210,10 @@ function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOpti
   const pad = ' '.repeat(INDENT)
   const lines: string[] = []
   const operations = entries.filter((e): e is AnyOperation => !('irreversible' in e))
-  const found = operationMarks(operations, markOptions(options, model))
+  const found = operationMarks(operations, {
+    ...markOptions(options, model),
+    outsideTransaction: operations.map((operation) => runsOutsideTransaction(operation, options.dialect)),
+  })
   const marks = new Map(operations.map((operation, i) => [operation, found[i]!]))
   for (let i = 0; i < entries.length; i++) {
     const item = entries[i]!

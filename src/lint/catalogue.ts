@@ -5,6 +5,7 @@ import { addPrimaryKeyBlocking } from './rules/add-primary-key-blocking.js'
 import { addUniqueConstraintBlocking } from './rules/add-unique-constraint-blocking.js'
 import { changeColumnType } from './rules/change-column-type.js'
 import { columnTypeRewrite } from './rules/column-type-rewrite.js'
+import { concurrentIndexInTransaction } from './rules/concurrent-index-in-transaction.js'
 import { createIndexBlocking } from './rules/create-index-blocking.js'
 import { dropColumn } from './rules/drop-column.js'
 import { dropIndexBlocking } from './rules/drop-index-blocking.js'
@@ -38,6 +39,7 @@ export const lintRules = {
   'enum-value-removed': enumValueRemoved,
   'create-index-blocking': createIndexBlocking,
   'drop-index-blocking': dropIndexBlocking,
+  'concurrent-index-in-transaction': concurrentIndexInTransaction,
   'add-unique-constraint-blocking': addUniqueConstraintBlocking,
   'add-foreign-key-validating': addForeignKeyValidating,
   'add-check-validating': addCheckValidating,

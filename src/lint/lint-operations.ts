@@ -18,6 +18,8 @@ export interface LintOperationsOptions {
   /** True when the run sets lock_timeout itself before the first operation. */
   lockTimeoutSet?: boolean
   rules?: RuleSettings
+  /** Per operation: true when it runs outside a transaction (default: none does). */
+  outsideTransaction?: boolean[]
 }
 
 export interface OperationFinding {
@@ -53,11 +55,13 @@ export function lintOperations(operations: AnyOperation[], options: LintOperatio
     maxIdentifierLength: options.maxIdentifierLength,
     model,
     lockTimeoutSet: options.lockTimeoutSet ?? false,
+    outsideTransaction: false,
   }
   const findings: OperationFinding[] = []
   for (const [index, operation] of operations.entries()) {
     const table = tableOf(operation)
     const isNew = table !== null && created.has(qualifiedName(table.name, table.schema))
+    context.outsideTransaction = options.outsideTransaction?.[index] ?? false
     for (const [id, rule] of Object.entries(lintRules) as Array<[LintRuleId, LintRule]>) {
       const severity = settingOf(options.rules, id, rule)
       if (severity === 'off' || !rule.dialects.includes(options.dialect)) continue

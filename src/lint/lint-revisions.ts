@@ -48,8 +48,9 @@ export async function lintRevisions(plan: MigrationStep[], linted: ReadonlySet<s
     async (modules) => {
       for (const [index, step] of plan.entries()) {
         const { path, revision } = step.revision
-        const recorded = await recordOperations(modules[index]!.upgrade, { dialect: options.dialect.name, file: path, naming: options.naming })
-        if (linted.has(revision)) findings.push(...(await lintOne(revision, path, recorded, model, options)))
+        const module = modules[index]!
+        const recorded = await recordOperations(module.upgrade, { dialect: options.dialect.name, file: path, naming: options.naming })
+        if (linted.has(revision)) findings.push(...(await lintOne(revision, path, recorded, model, { ...options, transaction: module.transaction })))
         for (const { operation } of recorded) {
           try {
             operation.apply(model)
@@ -68,7 +69,7 @@ async function lintOne(
   file: string,
   recorded: Awaited<ReturnType<typeof recordOperations>>,
   model: SchemaModel,
-  options: LintRevisionsOptions,
+  options: LintRevisionsOptions & { transaction: boolean },
 ): Promise<LintFinding[]> {
   const hits = lintOperations(
     recorded.map((r) => r.operation),
@@ -78,6 +79,7 @@ async function lintOne(
       model,
       serverVersion: options.serverVersion ?? null,
       lockTimeoutSet: options.lockTimeoutSet ?? false,
+      outsideTransaction: recorded.map((r) => r.autocommit || !options.transaction),
       ...(options.rules ? { rules: options.rules } : {}),
     },
   )

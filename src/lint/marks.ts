@@ -19,6 +19,8 @@ export interface MarkOptions {
   /** The schema before the first operation (the reflected database). */
   model?: SchemaModel
   rules?: RuleSettings
+  /** Per operation: true when the file runs it outside the transaction (in `op.autocommit`). */
+  outsideTransaction?: boolean[]
 }
 
 const DIALECTS: DialectName[] = ['sqlite', 'postgres', 'mysql']
@@ -30,6 +32,7 @@ function marksOn(operations: AnyOperation[], dialect: DialectName, options: Mark
     maxIdentifierLength: options.maxIdentifierLength ?? Infinity,
     model: options.model ?? emptySchema(),
     ...(options.rules ? { rules: options.rules } : {}),
+    ...(options.outsideTransaction ? { outsideTransaction: options.outsideTransaction } : {}),
   })
   for (const finding of findings)
     // A revision-level finding (missing-lock-timeout) belongs to `strata lint`, not above one operation.

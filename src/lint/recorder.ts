@@ -9,6 +9,8 @@ import { type NamingConvention, defaultNamingConvention } from '../schema/naming
 export interface RecordedOperation {
   operation: AnyOperation
   line: number | null
+  /** True inside `op.autocommit(…)`: the operation runs outside the migration's transaction. */
+  autocommit: boolean
 }
 
 /** Passed through the op queue ahead of each call, so the sink knows which call the next operations come from. */
@@ -18,8 +20,9 @@ const LINE_MARK = '\u0000strata-lint-line:'
 class RecordingSink implements OperationSink {
   readonly recorded: RecordedOperation[] = []
   private line: number | null = null
+  private autocommit = false
   async run(operation: AnyOperation): Promise<void> {
-    this.recorded.push({ operation, line: this.line })
+    this.recorded.push({ operation, line: this.line, autocommit: this.autocommit })
   }
   async query<T>(sql: string): Promise<T[]> {
     if (sql.startsWith(LINE_MARK)) {
@@ -28,7 +31,9 @@ class RecordingSink implements OperationSink {
     }
     return []
   }
-  async setAutocommit(): Promise<void> {}
+  async setAutocommit(on: boolean): Promise<void> {
+    this.autocommit = on
+  }
 }
 
 /** The line in `file` of the innermost stack frame inside it. */

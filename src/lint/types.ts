@@ -23,6 +23,8 @@ export interface LintContext {
   model: SchemaModel
   /** True when an earlier statement of the same migration set `lock_timeout`. */
   lockTimeoutSet: boolean
+  /** True when this operation runs outside a transaction (`op.autocommit`, or `export const transaction = false`). */
+  outsideTransaction: boolean
 }
 
 /** A count a finding can quote when a database is reachable ("table holds 1,204,553 rows"). */

@@ -22,6 +22,11 @@ ruleCases('drop-index-blocking', {
   },
 })
 
+ruleCases('concurrent-index-in-transaction', {
+  violate: (op) => op.createIndex('ix_posts_title', 'posts', ['title'], { online: true }),
+  safe: (op) => op.autocommit(() => op.createIndex('ix_posts_title', 'posts', ['title'], { online: true })),
+})
+
 ruleCases('volatile-default-rewrite', {
   violate: (op) => op.addColumn('posts', 'token', text().default(sql`gen_random_uuid()`)),
   safe: (op) => op.addColumn('posts', 'flag', integer().default(0)),

@@ -41,7 +41,7 @@ export async function lintBody(dialect: DialectName, body: Body, options: Partia
   const recorded = await recordOperations(({ op }) => body(op), { dialect })
   return lintOperations(
     recorded.map((r) => r.operation),
-    { dialect, maxIdentifierLength: LIMITS[dialect], model: await existingSchema(dialect), ...options },
+    { dialect, maxIdentifierLength: LIMITS[dialect], model: await existingSchema(dialect), outsideTransaction: recorded.map((r) => r.autocommit), ...options },
   )
 }
 
