@@ -54,7 +54,10 @@ describe('online DDL [postgres]', { skip: !dialectsUnderTest().includes('postgre
     admin.on('error', () => undefined)
     let terminated = false
     for (let i = 0; i < 600 && !terminated; i++) {
-      const rows = await admin.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND state = 'active'`)
+      // Waiting on the writer's lock: the INVALID index is registered (committed) by then.
+      const rows = await admin.query(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND state = 'active' AND wait_event_type = 'Lock'`,
+      )
       if (rows.rows.length > 0) {
         await admin.query('SELECT pg_terminate_backend($1)', [rows.rows[0].pid])
         terminated = true
