@@ -1,4 +1,5 @@
 import type { DialectName } from '../dialects/dialect.js'
+import { dialectEntry } from '../dialects/registry.js'
 import { AlterColumnOp } from '../operations/column-ops.js'
 import { AddCheckOp, AddForeignKeyOp, CreateIndexOp, DropCheckOp, DropIndexOp } from '../operations/constraint-ops.js'
 import type { AnyOperation } from '../operations/index.js'
@@ -101,9 +102,9 @@ export function safeOperations(operations: AnyOperation[], dialect: DialectName)
   return result
 }
 
-/** PostgreSQL statements safe rendering runs outside the transaction: concurrent index builds and drops, VALIDATE. */
+/** Statements safe rendering runs outside the transaction (PostgreSQL): concurrent index builds and drops, VALIDATE. */
 export function runsOutsideTransaction(operation: AnyOperation, dialect: DialectName | undefined): boolean {
-  if (dialect !== 'postgres') return false
+  if (!dialect || !dialectEntry(dialect).features.onlineDdlOutsideTransaction) return false
   if (operation.kind === 'createIndex' || operation.kind === 'dropIndex') return operation.online
   return operation.kind === 'execute' && OUTSIDE.test(operation.sql)
 }

@@ -1,8 +1,10 @@
 import type { ColumnChanges } from '../operations/column-ops.js'
 import type { DialectName } from '../dialects/dialect.js'
+import { dialectEntry } from '../dialects/registry.js'
 import type { AnyOperation } from '../operations/index.js'
 import { type Autoincrement, type SchemaModel, cloneModel } from '../schema/model.js'
 import type { RuleSettings } from '../lint/lint-operations.js'
+import type { IdentifierLengthUnit } from '../lint/types.js'
 import { type MarkOptions, type OperationMark, markText, operationMarks } from '../lint/marks.js'
 import { addedValueUsedLater } from './render-autocommit.js'
 import { runsOutsideTransaction, safeOperations } from './render-safe.js'
@@ -17,6 +19,7 @@ export interface RenderOptions {
   /** The schema before the upgrade (the reflected database): the lint marks read the tables' shapes from it. */
   model?: SchemaModel
   maxIdentifierLength?: number
+  identifierLengthUnit?: IdentifierLengthUnit
   /** `lint.rules` of the config. */
   lintRules?: RuleSettings
   /** `safe: true`: write operations on existing tables in their zero-downtime form (docs/lint.md). */
@@ -201,7 +204,7 @@ type BodyItem = AnyOperation | { irreversible: string }
 /** A PostgreSQL `addEnumValue` whose value a later operation uses: it must run outside the transaction. */
 function ownTransaction(entries: BodyItem[], at: number, options: RenderOptions): boolean {
   const item = entries[at]!
-  if (options.dialect !== 'postgres' || 'irreversible' in item || item.kind !== 'addEnumValue') return false
+  if (!options.dialect || !dialectEntry(options.dialect).features.enumValueNeedsCommit || 'irreversible' in item || item.kind !== 'addEnumValue') return false
   return addedValueUsedLater(item, entries.slice(at + 1).filter((e): e is AnyOperation => !('irreversible' in e)))
 }
 
@@ -248,6 +251,7 @@ function markOptions(options: RenderOptions, model: SchemaModel | undefined): Ma
   return {
     ...(options.dialect ? { dialect: options.dialect } : {}),
     ...(options.maxIdentifierLength !== undefined ? { maxIdentifierLength: options.maxIdentifierLength } : {}),
+    ...(options.identifierLengthUnit ? { identifierLengthUnit: options.identifierLengthUnit } : {}),
     ...(model ? { model } : {}),
     ...(options.lintRules ? { rules: options.lintRules } : {}),
   }

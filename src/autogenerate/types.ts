@@ -4,7 +4,8 @@ import type { RuleSettings } from '../lint/lint-operations.js'
 import type { OperationMark } from '../lint/marks.js'
 
 /** What compare needs from a dialect: its canonical forms. */
-export type CompareDialect = Pick<Dialect, 'name' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression'> & Partial<Pick<Dialect, 'maxIdentifierLength'>>
+export type CompareDialect = Pick<Dialect, 'name' | 'features' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression'> &
+  Partial<Pick<Dialect, 'maxIdentifierLength' | 'schemaRules'>>
 
 /**
  * Rename hints given outside the schema (CLI flags, API callers), old name → new name.
@@ -69,4 +70,4 @@ export interface DetectedChange {
   marks: OperationMark[]
 }
 
-export const STRATA_TABLES = ['strata_version', 'strata_history'] as const
+export const STRATA_TABLES = ['strata_version', 'strata_history', 'strata_lock'] as const

@@ -9,13 +9,14 @@ import { loadDialect } from '../runtime/dialects.js'
 import { connect } from '../runtime/run-session.js'
 import { databaseIsThere, readCurrentVersions } from './current.js'
 import { type ConfigInput, type ProjectOptions, databaseOf, loadGraph, resolveProject } from './project.js'
-import type { DialectName } from '../dialects/dialect.js'
+import { schemeList } from '../dialects/registry.js'
+import { dialectNamed } from './offline.js'
 
 export interface LintOptions extends ProjectOptions {
   /** `A:B`, `base:head`…; default: the revisions the database has not applied (all of them without a URL). */
   range?: string
-  /** Lint for this dialect without a URL (CI without a database). */
-  dialect?: DialectName
+  /** Lint for this dialect without a URL (CI without a database): `sqlite`, `postgresql`, `mysql`… */
+  dialect?: string
   /** Connect and add row, NULL and duplicate counts to the findings, and read the server version. */
   database?: boolean
 }
@@ -48,7 +49,7 @@ export async function lint(config: ConfigInput, options: LintOptions = {}): Prom
   const rules = ruleSettings(resolved.config.lint, resolved.file)
   const graph = loadGraph(resolved)
   const hasUrl = options.url !== undefined || resolved.urlText !== undefined
-  if (!hasUrl && options.dialect === undefined) throw new UsageError(`lint needs a dialect: set a database URL, or pass --dialect (sqlite, postgresql, mysql)`)
+  if (!hasUrl && options.dialect === undefined) throw new UsageError(`lint needs a dialect: set a database URL, or pass --dialect (${schemeList()})`)
   if (!hasUrl && options.database) throw new UsageError(`--database needs a database URL`)
   let dialect: Dialect
   let applied: string[] = []
@@ -65,7 +66,7 @@ export async function lint(config: ConfigInput, options: LintOptions = {}): Prom
       probe = new DataProbe(dialect, connection)
       serverVersion = await probe.serverVersion()
     }
-  } else dialect = await loadDialect(options.dialect!)
+  } else dialect = await loadDialect(dialectNamed(options.dialect!))
   try {
     const { plan, linted } = selection(graph, options.range, applied)
     const findings = await lintRevisions(plan, new Set(linted), {

@@ -4,7 +4,7 @@ import { type SchemaModel, cloneModel, qualifiedName } from '../schema/model.js'
 import { type LintRuleId, lintRules } from './catalogue.js'
 import { setsLockTimeout } from './raw-sql.js'
 import { tableOf } from './subjects.js'
-import type { LintContext, LintRule, RuleHit, ServerVersion, Severity } from './types.js'
+import type { IdentifierLengthUnit, LintContext, LintRule, RuleHit, ServerVersion, Severity } from './types.js'
 
 /** `lint.rules` in the config: turn a rule off or change its severity. */
 export type RuleSettings = Partial<Record<LintRuleId, 'off' | Severity>>
@@ -12,6 +12,8 @@ export type RuleSettings = Partial<Record<LintRuleId, 'off' | Severity>>
 export interface LintOperationsOptions {
   dialect: DialectName
   maxIdentifierLength: number
+  /** Default: bytes. */
+  identifierLengthUnit?: IdentifierLengthUnit
   serverVersion?: ServerVersion | null
   /** The schema before the first operation (not modified). */
   model: SchemaModel
@@ -53,6 +55,7 @@ export function lintOperations(operations: AnyOperation[], options: LintOperatio
     dialect: options.dialect,
     serverVersion: options.serverVersion ?? null,
     maxIdentifierLength: options.maxIdentifierLength,
+    identifierLengthUnit: options.identifierLengthUnit ?? 'bytes',
     model,
     lockTimeoutSet: options.lockTimeoutSet ?? false,
     outsideTransaction: false,

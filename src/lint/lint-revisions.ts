@@ -76,6 +76,7 @@ async function lintOne(
     {
       dialect: options.dialect.name,
       maxIdentifierLength: options.dialect.maxIdentifierLength,
+      identifierLengthUnit: options.dialect.schemaRules.identifierLengthUnit,
       model,
       serverVersion: options.serverVersion ?? null,
       lockTimeoutSet: options.lockTimeoutSet ?? false,

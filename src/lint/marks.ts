@@ -3,7 +3,8 @@ import type { AnyOperation } from '../operations/index.js'
 import { type SchemaModel, emptySchema } from '../schema/model.js'
 import { lintRules } from './catalogue.js'
 import { type RuleSettings, lintOperations } from './lint-operations.js'
-import type { LintRule, RuleCategory } from './types.js'
+import { dialectNames } from '../dialects/registry.js'
+import type { IdentifierLengthUnit, LintRule, RuleCategory } from './types.js'
 
 /** A finding autogenerate writes above an operation: `!` for data, `lock:` for lock findings. */
 export interface OperationMark {
@@ -16,6 +17,7 @@ export interface MarkOptions {
   /** The dialect the migration was generated against; absent: only what holds on every dialect. */
   dialect?: DialectName
   maxIdentifierLength?: number
+  identifierLengthUnit?: IdentifierLengthUnit
   /** The schema before the first operation (the reflected database). */
   model?: SchemaModel
   rules?: RuleSettings
@@ -23,13 +25,12 @@ export interface MarkOptions {
   outsideTransaction?: boolean[]
 }
 
-const DIALECTS: DialectName[] = ['sqlite', 'postgres', 'mysql']
-
 function marksOn(operations: AnyOperation[], dialect: DialectName, options: MarkOptions): OperationMark[][] {
   const marks: OperationMark[][] = operations.map(() => [])
   const findings = lintOperations(operations, {
     dialect,
     maxIdentifierLength: options.maxIdentifierLength ?? Infinity,
+    ...(options.identifierLengthUnit ? { identifierLengthUnit: options.identifierLengthUnit } : {}),
     model: options.model ?? emptySchema(),
     ...(options.rules ? { rules: options.rules } : {}),
     ...(options.outsideTransaction ? { outsideTransaction: options.outsideTransaction } : {}),
@@ -47,7 +48,7 @@ function marksOn(operations: AnyOperation[], dialect: DialectName, options: Mark
  */
 export function operationMarks(operations: AnyOperation[], options: MarkOptions = {}): OperationMark[][] {
   if (options.dialect) return marksOn(operations, options.dialect, options)
-  const [first, ...others] = DIALECTS.map((dialect) => marksOn(operations, dialect, options))
+  const [first, ...others] = dialectNames.map((dialect) => marksOn(operations, dialect, options))
   return first!.map((marks, index) => marks.filter((mark) => others.every((other) => other[index]!.some((m) => m.rule === mark.rule))))
 }
 

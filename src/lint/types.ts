@@ -2,6 +2,8 @@ import type { DialectName } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
 import type { SchemaModel } from '../schema/model.js'
 
+export type IdentifierLengthUnit = 'bytes' | 'characters'
+
 export type Severity = 'error' | 'warning' | 'info'
 
 /** A server version, `major.minor` (PostgreSQL 16.4 → { major: 16, minor: 4 }; MariaDB 11.4 → { major: 11, minor: 4 }). */
@@ -17,8 +19,10 @@ export interface LintContext {
   dialect: DialectName
   /** The server's version when a database was reached (`--database`); null: assume a current server. */
   serverVersion: ServerVersion | null
-  /** Longest identifier the dialect accepts, in bytes. */
+  /** Longest identifier the dialect accepts, counted in `identifierLengthUnit`. */
   maxIdentifierLength: number
+  /** PostgreSQL counts UTF-8 bytes, MySQL characters. */
+  identifierLengthUnit: IdentifierLengthUnit
   /** The schema just before this operation (replayed from the earlier revisions and operations). */
   model: SchemaModel
   /** True when an earlier statement of the same migration set `lock_timeout`. */

@@ -4,7 +4,6 @@ import { lint } from '../../commands/lint.js'
 import { resolveProject } from '../../commands/project.js'
 import type { LintFinding } from '../../lint/lint-revisions.js'
 import { type GlobalOptions, outLines, printJson } from '../output.js'
-import { dialectForScript } from './run.js'
 
 const LABEL: Record<string, (s: string) => string> = { error: pc.red, warning: pc.yellow, info: pc.cyan }
 
@@ -42,7 +41,7 @@ export async function action(args: string[], options: Record<string, unknown>, g
   const report = await lint(config, {
     ...(args[0] !== undefined ? { range: args[0] } : {}),
     ...(url ? { url } : {}),
-    ...(typeof options.dialect === 'string' ? { dialect: dialectForScript(config, options) } : {}),
+    ...(typeof options.dialect === 'string' ? { dialect: options.dialect } : {}),
     database: options.database === true,
   })
   if (options.json === true) printJson({ findings: report.findings })

@@ -34,12 +34,14 @@ export const identifierTooLong = {
   category: 'data',
   dialects: ['postgres', 'mysql'],
   exemptOnNewTable: false,
-  summary: 'a name longer than the server allows (63 bytes on PostgreSQL, 64 on MySQL) is refused, or silently truncated into a collision',
+  summary: 'a name longer than the server allows (63 bytes on PostgreSQL, 64 characters on MySQL) is refused, or silently truncated into a collision',
   check(operation, context) {
-    const long = createdNames(operation).filter((name) => Buffer.byteLength(name, 'utf8') > context.maxIdentifierLength)
+    const unit = context.identifierLengthUnit
+    const length = (name: string) => (unit === 'bytes' ? Buffer.byteLength(name, 'utf8') : [...name].length)
+    const long = createdNames(operation).filter((name) => length(name) > context.maxIdentifierLength)
     if (long.length === 0) return null
     return {
-      message: `names ${long.map((n) => `'${n}' (${Buffer.byteLength(n, 'utf8')} bytes)`).join(', ')} longer than the ${context.maxIdentifierLength}-byte limit`,
+      message: `names ${long.map((n) => `'${n}' (${length(n)} ${unit})`).join(', ')} longer than the limit of ${context.maxIdentifierLength} ${unit}`,
       fix: 'choose a shorter name (naming conventions in the config shorten generated ones)',
     }
   },

@@ -24,6 +24,9 @@ ruleCases('prefer-text-over-varchar', {
   safe: (op) => op.addColumn('posts', 'slug', text()),
 })
 
-it('identifier-too-long counts bytes, not characters', async () => {
-  assert.ok((await rulesOf('postgres', (op) => op.addColumn('posts', 'é'.repeat(32), text()))).includes('identifier-too-long'))
+it('identifier-too-long counts bytes on PostgreSQL, characters on MySQL', async () => {
+  const accented = (op: Parameters<Parameters<typeof rulesOf>[1]>[0]) => op.addColumn('posts', 'é'.repeat(40), text())
+  assert.ok((await rulesOf('postgres', accented)).includes('identifier-too-long'), '80 bytes')
+  assert.ok(!(await rulesOf('mysql', accented)).includes('identifier-too-long'), '40 characters')
+  assert.ok((await rulesOf('mysql', (op) => op.addColumn('posts', 'é'.repeat(65), text()))).includes('identifier-too-long'))
 })

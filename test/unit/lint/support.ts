@@ -10,6 +10,7 @@ import { bigint, enumeration, integer, text, timestamp, varchar } from '../../..
 
 export const ALL_DIALECTS: DialectName[] = ['sqlite', 'postgres', 'mysql']
 const LIMITS: Record<DialectName, number> = { sqlite: Infinity, postgres: 63, mysql: 64 }
+const UNITS: Record<DialectName, 'bytes' | 'characters'> = { sqlite: 'bytes', postgres: 'bytes', mysql: 'characters' }
 
 export type Body = (op: Operations) => Promise<void>
 
@@ -41,7 +42,7 @@ export async function lintBody(dialect: DialectName, body: Body, options: Partia
   const recorded = await recordOperations(({ op }) => body(op), { dialect })
   return lintOperations(
     recorded.map((r) => r.operation),
-    { dialect, maxIdentifierLength: LIMITS[dialect], model: await existingSchema(dialect), outsideTransaction: recorded.map((r) => r.autocommit), ...options },
+    { dialect, maxIdentifierLength: LIMITS[dialect], identifierLengthUnit: UNITS[dialect], model: await existingSchema(dialect), outsideTransaction: recorded.map((r) => r.autocommit), ...options },
   )
 }
 
