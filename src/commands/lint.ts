@@ -48,6 +48,7 @@ export async function lint(config: ConfigInput, options: LintOptions = {}): Prom
   const resolved = await resolveProject(config)
   const rules = ruleSettings(resolved.config.lint, resolved.file)
   const graph = loadGraph(resolved)
+  const named = options.dialect === undefined ? undefined : dialectNamed(options.dialect)
   const hasUrl = options.url !== undefined || resolved.urlText !== undefined
   if (!hasUrl && options.dialect === undefined) throw new UsageError(`lint needs a dialect: set a database URL, or pass --dialect (${schemeList()})`)
   if (!hasUrl && options.database) throw new UsageError(`--database needs a database URL`)
@@ -66,7 +67,7 @@ export async function lint(config: ConfigInput, options: LintOptions = {}): Prom
       probe = new DataProbe(dialect, connection)
       serverVersion = await probe.serverVersion()
     }
-  } else dialect = await loadDialect(dialectNamed(options.dialect!))
+  } else dialect = await loadDialect(named!)
   try {
     const { plan, linted } = selection(graph, options.range, applied)
     const findings = await lintRevisions(plan, new Set(linted), {
