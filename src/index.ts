@@ -34,7 +34,7 @@ export { index, uniqueIndex, unique, check, primaryKey, foreignKey, type TableEx
 export { table, type Table, type TableOptions } from './schema/table.js'
 export { sql, SqlFragment } from './schema/sql.js'
 export { buildSchemaModel } from './schema/build.js'
-export { defaultNamingConvention, type NamingConvention } from './schema/naming.js'
+export { defaultNamingConvention, namingPresets, type NamingConvention, type NamingPreset, type NamingRule, type NamingTokens } from './schema/naming.js'
 export type * from './schema/model.js'
 
 // Operations (as data) and the `op` API migration files use

@@ -71,6 +71,7 @@ async function reflectDatabase(config: ResolvedConfig, graph: RevisionGraph, dia
     return await dialect.introspect(connection, {
       ...(config.config.schemas ? { schemas: config.config.schemas } : {}),
       excludeTables: (name) => own.has(name),
+      naming: config.naming,
     })
   } finally {
     await connection?.close().catch(() => undefined)

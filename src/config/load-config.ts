@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { type DatabaseUrl, parseDatabaseUrl } from '../runtime/url.js'
-import { type NamingConvention, defaultNamingConvention } from '../schema/naming.js'
+import { type NamingConvention, isNamingPreset, namingPresets, resolveNaming } from '../schema/naming.js'
 import type { StrataConfig, TransactionMode } from './define-config.js'
 import { StrataError, describeLoadError } from './errors.js'
 import { importConfigModule } from './module-loader.js'
@@ -77,6 +77,9 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
   if (mode !== undefined && !['all', 'each', 'none'].includes(mode)) throw fail(`'transactionMode' must be 'all', 'each' or 'none'`)
   if (config.lockTimeout !== undefined && (typeof config.lockTimeout !== 'number' || config.lockTimeout < 0))
     throw fail(`'lockTimeout' must be a number of seconds`)
+  const naming = config.naming
+  if (naming !== undefined && !isNamingPreset(naming) && (typeof naming !== 'object' || naming === null))
+    throw fail(`'naming' must be one of ${Object.keys(namingPresets).map((p) => `'${p}'`).join(', ')} or an object of templates`)
   const migrationsDir = resolve(dir, config.migrations ?? './migrations')
   const resolved: ResolvedConfig = {
     file,
@@ -88,7 +91,7 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
     versionTable: config.versionTable ?? 'strata_version',
     historyTable: config.historyTable ?? 'strata_history',
     lockTimeoutSeconds: config.lockTimeout ?? 60,
-    naming: { ...defaultNamingConvention, ...(config.naming ?? {}) },
+    naming: resolveNaming(naming),
     fileTemplate: config.fileTemplate ?? '{rev}_{slug}',
   }
   if (mode) resolved.transactionMode = mode

@@ -1,6 +1,7 @@
 import type { AnyOperation } from '../operations/index.js'
 import type { DefaultValue, SchemaModel, TableModel } from '../schema/model.js'
 import type { DatabaseUrl } from '../runtime/url.js'
+import type { NamingConvention } from '../schema/naming.js'
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql'
 
@@ -19,6 +20,8 @@ export interface IntrospectOptions {
   schemas?: string[]
   /** Tables to leave out entirely (strata's own tables, excluded tables). */
   excludeTables?: (name: string, schema: string | null) => boolean
+  /** Names for constraints the database keeps unnamed (SQLite); default: strata's convention. */
+  naming?: NamingConvention
 }
 
 export interface CompileContext {

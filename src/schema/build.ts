@@ -41,6 +41,8 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
   }
   if (options.renamedFrom) model.renamedFrom = options.renamedFrom
   const pkColumns: string[] = []
+  // MySQL's convention numbers unnamed foreign keys per table, in declaration order.
+  const unnamedForeignKeys = { count: 0 }
   for (const [key, builder] of Object.entries(definition.columns)) {
     const column: ColumnModel = builder.toModel(key)
     model.columns.push(column)
@@ -66,7 +68,7 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
       }
       model.foreignKeys.push(
         cleanForeignKey({
-          name: ref.name ?? applyConvention(naming.foreignKey, { table: name, columns: [column.name], referredTable: refTable }),
+          name: ref.name ?? applyConvention(naming.foreignKey, { table: name, columns: [column.name], referredTable: refTable, ordinal: ++unnamedForeignKeys.count }),
           columns: [column.name],
           referencedTable: refTable,
           referencedSchema: refSchema,
@@ -82,7 +84,7 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
 
   const extras: TableExtra[] =
     typeof definition.extras === 'function' ? definition.extras(definition.refs) : (definition.extras ?? [])
-  for (const extra of extras) addExtra(model, extra, naming)
+  for (const extra of extras) addExtra(model, extra, naming, unnamedForeignKeys)
   return model
 }
 
@@ -94,7 +96,7 @@ function cleanForeignKey(fk: ForeignKeyModel): ForeignKeyModel {
   return fk
 }
 
-function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention): void {
+function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention, unnamedForeignKeys: { count: number }): void {
   const table = model.name
   switch (extra.extra) {
     case 'index': {
@@ -138,7 +140,7 @@ function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention
       }
       model.foreignKeys.push(
         cleanForeignKey({
-          name: o.name ?? applyConvention(naming.foreignKey, { table, columns, referredTable: referencedTable }),
+          name: o.name ?? applyConvention(naming.foreignKey, { table, columns, referredTable: referencedTable, ordinal: ++unnamedForeignKeys.count }),
           columns,
           referencedTable,
           referencedSchema,
