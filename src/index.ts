@@ -48,6 +48,7 @@ export { revision, merge, type RevisionOptions, type RevisionResult } from './co
 export { upgrade, downgrade, stamp, type UpgradeOptions } from './commands/run.js'
 export { current, type CurrentInfo } from './commands/current.js'
 export { check as checkSchema } from './commands/check.js'
+export { pull, type PullOptions, type PullResult } from './commands/pull.js'
 export { compareWithDatabase } from './commands/autogenerate.js'
 export { offlineScript } from './runtime/offline.js'
 export { parseDatabaseUrl, maskPasswords, type DatabaseUrl } from './runtime/url.js'

@@ -127,6 +127,14 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./actions/show.js'), 1))
 
   program
+    .command('pull')
+    .description('write the schema file from the database (tables, keys, indexes, enums…)')
+    .option('--out <file>', "file to write (default: the config's schema file)")
+    .option('--force', 'overwrite the file if it exists')
+    .option('--url <url>', 'database URL (overrides the config)')
+    .action(lazy(() => import('./actions/pull.js')))
+
+  program
     .command('check')
     .description('exit 1 and list the differences when the schema and the database disagree')
     .option('--json', 'JSON output')

@@ -4,6 +4,7 @@ import { canonicalizePostgres, normalizeExpressionText, normalizePgDefault } fro
 import { compilePostgres } from './postgres-ddl-compiler.js'
 import { connectPostgres, postgresDatabaseExists } from './postgres-driver.js'
 import { introspectPostgres } from './postgres-introspector.js'
+import { declaredPostgresColumn, describePostgresUnmodelled } from './postgres-unmodelled.js'
 import { acquirePostgresLock } from './postgres-lock.js'
 import { PG_MAX_IDENTIFIER_BYTES, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 
@@ -14,6 +15,8 @@ export const postgresDialect: Dialect = {
   connect: connectPostgres,
   databaseExists: postgresDatabaseExists,
   introspect: introspectPostgres,
+  describeUnmodelled: describePostgresUnmodelled,
+  declaredColumn: declaredPostgresColumn,
   compile: compilePostgres,
   canonicalize: canonicalizePostgres,
   normalizeDefault: normalizePgDefault,

@@ -3,6 +3,7 @@ import { canonicalize, normalizeDefault, normalizeExpression } from './sqlite-ca
 import { compileSqlite } from './sqlite-ddl-compiler.js'
 import { connectSqlite, sqliteDatabaseExists } from './sqlite-driver.js'
 import { introspectSqlite } from './sqlite-introspector.js'
+import { describeSqliteUnmodelled } from './sqlite-unmodelled.js'
 import { acquireSqliteLock } from './sqlite-lock.js'
 import { quoteLiteral } from './sqlite-schema-sql.js'
 import { quoteName } from './sqlite-types.js'
@@ -15,6 +16,7 @@ export const sqliteDialect: Dialect = {
   connect: connectSqlite,
   databaseExists: sqliteDatabaseExists,
   introspect: introspectSqlite,
+  describeUnmodelled: describeSqliteUnmodelled,
   compile: compileSqlite,
   canonicalize,
   normalizeDefault,
