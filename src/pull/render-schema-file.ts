@@ -198,8 +198,9 @@ export function renderSchemaFile(model: SchemaModel, options: SchemaFileOptions)
   for (const e of enums) blocks.push(enumDeclaration(ctx.enumConsts.get(e.key)!, e.model, ctx.imports))
   for (const table of order) {
     const key = tableKey(table)
-    ctx.declared.add(key)
     blocks.push(tableDeclaration(ctx.tableConsts.get(key)!, ctx.plans.get(key)!, ctx))
+    // After its own declaration: a reference to the table itself needs the annotated thunk too.
+    ctx.declared.add(key)
   }
   const header = [...options.header]
   if (options.unmodelled.length > 0) header.push('', 'Not expressible in the schema DSL (kept in the database, not in this file):', ...options.unmodelled.map((u) => `- ${u}`))

@@ -63,11 +63,44 @@ describeEachDialect('strata pull round trip on real-world schemas', ({ dialect }
       const second = await pull(configFile, { force: true })
       assert.equal(second.source, first.source)
       assert.equal(readFileSync(project.path('db/schema.ts'), 'utf8'), first.source)
+      // The fixture's view and trigger are listed in the header, not dropped silently.
+      assert.ok(first.unmodelled.some((line) => line.startsWith('view ') || line.startsWith('trigger ')), first.unmodelled.join('\n'))
+      for (const line of first.unmodelled) assert.ok(first.source.includes(` * - ${line}\n`), line)
     })
 
-    it(`${name}: the pulled file type-checks under strict`, () => {
-      const result = typeCheck(project, ['db/schema.ts'])
-      assert.equal(result.code, 0, result.stdout + result.stderr)
-    })
   }
+
+  it('every pulled file type-checks under strict', () => {
+    const files = projects.map((p) => p.path('db/schema.ts'))
+    const result = typeCheck(projects[0]!, files)
+    assert.equal(result.code, 0, result.stdout + result.stderr)
+  })
+})
+
+describeEachDialect('strata pull honours include/exclude', ({ dialect, db }) => {
+  let project: UserProject
+  before(async () => {
+    await runScript(db(), readFileSync(join(FIXTURES, `chinook.${dialect}.sql`), 'utf8'))
+    project = linkedProject(`pull-exclude-${dialect}`)
+    project.write('strata.config.ts', config(db().url).replace("schema: './db/schema.ts',", "schema: './db/schema.ts',\n  exclude: ['Playlist*'],"))
+  })
+  after(() => project?.remove())
+
+  it('leaves excluded tables out; check is still clean', async () => {
+    const configFile = project.path('strata.config.ts')
+    const result = await pull(configFile, { out: project.path('db/schema.ts') })
+    assert.doesNotMatch(result.source, /'Playlist/)
+    assert.match(result.source, /table\(\s*'Track'/)
+    assert.deepEqual(await checkSchema(configFile), [])
+  })
+
+  it('CLI: warns about what it leaves out, refuses to overwrite (exit 1, one line), overwrites with --force', () => {
+    const refused = project.strata(['pull'])
+    assert.equal(refused.code, 1)
+    assert.equal(refused.stderr.trim(), 'error: db/schema.ts already exists: pass --force to overwrite it')
+    const forced = project.strata(['pull', '--force'])
+    assert.equal(forced.code, 0, forced.stderr)
+    assert.match(forced.stdout, /^Wrote db\/schema\.ts$/m)
+    assert.match(forced.stderr, /^warning: not in the schema DSL, left out of the file: view CustomerInvoices$/m)
+  })
 })
