@@ -6,13 +6,14 @@ import type { AnyOperation } from '../operations/index.js'
 import { type MigrationStep, type RevisionGraph, planDowngrade, planStamp, planUpgrade, resolveRevisionIds } from '../revisions/index.js'
 import { type SchemaModel, emptySchema, findTable } from '../schema/model.js'
 import { type MigrationModule, withMigrationModules } from './migration-module.js'
+import { applyToReplay, compileForReplay } from './offline-replay.js'
 import { VersionStore } from './version-store.js'
 
 /** Replays operations on a model only: how offline mode knows the schema at the start of a range. */
 class ModelSink implements OperationSink {
   constructor(readonly model: SchemaModel) {}
   async run(operation: AnyOperation): Promise<void> {
-    operation.apply(this.model)
+    applyToReplay(operation, this.model)
   }
   async query<T>(): Promise<T[]> {
     throw new StrataError('op.query() is not available in offline (--sql) mode')
@@ -40,11 +41,11 @@ class ScriptSink implements OperationSink {
   }
   private count = 0
   async run(operation: AnyOperation): Promise<void> {
-    for (const statement of await this.dialect.compile(operation, this.context)) {
+    for (const statement of await compileForReplay(this.dialect, operation, this.context, this.model)) {
       this.emit(statement)
       this.count++
     }
-    operation.apply(this.model)
+    applyToReplay(operation, this.model)
   }
   /** Statements emitted since the last call: a step's `statements_done`. */
   takeCount(): number {

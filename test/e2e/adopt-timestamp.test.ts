@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, it } from 'node:test'
-import { checkSchema, resolveConfig, revision, upgrade } from '../../src/index.js'
+import { checkSchema, offlineScript, resolveConfig, revision, upgrade } from '../../src/index.js'
+import { loadRevisionGraph } from '../../src/revisions/index.js'
+import { loadDialect } from '../../src/runtime/dialects.js'
 import { linkedProject } from '../support/autogen-cycle.js'
 import { describeEachDialect } from '../support/databases.js'
 import { rawQuery } from '../support/inspect.js'
@@ -53,6 +55,37 @@ describeEachDialect('adopting the tutorial table made by the app (native MySQL T
     assert.deepEqual(await checkSchema(config()), [])
     const rows = await rawQuery<{ id: string }>(db(), 'SELECT id FROM packages')
     assert.deepEqual(rows.map((r) => r.id), ['strata'])
+  })
+
+  it("offline: 'upgrade head --sql' compiles the tutorial revision though packages predates strata", async () => {
+    const resolved = config()
+    const script = await offlineScript(resolved, await loadDialect(dialect), loadRevisionGraph(resolved.versionsDir), 'up', 'head')
+    assert.match(script, /ALTER TABLE [`"]?packages[`"]? ADD (COLUMN )?[`"]?last_updated/i)
+    assert.match(script, /CREATE TABLE [`"]?auditing/i)
+  })
+
+  it('offline: an operation that needs the shape of a pre-existing table says to make a baseline (SQLite rebuild, MySQL MODIFY)', async () => {
+    project.write(
+      'migrations/versions/b2_alter.ts',
+      `import type { Migration } from 'strata-db'
+import { text } from 'strata-db'
+export const revision = 'b2'
+export const downRevision = 'a1'
+export const branchLabels = null
+export const dependsOn = null
+export async function upgrade({ op }: Migration) {
+  await op.alterColumn('packages', 'summary', { nullable: false, existingType: text() })
+}
+export async function downgrade({ op }: Migration) {
+  await op.alterColumn('packages', 'summary', { nullable: true, existingType: text() })
+}
+`,
+    )
+    const resolved = config()
+    const building = offlineScript(resolved, await loadDialect(dialect), loadRevisionGraph(resolved.versionsDir), 'up', 'a1:b2')
+    // PostgreSQL alters nullability alone; SQLite rebuilds the table and MySQL restates the column: both need its shape.
+    if (dialect === 'postgres') assert.match(await building, /SET NOT NULL/i)
+    else await assert.rejects(building, /needs the shape of table 'packages', which existed before the first revision \(.+\): make a baseline/)
   })
 
   if (dialect === 'mysql')
