@@ -49,6 +49,7 @@ export { upgrade, downgrade, stamp, type UpgradeOptions } from './commands/run.j
 export { current, type CurrentInfo } from './commands/current.js'
 export { check as checkSchema } from './commands/check.js'
 export { pull, type PullOptions, type PullResult } from './commands/pull.js'
+export { baseline, type BaselineOptions, type BaselineResult } from './commands/baseline.js'
 export { compareWithDatabase } from './commands/autogenerate.js'
 export { offlineScript } from './runtime/offline.js'
 export { parseDatabaseUrl, maskPasswords, type DatabaseUrl } from './runtime/url.js'

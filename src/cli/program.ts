@@ -31,7 +31,9 @@ export function buildProgram(): Command {
     .description('write strata.config.ts and a migrations/ folder')
     .argument('[directory]', 'migrations folder', 'migrations')
     .option('--url <url>', 'database URL to write into the config')
-    .option('--schema <path>', 'schema file to write into the config', './src/db/schema.ts')
+    .option('--schema <path>', 'schema file to write into the config (default ./src/db/schema.ts)')
+    .option('--from-database', 'adopt the database at --url: pull the schema file, make a baseline revision, stamp it')
+    .option('--rev-id <id>', "with --from-database: the baseline's revision id")
     .action(lazy(() => import('./actions/init.js'), 1))
 
   program
@@ -39,6 +41,7 @@ export function buildProgram(): Command {
     .description('create a revision file (blank, or --autogenerate from the schema)')
     .option('-m, --message <message>', 'what the revision does', '')
     .option('--autogenerate', 'detect changes between the schema files and the database')
+    .option('--baseline', 'first revision of an existing database: creates its whole schema, then stamps the database at it')
     .option('--head <rev>', "parent revision ('base' starts a new root)")
     .option('--splice', 'allow a parent that is not a head (start a branch)')
     .option('--branch-label <label>', 'label for a new branch (repeatable)', collect)

@@ -28,6 +28,8 @@ This folder is managed by strata.
 - Inspect: \`npx strata current\`, \`npx strata history\`, \`npx strata heads\`.
 `
 
+export const DEFAULT_SCHEMA_FILE = './src/db/schema.ts'
+
 function configSource(migrations: string, schema: string, url: string): string {
   return `import { defineConfig } from 'strata-db'
 
@@ -56,6 +58,6 @@ export function init(options: InitOptions = {}): InitResult {
   const readme = join(migrationsDir, 'README.md')
   writeFileSync(readme, MIGRATIONS_README)
   writeFileSync(join(versionsDir, '.gitkeep'), '')
-  writeFileSync(configFile, configSource(relMigrations, options.schema ?? './src/db/schema.ts', options.url ?? 'sqlite:///./data/app.sqlite'))
+  writeFileSync(configFile, configSource(relMigrations, options.schema ?? DEFAULT_SCHEMA_FILE, options.url ?? 'sqlite:///./data/app.sqlite'))
   return { configFile, migrationsDir, created: [configFile, migrationsDir, versionsDir, readme] }
 }

@@ -1,8 +1,9 @@
 import { relative } from 'node:path'
 import { init } from '../../commands/init.js'
-import { out } from '../output.js'
+import { err, out, warn } from '../output.js'
 
 export async function action(args: string[], options: Record<string, unknown>): Promise<number> {
+  if (options.fromDatabase === true) return fromDatabase(args, options)
   const result = init({
     directory: args[0] ?? 'migrations',
     ...(typeof options.url === 'string' ? { url: options.url } : {}),
@@ -10,5 +11,22 @@ export async function action(args: string[], options: Record<string, unknown>): 
   })
   for (const path of result.created) out(`Created ${relative(process.cwd(), path) || '.'}`)
   out(`Next: point 'url' in ${relative(process.cwd(), result.configFile)} at your database and export your tables from the schema file.`)
+  return 0
+}
+
+async function fromDatabase(args: string[], options: Record<string, unknown>): Promise<number> {
+  const { initFromDatabase } = await import('../../commands/baseline.js')
+  const result = await initFromDatabase({
+    directory: args[0] ?? 'migrations',
+    ...(typeof options.url === 'string' ? { url: options.url } : {}),
+    ...(typeof options.schema === 'string' ? { schema: options.schema } : {}),
+    ...(typeof options.revId === 'string' ? { revId: options.revId } : {}),
+    log: (line) => err(warn(line)),
+  })
+  for (const line of result.pull.unmodelled) err(warn(`warning: not in the schema DSL, left out of the schema file: ${line}`))
+  for (const path of result.init.created) out(`Created ${relative(process.cwd(), path) || '.'}`)
+  out(`Wrote ${relative(process.cwd(), result.pull.path)} (naming '${result.pull.naming}')`)
+  out(`Generating ${relative(process.cwd(), result.baseline.path)} ... done`)
+  out(`Stamped ${result.baseline.revision}: change the schema file, then 'strata revision --autogenerate -m "…"'`)
   return 0
 }
