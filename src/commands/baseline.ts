@@ -10,11 +10,19 @@ import { type PullResult, pull } from './pull.js'
 import { type ConfigInput, type ProjectOptions, databaseOf, loadGraph, resolveProject } from './project.js'
 import { formatSource, wrapLongImport } from './revision.js'
 import { stamp } from './run.js'
+import { type ForeignHistory, detectForeignHistory, recordTakeover } from './takeover.js'
+import type { ResolvedConfig } from '../config/load-config.js'
+import { loadDialect } from '../runtime/dialects.js'
+import { connect } from '../runtime/runner.js'
+import { type DatabaseUrl, parseDatabaseUrl } from '../runtime/url.js'
+import { VersionStore } from '../runtime/version-store.js'
 
 export interface BaselineOptions extends ProjectOptions {
   message?: string
   /** The baseline's id (e.g. the Alembic head it takes over from); random by default. */
   revId?: string
+  /** Another tool's history the baseline takes over: recorded in strata's history table. */
+  takeover?: ForeignHistory
 }
 
 export interface BaselineResult {
@@ -39,6 +47,16 @@ function guardedDowngrade(body: string): string {
     `${INDENT}${INDENT})`,
     body,
   ].join('\n')
+}
+
+async function recordTakeoverAt(config: ResolvedConfig, options: ProjectOptions, revision: string, foreign: ForeignHistory): Promise<void> {
+  const { url, dialect } = await databaseOf(config, options)
+  const connection = await connect(dialect, url)
+  try {
+    await recordTakeover(connection, new VersionStore(dialect, config.versionTable, config.historyTable), revision, foreign)
+  } finally {
+    await connection.close().catch(() => undefined)
+  }
 }
 
 /**
@@ -80,6 +98,7 @@ export async function baseline(input: ConfigInput, options: BaselineOptions = {}
   const fileName = `${config.fileTemplate.replaceAll('{rev}', id).replaceAll('{slug}', slugify(message))}.ts`
   const path = writeRevisionFile(config.versionsDir, fileName, await formatSource(config, wrapLongImport(content)))
   await stamp(config, [id], options)
+  if (options.takeover) await recordTakeoverAt(config, options, id, options.takeover)
   return { path, revision: id, operations: created.length }
 }
 
@@ -94,6 +113,8 @@ export interface InitFromDatabaseResult {
   init: InitResult
   pull: PullResult
   baseline: BaselineResult
+  /** The other migration tool taken over from, if the database had one. */
+  takeover: ForeignHistory | null
 }
 
 /**
@@ -104,21 +125,45 @@ export interface InitFromDatabaseResult {
 export async function initFromDatabase(options: InitFromDatabaseOptions): Promise<InitFromDatabaseResult> {
   const url = options.url ?? process.env.DATABASE_URL
   if (!url) throw new UsageError('init --from-database needs the database: pass --url URL or set DATABASE_URL')
-  const created = init({ ...options, url })
-  const schemaFile = resolve(options.cwd ?? process.cwd(), options.schema ?? DEFAULT_SCHEMA_FILE)
+  const cwd = options.cwd ?? process.cwd()
+  const foreign = await foreignHistoryAt(url, cwd)
+  const takesOverAlembic = foreign?.tool === 'alembic'
+  const settings: Record<string, string> = takesOverAlembic ? { versionTable: "'alembic_version'" } : foreign ? { exclude: namesLiteral(foreign.tables) } : {}
+  const created = init({ ...options, url, settings })
+  const schemaFile = resolve(cwd, options.schema ?? DEFAULT_SCHEMA_FILE)
   const schemaExisted = existsSync(schemaFile)
+  // Alembic's head becomes the baseline's id: the version row stays valid for strata (and for Alembic).
+  const alembicHead = takesOverAlembic && foreign.applied.length === 1 && isValidRevisionId(foreign.applied[0]!) ? foreign.applied[0] : undefined
+  const revId = options.revId ?? alembicHead
   try {
     const pulled = await pull(created.configFile, { url, ...(options.log ? { log: options.log } : {}) })
-    const made = await baseline(created.configFile, {
-      url,
-      message: options.message ?? 'baseline',
-      ...(options.revId ? { revId: options.revId } : {}),
-    })
-    return { init: created, pull: pulled, baseline: made }
+    const made = await baseline(created.configFile, { url, message: options.message ?? 'baseline', ...(revId ? { revId } : {}), ...(foreign ? { takeover: foreign } : {}) })
+    return { init: created, pull: pulled, baseline: made, takeover: foreign }
   } catch (error) {
     rmSync(created.configFile, { force: true })
     rmSync(created.migrationsDir, { recursive: true, force: true })
     if (!schemaExisted) rmSync(schemaFile, { force: true })
     throw error
+  }
+}
+
+function namesLiteral(names: string[]): string {
+  return `[${names.map((n) => `'${n}'`).join(', ')}]`
+}
+
+async function foreignHistoryAt(urlText: string, cwd: string): Promise<ForeignHistory | null> {
+  let url: DatabaseUrl
+  try {
+    url = parseDatabaseUrl(urlText, cwd)
+  } catch (error) {
+    throw new StrataError((error as Error).message, { code: 'url' })
+  }
+  const dialect = await loadDialect(url.dialect)
+  if (!(await dialect.databaseExists(url))) throw new StrataError(`database ${url.display} does not exist: nothing to adopt`, { code: 'pull' })
+  const connection = await connect(dialect, url)
+  try {
+    return await detectForeignHistory(connection, dialect)
+  } finally {
+    await connection.close().catch(() => undefined)
   }
 }

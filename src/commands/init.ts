@@ -9,6 +9,8 @@ export interface InitOptions {
   /** Schema file the config points at (default `./src/db/schema.ts`). */
   schema?: string
   url?: string
+  /** More settings for the config, as TypeScript literals (`versionTable: "'alembic_version'"`). */
+  settings?: Record<string, string>
 }
 
 export interface InitResult {
@@ -30,7 +32,8 @@ This folder is managed by strata.
 
 export const DEFAULT_SCHEMA_FILE = './src/db/schema.ts'
 
-function configSource(migrations: string, schema: string, url: string): string {
+function configSource(migrations: string, schema: string, url: string, settings: Record<string, string> = {}): string {
+  const extra = Object.entries(settings).map(([key, value]) => `  ${key}: ${value},\n`).join('')
   return `import { defineConfig } from 'strata-db'
 
 export default defineConfig({
@@ -40,7 +43,7 @@ export default defineConfig({
   schema: '${schema}',
   // Revision files live in <migrations>/versions.
   migrations: '${migrations}',
-})
+${extra}})
 `
 }
 
@@ -58,6 +61,6 @@ export function init(options: InitOptions = {}): InitResult {
   const readme = join(migrationsDir, 'README.md')
   writeFileSync(readme, MIGRATIONS_README)
   writeFileSync(join(versionsDir, '.gitkeep'), '')
-  writeFileSync(configFile, configSource(relMigrations, options.schema ?? DEFAULT_SCHEMA_FILE, options.url ?? 'sqlite:///./data/app.sqlite'))
+  writeFileSync(configFile, configSource(relMigrations, options.schema ?? DEFAULT_SCHEMA_FILE, options.url ?? 'sqlite:///./data/app.sqlite', options.settings))
   return { configFile, migrationsDir, created: [configFile, migrationsDir, versionsDir, readme] }
 }

@@ -26,6 +26,8 @@ async function fromDatabase(args: string[], options: Record<string, unknown>): P
   for (const line of result.pull.unmodelled) err(warn(`warning: not in the schema DSL, left out of the schema file: ${line}`))
   for (const path of result.init.created) out(`Created ${relative(process.cwd(), path) || '.'}`)
   out(`Wrote ${relative(process.cwd(), result.pull.path)} (naming '${result.pull.naming}')`)
+  const foreign = result.takeover
+  if (foreign) out(`Took over from ${foreign.tool} (last applied: ${foreign.applied.join(', ') || 'none'}); its tables (${foreign.tables.join(', ')}) stay out of compare`)
   out(`Generating ${relative(process.cwd(), result.baseline.path)} ... done`)
   out(`Stamped ${result.baseline.revision}: change the schema file, then 'strata revision --autogenerate -m "…"'`)
   return 0
