@@ -62,6 +62,16 @@ export function buildProgram(): Command {
     .option('--branch-label <label>', 'branch label (repeatable)', collect)
     .action(lazy(() => import('./actions/merge.js'), 1))
 
+  program
+    .command('squash')
+    .description('replace the linear range FROM..TO with one revision (its net schema change)')
+    .argument('<from>', 'first revision of the range')
+    .argument('<to>', 'last revision of the range')
+    .option('-m, --message <message>', 'message of the new revision')
+    .option('--rev-id <id>', 'revision id')
+    .option('--url <url>', 'database URL: chooses the dialect (overrides the config)')
+    .action(lazy(() => import('./actions/squash.js'), 2))
+
   for (const direction of ['upgrade', 'downgrade'] as const) {
     program
       .command(direction)
