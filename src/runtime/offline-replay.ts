@@ -4,7 +4,6 @@
  * the table's shape (ADD COLUMN on PostgreSQL and MySQL), and the model simply does not follow them. Where the
  * dialect needs the shape (a SQLite table rebuild), the error says to make a baseline.
  */
-import type { CompileContext, Dialect } from '../dialects/dialect.js'
 import { StrataError } from '../errors.js'
 import type { AnyOperation } from '../operations/index.js'
 import { type SchemaModel, findTable, qualifiedName } from '../schema/model.js'
@@ -31,17 +30,13 @@ export function applyToReplay(op: AnyOperation, model: SchemaModel): void {
   op.apply(model)
 }
 
-/** The dialect's SQL for `op`; a clear error when it needs the shape of a table the offline model does not know. */
-export async function compileForReplay(dialect: Dialect, op: AnyOperation, context: CompileContext, model: SchemaModel): Promise<string[]> {
-  try {
-    return await dialect.compile(op, context)
-  } catch (error) {
-    const table = unknownTable(op, model)
-    if (table === null) throw error
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
-    throw new StrataError(
-      `offline (--sql): ${op.describe()} needs the shape of table '${table}', which existed before the first revision (${reason}): make a baseline ('strata revision --baseline -m baseline') so offline scripts start from the full schema`,
-      { code: 'offline', cause: error },
-    )
-  }
+/** The error to report when compiling `op` failed offline: advice to make a baseline when its table predates the model. */
+export function offlineCompileError(op: AnyOperation, error: unknown, model: SchemaModel): unknown {
+  const table = unknownTable(op, model)
+  if (table === null) return error
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error)
+  return new StrataError(
+    `offline (--sql): ${op.describe()} needs the shape of table '${table}', which existed before the first revision (${reason}): make a baseline ('strata revision --baseline -m baseline') so offline scripts start from the full schema`,
+    { code: 'offline', cause: error },
+  )
 }
