@@ -104,3 +104,31 @@ describeEachDialect('strata pull honours include/exclude', ({ dialect, db }) => 
     assert.match(forced.stderr, /^warning: not in the schema DSL, left out of the file: view CustomerInvoices$/m)
   })
 })
+
+describeEachDialect('strata pull: PostgreSQL schemas', ({ dialect, db }) => {
+  if (dialect !== 'postgres') return // one namespace per database elsewhere
+  let project: UserProject
+  before(async () => {
+    await runScript(
+      db(),
+      `CREATE SCHEMA billing;
+CREATE TYPE billing.plan AS ENUM ('free', 'pro');
+CREATE TABLE customers (id integer PRIMARY KEY, email text NOT NULL UNIQUE);
+CREATE TABLE billing.invoices (id integer PRIMARY KEY, customer_id integer NOT NULL REFERENCES public.customers (id), plan billing.plan NOT NULL DEFAULT 'free');
+CREATE TABLE billing.customers (id integer PRIMARY KEY, note text);`,
+    )
+    project = linkedProject('pull-schemas')
+    project.write('strata.config.ts', config(db().url).replace("schema: './db/schema.ts',", "schema: './db/schema.ts',\n  schemas: ['public', 'billing'],"))
+  })
+  after(() => project?.remove())
+
+  it('writes each table and enum with its schema; same-named tables get distinct consts; check is clean', async () => {
+    const configFile = project.path('strata.config.ts')
+    const result = await pull(configFile)
+    assert.match(result.source, /export const plan = enumeration\('plan', \['free', 'pro'\], \{ schema: 'billing' \}\)/)
+    assert.match(result.source, /export const billingCustomers = table\(\s*'customers',[\s\S]*?\{ schema: 'billing' \},\s*\)/)
+    assert.match(result.source, /export const customers = table\('customers'/)
+    assert.match(result.source, /customerId: integer\('customer_id'\)\.notNull\(\)\.references\(\(\) => customers\.id\)/)
+    assert.deepEqual(await checkSchema(configFile), [])
+  })
+})
