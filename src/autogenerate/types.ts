@@ -2,7 +2,7 @@ import type { Dialect } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
 
 /** What compare needs from a dialect: its canonical forms. */
-export type CompareDialect = Pick<Dialect, 'name' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression'>
+export type CompareDialect = Pick<Dialect, 'name' | 'features' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression'>
 
 /**
  * Rename hints given outside the schema (CLI flags, API callers), old name → new name.
@@ -63,4 +63,4 @@ export interface DetectedChange {
   warning: string | null
 }
 
-export const STRATA_TABLES = ['strata_version', 'strata_history'] as const
+export const STRATA_TABLES = ['strata_version', 'strata_history', 'strata_lock'] as const

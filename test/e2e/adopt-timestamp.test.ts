@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, it } from 'node:test'
-import { checkSchema, offlineScript, resolveConfig, revision, upgrade } from '../../src/index.js'
+import { checkSchema, resolveConfig, revision, upgrade } from '../../src/index.js'
+import { offlineScript } from '../../src/internals.js'
 import { loadRevisionGraph } from '../../src/revisions/index.js'
 import { loadDialect } from '../../src/runtime/dialects.js'
 import { linkedProject } from '../support/autogen-cycle.js'

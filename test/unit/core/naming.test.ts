@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { buildSchemaModel, foreignKey, index, integer, primaryKey, table, unique, varchar, sql } from '../../../src/index.js'
+import { foreignKey, index, integer, primaryKey, table, unique, varchar, sql } from '../../../src/index.js'
+import { buildSchemaModel } from '../../../src/internals.js'
 import { namingPresets, postgresObjectName, resolveNaming } from '../../../src/schema/naming.js'
 import { resolveConfig } from '../../../src/config/load-config.js'
 
