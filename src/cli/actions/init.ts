@@ -28,6 +28,8 @@ async function fromDatabase(args: string[], options: Record<string, unknown>): P
   })
   for (const line of result.pull.unmodelled) err(warn(`warning: not in the schema DSL, left out of the schema file: ${line}`))
   for (const path of result.init.created) out(`Created ${relative(process.cwd(), path) || '.'}`)
+  if (result.init.urlFromEnvironment)
+    out(`The URL holds a password, so ${relative(process.cwd(), result.init.configFile)} reads it from DATABASE_URL: set DATABASE_URL to that URL in your environment (or a .env file kept out of git).`)
   out(`Wrote ${relative(process.cwd(), result.pull.path)} (naming '${result.pull.naming}')`)
   const foreign = result.takeover
   if (foreign) out(`Took over from ${foreign.tool} (last applied: ${foreign.applied.join(', ') || 'none'}); its tables (${foreign.tables.join(', ')}) stay out of compare`)
