@@ -43,7 +43,7 @@ export { enumeration, type Enumeration, type EnumOptions } from './schema/enum.j
 export { index, uniqueIndex, unique, check, primaryKey, foreignKey, type TableExtra } from './schema/extras.js'
 export { table, type Table, type TableOptions } from './schema/table.js'
 export { sql, SqlFragment } from './schema/sql.js'
-export { defaultNamingConvention, type NamingConvention } from './schema/naming.js'
+export { defaultNamingConvention, namingPresets, type NamingConvention, type NamingPreset, type NamingRule, type NamingTokens } from './schema/naming.js'
 export type * from './schema/model.js'
 
 // Operations (as data) and the `op` API migration files use
@@ -62,6 +62,9 @@ export type { LintFinding } from './lint/lint-revisions.js'
 export { heads, branches, show, history, type HistoryOptions, type RevisionInfo } from './commands/graph.js'
 export { appliedHistory, verify } from './commands/inspect.js'
 export { checkSchema, type CheckOptions } from './commands/check.js'
+export { pull, type PullOptions, type PullResult } from './commands/pull.js'
+export { baseline, initFromDatabase, type BaselineOptions, type BaselineResult, type InitFromDatabaseOptions, type InitFromDatabaseResult } from './commands/baseline.js'
+export { squash, type SquashOptions, type SquashResult } from './commands/squash.js'
 export { compareWithDatabase, type CompareOptions, type ComparisonResult } from './commands/autogenerate.js'
 export type { ProjectOptions, ConfigInput } from './commands/project.js'
 export type { RunOptions, RunResult } from './runtime/runner.js'

@@ -37,11 +37,17 @@ export function typesEqual(target: ColumnType, reflected: ColumnType, enumsAsTyp
     case 'time':
     case 'timestamp': {
       const r = reflected as typeof target
-      return !!target.withTimezone === !!r.withTimezone && target.precision === r.precision
+      return !!target.withTimezone === !!r.withTimezone && target.precision === r.precision && sameMysqlType(target, r)
     }
     default:
       return true
   }
+}
+
+/** Only MySQL's canonical forms keep `mysqlType`; the other dialects drop it. */
+function sameMysqlType(a: ColumnType, b: ColumnType): boolean {
+  const native = (t: ColumnType) => (t.kind === 'timestamp' ? (t.mysqlType ?? null) : null)
+  return native(a) === native(b)
 }
 
 /** Type families whose members may be the same column under a new name (candidates for a rename question). */

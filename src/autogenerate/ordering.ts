@@ -112,9 +112,10 @@ export function dependencyOrder(tables: TableModel[]): { order: TableModel[]; de
       if (!placed.has(next)) place(next)
       continue
     }
-    // A cycle: break it at the first unplaced table by deferring its unresolved foreign keys.
+    // A cycle: break it at the first table on it (not at a table that merely waits for one) by deferring its
+    // unresolved foreign keys.
     while (placed.has(keys[scan]!)) scan++
-    const key = keys[scan]!
+    const key = firstOnCycle(keys[scan]!, waitsFor)
     const table = byKey.get(key)!
     const waiting = waitsFor.get(key)!
     deferred.set(key, table.foreignKeys.filter((fk) => waiting.has(referencedKey(fk, table))))
@@ -122,6 +123,17 @@ export function dependencyOrder(tables: TableModel[]): { order: TableModel[]; de
     place(key)
   }
   return { order, deferred }
+}
+
+/** Follows the smallest waited-for table from `start` until a table repeats; returns the smallest table of that cycle. */
+function firstOnCycle(start: string, waitsFor: Map<string, Set<string>>): string {
+  const seen: string[] = []
+  let at = start
+  while (!seen.includes(at)) {
+    seen.push(at)
+    at = [...waitsFor.get(at)!].sort(codeUnitOrder)[0]!
+  }
+  return seen.slice(seen.indexOf(at)).sort(codeUnitOrder)[0]!
 }
 
 function codeUnitOrder(a: string, b: string): number {

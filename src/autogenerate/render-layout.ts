@@ -13,10 +13,13 @@ export type Doc =
   /** `expand` keeps the object broken even when it fits (Prettier keeps objects written expanded). */
   | { t: 'object'; entries: Array<{ key: string; value: Doc }>; expand?: boolean }
   | { t: 'array'; items: Doc[] }
+  /** `(params) => body`. */
+  | { t: 'arrow'; params: string; body: Doc }
 
 export const text = (value: string): Doc => ({ t: 'text', text: value })
 export const call = (callee: string | Doc, ...args: Doc[]): Doc => ({ t: 'call', callee: typeof callee === 'string' ? text(callee) : callee, args })
 export const array = (items: Doc[]): Doc => ({ t: 'array', items })
+export const arrow = (params: string, body: Doc): Doc => ({ t: 'arrow', params, body })
 export const object = (entries: Array<{ key: string; value: Doc }>, expand = false): Doc => ({ t: 'object', entries, expand })
 
 /** Chains method calls onto a doc; a doc that is already a chain grows. */
@@ -38,6 +41,8 @@ export function flat(doc: Doc): string {
       return doc.entries.length === 0 ? '{}' : `{ ${doc.entries.map((e) => `${e.key}: ${flat(e.value)}`).join(', ')} }`
     case 'array':
       return `[${doc.items.map(flat).join(', ')}]`
+    case 'arrow':
+      return `(${doc.params}) => ${flat(doc.body)}`
   }
 }
 
@@ -53,6 +58,8 @@ function mustBreak(doc: Doc): boolean {
       return (doc.expand === true && doc.entries.length > 0) || doc.entries.some((e) => mustBreak(e.value))
     case 'array':
       return doc.items.some(mustBreak)
+    case 'arrow':
+      return mustBreak(doc.body)
   }
 }
 
@@ -100,6 +107,10 @@ export function print(doc: Doc, indent: number, column: number, suffix = 0): str
       return `[\n${doc.items.map((item) => `${pad(inner)}${print(item, inner, inner, 1)},\n`).join('')}${pad(indent)}]`
     case 'call':
       return printArgs(print(doc.callee, indent, column, 0), doc.args, indent, column, suffix)
+    case 'arrow': {
+      const head = `(${doc.params}) => `
+      return head + print(doc.body, indent, column + head.length, suffix)
+    }
     case 'chain': {
       const head = print(doc.head, indent, column, 0)
       if (doc.links.length === 1) {

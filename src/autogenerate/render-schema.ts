@@ -24,6 +24,7 @@ export function typeDoc(type: ColumnType, imports: ImportSet): Doc {
       const entries: Array<{ key: string; value: Doc }> = []
       if (type.withTimezone) entries.push({ key: 'withTimezone', value: text('true') })
       if (type.precision !== undefined) entries.push({ key: 'precision', value: num(type.precision) })
+      if (type.kind === 'timestamp' && type.mysqlType) entries.push({ key: 'mysqlType', value: str(type.mysqlType) })
       return entries.length ? call(imports.use(type.kind), object(entries)) : call(imports.use(type.kind))
     }
     case 'enum': {

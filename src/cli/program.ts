@@ -66,7 +66,9 @@ export function buildProgram(): Command {
     .description('write strata.config.ts and a migrations/ folder')
     .argument('[directory]', 'migrations folder', 'migrations')
     .option('--url <url>', 'database URL to write into the config')
-    .option('--schema <path>', 'schema file to write into the config', './src/db/schema.ts')
+    .option('--schema <path>', 'schema file to write into the config (default ./src/db/schema.ts)')
+    .option('--from-database', 'adopt the database at --url: pull the schema file, make a baseline revision, stamp it')
+    .option('--rev-id <id>', "with --from-database: the baseline's revision id")
     .action(lazy(() => import('./actions/init.js'), 1))
 
   program
@@ -74,6 +76,7 @@ export function buildProgram(): Command {
     .description('create a revision file (blank, or --autogenerate from the schema)')
     .option('-m, --message <message>', 'what the revision does', '')
     .option('--autogenerate', 'detect changes between the schema files and the database')
+    .option('--baseline', 'first revision of an existing database: creates its whole schema, then stamps the database at it')
     .option('--head <rev>', "parent revision ('base' starts a new root)")
     .option('--splice', 'allow a parent that is not a head (start a branch)')
     .option('--branch-label <label>', 'label for a new branch (repeatable)', collect)
@@ -93,6 +96,16 @@ export function buildProgram(): Command {
     .option('--rev-id <id>', 'revision id')
     .option('--branch-label <label>', 'branch label (repeatable)', collect)
     .action(lazy(() => import('./actions/merge.js'), 1))
+
+  program
+    .command('squash')
+    .description('replace the linear range FROM..TO with one revision (its net schema change)')
+    .argument('<from>', 'first revision of the range')
+    .argument('<to>', 'last revision of the range')
+    .option('-m, --message <message>', 'message of the new revision')
+    .option('--rev-id <id>', 'revision id')
+    .option('--url <url>', 'database URL: chooses the dialect (overrides the config)')
+    .action(lazy(() => import('./actions/squash.js'), 2))
 
   for (const direction of ['upgrade', 'downgrade'] as const) {
     const command = program.command(direction)
@@ -180,6 +193,14 @@ export function buildProgram(): Command {
     .argument('<revision>', 'revision id, prefix, label or head')
     .option('--json', 'JSON output')
     .action(lazy(() => import('./actions/show.js'), 1))
+
+  program
+    .command('pull')
+    .description('write the schema file from the database (tables, keys, indexes, enums…)')
+    .option('--out <file>', "file to write (default: the config's schema file)")
+    .option('--force', 'overwrite the file if it exists')
+    .option('--url <url>', 'database URL (overrides the config)')
+    .action(lazy(() => import('./actions/pull.js')))
 
   program
     .command('check')

@@ -88,6 +88,7 @@ async function reflectDatabase(
     const reflected = await dialect.introspect(connection, {
       ...(config.config.schemas ? { schemas: config.config.schemas } : {}),
       excludeTables: (name) => own.has(name),
+      naming: config.naming,
     })
     return { reflected, versions }
   } finally {

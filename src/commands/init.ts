@@ -11,6 +11,8 @@ export interface InitOptions {
   /** Schema file the config points at (default `./src/db/schema.ts`). */
   schema?: string
   url?: string
+  /** More settings for the config, as TypeScript literals (`versionTable: "'alembic_version'"`). */
+  settings?: Record<string, string>
 }
 
 export interface InitResult {
@@ -34,19 +36,24 @@ This folder is managed by strata.
 - Inspect: \`npx strata current\`, \`npx strata history\`, \`npx strata heads\`.
 `
 
-function configSource(migrations: string, schema: string, url: string): string {
+export const DEFAULT_SCHEMA_FILE = './src/db/schema.ts'
+
+type Settings = Record<string, string>
+
+function configSource(migrations: string, schema: string, url: string, settings: Settings = {}): string {
   return configFile(migrations, schema, `  // The database. Relative SQLite paths are relative to this file's folder; DATABASE_URL wins when set.
-  url: process.env.DATABASE_URL ?? '${url}',`)
+  url: process.env.DATABASE_URL ?? '${url}',`, settings)
 }
 
 /** A URL that holds a password is not written: the config reads DATABASE_URL, and names the URL without it. */
-function configSourceWithoutPassword(migrations: string, schema: string, displayUrl: string): string {
+function configSourceWithoutPassword(migrations: string, schema: string, displayUrl: string, settings: Settings = {}): string {
   return configFile(migrations, schema, `  // The database, from the DATABASE_URL environment variable: its password stays out of this file.
   // It was given as ${displayUrl}
-  url: process.env.DATABASE_URL,`)
+  url: process.env.DATABASE_URL,`, settings)
 }
 
-function configFile(migrations: string, schema: string, urlLines: string): string {
+function configFile(migrations: string, schema: string, urlLines: string, settings: Settings): string {
+  const extra = Object.entries(settings).map(([key, value]) => `  ${key}: ${value},\n`).join('')
   return `import { defineConfig } from 'strata-db'
 
 export default defineConfig({
@@ -55,7 +62,7 @@ ${urlLines}
   schema: '${schema}',
   // Revision files live in <migrations>/versions.
   migrations: '${migrations}',
-})
+${extra}})
 `
 }
 
@@ -89,9 +96,11 @@ export function init(options: InitOptions = {}): InitResult {
   const readme = join(migrationsDir, 'README.md')
   writeFileSync(readme, MIGRATIONS_README)
   writeFileSync(join(versionsDir, '.gitkeep'), '')
-  const schema = options.schema ?? './src/db/schema.ts'
+  const schema = options.schema ?? DEFAULT_SCHEMA_FILE
   const secretUrl = options.url === undefined ? undefined : displayIfSecret(options.url, cwd)
-  const source = secretUrl !== undefined ? configSourceWithoutPassword(relMigrations, schema, secretUrl) : configSource(relMigrations, schema, url)
+  const source = secretUrl !== undefined
+    ? configSourceWithoutPassword(relMigrations, schema, secretUrl, options.settings)
+    : configSource(relMigrations, schema, url, options.settings)
   writeFileSync(configFile, source)
   return { configFile, migrationsDir, created: [configFile, migrationsDir, versionsDir, readme], urlFromEnvironment: secretUrl !== undefined, driver }
 }

@@ -108,7 +108,7 @@ export async function revision(config: ConfigInput, options: RevisionOptions = {
 }
 
 /** An import line past the print width, one name per line (as Prettier prints it), so the file keeps its style. */
-function wrapLongImport(source: string): string {
+export function wrapLongImport(source: string): string {
   return source.replace(/^import \{ (.*) \} from ('[^']*')$/m, (line: string, names: string, from: string) =>
     line.length <= PRINT_WIDTH ? line : `import {\n${names.split(', ').map((name) => `  ${name},\n`).join('')}} from ${from}`,
   )
@@ -143,7 +143,7 @@ export async function merge(config: ConfigInput, revisions: string[], options: M
 }
 
 /** Formats with the project's own Prettier when it has one; otherwise the text is already in that style. */
-async function formatSource(config: ResolvedConfig, source: string): Promise<string> {
+export async function formatSource(config: ResolvedConfig, source: string): Promise<string> {
   if (config.config.prettier === false) return source
   let prettierPath: string
   try {

@@ -1,5 +1,5 @@
 import type { IncludeObject } from '../autogenerate/index.js'
-import type { NamingConvention } from '../schema/naming.js'
+import type { NamingConvention, NamingPreset } from '../schema/naming.js'
 
 export type TransactionMode = 'all' | 'each' | 'none'
 
@@ -46,8 +46,11 @@ export interface StrataConfig {
   exclude?: string[]
   /** Called for every object autogenerate considers; return false to skip it. */
   includeObject?: IncludeObject
-  /** Overrides of the naming convention for unnamed constraints and indexes. */
-  naming?: Partial<NamingConvention>
+  /**
+   * Names for unnamed constraints and indexes: a preset reproducing a server's own names ('postgres', 'mysql',
+   * 'sqlite'), 'strata' (the default: ix_/uq_/fk_/pk_), or overrides of strata's convention.
+   */
+  naming?: NamingPreset | Partial<NamingConvention>
   /** Revision file name pattern; tokens {rev} and {slug}. Default `{rev}_{slug}`. */
   fileTemplate?: string
   /** Pipe generated files through the project's Prettier when it has one (default true). */

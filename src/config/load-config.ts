@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { ConnectOptions } from '../dialects/dialect.js'
 import { type DatabaseUrl, parseDatabaseUrl } from '../runtime/url.js'
-import { type NamingConvention, defaultNamingConvention } from '../schema/naming.js'
+import { type NamingConvention, isNamingPreset, namingPresets, resolveNaming } from '../schema/naming.js'
 import type { StrataConfig, TransactionMode } from './define-config.js'
 import { StrataError, describeLoadError } from './errors.js'
 import { importConfigModule } from './module-loader.js'
@@ -116,6 +116,9 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
   if (config.lock !== undefined && !['advisory', 'table', 'none'].includes(config.lock)) throw fail(`'lock' must be 'advisory', 'table' or 'none'`)
   if (config.lockLease !== undefined && (typeof config.lockLease !== 'number' || !(config.lockLease >= 1)))
     throw fail(`'lockLease' must be a number of seconds (at least 1)`)
+  const naming = config.naming
+  if (naming !== undefined && !isNamingPreset(naming) && (typeof naming !== 'object' || naming === null))
+    throw fail(`'naming' must be one of ${Object.keys(namingPresets).map((p) => `'${p}'`).join(', ')} or an object of templates`)
   const migrationsDir = resolve(dir, config.migrations ?? './migrations')
   const resolved: ResolvedConfig = {
     file,
@@ -131,7 +134,7 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
     statementTimeoutSeconds: secondsFromEnvironment(TIMEOUT_VARIABLES.statementTimeout) ?? config.statementTimeout ?? 0,
     lock: config.lock ?? 'advisory',
     lockLeaseSeconds: config.lockLease ?? 30,
-    naming: { ...defaultNamingConvention, ...(config.naming ?? {}) },
+    naming: resolveNaming(naming),
     fileTemplate: config.fileTemplate ?? '{rev}_{slug}',
   }
   if (mode) resolved.transactionMode = mode

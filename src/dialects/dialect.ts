@@ -1,6 +1,7 @@
 import type { AnyOperation } from '../operations/index.js'
-import type { DefaultValue, SchemaModel, TableModel } from '../schema/model.js'
+import type { ColumnModel, DefaultValue, SchemaModel, TableModel } from '../schema/model.js'
 import type { DatabaseUrl } from '../runtime/url.js'
+import type { NamingConvention } from '../schema/naming.js'
 
 export type DialectName = 'sqlite' | 'postgres' | 'mysql'
 
@@ -19,6 +20,8 @@ export interface IntrospectOptions {
   schemas?: string[]
   /** Tables to leave out entirely (strata's own tables, excluded tables). */
   excludeTables?: (name: string, schema: string | null) => boolean
+  /** Names for constraints the database keeps unnamed (SQLite); default: strata's convention. */
+  naming?: NamingConvention
 }
 
 export interface CompileContext {
@@ -127,6 +130,16 @@ export interface Dialect {
 
   /** The whole schema with a fixed number of catalog queries (not per table). */
   introspect(connection: Connection, options?: IntrospectOptions): Promise<SchemaModel>
+  /**
+   * Objects and details the model does not carry (views, triggers, routines, generated columns…), one line each,
+   * sorted: `pull` lists them instead of dropping them silently. Shrinks as the model grows.
+   */
+  describeUnmodelled(connection: Connection, options?: IntrospectOptions): Promise<string[]>
+  /**
+   * A reflected column as a schema declares it so that `canonicalize` gives it back (PostgreSQL: a serial column is
+   * `customType('serial')`, since `autoincrement()` declares an identity). Absent: the column as reflected.
+   */
+  declaredColumn?(column: ColumnModel): ColumnModel
 
   /** SQL for one operation, in execution order. Throws for names past the limit or unsupported changes. */
   compile(operation: AnyOperation, context: CompileContext): Promise<string[]>

@@ -9,13 +9,14 @@ import { type SchemaModel, emptySchema } from '../schema/model.js'
 import { withMigrationModules } from './migration-module.js'
 import { RunLoop } from './run-loop.js'
 import { ScriptTarget } from './run-target.js'
+import { applyToReplay } from './offline-replay.js'
 import { VersionStore } from './version-store.js'
 
 /** Replays operations on a model only: how offline mode knows the schema at the start of a range. */
 class ModelSink implements OperationSink {
   constructor(readonly model: SchemaModel) {}
   async run(operation: AnyOperation): Promise<void> {
-    operation.apply(this.model)
+    applyToReplay(operation, this.model)
   }
   async query<T>(): Promise<T[]> {
     throw new StrataError('op.query() is not available in offline (--sql) mode', { code: 'offline' })

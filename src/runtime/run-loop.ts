@@ -174,6 +174,7 @@ export class RunLoop {
       },
       resume.skip,
       this.target.replay,
+      this.target.explainCompileError,
     )
     const t0 = performance.now()
     try {

@@ -2,6 +2,7 @@ import type { CompileContext, Connection, Dialect, HeldLock } from '../dialects/
 import type { AnyOperation } from '../operations/index.js'
 import { type SchemaModel, findTable } from '../schema/model.js'
 import { StrataError } from '../errors.js'
+import { applyToReplay, offlineCompileError } from './offline-replay.js'
 
 /**
  * Where a run's SQL goes. The run loop is the same online and offline; only this differs: a live connection
@@ -20,6 +21,8 @@ export interface RunTarget {
   readonly compileContext: CompileContext
   /** Offline: operations are replayed on the model the script is built from. */
   readonly replay?: (operation: AnyOperation) => void
+  /** Offline: the error for an operation the dialect cannot compile without knowing a table the model lacks. */
+  readonly explainCompileError?: (operation: AnyOperation, error: unknown) => unknown
   /** A comment line in a script (live: nothing). */
   comment(text: string): void
 }
@@ -91,13 +94,16 @@ export class ScriptTarget implements RunTarget {
   readonly lines: string[] = []
   readonly compileContext: CompileContext
   readonly replay: (operation: AnyOperation) => void
+  readonly explainCompileError: (operation: AnyOperation, error: unknown) => unknown
 
   constructor(
     private readonly dialect: Dialect,
     readonly model: SchemaModel,
   ) {
     this.compileContext = { offline: true, table: async (name, schema) => structuredClone(findTable(this.model, name, schema)) }
-    this.replay = (operation) => operation.apply(this.model)
+    // A table that predates the first revision is not in the model: operations on it leave the model alone.
+    this.replay = (operation) => applyToReplay(operation, this.model)
+    this.explainCompileError = (operation, error) => offlineCompileError(operation, error, this.model)
   }
 
   emit(sql: string): void {

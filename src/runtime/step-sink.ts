@@ -54,10 +54,17 @@ export class StepSink implements OperationSink {
     private readonly skip = 0,
     /** Offline: the model to replay operations on after compiling them. */
     private readonly replay?: (operation: AnyOperation) => void,
+    /** Offline: turns a compile failure on a table the model lacks into advice. */
+    private readonly explainCompileError?: (operation: AnyOperation, error: unknown) => unknown,
   ) {}
 
   async run(operation: AnyOperation): Promise<void> {
-    const statements = await this.dialect.compile(operation, this.context)
+    let statements: string[]
+    try {
+      statements = await this.dialect.compile(operation, this.context)
+    } catch (error) {
+      throw this.explainCompileError ? this.explainCompileError(operation, error) : error
+    }
     for (const [index, sql] of statements.entries()) {
       const number = this.statementsDone + 1
       if (number > this.skip) await this.hooks.statement({ sql, operation, number, index, count: statements.length })

@@ -41,6 +41,8 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
   }
   if (options.renamedFrom) model.renamedFrom = options.renamedFrom
   const pkColumns: string[] = []
+  // MySQL's convention numbers unnamed foreign keys per table, in declaration order.
+  const unnamedForeignKeys = { count: 0 }
   for (const [key, builder] of Object.entries(definition.columns)) {
     const column: ColumnModel = builder.toModel(key)
     if (builder.config.invalidDefault) throw new Error(`column '${name}.${column.name}': ${builder.config.invalidDefault}`)
@@ -67,7 +69,7 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
       }
       model.foreignKeys.push(
         cleanForeignKey({
-          name: ref.name ?? applyConvention(naming.foreignKey, { table: name, columns: [column.name], referredTable: refTable }),
+          name: ref.name ?? applyConvention(naming.foreignKey, { table: name, columns: [column.name], referredTable: refTable, ordinal: ++unnamedForeignKeys.count }),
           columns: [column.name],
           referencedTable: refTable,
           referencedSchema: refSchema,
@@ -83,7 +85,7 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
 
   const extras: TableExtra[] =
     typeof definition.extras === 'function' ? definition.extras(definition.refs) : (definition.extras ?? [])
-  for (const extra of extras) addExtra(model, extra, naming)
+  for (const extra of extras) addExtra(model, extra, naming, unnamedForeignKeys)
   return model
 }
 
@@ -95,7 +97,7 @@ function cleanForeignKey(fk: ForeignKeyModel): ForeignKeyModel {
   return fk
 }
 
-function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention): void {
+function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention, unnamedForeignKeys: { count: number }): void {
   const table = model.name
   switch (extra.extra) {
     case 'index': {
@@ -139,7 +141,7 @@ function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention
       }
       model.foreignKeys.push(
         cleanForeignKey({
-          name: o.name ?? applyConvention(naming.foreignKey, { table, columns, referredTable: referencedTable }),
+          name: o.name ?? applyConvention(naming.foreignKey, { table, columns, referredTable: referencedTable, ordinal: ++unnamedForeignKeys.count }),
           columns,
           referencedTable,
           referencedSchema,

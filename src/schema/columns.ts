@@ -190,18 +190,29 @@ interface TimeOptions {
   precision: number
 }
 
-function temporal(kind: 'time' | 'timestamp') {
-  return (...args: Args<Partial<TimeOptions>>): ColumnBuilder => {
-    const { name, options } = split(args)
-    const type: { kind: 'time' | 'timestamp'; withTimezone?: boolean; precision?: number } = { kind }
-    if (options.withTimezone) type.withTimezone = true
-    if (options.precision !== undefined) type.precision = options.precision
-    return new ColumnBuilder(type as ColumnType, name)
-  }
+interface TimestampOptions extends TimeOptions {
+  /** MySQL/MariaDB only: 'timestamp' declares a native TIMESTAMP column (default 'datetime': DATETIME). */
+  mysqlType: 'timestamp' | 'datetime'
 }
 
-export const time = temporal('time')
-export const timestamp = temporal('timestamp')
+function temporalType<K extends 'time' | 'timestamp'>(kind: K, options: Partial<TimeOptions>): { kind: K; withTimezone?: boolean; precision?: number } {
+  const type: { kind: K; withTimezone?: boolean; precision?: number } = { kind }
+  if (options.withTimezone) type.withTimezone = true
+  if (options.precision !== undefined) type.precision = options.precision
+  return type
+}
+
+export function time(...args: Args<Partial<TimeOptions>>): ColumnBuilder {
+  const { name, options } = split(args)
+  return new ColumnBuilder(temporalType('time', options), name)
+}
+
+export function timestamp(...args: Args<Partial<TimestampOptions>>): ColumnBuilder {
+  const { name, options } = split(args)
+  const type: ColumnType = temporalType('timestamp', options)
+  if (options.mysqlType === 'timestamp') type.mysqlType = 'timestamp'
+  return new ColumnBuilder(type, name)
+}
 
 /** Escape hatch: a dialect-specific type spelled out (`customType('tsvector')`). */
 export function customType(typeSql: string, name?: string): ColumnBuilder {

@@ -16,7 +16,8 @@ export type ColumnType =
   | { kind: 'numeric'; precision?: number; scale?: number }
   | { kind: 'date' }
   | { kind: 'time'; withTimezone?: boolean; precision?: number }
-  | { kind: 'timestamp'; withTimezone?: boolean; precision?: number }
+  /** `mysqlType: 'timestamp'`: MySQL's TIMESTAMP (UTC-stored, 1970–2038) instead of DATETIME; ignored elsewhere. */
+  | { kind: 'timestamp'; withTimezone?: boolean; precision?: number; mysqlType?: 'timestamp' }
   | { kind: 'json' }
   | { kind: 'jsonb' }
   | { kind: 'uuid' }

@@ -24,7 +24,22 @@ export function parseRenames(values: string[] | undefined): RenameHints | undefi
   return hints
 }
 
+async function baselineAction(options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
+  if (options.autogenerate === true || options.head !== undefined || options.splice === true)
+    throw new UsageError('--baseline starts the history: it takes no --autogenerate, --head or --splice')
+  const { baseline } = await import('../../commands/baseline.js')
+  const result = await baseline(globals.config, {
+    message: String(options.message || 'baseline'),
+    ...(typeof options.revId === 'string' ? { revId: options.revId } : {}),
+    ...(typeof options.url === 'string' ? { url: options.url } : {}),
+  })
+  out(`Generating ${relative(process.cwd(), result.path)} ... done (${result.operations} operations)`)
+  out(`Stamped ${result.revision}: the database is at the baseline; fresh databases get the schema from 'strata upgrade head'`)
+  return 0
+}
+
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
+  if (options.baseline === true) return baselineAction(options, globals)
   const renames = parseRenames(options.rename as string[] | undefined)
   const json = options.json === true
   const result = await revision(globals.config, {

@@ -38,7 +38,8 @@ function sameColumns(a: readonly unknown[], b: readonly unknown[]): boolean {
 
 /** True for the index MySQL keeps behind a foreign key (auto-created, or added by strata under the key's name). */
 export function isForeignKeyBackingIndex(index: { name: string; unique: boolean; elements: unknown[] }, foreignKeys: ForeignKeyModel[]): boolean {
-  return !index.unique && foreignKeys.some((fk) => fk.name === index.name && sameColumns(fk.columns, index.elements))
+  // Named after the constraint, or (for an unnamed constraint) after its first column.
+  return !index.unique && foreignKeys.some((fk) => (fk.name === index.name || fk.columns[0] === index.name) && sameColumns(fk.columns, index.elements))
 }
 
 /** A unique index the server would report as a unique constraint: every element a plain column, no predicate. */

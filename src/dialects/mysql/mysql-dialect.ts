@@ -4,6 +4,7 @@ import { compileMysql } from './mysql-ddl-compiler.js'
 import { connectMysql, mysqlDatabaseExists } from './mysql-driver.js'
 import { normalizeMysqlExpression } from './mysql-expression.js'
 import { introspectMysql } from './mysql-introspector.js'
+import { describeMysqlUnmodelled } from './mysql-unmodelled.js'
 import { mysqlFeatures } from './mysql-features.js'
 import { acquireMysqlLock, galeraLockWarning, prepareMysqlSession } from './mysql-lock.js'
 import { MYSQL_MAX_IDENTIFIER_LENGTH, quoteMysqlIdentifier, quoteMysqlLiteral } from './mysql-sql.js'
@@ -18,6 +19,7 @@ export const mysqlDialect: Dialect = {
   connect: connectMysql,
   databaseExists: mysqlDatabaseExists,
   introspect: introspectMysql,
+  describeUnmodelled: describeMysqlUnmodelled,
   compile: compileMysql,
   canonicalize: canonicalizeMysql,
   normalizeDefault: normalizeMysqlDefault,

@@ -42,8 +42,8 @@ export function mysqlTypeSql(type: ColumnType): string {
     case 'time':
       return withPrecision('TIME', type.precision)
     case 'timestamp':
-      // DATETIME, not TIMESTAMP: no 2038 limit, no implicit ON UPDATE, no session time-zone conversion.
-      return withPrecision('DATETIME', type.precision)
+      // DATETIME unless asked: no 2038 limit, no implicit ON UPDATE, no session time-zone conversion.
+      return withPrecision(type.mysqlType === 'timestamp' ? 'TIMESTAMP' : 'DATETIME', type.precision)
     case 'json':
     case 'jsonb':
       return 'JSON'
@@ -152,6 +152,8 @@ export function mysqlColumnType(columnType: string): ColumnType {
       return numbers[0] ? { kind: 'time', precision: numbers[0] } : { kind: 'time' }
     case 'datetime':
       return numbers[0] ? { kind: 'timestamp', precision: numbers[0] } : { kind: 'timestamp' }
+    case 'timestamp':
+      return numbers[0] ? { kind: 'timestamp', precision: numbers[0], mysqlType: 'timestamp' } : { kind: 'timestamp', mysqlType: 'timestamp' }
     case 'json':
       return { kind: 'json' }
     case 'longblob':
@@ -170,8 +172,12 @@ export function canonicalMysqlType(type: ColumnType): ColumnType {
     case 'numeric':
       return { kind: 'numeric', precision: type.precision ?? DEFAULT_DECIMAL_PRECISION, scale: type.scale ?? 0 }
     case 'time':
-    case 'timestamp':
       return type.precision ? { kind: type.kind, precision: type.precision } : { kind: type.kind }
+    case 'timestamp': {
+      const out: ColumnType = type.precision ? { kind: type.kind, precision: type.precision } : { kind: type.kind }
+      if (type.mysqlType === 'timestamp') out.mysqlType = 'timestamp'
+      return out
+    }
     case 'jsonb':
       return { kind: 'json' }
     case 'uuid':

@@ -7,6 +7,7 @@ import { connectPostgres, postgresDatabaseExists } from './postgres-driver.js'
 import { introspectPostgres } from './postgres-introspector.js'
 import { postgresFeatures } from './postgres-features.js'
 import { acquirePostgresLock, postgresTransactionBudget } from './postgres-lock.js'
+import { declaredPostgresColumn, describePostgresUnmodelled } from './postgres-unmodelled.js'
 import { PG_MAX_IDENTIFIER_BYTES, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 
 export const postgresDialect: Dialect = {
@@ -18,6 +19,8 @@ export const postgresDialect: Dialect = {
   connect: connectPostgres,
   databaseExists: postgresDatabaseExists,
   introspect: introspectPostgres,
+  describeUnmodelled: describePostgresUnmodelled,
+  declaredColumn: declaredPostgresColumn,
   compile: compilePostgres,
   canonicalize: canonicalizePostgres,
   normalizeDefault: normalizePgDefault,

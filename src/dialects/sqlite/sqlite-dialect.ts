@@ -3,6 +3,7 @@ import { canonicalize, normalizeDefault, normalizeExpression } from './sqlite-ca
 import { compileSqlite } from './sqlite-ddl-compiler.js'
 import { connectSqlite, isSqliteMissingTable, sqliteDatabaseExists } from './sqlite-driver.js'
 import { introspectSqlite } from './sqlite-introspector.js'
+import { describeSqliteUnmodelled } from './sqlite-unmodelled.js'
 import { acquireFileLock } from './sqlite-file-lock.js'
 import { sqliteFeatures } from './sqlite-features.js'
 import { acquireSqliteLock } from './sqlite-lock.js'
@@ -20,6 +21,7 @@ export const sqliteDialect: Dialect = {
   connect: connectSqlite,
   databaseExists: sqliteDatabaseExists,
   introspect: introspectSqlite,
+  describeUnmodelled: describeSqliteUnmodelled,
   compile: compileSqlite,
   canonicalize,
   normalizeDefault,

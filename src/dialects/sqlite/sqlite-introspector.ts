@@ -1,6 +1,6 @@
 import type { Connection, IntrospectOptions } from '../dialect.js'
 import type { CheckModel, ColumnModel, ForeignKeyModel, IndexElement, IndexModel, ReferentialAction, SchemaModel, TableModel, UniqueModel } from '../../schema/model.js'
-import { applyConvention, defaultNamingConvention } from '../../schema/naming.js'
+import { type NamingConvention, applyConvention, defaultNamingConvention } from '../../schema/naming.js'
 import { enumsUsedBy, parseDefaultText, sortTable } from './sqlite-canonical.js'
 import { type ParsedColumn, type ParsedTable, parseCreateIndex, parseCreateTable, splitTopLevel, tokenize } from './sqlite-parser.js'
 import { fromDeclaredType } from './sqlite-types.js'
@@ -115,6 +115,11 @@ function safeParse(sql: string | null): ParsedTable | null {
   }
 }
 
+/** `INTEGER PRIMARY KEY` is the rowid: never NULL, though table_info reports no NOT NULL for it. */
+function isRowidAlias(row: ColumnRow, rows: ColumnRow[]): boolean {
+  return row.pk === 1 && (row.type ?? '').trim().toUpperCase() === 'INTEGER' && rows.every((r) => r === row || r.pk === 0)
+}
+
 function buildColumns(rows: ColumnRow[], parsed: ParsedTable | null, checks: CheckModel[]): ColumnModel[] {
   const columns: ColumnModel[] = []
   for (const row of rows) {
@@ -126,14 +131,14 @@ function buildColumns(rows: ColumnRow[], parsed: ParsedTable | null, checks: Che
       if (values && type.kind === 'enum' && type.values.length === 0) type.values = values
       else checks.push({ name: check.name ?? '', expression: check.expression })
     }
-    const column: ColumnModel = { name: row.name, type, nullable: row.notnull === 0, default: parseDefaultText(row.dflt_value, type) }
+    const column: ColumnModel = { name: row.name, type, nullable: row.notnull === 0 && !isRowidAlias(row, rows), default: parseDefaultText(row.dflt_value, type) }
     if (source?.primaryKey?.autoincrement) column.autoincrement = true
     columns.push(column)
   }
   return columns
 }
 
-function buildUniques(indexes: IndexRow[], indexColumns: Map<string, IndexColumnRow[]>, parsed: ParsedTable | null, table: string): UniqueModel[] {
+function buildUniques(indexes: IndexRow[], indexColumns: Map<string, IndexColumnRow[]>, parsed: ParsedTable | null, table: string, naming: NamingConvention): UniqueModel[] {
   const declared = [
     ...(parsed?.uniques ?? []),
     ...(parsed?.columns.flatMap((c) => c.uniques.map((u) => ({ name: u.name, columns: [c.name] }))) ?? []),
@@ -145,7 +150,7 @@ function buildUniques(indexes: IndexRow[], indexColumns: Map<string, IndexColumn
       const columns = (indexColumns.get(i.name) ?? []).map((c) => c.name ?? '')
       const at = declared.findIndex((d, n) => !used.has(n) && sameNames(d.columns, columns))
       if (at >= 0) used.add(at)
-      const name = declared[at]?.name ?? applyConvention(defaultNamingConvention.unique, { table, columns })
+      const name = declared[at]?.name ?? applyConvention(naming.unique, { table, columns })
       return { name, columns }
     })
 }
@@ -166,9 +171,10 @@ function buildIndexes(indexes: IndexRow[], indexColumns: Map<string, IndexColumn
     })
 }
 
-function buildForeignKeys(rows: ForeignKeyRow[], parsed: ParsedTable | null, table: string, primaryKeys: Map<string, string[]>): ForeignKeyModel[] {
+function buildForeignKeys(rows: ForeignKeyRow[], parsed: ParsedTable | null, table: string, primaryKeys: Map<string, string[]>, naming: NamingConvention): ForeignKeyModel[] {
   const declared = [...(parsed?.foreignKeys ?? []), ...(parsed?.columns.flatMap((c) => (c.references ? [c.references] : [])) ?? [])]
   const used = new Set<number>()
+  let unnamed = 0
   return [...groupBy(rows, (r) => r.id).values()].map((group) => {
     const first = group[0]!
     const columns = group.map((r) => r.fromCol)
@@ -178,7 +184,7 @@ function buildForeignKeys(rows: ForeignKeyRow[], parsed: ParsedTable | null, tab
     if (at >= 0) used.add(at)
     const source = declared[at]
     const fk: ForeignKeyModel = {
-      name: source?.name ?? applyConvention(defaultNamingConvention.foreignKey, { table, columns, referredTable: first.ref }),
+      name: source?.name ?? applyConvention(naming.foreignKey, { table, columns, referredTable: first.ref, ordinal: ++unnamed }),
       columns,
       referencedTable: first.ref,
       referencedColumns,
@@ -194,6 +200,7 @@ function buildForeignKeys(rows: ForeignKeyRow[], parsed: ParsedTable | null, tab
 
 export async function introspectSqlite(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const keep = (name: string) => !options.excludeTables?.(name, null)
+  const naming = options.naming ?? defaultNamingConvention
   const tableRows = (await connection.query<{ name: string; sql: string | null }>(TABLES))
     .filter((t) => keep(t.name))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -228,8 +235,8 @@ export async function introspectSqlite(connection: Connection, options: Introspe
         columns,
         primaryKey: pkColumns.length ? { name: parsed?.primaryKey && sameNames(parsed.primaryKey.columns, pkColumns) ? parsed.primaryKey.name : null, columns: pkColumns } : null,
         indexes: buildIndexes(indexes, indexColumns),
-        uniques: buildUniques(indexes, indexColumns, parsed, name),
-        foreignKeys: buildForeignKeys(fkRows.get(name) ?? [], parsed, name, primaryKeys),
+        uniques: buildUniques(indexes, indexColumns, parsed, name, naming),
+        foreignKeys: buildForeignKeys(fkRows.get(name) ?? [], parsed, name, primaryKeys, naming),
         checks,
         comment: null,
       }),

@@ -1,0 +1,27 @@
+/** What a MySQL/MariaDB database holds that strata's model does not (yet): listed by `pull`, never dropped silently. */
+import type { Connection } from '../dialect.js'
+
+const UNMODELLED_SQL = `
+SELECT CONCAT('view ', TABLE_NAME) AS line FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()
+UNION ALL
+SELECT CONCAT('trigger ', TRIGGER_NAME, ' on ', EVENT_OBJECT_TABLE) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
+UNION ALL
+SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE()
+UNION ALL
+SELECT CONCAT('event ', EVENT_NAME) FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()
+UNION ALL
+SELECT CONCAT('generated column ', c.TABLE_NAME, '.', c.COLUMN_NAME, ' (written as a plain column)') FROM information_schema.COLUMNS c
+  JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE'
+ WHERE c.TABLE_SCHEMA = DATABASE() AND c.EXTRA LIKE '%GENERATED%' AND c.EXTRA NOT LIKE '%DEFAULT_GENERATED%'
+UNION ALL
+SELECT CONCAT('ON UPDATE clause of ', c.TABLE_NAME, '.', c.COLUMN_NAME) FROM information_schema.COLUMNS c
+  JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE'
+ WHERE c.TABLE_SCHEMA = DATABASE() AND c.EXTRA LIKE '%on update%'
+UNION ALL
+SELECT DISTINCT CONCAT('index ', INDEX_NAME, ' on ', TABLE_NAME, ': ', INDEX_TYPE) FROM information_schema.STATISTICS
+ WHERE TABLE_SCHEMA = DATABASE() AND INDEX_TYPE IN ('FULLTEXT', 'SPATIAL')`
+
+export async function describeMysqlUnmodelled(connection: Connection): Promise<string[]> {
+  const rows = await connection.query<{ line: string }>(UNMODELLED_SQL)
+  return rows.map((r) => String(r.line)).sort()
+}

@@ -1,0 +1,65 @@
+/** What a PostgreSQL schema holds that strata's model does not (yet): listed by `pull`, never dropped silently. */
+import type { ColumnModel } from '../../schema/model.js'
+import type { Connection, IntrospectOptions } from '../dialect.js'
+
+const SERIAL_TYPES: Record<string, string> = { smallint: 'smallserial', integer: 'serial', bigint: 'bigserial' }
+
+/** A serial column (an owned sequence's default) is declared `customType('serial')`: `autoincrement()` is an identity. */
+export function declaredPostgresColumn(column: ColumnModel): ColumnModel {
+  const serial = column.autoincrement === true ? SERIAL_TYPES[column.type.kind] : undefined
+  if (!serial) return column
+  const { autoincrement: _serial, ...rest } = column
+  return { ...rest, type: { kind: 'raw', sql: serial } }
+}
+
+const SCHEMAS = `COALESCE($1::text[], ARRAY[current_schema()]::text[])`
+
+// Objects an extension owns (pg_depend deptype 'e') belong to the extension, not to the schema file.
+const NOT_FROM_EXTENSION = (classid: string, oid: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`
+
+const UNMODELLED_SQL = `
+SELECT 'view ' || c.relname AS line FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind = 'v' AND n.nspname = ANY(${SCHEMAS}) AND ${NOT_FROM_EXTENSION('pg_class', 'c.oid')}
+UNION ALL
+SELECT 'materialized view ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind = 'm' AND n.nspname = ANY(${SCHEMAS})
+UNION ALL
+SELECT 'trigger ' || t.tgname || ' on ' || c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = ANY(${SCHEMAS})
+UNION ALL
+SELECT CASE p.prokind WHEN 'p' THEN 'procedure ' ELSE 'function ' END || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+ WHERE n.nspname = ANY(${SCHEMAS}) AND p.prokind IN ('f', 'p') AND ${NOT_FROM_EXTENSION('pg_proc', 'p.oid')}
+UNION ALL
+SELECT 'sequence ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relkind = 'S' AND n.nspname = ANY(${SCHEMAS})
+   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
+UNION ALL
+SELECT 'domain ' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+ WHERE t.typtype = 'd' AND n.nspname = ANY(${SCHEMAS}) AND ${NOT_FROM_EXTENSION('pg_type', 't.oid')}
+UNION ALL
+SELECT 'generated column ' || c.relname || '.' || a.attname || ' (written as a plain column)' FROM pg_attribute a
+  JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE a.attgenerated <> '' AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND n.nspname = ANY(${SCHEMAS})
+UNION ALL
+SELECT 'exclusion constraint ' || con.conname || ' on ' || c.relname FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE con.contype = 'x' AND n.nspname = ANY(${SCHEMAS})
+UNION ALL
+SELECT 'index ' || ic.relname || ' on ' || c.relname || ': ' || am.amname || ' method (written as btree)' FROM pg_index i
+  JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid JOIN pg_am am ON am.oid = ic.relam
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE am.amname <> 'btree' AND c.relkind IN ('r', 'p') AND n.nspname = ANY(${SCHEMAS})
+   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
+UNION ALL
+SELECT 'partition ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relispartition AND n.nspname = ANY(${SCHEMAS})
+UNION ALL
+SELECT 'row-level security policy ' || p.polname || ' on ' || c.relname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(${SCHEMAS})`
+
+export async function describePostgresUnmodelled(connection: Connection, options: IntrospectOptions = {}): Promise<string[]> {
+  const schemas = options.schemas && options.schemas.length > 0 ? options.schemas : null
+  const rows = await connection.query<{ line: string }>(UNMODELLED_SQL, [schemas])
+  return rows.map((r) => r.line).sort()
+}
