@@ -7,6 +7,7 @@ import type { Dialect, DialectFeatures, DialectName } from './dialect.js'
 import { mysqlFeatures } from './mysql/mysql-features.js'
 import { postgresFeatures } from './postgres/postgres-features.js'
 import { sqliteFeatures } from './sqlite/sqlite-features.js'
+import { libsqlFeatures } from './libsql/libsql-features.js'
 
 export interface DialectEntry {
   /** URL schemes (before ':'), lower case; the first is the canonical one. */
@@ -15,6 +16,13 @@ export interface DialectEntry {
   readonly urlKind: 'file' | 'server'
   /** Port of a server URL without one. */
   readonly defaultPort?: number
+  /**
+   * File URLs may also be written `scheme:path` (relative to the config folder) and `scheme:/abs/path`, and
+   * `scheme://host` names a server (libSQL: `libsql://db.turso.io?authToken=…`, `file:./app.db`).
+   */
+  readonly barePaths?: boolean
+  /** The dialect this one is a variant of (it reuses that folder's exported pieces). */
+  readonly variantOf?: DialectName
   readonly features: DialectFeatures
   load(): Promise<Dialect>
 }
@@ -39,6 +47,14 @@ export const dialectRegistry = {
     defaultPort: 3306,
     features: mysqlFeatures,
     load: async () => (await import('./mysql/mysql-dialect.js')).mysqlDialect,
+  },
+  libsql: {
+    schemes: ['libsql', 'file'],
+    urlKind: 'file',
+    barePaths: true,
+    variantOf: 'sqlite',
+    features: libsqlFeatures,
+    load: async () => (await import('./libsql/libsql-dialect.js')).libsqlDialect,
   },
 } satisfies Record<DialectName, DialectEntry>
 
