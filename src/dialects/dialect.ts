@@ -2,7 +2,7 @@ import type { AnyOperation } from '../operations/index.js'
 import type { DefaultValue, SchemaModel, TableModel } from '../schema/model.js'
 import type { DatabaseUrl } from '../runtime/url.js'
 
-export type DialectName = 'sqlite' | 'postgres' | 'mysql' | 'libsql'
+export type DialectName = 'sqlite' | 'postgres' | 'mysql' | 'libsql' | 'pglite'
 
 /** A live database session. One connection per run; strata never pools. */
 export interface Connection {

@@ -8,6 +8,7 @@ import { mysqlFeatures } from './mysql/mysql-features.js'
 import { postgresFeatures } from './postgres/postgres-features.js'
 import { sqliteFeatures } from './sqlite/sqlite-features.js'
 import { libsqlFeatures } from './libsql/libsql-features.js'
+import { pgliteFeatures } from './pglite/pglite-features.js'
 
 export interface DialectEntry {
   /** URL schemes (before ':'), lower case; the first is the canonical one. */
@@ -55,6 +56,14 @@ export const dialectRegistry = {
     variantOf: 'sqlite',
     features: libsqlFeatures,
     load: async () => (await import('./libsql/libsql-dialect.js')).libsqlDialect,
+  },
+  pglite: {
+    schemes: ['pglite'],
+    urlKind: 'file',
+    barePaths: true,
+    variantOf: 'postgres',
+    features: pgliteFeatures,
+    load: async () => (await import('./pglite/pglite-dialect.js')).pgliteDialect,
   },
 } satisfies Record<DialectName, DialectEntry>
 

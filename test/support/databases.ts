@@ -16,7 +16,7 @@ import type { DialectName } from '../../src/dialects/dialect.js'
  * Variant dialects and the family they belong to. The shared matrix (describeEachDialect) runs the families; a
  * variant has test files of its own (describeVariant), and its TestDatabase says the family as `dialect`.
  */
-export const VARIANTS = { libsql: 'sqlite' } as const satisfies Partial<Record<DialectName, DialectName>>
+export const VARIANTS = { libsql: 'sqlite', pglite: 'postgres' } as const satisfies Partial<Record<DialectName, DialectName>>
 export type VariantDialect = keyof typeof VARIANTS
 
 export type TestDialect = Exclude<DialectName, VariantDialect>
@@ -64,6 +64,11 @@ const testServers: Record<DialectName, TestServer> = {
     async create(_label, dir, cleanupDir) {
       const file = join(dir, 'test.db')
       return { dialect: 'sqlite', variant: 'libsql', url: `libsql:${file}`, file, dir, drop: async () => cleanupDir() }
+    },
+  },
+  pglite: {
+    async create(_label, dir, cleanupDir) {
+      return { dialect: 'postgres', variant: 'pglite', url: 'pglite::memory:', dir, drop: async () => cleanupDir() }
     },
   },
   postgres: {

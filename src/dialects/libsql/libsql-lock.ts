@@ -1,6 +1,6 @@
 import type { HeldLock } from '../dialect.js'
 import type { DatabaseUrl } from '../../runtime/url.js'
-import { acquireFileLock } from '../sqlite/sqlite-file-lock.js'
+import { acquireFileLock } from '../shared/file-lock.js'
 
 /**
  * The run's write lock is SQLite's: `BEGIN IMMEDIATE`, which the libSQL connection turns into

@@ -3,7 +3,7 @@ import { canonicalize, normalizeDefault, normalizeExpression } from './sqlite-ca
 import { compileSqlite } from './sqlite-ddl-compiler.js'
 import { connectSqlite, isSqliteMissingTable, sqliteDatabaseExists } from './sqlite-driver.js'
 import { introspectSqlite } from './sqlite-introspector.js'
-import { acquireFileLock } from './sqlite-file-lock.js'
+import { acquireFileLock } from '../shared/file-lock.js'
 import { sqliteFeatures } from './sqlite-features.js'
 import { acquireSqliteLock } from './sqlite-lock.js'
 import { quoteLiteral } from './sqlite-schema-sql.js'

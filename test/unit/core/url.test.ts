@@ -73,7 +73,7 @@ describe('database URLs', () => {
     assert.equal(parseDatabaseUrl('sqlite:///x.sqlite?password=lite-pw', '/').display, 'sqlite:///x.sqlite')
   })
 
-  it('reads libSQL URLs: local files in four spellings, memory, and a remote server whose token is never shown', () => {
+  it('reads libSQL and PGlite URLs: local files in four spellings, memory, and a remote server whose token is never shown', () => {
     const file = (raw: string) => parseDatabaseUrl(raw, '/app')
     assert.deepEqual([file('libsql:data/app.db'), file('file:data/app.db'), file('libsql:///data/app.db'), file('libsql://./data/app.db')].map((u) => [u.dialect, u.filename]), [
       ['libsql', '/app/data/app.db'],
@@ -89,6 +89,11 @@ describe('database URLs', () => {
     assert.deepEqual([remote.dialect, remote.host, remote.password, remote.params, remote.filename], ['libsql', 'db-org.turso.io', 'tokzq9xlibsql', {}, undefined])
     assert.ok(!remote.display.includes('tokzq9xlibsql'), remote.display)
     assert.equal(maskPasswords('rejected tokzq9xlibsql'), 'rejected ***')
+    assert.deepEqual([file('pglite://./data/db'), file('pglite:data/db'), file('pglite::memory:')].map((u) => [u.dialect, u.filename, u.display]), [
+      ['pglite', '/app/data/db', 'pglite:./data/db'],
+      ['pglite', '/app/data/db', 'pglite:data/db'],
+      ['pglite', ':memory:', 'pglite::memory:'],
+    ])
     // SQLite keeps its one spelling.
     assert.throws(() => file('sqlite:data/app.db'), /malformed SQLite URL/)
   })
