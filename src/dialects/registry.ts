@@ -22,6 +22,11 @@ export interface DialectEntry {
    * `scheme://host` names a server (libSQL: `libsql://db.turso.io?authToken=…`, `file:./app.db`).
    */
   readonly barePaths?: boolean
+  /**
+   * A throwaway in-process database of this family for `check --replay` (the whole history is replayed there and
+   * compared with the schema files); absent: the dialect has none.
+   */
+  readonly replayUrl?: string
   /** The dialect this one is a variant of (it reuses that folder's exported pieces). */
   readonly variantOf?: DialectName
   readonly features: DialectFeatures
@@ -39,6 +44,7 @@ export const dialectRegistry = {
     schemes: ['postgresql', 'postgres'],
     urlKind: 'server',
     defaultPort: 5432,
+    replayUrl: 'pglite::memory:',
     features: postgresFeatures,
     load: async () => (await import('./postgres/postgres-dialect.js')).postgresDialect,
   },
@@ -62,6 +68,7 @@ export const dialectRegistry = {
     urlKind: 'file',
     barePaths: true,
     variantOf: 'postgres',
+    replayUrl: 'pglite::memory:',
     features: pgliteFeatures,
     load: async () => (await import('./pglite/pglite-dialect.js')).pgliteDialect,
   },

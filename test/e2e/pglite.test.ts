@@ -5,7 +5,7 @@
  * database is checked afterwards with PGlite itself.
  */
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { after, before, it } from 'node:test'
 import { PGlite } from '@electric-sql/pglite'
 import { KITCHEN_SINK_ROWS, kitchenSinkSchema } from '../fixtures/kitchen-sink.js'
@@ -105,6 +105,52 @@ describeVariant('pglite', 'the everyday story on a pglite:// folder', () => {
       { id: 'strata', summary: 'migrations' },
     ])
     assert.equal((await folderQuery(dataDir(), 'SELECT version_num FROM strata_version')).length, 1)
+  })
+})
+
+describeVariant('pglite', 'check --replay: the whole history on a throwaway PGlite, compared with the schema', () => {
+  let project: UserProject
+  // A PostgreSQL server nobody listens on: the replay must not need the configured database.
+  const NOWHERE = 'postgresql://strata@127.0.0.1:9/never'
+  before(async () => {
+    project = await createUserProject('pglite-replay')
+    writeConfig(project, 'pglite://./data/db')
+    project.write('src/db/schema.ts', SCHEMA_V1)
+    for (const [message, schema] of [['packages', SCHEMA_V1], ['audit', SCHEMA_V2]] as const) {
+      project.write('src/db/schema.ts', schema)
+      const gen = project.strata(['revision', '--autogenerate', '-m', message])
+      assert.equal(gen.code, 0, gen.stderr)
+      const up = project.strata(['upgrade', 'head'])
+      assert.equal(up.code, 0, up.stderr)
+    }
+    writeConfig(project, NOWHERE)
+  })
+  after(() => project?.remove())
+
+  it('reports nothing when the migrations build exactly the schema', () => {
+    const check = project.strata(['check', '--replay'])
+    assert.equal(check.code, 0, check.stdout + check.stderr)
+    assert.equal(check.stdout.trim(), 'No changes detected')
+  })
+
+  it('catches a hand-edited migration (a column renamed in its upgrade)', () => {
+    const file = readdirSync(project.path('migrations/versions')).find((f) => f.endsWith('_audit.ts'))!
+    const path = project.path(`migrations/versions/${file}`)
+    const source = readFileSync(path, 'utf8')
+    assert.ok(source.includes("'last_updated'"), source)
+    writeFileSync(path, source.replace("'last_updated'", "'last_update'"))
+    const check = project.strata(['check', '--replay', '--json'])
+    assert.equal(check.code, 1, check.stdout + check.stderr)
+    const messages = (JSON.parse(check.stdout) as { changes: { message: string }[] }).changes.map((c) => c.message).sort()
+    assert.deepEqual(messages, ["added column 'packages.last_updated'", "removed column 'packages.last_update'"])
+  })
+
+  it('says so on a database kind without a throwaway engine', () => {
+    writeConfig(project, 'mysql://root@127.0.0.1:9/never')
+    const check = project.strata(['check', '--replay'])
+    assert.equal(check.code, 2, check.stdout + check.stderr)
+    assert.match(check.stderr, /check --replay needs a throwaway database .*MySQL\/MariaDB has none/)
+    assert.equal(check.stderr.trim().split('\n').length, 1)
   })
 })
 
