@@ -12,6 +12,7 @@ import {
 } from '../operations/constraint-ops.js'
 import type { CheckModel, ForeignKeyModel, IndexElement, IndexModel, TableModel, UniqueModel } from '../schema/model.js'
 import { qualifiedName, tableKey } from '../schema/model.js'
+import { RenameConstraintOp, type RenamedKind } from '../operations/rename-constraint-op.js'
 import type { DeclaredTarget } from './declared.js'
 import type { CompareScope } from './filters.js'
 import { Phase, type Plan } from './ordering.js'
@@ -22,6 +23,39 @@ export interface ConstraintContext {
   dialect: CompareDialect
   scope: CompareScope
   declared: DeclaredTarget
+  /** Table and column renames of the plan, set once tables and columns are matched. */
+  renamedNames?: RenamedName[]
+}
+
+/** A rename in the plan: a table (`table` null), or a column of the table keyed `table`. */
+export interface RenamedName {
+  table: string | null
+  from: string
+  to: string
+}
+
+/**
+ * A removed and an added object that are the same (equal signatures) and whose names differ only by the plan's
+ * table and column renames (the generated `fk_posts_user_id_users` of a renamed `users`): a rename of the
+ * object, not a drop and re-create. They leave the matched lists and are renamed in the reflected table.
+ */
+function pairRenamed<T extends { name: string }>(
+  matched: Matched<T>,
+  signature: (item: T) => string,
+  renamedNames: Array<[string, string]>,
+  rename: (from: string, to: string) => void,
+): void {
+  if (renamedNames.length === 0) return
+  const renamed = (name: string) => renamedNames.reduce((n, [from, to]) => n.replaceAll(from, to), name)
+  for (const r of [...matched.removed]) {
+    if (!r.name) continue
+    const t = matched.added.find((a) => a.name && a.name !== r.name && a.name === renamed(r.name) && signature(a) === signature(r))
+    if (!t) continue
+    matched.removed.splice(matched.removed.indexOf(r), 1)
+    matched.added.splice(matched.added.indexOf(t), 1)
+    rename(r.name, t.name)
+    matched.pairs.push([t, { ...r, name: t.name }])
+  }
 }
 
 interface Matched<T> {
@@ -117,7 +151,14 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
     }
   }
 
+  const renamedNames = (ctx.renamedNames ?? []).filter((r) => r.table === null || r.table === key).map((r): [string, string] => [r.from, r.to])
+  const renameObject = (kind: RenamedKind) => (from: string, to: string) => {
+    const op = new RenameConstraintOp(name, from, to, kind, schema)
+    op.apply({ tables: [reflected], enums: [] })
+    plan.add(Phase.RenameColumn, [key, '~', from], op)
+  }
   const uniques = matchByName<UniqueModel>(target.uniques, reflected.uniques, (u) => u.columns.join('\u0000'))
+  pairRenamed(uniques, (u) => u.columns.join('\u0000'), renamedNames, renameObject('unique'))
   const dropUnique = (u: UniqueModel) => plan.add(Phase.DropConstraint, [key, RANK.unique, u.name], new DropUniqueOp(name, u.name, schema, structuredClone(u)))
   const addUnique = (u: UniqueModel) => {
     plan.add(Phase.AddConstraint, [key, RANK.unique, u.name], new AddUniqueOp(name, declared.unique(target, u), schema))
@@ -132,6 +173,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   for (const r of uniques.removed) if (scope.includes('unique', r, reflected, true, null)) dropUnique(r)
 
   const indexes = matchByName<IndexModel>(target.indexes, reflected.indexes, (i) => indexSignature(i, dialect))
+  pairRenamed(indexes, (i) => indexSignature(i, dialect), renamedNames, renameObject('index'))
   const dropIndex = (i: IndexModel) => plan.add(Phase.DropConstraint, [key, RANK.index, i.name], new DropIndexOp(name, i.name, schema, structuredClone(i)))
   const addIndex = (i: IndexModel) => {
     plan.add(Phase.AddConstraint, [key, RANK.index, i.name], new CreateIndexOp(name, declared.index(target, i), schema))
@@ -146,6 +188,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   for (const r of indexes.removed) if (scope.includes('index', r, reflected, true, null)) dropIndex(r)
 
   const fks = matchByName<ForeignKeyModel>(target.foreignKeys, reflected.foreignKeys, (f) => foreignKeySignature(f, target))
+  pairRenamed(fks, (f) => foreignKeySignature(f, target), renamedNames, renameObject('foreignKey'))
   const dropFk = (f: ForeignKeyModel) => plan.add(Phase.DropForeignKey, [key, f.name], new DropForeignKeyOp(name, f.name, schema, structuredClone(f)))
   const addFk = (f: ForeignKeyModel) => plan.add(Phase.AddForeignKey, [key, f.name], new AddForeignKeyOp(name, declared.foreignKey(target, f), schema))
   for (const [t, r] of fks.pairs) {
@@ -158,6 +201,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
 
   const checkText = (c: CheckModel) => dialect.normalizeExpression(c.expression)
   const checks = matchByName<CheckModel>(target.checks, reflected.checks, checkText)
+  pairRenamed(checks, checkText, renamedNames, renameObject('check'))
   const dropCheck = (c: CheckModel) => plan.add(Phase.DropConstraint, [key, RANK.check, c.name], new DropCheckOp(name, c.name, schema, structuredClone(c)))
   const addCheck = (c: CheckModel) => plan.add(Phase.AddConstraint, [key, RANK.check, c.name], new AddCheckOp(name, declared.check(target, c), schema))
   for (const [t, r] of checks.pairs) {

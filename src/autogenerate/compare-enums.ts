@@ -166,3 +166,38 @@ export function diffEnums(
     plan.add(Phase.DropEnum, [enumKey(e)], new DropEnumOp(e.name, e.schema ?? null, structuredClone(e)))
   }
 }
+
+/**
+ * Enum types on MySQL and SQLite, which have none: the same `createEnum` / `dropEnum` operations PostgreSQL gets
+ * (they compile to nothing here), so that the revision also runs there. The enums the database has are those the
+ * applied revisions declare (`history`), those SQLite names on its columns, and those of target columns matched
+ * to reflected enum columns (MySQL keeps no names).
+ */
+export function diffEnumLifetimes(
+  plan: Plan,
+  target: SchemaModel,
+  reflected: SchemaModel,
+  history: SchemaModel | undefined,
+  matched: ColumnPairs[],
+  scope: CompareScope,
+  declared: DeclaredTarget,
+): void {
+  const known = new Map<string, EnumModel>()
+  for (const e of [...(history?.enums ?? []), ...reflected.enums]) if (e.name && !known.has(enumKey(e))) known.set(enumKey(e), e)
+  for (const { match, columns } of matched)
+    for (const [c, old] of columns.pairs) {
+      const type = declared.column(match.target, c).type
+      if (type.kind !== 'enum' || old.type.kind !== 'enum' || known.has(enumKey(type))) continue
+      known.set(enumKey(type), { name: type.name, schema: type.schema ?? null, values: [...old.type.values] })
+    }
+  const want = new Map(target.enums.map((e) => [enumKey(e), e]))
+  for (const t of target.tables) for (const c of t.columns) if (c.type.kind === 'enum' && !want.has(enumKey(c.type))) want.set(enumKey(c.type), c.type)
+  for (const e of target.enums) {
+    if (known.has(enumKey(e)) || !scope.includes('enum', e, null, false, null)) continue
+    plan.add(Phase.Enum, [enumKey(e)], new CreateEnumOp(declared.enumType(e)))
+  }
+  for (const e of known.values()) {
+    if (want.has(enumKey(e)) || !scope.includes('enum', e, null, true, null)) continue
+    plan.add(Phase.DropEnum, [enumKey(e)], new DropEnumOp(e.name, e.schema ?? null, structuredClone({ name: e.name, schema: e.schema ?? null, values: e.values })))
+  }
+}

@@ -3,7 +3,7 @@ import { RenameTableOp, SetTableCommentOp } from '../operations/table-ops.js'
 import type { ColumnModel, SchemaModel, TableModel } from '../schema/model.js'
 import { qualifiedName, tableKey } from '../schema/model.js'
 import { diffColumn, typesCompatible } from './compare-columns.js'
-import { diffConstraints } from './compare-constraints.js'
+import { type RenamedName, diffConstraints } from './compare-constraints.js'
 import type { DeclaredTarget } from './declared.js'
 import type { CompareScope } from './filters.js'
 import { Phase, type Plan } from './ordering.js'
@@ -18,6 +18,8 @@ export interface TableContext {
   working: SchemaModel
   /** The target as declared: what operations carry, and the rename hints. */
   declared: DeclaredTarget
+  /** The plan's table and column renames, once tables and columns are matched. */
+  renamedNames?: RenamedName[]
 }
 
 export interface MatchedTable {
@@ -135,6 +137,15 @@ export async function matchColumns(match: MatchedTable, ctx: TableContext): Prom
   for (const c of [...added]) {
     const olds = [ctx.declared.columnHint(t, c), ...optionHints.filter(([, to]) => to === c.name).map(([from]) => from)]
     const old = olds.map((name) => removed.find((x) => x.name === name)).find((x) => x !== undefined)
+    if (!old) continue
+    renames.push([c, old])
+    added.splice(added.indexOf(c), 1)
+    removed.splice(removed.indexOf(old), 1)
+  }
+  // A name that differs only in case is the same column renamed: MySQL and SQLite would refuse the added one as a
+  // duplicate of the dropped one.
+  for (const c of [...added]) {
+    const old = removed.find((x) => x.name.toLowerCase() === c.name.toLowerCase())
     if (!old) continue
     renames.push([c, old])
     added.splice(added.indexOf(c), 1)

@@ -4,8 +4,11 @@ import { CreateSchemaOp, DropSchemaOp } from '../operations/misc-ops.js'
 import { CreateTableOp, DropTableOp } from '../operations/table-ops.js'
 import type { ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js'
 import { qualifiedName, tableKey } from '../schema/model.js'
-import { diffEnums, diffInlineEnums } from './compare-enums.js'
+import { diffEnumLifetimes, diffEnums, diffInlineEnums } from './compare-enums.js'
+import type { RenamedName } from './compare-constraints.js'
 import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
+import { restoreDeclaredSpellings } from './declared-spellings.js'
+import { planDependentForeignKeys } from './dependencies.js'
 import { DeclaredTarget } from './declared.js'
 import { CompareScope } from './filters.js'
 import { Phase, Plan, dependencyOrder, referencedKey } from './ordering.js'
@@ -105,18 +108,30 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   const { pairs, added, removed } = await matchTables(targets, compared, ctx)
   const matched = []
   for (const match of pairs) matched.push({ match, columns: await matchColumns(match, ctx) })
+  ctx.renamedNames = plan.operations().flatMap((op): RenamedName[] =>
+    op.kind === 'renameTable' ? [{ table: null, from: op.from, to: op.to }] : op.kind === 'renameColumn' ? [{ table: tableKey({ name: op.table, schema: op.schema }), from: op.from, to: op.to }] : [],
+  )
   // MySQL and SQLite keep enum values on the columns: value changes are enum operations restating those columns.
-  if (!dialect.features.namedEnumTypes) diffInlineEnums(plan, matched, declared)
+  if (!dialect.features.namedEnumTypes) {
+    diffEnumLifetimes(plan, target, reflected, options.history, matched, scope, declared)
+    diffInlineEnums(plan, matched, declared)
+  }
   const gainsKeys = new Map<string, string[][]>()
   for (const { match, columns } of matched) {
     const { addedKeys } = diffTable(match, columns, ctx)
     if (addedKeys.length > 0) gainsKeys.set(tableKey(match.target), addedKeys)
   }
+  planDependentForeignKeys(plan, working, targets, declared)
   planCreates(plan, added, gainsKeys, declared)
   planDrops(plan, removed, working)
 
   if (dialect.features.schemas && options.managedSchemas?.length)
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
 
-  return plan.operations().map((operation) => ({ operation, message: operation.describe(), warning: operation.destructive() }))
+  const operations = plan.operations()
+  const reflectedOnly = restoreDeclaredSpellings(operations, options.history, dialect)
+  return operations.map((operation) => {
+    const spelling = reflectedOnly.get(operation)
+    return { operation, message: operation.describe(), warning: operation.destructive(), ...(spelling ? { reflectedSpelling: spelling } : {}) }
+  })
 }

@@ -14,10 +14,13 @@ export enum Phase {
   RenameColumn,
   DropForeignKey,
   DropConstraint,
+  /**
+   * Enum value changes found on MySQL and SQLite, where they restate columns (by their new names): before the
+   * tables and columns that may use the new values, as PostgreSQL needs when it runs the same migration.
+   */
+  ColumnEnum,
   CreateTable,
   AddColumn,
-  /** Enum value changes on MySQL and SQLite, where they restate columns (by their new names). */
-  ColumnEnum,
   AlterColumn,
   TableComment,
   AddConstraint,

@@ -1,6 +1,5 @@
 import type { ColumnChanges } from '../operations/column-ops.js'
 import type { DialectName } from '../dialects/dialect.js'
-import { dialectEntry } from '../dialects/registry.js'
 import type { AnyOperation } from '../operations/index.js'
 import type { Autoincrement } from '../schema/model.js'
 import { addedValueUsedLater } from './render-autocommit.js'
@@ -10,7 +9,10 @@ import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc }
 import type { DetectedChange } from './types.js'
 
 export interface RenderOptions {
-  /** The dialect the changes were compared on: on PostgreSQL, an enum value used right away is added outside the transaction. */
+  /**
+   * The dialect the changes were compared on. It changes nothing in the file: a revision reads the same, and runs,
+   * on every dialect (an enum value used right away is added outside the transaction wherever it was generated).
+   */
   dialect?: DialectName
 }
 
@@ -21,6 +23,8 @@ export interface RenderedMigration {
   downgrade: string
   /** strata-db names the bodies use (column builders, `sql`, `index`…), sorted. */
   imports: string[]
+  /** Lines for the file's header: what keeps the revision from reading the same on every dialect. */
+  notes?: string[]
 }
 
 type Entry = { key: string; value: Doc }
@@ -127,6 +131,8 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
       if (pk) entries.push(entry('columns', namesDoc(pk.columns)))
       return op('dropPrimaryKey', ...withOptions([str(operation.table)], [...entries, ...schemaEntries(operation.schema)]))
     }
+    case 'renameConstraint':
+      return op('renameConstraint', str(operation.table), str(operation.from), str(operation.to), object([entry('kind', str(operation.objectKind)), ...schemaEntries(operation.schema)]))
     case 'createEnum':
       return op('createEnum', ...withOptions([str(operation.enumType.name), namesDoc(operation.enumType.values)], schemaEntries(operation.enumType.schema)))
     case 'dropEnum':
@@ -182,15 +188,18 @@ function statement(operation: AnyOperation, imports: ImportSet, indent = INDENT)
 /** An operation, or the reason the downgrade has none where it should stand. */
 type BodyItem = AnyOperation | { irreversible: string }
 
-/** A PostgreSQL `addEnumValue` whose value a later operation uses: it must run outside the transaction. */
-function ownTransaction(entries: BodyItem[], at: number, options: RenderOptions): boolean {
+/**
+ * An `addEnumValue` whose value a later operation uses: on PostgreSQL it must run outside the transaction. Decided
+ * by what the migration does, not where it was generated, so the file runs on PostgreSQL too.
+ */
+function ownTransaction(entries: BodyItem[], at: number): boolean {
   const item = entries[at]!
-  if (!options.dialect || !dialectEntry(options.dialect).features.enumValueNeedsCommit || 'irreversible' in item || item.kind !== 'addEnumValue') return false
+  if ('irreversible' in item || item.kind !== 'addEnumValue') return false
   return addedValueUsedLater(item, entries.slice(at + 1).filter((e): e is AnyOperation => !('irreversible' in e)))
 }
 
 /** A function body: statements in order, runs of values added outside the transaction in one autocommit block. */
-function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOptions): string {
+function renderBody(entries: BodyItem[], imports: ImportSet): string {
   const pad = ' '.repeat(INDENT)
   const lines: string[] = []
   for (let i = 0; i < entries.length; i++) {
@@ -199,14 +208,14 @@ function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOpti
       lines.push(`${pad}// ! cannot reverse: ${item.irreversible}`)
       continue
     }
-    if (!ownTransaction(entries, i, options)) {
+    if (!ownTransaction(entries, i)) {
       lines.push(...statement(item, imports))
       continue
     }
     lines.push(`${pad}// PostgreSQL cannot use an enum value in the transaction that adds it: these run outside it.`)
     lines.push(`${pad}await op.autocommit(async () => {`)
     lines.push(...statement(item, imports, INDENT * 2))
-    while (i + 1 < entries.length && ownTransaction(entries, i + 1, options)) lines.push(...statement(entries[++i] as AnyOperation, imports, INDENT * 2))
+    while (i + 1 < entries.length && ownTransaction(entries, i + 1)) lines.push(...statement(entries[++i] as AnyOperation, imports, INDENT * 2))
     lines.push(`${pad}})`)
   }
   return (lines.length > 0 ? lines : [`${pad}// no changes`]).join('\n')
@@ -221,23 +230,30 @@ function isDetectedChange(item: DetectedChange | AnyOperation): item is Detected
  * operation's `reverse()`, in reverse order; an operation that cannot be reversed makes the downgrade throw
  * (with a comment where it stands) so that running it never half-succeeds silently.
  */
-export function renderOperations(changes: DetectedChange[] | AnyOperation[], options: RenderOptions = {}): RenderedMigration {
+export function renderOperations(changes: DetectedChange[] | AnyOperation[], _options: RenderOptions = {}): RenderedMigration {
   const operations = (changes as Array<DetectedChange | AnyOperation>).map((c) => (isDetectedChange(c) ? c.operation : c))
   const imports = new ImportSet()
-  const upgrade = renderBody(operations, imports, options)
+  const upgrade = renderBody(operations, imports)
   const reversed: BodyItem[] = []
   const irreversible: string[] = []
   for (const operation of [...operations].reverse()) {
     try {
-      reversed.push(operation.reverse() as AnyOperation)
+      reversed.push(...operation.reverseSteps())
     } catch (error) {
       const reason = oneLine((error as Error).message)
       irreversible.push(reason)
       reversed.push({ irreversible: reason })
     }
   }
-  let downgrade = renderBody(reversed, imports, options)
+  let downgrade = renderBody(reversed, imports)
   if (irreversible.length > 0)
     downgrade = `${' '.repeat(INDENT)}throw new Error(${stringLiteral(`downgrade not written: ${irreversible.join('; ')}`)})\n${downgrade}`
-  return { upgrade, downgrade, imports: imports.list() }
+  const reflected = [...new Set((changes as Array<DetectedChange | AnyOperation>).flatMap((c) => (isDetectedChange(c) ? (c.reflectedSpelling ?? []) : [])))]
+  const notes = reflected.length > 0 ? [portabilityNote(reflected)] : []
+  return { upgrade, downgrade, imports: imports.list(), ...(notes.length > 0 ? { notes } : {}) }
+}
+
+/** Said at the top of a revision whose downgrade restates what no revision declares, in the server's spelling. */
+function portabilityNote(objects: string[]): string {
+  return `Not portable: the downgrade restates ${objects.join(', ')} as this database spells it (no earlier revision declares it); check it before running it on another dialect.`
 }

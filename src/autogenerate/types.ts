@@ -1,8 +1,9 @@
 import type { Dialect } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
+import type { SchemaModel } from '../schema/model.js'
 
 /** What compare needs from a dialect: its canonical forms. */
-export type CompareDialect = Pick<Dialect, 'name' | 'features' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression'>
+export type CompareDialect = Pick<Dialect, 'name' | 'features' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression' | 'portableExpression'>
 
 /**
  * Rename hints given outside the schema (CLI flags, API callers), old name → new name.
@@ -53,6 +54,12 @@ export interface CompareOptions {
   managedSchemas?: string[]
   /** Tables never compared, besides strata's own `strata_version` and `strata_history`. */
   ignoreTables?: string[]
+  /**
+   * The schema as the applied revisions declare it (their upgrades replayed on a model). It tells what the
+   * database does not keep: enum names and enums no column uses (MySQL, SQLite), and checks, predicates and
+   * defaults as written, which downgrades restate instead of the server's own spelling.
+   */
+  history?: SchemaModel
 }
 
 export interface DetectedChange {
@@ -61,6 +68,11 @@ export interface DetectedChange {
   message: string
   /** `operation.destructive()`. */
   warning: string | null
+  /**
+   * What the operation's reverse restates in the server's own spelling (no applied revision declares it): the
+   * downgrade may not run on another dialect. Absent when everything is in the declared spelling.
+   */
+  reflectedSpelling?: string[]
 }
 
 export const STRATA_TABLES = ['strata_version', 'strata_history', 'strata_lock'] as const

@@ -11,6 +11,7 @@ import { connect } from '../runtime/run-session.js'
 import { VersionStore } from '../runtime/version-store.js'
 import { LEASE_TABLE } from '../runtime/lease-lock.js'
 import { databaseIsThere } from './current.js'
+import { historyModel } from './history-model.js'
 import { type ProjectOptions, databaseOf, loadGraph } from './project.js'
 
 export interface CompareOptions extends ProjectOptions {
@@ -42,9 +43,11 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   const reflecting = reflectDatabase(config, graph, dialect, url, options)
   reflecting.catch(() => undefined)
   const target = options.target ?? (await loadSchemaModel(config, dialect))
-  const reflected = await reflecting
+  const { reflected, versions } = await reflecting
+  const history = await historyModel(config, graph, dialect, versions)
   const changes = await compareSchemas(target, reflected, {
     dialect,
+    ...(history ? { history } : {}),
     ...(options.renames ? { renames: options.renames } : {}),
     ...(config.config.include ? { include: config.config.include } : {}),
     ...(config.config.exclude ? { exclude: config.config.exclude } : {}),
@@ -57,7 +60,13 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
 }
 
 /** Reads the database for a comparison: the version rows (it must be at the heads) and the reflected schema. */
-async function reflectDatabase(config: ResolvedConfig, graph: RevisionGraph, dialect: Dialect, url: DatabaseUrl, options: CompareOptions): Promise<SchemaModel> {
+async function reflectDatabase(
+  config: ResolvedConfig,
+  graph: RevisionGraph,
+  dialect: Dialect,
+  url: DatabaseUrl,
+  options: CompareOptions,
+): Promise<{ reflected: SchemaModel; versions: string[] }> {
   const exists = await databaseIsThere(dialect, url, connectOptions(config))
   const connection = exists ? await connect(dialect, url, connectOptions(config)) : undefined
   try {
@@ -72,12 +81,13 @@ async function reflectDatabase(config: ResolvedConfig, graph: RevisionGraph, dia
           { code: 'not-up-to-date' },
         )
     }
-    if (!connection) return emptySchema()
+    if (!connection) return { reflected: emptySchema(), versions }
     const own = new Set([config.versionTable, config.historyTable])
-    return await dialect.introspect(connection, {
+    const reflected = await dialect.introspect(connection, {
       ...(config.config.schemas ? { schemas: config.config.schemas } : {}),
       excludeTables: (name) => own.has(name),
     })
+    return { reflected, versions }
   } finally {
     await connection?.close().catch(() => undefined)
   }

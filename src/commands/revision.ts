@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import { pathToFileURL } from 'node:url'
-import { type DetectedChange, type RenameHints, renderOperations } from '../autogenerate/index.js'
+import { type DetectedChange, type RenameHints, type RenderedMigration, renderOperations } from '../autogenerate/index.js'
 import { PRINT_WIDTH } from '../autogenerate/render-layout.js'
 import { StrataError, UsageError } from '../config/errors.js'
 import type { ResolvedConfig } from '../config/load-config.js'
@@ -71,7 +71,7 @@ export async function revision(config: ConfigInput, options: RevisionOptions = {
   if (graph.get(id)) throw new StrataError(`revision id ${id} already exists`, { code: 'revision' })
   const parents = parentFor(graph, options)
   const dependsOn = dependenciesFor(graph, options.dependsOn ?? [])
-  let body = { upgrade: '', downgrade: '', imports: [] as string[] }
+  let body: RenderedMigration = { upgrade: '', downgrade: '', imports: [] }
   let changes: DetectedChange[] = []
   if (options.autogenerate) {
     const comparison = await compareWithDatabase(resolved, options)
@@ -90,6 +90,7 @@ export async function revision(config: ConfigInput, options: RevisionOptions = {
     upgrade: body.upgrade,
     downgrade: body.downgrade,
     imports: body.imports,
+    ...(body.notes ? { notes: body.notes } : {}),
   })
   const fileName = `${resolved.fileTemplate.replaceAll('{rev}', id).replaceAll('{slug}', slugify(message))}.ts`
   const path = writeRevisionFile(resolved.versionsDir, fileName, await formatSource(resolved, wrapLongImport(content)))

@@ -138,6 +138,11 @@ export interface Dialect {
   normalizeDefault(value: DefaultValue | null | undefined, column: { type: SchemaModel['tables'][number]['columns'][number]['type'] }): string | null
   /** A check/where/index expression in a canonical spelling, for comparison. */
   normalizeExpression(sql: string): string
+  /**
+   * An expression as this server reflects it, in a spelling every dialect accepts, where the server re-spells
+   * what it was given (PostgreSQL's casts and `= ANY (ARRAY[…])`). Absent where the server keeps the text.
+   */
+  portableExpression?(sql: string): string
 
   quoteIdentifier(name: string): string
   quoteLiteral(value: unknown): string

@@ -21,6 +21,7 @@ import {
 } from './constraint-ops.js'
 import { AddEnumValueOp, AlterEnumOp, CreateEnumOp, DropEnumOp, type EnumUsage, RenameEnumValueOp } from './enum-ops.js'
 import { BulkInsertOp, CreateSchemaOp, DropSchemaOp, ExecuteOp, type RowValue } from './misc-ops.js'
+import { RenameConstraintOp, type RenamedKind } from './rename-constraint-op.js'
 import { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './table-ops.js'
 
 /** What executes operations for the `op` API: the online runner, the offline SQL writer, or a recorder. */
@@ -207,6 +208,11 @@ export class Operations {
   createPrimaryKey(name: string | null, tableName: string, columns: string[], options: SchemaOption = {}): Promise<void> {
     const pkName = name ?? applyConvention(this.naming.primaryKey, { table: tableName, columns })
     return this.emit(new AddPrimaryKeyOp(tableName, { name: pkName, columns }, options.schema ?? null))
+  }
+
+  /** Renames an index, or a unique, check, foreign-key or primary-key constraint (`kind` says which). */
+  renameConstraint(tableName: string, from: string, to: string, options: SchemaOption & { kind: RenamedKind }): Promise<void> {
+    return this.emit(new RenameConstraintOp(tableName, from, to, options.kind, options.schema ?? null))
   }
 
   dropPrimaryKey(tableName: string, options: SchemaOption & { name?: string; columns?: string[] } = {}): Promise<void> {

@@ -11,6 +11,13 @@ export abstract class Operation {
   abstract readonly kind: string
   /** The operation that undoes this one. Throws NotReversibleError when the operation lacks the facts to undo itself. */
   abstract reverse(): AnyOperation
+  /**
+   * The downgrade's steps for this operation: `reverse()`, unless undoing it takes more than one step (a dropped
+   * NOT NULL column comes back filled with a placeholder, then loses the placeholder default).
+   */
+  reverseSteps(): AnyOperation[] {
+    return [this.reverse()]
+  }
   /** A short phrase for `Detected …` lines: "added column 'packages.last_updated'". */
   abstract describe(): string
   /** Why this operation can lose data or lock for long ("drops column 'packages.summary' (data loss)"), or null. */

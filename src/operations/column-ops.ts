@@ -1,3 +1,4 @@
+import { renameInExpression } from './expression-names.js'
 import type { AnyOperation } from './index.js'
 import type { Autoincrement, ColumnModel, ColumnType, DefaultValue, SchemaModel } from '../schema/model.js'
 import { NotReversibleError, Operation, display, requireTable } from './base.js'
@@ -8,7 +9,13 @@ function columnPath(table: string, column: string, schema: string | null): strin
 
 export class AddColumnOp extends Operation {
   readonly kind = 'addColumn'
-  constructor(readonly table: string, readonly column: ColumnModel, readonly schema: string | null = null) {
+  /** `restoring`: a downgrade bringing a dropped column back, whose rows cannot get their values back. */
+  constructor(
+    readonly table: string,
+    readonly column: ColumnModel,
+    readonly schema: string | null = null,
+    readonly restoring?: { placeholder: string | number | boolean | null },
+  ) {
     super()
   }
   reverse(): AnyOperation {
@@ -18,6 +25,11 @@ export class AddColumnOp extends Operation {
     return `added column '${columnPath(this.table, this.column.name, this.schema)}'`
   }
   override destructive(): string | null {
+    const path = columnPath(this.table, this.column.name, this.schema)
+    if (this.restoring)
+      return this.restoring.placeholder === null
+        ? `lossy downgrade: '${path}' comes back empty, and nullable (no placeholder for its type)`
+        : `lossy downgrade: '${path}' comes back with ${JSON.stringify(this.restoring.placeholder)} in every row (its values were dropped)`
     if (!this.column.nullable && (this.column.default === undefined || this.column.default === null) && !this.column.autoincrement)
       return `adds NOT NULL column '${columnPath(this.table, this.column.name, this.schema)}' without a default (fails on a table with rows)`
     return null
@@ -40,6 +52,22 @@ export class DropColumnOp extends Operation {
   reverse(): AnyOperation {
     if (!this.column) throw new NotReversibleError(`dropColumn('${this.table}', '${this.name}')`, 'the column definition is unknown')
     return new AddColumnOp(this.table, this.column, this.schema)
+  }
+  /**
+   * A NOT NULL column without a default cannot come back as it was while the table has rows: it comes back with a
+   * placeholder default (0, '', false, 2000-01-01, the first enum value) filling the rows, then loses that default,
+   * so the schema is the one it was. A type without a placeholder comes back nullable. Both are marked lossy.
+   */
+  override reverseSteps(): AnyOperation[] {
+    const column = this.column
+    if (!column || column.nullable || (column.default !== undefined && column.default !== null) || column.autoincrement) return [this.reverse()]
+    const placeholder = placeholderFor(column.type)
+    if (placeholder === null) return [new AddColumnOp(this.table, { ...column, nullable: true }, this.schema, { placeholder })]
+    const filled: ColumnModel = { ...column, default: { kind: 'literal', value: placeholder } }
+    return [
+      new AddColumnOp(this.table, filled, this.schema, { placeholder }),
+      new AlterColumnOp(this.table, column.name, { default: null }, { type: column.type, nullable: false, default: filled.default }, this.schema),
+    ]
   }
   describe(): string {
     return `removed column '${columnPath(this.table, this.name, this.schema)}'`
@@ -80,6 +108,14 @@ export class RenameColumnOp extends Operation {
     for (const i of table.indexes) i.elements = i.elements.map((e) => (typeof e === 'string' ? swap(e) : e))
     for (const u of table.uniques) u.columns = u.columns.map(swap)
     for (const f of table.foreignKeys) f.columns = f.columns.map(swap)
+    // The database renames the column inside expressions too (checks, predicates, index expressions, defaults).
+    const rename = (sql: string) => renameInExpression(sql, this.from, this.to)
+    for (const i of table.indexes) {
+      i.elements = i.elements.map((e) => (typeof e === 'string' ? e : { expression: rename(e.expression) }))
+      if (i.where) i.where = rename(i.where)
+    }
+    for (const c of table.checks) c.expression = rename(c.expression)
+    for (const c of table.columns) if (c.default?.kind === 'sql') c.default = { kind: 'sql', sql: rename(c.default.sql) }
     for (const other of model.tables)
       for (const f of other.foreignKeys)
         if (f.referencedTable === this.table && (f.referencedSchema ?? null) === (this.schema ?? null))
@@ -148,5 +184,36 @@ export class AlterColumnOp extends Operation {
       if (value === undefined || (key !== 'nullable' && value === null && key !== 'default' && key !== 'comment')) delete (column as unknown as Record<string, unknown>)[key]
       else (column as unknown as Record<string, unknown>)[key] = structuredClone(value)
     }
+  }
+}
+
+/** A value every row can hold for a column of this type, or null when there is none that is portable. */
+function placeholderFor(type: ColumnType): string | number | boolean | null {
+  switch (type.kind) {
+    case 'smallint':
+    case 'integer':
+    case 'bigint':
+    case 'real':
+    case 'double':
+    case 'numeric':
+      return 0
+    case 'varchar':
+    case 'char':
+    case 'text':
+      return ''
+    case 'boolean':
+      return false
+    case 'date':
+      return '2000-01-01'
+    case 'time':
+      return '00:00:00'
+    case 'timestamp':
+      return '2000-01-01 00:00:00'
+    case 'uuid':
+      return '00000000-0000-0000-0000-000000000000'
+    case 'enum':
+      return type.values[0] ?? null
+    default:
+      return null
   }
 }

@@ -14,6 +14,8 @@ export interface NewRevisionFile {
   downgrade?: string
   /** Names imported from strata-db besides the `Migration` type. */
   imports?: string[]
+  /** Header lines after the Create Date (e.g. a portability note). */
+  notes?: string[]
   createDate?: Date
 }
 
@@ -64,6 +66,7 @@ export function renderRevisionFile(file: NewRevisionFile): string {
     // No trailing space for a root.
     revises ? ` * Revises: ${revises}` : ' * Revises:',
     ` * Create Date: ${formatDate(file.createDate ?? new Date())}`,
+    ...(file.notes ?? []).flatMap((note) => [' *', ` * ${note.replace(/\*\//g, '* /').replace(/\r?\n/g, ' ')}`]),
     ' */',
     imports.length > 0 ? `import { type Migration, ${imports.join(', ')} } from 'strata-db'` : `import type { Migration } from 'strata-db'`,
     '',

@@ -24,7 +24,7 @@ class ModelSink implements OperationSink {
 }
 
 /** Runs the steps' operations on a model, without SQL. */
-async function replaySteps(steps: MigrationStep[], model: SchemaModel, config: ResolvedConfig, dialect: Dialect): Promise<void> {
+export async function replaySteps(steps: MigrationStep[], model: SchemaModel, config: ResolvedConfig, dialect: Dialect): Promise<void> {
   if (steps.length === 0) return
   await withMigrationModules(
     steps.map((step) => step.revision),

@@ -13,7 +13,8 @@ import { after, before, describe, it } from 'node:test'
 import { type TestDialect, createTestDatabase, describeEachDialect } from '../support/databases.js'
 import { rawQuery, tableNames } from '../support/inspect.js'
 import { installProject, subProject } from '../support/installed-project.js'
-import { type CliResult, UserProject, typeCheck } from '../support/project.js'
+import { type CliResult, UserProject } from '../support/project.js'
+import { assertGeneratedTypeCheck } from '../support/typecheck-generated.js'
 
 let installed: UserProject | undefined
 before(async () => {
@@ -131,8 +132,7 @@ describeEachDialect('autogenerate: what the user sees', ({ dialect, db }) => {
     const downgrade = source.slice(source.indexOf('export async function downgrade'))
     assert.match(downgrade, /\/\/ ! drops table 'releases' \(data loss\)\n {2}await op\.dropTable\('releases'\)/)
     // Every generated file type-checks (one tsc run for the three).
-    const tsc = typeCheck(project, ['migrations/versions/first_first.ts', 'migrations/versions/empty_empty_anyway.ts', file, 'src/db/schema.ts', 'strata.config.ts'])
-    assert.equal(tsc.code, 0, tsc.stdout + tsc.stderr)
+    assertGeneratedTypeCheck(project, ['migrations/versions/first_first.ts', 'migrations/versions/empty_empty_anyway.ts', file, 'src/db/schema.ts', 'strata.config.ts'])
     const up = project.strata(['upgrade', 'head'])
     assert.equal(up.code, 0, up.stderr)
     assert.equal(project.strata(['check']).code, 0)
@@ -204,5 +204,6 @@ describe('autogenerate: the project’s Prettier formats the generated file', ()
     assert.ok(source.split('\n').every((line) => line.length <= 80 || /^\s*\/\/|^ \*/.test(line)), 'lines fit in 80 columns')
     assert.equal(project.strata(['upgrade', 'head']).code, 0)
     assert.equal(project.strata(['check']).code, 0)
+    assertGeneratedTypeCheck(project, ['migrations/versions/formatted_formatted.ts'])
   })
 })

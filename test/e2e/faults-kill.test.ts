@@ -15,7 +15,7 @@ import type { UserProject } from '../support/project.js'
 import { createScenario, linkUserProject } from '../support/safe-project.js'
 
 const TRIALS = Number(process.env.STRATA_FAULT_TRIALS ?? 20)
-const REVISIONS = 20
+const REVISIONS = 14
 
 /** A small seeded generator (mulberry32): a failing trial names its seed and can be replayed. */
 function random(seed: number): () => number {

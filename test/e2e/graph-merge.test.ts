@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test'
 import { describeEachDialect } from '../support/databases.js'
 import { GraphDatabase, addRevision, createLinkedProject, ok, versionRowsThroughScript } from '../support/graph-project.js'
 import type { UserProject } from '../support/project.js'
+import { assertGeneratedTypeCheck } from '../support/typecheck-generated.js'
 
 let project: UserProject
 
@@ -37,6 +38,10 @@ describe('graph: building a merged history through the CLI', () => {
       ['f'],
     )
   })
+})
+
+it('every file revision and merge generated (then edited as a user would) passes tsc --strict', () => {
+  assertGeneratedTypeCheck(project)
 })
 
 after(() => project?.remove())

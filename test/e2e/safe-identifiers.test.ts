@@ -9,6 +9,7 @@ import { after, before, it } from 'node:test'
 import { type TestDatabase, describeEachDialect } from '../support/databases.js'
 import { columnNames, rawQuery, tableNames, versionRows } from '../support/inspect.js'
 import type { UserProject } from '../support/project.js'
+import { assertGeneratedTypeCheck, revisionFiles } from '../support/typecheck-generated.js'
 import { type Scenario, createScenario, linkUserProject } from '../support/safe-project.js'
 
 const TABLE = 'select'
@@ -69,6 +70,7 @@ describeEachDialect('safe runs: odd identifiers through the whole flow', ({ dial
     const generated = await s.strata(['revision', '--autogenerate', '-m', "odd names: it's \"quoted\""])
     assert.equal(generated.code, 0, generated.stderr)
     assert.deepEqual(generated.stdout.split('\n').filter((l) => l.startsWith('Detected')).sort(), [`Detected added table '${CHILD}'`, `Detected added table '${TABLE}'`])
+    assertGeneratedTypeCheck(project, revisionFiles(project, `${s.folder}/migrations/versions`))
     const up = await s.strata(['upgrade', 'head'])
     assert.equal(up.code, 0, up.stderr)
     assert.match(up.stdout, /odd names: it's "quoted"/)

@@ -11,6 +11,7 @@ import { KITCHEN_SINK_ROWS, kitchenSinkSchema } from '../fixtures/kitchen-sink.j
 import { type TestDatabase, type TestDialect, createTestDatabase, describeEachDialect } from '../support/databases.js'
 import { rawQuery, versionRows } from '../support/inspect.js'
 import type { UserProject } from '../support/project.js'
+import { assertGeneratedTypeCheck, revisionFiles } from '../support/typecheck-generated.js'
 import { type Scenario, createScenario, linkUserProject } from '../support/safe-project.js'
 
 /** A command with `input` on stdin (asynchronous: the other dialects' suites keep running). */
@@ -110,6 +111,8 @@ describeEachDialect('safe runs: offline SQL through the database client', ({ dia
     }
     const check = await online.strata(['check'])
     assert.equal(check.code, 0, check.stdout + check.stderr)
+
+    assertGeneratedTypeCheck(project, revisionFiles(project, `${online.folder}/migrations/versions`))
   })
 
   it('upgrade base:head --sql piped into the client gives the same database', async () => {

@@ -9,7 +9,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { after, before, it } from 'node:test'
 import { describeEachDialect } from '../support/databases.js'
 import { columnNames, rawQuery, tableNames, versionRows } from '../support/inspect.js'
-import { type UserProject, createUserProject, typeCheck } from '../support/project.js'
+import { type UserProject, createUserProject } from '../support/project.js'
+import { assertGeneratedTypeCheck } from '../support/typecheck-generated.js'
 
 const SCHEMA_V1 = `import { table, varchar, text, timestamp, sql } from 'strata-db'
 
@@ -120,8 +121,7 @@ describeEachDialect('the everyday story', ({ dialect, db }) => {
     const upOrder = up!.indexOf("op.addColumn('packages'") < up!.indexOf("op.createTable('auditing'")
     const downOrder = down!.indexOf("op.dropTable('auditing'") < down!.indexOf("op.dropColumn('packages'")
     assert.equal(upOrder, downOrder)
-    const tsc = typeCheck(project, [revFile, 'src/db/schema.ts', 'strata.config.ts'])
-    assert.equal(tsc.code, 0, tsc.stdout + tsc.stderr)
+    assertGeneratedTypeCheck(project, [revFile, 'src/db/schema.ts', 'strata.config.ts'])
   })
 
   it('upgrade head applies it; the query works; current shows the head', async () => {
@@ -181,6 +181,7 @@ describeEachDialect('the everyday story', ({ dialect, db }) => {
     const source = readFileSync(project.path(`migrations/versions/${file}`), 'utf8')
     assert.match(source, new RegExp(`downRevision = '${rev}'`))
     assert.doesNotMatch(source, /await op\./)
+    assertGeneratedTypeCheck(project, [`migrations/versions/${file}`])
     const newHistory = project.strata(['history']).stdout.trim().split('\n')
     assert.equal(newHistory.length, 2)
     assert.match(newHistory[0]!, new RegExp(`^${rev} -> [0-9a-f]{12} \\(head\\), empty$`))

@@ -13,6 +13,7 @@ import { type StrataConfig, compareWithDatabase, downgrade, resolveConfig, upgra
 import type { TestDatabase, TestDialect } from './databases.js'
 import { rawQuery, tableNames } from './inspect.js'
 import { type CliResult, REPO, UserProject } from './project.js'
+import { GeneratedFiles } from './typecheck-generated.js'
 
 /** A user project with strata-db linked from the repository, as `npm install <repo path>` lays it out. */
 export function linkedProject(label: string): UserProject {
@@ -38,8 +39,8 @@ export interface CycleSpec {
   seed?: string[]
   /** The `Detected …` messages of A → B, in any order. */
   detected: string[]
-  /** The destructive warnings among them, in any order (default: none). */
-  warnings?: string[]
+  /** The destructive warnings among them, in any order (default: none); `null`: not this cycle's subject. */
+  warnings?: string[] | null
   /** `--rename` arguments for the B revision. */
   renames?: string[]
   /** Assertions once B is applied, and once the database is back at A. */
@@ -59,9 +60,12 @@ export interface CycleResult {
 /** One project and one database for a test file, per dialect. */
 export class CycleRunner {
   readonly project: UserProject
+  /** Every revision file the cycles generate, type-checked together when the runner is removed. */
+  readonly generated: GeneratedFiles
   constructor(readonly dialect: TestDialect, readonly db: TestDatabase, label: string) {
     this.project = linkedProject(`${label}-${dialect}`)
     this.project.write('migrations/versions/.keep', '')
+    this.generated = new GeneratedFiles(this.project)
   }
 
   /** Writes strata.config.ts (the schema file comes from STRATA_TEST_SCHEMA); returns the config it holds. */
@@ -83,11 +87,13 @@ export class CycleRunner {
       STRATA_TEST_SCHEMA: schemaFile,
     })
     assert.equal(result.code, 0, `revision ${revId} failed: ${result.stderr}${result.stdout}`)
-    return JSON.parse(result.stdout) as {
+    const output = JSON.parse(result.stdout) as {
       path: string | null
       revision: string | null
       changes: Array<{ kind: string; message: string; warning: string | null }>
     }
+    if (output.path) this.generated.keep(output.path)
+    return output
   }
 
   /** Differences between a schema file and the database (the database may be behind the head). */
@@ -120,7 +126,7 @@ export class CycleRunner {
       const detected = second.changes.map((c) => c.message)
       const warnings = second.changes.flatMap((c) => (c.warning ? [c.warning] : []))
       assert.deepEqual([...detected].sort(), [...spec.detected].sort(), `detected A → B:\n${detected.join('\n')}`)
-      assert.deepEqual([...warnings].sort(), [...(spec.warnings ?? [])].sort(), `warnings A → B:\n${warnings.join('\n')}`)
+      if (spec.warnings !== null) assert.deepEqual([...warnings].sort(), [...(spec.warnings ?? [])].sort(), `warnings A → B:\n${warnings.join('\n')}`)
       const source = second.path ? readFileSync(second.path, 'utf8') : ''
       spec.file?.(source)
       if (spec.detected.length === 0) {
@@ -152,8 +158,13 @@ export class CycleRunner {
     await rawQuery(this.db, 'DELETE FROM strata_version').catch(() => undefined)
   }
 
+  /** Type-checks what the cycles generated (tsc --strict), then removes the project. */
   remove(): void {
-    this.project.remove()
+    try {
+      this.generated.check()
+    } finally {
+      this.project.remove()
+    }
   }
 }
 

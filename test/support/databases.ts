@@ -127,7 +127,7 @@ const reachable = new Map<DialectName, Promise<string | null>>()
  * null when reachable, else the reason. Tries three times: a test file's synchronous work (a subprocess run with
  * spawnSync) can hold the event loop long enough for one attempt's timer to fire before its connection is read.
  */
-function probe(dialect: DialectName): Promise<string | null> {
+export function probe(dialect: DialectName): Promise<string | null> {
   const connect = testServers[dialect].connect
   if (!connect) return Promise.resolve(null)
   let p = reachable.get(dialect)

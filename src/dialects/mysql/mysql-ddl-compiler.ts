@@ -3,6 +3,7 @@ import type { CompileContext } from '../dialect.js'
 import type { AnyOperation } from '../../operations/index.js'
 import type { CreateTableOp } from '../../operations/table-ops.js'
 import type { BulkInsertOp } from '../../operations/misc-ops.js'
+import type { RenameConstraintOp } from '../../operations/rename-constraint-op.js'
 import type { IndexModel } from '../../schema/model.js'
 import type { MysqlServerInfo } from './mysql-driver.js'
 import { mysqlServerOf, serverAtLeast } from './mysql-driver.js'
@@ -118,6 +119,8 @@ export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promi
         )
       return compileDropKey(ctx, op.table, op.schema, 'PRIMARY', 'DROP PRIMARY KEY')
     }
+    case 'renameConstraint':
+      return compileRenameConstraint(op, ctx)
     case 'createEnum':
     case 'dropEnum':
       // MySQL enums are column types (ENUM('a','b')): nothing exists apart from the columns.
@@ -137,4 +140,23 @@ export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promi
     case 'bulkInsert':
       return bulkInsertSql(op)
   }
+}
+
+/**
+ * MySQL renames indexes and unique keys (`RENAME INDEX`); its primary key is always `PRIMARY`. Foreign keys and
+ * checks cannot be renamed: they are dropped and added again under the new name, from the table as it is.
+ */
+async function compileRenameConstraint(op: RenameConstraintOp, ctx: CompileContext): Promise<string[]> {
+  checkIdentifierLength(op.to, op.objectKind === 'index' ? 'index' : 'constraint')
+  if (op.objectKind === 'primaryKey') return []
+  if (op.objectKind === 'index' || op.objectKind === 'unique') return [alter(op.table, `RENAME INDEX ${q(op.from)} TO ${q(op.to)}`)]
+  const table = await ctx.table(op.table, op.schema)
+  if (op.objectKind === 'check') {
+    const check = table?.checks.find((c) => c.name === op.from)
+    if (!check) throw new Error(`check constraint '${op.from}' on '${op.table}' is not known, so it cannot be renamed`)
+    return [alter(op.table, dropCheckClause(op.from, await serverFor(ctx)), `ADD ${checkSql({ ...check, name: op.to })}`)]
+  }
+  const fk = table?.foreignKeys.find((f) => f.name === op.from)
+  if (!fk) throw new Error(`foreign key '${op.from}' on '${op.table}' is not known, so it cannot be renamed`)
+  return [...(await compileDropForeignKey(ctx, op.table, op.schema, op.from)), alter(op.table, `ADD ${foreignKeySql({ ...fk, name: op.to })}`)]
 }

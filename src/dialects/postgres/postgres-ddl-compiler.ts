@@ -161,6 +161,10 @@ export async function compilePostgres(op: AnyOperation, context: CompileContext)
       return [`ALTER TYPE ${qualify(op.name, op.schema)} RENAME VALUE ${quoteLiteral(op.from)} TO ${quoteLiteral(op.to)}`]
     case 'alterEnum':
       return compileAlterEnum(op, context)
+    case 'renameConstraint':
+      // An index lives in its table's schema; a unique or primary key's index follows its constraint's name.
+      if (op.objectKind === 'index') return [`ALTER INDEX ${qualify(op.from, op.schema)} RENAME TO ${quoteIdentifier(op.to)}`]
+      return [alterTable(op.table, op.schema, `RENAME CONSTRAINT ${quoteIdentifier(op.from)} TO ${quoteIdentifier(op.to)}`)]
     case 'createSchema':
       return [`CREATE SCHEMA ${quoteIdentifier(op.name)}`]
     case 'dropSchema':

@@ -1,6 +1,7 @@
 /** PostgreSQL (node-postgres): transactional DDL, native enums, schemas, identity columns, advisory locks. */
 import type { Dialect } from '../dialect.js'
 import { canonicalizePostgres, normalizeExpressionText, normalizePgDefault } from './postgres-canonical.js'
+import { portablePostgresExpression } from './postgres-portable.js'
 import { compilePostgres } from './postgres-ddl-compiler.js'
 import { connectPostgres, postgresDatabaseExists } from './postgres-driver.js'
 import { introspectPostgres } from './postgres-introspector.js'
@@ -21,6 +22,7 @@ export const postgresDialect: Dialect = {
   canonicalize: canonicalizePostgres,
   normalizeDefault: normalizePgDefault,
   normalizeExpression: normalizeExpressionText,
+  portableExpression: portablePostgresExpression,
   quoteIdentifier,
   quoteLiteral,
   beginSql: 'BEGIN',

@@ -3,6 +3,7 @@ import type { AnyOperation } from '../../operations/index.js'
 import type { AddEnumValueOp, AlterEnumOp, EnumUsage, RenameEnumValueOp } from '../../operations/enum-ops.js'
 import type { AddColumnOp, AlterColumnOp, DropColumnOp } from '../../operations/column-ops.js'
 import type { BulkInsertOp } from '../../operations/misc-ops.js'
+import type { RenameConstraintOp } from '../../operations/rename-constraint-op.js'
 import { type ColumnModel, type SchemaModel, type TableModel, emptyTable } from '../../schema/model.js'
 import { quoteString } from './sqlite-canonical.js'
 import { introspectSqlite } from './sqlite-introspector.js'
@@ -46,6 +47,8 @@ export async function compileSqlite(operation: AnyOperation, ctx: CompileContext
     case 'addPrimaryKey':
     case 'dropPrimaryKey':
       return rebuildTable(ctx, operation.table, operation.schema, (model) => operation.apply(model))
+    case 'renameConstraint':
+      return renameConstraint(operation, ctx)
     case 'createEnum':
     case 'dropEnum':
       return []
@@ -170,4 +173,12 @@ function bulkInsert(op: BulkInsertOp): string[] {
   for (const row of op.rows) for (const key of Object.keys(row)) if (!columns.includes(key)) columns.push(key)
   const rows = op.rows.map((row) => `(${columns.map((c) => quoteLiteral(row[c] ?? null)).join(', ')})`)
   return [`INSERT INTO ${quoteName(op.table)} (${columns.map(quoteName).join(', ')}) VALUES\n  ${rows.join(',\n  ')}`]
+}
+
+/** SQLite cannot rename an index (it is re-created under the new name) nor a constraint (the table is rebuilt). */
+async function renameConstraint(op: RenameConstraintOp, ctx: CompileContext): Promise<string[]> {
+  if (op.objectKind !== 'index') return rebuildTable(ctx, op.table, op.schema, (model) => op.apply(model))
+  const index = (await currentTable(ctx, op.table, op.schema))?.indexes.find((i) => i.name === op.from)
+  if (!index) throw new Error(`index '${op.from}' on '${op.table}' is not known, so it cannot be renamed`)
+  return [`DROP INDEX ${quoteName(op.from)}`, createIndexSql({ ...index, name: op.to }, op.table)]
 }

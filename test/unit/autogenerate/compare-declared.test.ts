@@ -49,8 +49,9 @@ describe('compare: operations carry the declared schema, decisions use canonical
   it('creates tables with the declared types, names and comments', async () => {
     const target = model(mood, table('people', { id: integer().primaryKey(), name: varchar({ length: 50 }).comment('Name'), feeling: mood() }, { comment: 'People' }))
     const changes = await compare(target, emptySchema(), { dialect: lossy })
-    assert.deepEqual(kinds(changes), ['createTable'])
-    assert.deepEqual((changes[0]!.operation as CreateTableOp).table, target.tables[0])
+    // The enum is created as on PostgreSQL (a no-op on this dialect), so the revision runs there too.
+    assert.deepEqual(kinds(changes), ['createEnum', 'createTable'])
+    assert.deepEqual((changes[1]!.operation as CreateTableOp).table, target.tables[0])
   })
 
   it('finds nothing against what the database reflects (the canonical form)', async () => {
@@ -62,10 +63,11 @@ describe('compare: operations carry the declared schema, decisions use canonical
     const before = lossy.canonicalize(model(table('people', { id: integer(), feeling: enumeration('mood', ['happy'])() })))
     const after = model(mood, table('people', { id: integer(), feeling: mood().notNull(), name: varchar({ length: 50 }).comment('Name') }))
     const changes = await compare(after, before, { dialect: lossy })
-    assert.deepEqual(messages(changes), ["added column 'people.name'", "added value 'sad' to enum 'mood'", "changed nullability of column 'people.feeling'"])
-    assert.deepEqual((changes[0]!.operation as AddColumnOp).column, { name: 'name', type: { kind: 'varchar', length: 50 }, nullable: true, comment: 'Name' })
+    // The value comes before the columns that may use it, as PostgreSQL needs when it runs the same revision.
+    assert.deepEqual(messages(changes), ["added value 'sad' to enum 'mood'", "added column 'people.name'", "changed nullability of column 'people.feeling'"])
+    assert.deepEqual((changes[1]!.operation as AddColumnOp).column, { name: 'name', type: { kind: 'varchar', length: 50 }, nullable: true, comment: 'Name' })
     // The enum operation names the declared enum (the database keeps no name) and the column it restates.
-    const value = changes[1]!.operation as AddEnumValueOp
+    const value = changes[0]!.operation as AddEnumValueOp
     assert.deepEqual([value.name, value.value, value.position, value.columns], ['mood', 'sad', { after: 'happy' }, [{ table: 'people', schema: null, column: 'feeling' }]])
     const alter = changes[2]!.operation as AlterColumnOp
     assert.deepEqual(alter.changes, { nullable: false })

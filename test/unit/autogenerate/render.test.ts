@@ -28,6 +28,7 @@ import {
   DropUniqueOp,
   ExecuteOp,
   RenameColumnOp,
+  RenameConstraintOp,
   RenameEnumValueOp,
   RenameTableOp,
   SetTableCommentOp,
@@ -98,6 +99,8 @@ function everyOperation(): AnyOperation[] {
   return [
     new CreateSchemaOp('app'),
     new CreateEnumOp({ name: 'mood', schema: 'app', values: ['happy', 'sad'] }),
+    new RenameConstraintOp('people', 'fk_people_user_id_users', 'fk_people_user_id_members', 'foreignKey', 'app'),
+    new RenameConstraintOp('people', 'ix_people_user_id', 'ix_people_member_id', 'index'),
     new AddEnumValueOp('mood', 'meh', { after: 'happy' }, ['happy', 'sad'], usages, 'app'),
     new AddEnumValueOp('mood', 'calm', { before: 'happy' }, ['happy', 'meh', 'sad']),
     new RenameEnumValueOp('mood', 'sad', 'blue', ['happy', 'sad'], usages, 'app'),
@@ -296,7 +299,7 @@ describe('render', () => {
     assert.deepEqual(renderOperations([{ operation: op, message: op.describe(), warning: null }]), renderOperations([op]))
   })
 
-  it('adds a PostgreSQL enum value used later in the migration outside the transaction, and only then', () => {
+  it('adds an enum value used later in the migration outside the transaction, and only then, whatever the dialect', () => {
     const add = (value: string, after: string) => new AddEnumValueOp('tier', value, { after }, ['free'], [], null)
     const column = new AddColumnOp('plans', { name: 'seats', type: { kind: 'enum', name: 'tier', values: ['free', 'team', 'max'] }, nullable: false, default: { kind: 'literal', value: 'team' } })
     const used = renderOperations([add('team', 'free'), add('max', 'team'), column], { dialect: 'postgres' }).upgrade
@@ -310,7 +313,7 @@ describe('render', () => {
       ].join('\n'),
     )
     assert.match(used, /\n {2}await op\.addEnumValue\('tier', 'max'/, "'max' is not used: it stays in the transaction")
-    assert.doesNotMatch(renderOperations([add('team', 'free'), column], { dialect: 'mysql' }).upgrade, /autocommit/)
-    assert.doesNotMatch(renderOperations([add('team', 'free'), column]).upgrade, /autocommit/)
+    for (const dialect of ['sqlite', 'mysql'] as const) assert.equal(renderOperations([add('team', 'free'), add('max', 'team'), column], { dialect }).upgrade, used)
+    assert.doesNotMatch(renderOperations([add('team', 'free'), add('max', 'team')]).upgrade, /autocommit/, 'values nothing uses stay in the transaction')
   })
 })

@@ -61,7 +61,7 @@ export function applyAll(start: SchemaModel, operations: AnyOperation[]): Schema
 
 /** The reverse operations in reverse order: what a downgrade runs. */
 export function reverseAll(operations: AnyOperation[]): AnyOperation[] {
-  return [...operations].reverse().map((op) => op.reverse() as AnyOperation)
+  return [...operations].reverse().flatMap((op) => op.reverseSteps())
 }
 
 /**
