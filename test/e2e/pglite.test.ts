@@ -10,7 +10,7 @@ import { after, before, it } from 'node:test'
 import { PGlite } from '@electric-sql/pglite'
 import { KITCHEN_SINK_ROWS, kitchenSinkSchema } from '../fixtures/kitchen-sink.js'
 import { describeVariant } from '../support/databases.js'
-import { type UserProject, createUserProject } from '../support/project.js'
+import { type UserProject, createUserProject, writeStrataConfig } from '../support/project.js'
 
 const SCHEMA_V1 = `import { table, varchar, text } from 'strata-db'
 
@@ -37,10 +37,6 @@ export const auditing = table('auditing', {
 })
 `
 
-function writeConfig(project: UserProject, url: string, extra = ''): void {
-  project.write('strata.config.ts', `import { defineConfig } from 'strata-db'\n\nexport default defineConfig({ url: '${url}', schema: './src/db/schema.ts'${extra} })\n`)
-}
-
 /** Rows from the folder database, read with PGlite itself once no strata process has it open. */
 async function folderQuery<T = Record<string, unknown>>(dir: string, sql: string): Promise<T[]> {
   const db = await PGlite.create(dir)
@@ -64,7 +60,7 @@ describeVariant('pglite', 'the everyday story on a pglite:// folder', () => {
   it('init, then current on an untouched database prints nothing and creates nothing', () => {
     const init = project.strata(['init'])
     assert.equal(init.code, 0, init.stderr)
-    writeConfig(project, 'pglite://./data/db')
+    writeStrataConfig(project, 'pglite://./data/db')
     project.write('src/db/schema.ts', SCHEMA_V1)
     const current = project.strata(['current'])
     assert.equal(current.code, 0, current.stderr)
@@ -114,7 +110,7 @@ describeVariant('pglite', 'check --replay: the whole history on a throwaway PGli
   const NOWHERE = 'postgresql://strata@127.0.0.1:9/never'
   before(async () => {
     project = await createUserProject('pglite-replay')
-    writeConfig(project, 'pglite://./data/db')
+    writeStrataConfig(project, 'pglite://./data/db')
     project.write('src/db/schema.ts', SCHEMA_V1)
     for (const [message, schema] of [['packages', SCHEMA_V1], ['audit', SCHEMA_V2]] as const) {
       project.write('src/db/schema.ts', schema)
@@ -123,7 +119,7 @@ describeVariant('pglite', 'check --replay: the whole history on a throwaway PGli
       const up = project.strata(['upgrade', 'head'])
       assert.equal(up.code, 0, up.stderr)
     }
-    writeConfig(project, NOWHERE)
+    writeStrataConfig(project, NOWHERE)
   })
   after(() => project?.remove())
 
@@ -146,7 +142,7 @@ describeVariant('pglite', 'check --replay: the whole history on a throwaway PGli
   })
 
   it('says so on a database kind without a throwaway engine', () => {
-    writeConfig(project, 'mysql://root@127.0.0.1:9/never')
+    writeStrataConfig(project, 'mysql://root@127.0.0.1:9/never')
     const check = project.strata(['check', '--replay'])
     assert.equal(check.code, 2, check.stdout + check.stderr)
     assert.match(check.stderr, /check --replay needs a throwaway database .*MySQL\/MariaDB has none/)
@@ -182,7 +178,7 @@ describeVariant('pglite', 'kitchen sink round trip on pglite::memory:', () => {
   let project: UserProject
   before(async () => {
     project = await createUserProject('pglite-kitchen')
-    writeConfig(project, 'pglite::memory:', ", schemas: ['public', 'billing']")
+    writeStrataConfig(project, 'pglite::memory:', ", schemas: ['public', 'billing']")
     project.write('src/db/schema.ts', kitchenSinkSchema('postgres'))
     project.write('kitchen.mjs', KITCHEN_PROGRAM)
   })
