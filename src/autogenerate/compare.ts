@@ -13,6 +13,7 @@ import { DeclaredTarget } from './declared.js'
 import { CompareScope } from './filters.js'
 import { Phase, Plan, dependencyOrder, referencedKey } from './ordering.js'
 import type { CompareOptions, DetectedChange } from './types.js'
+import { type OperationMark, operationMarks } from '../lint/marks.js'
 
 /**
  * New tables in foreign-key order. A foreign key stays inline when its table exists by then; foreign keys that
@@ -129,9 +130,23 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
 
   const operations = plan.operations()
-  const reflectedOnly = restoreDeclaredSpellings(operations, options.history, dialect)
-  return operations.map((operation) => {
-    const spelling = reflectedOnly.get(operation)
-    return { operation, message: operation.describe(), warning: operation.destructive(), ...(spelling ? { reflectedSpelling: spelling } : {}) }
+  const marks = operationMarks(operations, {
+    dialect: dialect.name,
+    ...(dialect.maxIdentifierLength !== undefined ? { maxIdentifierLength: dialect.maxIdentifierLength } : {}),
+    ...(dialect.schemaRules ? { identifierLengthUnit: dialect.schemaRules.identifierLengthUnit } : {}),
+    model: reflected,
+    ...(options.lintRules ? { rules: options.lintRules } : {}),
   })
+  const reflectedOnly = restoreDeclaredSpellings(operations, options.history, dialect)
+  return operations.map((operation, index) => {
+    const change = detectedChange(operation, marks[index]!)
+    const spelling = reflectedOnly.get(operation)
+    return spelling ? { ...change, reflectedSpelling: spelling } : change
+  })
+}
+
+/** A change as compare reports it: the operation, its "Detected" phrase, and its lint marks. */
+export function detectedChange(operation: AnyOperation, marks: OperationMark[]): DetectedChange {
+  const data = marks.filter((m) => m.category === 'data').map((m) => m.message)
+  return { operation, message: operation.describe(), warning: data.length > 0 ? data.join('; ') : null, marks }
 }

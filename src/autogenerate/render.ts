@@ -1,8 +1,12 @@
 import type { ColumnChanges } from '../operations/column-ops.js'
 import type { DialectName } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
-import type { Autoincrement } from '../schema/model.js'
+import { type Autoincrement, type SchemaModel, cloneModel } from '../schema/model.js'
+import type { RuleSettings } from '../lint/lint-operations.js'
+import type { IdentifierLengthUnit } from '../lint/types.js'
+import { type MarkOptions, type OperationMark, markText, operationMarks } from '../lint/marks.js'
 import { addedValueUsedLater } from './render-autocommit.js'
+import { runsOutsideTransaction, safeOperations } from './render-safe.js'
 import { type Doc, call, object, print, text } from './render-layout.js'
 import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
@@ -14,6 +18,14 @@ export interface RenderOptions {
    * on every dialect (an enum value used right away is added outside the transaction wherever it was generated).
    */
   dialect?: DialectName
+  /** The schema before the upgrade (the reflected database): the lint marks read the tables' shapes from it. */
+  model?: SchemaModel
+  maxIdentifierLength?: number
+  identifierLengthUnit?: IdentifierLengthUnit
+  /** `lint.rules` of the config. */
+  lintRules?: RuleSettings
+  /** `safe: true`: write operations on existing tables in their zero-downtime form (docs/lint.md). */
+  safe?: boolean
 }
 
 export interface RenderedMigration {
@@ -34,6 +46,11 @@ const entry = (key: string, value: Doc): Entry => ({ key, value })
 /** `{ schema: 's' }` entries when the operation is not in the default schema. */
 function schemaEntries(schema: string | null | undefined): Entry[] {
   return schema ? [entry('schema', str(schema))] : []
+}
+
+/** `{ validate: false }` for a constraint added NOT VALID. */
+function notValid(validate: boolean): Entry[] {
+  return validate ? [] : [entry('validate', text('false'))]
 }
 
 /** Options as a trailing argument, left out when empty. */
@@ -88,6 +105,7 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
     case 'alterColumn': {
       const entries = [...alterEntries(operation.changes, imports), ...alterEntries(operation.existing, imports, operation.changes)]
       if (operation.using !== undefined) entries.push(entry('using', str(operation.using)))
+      if (operation.online) entries.push(entry('online', text('true')))
       return op('alterColumn', str(operation.table), str(operation.name), object([...entries, ...schemaEntries(operation.schema)]))
     }
     case 'createIndex': {
@@ -96,16 +114,17 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
       const entries: Entry[] = []
       if (index.unique) entries.push(entry('unique', text('true')))
       if (index.where) entries.push(entry('where', text(sqlTemplate(index.where, imports))))
+      if (operation.online) entries.push(entry('online', text('true')))
       return op('createIndex', ...withOptions([str(index.name), str(operation.table), { t: 'array', items: elements }], [...entries, ...schemaEntries(operation.schema)]))
     }
     case 'dropIndex':
-      return op('dropIndex', ...withOptions([str(operation.name), str(operation.table)], schemaEntries(operation.schema)))
+      return op('dropIndex', ...withOptions([str(operation.name), str(operation.table)], [...(operation.online ? [entry('online', text('true'))] : []), ...schemaEntries(operation.schema)]))
     case 'addUnique':
       return op('createUnique', ...withOptions([str(operation.object.name), str(operation.table), namesDoc(operation.object.columns)], schemaEntries(operation.schema)))
     case 'dropUnique':
       return op('dropUnique', ...withOptions([str(operation.name), str(operation.table)], schemaEntries(operation.schema)))
     case 'addCheck':
-      return op('createCheck', ...withOptions([str(operation.object.name), str(operation.table), text(sqlTemplate(operation.object.expression, imports))], schemaEntries(operation.schema)))
+      return op('createCheck', ...withOptions([str(operation.object.name), str(operation.table), text(sqlTemplate(operation.object.expression, imports))], [...notValid(operation.validate), ...schemaEntries(operation.schema)]))
     case 'dropCheck':
       return op('dropCheck', ...withOptions([str(operation.name), str(operation.table)], schemaEntries(operation.schema)))
     case 'addForeignKey': {
@@ -115,6 +134,7 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
       if (fk.onDelete) entries.push(entry('onDelete', str(fk.onDelete)))
       if (fk.onUpdate) entries.push(entry('onUpdate', str(fk.onUpdate)))
       if (fk.deferrable) entries.push(entry('deferrable', valueDoc(fk.deferrable)))
+      entries.push(...notValid(operation.validate))
       const args = [str(fk.name), str(operation.table), namesDoc(fk.columns), str(fk.referencedTable), namesDoc(fk.referencedColumns)]
       return op('createForeignKey', ...withOptions(args, [...entries, ...schemaEntries(operation.schema)]))
     }
@@ -174,12 +194,11 @@ function oneLine(message: string): string {
   return message.replace(/[\r\n\u2028\u2029]+/g, ' ')
 }
 
-/** The lines of one statement, indented by `indent`, with its warning comment above it. */
-function statement(operation: AnyOperation, imports: ImportSet, indent = INDENT): string[] {
+/** The lines of one statement, indented by `indent`, with its lint marks above it. */
+function statement(operation: AnyOperation, marks: OperationMark[], imports: ImportSet, indent = INDENT): string[] {
   const pad = ' '.repeat(indent)
   const lines: string[] = []
-  const warning = operation.destructive()
-  if (warning) lines.push(`${pad}// ! ${oneLine(warning)}`)
+  for (const mark of marks) lines.push(`${pad}// ${oneLine(markText(mark))}`)
   const prefix = 'await '
   lines.push(pad + prefix + print(operationDoc(operation, imports), indent, indent + prefix.length))
   return lines
@@ -199,26 +218,65 @@ function ownTransaction(entries: BodyItem[], at: number): boolean {
 }
 
 /** A function body: statements in order, runs of values added outside the transaction in one autocommit block. */
-function renderBody(entries: BodyItem[], imports: ImportSet): string {
+function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOptions, model: SchemaModel | undefined): string {
   const pad = ' '.repeat(INDENT)
   const lines: string[] = []
+  const operations = entries.filter((e): e is AnyOperation => !('irreversible' in e))
+  const found = operationMarks(operations, {
+    ...markOptions(options, model),
+    outsideTransaction: operations.map((operation) => runsOutsideTransaction(operation, options.dialect)),
+  })
+  const marks = new Map(operations.map((operation, i) => [operation, found[i]!]))
   for (let i = 0; i < entries.length; i++) {
     const item = entries[i]!
     if ('irreversible' in item) {
       lines.push(`${pad}// ! cannot reverse: ${item.irreversible}`)
       continue
     }
+    if (runsOutsideTransaction(item, options.dialect)) {
+      lines.push(`${pad}// CONCURRENTLY and VALIDATE run outside the transaction, so writes continue meanwhile.`)
+      lines.push(`${pad}await op.autocommit(async () => {`)
+      lines.push(...statement(item, marks.get(item)!, imports, INDENT * 2))
+      lines.push(`${pad}})`)
+      continue
+    }
     if (!ownTransaction(entries, i)) {
-      lines.push(...statement(item, imports))
+      lines.push(...statement(item, marks.get(item)!, imports))
       continue
     }
     lines.push(`${pad}// PostgreSQL cannot use an enum value in the transaction that adds it: these run outside it.`)
     lines.push(`${pad}await op.autocommit(async () => {`)
-    lines.push(...statement(item, imports, INDENT * 2))
-    while (i + 1 < entries.length && ownTransaction(entries, i + 1)) lines.push(...statement(entries[++i] as AnyOperation, imports, INDENT * 2))
+    lines.push(...statement(item, marks.get(item)!, imports, INDENT * 2))
+    while (i + 1 < entries.length && ownTransaction(entries, i + 1)) {
+      const next = entries[++i] as AnyOperation
+      lines.push(...statement(next, marks.get(next)!, imports, INDENT * 2))
+    }
     lines.push(`${pad}})`)
   }
   return (lines.length > 0 ? lines : [`${pad}// no changes`]).join('\n')
+}
+
+function markOptions(options: RenderOptions, model: SchemaModel | undefined): MarkOptions {
+  return {
+    ...(options.dialect ? { dialect: options.dialect } : {}),
+    ...(options.maxIdentifierLength !== undefined ? { maxIdentifierLength: options.maxIdentifierLength } : {}),
+    ...(options.identifierLengthUnit ? { identifierLengthUnit: options.identifierLengthUnit } : {}),
+    ...(model ? { model } : {}),
+    ...(options.lintRules ? { rules: options.lintRules } : {}),
+  }
+}
+
+/** The schema after the upgrade: what the downgrade's marks see. */
+function modelAfter(model: SchemaModel, operations: AnyOperation[]): SchemaModel {
+  const after = cloneModel(model)
+  for (const operation of operations) {
+    try {
+      operation.apply(after)
+    } catch {
+      // An operation the model cannot follow: the marks work with what is known.
+    }
+  }
+  return after
 }
 
 function isDetectedChange(item: DetectedChange | AnyOperation): item is DetectedChange {
@@ -230,10 +288,11 @@ function isDetectedChange(item: DetectedChange | AnyOperation): item is Detected
  * operation's `reverse()`, in reverse order; an operation that cannot be reversed makes the downgrade throw
  * (with a comment where it stands) so that running it never half-succeeds silently.
  */
-export function renderOperations(changes: DetectedChange[] | AnyOperation[], _options: RenderOptions = {}): RenderedMigration {
-  const operations = (changes as Array<DetectedChange | AnyOperation>).map((c) => (isDetectedChange(c) ? c.operation : c))
+export function renderOperations(changes: DetectedChange[] | AnyOperation[], options: RenderOptions = {}): RenderedMigration {
+  const detected = (changes as Array<DetectedChange | AnyOperation>).map((c) => (isDetectedChange(c) ? c.operation : c))
+  const operations = options.safe && options.dialect ? safeOperations(detected, options.dialect) : detected
   const imports = new ImportSet()
-  const upgrade = renderBody(operations, imports)
+  const upgrade = renderBody(operations, imports, options, options.model)
   const reversed: BodyItem[] = []
   const irreversible: string[] = []
   for (const operation of [...operations].reverse()) {
@@ -245,7 +304,7 @@ export function renderOperations(changes: DetectedChange[] | AnyOperation[], _op
       reversed.push({ irreversible: reason })
     }
   }
-  let downgrade = renderBody(reversed, imports)
+  let downgrade = renderBody(reversed, imports, options, options.model && modelAfter(options.model, operations))
   if (irreversible.length > 0)
     downgrade = `${' '.repeat(INDENT)}throw new Error(${stringLiteral(`downgrade not written: ${irreversible.join('; ')}`)})\n${downgrade}`
   const reflected = [...new Set((changes as Array<DetectedChange | AnyOperation>).flatMap((c) => (isDetectedChange(c) ? (c.reflectedSpelling ?? []) : [])))]

@@ -1,9 +1,12 @@
 import type { Dialect } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
 import type { SchemaModel } from '../schema/model.js'
+import type { RuleSettings } from '../lint/lint-operations.js'
+import type { OperationMark } from '../lint/marks.js'
 
 /** What compare needs from a dialect: its canonical forms. */
-export type CompareDialect = Pick<Dialect, 'name' | 'features' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression' | 'portableExpression'>
+export type CompareDialect = Pick<Dialect, 'name' | 'features' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression' | 'portableExpression'> &
+  Partial<Pick<Dialect, 'maxIdentifierLength' | 'schemaRules'>>
 
 /**
  * Rename hints given outside the schema (CLI flags, API callers), old name → new name.
@@ -60,19 +63,23 @@ export interface CompareOptions {
    * defaults as written, which downgrades restate instead of the server's own spelling.
    */
   history?: SchemaModel
+  /** `lint.rules` of the config: the marks come from the lint catalogue. */
+  lintRules?: RuleSettings
 }
 
 export interface DetectedChange {
   operation: AnyOperation
   /** `operation.describe()`. */
   message: string
-  /** `operation.destructive()`. */
+  /** The data marks' messages (can lose data, break the running application, or fail on existing rows), or null. */
   warning: string | null
   /**
    * What the operation's reverse restates in the server's own spelling (no applied revision declares it): the
    * downgrade may not run on another dialect. Absent when everything is in the declared spelling.
    */
   reflectedSpelling?: string[]
+  /** The lint findings autogenerate writes above the operation (data and lock), with their rule ids. */
+  marks: OperationMark[]
 }
 
 export const STRATA_TABLES = ['strata_version', 'strata_history', 'strata_lock'] as const

@@ -129,6 +129,16 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./actions/stamp.js'), 1))
 
   program
+    .command('lint')
+    .description('check revisions against the lint rules (default: those not applied yet); exit 1 on an error')
+    .argument('[range]', "FROM:TO (e.g. 'base:head' for every revision)")
+    .option('--json', 'JSON output')
+    .option('--database', 'connect and add row, NULL and duplicate counts')
+    .option('--dialect <name>', 'dialect to lint for when no URL is set (sqlite, postgresql, mysql)')
+    .option('--url <url>', 'database URL (overrides the config)')
+    .action(lazy(() => import('./actions/lint.js'), 1))
+
+  program
     .command('current')
     .description('show the revision(s) the database is at')
     .option('-v, --verbose', 'also show the URL and the revision details')

@@ -9,6 +9,7 @@ import type { SchemaModel } from '../schema/model.js'
 import { emptySchema } from '../schema/model.js'
 import { connect } from '../runtime/run-session.js'
 import { VersionStore } from '../runtime/version-store.js'
+import { ruleSettings } from '../lint/settings.js'
 import { LEASE_TABLE } from '../runtime/lease-lock.js'
 import { databaseIsThere } from './current.js'
 import { historyModel } from './history-model.js'
@@ -55,6 +56,7 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
     ...(options.askRename ? { askRename: options.askRename } : {}),
     ...(config.config.schemas ? { managedSchemas: config.config.schemas } : {}),
     ignoreTables: [config.versionTable, config.historyTable, LEASE_TABLE],
+    lintRules: ruleSettings(config.config.lint, config.file),
   })
   return { changes, dialect: dialect.name, target, reflected }
 }

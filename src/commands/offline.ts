@@ -1,7 +1,7 @@
 import { UsageError } from '../config/errors.js'
 import type { TransactionMode } from '../config/define-config.js'
 import { type ResolvedConfig, databaseUrl } from '../config/load-config.js'
-import type { Dialect } from '../dialects/dialect.js'
+import type { Dialect, DialectName } from '../dialects/dialect.js'
 import { dialectForScheme, schemeList } from '../dialects/registry.js'
 import { loadDialect } from '../runtime/dialects.js'
 import { type OfflineOptions, offlineScript, offlineStampScript } from '../runtime/offline.js'
@@ -17,11 +17,15 @@ export interface ScriptOptions {
 }
 
 
+/** The dialect a `--dialect` word names (`sqlite`, `postgres`, `mariadb`…); a usage error for an unknown one. */
+export function dialectNamed(word: string): DialectName {
+  const named = dialectForScheme(word)
+  if (!named) throw new UsageError(`unknown --dialect '${word}': use ${schemeList()}`)
+  return named
+}
+
 async function scriptDialect(config: ResolvedConfig, options: ScriptOptions): Promise<Dialect> {
-  if (options.dialect === undefined) return loadDialect(databaseUrl(config, options.url).dialect)
-  const named = dialectForScheme(options.dialect)
-  if (!named) throw new UsageError(`unknown --dialect '${options.dialect}': use ${schemeList()}`)
-  return loadDialect(named)
+  return loadDialect(options.dialect === undefined ? databaseUrl(config, options.url).dialect : dialectNamed(options.dialect))
 }
 
 async function script(config: ConfigInput, options: ScriptOptions, write: (config: ResolvedConfig, dialect: Dialect) => Promise<string>): Promise<string> {

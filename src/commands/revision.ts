@@ -7,6 +7,8 @@ import type { ResolvedConfig } from '../config/load-config.js'
 import type { RevisionGraph } from '../revisions/index.js'
 import { resolveRevision, resolveRevisionIds } from '../revisions/index.js'
 import { isValidRevisionId, newRevisionId, renderRevisionFile, slugify, writeRevisionFile } from '../revisions/script-writer.js'
+import { ruleSettings } from '../lint/settings.js'
+import { loadDialect } from '../runtime/dialects.js'
 import { compareWithDatabase } from './autogenerate.js'
 import { type ConfigInput, type ProjectOptions, loadGraph, resolveProject } from './project.js'
 
@@ -77,7 +79,15 @@ export async function revision(config: ConfigInput, options: RevisionOptions = {
     const comparison = await compareWithDatabase(resolved, options)
     changes = comparison.changes
     if (changes.length === 0 && !options.allowEmpty) return { path: null, revision: null, changes }
-    body = renderOperations(changes, { dialect: comparison.dialect })
+    const { maxIdentifierLength, schemaRules } = await loadDialect(comparison.dialect)
+    body = renderOperations(changes, {
+      dialect: comparison.dialect,
+      model: comparison.reflected,
+      maxIdentifierLength,
+      identifierLengthUnit: schemaRules.identifierLengthUnit,
+      lintRules: ruleSettings(resolved.config.lint, resolved.file),
+      safe: resolved.config.safe === true,
+    })
   }
   for (const label of options.branchLabel ?? [])
     if (graph.hasLabel?.(label)) throw new StrataError(`branch label '${label}' is already used`, { code: 'revision' })

@@ -52,6 +52,10 @@ export interface StrataConfig {
   fileTemplate?: string
   /** Pipe generated files through the project's Prettier when it has one (default true). */
   prettier?: boolean
+  /** Autogenerate writes operations on existing tables in their zero-downtime form (docs/lint.md). Default false. */
+  safe?: boolean
+  /** `strata lint` and autogenerate's marks: turn rules off or change their severity (docs/lint.md). */
+  lint?: { rules?: Record<string, 'off' | 'error' | 'warning' | 'info'> }
 }
 
 /** Identity function that gives `strata.config.ts` type checking and completion. */

@@ -60,6 +60,8 @@ export interface DialectFeatures {
   readonly fileDatabase: boolean
   /** `acquireLock` takes a session lock of the server (advisory lock, GET_LOCK); false: no such lock exists. */
   readonly advisoryLocks: boolean
+  /** Online index builds and drops (CONCURRENTLY) and constraint validation are run outside any transaction. */
+  readonly onlineDdlOutsideTransaction: boolean
 }
 
 /** A lock held for a run; released explicitly, and by the database when the session dies. */

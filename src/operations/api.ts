@@ -46,6 +46,8 @@ export interface AlterColumnOptions extends SchemaOption {
   autoincrement?: Autoincrement
   /** PostgreSQL: the cast for a type change (`USING col::integer`). */
   using?: string
+  /** MySQL: `ALGORITHM=INPLACE, LOCK=NONE`: the server refuses a change that would copy the table (ignored elsewhere). */
+  online?: boolean
   existingType?: ColumnBuilder
   existingNullable?: boolean
   existingDefault?: DefaultInput
@@ -58,6 +60,8 @@ export interface ForeignKeyOpOptions extends SchemaOption {
   onDelete?: ReferentialAction
   onUpdate?: ReferentialAction
   deferrable?: boolean | 'initially deferred'
+  /** `false`: PostgreSQL `NOT VALID` (existing rows are checked by a later `VALIDATE CONSTRAINT`); ignored elsewhere. */
+  validate?: boolean
 }
 
 function toDefault(value: DefaultInput): DefaultValue | null {
@@ -160,17 +164,23 @@ export class Operations {
     if (options.existingDefault !== undefined) existing.default = toDefault(options.existingDefault)
     if (options.existingComment !== undefined) existing.comment = options.existingComment
     if (options.existingAutoincrement !== undefined) existing.autoincrement = options.existingAutoincrement
-    return this.emit(new AlterColumnOp(tableName, name, changes, existing, options.schema ?? null, options.using))
+    return this.emit(new AlterColumnOp(tableName, name, changes, existing, options.schema ?? null, options.using, options.online ?? false))
   }
 
-  createIndex(name: string, tableName: string, elements: Array<string | SqlFragment>, options: SchemaOption & { unique?: boolean; where?: string | SqlFragment } = {}): Promise<void> {
+  /**
+   * `online: true` builds without blocking writes: PostgreSQL `CREATE INDEX CONCURRENTLY` (call it inside
+   * `op.autocommit`), MySQL `ALGORITHM=INPLACE, LOCK=NONE` (the server refuses rather than copy the table).
+   */
+  createIndex(name: string, tableName: string, elements: Array<string | SqlFragment>, options: SchemaOption & { unique?: boolean; where?: string | SqlFragment; online?: boolean } = {}): Promise<void> {
     const items: IndexElement[] = elements.map((e) => (isSqlFragment(e) ? { expression: e.text } : e))
     const where = isSqlFragment(options.where) ? options.where.text : options.where
-    return this.emit(new CreateIndexOp(tableName, { name, elements: items, unique: options.unique ?? false, ...(where ? { where } : {}) }, options.schema ?? null))
+    const index = { name, elements: items, unique: options.unique ?? false, ...(where ? { where } : {}) }
+    return this.emit(new CreateIndexOp(tableName, index, options.schema ?? null, options.online ?? false))
   }
 
-  dropIndex(name: string, tableName: string, options: SchemaOption = {}): Promise<void> {
-    return this.emit(new DropIndexOp(tableName, name, options.schema ?? null))
+  /** `online: true`: PostgreSQL `DROP INDEX CONCURRENTLY` (call it inside `op.autocommit`). */
+  dropIndex(name: string, tableName: string, options: SchemaOption & { online?: boolean } = {}): Promise<void> {
+    return this.emit(new DropIndexOp(tableName, name, options.schema ?? null, undefined, options.online ?? false))
   }
 
   createUnique(name: string | null, tableName: string, columns: string[], options: SchemaOption = {}): Promise<void> {
@@ -182,9 +192,10 @@ export class Operations {
     return this.emit(new DropUniqueOp(tableName, name, options.schema ?? null))
   }
 
-  createCheck(name: string, tableName: string, expression: string | SqlFragment, options: SchemaOption = {}): Promise<void> {
+  /** `validate: false`: PostgreSQL `NOT VALID` (existing rows are checked by a later `VALIDATE CONSTRAINT`). */
+  createCheck(name: string, tableName: string, expression: string | SqlFragment, options: SchemaOption & { validate?: boolean } = {}): Promise<void> {
     const text = isSqlFragment(expression) ? expression.text : expression
-    return this.emit(new AddCheckOp(tableName, { name, expression: text }, options.schema ?? null))
+    return this.emit(new AddCheckOp(tableName, { name, expression: text }, options.schema ?? null, options.validate ?? true))
   }
 
   dropCheck(name: string, tableName: string, options: SchemaOption = {}): Promise<void> {
@@ -198,7 +209,7 @@ export class Operations {
     if (options.onDelete) fk.onDelete = options.onDelete
     if (options.onUpdate) fk.onUpdate = options.onUpdate
     if (options.deferrable) fk.deferrable = options.deferrable
-    return this.emit(new AddForeignKeyOp(tableName, fk, options.schema ?? null))
+    return this.emit(new AddForeignKeyOp(tableName, fk, options.schema ?? null, options.validate ?? true))
   }
 
   dropForeignKey(name: string, tableName: string, options: SchemaOption = {}): Promise<void> {

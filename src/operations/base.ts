@@ -20,10 +20,6 @@ export abstract class Operation {
   }
   /** A short phrase for `Detected …` lines: "added column 'packages.last_updated'". */
   abstract describe(): string
-  /** Why this operation can lose data or lock for long ("drops column 'packages.summary' (data loss)"), or null. */
-  destructive(): string | null {
-    return null
-  }
   /** Replays the operation on a schema model (mutating it). */
   abstract apply(model: SchemaModel): void
 }

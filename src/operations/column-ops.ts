@@ -24,15 +24,13 @@ export class AddColumnOp extends Operation {
   describe(): string {
     return `added column '${columnPath(this.table, this.column.name, this.schema)}'`
   }
-  override destructive(): string | null {
+  /** Why the downgrade that re-adds this column cannot restore its values (portable downgrades of dropped columns). */
+  lossyDowngrade(): string | null {
+    if (!this.restoring) return null
     const path = columnPath(this.table, this.column.name, this.schema)
-    if (this.restoring)
-      return this.restoring.placeholder === null
-        ? `lossy downgrade: '${path}' comes back empty, and nullable (no placeholder for its type)`
-        : `lossy downgrade: '${path}' comes back with ${JSON.stringify(this.restoring.placeholder)} in every row (its values were dropped)`
-    if (!this.column.nullable && (this.column.default === undefined || this.column.default === null) && !this.column.autoincrement)
-      return `adds NOT NULL column '${columnPath(this.table, this.column.name, this.schema)}' without a default (fails on a table with rows)`
-    return null
+    return this.restoring.placeholder === null
+      ? `lossy downgrade: '${path}' comes back empty, and nullable (no placeholder for its type)`
+      : `lossy downgrade: '${path}' comes back with ${JSON.stringify(this.restoring.placeholder)} in every row (its values were dropped)`
   }
   apply(model: SchemaModel): void {
     const table = requireTable(model, this.table, this.schema)
@@ -71,9 +69,6 @@ export class DropColumnOp extends Operation {
   }
   describe(): string {
     return `removed column '${columnPath(this.table, this.name, this.schema)}'`
-  }
-  override destructive(): string {
-    return `drops column '${columnPath(this.table, this.name, this.schema)}' (data loss)`
   }
   apply(model: SchemaModel): void {
     const table = requireTable(model, this.table, this.schema)
@@ -147,6 +142,8 @@ export class AlterColumnOp extends Operation {
     readonly existing: ColumnChanges = {},
     readonly schema: string | null = null,
     readonly using?: string,
+    /** MySQL: `ALGORITHM=INPLACE, LOCK=NONE`, so a change that would copy the table is refused instead. */
+    readonly online = false,
   ) {
     super()
   }
@@ -160,19 +157,13 @@ export class AlterColumnOp extends Operation {
       ;(back as Record<string, unknown>)[key] = this.existing[key]
       ;(forward as Record<string, unknown>)[key] = this.changes[key]
     }
-    return new AlterColumnOp(this.table, this.name, back, forward, this.schema)
+    return new AlterColumnOp(this.table, this.name, back, forward, this.schema, undefined, this.online)
   }
   describe(): string {
     const what = CHANGE_KEYS.filter((k) => k in this.changes)
       .map((k) => (k === 'nullable' ? 'nullability' : k))
       .join(', ')
     return `changed ${what} of column '${columnPath(this.table, this.name, this.schema)}'`
-  }
-  override destructive(): string | null {
-    const path = columnPath(this.table, this.name, this.schema)
-    if (this.changes.type) return `changes type of column '${path}' (may fail or truncate data; rewrites the table on some databases)`
-    if (this.changes.nullable === false) return `makes column '${path}' NOT NULL (fails if it holds NULLs)`
-    return null
   }
   apply(model: SchemaModel): void {
     const table = requireTable(model, this.table, this.schema)

@@ -51,21 +51,27 @@ abstract class DropObjectOp<K extends Kind> extends Operation {
 export class CreateIndexOp extends AddObjectOp<'index'> {
   readonly kind = 'createIndex'
   readonly objectKind = 'index' as const
-  reverse(): AnyOperation {
-    return new DropIndexOp(this.table, this.object.name, this.schema, this.object)
+  /**
+   * `online`: build without blocking writes (PostgreSQL `CONCURRENTLY`, which must run outside a transaction;
+   * MySQL `ALGORITHM=INPLACE, LOCK=NONE`, which the server refuses rather than copy the table).
+   */
+  constructor(table: string, object: IndexModel, schema: string | null = null, readonly online = false) {
+    super(table, object, schema)
   }
-  override destructive(): string | null {
-    return this.object.unique
-      ? `creates unique index '${this.object.name}' (fails if existing rows hold duplicates; locks writes while it builds)`
-      : `creates index '${this.object.name}' on '${display(this.table, this.schema)}' (locks writes while it builds; on PostgreSQL consider CREATE INDEX CONCURRENTLY in op.autocommit)`
+  reverse(): AnyOperation {
+    return new DropIndexOp(this.table, this.object.name, this.schema, this.object, this.online)
   }
 }
 
 export class DropIndexOp extends DropObjectOp<'index'> {
   readonly kind = 'dropIndex'
   readonly objectKind = 'index' as const
+  /** `online`: PostgreSQL `DROP INDEX CONCURRENTLY` (outside a transaction); elsewhere a plain drop. */
+  constructor(table: string, name: string, schema: string | null = null, object?: IndexModel, readonly online = false) {
+    super(table, name, schema, object)
+  }
   reverse(): AnyOperation {
-    return new CreateIndexOp(this.table, this.requireObject(), this.schema)
+    return new CreateIndexOp(this.table, this.requireObject(), this.schema, this.online)
   }
 }
 
@@ -74,9 +80,6 @@ export class AddUniqueOp extends AddObjectOp<'unique'> {
   readonly objectKind = 'unique' as const
   reverse(): AnyOperation {
     return new DropUniqueOp(this.table, this.object.name, this.schema, this.object)
-  }
-  override destructive(): string {
-    return `adds unique constraint '${this.object.name}' (fails if existing rows hold duplicates)`
   }
 }
 
@@ -91,11 +94,12 @@ export class DropUniqueOp extends DropObjectOp<'unique'> {
 export class AddCheckOp extends AddObjectOp<'check'> {
   readonly kind = 'addCheck'
   readonly objectKind = 'check' as const
+  /** `validate: false`: PostgreSQL `NOT VALID` (existing rows are checked later by validateConstraint). */
+  constructor(table: string, object: CheckModel, schema: string | null = null, readonly validate = true) {
+    super(table, object, schema)
+  }
   reverse(): AnyOperation {
     return new DropCheckOp(this.table, this.object.name, this.schema, this.object)
-  }
-  override destructive(): string {
-    return `adds check constraint '${this.object.name}' (fails if existing rows violate it)`
   }
 }
 
@@ -110,6 +114,10 @@ export class DropCheckOp extends DropObjectOp<'check'> {
 export class AddForeignKeyOp extends AddObjectOp<'foreignKey'> {
   readonly kind = 'addForeignKey'
   readonly objectKind = 'foreignKey' as const
+  /** `validate: false`: PostgreSQL `NOT VALID` (existing rows are checked later by validateConstraint). */
+  constructor(table: string, object: ForeignKeyModel, schema: string | null = null, readonly validate = true) {
+    super(table, object, schema)
+  }
   reverse(): AnyOperation {
     return new DropForeignKeyOp(this.table, this.object.name, this.schema, this.object)
   }
@@ -133,9 +141,6 @@ export class AddPrimaryKeyOp extends Operation {
   }
   describe(): string {
     return `added primary key (${this.primaryKey.columns.join(', ')}) on '${display(this.table, this.schema)}'`
-  }
-  override destructive(): string {
-    return `adds primary key on '${display(this.table, this.schema)}' (fails on duplicates or NULLs; rewrites the table on some databases)`
   }
   apply(model: SchemaModel): void {
     const table = requireTable(model, this.table, this.schema)

@@ -155,10 +155,6 @@ export class AlterEnumOp extends Operation {
       ? `removed value${removed.length > 1 ? 's' : ''} ${removed.map((v) => `'${v}'`).join(', ')} from enum '${display(this.name, this.schema)}'`
       : `changed values of enum '${display(this.name, this.schema)}'`
   }
-  override destructive(): string | null {
-    const removed = this.existing.filter((v) => !this.values.includes(v) && !Object.values(this.renames).includes(v))
-    return removed.length ? `rebuilds enum '${display(this.name, this.schema)}' without ${removed.map((v) => `'${v}'`).join(', ')} (fails if rows hold them)` : null
-  }
   apply(model: SchemaModel): void {
     setValues(model, this.name, this.schema, this.values)
     const renames: Record<string, string> = {}

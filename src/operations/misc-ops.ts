@@ -30,9 +30,6 @@ export class DropSchemaOp extends Operation {
   describe(): string {
     return `removed schema '${this.name}'`
   }
-  override destructive(): string {
-    return `drops schema '${this.name}'`
-  }
   apply(model: SchemaModel): void {
     model.schemas = (model.schemas ?? []).filter((s) => s !== this.name)
   }

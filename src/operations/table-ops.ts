@@ -33,9 +33,6 @@ export class DropTableOp extends Operation {
   describe(): string {
     return `removed table '${display(this.name, this.schema)}'`
   }
-  override destructive(): string {
-    return `drops table '${display(this.name, this.schema)}' (data loss)`
-  }
   apply(model: SchemaModel): void {
     const table = requireTable(model, this.name, this.schema)
     model.tables.splice(model.tables.indexOf(table), 1)

@@ -109,28 +109,31 @@ describeEachDialect('autogenerate: what the user sees', ({ dialect, db }) => {
     const byMessage = (a: { message: string }, b: { message: string }) => (a.message < b.message ? -1 : 1)
     assert.deepEqual([...listed].sort(byMessage), [
       { kind: 'addColumn', message: "added column 'packages.last_updated'", warning: null },
-      { kind: 'createIndex', message: "added index 'ux_packages_name' on 'packages'", warning: "creates unique index 'ux_packages_name' (fails if existing rows hold duplicates; locks writes while it builds)" },
+      { kind: 'createIndex', message: "added index 'ux_packages_name' on 'packages'", warning: "creates unique index 'ux_packages_name' on 'packages' (fails if existing rows hold duplicates)" },
       { kind: 'createTable', message: "added table 'releases'", warning: null },
       { kind: 'dropColumn', message: "removed column 'packages.summary'", warning: "drops column 'packages.summary' (data loss)" },
     ].map((c) => (dialect === 'mysql' && c.kind === 'createIndex'
-      ? { kind: 'addUnique', message: "added unique constraint 'ux_packages_name' on 'packages'", warning: "adds unique constraint 'ux_packages_name' (fails if existing rows hold duplicates)" }
+      ? { kind: 'addUnique', message: "added unique constraint 'ux_packages_name' on 'packages'", warning: "adds unique constraint 'ux_packages_name' on 'packages' (fails if existing rows hold duplicates)" }
       : c)).sort(byMessage))
     assert.ok(!json.stdout.includes('strata_version') && !json.stdout.includes('strata_history'), "strata's own tables are not compared")
 
     const result = project.strata(['revision', '--autogenerate', '-m', 'second', '--rev-id', 'second'])
     assert.equal(result.code, 0, result.stderr)
-    // The terminal: each change on a Detected line, its warning on the next line.
-    const expectedTerminal = listed.flatMap((c) => [`Detected ${c.message}`, ...(c.warning ? [`  ! ${c.warning}`] : [])])
+    // The terminal: each change on a Detected line, its data marks on the next lines, with their lint rule ids.
+    const rule = (warning: string) => (warning.startsWith('drops') ? 'drop-column' : 'add-unique-constraint-blocking')
+    const expectedTerminal = listed.flatMap((c) => [`Detected ${c.message}`, ...(c.warning ? [`  ! ${c.warning} [${rule(c.warning)}]`] : [])])
     assert.deepEqual(result.stdout.split('\n').filter((l) => l.startsWith('Detected') || l.startsWith('  !')), expectedTerminal)
     // The file: the warning as a comment right above its operation.
     const file = 'migrations/versions/second_second.ts'
     const source = readFileSync(project.path(file), 'utf8')
-    assert.match(source, /\n {2}\/\/ ! drops column 'packages\.summary' \(data loss\)\n {2}await op\.dropColumn\('packages', 'summary'\)\n/)
+    assert.match(source, /\n {2}\/\/ ! drops column 'packages\.summary' \(data loss\) \[drop-column\]\n {2}await op\.dropColumn\('packages', 'summary'\)\n/)
     const unique = listed.find((c) => c.warning?.includes('ux_packages_name'))!
-    assert.ok(source.includes(`  // ! ${unique.warning}\n  await op.`), source)
+    assert.ok(source.includes(`  // ! ${unique.warning} [add-unique-constraint-blocking]\n  await op.`), source)
+    // The lock comment (with its CONCURRENTLY advice) only where a plain index build blocks writes.
+    assert.equal(source.includes('[create-index-blocking]'), dialect === 'postgres', source)
     // The downgrade re-adds the column: not destructive, so no mark there; the dropped table is.
     const downgrade = source.slice(source.indexOf('export async function downgrade'))
-    assert.match(downgrade, /\/\/ ! drops table 'releases' \(data loss\)\n {2}await op\.dropTable\('releases'\)/)
+    assert.match(downgrade, /\/\/ ! drops table 'releases' \(data loss\) \[drop-table\]\n {2}await op\.dropTable\('releases'\)/)
     // Every generated file type-checks (one tsc run for the three).
     assertGeneratedTypeCheck(project, ['migrations/versions/first_first.ts', 'migrations/versions/empty_empty_anyway.ts', file, 'src/db/schema.ts', 'strata.config.ts'])
     const up = project.strata(['upgrade', 'head'])

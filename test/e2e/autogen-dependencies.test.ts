@@ -41,6 +41,7 @@ export const stays = table(
       b: stays('last_day', ".renamedFrom('end_day')"),
       seed: ["INSERT INTO stays (id, start_day, end_day) VALUES (1, '2026-01-01', '2026-01-05'), (2, '2026-02-01', NULL)"],
       detected: ["renamed column 'stays.end_day' to 'last_day'"],
+      warnings: ["renames column 'stays.end_day' to 'last_day' (the running application's queries fail until it is redeployed)"],
       atB: async () => {
         assert.deepEqual(await rows(db(), 'SELECT id, last_day FROM stays WHERE last_day IS NOT NULL'), [{ id: '1', last_day: (await rows(db(), 'SELECT last_day FROM stays WHERE id = 1'))[0]!.last_day }])
         await assert.rejects(rawQuery(db(), "INSERT INTO stays (id, start_day, last_day) VALUES (3, '2026-03-05', '2026-03-01')"), 'the check follows the rename')

@@ -80,7 +80,7 @@ describeEachDialect('autogenerate matrix: enums', ({ dialect, db }) => {
       ],
       warnings: ["rebuilds enum 'level' without 'mid' (fails if rows hold them)", "drops column 'things.kind' (data loss)"],
       file: (source) => {
-        assert.match(source, /\/\/ ! rebuilds enum 'level' without 'mid' \(fails if rows hold them\)\n\s+await op\.alterEnum\('level', \['low', 'high'\]/)
+        assert.match(source, /\/\/ ! rebuilds enum 'level' without 'mid' \(fails if rows hold them\) \[enum-value-removed\]\n(?:\s+\/\/ lock: .*\n)*\s+await op\.alterEnum\('level', \['low', 'high'\]/)
         assert.match(source, /await op\.addEnumValue\('size', 'xs', \{\s*before: 's',/)
         assert.match(source, /await op\.addEnumValue\('size', 'm', \{\s*after: 's',/)
         assert.match(source, /await op\.renameEnumValue\('status', 'gone', 'archived'/)
@@ -130,7 +130,8 @@ export const plans = table('plans', { id: integer().primaryKey(), tier: tier().d
       detected: ["added value 'team' to enum 'tier'", "added column 'plans.seat_tier'"],
       file: (source) => {
         // PostgreSQL needs it; the file is the same wherever it was generated.
-        assert.match(source, /await op\.autocommit\(async \(\) => \{\n\s+await op\.addEnumValue\('tier', 'team'/)
+        // (a lint mark may stand above the call: MySQL copies the table for an enum value inserted mid-list)
+        assert.match(source, /await op\.autocommit\(async \(\) => \{\n(\s+\/\/ [^\n]*\n)*\s+await op\.addEnumValue\('tier', 'team'/)
       },
       atB: async () => assert.deepEqual(await rows(db(), 'SELECT id, tier, seat_tier FROM plans'), [{ id: '1', tier: 'free', seat_tier: 'team' }]),
       atA: async () => assert.deepEqual(await rows(db(), 'SELECT id, tier FROM plans'), [{ id: '1', tier: 'free' }]),

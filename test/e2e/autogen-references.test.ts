@@ -66,7 +66,8 @@ describeEachDialect('autogenerate matrix: foreign keys, checks, table comments',
   it('detects foreign key, check and table comment changes exactly; rows survive', async () => {
     const fk = (verb: 'added' | 'removed', name: string) => `${verb} foreign key '${name}' on 'child'`
     const ck = (verb: 'added' | 'removed', name: string) => `${verb} check constraint '${name}' on 'child'`
-    const addsCheck = (name: string) => `adds check constraint '${name}' (fails if existing rows violate it)`
+    const addsCheck = (name: string) => `adds check constraint '${name}' on 'child' (fails if existing rows violate it)`
+    const addsForeignKey = (name: string) => `adds foreign key '${name}' on 'child' (fails if existing rows violate it)`
     await runner.run({
       name: 'refs',
       a: schema('a'),
@@ -95,7 +96,12 @@ describeEachDialect('autogenerate matrix: foreign keys, checks, table comments',
           ? []
           : ["changed comment on table 'child'", "changed comment on table 'p1'", "removed comment on table 'p2'"]),
       ],
-      warnings: [addsCheck('ck_child_new'), addsCheck('ck_child_new_name'), addsCheck('ck_child_expr')],
+      warnings: [
+        addsCheck('ck_child_new'),
+        addsCheck('ck_child_new_name'),
+        addsCheck('ck_child_expr'),
+        ...['fk_child_actions', 'fk_child_cols', 'fk_child_new', 'fk_child_target'].map(addsForeignKey),
+      ],
       atB: async () => {
         assert.deepEqual(await rows(db(), 'SELECT id, a_id, b_id, code, f_id, x FROM child'), [
           { id: '1', a_id: '1', b_id: '2', code: 'two', f_id: '1', x: '5' },

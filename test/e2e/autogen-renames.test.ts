@@ -31,6 +31,11 @@ const SEED = ["INSERT INTO pets (id, name) VALUES (1, 'Rex'), (2, 'Tom')", "INSE
 const RENAMED = ["renamed table 'pets' to 'animals'", "renamed column 'packages.summary' to 'description'"]
 const DROP_ADD = ["added table 'animals'", "removed table 'pets'", "added column 'packages.description'", "removed column 'packages.summary'"]
 const DROP_WARNINGS = ["drops table 'pets' (data loss)", "drops column 'packages.summary' (data loss)"]
+/** A rename keeps the data but breaks the running application's queries: marked too (rename-table, rename-column). */
+const RENAME_WARNINGS = [
+  "renames column 'packages.summary' to 'description' (the running application's queries fail until it is redeployed)",
+  "renames table 'pets' to 'animals' (the running application's queries fail until it is redeployed)",
+]
 
 describeEachDialect('autogenerate matrix: renames', ({ dialect, db }) => {
   let runner: CycleRunner
@@ -52,7 +57,7 @@ describeEachDialect('autogenerate matrix: renames', ({ dialect, db }) => {
   }
 
   it('renames declared in the schema (renamedFrom) keep rows and values both ways', async () => {
-    await runner.run({ name: 'declared', a: SCHEMA_A, b: schemaB(true), seed: SEED, detected: RENAMED, atB: keptAtB, atA: keptAtA })
+    await runner.run({ name: 'declared', a: SCHEMA_A, b: schemaB(true), seed: SEED, detected: RENAMED, warnings: RENAME_WARNINGS, atB: keptAtB, atA: keptAtA })
   })
 
   it('renames given with --rename keep rows and values both ways', async () => {
@@ -63,6 +68,7 @@ describeEachDialect('autogenerate matrix: renames', ({ dialect, db }) => {
       renames: ['pets=animals', 'packages.summary=description'],
       seed: SEED,
       detected: RENAMED,
+      warnings: RENAME_WARNINGS,
       file: (source) => {
         assert.match(source, /await op\.renameTable\('pets', 'animals'\)/)
         assert.match(source, /await op\.renameColumn\('packages', 'summary', 'description'\)/)
@@ -101,6 +107,7 @@ export const posts = table(
         "renamed foreign key 'fk_posts_user_id_users' on 'posts' to 'fk_posts_member_id_members'",
         "renamed check constraint 'ck_posts_user_id' on 'posts' to 'ck_posts_member_id'",
       ],
+      warnings: ["renames table 'users' to 'members' (the running application's queries fail until it is redeployed)", "renames column 'posts.user_id' to 'member_id' (the running application's queries fail until it is redeployed)"],
       file: () => {
         const script = runner.project.strata(['upgrade', 'renamed_names_a:renamed_names_b', '--sql'], { STRATA_TEST_SCHEMA: './schemas/renamed_names_b.ts' })
         assert.equal(script.code, 0, script.stderr)
@@ -131,6 +138,7 @@ export const posts = table(
       b: schema('Name'),
       seed: ["INSERT INTO people (id, name) VALUES (1, 'Ann')"],
       detected: ["renamed column 'people.name' to 'Name'"],
+      warnings: ["renames column 'people.name' to 'Name' (the running application's queries fail until it is redeployed)"],
       atB: async () => assert.deepEqual(await rows(db(), 'SELECT id, "Name" AS v FROM people'.replace('"Name"', dialect === 'mysql' ? '`Name`' : '"Name"')), [{ id: '1', v: 'Ann' }]),
       atA: async () => assert.deepEqual(await rows(db(), 'SELECT id, name FROM people'), [{ id: '1', name: 'Ann' }]),
     })
@@ -144,7 +152,7 @@ export const posts = table(
       seed: SEED,
       detected: DROP_ADD,
       warnings: DROP_WARNINGS,
-      file: (source) => assert.match(source, /\/\/ ! drops column 'packages\.summary' \(data loss\)\n\s+await op\.dropColumn\('packages', 'summary'\)/),
+      file: (source) => assert.match(source, /\/\/ ! drops column 'packages\.summary' \(data loss\) \[drop-column\]\n(?:\s+\/\/ lock: .*\n)*\s+await op\.dropColumn\('packages', 'summary'\)/),
       atB: async () => {
         assert.deepEqual(await rows(db(), 'SELECT id, description FROM packages ORDER BY id'), [
           { id: '1', description: null },

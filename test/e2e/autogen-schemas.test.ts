@@ -44,7 +44,7 @@ export const t1 = table('t1', { id: integer().primaryKey(), state: state() }, { 
       file: (source) => {
         assert.match(source, /await op\.createSchema\('other'\)/)
         assert.match(source, /await op\.createTable\(\s*'t2',[\s\S]*\{ schema: 'other' \}/)
-        assert.match(source, /\/\/ ! drops schema 'extra'\n\s+await op\.dropSchema\('extra'\)/)
+        assert.match(source, /\/\/ ! drops schema 'extra' \[drop-schema\]\n\s+await op\.dropSchema\('extra'\)/)
       },
       atB: async () => {
         const schemas = await rows(db(), "SELECT nspname FROM pg_namespace WHERE nspname IN ('extra', 'other') ORDER BY 1")
@@ -68,6 +68,7 @@ export const t1 = table('t1', { id: integer().primaryKey(), state: state() }, { 
       renames: ['extra.t1=t1_new'],
       seed: ['INSERT INTO extra.t1 (id) VALUES (7)'],
       detected: ["renamed table 'extra.t1' to 't1_new'"],
+      warnings: ["renames table 'extra.t1' to 't1_new' (the running application's queries fail until it is redeployed)"],
       atB: async () => assert.deepEqual(await rows(db(), 'SELECT id FROM extra.t1_new'), [{ id: '7' }]),
       atA: async () => assert.deepEqual(await rows(db(), 'SELECT id FROM extra.t1'), [{ id: '7' }]),
     })

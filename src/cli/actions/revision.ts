@@ -2,6 +2,7 @@ import { relative } from 'node:path'
 import type { RenameHints } from '../../autogenerate/index.js'
 import { UsageError } from '../../config/errors.js'
 import { revision } from '../../commands/revision.js'
+import { markText } from '../../lint/marks.js'
 import { askYesNo, closePrompts } from '../prompt.js'
 import { type GlobalOptions, out, printJson, warn } from '../output.js'
 
@@ -43,13 +44,18 @@ export async function action(_args: string[], options: Record<string, unknown>, 
     printJson({
       path: result.path,
       revision: result.revision,
-      changes: result.changes.map((c) => ({ kind: c.operation.kind, message: c.message, warning: c.warning })),
+      changes: result.changes.map((c) => ({
+        kind: c.operation.kind,
+        message: c.message,
+        warning: c.warning,
+        findings: c.marks.map((m) => ({ rule: m.rule, category: m.category, message: m.message })),
+      })),
     })
     return 0
   }
   for (const change of result.changes) {
     out(`Detected ${change.message}`)
-    if (change.warning) out(warn(`  ! ${change.warning}`))
+    for (const mark of change.marks) out(warn(`  ${markText(mark)}`))
   }
   if (result.path === null) {
     out('No changes detected; no revision written (use --allow-empty to write one anyway)')

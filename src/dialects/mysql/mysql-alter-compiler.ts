@@ -42,7 +42,8 @@ export async function compileAlterColumn(op: AlterColumnOp, ctx: CompileContext)
   const column = await resolveColumn(ctx, op.table, op.schema, op.name, op.existing)
   for (const key of COLUMN_FACTS) if (key in op.changes) (column as unknown as Record<string, unknown>)[key] = op.changes[key]
   if (!column.autoincrement) delete column.autoincrement
-  return [`ALTER TABLE ${q(op.table)} MODIFY COLUMN ${columnDefinitionSql(column)}`]
+  // online: the server refuses (ER_ALTER_OPERATION_NOT_SUPPORTED_REASON) instead of copying the table under a lock.
+  return [`ALTER TABLE ${q(op.table)} MODIFY COLUMN ${columnDefinitionSql(column)}${op.online ? ', ALGORITHM=INPLACE, LOCK=NONE' : ''}`]
 }
 
 function renamedDefault(value: DefaultValue | null | undefined, renames: Record<string, string>): DefaultValue | null {

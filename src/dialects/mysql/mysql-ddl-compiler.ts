@@ -93,7 +93,8 @@ export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promi
     case 'alterColumn':
       return compileAlterColumn(op, ctx)
     case 'createIndex':
-      return [indexSql(op.table, op.object, await serverFor(ctx))]
+      // online: the server refuses (ER_ALTER_OPERATION_NOT_SUPPORTED…) instead of copying the table under a lock.
+      return [indexSql(op.table, op.object, await serverFor(ctx)) + (op.online ? ' ALGORITHM=INPLACE LOCK=NONE' : '')]
     case 'dropIndex':
       return compileDropKey(ctx, op.table, op.schema, op.name, `DROP INDEX ${q(op.name)}`)
     case 'addUnique':

@@ -7,4 +7,5 @@ export const mysqlFeatures: DialectFeatures = {
   enumValueNeedsCommit: false,
   fileDatabase: false,
   advisoryLocks: true,
+  onlineDdlOutsideTransaction: false,
 }

@@ -64,11 +64,11 @@ function foreignKeyClause(fk: ForeignKeyModel): string {
   return sql
 }
 
-function createIndexSql(index: IndexModel, table: string, schema: string | null): string {
+function createIndexSql(index: IndexModel, table: string, schema: string | null, concurrently = false): string {
   if (index.elements.length === 0) throw new Error(`index "${index.name}" has no columns`)
   const elements = index.elements.map((e) => (typeof e === 'string' ? quoteIdentifier(e) : `(${e.expression})`)).join(', ')
   const where = index.where ? ` WHERE ${index.where}` : ''
-  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdentifier(index.name)} ON ${qualify(table, schema)} (${elements})${where}`
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdentifier(index.name)} ON ${qualify(table, schema)} (${elements})${where}`
 }
 
 function createTableSql(table: TableModel): string[] {
@@ -105,6 +105,20 @@ async function dropPrimaryKeyName(op: { table: string; schema: string | null; pr
   return current?.primaryKey?.name ?? defaultPrimaryKeyName(op.table)
 }
 
+/**
+ * An interrupted `CREATE INDEX CONCURRENTLY` (cancelled, backend terminated, server restarted) leaves an INVALID
+ * index behind under the name: the next run drops it (concurrently) before building it again.
+ */
+async function invalidIndexDrop(name: string, schema: string | null, context: CompileContext): Promise<string[]> {
+  if (context.offline || !context.connection) return []
+  const rows = await context.connection.query(
+    `SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relname = $1 AND n.nspname = COALESCE($2, current_schema()) AND NOT i.indisvalid`,
+    [name, schema],
+  )
+  return rows.length > 0 ? [`DROP INDEX CONCURRENTLY IF EXISTS ${qualify(name, schema)}`] : []
+}
+
 export async function compilePostgres(op: AnyOperation, context: CompileContext): Promise<string[]> {
   switch (op.kind) {
     case 'createTable':
@@ -127,16 +141,16 @@ export async function compilePostgres(op: AnyOperation, context: CompileContext)
     case 'alterColumn':
       return compileAlterColumn(op, context)
     case 'createIndex':
-      return [createIndexSql(op.object, op.table, op.schema)]
+      return [...(op.online ? await invalidIndexDrop(op.object.name, op.schema, context) : []), createIndexSql(op.object, op.table, op.schema, op.online)]
     case 'dropIndex':
       // An index lives in its table's schema.
-      return [`DROP INDEX ${qualify(op.name, op.schema)}`]
+      return [`DROP INDEX ${op.online ? 'CONCURRENTLY ' : ''}${qualify(op.name, op.schema)}`]
     case 'addUnique':
       return [alterTable(op.table, op.schema, `ADD ${uniqueClause(op.object)}`)]
     case 'addCheck':
-      return [alterTable(op.table, op.schema, `ADD ${checkClause(op.object)}`)]
+      return [alterTable(op.table, op.schema, `ADD ${checkClause(op.object)}${op.validate ? '' : ' NOT VALID'}`)]
     case 'addForeignKey':
-      return [alterTable(op.table, op.schema, `ADD ${foreignKeyClause(op.object)}`)]
+      return [alterTable(op.table, op.schema, `ADD ${foreignKeyClause(op.object)}${op.validate ? '' : ' NOT VALID'}`)]
     case 'dropUnique':
     case 'dropCheck':
     case 'dropForeignKey':

@@ -7,4 +7,5 @@ export const postgresFeatures: DialectFeatures = {
   enumValueNeedsCommit: true,
   fileDatabase: false,
   advisoryLocks: true,
+  onlineDdlOutsideTransaction: true,
 }

@@ -7,4 +7,5 @@ export const sqliteFeatures: DialectFeatures = {
   enumValueNeedsCommit: false,
   fileDatabase: true,
   advisoryLocks: false,
+  onlineDdlOutsideTransaction: false,
 }

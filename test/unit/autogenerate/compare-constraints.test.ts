@@ -18,7 +18,7 @@ describe('compare: keys, indexes and constraints', () => {
     const changes = await assertRoundTrip(widened, before)
     assert.deepEqual(messages(changes), ["removed primary key on 't'", "added primary key (a, b) on 't'"])
     assert.deepEqual((changes[0]!.operation as DropPrimaryKeyOp).primaryKey, { name: 'pk_old', columns: ['a'] })
-    assert.equal(changes[1]!.warning, "adds primary key on 't' (fails on duplicates or NULLs; rewrites the table on some databases)")
+    assert.equal(changes[1]!.warning, "adds primary key on 't' (fails on duplicates or NULLs; blocks the table while the index builds)")
     const dropped = model(table('t', { a: integer().notNull(), b: integer().notNull() }))
     assert.deepEqual(messages(await assertRoundTrip(dropped, before)), ["removed primary key on 't'"])
     assert.deepEqual(messages(await assertRoundTrip(before, dropped)), ["added primary key (a) on 't'"])
@@ -41,7 +41,7 @@ describe('compare: keys, indexes and constraints', () => {
       "added unique constraint 'uq_c' on 't'",
     ])
     assert.deepEqual((changes[0]!.operation as DropUniqueOp).object, { name: 'uq_a', columns: ['a'] })
-    assert.equal(changes[3]!.warning, "adds unique constraint 'uq_c' (fails if existing rows hold duplicates)")
+    assert.equal(changes[3]!.warning, "adds unique constraint 'uq_c' on 't' (fails if existing rows hold duplicates)")
   })
 
   it('changes indexes on uniqueness, elements and their order, expressions and predicates', async () => {
@@ -70,7 +70,7 @@ describe('compare: keys, indexes and constraints', () => {
   it('warns when it creates a unique index', async () => {
     const after = model(table('t', { a: integer() }, (t) => [uniqueIndex('ux').on(t.a)]))
     const changes = await assertRoundTrip(after, model(table('t', { a: integer() })))
-    assert.equal(changes[0]!.warning, "creates unique index 'ux' (fails if existing rows hold duplicates; locks writes while it builds)")
+    assert.equal(changes[0]!.warning, "creates unique index 'ux' on 't' (fails if existing rows hold duplicates)")
   })
 
   it('adds, drops and changes foreign keys', async () => {
@@ -129,7 +129,7 @@ describe('compare: keys, indexes and constraints', () => {
     const changes = await assertRoundTrip(ck('a > 0'), ck('a >= 0'))
     assert.deepEqual(messages(changes), ["removed check constraint 'ck_a' on 't'", "added check constraint 'ck_a' on 't'"])
     assert.deepEqual((changes[0]!.operation as DropCheckOp).object, { name: 'ck_a', expression: 'a >= 0' })
-    assert.equal(changes[1]!.warning, "adds check constraint 'ck_a' (fails if existing rows violate it)")
+    assert.equal(changes[1]!.warning, "adds check constraint 'ck_a' on 't' (fails if existing rows violate it)")
     assert.deepEqual(messages(await assertRoundTrip(model(table('t', { a: integer() })), ck('a > 0'))), ["removed check constraint 'ck_a' on 't'"])
   })
 

@@ -27,7 +27,7 @@ describe('compare: renames', () => {
     const before = model(users())
     const changes = await assertRoundTrip(model(accounts), before)
     assert.deepEqual(messages(changes), ["renamed table 'users' to 'accounts'", "changed nullability of column 'accounts.email'"])
-    assert.equal(changes[0]!.warning, null)
+    assert.equal(changes[0]!.warning, "renames table 'users' to 'accounts' (the running application's queries fail until it is redeployed)")
   })
 
   it('renames a table from an options hint, qualified or not', async () => {

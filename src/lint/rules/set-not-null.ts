@@ -1,0 +1,29 @@
+import { display } from '../../operations/base.js'
+import type { DialectName } from '../../dialects/dialect.js'
+import type { LintRule, ServerVersion } from '../types.js'
+
+const FIX: Record<DialectName, (version: ServerVersion | null) => string> = {
+  postgres: (version) =>
+    version && version.major < 12
+      ? 'backfill the NULLs first; PostgreSQL before 12 always scans (from 12, a validated CHECK lets SET NOT NULL skip the scan)'
+      : 'add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT, then SET NOT NULL (PostgreSQL 12+ skips the scan) and drop the check; safe: true renders it',
+  mysql: () => 'backfill the NULLs first; MODIFY … NOT NULL rebuilds the table in place',
+  sqlite: () => 'backfill the NULLs first; the change rebuilds the table',
+}
+
+export const setNotNull = {
+  id: 'set-not-null',
+  severity: 'warning',
+  category: 'data',
+  dialects: ['sqlite', 'postgres', 'mysql'],
+  exemptOnNewTable: true,
+  summary: 'SET NOT NULL fails if the column holds NULLs, and PostgreSQL scans the whole table under an ACCESS EXCLUSIVE lock',
+  check(operation, context) {
+    if (operation.kind !== 'alterColumn' || operation.changes.nullable !== false) return null
+    return {
+      message: `makes column '${display(operation.table, operation.schema)}.${operation.name}' NOT NULL (fails if it holds NULLs)`,
+      fix: FIX[context.dialect](context.serverVersion),
+      data: { kind: 'nulls', table: operation.table, schema: operation.schema, column: operation.name },
+    }
+  },
+} satisfies LintRule

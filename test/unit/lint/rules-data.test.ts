@@ -1,0 +1,110 @@
+/**
+ * Data and compatibility rules: each fires on the violating migration on its dialects, not on the safe form, and
+ * not when the table was created earlier in the same migration.
+ */
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { bigint, integer, numeric, text, varchar } from '../../../src/index.js'
+import { ALL_DIALECTS, type Body, ruleCases, rulesOf } from './support.js'
+
+ruleCases('drop-schema', {
+  violate: (op) => op.dropSchema('archive'),
+  safe: (op) => op.createSchema('archive'),
+})
+
+ruleCases('drop-table', {
+  violate: (op) => op.dropTable('posts'),
+  safe: (op) => op.createTable('other', { id: bigint().primaryKey() }),
+  onNewTable: (op) => op.dropTable('fresh'),
+})
+
+ruleCases('drop-column', {
+  violate: (op) => op.dropColumn('posts', 'body'),
+  safe: (op) => op.addColumn('posts', 'extra', text()),
+  onNewTable: (op) => op.dropColumn('fresh', 'name'),
+})
+
+ruleCases('rename-table', {
+  violate: (op) => op.renameTable('posts', 'articles'),
+  onNewTable: (op) => op.renameTable('fresh', 'fresher'),
+})
+
+ruleCases('rename-column', {
+  violate: (op) => op.renameColumn('posts', 'body', 'content'),
+  safe: (op) => op.addColumn('posts', 'content', text()),
+  onNewTable: (op) => op.renameColumn('fresh', 'name', 'title'),
+})
+
+ruleCases('add-column-not-null-without-default', {
+  violate: (op) => op.addColumn('posts', 'score', integer().notNull()),
+  safe: (op) => op.addColumn('posts', 'score', integer().notNull().default(0)),
+  onNewTable: (op) => op.addColumn('fresh', 'score', integer().notNull()),
+})
+
+ruleCases('set-not-null', {
+  violate: (op) => op.alterColumn('posts', 'body', { nullable: false, existingNullable: true }),
+  safe: (op) => op.alterColumn('posts', 'title', { nullable: true, existingNullable: false }),
+  onNewTable: (op) => op.alterColumn('fresh', 'name', { nullable: false }),
+})
+
+ruleCases('change-column-type', {
+  violate: (op) => op.alterColumn('posts', 'title', { type: varchar({ length: 10 }), existingType: varchar({ length: 20 }) }),
+  // Widening: no finding (the type before is read from the replayed schema when not given).
+  safe: async (op) => {
+    await op.alterColumn('posts', 'title', { type: varchar({ length: 32 }) })
+    await op.alterColumn('users', 'age', { type: bigint(), existingType: integer() })
+  },
+  onNewTable: (op) => op.alterColumn('fresh', 'name', { type: varchar({ length: 5 }) }),
+})
+
+ruleCases('enum-value-removed', {
+  violate: (op) => op.alterEnum('mood', ['happy', 'meh'], { existing: ['happy', 'sad', 'meh'] }),
+  safe: (op) => op.alterEnum('mood', ['happy', 'glum', 'meh'], { existing: ['happy', 'sad', 'meh'], renames: { glum: 'sad' } }),
+})
+
+ruleCases('add-unique-constraint-blocking', {
+  violate: (op) => op.createUnique('uq_users_email', 'users', ['email']),
+  safe: (op) => op.createIndex('ix_users_email', 'users', ['email'], { online: true }),
+  onNewTable: (op) => op.createUnique('uq_fresh_name', 'fresh', ['name']),
+})
+
+ruleCases('add-foreign-key-validating', {
+  violate: (op) => op.createForeignKey('fk_posts_author', 'posts', ['user_id'], 'users', ['id']),
+  safe: (op) => op.createForeignKey('fk_posts_author', 'posts', ['user_id'], 'users', ['id'], { validate: false }),
+  onNewTable: (op) => op.createForeignKey('fk_fresh_user', 'fresh', ['n'], 'users', ['id']),
+})
+
+ruleCases('add-check-validating', {
+  violate: (op) => op.createCheck('ck_age', 'users', 'age >= 0'),
+  safe: (op) => op.createCheck('ck_age', 'users', 'age >= 0', { validate: false }),
+  onNewTable: (op) => op.createCheck('ck_n', 'fresh', 'n >= 0'),
+})
+
+ruleCases('add-primary-key-blocking', {
+  violate: async (op) => {
+    await op.dropPrimaryKey('users', { columns: ['id'] })
+    await op.createPrimaryKey('pk_users', 'users', ['id', 'email'])
+  },
+  onNewTable: async (op) => {
+    await op.dropPrimaryKey('fresh', { columns: ['id'] })
+    await op.createPrimaryKey('pk_fresh', 'fresh', ['id', 'n'])
+  },
+})
+
+describe('change-column-type: widening is not flagged, narrowing and unsafe casts are', () => {
+  const cases: Array<[string, Body, boolean]> = [
+    ['varchar 20 → 32', (op) => op.alterColumn('posts', 'title', { type: varchar({ length: 32 }), existingType: varchar({ length: 20 }) }), false],
+    ['varchar → text', (op) => op.alterColumn('posts', 'title', { type: text(), existingType: varchar({ length: 20 }) }), false],
+    ['integer → bigint', (op) => op.alterColumn('users', 'age', { type: bigint(), existingType: integer() }), false],
+    ['numeric(10,2) → numeric(12,2)', (op) => op.alterColumn('users', 'age', { type: numeric({ precision: 12, scale: 2 }), existingType: numeric({ precision: 10, scale: 2 }) }), false],
+    ['varchar 20 → 10', (op) => op.alterColumn('posts', 'title', { type: varchar({ length: 10 }), existingType: varchar({ length: 20 }) }), true],
+    ['bigint → integer', (op) => op.alterColumn('users', 'age', { type: integer(), existingType: bigint() }), true],
+    ['text → integer', (op) => op.alterColumn('posts', 'body', { type: integer(), existingType: text() }), true],
+    ['numeric(10,2) → numeric(10,4)', (op) => op.alterColumn('users', 'age', { type: numeric({ precision: 10, scale: 4 }), existingType: numeric({ precision: 10, scale: 2 }) }), true],
+  ]
+  for (const dialect of ALL_DIALECTS)
+    for (const [label, body, flagged] of cases)
+      it(`${label} on ${dialect}: ${flagged ? 'flagged' : 'not flagged'}`, async () => {
+        assert.equal((await rulesOf(dialect, body)).includes('change-column-type'), flagged)
+      })
+})
