@@ -2,7 +2,10 @@ import type { AnyOperation } from '../operations/index.js'
 import type { DefaultValue, SchemaModel, TableModel } from '../schema/model.js'
 import type { DatabaseUrl } from '../runtime/url.js'
 
-export type DialectName = 'sqlite' | 'postgres' | 'mysql' | 'libsql' | 'pglite'
+/** The three SQL families strata knows; every dialect is one of them or a variant of one (registry `variantOf`). */
+export type DialectFamily = 'sqlite' | 'postgres' | 'mysql'
+
+export type DialectName = DialectFamily | 'libsql' | 'pglite'
 
 /** A live database session. One connection per run; strata never pools. */
 export interface Connection {

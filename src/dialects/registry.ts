@@ -3,7 +3,7 @@
  * `strata --help` or a SQLite run never loads pg or mysql2). URL parsing, the CLI and the runtime read it.
  * `satisfies Record<DialectName, …>`: a new name in DialectName is a type error until its entry exists.
  */
-import type { Dialect, DialectFeatures, DialectName } from './dialect.js'
+import type { Dialect, DialectFamily, DialectFeatures, DialectName } from './dialect.js'
 import { mysqlFeatures } from './mysql/mysql-features.js'
 import { postgresFeatures } from './postgres/postgres-features.js'
 import { sqliteFeatures } from './sqlite/sqlite-features.js'
@@ -28,7 +28,7 @@ export interface DialectEntry {
    */
   readonly replayUrl?: string
   /** The dialect this one is a variant of (it reuses that folder's exported pieces). */
-  readonly variantOf?: DialectName
+  readonly variantOf?: DialectFamily
   readonly features: DialectFeatures
   load(): Promise<Dialect>
 }
@@ -75,6 +75,14 @@ export const dialectRegistry = {
 } satisfies Record<DialectName, DialectEntry>
 
 export const dialectNames = Object.keys(dialectRegistry) as DialectName[]
+
+/** The families: the dialects that are no variant. What a family decides (lint advice, safe rewrites) is keyed by it. */
+export const dialectFamilies = dialectNames.filter((name): name is DialectFamily => !(dialectRegistry[name] as DialectEntry).variantOf)
+
+/** The family a dialect belongs to: its parent for a variant (libsql → sqlite, pglite → postgres), else itself. */
+export function familyOf(name: DialectName): DialectFamily {
+  return (dialectRegistry[name] as DialectEntry).variantOf ?? (name as DialectFamily)
+}
 
 /** The dialect a URL scheme (or a `--dialect` word) names; undefined for an unknown one. */
 export function dialectForScheme(scheme: string): DialectName | undefined {
