@@ -1,4 +1,5 @@
 import { AddForeignKeyOp, DropForeignKeyOp } from '../operations/constraint-ops.js'
+import { familyOf } from '../dialects/registry.js'
 import type { AnyOperation } from '../operations/index.js'
 import { CreateSchemaOp, DropSchemaOp } from '../operations/misc-ops.js'
 import { CreateTableOp, DropTableOp } from '../operations/table-ops.js'
@@ -131,7 +132,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
 
   const operations = plan.operations()
   const marks = operationMarks(operations, {
-    dialect: dialect.name,
+    dialect: familyOf(dialect.name),
     ...(dialect.maxIdentifierLength !== undefined ? { maxIdentifierLength: dialect.maxIdentifierLength } : {}),
     ...(dialect.schemaRules ? { identifierLengthUnit: dialect.schemaRules.identifierLengthUnit } : {}),
     model: reflected,

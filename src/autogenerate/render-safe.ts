@@ -1,4 +1,4 @@
-import type { DialectName } from '../dialects/dialect.js'
+import type { DialectFamily } from '../dialects/dialect.js'
 import { dialectEntry } from '../dialects/registry.js'
 import { AlterColumnOp } from '../operations/column-ops.js'
 import { AddCheckOp, AddForeignKeyOp, CreateIndexOp, DropCheckOp, DropIndexOp } from '../operations/constraint-ops.js'
@@ -33,7 +33,7 @@ function notNullCheckName(table: string, column: string): string {
 type Rewrite = (operation: AnyOperation) => AnyOperation[] | null
 
 /** The zero-downtime forms, per dialect, of operations on tables that already exist. */
-const REWRITES: Record<DialectName, Rewrite> = {
+const REWRITES: Record<DialectFamily, Rewrite> = {
   postgres: (operation) => {
     switch (operation.kind) {
       case 'createIndex':
@@ -90,7 +90,7 @@ function tableOf(operation: AnyOperation): string | null {
  * index builds and type changes with ALGORITHM=INPLACE, LOCK=NONE (refused rather than copying). Tables created in
  * the same migration are left alone: they are empty.
  */
-export function safeOperations(operations: AnyOperation[], dialect: DialectName): AnyOperation[] {
+export function safeOperations(operations: AnyOperation[], dialect: DialectFamily): AnyOperation[] {
   const created = new Set<string>()
   const result: AnyOperation[] = []
   for (const operation of operations) {
@@ -103,7 +103,7 @@ export function safeOperations(operations: AnyOperation[], dialect: DialectName)
 }
 
 /** Statements safe rendering runs outside the transaction (PostgreSQL): concurrent index builds and drops, VALIDATE. */
-export function runsOutsideTransaction(operation: AnyOperation, dialect: DialectName | undefined): boolean {
+export function runsOutsideTransaction(operation: AnyOperation, dialect: DialectFamily | undefined): boolean {
   if (!dialect || !dialectEntry(dialect).features.onlineDdlOutsideTransaction) return false
   if (operation.kind === 'createIndex' || operation.kind === 'dropIndex') return operation.online
   return operation.kind === 'execute' && OUTSIDE.test(operation.sql)

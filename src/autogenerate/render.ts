@@ -1,4 +1,5 @@
 import type { ColumnChanges } from '../operations/column-ops.js'
+import { familyOf } from '../dialects/registry.js'
 import type { DialectName } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
 import { type Autoincrement, type SchemaModel, cloneModel } from '../schema/model.js'
@@ -224,7 +225,7 @@ function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOpti
   const operations = entries.filter((e): e is AnyOperation => !('irreversible' in e))
   const found = operationMarks(operations, {
     ...markOptions(options, model),
-    outsideTransaction: operations.map((operation) => runsOutsideTransaction(operation, options.dialect)),
+    outsideTransaction: operations.map((operation) => runsOutsideTransaction(operation, options.dialect && familyOf(options.dialect))),
   })
   const marks = new Map(operations.map((operation, i) => [operation, found[i]!]))
   for (let i = 0; i < entries.length; i++) {
@@ -233,7 +234,7 @@ function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOpti
       lines.push(`${pad}// ! cannot reverse: ${item.irreversible}`)
       continue
     }
-    if (runsOutsideTransaction(item, options.dialect)) {
+    if (runsOutsideTransaction(item, options.dialect && familyOf(options.dialect))) {
       lines.push(`${pad}// CONCURRENTLY and VALIDATE run outside the transaction, so writes continue meanwhile.`)
       lines.push(`${pad}await op.autocommit(async () => {`)
       lines.push(...statement(item, marks.get(item)!, imports, INDENT * 2))
@@ -258,7 +259,7 @@ function renderBody(entries: BodyItem[], imports: ImportSet, options: RenderOpti
 
 function markOptions(options: RenderOptions, model: SchemaModel | undefined): MarkOptions {
   return {
-    ...(options.dialect ? { dialect: options.dialect } : {}),
+    ...(options.dialect ? { dialect: familyOf(options.dialect) } : {}),
     ...(options.maxIdentifierLength !== undefined ? { maxIdentifierLength: options.maxIdentifierLength } : {}),
     ...(options.identifierLengthUnit ? { identifierLengthUnit: options.identifierLengthUnit } : {}),
     ...(model ? { model } : {}),
@@ -290,7 +291,7 @@ function isDetectedChange(item: DetectedChange | AnyOperation): item is Detected
  */
 export function renderOperations(changes: DetectedChange[] | AnyOperation[], options: RenderOptions = {}): RenderedMigration {
   const detected = (changes as Array<DetectedChange | AnyOperation>).map((c) => (isDetectedChange(c) ? c.operation : c))
-  const operations = options.safe && options.dialect ? safeOperations(detected, options.dialect) : detected
+  const operations = options.safe && options.dialect ? safeOperations(detected, familyOf(options.dialect)) : detected
   const imports = new ImportSet()
   const upgrade = renderBody(operations, imports, options, options.model)
   const reversed: BodyItem[] = []

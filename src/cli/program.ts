@@ -206,6 +206,7 @@ export function buildProgram(): Command {
     .command('check')
     .description('exit 1 and list the differences when the schema and the database disagree (the database must be at the heads)')
     .option('--allow-behind', 'for a database behind the heads: compare it with the schema its applied revisions define')
+    .option('--replay', 'replay the whole history on a throwaway in-memory database (PGlite, for PostgreSQL) and compare that instead')
     .option('--json', 'JSON output')
     .option('--url <url>', 'database URL (overrides the config)')
     .action(lazy(() => import('./actions/check.js')))

@@ -2,6 +2,10 @@ import type { DetectedChange } from '../autogenerate/index.js'
 import { replaySchema } from '../runtime/offline.js'
 import { compareWithDatabase, type CompareOptions } from './autogenerate.js'
 import { readCurrentVersions } from './current.js'
+import { upgrade } from './run.js'
+import { dialectEntry } from '../dialects/registry.js'
+import { UsageError } from '../errors.js'
+import type { ResolvedConfig } from '../config/load-config.js'
 import { type ConfigInput, databaseOf, loadGraph, resolveProject } from './project.js'
 
 export interface CheckOptions extends Pick<CompareOptions, 'url' | 'log' | 'renames'> {
@@ -10,6 +14,12 @@ export interface CheckOptions extends Pick<CompareOptions, 'url' | 'log' | 'rena
    * on a model), instead of failing: the schema files describe the heads, not that database.
    */
   allowBehind?: boolean
+  /**
+   * Replay every revision's upgrade on a throwaway in-process database of the same family (PGlite for PostgreSQL)
+   * and compare that with the schema files: drift between the migrations and the schema, without touching the
+   * configured database. One such database per process.
+   */
+  replay?: boolean
 }
 
 /**
@@ -19,7 +29,8 @@ export interface CheckOptions extends Pick<CompareOptions, 'url' | 'log' | 'rena
  */
 export async function checkSchema(config: ConfigInput, options: CheckOptions = {}): Promise<DetectedChange[]> {
   const resolved = await resolveProject(config)
-  const { allowBehind, ...compare } = options
+  const { allowBehind, replay, ...compare } = options
+  if (replay) return replayAndCompare(resolved, compare)
   if (allowBehind) {
     const graph = loadGraph(resolved)
     const versions = await readCurrentVersions(resolved, compare)
@@ -31,4 +42,13 @@ export async function checkSchema(config: ConfigInput, options: CheckOptions = {
     }
   }
   return (await compareWithDatabase(resolved, { ...compare, behindHint: ", or compare it with its applied revisions: 'strata check --allow-behind'" })).changes
+}
+
+/** `check --replay`: the history replayed on the family's throwaway database, compared with the schema files. */
+async function replayAndCompare(config: ResolvedConfig, options: Omit<CheckOptions, 'allowBehind' | 'replay'>): Promise<DetectedChange[]> {
+  const { dialect } = await databaseOf(config, options)
+  const url = dialectEntry(dialect.name).replayUrl
+  if (!url) throw new UsageError(`check --replay needs a throwaway database of the same kind, which strata has only for PostgreSQL (PGlite): ${dialect.schemaRules.displayName} has none`)
+  await upgrade(config, 'heads', { url })
+  return (await compareWithDatabase(config, { ...options, url })).changes
 }

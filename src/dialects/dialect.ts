@@ -3,7 +3,10 @@ import type { ColumnModel, DefaultValue, SchemaModel, TableModel } from '../sche
 import type { DatabaseUrl } from '../runtime/url.js'
 import type { NamingConvention } from '../schema/naming.js'
 
-export type DialectName = 'sqlite' | 'postgres' | 'mysql'
+/** The three SQL families strata knows; every dialect is one of them or a variant of one (registry `variantOf`). */
+export type DialectFamily = 'sqlite' | 'postgres' | 'mysql'
+
+export type DialectName = DialectFamily | 'libsql' | 'pglite'
 
 /** A live database session. One connection per run; strata never pools. */
 export interface Connection {

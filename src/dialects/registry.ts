@@ -3,10 +3,12 @@
  * `strata --help` or a SQLite run never loads pg or mysql2). URL parsing, the CLI and the runtime read it.
  * `satisfies Record<DialectName, …>`: a new name in DialectName is a type error until its entry exists.
  */
-import type { Dialect, DialectFeatures, DialectName } from './dialect.js'
+import type { Dialect, DialectFamily, DialectFeatures, DialectName } from './dialect.js'
 import { mysqlFeatures } from './mysql/mysql-features.js'
 import { postgresFeatures } from './postgres/postgres-features.js'
 import { sqliteFeatures } from './sqlite/sqlite-features.js'
+import { libsqlFeatures } from './libsql/libsql-features.js'
+import { pgliteFeatures } from './pglite/pglite-features.js'
 
 export interface DialectEntry {
   /** URL schemes (before ':'), lower case; the first is the canonical one. */
@@ -15,6 +17,18 @@ export interface DialectEntry {
   readonly urlKind: 'file' | 'server'
   /** Port of a server URL without one. */
   readonly defaultPort?: number
+  /**
+   * File URLs may also be written `scheme:path` (relative to the config folder) and `scheme:/abs/path`, and
+   * `scheme://host` names a server (libSQL: `libsql://db.turso.io?authToken=…`, `file:./app.db`).
+   */
+  readonly barePaths?: boolean
+  /**
+   * A throwaway in-process database of this family for `check --replay` (the whole history is replayed there and
+   * compared with the schema files); absent: the dialect has none.
+   */
+  readonly replayUrl?: string
+  /** The dialect this one is a variant of (it reuses that folder's exported pieces). */
+  readonly variantOf?: DialectFamily
   readonly features: DialectFeatures
   load(): Promise<Dialect>
 }
@@ -30,6 +44,7 @@ export const dialectRegistry = {
     schemes: ['postgresql', 'postgres'],
     urlKind: 'server',
     defaultPort: 5432,
+    replayUrl: 'pglite::memory:',
     features: postgresFeatures,
     load: async () => (await import('./postgres/postgres-dialect.js')).postgresDialect,
   },
@@ -40,9 +55,34 @@ export const dialectRegistry = {
     features: mysqlFeatures,
     load: async () => (await import('./mysql/mysql-dialect.js')).mysqlDialect,
   },
+  libsql: {
+    schemes: ['libsql', 'file'],
+    urlKind: 'file',
+    barePaths: true,
+    variantOf: 'sqlite',
+    features: libsqlFeatures,
+    load: async () => (await import('./libsql/libsql-dialect.js')).libsqlDialect,
+  },
+  pglite: {
+    schemes: ['pglite'],
+    urlKind: 'file',
+    barePaths: true,
+    variantOf: 'postgres',
+    replayUrl: 'pglite::memory:',
+    features: pgliteFeatures,
+    load: async () => (await import('./pglite/pglite-dialect.js')).pgliteDialect,
+  },
 } satisfies Record<DialectName, DialectEntry>
 
 export const dialectNames = Object.keys(dialectRegistry) as DialectName[]
+
+/** The families: the dialects that are no variant. What a family decides (lint advice, safe rewrites) is keyed by it. */
+export const dialectFamilies = dialectNames.filter((name): name is DialectFamily => !(dialectRegistry[name] as DialectEntry).variantOf)
+
+/** The family a dialect belongs to: its parent for a variant (libsql → sqlite, pglite → postgres), else itself. */
+export function familyOf(name: DialectName): DialectFamily {
+  return (dialectRegistry[name] as DialectEntry).variantOf ?? (name as DialectFamily)
+}
 
 /** The dialect a URL scheme (or a `--dialect` word) names; undefined for an unknown one. */
 export function dialectForScheme(scheme: string): DialectName | undefined {

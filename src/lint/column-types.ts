@@ -1,4 +1,4 @@
-import type { DialectName } from '../dialects/dialect.js'
+import type { DialectFamily } from '../dialects/dialect.js'
 import type { ColumnType } from '../schema/model.js'
 
 /**
@@ -46,7 +46,7 @@ function widens(from: ColumnType, to: ColumnType): boolean {
 }
 
 /** A widening the server does without touching rows, per dialect (SQLite stores any value in any column). */
-const IN_PLACE: Record<DialectName, (from: ColumnType, to: ColumnType) => boolean> = {
+const IN_PLACE: Record<DialectFamily, (from: ColumnType, to: ColumnType) => boolean> = {
   postgres: (from, to) =>
     (TEXT_KINDS.has(from.kind) && TEXT_KINDS.has(to.kind)) ||
     (from.kind === 'numeric' && to.kind === 'numeric' && (to.precision === undefined || (from.scale ?? 0) === (to.scale ?? 0))) ||
@@ -59,7 +59,7 @@ const IN_PLACE: Record<DialectName, (from: ColumnType, to: ColumnType) => boolea
 }
 
 /** Classifies a type change on a dialect; an unknown previous type counts as unsafe. */
-export function classifyTypeChange(from: ColumnType | undefined, to: ColumnType, dialect: DialectName): TypeChange {
+export function classifyTypeChange(from: ColumnType | undefined, to: ColumnType, dialect: DialectFamily): TypeChange {
   if (!from || !widens(from, to)) return 'unsafe'
   return IN_PLACE[dialect](from, to) ? 'in-place' : 'rewrite'
 }

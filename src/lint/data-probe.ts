@@ -1,4 +1,5 @@
-import type { Connection, Dialect, DialectName } from '../dialects/dialect.js'
+import type { Connection, Dialect, DialectFamily } from '../dialects/dialect.js'
+import { familyOf } from '../dialects/registry.js'
 import { formatCount } from './subjects.js'
 import type { DataQuestion, ServerVersion } from './types.js'
 
@@ -8,14 +9,14 @@ export interface DataAnswer {
   data: Record<string, number>
 }
 
-const VERSION_SQL: Record<DialectName, string> = {
+const VERSION_SQL: Record<DialectFamily, string> = {
   postgres: `SELECT current_setting('server_version') AS version`,
   mysql: 'SELECT VERSION() AS version',
   sqlite: 'SELECT sqlite_version() AS version',
 }
 
 /** Triggers on a table: only asked for SQLite rebuilds, where a rebuild drops and re-creates them. */
-const TRIGGER_COUNT_SQL: Record<DialectName, string> = {
+const TRIGGER_COUNT_SQL: Record<DialectFamily, string> = {
   sqlite: `SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?`,
   postgres: `SELECT COUNT(*) AS n FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = to_regclass($1)`,
   mysql: 'SELECT COUNT(*) AS n FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ?',
@@ -30,7 +31,7 @@ export class DataProbe {
   constructor(private readonly dialect: Dialect, private readonly connection: Connection) {}
 
   async serverVersion(): Promise<ServerVersion | null> {
-    const rows = await this.connection.query<{ version: string }>(VERSION_SQL[this.dialect.name]).catch(() => [])
+    const rows = await this.connection.query<{ version: string }>(VERSION_SQL[familyOf(this.dialect.name)]).catch(() => [])
     const text = String(rows[0]?.version ?? '')
     const match = /^(\d+)(?:\.(\d+))?/.exec(text)
     if (!match) return null
@@ -76,7 +77,7 @@ export class DataProbe {
         return { text: `${plural(duplicates, 'duplicate value')}`, data: { duplicates } }
       }
       case 'triggers': {
-        const triggers = await this.count(TRIGGER_COUNT_SQL[this.dialect.name], [question.table])
+        const triggers = await this.count(TRIGGER_COUNT_SQL[familyOf(this.dialect.name)], [question.table])
         return { text: `${plural(triggers, 'trigger')} on it, re-created after the copy`, data: { triggers } }
       }
     }

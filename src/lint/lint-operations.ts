@@ -1,4 +1,4 @@
-import type { DialectName } from '../dialects/dialect.js'
+import type { DialectFamily } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
 import { type SchemaModel, cloneModel, qualifiedName } from '../schema/model.js'
 import { type LintRuleId, lintRules } from './catalogue.js'
@@ -10,7 +10,7 @@ import type { IdentifierLengthUnit, LintContext, LintRule, RuleHit, ServerVersio
 export type RuleSettings = Partial<Record<LintRuleId, 'off' | Severity>>
 
 export interface LintOperationsOptions {
-  dialect: DialectName
+  dialect: DialectFamily
   maxIdentifierLength: number
   /** Default: bytes. */
   identifierLengthUnit?: IdentifierLengthUnit

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { familyOf } from '../dialects/registry.js'
 import type { Dialect } from '../dialects/dialect.js'
 import type { MigrationStep } from '../revisions/index.js'
 import { withMigrationModules } from '../runtime/migration-module.js'
@@ -49,7 +50,7 @@ export async function lintRevisions(plan: MigrationStep[], linted: ReadonlySet<s
       for (const [index, step] of plan.entries()) {
         const { path, revision } = step.revision
         const module = modules[index]!
-        const recorded = await recordOperations(module.upgrade, { dialect: options.dialect.name, file: path, naming: options.naming })
+        const recorded = await recordOperations(module.upgrade, { dialect: familyOf(options.dialect.name), file: path, naming: options.naming })
         if (linted.has(revision)) findings.push(...(await lintOne(revision, path, recorded, model, { ...options, transaction: module.transaction })))
         for (const { operation } of recorded) {
           try {
@@ -74,7 +75,7 @@ async function lintOne(
   const hits = lintOperations(
     recorded.map((r) => r.operation),
     {
-      dialect: options.dialect.name,
+      dialect: familyOf(options.dialect.name),
       maxIdentifierLength: options.dialect.maxIdentifierLength,
       identifierLengthUnit: options.dialect.schemaRules.identifierLengthUnit,
       model,

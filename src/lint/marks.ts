@@ -1,9 +1,9 @@
-import type { DialectName } from '../dialects/dialect.js'
+import type { DialectFamily } from '../dialects/dialect.js'
 import { AddColumnOp, type AnyOperation } from '../operations/index.js'
 import { type SchemaModel, emptySchema } from '../schema/model.js'
 import { lintRules } from './catalogue.js'
 import { type RuleSettings, lintOperations } from './lint-operations.js'
-import { dialectNames } from '../dialects/registry.js'
+import { dialectFamilies } from '../dialects/registry.js'
 import type { IdentifierLengthUnit, LintRule, RuleCategory } from './types.js'
 
 /** A finding autogenerate writes above an operation: `!` for data, `lock:` for lock findings. */
@@ -15,7 +15,7 @@ export interface OperationMark {
 
 export interface MarkOptions {
   /** The dialect the migration was generated against; absent: only what holds on every dialect. */
-  dialect?: DialectName
+  dialect?: DialectFamily
   maxIdentifierLength?: number
   identifierLengthUnit?: IdentifierLengthUnit
   /** The schema before the first operation (the reflected database). */
@@ -25,7 +25,7 @@ export interface MarkOptions {
   outsideTransaction?: boolean[]
 }
 
-function marksOn(operations: AnyOperation[], dialect: DialectName, options: MarkOptions): OperationMark[][] {
+function marksOn(operations: AnyOperation[], dialect: DialectFamily, options: MarkOptions): OperationMark[][] {
   const marks: OperationMark[][] = operations.map(() => [])
   const findings = lintOperations(operations, {
     dialect,
@@ -53,7 +53,7 @@ function marksOn(operations: AnyOperation[], dialect: DialectName, options: Mark
  */
 export function operationMarks(operations: AnyOperation[], options: MarkOptions = {}): OperationMark[][] {
   if (options.dialect) return marksOn(operations, options.dialect, options)
-  const [first, ...others] = dialectNames.map((dialect) => marksOn(operations, dialect, options))
+  const [first, ...others] = dialectFamilies.map((dialect) => marksOn(operations, dialect, options))
   return first!.map((marks, index) => marks.filter((mark) => others.every((other) => other[index]!.some((m) => m.rule === mark.rule))))
 }
 

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url'
-import type { DialectName } from '../dialects/dialect.js'
+import type { DialectFamily } from '../dialects/dialect.js'
 import { type OperationSink, Operations } from '../operations/api.js'
 import type { AnyOperation } from '../operations/index.js'
 import type { Migration } from '../runtime/migration-module.js'
@@ -66,7 +66,7 @@ function markingProxy(operations: Operations, file: string | undefined): Operati
 }
 
 export interface RecordOptions {
-  dialect: DialectName
+  dialect: DialectFamily
   /** The revision file: lines are read from stack frames inside it. */
   file?: string
   naming?: NamingConvention

@@ -1,4 +1,4 @@
-import type { DialectName } from '../dialects/dialect.js'
+import type { DialectFamily } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
 import type { SchemaModel } from '../schema/model.js'
 
@@ -16,7 +16,7 @@ export interface ServerVersion {
 
 /** What a rule knows besides the operation: where it runs and what ran before it in the same migration. */
 export interface LintContext {
-  dialect: DialectName
+  dialect: DialectFamily
   /** The server's version when a database was reached (`--database`); null: assume a current server. */
   serverVersion: ServerVersion | null
   /** Longest identifier the dialect accepts, counted in `identifierLengthUnit`. */
@@ -57,7 +57,7 @@ export interface LintRule {
   readonly id: string
   readonly severity: Severity
   readonly category: RuleCategory
-  readonly dialects: readonly DialectName[]
+  readonly dialects: readonly DialectFamily[]
   /** Lock and rewrite rules do not apply to a table created earlier in the same migration (it is empty and unused). */
   readonly exemptOnNewTable: boolean
   /** Reported once per revision (the first operation it applies to), not once per operation. */

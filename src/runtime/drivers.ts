@@ -1,11 +1,11 @@
 import { StrataError } from '../errors.js'
 
 /** The npm package each database needs: optional peer dependencies, installed by the user for the databases they use. */
-const DRIVER_PACKAGES = { sqlite: 'better-sqlite3', postgres: 'pg', mysql: 'mysql2' } as const
+const DRIVER_PACKAGES = { sqlite: 'better-sqlite3', postgres: 'pg', mysql: 'mysql2', libsql: '@libsql/client', pglite: '@electric-sql/pglite' } as const
 
 export type DriverDialect = keyof typeof DRIVER_PACKAGES
 
-const DATABASE_NAMES: Record<DriverDialect, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB' }
+const DATABASE_NAMES: Record<DriverDialect, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL', mysql: 'MySQL/MariaDB', libsql: 'libSQL', pglite: 'PGlite' }
 
 /** The package to `npm install` for a dialect. */
 export function driverPackage(dialect: DriverDialect): string {

@@ -84,19 +84,7 @@ export function parseDatabaseUrl(raw: string, baseDir: string): DatabaseUrl {
   const entry = dialectEntry(dialect)
   const rest = text.slice(schemeMatch[0].length)
 
-  if (entry.urlKind === 'file') {
-    if (rest === ':memory:' || rest === '//:memory:' || rest === '///:memory:' || rest === '') return { dialect, display: 'sqlite::memory:', filename: ':memory:', params: {} }
-    if (!rest.startsWith('///')) throw new UrlError(`malformed SQLite URL '${maskPasswords(text)}': use sqlite:///relative/path.sqlite or sqlite:////absolute/path.sqlite`)
-    const [pathPart, query = ''] = rest.slice(3).split('?', 2) as [string, string?]
-    if (!pathPart) throw new UrlError(`malformed SQLite URL '${maskPasswords(text)}': no file path`)
-    const path = decodeURIComponent(pathPart)
-    const filename = isAbsolute(path) ? path : resolve(baseDir, path)
-    const parsed: DatabaseUrl = { dialect, display: `sqlite:///${path}`, filename, params: Object.fromEntries(new URLSearchParams(query)) }
-    // SQLite has no password; one given anyway is still never printed.
-    takePasswordParameter(parsed)
-    return parsed
-  }
-
+  if (entry.urlKind === 'file') return parseFileUrl(text, schemeMatch[1]!.toLowerCase(), rest, dialect, baseDir)
   let url: URL
   try {
     url = new URL(`${entry.schemes[0]}:${rest}`)
@@ -128,6 +116,53 @@ export function parseDatabaseUrl(raw: string, baseDir: string): DatabaseUrl {
     rememberPassword(parsed.password)
     rememberPassword(url.password)
   }
+  takePasswordParameter(parsed)
+  return parsed
+}
+
+/**
+ * A file database URL: `scheme:///relative/path`, `scheme:////absolute/path`, `scheme::memory:`; where the registry
+ * allows bare paths also `scheme:relative/path`, `scheme:/absolute/path`, `scheme://./relative/path`, `file:///absolute/path`
+ * (RFC 8089), and `scheme://host` for the engine's server.
+ */
+function parseFileUrl(text: string, scheme: string, rest: string, dialect: DialectName, baseDir: string): DatabaseUrl {
+  const entry = dialectEntry(dialect)
+  const name = entry.schemes[0]!
+  if (rest === ':memory:' || rest === '//:memory:' || rest === '///:memory:' || rest === '') return { dialect, display: `${name}::memory:`, filename: ':memory:', params: {} }
+  let path: string
+  if (entry.barePaths && rest.startsWith('//') && !rest.startsWith('///') && !rest.startsWith('//.')) return parseRemoteFileUrl(text, rest, dialect)
+  if (entry.barePaths && scheme === 'file' && rest.startsWith('///')) path = rest.slice(2)
+  else if (rest.startsWith('///')) path = rest.slice(3)
+  else if (entry.barePaths) path = rest.startsWith('//.') ? rest.slice(2) : rest
+  else throw new UrlError(`malformed SQLite URL '${maskPasswords(text)}': use sqlite:///relative/path.sqlite or sqlite:////absolute/path.sqlite`)
+  const [pathPart, query = ''] = path.split('?', 2) as [string, string?]
+  if (!pathPart) throw new UrlError(`malformed ${entry.barePaths ? '' : 'SQLite '}URL '${maskPasswords(text)}': no file path`)
+  const decoded = decodeURIComponent(pathPart)
+  const filename = isAbsolute(decoded) ? decoded : resolve(baseDir, decoded)
+  const display = entry.barePaths ? `${name}:${decoded}` : `${name}:///${decoded}`
+  const parsed: DatabaseUrl = { dialect, display, filename, params: Object.fromEntries(new URLSearchParams(query)) }
+  // A file has no password; one given anyway is still never printed.
+  takePasswordParameter(parsed)
+  return parsed
+}
+
+/** `libsql://host[:port]?authToken=…`: the token is the password (never printed, never a parameter). */
+function parseRemoteFileUrl(text: string, rest: string, dialect: DialectName): DatabaseUrl {
+  const name = dialectEntry(dialect).schemes[0]!
+  let url: URL
+  try {
+    url = new URL(`${name}:${rest}`)
+  } catch {
+    throw new UrlError(`malformed database URL '${maskPasswords(text)}'`)
+  }
+  if (!url.hostname) throw new UrlError(`malformed database URL '${maskPasswords(text)}': no host`)
+  const params = Object.fromEntries(url.searchParams)
+  const token = params.authToken
+  delete params.authToken
+  if (token) rememberPassword(token)
+  const shown = new URL(url.href)
+  if (token) shown.searchParams.set('authToken', '***')
+  const parsed: DatabaseUrl = { dialect, display: maskPasswords(shown.href), host: url.hostname, params, ...(url.port ? { port: Number(url.port) } : {}), ...(token ? { password: token } : {}) }
   takePasswordParameter(parsed)
   return parsed
 }

@@ -12,7 +12,14 @@ import pg from 'pg'
 import mysql from 'mysql2/promise'
 import type { DialectName } from '../../src/dialects/dialect.js'
 
-export type TestDialect = DialectName
+/**
+ * Variant dialects and the family they belong to. The shared matrix (describeEachDialect) runs the families; a
+ * variant has test files of its own (describeVariant), and its TestDatabase says the family as `dialect`.
+ */
+export const VARIANTS = { libsql: 'sqlite', pglite: 'postgres' } as const satisfies Partial<Record<DialectName, DialectName>>
+export type VariantDialect = keyof typeof VARIANTS
+
+export type TestDialect = Exclude<DialectName, VariantDialect>
 
 export const PG_ADMIN_URL = process.env.STRATA_TEST_PG ?? 'postgresql://postgres@127.0.0.1:5432/test'
 export const MYSQL_ADMIN_URL = process.env.STRATA_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306/test'
@@ -21,8 +28,10 @@ export interface TestDatabase {
   dialect: TestDialect
   /** A strata URL for this database. */
   url: string
-  /** SQLite only: the database file. */
+  /** SQLite (and libSQL) only: the database file. */
   file?: string
+  /** The variant this database runs on (its `url` names the variant's scheme), when not the family itself. */
+  variant?: VariantDialect
   /** A scratch folder that lives as long as the database. */
   dir: string
   drop(): Promise<void>
@@ -49,6 +58,17 @@ const testServers: Record<DialectName, TestServer> = {
     async create(_label, dir, cleanupDir) {
       const file = join(dir, 'test.sqlite')
       return { dialect: 'sqlite', url: `sqlite:///${file}`, file, dir, drop: async () => cleanupDir() }
+    },
+  },
+  libsql: {
+    async create(_label, dir, cleanupDir) {
+      const file = join(dir, 'test.db')
+      return { dialect: 'sqlite', variant: 'libsql', url: `libsql:${file}`, file, dir, drop: async () => cleanupDir() }
+    },
+  },
+  pglite: {
+    async create(_label, dir, cleanupDir) {
+      return { dialect: 'postgres', variant: 'pglite', url: 'pglite::memory:', dir, drop: async () => cleanupDir() }
     },
   },
   postgres: {
@@ -97,17 +117,17 @@ const testServers: Record<DialectName, TestServer> = {
 /** Dialects to run: STRATA_TEST_DIALECTS=sqlite,postgres narrows the matrix. */
 export function dialectsUnderTest(): TestDialect[] {
   const wanted = process.env.STRATA_TEST_DIALECTS
-  const all = Object.keys(testServers) as TestDialect[]
+  const all = (Object.keys(testServers) as DialectName[]).filter((d): d is TestDialect => !(d in VARIANTS))
   return wanted ? all.filter((d) => wanted.split(',').includes(d)) : all
 }
 
-const reachable = new Map<TestDialect, Promise<string | null>>()
+const reachable = new Map<DialectName, Promise<string | null>>()
 
 /**
  * null when reachable, else the reason. Tries three times: a test file's synchronous work (a subprocess run with
  * spawnSync) can hold the event loop long enough for one attempt's timer to fire before its connection is read.
  */
-export function probe(dialect: TestDialect): Promise<string | null> {
+export function probe(dialect: DialectName): Promise<string | null> {
   const connect = testServers[dialect].connect
   if (!connect) return Promise.resolve(null)
   let p = reachable.get(dialect)
@@ -130,7 +150,7 @@ export function probe(dialect: TestDialect): Promise<string | null> {
   return p
 }
 
-export async function createTestDatabase(dialect: TestDialect, label: string): Promise<TestDatabase> {
+export async function createTestDatabase(dialect: DialectName, label: string): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), `strata-${dialect}-`))
   return testServers[dialect].create(label, dir, () => rmSync(dir, { recursive: true, force: true }))
 }
@@ -146,6 +166,20 @@ export function describeEachDialect(title: string, body: (ctx: { dialect: TestDi
 /** `describe` on one dialect (when it is under test), with a fresh database for the block. */
 export function describeDialect(dialect: TestDialect, title: string, body: (ctx: { dialect: TestDialect; db: () => TestDatabase }) => void): void {
   if (!dialectsUnderTest().includes(dialect)) return
+  describeOn(dialect, dialect, title, body)
+}
+
+/**
+ * `describe` on a variant (libSQL), with a fresh database of it; `dialect` is its family. Runs unless
+ * STRATA_TEST_DIALECTS is set without naming it.
+ */
+export function describeVariant(variant: VariantDialect, title: string, body: (ctx: { dialect: TestDialect; db: () => TestDatabase }) => void): void {
+  const wanted = process.env.STRATA_TEST_DIALECTS
+  if (wanted && !wanted.split(',').includes(variant)) return
+  describeOn(variant, VARIANTS[variant], title, body)
+}
+
+function describeOn(dialect: DialectName, family: TestDialect, title: string, body: (ctx: { dialect: TestDialect; db: () => TestDatabase }) => void): void {
   describe(`${title} [${dialect}]`, async () => {
     const reason = await probe(dialect)
     if (reason) {
@@ -161,7 +195,7 @@ export function describeDialect(dialect: TestDialect, title: string, body: (ctx:
       await database?.drop()
     })
     body({
-      dialect,
+      dialect: family,
       db: () => {
         if (!database) throw new Error('database not ready')
         return database

@@ -92,3 +92,8 @@ export function typeCheck(project: UserProject, files: string[]): CliResult {
   })
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr }
 }
+
+/** A plain `strata.config.ts`: the URL, `./src/db/schema.ts`, and `extra` config entries (`, schemas: […]`). */
+export function writeStrataConfig(project: UserProject, url: string, extra = ''): void {
+  project.write('strata.config.ts', `import { defineConfig } from 'strata-db'\n\nexport default defineConfig({ url: '${url}', schema: './src/db/schema.ts'${extra} })\n`)
+}

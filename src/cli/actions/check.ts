@@ -5,6 +5,7 @@ export async function action(_args: string[], options: Record<string, unknown>, 
   const changes = await checkSchema(globals.config, {
     ...(typeof options.url === 'string' ? { url: options.url } : {}),
     allowBehind: options.allowBehind === true,
+    replay: options.replay === true,
   })
   if (options.json) {
     printJson({ changes: changes.map((c) => ({ kind: c.operation.kind, message: c.message, warning: c.warning })) })

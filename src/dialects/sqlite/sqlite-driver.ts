@@ -33,7 +33,7 @@ export function isSqliteMissingTable(error: unknown): boolean {
 }
 
 /** Statements the connection treats as assertions: they fail when SQLite reports any violation. */
-const FOREIGN_KEY_CHECK = /^\s*PRAGMA\s+(?:"?main"?\s*\.\s*)?foreign_key_check\b/i
+export const FOREIGN_KEY_CHECK = /^\s*PRAGMA\s+(?:"?main"?\s*\.\s*)?foreign_key_check\b/i
 
 /** CREATE, ALTER and DROP statements. */
 const SCHEMA_CHANGE = /^\s*(?:CREATE|ALTER|DROP)\s/i
@@ -54,7 +54,7 @@ function bindable(value: unknown): unknown {
   return JSON.stringify(value)
 }
 
-function describeViolations(rows: Record<string, unknown>[]): string {
+export function describeViolations(rows: Record<string, unknown>[]): string {
   const shown = rows.slice(0, 5).map((r) => `row ${String(r.rowid)} of "${String(r.table)}" has no parent in "${String(r.parent)}"`)
   const more = rows.length > shown.length ? ` (and ${rows.length - shown.length} more)` : ''
   return `foreign key check failed: ${shown.join('; ')}${more}`

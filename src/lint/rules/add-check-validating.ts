@@ -1,8 +1,8 @@
 import { display } from '../../operations/base.js'
-import type { DialectName } from '../../dialects/dialect.js'
+import type { DialectFamily } from '../../dialects/dialect.js'
 import type { LintRule } from '../types.js'
 
-const FIX: Record<DialectName, string> = {
+const FIX: Record<DialectFamily, string> = {
   postgres: "op.createCheck(…, { validate: false }) (NOT VALID), then ALTER TABLE … VALIDATE CONSTRAINT in op.autocommit (it lets writes continue); safe: true renders it",
   mysql: 'check the rows first; the server scans the table to add it',
   sqlite: 'check the rows first; the change rebuilds the table',

@@ -1,8 +1,8 @@
 import { display } from '../../operations/base.js'
-import type { DialectName } from '../../dialects/dialect.js'
+import type { DialectFamily } from '../../dialects/dialect.js'
 import type { LintRule } from '../types.js'
 
-const FIX: Record<DialectName, string> = {
+const FIX: Record<DialectFamily, string> = {
   postgres: 'build a unique index with op.createIndex(…, { unique: true, online: true }), then ADD PRIMARY KEY USING INDEX in raw SQL',
   mysql: 'remove duplicates and NULLs first; the server rebuilds the table',
   sqlite: 'remove duplicates and NULLs first; the change rebuilds the table',

@@ -1,8 +1,8 @@
 import { display } from '../../operations/base.js'
-import type { DialectName } from '../../dialects/dialect.js'
+import type { DialectFamily } from '../../dialects/dialect.js'
 import type { LintRule } from '../types.js'
 
-const FIX: Record<DialectName, string> = {
+const FIX: Record<DialectFamily, string> = {
   postgres: 'build the unique index with op.createIndex(…, { unique: true, online: true }), then ADD CONSTRAINT … UNIQUE USING INDEX; safe: true renders it (CONCURRENTLY outside the transaction)',
   mysql: 'remove the duplicates first; op.createIndex(…, { unique: true, online: true }) builds it without blocking writes',
   sqlite: 'remove the duplicates first',

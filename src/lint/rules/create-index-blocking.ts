@@ -1,9 +1,9 @@
 import { display } from '../../operations/base.js'
-import type { DialectName } from '../../dialects/dialect.js'
+import type { DialectFamily } from '../../dialects/dialect.js'
 import { rawIndexBuild } from '../raw-sql.js'
 import type { LintRule } from '../types.js'
 
-const WHY: Partial<Record<DialectName, { message: string; fix: string }>> = {
+const WHY: Partial<Record<DialectFamily, { message: string; fix: string }>> = {
   postgres: {
     message: 'blocks writes to the table while it builds',
     fix: 'op.createIndex(…, { online: true }) inside op.autocommit (CREATE INDEX CONCURRENTLY, outside the transaction); safe: true renders it',

@@ -1,8 +1,8 @@
 import { display } from '../../operations/base.js'
-import type { DialectName } from '../../dialects/dialect.js'
+import type { DialectFamily } from '../../dialects/dialect.js'
 import type { LintRule, ServerVersion } from '../types.js'
 
-const FIX: Record<DialectName, (version: ServerVersion | null) => string> = {
+const FIX: Record<DialectFamily, (version: ServerVersion | null) => string> = {
   postgres: (version) =>
     version && version.major < 12
       ? 'backfill the NULLs first; PostgreSQL before 12 always scans (from 12, a validated CHECK lets SET NOT NULL skip the scan)'

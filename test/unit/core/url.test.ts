@@ -72,4 +72,29 @@ describe('database URLs', () => {
     assert.ok(!both.display.includes('first-pw') && !both.display.includes('second-pw'), both.display)
     assert.equal(parseDatabaseUrl('sqlite:///x.sqlite?password=lite-pw', '/').display, 'sqlite:///x.sqlite')
   })
+
+  it('reads libSQL and PGlite URLs: local files in four spellings, memory, and a remote server whose token is never shown', () => {
+    const file = (raw: string) => parseDatabaseUrl(raw, '/app')
+    assert.deepEqual([file('libsql:data/app.db'), file('file:data/app.db'), file('libsql:///data/app.db'), file('libsql://./data/app.db')].map((u) => [u.dialect, u.filename]), [
+      ['libsql', '/app/data/app.db'],
+      ['libsql', '/app/data/app.db'],
+      ['libsql', '/app/data/app.db'],
+      ['libsql', '/app/data/app.db'],
+    ])
+    assert.equal(file('file:///srv/app.db').filename, '/srv/app.db')
+    assert.equal(file('libsql:/srv/app.db').filename, '/srv/app.db')
+    assert.equal(file('libsql::memory:').filename, ':memory:')
+    assert.equal(file('libsql:data/app.db').display, 'libsql:data/app.db')
+    const remote = file('libsql://db-org.turso.io?authToken=tokzq9xlibsql')
+    assert.deepEqual([remote.dialect, remote.host, remote.password, remote.params, remote.filename], ['libsql', 'db-org.turso.io', 'tokzq9xlibsql', {}, undefined])
+    assert.ok(!remote.display.includes('tokzq9xlibsql'), remote.display)
+    assert.equal(maskPasswords('rejected tokzq9xlibsql'), 'rejected ***')
+    assert.deepEqual([file('pglite://./data/db'), file('pglite:data/db'), file('pglite::memory:')].map((u) => [u.dialect, u.filename, u.display]), [
+      ['pglite', '/app/data/db', 'pglite:./data/db'],
+      ['pglite', '/app/data/db', 'pglite:data/db'],
+      ['pglite', ':memory:', 'pglite::memory:'],
+    ])
+    // SQLite keeps its one spelling.
+    assert.throws(() => file('sqlite:data/app.db'), /malformed SQLite URL/)
+  })
 })

@@ -1,21 +1,21 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { lintRules } from '../../../src/lint/catalogue.js'
-import type { DialectName } from '../../../src/dialects/dialect.js'
+import type { DialectFamily } from '../../../src/dialects/dialect.js'
 import type { Operations } from '../../../src/operations/api.js'
 import { lintOperations, type LintOperationsOptions, type OperationFinding } from '../../../src/lint/lint-operations.js'
 import { recordOperations } from '../../../src/lint/recorder.js'
 import { emptySchema, type SchemaModel } from '../../../src/schema/model.js'
 import { bigint, enumeration, integer, text, timestamp, varchar } from '../../../src/index.js'
 
-export const ALL_DIALECTS: DialectName[] = ['sqlite', 'postgres', 'mysql']
-const LIMITS: Record<DialectName, number> = { sqlite: Infinity, postgres: 63, mysql: 64 }
-const UNITS: Record<DialectName, 'bytes' | 'characters'> = { sqlite: 'bytes', postgres: 'bytes', mysql: 'characters' }
+export const ALL_DIALECTS: DialectFamily[] = ['sqlite', 'postgres', 'mysql']
+const LIMITS: Record<DialectFamily, number> = { sqlite: Infinity, postgres: 63, mysql: 64 }
+const UNITS: Record<DialectFamily, 'bytes' | 'characters'> = { sqlite: 'bytes', postgres: 'bytes', mysql: 'characters' }
 
 export type Body = (op: Operations) => Promise<void>
 
 /** The schema the rules see before a test migration: users, posts (children cascading from users), an enum. */
-export async function existingSchema(dialect: DialectName): Promise<SchemaModel> {
+export async function existingSchema(dialect: DialectFamily): Promise<SchemaModel> {
   const model = emptySchema()
   const mood = enumeration('mood', ['happy', 'sad', 'meh'])
   const recorded = await recordOperations(
@@ -38,7 +38,7 @@ export async function existingSchema(dialect: DialectName): Promise<SchemaModel>
 }
 
 /** The findings of one migration body on one dialect, against the existing schema. */
-export async function lintBody(dialect: DialectName, body: Body, options: Partial<LintOperationsOptions> = {}): Promise<OperationFinding[]> {
+export async function lintBody(dialect: DialectFamily, body: Body, options: Partial<LintOperationsOptions> = {}): Promise<OperationFinding[]> {
   const recorded = await recordOperations(({ op }) => body(op), { dialect })
   return lintOperations(
     recorded.map((r) => r.operation),
@@ -46,7 +46,7 @@ export async function lintBody(dialect: DialectName, body: Body, options: Partia
   )
 }
 
-export async function rulesOf(dialect: DialectName, body: Body, options: Partial<LintOperationsOptions> = {}): Promise<string[]> {
+export async function rulesOf(dialect: DialectFamily, body: Body, options: Partial<LintOperationsOptions> = {}): Promise<string[]> {
   return (await lintBody(dialect, body, options)).map((f) => f.rule)
 }
 

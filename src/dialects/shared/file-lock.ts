@@ -1,6 +1,6 @@
 /**
- * A run lock for file databases (SQLite). SQLite's own lock (BEGIN IMMEDIATE) ends at the first COMMIT, so a run
- * that commits along the way (transactionMode 'each' or 'none', `export const transaction = false`) would let
+ * A run lock for file databases (SQLite, local libSQL files, PGlite folders). SQLite's own lock (BEGIN IMMEDIATE)
+ * ends at the first COMMIT, so a run that commits along the way (transactionMode 'each' or 'none', `export const transaction = false`) would let
  * another process in between two of its steps. This lock spans the whole run: an exclusive transaction on a small
  * side database `<file>-strata-lock`, held by its own connection. The operating system drops it with the process,
  * so a killed run never leaves it stale (a killed run may leave the file itself behind; the next run uses it).
