@@ -8,6 +8,8 @@ import { qualifiedName, tableKey } from '../schema/model.js'
  * indexes go before the tables and columns they depend on, constraints come after the columns they cover.
  */
 export enum Phase {
+  /** Views go before anything they read changes (and are created again last). */
+  DropView,
   CreateSchema,
   Enum,
   RenameTable,
@@ -26,6 +28,7 @@ export enum Phase {
   DropColumn,
   DropEnum,
   DropSchema,
+  CreateView,
 }
 
 export type SortKey = Array<string | number>

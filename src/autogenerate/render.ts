@@ -5,6 +5,7 @@ import type { Autoincrement } from '../schema/model.js'
 import { addedValueUsedLater } from './render-autocommit.js'
 import { type Doc, call, object, print, text } from './render-layout.js'
 import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
+import { viewOperationDoc } from './render-views.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
 import type { DetectedChange } from './types.js'
 
@@ -157,6 +158,10 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
       return operation.reverseSql === undefined ? op('execute', str(operation.sql)) : op('execute', str(operation.sql), str(operation.reverseSql))
     case 'bulkInsert':
       return op('bulkInsert', ...withOptions([str(operation.table), valueDoc(operation.rows)], schemaEntries(operation.schema)))
+    case 'createView':
+    case 'dropView':
+    case 'replaceView':
+      return viewOperationDoc(operation, imports)
   }
 }
 

@@ -14,7 +14,7 @@ export interface RenameHints {
   columns?: Record<string, string>
 }
 
-export type ComparedObjectType = 'table' | 'column' | 'index' | 'unique' | 'foreignKey' | 'check' | 'enum'
+export type ComparedObjectType = 'table' | 'column' | 'index' | 'unique' | 'foreignKey' | 'check' | 'enum' | 'view'
 
 /** Like Alembic's include_object: return false to leave an object out of the comparison. */
 export interface IncludeObject {
@@ -63,4 +63,5 @@ export interface DetectedChange {
   warning: string | null
 }
 
-export const STRATA_TABLES = ['strata_version', 'strata_history'] as const
+/** strata's own tables; `strata_objects` records what MySQL does not keep (a view's declared text). */
+export const STRATA_TABLES = ['strata_version', 'strata_history', 'strata_objects'] as const

@@ -22,6 +22,8 @@ import {
 import { AddEnumValueOp, AlterEnumOp, CreateEnumOp, DropEnumOp, type EnumUsage, RenameEnumValueOp } from './enum-ops.js'
 import { BulkInsertOp, CreateSchemaOp, DropSchemaOp, ExecuteOp, type RowValue } from './misc-ops.js'
 import { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './table-ops.js'
+import { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
+import { type ViewOptions, viewModel } from '../schema/view.js'
 
 /** What executes operations for the `op` API: the online runner, the offline SQL writer, or a recorder. */
 export interface OperationSink {
@@ -246,6 +248,24 @@ export class Operations {
 
   dropSchema(name: string): Promise<void> {
     return this.emit(new DropSchemaOp(name))
+  }
+
+  createView(name: string, definition: string | SqlFragment, options: ViewOptions = {}): Promise<void> {
+    return this.emit(new CreateViewOp(viewModel(name, definition, options)))
+  }
+
+  /** `definition` (and the view's other options) make the drop reversible. */
+  dropView(name: string, options: ViewOptions & { definition?: string | SqlFragment } = {}): Promise<void> {
+    const { definition, ...rest } = options
+    const old = definition === undefined ? undefined : viewModel(name, definition, rest)
+    return this.emit(new DropViewOp(name, options.schema ?? null, old))
+  }
+
+  /** A new definition for a view; `existing` (the old one) makes it reversible. */
+  replaceView(name: string, definition: string | SqlFragment, options: ViewOptions & { existing?: Omit<ViewOptions, 'schema'> & { definition: string | SqlFragment } } = {}): Promise<void> {
+    const { existing, ...rest } = options
+    const old = existing ? viewModel(name, existing.definition, { ...existing, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
+    return this.emit(new ReplaceViewOp(viewModel(name, definition, rest), old))
   }
 
   /** Raw SQL. Pass `reverseSql` to make it reversible. */

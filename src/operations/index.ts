@@ -15,6 +15,7 @@ export {
 } from './constraint-ops.js'
 export { CreateEnumOp, DropEnumOp, AddEnumValueOp, RenameEnumValueOp, AlterEnumOp, type EnumUsage } from './enum-ops.js'
 export { CreateSchemaOp, DropSchemaOp, ExecuteOp, BulkInsertOp, type RowValue } from './misc-ops.js'
+export { CreateViewOp, DropViewOp, ReplaceViewOp, type RecreateReason } from './view-ops.js'
 
 import type { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './table-ops.js'
 import type { AddColumnOp, DropColumnOp, RenameColumnOp, AlterColumnOp } from './column-ops.js'
@@ -32,6 +33,7 @@ import type {
 } from './constraint-ops.js'
 import type { CreateEnumOp, DropEnumOp, AddEnumValueOp, RenameEnumValueOp, AlterEnumOp } from './enum-ops.js'
 import type { CreateSchemaOp, DropSchemaOp, ExecuteOp, BulkInsertOp } from './misc-ops.js'
+import type { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
 
 /** Every operation, as a discriminated union on `kind`: dialect compilers and the renderer switch over it. */
 export type AnyOperation =
@@ -62,3 +64,6 @@ export type AnyOperation =
   | DropSchemaOp
   | ExecuteOp
   | BulkInsertOp
+  | CreateViewOp
+  | DropViewOp
+  | ReplaceViewOp

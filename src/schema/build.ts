@@ -1,10 +1,11 @@
 import { type ColumnRef, isColumnBuilder } from './columns.js'
 import { type Enumeration, isEnumeration } from './enum.js'
 import { type ColumnArg, type IndexArg, type TableExtra } from './extras.js'
-import type { ColumnModel, EnumModel, ForeignKeyModel, IndexElement, SchemaModel, TableModel } from './model.js'
+import type { ColumnModel, EnumModel, ViewModel, ForeignKeyModel, IndexElement, SchemaModel, TableModel } from './model.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from './naming.js'
 import { type SqlFragment, isSqlFragment } from './sql.js'
 import { type ColumnMap, type Table, type TableDefinition, isTable, tableDefinition } from './table.js'
+import { isView } from './view.js'
 
 function columnName(arg: ColumnArg): string {
   return typeof arg === 'string' ? arg : arg.name
@@ -158,6 +159,7 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
   const tables: TableModel[] = []
   const enums = new Map<string, EnumModel>()
   const seenTables = new Set<Table>()
+  const views: ViewModel[] = []
   const addEnum = (model: EnumModel) => {
     const key = `${model.schema ?? ''}.${model.name}`
     const existing = enums.get(key)
@@ -181,8 +183,15 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
       }
     } else if (isEnumeration(value)) {
       addEnum((value as Enumeration).model)
+    } else if (isView(value)) {
+      const model = value.model
+      if (views.some((v) => v.name === model.name && (v.schema ?? null) === (model.schema ?? null))) {
+        if (views.some((v) => JSON.stringify(v) === JSON.stringify(model))) continue
+        throw new Error(`view '${model.name}' is declared twice`)
+      }
+      views.push(structuredClone(model))
     }
   }
-  const schemas = [...new Set(tables.map((t) => t.schema).filter((s): s is string => !!s))]
-  return { tables, enums: [...enums.values()], schemas }
+  const schemas = [...new Set([...tables, ...views].map((t) => t.schema).filter((s): s is string => !!s))]
+  return { tables, enums: [...enums.values()], schemas, ...(views.length > 0 ? { views } : {}) }
 }

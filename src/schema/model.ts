@@ -108,9 +108,26 @@ export interface EnumModel {
   renamedValues?: Record<string, string>
 }
 
+/** `WITH [LOCAL | CASCADED] CHECK OPTION` on an updatable view. */
+export type ViewCheckOption = 'local' | 'cascaded'
+
+/**
+ * A view. `definition` is the SELECT as declared (reflected: as strata recorded it when it created the view, or
+ * the server's own text for a view strata did not create). `columns` is the declared column list, if any.
+ */
+export interface ViewModel {
+  name: string
+  schema?: string | null
+  definition: string
+  columns?: string[] | null
+  checkOption?: ViewCheckOption | null
+}
+
 export interface SchemaModel {
   tables: TableModel[]
   enums: EnumModel[]
+  /** Views, in declaration order (created in dependency order). */
+  views?: ViewModel[]
   /** PostgreSQL schemas (namespaces) the model manages; empty elsewhere. */
   schemas?: string[]
 }

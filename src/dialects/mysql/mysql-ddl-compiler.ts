@@ -18,6 +18,7 @@ import {
 } from './mysql-alter-compiler.js'
 import { checkSql, columnDefinitionSql, columnList, foreignKeySql, keyPartSql, uniqueKeySql } from './mysql-column-sql.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlLiteral, quoteMysqlString } from './mysql-sql.js'
+import { compileMysqlView } from './mysql-views.js'
 
 async function serverFor(ctx: CompileContext): Promise<MysqlServerInfo | undefined> {
   return ctx.offline || !ctx.connection ? undefined : mysqlServerOf(ctx.connection)
@@ -136,5 +137,9 @@ export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promi
       return [op.sql]
     case 'bulkInsert':
       return bulkInsertSql(op)
+    case 'createView':
+    case 'dropView':
+    case 'replaceView':
+      return compileMysqlView(op)
   }
 }

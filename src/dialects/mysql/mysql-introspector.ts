@@ -11,6 +11,7 @@ import { canonicalNumber, isForeignKeyBackingIndex, sortByName } from './mysql-c
 import { tokenizeExpression } from './mysql-expression.js'
 import { quoteMysqlIdentifier } from './mysql-sql.js'
 import { mysqlColumnType } from './mysql-types.js'
+import { introspectMysqlViews } from './mysql-views.js'
 
 interface ColumnRow {
   TABLE_NAME: string
@@ -250,7 +251,8 @@ export async function introspectMysql(connection: Connection, options: Introspec
     model.checks = sortByName(model.checks)
     result.push(model)
   }
-  return { tables: sortByName(result), enums: [], schemas: [] }
+  const views = (await introspectMysqlViews(connection, db)).filter((v) => !exclude(v.name, null))
+  return { tables: sortByName(result), enums: [], schemas: [], ...(views.length > 0 ? { views } : {}) }
 }
 
 function indexElement(row: IndexRow): IndexElement {

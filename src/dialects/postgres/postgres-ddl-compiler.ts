@@ -21,6 +21,7 @@ import { defaultPrimaryKeyName } from './postgres-canonical.js'
 import { qualify, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 import { columnCommentSql, commentSql, createEnumSql, defaultSql, identityClause } from './postgres-sql-parts.js'
 import { columnTypeSql } from './postgres-types.js'
+import { compilePostgresView } from './postgres-views.js'
 
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
@@ -169,6 +170,10 @@ export async function compilePostgres(op: AnyOperation, context: CompileContext)
       return [op.sql]
     case 'bulkInsert':
       return bulkInsertSql(op)
+    case 'createView':
+    case 'dropView':
+    case 'replaceView':
+      return compilePostgresView(op)
     default: {
       const unknown: never = op
       throw new Error(`PostgreSQL cannot compile operation '${(unknown as { kind: string }).kind}'`)

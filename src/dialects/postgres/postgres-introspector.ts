@@ -1,6 +1,6 @@
 /**
- * Reflection of a PostgreSQL database into the SchemaModel with a fixed number of catalog queries (six, whatever
- * the number of tables): namespaces, tables, columns, enums, constraints, indexes. pg_catalog is read directly
+ * Reflection of a PostgreSQL database into the SchemaModel with a fixed number of catalog queries (seven, whatever
+ * the number of tables): namespaces, tables, columns, enums, constraints, indexes, views. pg_catalog is read directly
  * (information_schema is far slower and hides details such as index expressions).
  *
  * Schemas: `options.schemas` (default: `current_schema()`). Tables, enums and references in the connection's
@@ -23,6 +23,7 @@ import type {
 import { emptyTable } from '../../schema/model.js'
 import { byName, compareTables, reflectDefault } from './postgres-canonical.js'
 import { parseNativeType } from './postgres-types.js'
+import { introspectPostgresViews } from './postgres-views.js'
 
 const TABLE_FILTER = `c.relnamespace = ANY($1::oid[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition`
 
@@ -92,7 +93,7 @@ WHERE ${TABLE_FILTER}`
 // 3,000 indexes).
 
 /** The number of catalog queries one introspection runs, whatever the schema size. */
-export const INTROSPECTION_QUERY_COUNT = 6
+export const INTROSPECTION_QUERY_COUNT = 7
 
 interface TableRow {
   oid: number
@@ -221,7 +222,10 @@ export async function introspectPostgres(connection: Connection, options: Intros
     .sort(compareTables)
 
   const schemas = explicit ? [...schemaNames].filter((s) => s !== current).sort() : []
-  return { tables: result, enums, schemas }
+  const views = (await introspectPostgresViews(connection, oids, (nsp) => modelSchema(namespaces.get(nsp) ?? null))).filter(
+    (v) => !options.excludeTables?.(v.name, v.schema ?? null),
+  )
+  return { tables: result, enums, schemas, ...(views.length > 0 ? { views } : {}) }
 }
 
 function reflectColumn(row: ColumnRow, enumsByOid: Map<number, EnumRow>, modelSchema: (s: string | null) => string | null): ColumnModel {

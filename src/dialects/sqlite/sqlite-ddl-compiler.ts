@@ -10,6 +10,7 @@ import { tokenize } from './sqlite-parser.js'
 import { currentTable, rebuildTable } from './sqlite-rebuild.js'
 import { columnDefinition, createIndexSql, createTableSql, quoteLiteral } from './sqlite-schema-sql.js'
 import { quoteName } from './sqlite-types.js'
+import { compileSqliteView } from './sqlite-views.js'
 
 /**
  * Operations → SQLite SQL. ALTER TABLE covers renames, simple ADD COLUMN and DROP COLUMN; every other table change
@@ -60,6 +61,10 @@ export async function compileSqlite(operation: AnyOperation, ctx: CompileContext
       return [operation.sql]
     case 'bulkInsert':
       return bulkInsert(operation)
+    case 'createView':
+    case 'dropView':
+    case 'replaceView':
+      return compileSqliteView(operation)
   }
 }
 

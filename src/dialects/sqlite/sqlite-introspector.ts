@@ -4,6 +4,7 @@ import { applyConvention, defaultNamingConvention } from '../../schema/naming.js
 import { enumsUsedBy, parseDefaultText, sortTable } from './sqlite-canonical.js'
 import { type ParsedColumn, type ParsedTable, parseCreateIndex, parseCreateTable, splitTopLevel, tokenize } from './sqlite-parser.js'
 import { fromDeclaredType } from './sqlite-types.js'
+import { introspectSqliteViews } from './sqlite-views.js'
 
 /**
  * Reflects the main database with five catalog queries, whatever the number of tables: the table-valued pragmas
@@ -235,5 +236,6 @@ export async function introspectSqlite(connection: Connection, options: Introspe
       }),
     )
   }
-  return { tables, enums: enumsUsedBy(tables), schemas: [] }
+  const views = await introspectSqliteViews(connection, keep)
+  return { tables, enums: enumsUsedBy(tables), schemas: [], ...(views.length > 0 ? { views } : {}) }
 }
