@@ -44,3 +44,9 @@ export function viewOperationDoc(operation: CreateViewOp | DropViewOp | ReplaceV
     }
   }
 }
+
+/** A view as its schema-file declaration, `view('name', sql\`…\`, { … })`: what `pull` writes for a reflected view. */
+export function viewDeclarationDoc(view: ViewModel, imports: ImportSet): Doc {
+  const args = [str(view.name), text(sqlTemplate(view.definition, imports))]
+  return call(imports.use('view'), ...withOptions(args, [...viewEntries(view), ...schemaEntries(view.schema)]))
+}

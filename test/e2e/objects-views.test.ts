@@ -128,4 +128,37 @@ describeEachDialect('views: added, changed, dropped, re-created around table cha
       detected: [],
     })
   })
+
+  it("a view made by hand, declared in the server's own words: nothing detected; other text is a change", async () => {
+    const config = runner.writeConfig()
+    runner.project.write('schemas/none.ts', 'export {}\n')
+    try {
+      await rawQuery(runner.db, 'CREATE TABLE people (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(50))')
+      await rawQuery(runner.db, 'CREATE VIEW named_people AS SELECT id, name FROM people WHERE name IS NOT NULL')
+      const serverText = await storedDefinition(runner)
+      const declare = (text: string) =>
+        IMPORTS.replace('boolean, ', '') +
+        `export const people = table('people', { id: integer().primaryKey(), name: varchar({ length: 50 }) })\n` +
+        `export const namedPeople = view('named_people', sql\`${text.replaceAll('\\', '\\\\').replaceAll('`', '\\`')}\`)\n`
+      runner.project.write('schemas/pulled.ts', declare(serverText))
+      assert.deepEqual(await runner.differences('./schemas/pulled.ts'), [])
+      runner.project.write('schemas/other.ts', declare('SELECT id, name FROM people'))
+      assert.deepEqual(await runner.differences('./schemas/other.ts'), ["changed definition of view 'named_people'"])
+    } finally {
+      await rawQuery(runner.db, 'DROP VIEW IF EXISTS named_people')
+      await rawQuery(runner.db, 'DROP TABLE IF EXISTS people')
+      await runner.reset(config)
+    }
+  })
 })
+
+/** The view's text as the server keeps it (what a pull writes). */
+async function storedDefinition(runner: CycleRunner): Promise<string> {
+  if (runner.dialect === 'sqlite') return 'SELECT id, name FROM people WHERE name IS NOT NULL'
+  const sql =
+    runner.dialect === 'postgres'
+      ? "SELECT pg_get_viewdef('named_people'::regclass) AS d"
+      : "SELECT VIEW_DEFINITION AS d FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'named_people'"
+  const [row] = await rawQuery<{ d: string }>(runner.db, sql)
+  return row!.d
+}

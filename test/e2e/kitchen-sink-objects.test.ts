@@ -1,0 +1,97 @@
+/**
+ * The second kitchen sink (test/fixtures/kitchen-sink-objects.ts): every object beyond tables, through the CLI of
+ * an installed strata-db, on each dialect: autogenerate from empty → upgrade head (rows read through the views)
+ * → check clean → downgrade base leaves only strata's own tables → upgrade head again → check clean.
+ */
+import assert from 'node:assert/strict'
+import { readdirSync } from 'node:fs'
+import { after, before, it } from 'node:test'
+import { KITCHEN_SINK_OBJECTS_ROWS, kitchenSinkObjectsOmissions, kitchenSinkObjectsSchema, kitchenSinkObjectsViews } from '../fixtures/kitchen-sink-objects.js'
+import { type TestDialect, type TestDatabase, describeEachDialect } from '../support/databases.js'
+import { rawQuery, tableNames } from '../support/inspect.js'
+import { installProject, subProject } from '../support/installed-project.js'
+import { type UserProject, typeCheck } from '../support/project.js'
+
+let installed: UserProject | undefined
+before(async () => {
+  installed = await installProject('kitchen-sink-objects')
+})
+after(() => installed?.remove())
+
+/** Every view in the database (PostgreSQL: in public and reports, `reports.` prefixed). */
+async function viewNames(dialect: TestDialect, db: TestDatabase): Promise<string[]> {
+  const sql =
+    dialect === 'sqlite'
+      ? `SELECT name FROM sqlite_master WHERE type = 'view'`
+      : dialect === 'postgres'
+        ? `SELECT CASE WHEN table_schema = 'public' THEN table_name ELSE table_schema || '.' || table_name END AS name FROM information_schema.views WHERE table_schema IN ('public', 'reports')`
+        : `SELECT table_name AS name FROM information_schema.views WHERE table_schema = DATABASE()`
+  return (await rawQuery<{ name: string }>(db, sql)).map((r) => r.name).sort()
+}
+
+function assertClean(project: UserProject): void {
+  const check = project.strata(['check'])
+  assert.equal(check.code, 0, check.stdout + check.stderr)
+  assert.equal(check.stdout.trim(), 'No changes detected')
+}
+
+describeEachDialect('kitchen sink of objects: generated, applied, checked, downgraded, applied again', ({ dialect, db }) => {
+  let project: UserProject
+
+  before(() => {
+    project = subProject(installed!, dialect)
+    const schemas = dialect === 'postgres' ? ", schemas: ['public', 'reports']" : ''
+    project.write('strata.config.ts', `import { defineConfig } from 'strata-db'\n\nexport default defineConfig({ url: '${db().url}', schema: './src/db/schema.ts'${schemas} })\n`)
+    project.write('src/db/schema.ts', kitchenSinkObjectsSchema(dialect))
+  })
+
+  it(`generates one revision, views after their tables and views (left out: ${kitchenSinkObjectsOmissions(dialect).join('; ') || 'nothing'})`, () => {
+    const result = project.strata(['revision', '--autogenerate', '-m', 'objects'])
+    assert.equal(result.code, 0, result.stderr)
+    const detected = result.stdout.split('\n').filter((l) => l.startsWith('Detected'))
+    const views = [...kitchenSinkObjectsViews(dialect)].sort().map((v) => `Detected added view '${v}'`)
+    const head = dialect === 'postgres' ? ["Detected added schema 'reports'"] : []
+    assert.deepEqual(detected, [...head, "Detected added table 'accounts'", "Detected added table 'orders'", ...views])
+    const files = readdirSync(project.path('migrations/versions')).filter((f) => f.endsWith('.ts'))
+    assert.equal(files.length, 1)
+    const tsc = typeCheck(project, [`migrations/versions/${files[0]}`, 'src/db/schema.ts', 'strata.config.ts'])
+    assert.equal(tsc.code, 0, tsc.stdout + tsc.stderr)
+  })
+
+  it('offline SQL (upgrade head --sql) writes every view', () => {
+    const offline = project.strata(['upgrade', 'head', '--sql'])
+    assert.equal(offline.code, 0, offline.stderr)
+    assert.equal(offline.stdout.match(/CREATE VIEW/g)?.length, kitchenSinkObjectsViews(dialect).length, offline.stdout)
+  })
+
+  it('upgrade head builds it; rows read through the views; check reports nothing', async () => {
+    const up = project.strata(['upgrade', 'head'])
+    assert.equal(up.code, 0, up.stderr)
+    for (const statement of KITCHEN_SINK_OBJECTS_ROWS) await rawQuery(db(), statement)
+    const spenders = await rawQuery<{ name: string }>(db(), 'SELECT name FROM big_spenders')
+    assert.deepEqual(spenders.map((r) => r.name), ['Ada'])
+    const active = await rawQuery<{ name: string }>(db(), 'SELECT name FROM active_accounts ORDER BY id')
+    assert.deepEqual(active.map((r) => r.name), ['Ada', 'Bob'])
+    if (dialect !== 'sqlite') {
+      // The check option refuses a row the view would not show.
+      await assert.rejects(rawQuery(db(), "INSERT INTO active_accounts (id, name, active) VALUES (9, 'Zed', FALSE)"))
+    }
+    assert.deepEqual(await viewNames(dialect, db()), [...kitchenSinkObjectsViews(dialect)].sort())
+    assertClean(project)
+  })
+
+  it("downgrade base leaves only strata's own tables, no view", async () => {
+    const down = project.strata(['downgrade', 'base'])
+    assert.equal(down.code, 0, down.stderr)
+    assert.deepEqual(await viewNames(dialect, db()), [])
+    const own = (await tableNames(db())).filter((t) => !t.startsWith('strata_'))
+    assert.deepEqual(own, [])
+    if (dialect === 'postgres') assert.deepEqual(await rawQuery(db(), "SELECT nspname FROM pg_namespace WHERE nspname = 'reports'"), [])
+  })
+
+  it('upgrade head again; check still reports nothing', () => {
+    const up = project.strata(['upgrade', 'head'])
+    assert.equal(up.code, 0, up.stderr)
+    assertClean(project)
+  })
+})
