@@ -6,6 +6,7 @@ import type { ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.j
 import { qualifiedName, tableKey } from '../schema/model.js'
 import { diffEnums, diffInlineEnums } from './compare-enums.js'
 import { diffViews } from './compare-views.js'
+import { diffRoutines } from './compare-routines.js'
 import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
 import { DeclaredTarget } from './declared.js'
 import { CompareScope } from './filters.js'
@@ -119,6 +120,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   if (dialect.name === 'postgres' && options.managedSchemas?.length)
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
   diffViews(plan, target, reflected, scope, plan.operations())
+  diffRoutines(plan, target, reflected, scope)
 
   return plan.operations().map((operation) => ({ operation, message: operation.describe(), warning: operation.destructive() }))
 }

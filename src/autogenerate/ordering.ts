@@ -8,8 +8,10 @@ import { qualifiedName, tableKey } from '../schema/model.js'
  * indexes go before the tables and columns they depend on, constraints come after the columns they cover.
  */
 export enum Phase {
-  /** Views go before anything they read changes (and are created again last). */
+  /** Triggers, views and routines go before anything they use changes (and are created again last). */
+  DropTrigger,
   DropView,
+  DropRoutine,
   CreateSchema,
   Enum,
   RenameTable,
@@ -28,7 +30,9 @@ export enum Phase {
   DropColumn,
   DropEnum,
   DropSchema,
+  CreateRoutine,
   CreateView,
+  CreateTrigger,
 }
 
 export type SortKey = Array<string | number>

@@ -6,6 +6,7 @@ import { addedValueUsedLater } from './render-autocommit.js'
 import { type Doc, call, object, print, text } from './render-layout.js'
 import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
 import { viewOperationDoc } from './render-views.js'
+import { routineOperationDoc } from './render-routines.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
 import type { DetectedChange } from './types.js'
 
@@ -162,6 +163,13 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
     case 'dropView':
     case 'replaceView':
       return viewOperationDoc(operation, imports)
+    case 'createRoutine':
+    case 'dropRoutine':
+    case 'replaceRoutine':
+    case 'createTrigger':
+    case 'dropTrigger':
+    case 'replaceTrigger':
+      return routineOperationDoc(operation, imports)
   }
 }
 

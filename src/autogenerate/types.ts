@@ -14,7 +14,7 @@ export interface RenameHints {
   columns?: Record<string, string>
 }
 
-export type ComparedObjectType = 'table' | 'column' | 'index' | 'unique' | 'foreignKey' | 'check' | 'enum' | 'view'
+export type ComparedObjectType = 'table' | 'column' | 'index' | 'unique' | 'foreignKey' | 'check' | 'enum' | 'view' | 'function' | 'procedure' | 'trigger'
 
 /** Like Alembic's include_object: return false to leave an object out of the comparison. */
 export interface IncludeObject {

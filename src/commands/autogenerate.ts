@@ -37,6 +37,9 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   const reflecting = reflectDatabase(config, graph, dialect, url, options)
   reflecting.catch(() => undefined)
   const target = await loadSchemaModel(config)
+  const routine = target.routines?.[0]
+  if (routine && dialect.storedRoutines === false)
+    throw new StrataError(`schema is invalid: ${dialect.name} has no stored functions or procedures (${routine.kind} '${routine.name}'): declare them only in a schema for PostgreSQL or MySQL`, { code: 'schema' })
   const reflected = await reflecting
   const changes = await compareSchemas(target, reflected, {
     dialect,

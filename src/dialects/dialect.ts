@@ -46,6 +46,8 @@ export interface Dialect {
   readonly name: DialectName
   /** DDL inside a transaction is atomic (PostgreSQL, SQLite); MySQL commits implicitly. */
   readonly transactionalDDL: boolean
+  /** False when the database has no stored functions or procedures (SQLite): a schema declaring one is refused. */
+  readonly storedRoutines?: boolean
   /** Longest identifier the server accepts, in bytes (SQLite: Infinity). */
   readonly maxIdentifierLength: number
 

@@ -1,11 +1,12 @@
 import { type ColumnRef, isColumnBuilder } from './columns.js'
 import { type Enumeration, isEnumeration } from './enum.js'
 import { type ColumnArg, type IndexArg, type TableExtra } from './extras.js'
-import type { ColumnModel, EnumModel, ViewModel, ForeignKeyModel, IndexElement, SchemaModel, TableModel } from './model.js'
+import type { ColumnModel, EnumModel, RoutineModel, TriggerModel, ViewModel, ForeignKeyModel, IndexElement, SchemaModel, TableModel } from './model.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from './naming.js'
 import { type SqlFragment, isSqlFragment } from './sql.js'
 import { type ColumnMap, type Table, type TableDefinition, isTable, tableDefinition } from './table.js'
 import { isView } from './view.js'
+import { isRoutine, isTrigger } from './routines.js'
 
 function columnName(arg: ColumnArg): string {
   return typeof arg === 'string' ? arg : arg.name
@@ -160,6 +161,13 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
   const enums = new Map<string, EnumModel>()
   const seenTables = new Set<Table>()
   const views: ViewModel[] = []
+  const routines: RoutineModel[] = []
+  const triggers: TriggerModel[] = []
+  const addOnce = <T extends { name: string; schema?: string | null }>(list: T[], model: T, what: string) => {
+    const same = list.find((v) => v.name === model.name && (v.schema ?? null) === (model.schema ?? null))
+    if (same && JSON.stringify(same) !== JSON.stringify(model)) throw new Error(`${what} '${model.name}' is declared twice`)
+    if (!same) list.push(structuredClone(model))
+  }
   const addEnum = (model: EnumModel) => {
     const key = `${model.schema ?? ''}.${model.name}`
     const existing = enums.get(key)
@@ -184,14 +192,20 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
     } else if (isEnumeration(value)) {
       addEnum((value as Enumeration).model)
     } else if (isView(value)) {
-      const model = value.model
-      if (views.some((v) => v.name === model.name && (v.schema ?? null) === (model.schema ?? null))) {
-        if (views.some((v) => JSON.stringify(v) === JSON.stringify(model))) continue
-        throw new Error(`view '${model.name}' is declared twice`)
-      }
-      views.push(structuredClone(model))
+      addOnce(views, value.model, 'view')
+    } else if (isRoutine(value)) {
+      addOnce(routines, value.model, value.model.kind)
+    } else if (isTrigger(value)) {
+      addOnce(triggers, value.model, 'trigger')
     }
   }
-  const schemas = [...new Set([...tables, ...views].map((t) => t.schema).filter((s): s is string => !!s))]
-  return { tables, enums: [...enums.values()], schemas, ...(views.length > 0 ? { views } : {}) }
+  const schemas = [...new Set([...tables, ...views, ...routines].map((t) => t.schema).filter((s): s is string => !!s))]
+  return {
+    tables,
+    enums: [...enums.values()],
+    schemas,
+    ...(views.length > 0 ? { views } : {}),
+    ...(routines.length > 0 ? { routines } : {}),
+    ...(triggers.length > 0 ? { triggers } : {}),
+  }
 }

@@ -123,11 +123,46 @@ export interface ViewModel {
   checkOption?: ViewCheckOption | null
 }
 
+/** A stored function or procedure (PostgreSQL, MySQL). Text fields are SQL as declared. */
+export interface RoutineModel {
+  kind: 'function' | 'procedure'
+  name: string
+  schema?: string | null
+  /** The argument list as SQL, without parentheses: `a integer, b text` ('' for none). */
+  args: string
+  /** A function's return type as SQL (`integer`, `trigger`); none for a procedure. */
+  returns?: string | null
+  /** `plpgsql`, `sql`… (PostgreSQL); MySQL routines are always SQL. */
+  language: string
+  body: string
+  volatility?: 'volatile' | 'stable' | 'immutable' | null
+  security?: 'invoker' | 'definer' | null
+}
+
+export type TriggerEvent = 'insert' | 'update' | 'delete' | 'truncate'
+
+/** A trigger on a table: a body (SQLite, MySQL) or a trigger function (PostgreSQL). */
+export interface TriggerModel {
+  name: string
+  /** The table's schema (PostgreSQL). */
+  schema?: string | null
+  table: string
+  timing: 'before' | 'after' | 'instead of'
+  events: TriggerEvent[]
+  forEach: 'row' | 'statement'
+  when?: string | null
+  body?: string | null
+  /** PostgreSQL: the trigger function's name (`schema.name` when elsewhere). */
+  function?: string | null
+}
+
 export interface SchemaModel {
   tables: TableModel[]
   enums: EnumModel[]
   /** Views, in declaration order (created in dependency order). */
   views?: ViewModel[]
+  routines?: RoutineModel[]
+  triggers?: TriggerModel[]
   /** PostgreSQL schemas (namespaces) the model manages; empty elsewhere. */
   schemas?: string[]
 }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { readdirSync } from 'node:fs'
 import { after, before, it } from 'node:test'
-import { KITCHEN_SINK_OBJECTS_ROWS, kitchenSinkObjectsOmissions, kitchenSinkObjectsSchema, kitchenSinkObjectsViews } from '../fixtures/kitchen-sink-objects.js'
+import { KITCHEN_SINK_OBJECTS_ROWS, kitchenSinkObjectsDetected, kitchenSinkObjectsOmissions, kitchenSinkObjectsSchema, kitchenSinkObjectsViews } from '../fixtures/kitchen-sink-objects.js'
 import { type TestDialect, type TestDatabase, describeEachDialect } from '../support/databases.js'
 import { rawQuery, tableNames } from '../support/inspect.js'
 import { installProject, subProject } from '../support/installed-project.js'
@@ -29,6 +29,16 @@ async function viewNames(dialect: TestDialect, db: TestDatabase): Promise<string
   return (await rawQuery<{ name: string }>(db, sql)).map((r) => r.name).sort()
 }
 
+/** Functions, procedures and triggers left in the database. */
+async function routineNames(dialect: TestDialect, db: TestDatabase): Promise<string[]> {
+  if (dialect === 'sqlite') return (await rawQuery<{ name: string }>(db, "SELECT name FROM sqlite_master WHERE type = 'trigger'")).map((r) => r.name)
+  const sql =
+    dialect === 'postgres'
+      ? "SELECT p.proname AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' UNION ALL SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+      : 'SELECT ROUTINE_NAME AS name FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() UNION ALL SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()'
+  return (await rawQuery<{ name: string }>(db, sql)).map((r) => r.name).sort()
+}
+
 function assertClean(project: UserProject): void {
   const check = project.strata(['check'])
   assert.equal(check.code, 0, check.stdout + check.stderr)
@@ -45,26 +55,25 @@ describeEachDialect('kitchen sink of objects: generated, applied, checked, downg
     project.write('src/db/schema.ts', kitchenSinkObjectsSchema(dialect))
   })
 
-  it(`generates one revision, views after their tables and views (left out: ${kitchenSinkObjectsOmissions(dialect).join('; ') || 'nothing'})`, () => {
+  it(`generates one revision: routines after tables, views after what they read, triggers last (left out: ${kitchenSinkObjectsOmissions(dialect).join('; ') || 'nothing'})`, () => {
     const result = project.strata(['revision', '--autogenerate', '-m', 'objects'])
     assert.equal(result.code, 0, result.stderr)
     const detected = result.stdout.split('\n').filter((l) => l.startsWith('Detected'))
-    const views = [...kitchenSinkObjectsViews(dialect)].sort().map((v) => `Detected added view '${v}'`)
-    const head = dialect === 'postgres' ? ["Detected added schema 'reports'"] : []
-    assert.deepEqual(detected, [...head, "Detected added table 'accounts'", "Detected added table 'orders'", ...views])
+    assert.deepEqual(detected, kitchenSinkObjectsDetected(dialect))
     const files = readdirSync(project.path('migrations/versions')).filter((f) => f.endsWith('.ts'))
     assert.equal(files.length, 1)
     const tsc = typeCheck(project, [`migrations/versions/${files[0]}`, 'src/db/schema.ts', 'strata.config.ts'])
     assert.equal(tsc.code, 0, tsc.stdout + tsc.stderr)
   })
 
-  it('offline SQL (upgrade head --sql) writes every view', () => {
+  it('offline SQL (upgrade head --sql) writes every view and the trigger', () => {
     const offline = project.strata(['upgrade', 'head', '--sql'])
     assert.equal(offline.code, 0, offline.stderr)
     assert.equal(offline.stdout.match(/CREATE VIEW/g)?.length, kitchenSinkObjectsViews(dialect).length, offline.stdout)
+    assert.equal(offline.stdout.match(/CREATE TRIGGER/g)?.length, 1, offline.stdout)
   })
 
-  it('upgrade head builds it; rows read through the views; check reports nothing', async () => {
+  it('upgrade head builds it; rows read through the views, the trigger logs them, routines answer; check reports nothing', async () => {
     const up = project.strata(['upgrade', 'head'])
     assert.equal(up.code, 0, up.stderr)
     for (const statement of KITCHEN_SINK_OBJECTS_ROWS) await rawQuery(db(), statement)
@@ -77,13 +86,23 @@ describeEachDialect('kitchen sink of objects: generated, applied, checked, downg
       await assert.rejects(rawQuery(db(), "INSERT INTO active_accounts (id, name, active) VALUES (9, 'Zed', FALSE)"))
     }
     assert.deepEqual(await viewNames(dialect, db()), [...kitchenSinkObjectsViews(dialect)].sort())
+    // The trigger logged each account as it went in.
+    const logged = await rawQuery<{ account_id: number; action: string }>(db(), 'SELECT account_id, action FROM account_log ORDER BY id')
+    assert.deepEqual(logged.map((r) => [Number(r.account_id), r.action]), [[1, 'created'], [2, 'created'], [3, 'created']])
+    if (dialect !== 'sqlite') {
+      const [total] = await rawQuery<{ t: string }>(db(), 'SELECT order_total(1) AS t')
+      assert.equal(Number(total!.t), 120)
+      await rawQuery(db(), "CALL log_action(2, 'called')")
+      assert.equal((await rawQuery(db(), "SELECT 1 FROM account_log WHERE action = 'called'")).length, 1)
+    }
     assertClean(project)
   })
 
-  it("downgrade base leaves only strata's own tables, no view", async () => {
+  it("downgrade base leaves only strata's own tables: no view, routine or trigger", async () => {
     const down = project.strata(['downgrade', 'base'])
     assert.equal(down.code, 0, down.stderr)
     assert.deepEqual(await viewNames(dialect, db()), [])
+    assert.deepEqual(await routineNames(dialect, db()), [])
     const own = (await tableNames(db())).filter((t) => !t.startsWith('strata_'))
     assert.deepEqual(own, [])
     if (dialect === 'postgres') assert.deepEqual(await rawQuery(db(), "SELECT nspname FROM pg_namespace WHERE nspname = 'reports'"), [])

@@ -19,6 +19,7 @@ import {
 import { checkSql, columnDefinitionSql, columnList, foreignKeySql, keyPartSql, uniqueKeySql } from './mysql-column-sql.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlLiteral, quoteMysqlString } from './mysql-sql.js'
 import { compileMysqlView } from './mysql-views.js'
+import { compileMysqlRoutine } from './mysql-routines.js'
 
 async function serverFor(ctx: CompileContext): Promise<MysqlServerInfo | undefined> {
   return ctx.offline || !ctx.connection ? undefined : mysqlServerOf(ctx.connection)
@@ -141,5 +142,12 @@ export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promi
     case 'dropView':
     case 'replaceView':
       return compileMysqlView(op)
+    case 'createRoutine':
+    case 'dropRoutine':
+    case 'replaceRoutine':
+    case 'createTrigger':
+    case 'dropTrigger':
+    case 'replaceTrigger':
+      return compileMysqlRoutine(op)
   }
 }

@@ -11,7 +11,8 @@ import { canonicalNumber, isForeignKeyBackingIndex, sortByName } from './mysql-c
 import { tokenizeExpression } from './mysql-expression.js'
 import { quoteMysqlIdentifier } from './mysql-sql.js'
 import { mysqlColumnType } from './mysql-types.js'
-import { introspectMysqlViews } from './mysql-views.js'
+import { introspectMysqlViews, readObjectRecords } from './mysql-views.js'
+import { introspectMysqlRoutines } from './mysql-routines.js'
 
 interface ColumnRow {
   TABLE_NAME: string
@@ -251,8 +252,18 @@ export async function introspectMysql(connection: Connection, options: Introspec
     model.checks = sortByName(model.checks)
     result.push(model)
   }
-  const views = (await introspectMysqlViews(connection, db)).filter((v) => !exclude(v.name, null))
-  return { tables: sortByName(result), enums: [], schemas: [], ...(views.length > 0 ? { views } : {}) }
+  const records = await readObjectRecords(connection, db)
+  const views = (await introspectMysqlViews(connection, db, records)).filter((v) => !exclude(v.name, null))
+  const { routines, triggers: allTriggers } = await introspectMysqlRoutines(connection, db, records)
+  const triggers = allTriggers.filter((t) => !exclude(t.table, null))
+  return {
+    tables: sortByName(result),
+    enums: [],
+    schemas: [],
+    ...(views.length > 0 ? { views } : {}),
+    ...(routines.length > 0 ? { routines } : {}),
+    ...(triggers.length > 0 ? { triggers } : {}),
+  }
 }
 
 function indexElement(row: IndexRow): IndexElement {

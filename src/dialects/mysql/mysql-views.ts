@@ -11,7 +11,7 @@ import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlString } fr
 
 export const OBJECTS_TABLE = 'strata_objects'
 
-const ENSURE_OBJECTS_TABLE = `CREATE TABLE IF NOT EXISTS ${q(OBJECTS_TABLE)} (
+export const ENSURE_OBJECTS_TABLE = `CREATE TABLE IF NOT EXISTS ${q(OBJECTS_TABLE)} (
     kind VARCHAR(16) NOT NULL,
     name VARCHAR(64) NOT NULL,
     fingerprint CHAR(32) NOT NULL,
@@ -57,25 +57,33 @@ interface ViewRow {
   CHECK_OPTION: string
 }
 
-/** The database's views, with strata's records where it has them (two or three queries). */
-export async function introspectMysqlViews(connection: Connection, db: string): Promise<ViewModel[]> {
+/** strata's records (kind, name → record), read once per introspection; none when the table was never made. */
+export async function readObjectRecords(connection: Connection, db: string): Promise<(kind: string, name: string) => { fingerprint: string; json: string } | undefined> {
+  const exists = await connection.query(`SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`, [db, OBJECTS_TABLE])
+  const records = new Map<string, { fingerprint: string; json: string }>()
+  if (exists.length > 0)
+    for (const r of await connection.query<{ kind: string; name: string; fingerprint: string; record: string }>(`SELECT kind, name, fingerprint, record FROM ${q(OBJECTS_TABLE)}`))
+      records.set(`${r.kind}:${r.name}`, { fingerprint: r.fingerprint, json: r.record })
+  return (kind, name) => records.get(`${kind}:${name}`)
+}
+
+/** The database's views, with strata's records where it has them. */
+export async function introspectMysqlViews(
+  connection: Connection,
+  db: string,
+  records: (kind: string, name: string) => { fingerprint: string; json: string } | undefined,
+): Promise<ViewModel[]> {
   const rows = await connection.query<ViewRow>(
     `SELECT TABLE_NAME, VIEW_DEFINITION, md5(VIEW_DEFINITION) AS fingerprint, CHECK_OPTION
        FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME`,
     [db],
   )
-  if (rows.length === 0) return []
-  const hasRecords = await connection.query(`SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`, [db, OBJECTS_TABLE])
-  const records = new Map<string, { fingerprint: string; json: string }>()
-  if (hasRecords.length > 0)
-    for (const r of await connection.query<{ name: string; fingerprint: string; record: string }>(`SELECT name, fingerprint, record FROM ${q(OBJECTS_TABLE)} WHERE kind = 'view'`))
-      records.set(r.name, { fingerprint: r.fingerprint, json: r.record })
   return rows.map((row) => {
     const option = row.CHECK_OPTION.toLowerCase()
     const checkOption = option === 'local' || option === 'cascaded' ? option : null
     return reflectedView(
       { name: row.TABLE_NAME, schema: null, serverDefinition: row.VIEW_DEFINITION, fingerprint: row.fingerprint, checkOption },
-      records.get(row.TABLE_NAME) ?? null,
+      records('view', row.TABLE_NAME) ?? null,
     )
   })
 }

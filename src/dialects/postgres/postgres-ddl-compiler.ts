@@ -22,6 +22,7 @@ import { qualify, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 import { columnCommentSql, commentSql, createEnumSql, defaultSql, identityClause } from './postgres-sql-parts.js'
 import { columnTypeSql } from './postgres-types.js'
 import { compilePostgresView } from './postgres-views.js'
+import { compilePostgresRoutine } from './postgres-routines.js'
 
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
@@ -174,6 +175,13 @@ export async function compilePostgres(op: AnyOperation, context: CompileContext)
     case 'dropView':
     case 'replaceView':
       return compilePostgresView(op)
+    case 'createRoutine':
+    case 'dropRoutine':
+    case 'replaceRoutine':
+    case 'createTrigger':
+    case 'dropTrigger':
+    case 'replaceTrigger':
+      return compilePostgresRoutine(op)
     default: {
       const unknown: never = op
       throw new Error(`PostgreSQL cannot compile operation '${(unknown as { kind: string }).kind}'`)

@@ -1,6 +1,6 @@
 /**
- * Reflection of a PostgreSQL database into the SchemaModel with a fixed number of catalog queries (seven, whatever
- * the number of tables): namespaces, tables, columns, enums, constraints, indexes, views. pg_catalog is read directly
+ * Reflection of a PostgreSQL database into the SchemaModel with a fixed number of catalog queries (nine, whatever
+ * the number of tables): namespaces, tables, columns, enums, constraints, indexes, views, routines, triggers. pg_catalog is read directly
  * (information_schema is far slower and hides details such as index expressions).
  *
  * Schemas: `options.schemas` (default: `current_schema()`). Tables, enums and references in the connection's
@@ -24,6 +24,7 @@ import { emptyTable } from '../../schema/model.js'
 import { byName, compareTables, reflectDefault } from './postgres-canonical.js'
 import { parseNativeType } from './postgres-types.js'
 import { introspectPostgresViews } from './postgres-views.js'
+import { introspectPostgresRoutines } from './postgres-routines.js'
 
 const TABLE_FILTER = `c.relnamespace = ANY($1::oid[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition`
 
@@ -93,7 +94,7 @@ WHERE ${TABLE_FILTER}`
 // 3,000 indexes).
 
 /** The number of catalog queries one introspection runs, whatever the schema size. */
-export const INTROSPECTION_QUERY_COUNT = 7
+export const INTROSPECTION_QUERY_COUNT = 9
 
 interface TableRow {
   oid: number
@@ -222,10 +223,18 @@ export async function introspectPostgres(connection: Connection, options: Intros
     .sort(compareTables)
 
   const schemas = explicit ? [...schemaNames].filter((s) => s !== current).sort() : []
-  const views = (await introspectPostgresViews(connection, oids, (nsp) => modelSchema(namespaces.get(nsp) ?? null))).filter(
-    (v) => !options.excludeTables?.(v.name, v.schema ?? null),
-  )
-  return { tables: result, enums, schemas, ...(views.length > 0 ? { views } : {}) }
+  const schemaOf = (nsp: number) => modelSchema(namespaces.get(nsp) ?? null)
+  const views = (await introspectPostgresViews(connection, oids, schemaOf)).filter((v) => !options.excludeTables?.(v.name, v.schema ?? null))
+  const { routines, triggers: allTriggers } = await introspectPostgresRoutines(connection, oids, schemaOf)
+  const triggers = allTriggers.filter((t) => !options.excludeTables?.(t.table, t.schema ?? null))
+  return {
+    tables: result,
+    enums,
+    schemas,
+    ...(views.length > 0 ? { views } : {}),
+    ...(routines.length > 0 ? { routines } : {}),
+    ...(triggers.length > 0 ? { triggers } : {}),
+  }
 }
 
 function reflectColumn(row: ColumnRow, enumsByOid: Map<number, EnumRow>, modelSchema: (s: string | null) => string | null): ColumnModel {

@@ -5,7 +5,8 @@
 import type { Connection } from '../dialect.js'
 import type { CreateViewOp, DropViewOp, ReplaceViewOp } from '../../operations/view-ops.js'
 import type { ViewModel } from '../../schema/model.js'
-import { VIEW_RECORD_PREFIX, reflectedView, viewRecordJson } from '../shared/view-record.js'
+import { reflectedView, viewRecordJson } from '../shared/view-record.js'
+import { parseRecordComment, recordCommentSql } from './postgres-records.js'
 import { qualify, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 
 function createViewSql(view: ViewModel): string {
@@ -14,15 +15,9 @@ function createViewSql(view: ViewModel): string {
   return `CREATE VIEW ${qualify(view.name, view.schema)}${columns} AS\n${view.definition}${check}`
 }
 
-/** A DO block writing the record as the view's comment: the md5 is the server's, computed where it runs (offline too). */
 function recordSql(view: ViewModel): string {
   const name = qualify(view.name, view.schema)
-  const body =
-    `EXECUTE ${quoteLiteral(`COMMENT ON VIEW ${name} IS `)} || quote_literal(` +
-    `${quoteLiteral(VIEW_RECORD_PREFIX)} || md5(pg_get_viewdef(${quoteLiteral(name)}::regclass)) || ':' || ${quoteLiteral(viewRecordJson(view))});`
-  let tag = '$strata$'
-  while (body.includes(tag)) tag = `$strata${tag.length}$`
-  return `DO ${tag}BEGIN ${body} END${tag}`
+  return recordCommentSql(`VIEW ${name}`, `pg_get_viewdef(${quoteLiteral(name)}::regclass)`, viewRecordJson(view))
 }
 
 export function compilePostgresView(op: CreateViewOp | DropViewOp | ReplaceViewOp): string[] {
@@ -60,12 +55,10 @@ interface ViewRow {
 export async function introspectPostgresViews(connection: Connection, oids: number[], schemaOf: (nsp: number) => string | null): Promise<ViewModel[]> {
   const rows = await connection.query<ViewRow>(VIEWS_SQL, [oids])
   return rows.map((row) => {
-    const comment = row.comment ?? ''
-    const match = comment.startsWith(VIEW_RECORD_PREFIX) ? /^strata:([0-9a-f]{32}):([\s\S]*)$/u.exec(comment) : null
     const checkOption = row.check_option === 'local' || row.check_option === 'cascaded' ? row.check_option : null
     return reflectedView(
       { name: row.name, schema: schemaOf(Number(row.nsp)), serverDefinition: row.definition, fingerprint: row.fingerprint, checkOption },
-      match ? { fingerprint: match[1]!, json: match[2]! } : null,
+      parseRecordComment(row.comment),
     )
   })
 }

@@ -11,6 +11,7 @@ import { currentTable, rebuildTable } from './sqlite-rebuild.js'
 import { columnDefinition, createIndexSql, createTableSql, quoteLiteral } from './sqlite-schema-sql.js'
 import { quoteName } from './sqlite-types.js'
 import { compileSqliteView } from './sqlite-views.js'
+import { compileSqliteRoutine } from './sqlite-triggers.js'
 
 /**
  * Operations → SQLite SQL. ALTER TABLE covers renames, simple ADD COLUMN and DROP COLUMN; every other table change
@@ -65,6 +66,13 @@ export async function compileSqlite(operation: AnyOperation, ctx: CompileContext
     case 'dropView':
     case 'replaceView':
       return compileSqliteView(operation)
+    case 'createRoutine':
+    case 'dropRoutine':
+    case 'replaceRoutine':
+    case 'createTrigger':
+    case 'dropTrigger':
+    case 'replaceTrigger':
+      return compileSqliteRoutine(operation)
   }
 }
 

@@ -11,6 +11,7 @@ import { quoteName } from './sqlite-types.js'
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
   transactionalDDL: true,
+  storedRoutines: false,
   maxIdentifierLength: Infinity,
   connect: connectSqlite,
   databaseExists: sqliteDatabaseExists,

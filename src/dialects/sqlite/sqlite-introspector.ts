@@ -5,6 +5,7 @@ import { enumsUsedBy, parseDefaultText, sortTable } from './sqlite-canonical.js'
 import { type ParsedColumn, type ParsedTable, parseCreateIndex, parseCreateTable, splitTopLevel, tokenize } from './sqlite-parser.js'
 import { fromDeclaredType } from './sqlite-types.js'
 import { introspectSqliteViews } from './sqlite-views.js'
+import { introspectSqliteTriggers } from './sqlite-triggers.js'
 
 /**
  * Reflects the main database with five catalog queries, whatever the number of tables: the table-valued pragmas
@@ -237,5 +238,6 @@ export async function introspectSqlite(connection: Connection, options: Introspe
     )
   }
   const views = await introspectSqliteViews(connection, keep)
-  return { tables, enums: enumsUsedBy(tables), schemas: [], ...(views.length > 0 ? { views } : {}) }
+  const triggers = await introspectSqliteTriggers(connection, keep)
+  return { tables, enums: enumsUsedBy(tables), schemas: [], ...(views.length > 0 ? { views } : {}), ...(triggers.length > 0 ? { triggers } : {}) }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { normalizeViewSql } from '../../../src/autogenerate/view-sql.js'
 import { parseCreateView } from '../../../src/dialects/sqlite/sqlite-views.js'
+import { parseCreateTrigger } from '../../../src/dialects/sqlite/sqlite-triggers.js'
 import { reflectedView, viewRecordJson } from '../../../src/dialects/shared/view-record.js'
 import type { CreateViewOp, DropViewOp, ReplaceViewOp } from '../../../src/operations/index.js'
 import { integer, text } from '../../../src/schema/columns.js'
@@ -30,6 +31,23 @@ describe('SQLite CREATE VIEW parsing', () => {
   it('reads the column list and the SELECT as written', () => {
     assert.deepEqual(parseCreateView('CREATE VIEW "v x" ("a", [b]) AS\nselect 1, 2;'), { columns: ['a', 'b'], definition: 'select 1, 2' })
     assert.deepEqual(parseCreateView('create temp view if not exists main.v as select "as"'), { columns: null, definition: 'select "as"' })
+  })
+})
+
+describe('SQLite CREATE TRIGGER parsing', () => {
+  it('reads timing, event, table, WHEN and body as written', () => {
+    assert.deepEqual(parseCreateTrigger('create trigger if not exists [t 1] instead of update of a, b on "my ""t"" able" for each row when new.a > 1 begin\n  select 1;\n  select 2;\nend;'), {
+      name: 't 1',
+      table: 'my "t" able',
+      timing: 'instead of',
+      events: ['update'],
+      forEach: 'row',
+      when: 'new.a > 1',
+      body: 'select 1;\n  select 2',
+    })
+  })
+  it('takes BEFORE when no timing is written', () => {
+    assert.equal(parseCreateTrigger('CREATE TRIGGER t DELETE ON x BEGIN select 1; END')?.timing, 'before')
   })
 })
 
