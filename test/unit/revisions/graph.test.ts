@@ -191,15 +191,11 @@ describe('RevisionGraph shape', () => {
     assert.deepEqual(graph.normalizedDownRevisions('c'), ['b', 'other'])
   })
 
-  it('builds a 10,000-revision chain and finds its head quickly', () => {
+  it('builds a 10,000-revision chain and finds its head (speed: bench/, not here)', () => {
     const headers = [rev('r0', null)]
     for (let i = 1; i < 10_000; i++) headers.push(rev(`r${i}`, `r${i - 1}`))
-    const started = performance.now()
     const graph = new RevisionGraph(headers)
-    const heads = graph.heads
-    const elapsed = performance.now() - started
-    assert.deepEqual(heads, ['r9999'])
+    assert.deepEqual(graph.heads, ['r9999'])
     assert.equal(graph.topologicalOrder().length, 10_000)
-    assert.ok(elapsed < 200, `took ${elapsed.toFixed(1)} ms`)
   })
 })
