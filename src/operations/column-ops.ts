@@ -44,7 +44,9 @@ export class DropColumnOp extends Operation {
   describe(): string {
     return `removed column '${columnPath(this.table, this.name, this.schema)}'`
   }
-  override destructive(): string {
+  override destructive(): string | null {
+    // A generated column's values are computed from the others: nothing is lost.
+    if (this.column?.generated) return null
     return `drops column '${columnPath(this.table, this.name, this.schema)}' (data loss)`
   }
   apply(model: SchemaModel): void {

@@ -33,6 +33,7 @@ export class ColumnBuilder {
     comment?: string | null
     references?: ColumnReference
     renamedFrom?: string
+    generated?: { expression: string; stored: boolean }
   }
 
   constructor(type: ColumnType, name?: string) {
@@ -87,6 +88,12 @@ export class ColumnBuilder {
     return this
   }
 
+  /** A generated column: its value is `expression`, computed on write (`stored`) or on read (PostgreSQL: stored only). */
+  generatedAlwaysAs(expression: SqlFragment, options: { stored?: boolean } = {}): this {
+    this.config.generated = { expression: expression.text.trim(), stored: options.stored ?? false }
+    return this
+  }
+
   /** Rename hint: this column used to be called `oldName`. Autogenerate emits a rename, not drop + add. */
   renamedFrom(oldName: string): this {
     this.config.renamedFrom = oldName
@@ -101,6 +108,7 @@ export class ColumnBuilder {
     if (c.autoincrement) model.autoincrement = c.autoincrement
     if (c.comment != null) model.comment = c.comment
     if (c.renamedFrom) model.renamedFrom = c.renamedFrom
+    if (c.generated) model.generated = { ...c.generated }
     return model
   }
 }

@@ -45,6 +45,13 @@ export interface ColumnModel {
   comment?: string | null
   /** Rename hint declared in the schema: the column's previous name. Never reflected. */
   renamedFrom?: string
+  /** `GENERATED ALWAYS AS (expression) STORED | VIRTUAL`: the value is computed, never written. */
+  generated?: GeneratedColumn | null
+}
+
+export interface GeneratedColumn {
+  expression: string
+  stored: boolean
 }
 
 /** An index element: a column name, or an SQL expression. */

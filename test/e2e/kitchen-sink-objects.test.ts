@@ -86,6 +86,8 @@ describeEachDialect('kitchen sink of objects: generated, applied, checked, downg
       await assert.rejects(rawQuery(db(), "INSERT INTO active_accounts (id, name, active) VALUES (9, 'Zed', FALSE)"))
     }
     assert.deepEqual(await viewNames(dialect, db()), [...kitchenSinkObjectsViews(dialect)].sort())
+    const generated = await rawQuery<{ doubled_id: number }>(db(), 'SELECT doubled_id FROM orders ORDER BY id')
+    assert.deepEqual(generated.map((r) => Number(r.doubled_id)), [2, 4, 6])
     // The trigger logged each account as it went in.
     const logged = await rawQuery<{ account_id: number; action: string }>(db(), 'SELECT account_id, action FROM account_log ORDER BY id')
     assert.deepEqual(logged.map((r) => [Number(r.account_id), r.action]), [[1, 'created'], [2, 'created'], [3, 'created']])

@@ -22,6 +22,7 @@ interface ColumnRow {
   COLUMN_TYPE: string
   EXTRA: string
   COLUMN_COMMENT: string
+  GENERATION_EXPRESSION: string | null
 }
 
 interface IndexRow {
@@ -134,7 +135,7 @@ export async function introspectMysql(connection: Connection, options: Introspec
     [db],
   )
   const columns = await connection.query<ColumnRow>(
-    `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT
+    `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
     [db],
   )
@@ -194,6 +195,12 @@ export async function introspectMysql(connection: Connection, options: Introspec
     if (/auto_increment/i.test(row.EXTRA ?? '')) {
       column.autoincrement = true
       column.default = null
+    }
+    const generated = /\b(virtual|stored|persistent) generated\b/i.exec(row.EXTRA ?? '')
+    if (generated && row.GENERATION_EXPRESSION) {
+      column.generated = { expression: row.GENERATION_EXPRESSION, stored: generated[1]!.toLowerCase() !== 'virtual' }
+      column.default = null
+      // MariaDB reports every generated column as nullable (it accepts no NOT NULL on one).
     }
     table.model.columns.push(column)
   }

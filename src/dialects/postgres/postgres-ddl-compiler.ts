@@ -27,7 +27,11 @@ import { compilePostgresRoutine } from './postgres-routines.js'
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
   const parts = [quoteIdentifier(column.name), columnTypeSql(column.type)]
-  if (column.autoincrement) {
+  if (column.generated) {
+    // PostgreSQL before 18 computes generated columns on write only.
+    if (!column.generated.stored) throw new Error(`column "${column.name}": PostgreSQL generated columns are stored: use generatedAlwaysAs(…, { stored: true })`)
+    parts.push(`GENERATED ALWAYS AS (${column.generated.expression}) STORED`)
+  } else if (column.autoincrement) {
     if (column.default !== undefined && column.default !== null)
       throw new Error(`column "${column.name}": an identity (autoincrement) column cannot also have a default`)
     parts.push(identityClause(column.autoincrement))

@@ -251,6 +251,7 @@ function reflectColumn(row: ColumnRow, enumsByOid: Map<number, EnumRow>, modelSc
   else if (row.identity === 'd') column.autoincrement = 'by-default'
   else if (row.owns_sequence && row.default_sql?.startsWith('nextval(')) column.autoincrement = true
   else if (row.default_sql !== null && row.generated !== 's') column.default = reflectDefault(row.default_sql, type)
+  if (row.generated === 's' && row.default_sql !== null) column.generated = { expression: row.default_sql, stored: true }
   return column
 }
 

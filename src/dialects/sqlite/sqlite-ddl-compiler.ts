@@ -78,6 +78,8 @@ export async function compileSqlite(operation: AnyOperation, ctx: CompileContext
 
 /** ALTER TABLE ADD COLUMN takes no SQL default expression (only constants), and no NOT NULL without a default. */
 function canAddInPlace(column: ColumnModel): boolean {
+  // ALTER TABLE ADD COLUMN takes VIRTUAL generated columns only.
+  if (column.generated) return !column.generated.stored
   if (column.default && column.default.kind === 'sql') return false
   return column.nullable || !!column.default
 }

@@ -120,8 +120,9 @@ function safeParse(sql: string | null): ParsedTable | null {
 function buildColumns(rows: ColumnRow[], parsed: ParsedTable | null, checks: CheckModel[]): ColumnModel[] {
   const columns: ColumnModel[] = []
   for (const row of rows) {
-    if (row.hidden !== 0) continue // generated and hidden columns have no place in the model
     const source: ParsedColumn | undefined = parsed?.columns.find((c) => sameName(c.name, row.name))
+    // hidden 2 / 3: a generated column (virtual / stored); 1: a virtual table's hidden column, not in the model.
+    if (row.hidden !== 0 && !((row.hidden === 2 || row.hidden === 3) && source?.generation)) continue
     const type = fromDeclaredType(row.type ?? '')
     for (const check of source?.checks ?? []) {
       const values = type.kind === 'enum' ? enumValuesOf(check.expression, row.name) : null
@@ -130,6 +131,7 @@ function buildColumns(rows: ColumnRow[], parsed: ParsedTable | null, checks: Che
     }
     const column: ColumnModel = { name: row.name, type, nullable: row.notnull === 0, default: parseDefaultText(row.dflt_value, type) }
     if (source?.primaryKey?.autoincrement) column.autoincrement = true
+    if (row.hidden !== 0 && source?.generation) column.generated = { ...source.generation }
     columns.push(column)
   }
   return columns
