@@ -33,6 +33,7 @@ export { enumeration, type Enumeration, type EnumOptions } from './schema/enum.j
 export { index, uniqueIndex, unique, check, primaryKey, foreignKey, type TableExtra } from './schema/extras.js'
 export { table, type Table, type TableOptions } from './schema/table.js'
 export { view, type View, type ViewOptions } from './schema/view.js'
+export { extension, policy, type Extension, type Policy, type ExtensionOptions, type PolicyOptions } from './schema/postgres-objects.js'
 export { sqlFunction, procedure, trigger, type Routine, type Trigger, type FunctionOptions, type RoutineOptions, type TriggerOptions } from './schema/routines.js'
 export { sql, SqlFragment } from './schema/sql.js'
 export { buildSchemaModel } from './schema/build.js'

@@ -7,6 +7,7 @@ import { qualifiedName, tableKey } from '../schema/model.js'
 import { diffEnums, diffInlineEnums } from './compare-enums.js'
 import { diffViews } from './compare-views.js'
 import { diffRoutines } from './compare-routines.js'
+import { diffPostgresObjects } from './compare-postgres-objects.js'
 import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
 import { DeclaredTarget } from './declared.js'
 import { CompareScope } from './filters.js'
@@ -121,6 +122,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
   diffViews(plan, target, reflected, scope, plan.operations())
   diffRoutines(plan, target, reflected, scope)
+  diffPostgresObjects(plan, target, reflected, scope, dialect)
 
   return plan.operations().map((operation) => ({ operation, message: operation.describe(), warning: operation.destructive() }))
 }

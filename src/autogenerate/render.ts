@@ -7,6 +7,7 @@ import { type Doc, call, object, print, text } from './render-layout.js'
 import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
 import { viewOperationDoc } from './render-views.js'
 import { routineOperationDoc } from './render-routines.js'
+import { postgresObjectDoc } from './render-postgres-objects.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
 import type { DetectedChange } from './types.js'
 
@@ -170,6 +171,13 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
     case 'dropTrigger':
     case 'replaceTrigger':
       return routineOperationDoc(operation, imports)
+    case 'createExtension':
+    case 'dropExtension':
+    case 'setRowSecurity':
+    case 'createPolicy':
+    case 'dropPolicy':
+    case 'replacePolicy':
+      return postgresObjectDoc(operation, imports)
   }
 }
 

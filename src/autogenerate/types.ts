@@ -2,7 +2,7 @@ import type { Dialect } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
 
 /** What compare needs from a dialect: its canonical forms. */
-export type CompareDialect = Pick<Dialect, 'name' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression'>
+export type CompareDialect = Pick<Dialect, 'name' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression' | 'extensions' | 'rowSecurity'>
 
 /**
  * Rename hints given outside the schema (CLI flags, API callers), old name → new name.
@@ -14,7 +14,7 @@ export interface RenameHints {
   columns?: Record<string, string>
 }
 
-export type ComparedObjectType = 'table' | 'column' | 'index' | 'unique' | 'foreignKey' | 'check' | 'enum' | 'view' | 'function' | 'procedure' | 'trigger'
+export type ComparedObjectType = 'table' | 'column' | 'index' | 'unique' | 'foreignKey' | 'check' | 'enum' | 'view' | 'function' | 'procedure' | 'trigger' | 'extension' | 'policy'
 
 /** Like Alembic's include_object: return false to leave an object out of the comparison. */
 export interface IncludeObject {

@@ -46,6 +46,9 @@ export interface Dialect {
   readonly name: DialectName
   /** DDL inside a transaction is atomic (PostgreSQL, SQLite); MySQL commits implicitly. */
   readonly transactionalDDL: boolean
+  /** PostgreSQL extensions and row-level security (policies): compared only where true, ignored elsewhere. */
+  readonly extensions?: boolean
+  readonly rowSecurity?: boolean
   /** False when the database has no stored functions or procedures (SQLite): a schema declaring one is refused. */
   readonly storedRoutines?: boolean
   /** Longest identifier the server accepts, in bytes (SQLite: Infinity). */

@@ -25,6 +25,8 @@ import { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './
 import { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
 import { type ViewOptions, viewModel } from '../schema/view.js'
 import { type FunctionOptions, type RoutineOptions, type TriggerOptions, routineModel, triggerModel } from '../schema/routines.js'
+import { type ExtensionOptions, type PolicyOptions, extensionModel, policyModel } from '../schema/postgres-objects.js'
+import { CreateExtensionOp, CreatePolicyOp, DropExtensionOp, DropPolicyOp, ReplacePolicyOp, SetRowSecurityOp } from './postgres-object-ops.js'
 import { CreateRoutineOp, CreateTriggerOp, DropRoutineOp, DropTriggerOp, ReplaceRoutineOp, ReplaceTriggerOp } from './routine-ops.js'
 
 /** What executes operations for the `op` API: the online runner, the offline SQL writer, or a recorder. */
@@ -315,6 +317,35 @@ export class Operations {
     const { existing, ...rest } = options
     const old = existing ? triggerModel(name, { ...existing, table: rest.table, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
     return this.emit(new ReplaceTriggerOp(triggerModel(name, rest), old))
+  }
+
+  createExtension(name: string, options: ExtensionOptions = {}): Promise<void> {
+    return this.emit(new CreateExtensionOp(extensionModel(name, options)))
+  }
+
+  dropExtension(name: string, options: ExtensionOptions = {}): Promise<void> {
+    return this.emit(new DropExtensionOp(name, extensionModel(name, options)))
+  }
+
+  /** `ALTER TABLE … ENABLE | DISABLE ROW LEVEL SECURITY` (PostgreSQL). */
+  setRowSecurity(tableName: string, enabled: boolean, options: SchemaOption = {}): Promise<void> {
+    return this.emit(new SetRowSecurityOp(tableName, enabled, options.schema ?? null))
+  }
+
+  createPolicy(name: string, options: PolicyOptions): Promise<void> {
+    return this.emit(new CreatePolicyOp(policyModel(name, options)))
+  }
+
+  /** `existing` (the policy as it is, without its table) makes the drop reversible. */
+  dropPolicy(name: string, options: SchemaOption & { table: string; existing?: Omit<PolicyOptions, 'table' | 'schema'> }): Promise<void> {
+    const old = options.existing ? policyModel(name, { ...options.existing, table: options.table, ...(options.schema ? { schema: options.schema } : {}) }) : undefined
+    return this.emit(new DropPolicyOp(name, options.table, options.schema ?? null, old))
+  }
+
+  replacePolicy(name: string, options: PolicyOptions & { existing?: Omit<PolicyOptions, 'table' | 'schema'> }): Promise<void> {
+    const { existing, ...rest } = options
+    const old = existing ? policyModel(name, { ...existing, table: rest.table, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
+    return this.emit(new ReplacePolicyOp(policyModel(name, rest), old))
   }
 
   /** Raw SQL. Pass `reverseSql` to make it reversible. */

@@ -16,6 +16,7 @@ export {
 export { CreateEnumOp, DropEnumOp, AddEnumValueOp, RenameEnumValueOp, AlterEnumOp, type EnumUsage } from './enum-ops.js'
 export { CreateSchemaOp, DropSchemaOp, ExecuteOp, BulkInsertOp, type RowValue } from './misc-ops.js'
 export { CreateViewOp, DropViewOp, ReplaceViewOp, type RecreateReason } from './view-ops.js'
+export { CreateExtensionOp, DropExtensionOp, SetRowSecurityOp, CreatePolicyOp, DropPolicyOp, ReplacePolicyOp } from './postgres-object-ops.js'
 export { CreateRoutineOp, DropRoutineOp, ReplaceRoutineOp, CreateTriggerOp, DropTriggerOp, ReplaceTriggerOp } from './routine-ops.js'
 
 import type { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './table-ops.js'
@@ -35,6 +36,7 @@ import type {
 import type { CreateEnumOp, DropEnumOp, AddEnumValueOp, RenameEnumValueOp, AlterEnumOp } from './enum-ops.js'
 import type { CreateSchemaOp, DropSchemaOp, ExecuteOp, BulkInsertOp } from './misc-ops.js'
 import type { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
+import type { CreateExtensionOp, DropExtensionOp, SetRowSecurityOp, CreatePolicyOp, DropPolicyOp, ReplacePolicyOp } from './postgres-object-ops.js'
 import type { CreateRoutineOp, DropRoutineOp, ReplaceRoutineOp, CreateTriggerOp, DropTriggerOp, ReplaceTriggerOp } from './routine-ops.js'
 
 /** Every operation, as a discriminated union on `kind`: dialect compilers and the renderer switch over it. */
@@ -75,3 +77,9 @@ export type AnyOperation =
   | CreateTriggerOp
   | DropTriggerOp
   | ReplaceTriggerOp
+  | CreateExtensionOp
+  | DropExtensionOp
+  | SetRowSecurityOp
+  | CreatePolicyOp
+  | DropPolicyOp
+  | ReplacePolicyOp

@@ -163,6 +163,29 @@ export interface TriggerModel {
   function?: string | null
 }
 
+/** A PostgreSQL extension (`CREATE EXTENSION`). */
+export interface ExtensionModel {
+  name: string
+  /** The schema its objects go in; the server's choice when absent. */
+  schema?: string | null
+  version?: string | null
+}
+
+export type PolicyCommand = 'all' | 'select' | 'insert' | 'update' | 'delete'
+
+/** A PostgreSQL row-level security policy on a table (`schema` is the table's). */
+export interface PolicyModel {
+  name: string
+  schema?: string | null
+  table: string
+  for: PolicyCommand
+  /** Roles it applies to; `public` (everyone) when empty. */
+  to: string[]
+  using?: string | null
+  withCheck?: string | null
+  permissive: boolean
+}
+
 export interface SchemaModel {
   tables: TableModel[]
   enums: EnumModel[]
@@ -170,6 +193,10 @@ export interface SchemaModel {
   views?: ViewModel[]
   routines?: RoutineModel[]
   triggers?: TriggerModel[]
+  extensions?: ExtensionModel[]
+  policies?: PolicyModel[]
+  /** Tables with row-level security enabled (PostgreSQL `table(…, { rls: true })`). */
+  rowSecurity?: Array<{ table: string; schema?: string | null }>
   /** PostgreSQL schemas (namespaces) the model manages; empty elsewhere. */
   schemas?: string[]
 }

@@ -91,6 +91,11 @@ describeEachDialect('kitchen sink of objects: generated, applied, checked, downg
     // The trigger logged each account as it went in.
     const logged = await rawQuery<{ account_id: number; action: string }>(db(), 'SELECT account_id, action FROM account_log ORDER BY id')
     assert.deepEqual(logged.map((r) => [Number(r.account_id), r.action]), [[1, 'created'], [2, 'created'], [3, 'created']])
+    if (dialect === 'postgres') {
+      const [hash] = await rawQuery<{ h: string }>(db(), "SELECT encode(digest('a', 'sha1'), 'hex') AS h")
+      assert.equal(hash!.h, '86f7e437faa5a7fce15d1ddcb9eaeaea377667b8', 'pgcrypto is there')
+      assert.deepEqual(await rawQuery(db(), "SELECT polname FROM pg_policy WHERE polname = 'active_only'"), [{ polname: 'active_only' }])
+    }
     if (dialect !== 'sqlite') {
       const [total] = await rawQuery<{ t: string }>(db(), 'SELECT order_total(1) AS t')
       assert.equal(Number(total!.t), 120)
@@ -107,7 +112,10 @@ describeEachDialect('kitchen sink of objects: generated, applied, checked, downg
     assert.deepEqual(await routineNames(dialect, db()), [])
     const own = (await tableNames(db())).filter((t) => !t.startsWith('strata_'))
     assert.deepEqual(own, [])
-    if (dialect === 'postgres') assert.deepEqual(await rawQuery(db(), "SELECT nspname FROM pg_namespace WHERE nspname = 'reports'"), [])
+    if (dialect === 'postgres') {
+      assert.deepEqual(await rawQuery(db(), "SELECT nspname FROM pg_namespace WHERE nspname = 'reports'"), [])
+      assert.deepEqual(await rawQuery(db(), "SELECT extname FROM pg_extension WHERE extname = 'pgcrypto'"), [])
+    }
   })
 
   it('upgrade head again; check still reports nothing', () => {

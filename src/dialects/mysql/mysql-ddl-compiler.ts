@@ -149,5 +149,12 @@ export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promi
     case 'dropTrigger':
     case 'replaceTrigger':
       return compileMysqlRoutine(op)
+    case 'createExtension':
+    case 'dropExtension':
+    case 'setRowSecurity':
+    case 'createPolicy':
+    case 'dropPolicy':
+    case 'replacePolicy':
+      throw new Error(`${op.describe()}: extensions and row-level security are PostgreSQL's`)
   }
 }

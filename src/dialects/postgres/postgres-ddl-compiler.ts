@@ -23,6 +23,7 @@ import { columnCommentSql, commentSql, createEnumSql, defaultSql, identityClause
 import { columnTypeSql } from './postgres-types.js'
 import { compilePostgresView } from './postgres-views.js'
 import { compilePostgresRoutine } from './postgres-routines.js'
+import { compilePostgresObject } from './postgres-objects.js'
 
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
@@ -186,6 +187,13 @@ export async function compilePostgres(op: AnyOperation, context: CompileContext)
     case 'dropTrigger':
     case 'replaceTrigger':
       return compilePostgresRoutine(op)
+    case 'createExtension':
+    case 'dropExtension':
+    case 'setRowSecurity':
+    case 'createPolicy':
+    case 'dropPolicy':
+    case 'replacePolicy':
+      return compilePostgresObject(op)
     default: {
       const unknown: never = op
       throw new Error(`PostgreSQL cannot compile operation '${(unknown as { kind: string }).kind}'`)

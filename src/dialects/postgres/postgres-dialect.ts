@@ -10,6 +10,8 @@ import { PG_MAX_IDENTIFIER_BYTES, quoteIdentifier, quoteLiteral } from './postgr
 export const postgresDialect: Dialect = {
   name: 'postgres',
   transactionalDDL: true,
+  extensions: true,
+  rowSecurity: true,
   maxIdentifierLength: PG_MAX_IDENTIFIER_BYTES,
   connect: connectPostgres,
   databaseExists: postgresDatabaseExists,

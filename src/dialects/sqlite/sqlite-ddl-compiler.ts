@@ -73,6 +73,13 @@ export async function compileSqlite(operation: AnyOperation, ctx: CompileContext
     case 'dropTrigger':
     case 'replaceTrigger':
       return compileSqliteRoutine(operation)
+    case 'createExtension':
+    case 'dropExtension':
+    case 'setRowSecurity':
+    case 'createPolicy':
+    case 'dropPolicy':
+    case 'replacePolicy':
+      throw new Error(`${operation.describe()}: extensions and row-level security are PostgreSQL's`)
   }
 }
 
