@@ -1,4 +1,4 @@
-import type { CreateExtensionOp, CreatePolicyOp, DropExtensionOp, DropPolicyOp, ReplacePolicyOp, SetRowSecurityOp } from '../operations/postgres-object-ops.js'
+import type { PostgresObjectOperation } from '../operations/object-kinds.js'
 import type { ExtensionModel, PolicyModel } from '../schema/model.js'
 import { type Doc, call, object, text } from './render-layout.js'
 import { type ImportSet, namesDoc, sqlTemplate, stringLiteral } from './render-values.js'
@@ -26,7 +26,6 @@ function policyEntries(p: PolicyModel, imports: ImportSet): Entry[] {
 
 const tableEntries = (table: string, schema: string | null | undefined): Entry[] => [entry('table', str(table)), ...(schema ? [entry('schema', str(schema))] : [])]
 
-type PostgresObjectOperation = CreateExtensionOp | DropExtensionOp | SetRowSecurityOp | CreatePolicyOp | DropPolicyOp | ReplacePolicyOp
 
 export function postgresObjectDoc(operation: PostgresObjectOperation, imports: ImportSet): Doc {
   const op = (name: string, ...args: Doc[]) => call(`op.${name}`, ...args)

@@ -1,4 +1,4 @@
-import type { CreateRoutineOp, CreateTriggerOp, DropRoutineOp, DropTriggerOp, ReplaceRoutineOp, ReplaceTriggerOp } from '../operations/routine-ops.js'
+import type { RoutineOperation } from '../operations/object-kinds.js'
 import type { RoutineModel, TriggerModel } from '../schema/model.js'
 import { type Doc, call, object, text } from './render-layout.js'
 import { type ImportSet, namesDoc, sqlTemplate, stringLiteral } from './render-values.js'
@@ -31,7 +31,6 @@ function triggerEntries(t: TriggerModel, imports: ImportSet): Entry[] {
 const schemaEntries = (schema: string | null | undefined): Entry[] => (schema ? [entry('schema', str(schema))] : [])
 const method = (kind: RoutineModel['kind'], verb: string) => `${verb}${kind === 'function' ? 'Function' : 'Procedure'}`
 
-type RoutineOperation = CreateRoutineOp | DropRoutineOp | ReplaceRoutineOp | CreateTriggerOp | DropTriggerOp | ReplaceTriggerOp
 
 /** `op.createFunction(…)`, `op.dropTrigger(…, { existing })`…: each with what its reverse needs. */
 export function routineOperationDoc(operation: RoutineOperation, imports: ImportSet): Doc {

@@ -6,6 +6,7 @@ import { addedValueUsedLater } from './render-autocommit.js'
 import { type Doc, call, object, print, text } from './render-layout.js'
 import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
 import { viewOperationDoc } from './render-views.js'
+import { isPostgresObjectOperation, isRoutineOperation, isViewOperation } from '../operations/object-kinds.js'
 import { routineOperationDoc } from './render-routines.js'
 import { postgresObjectDoc } from './render-postgres-objects.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
@@ -65,6 +66,9 @@ function alterEntries(changes: ColumnChanges, imports: ImportSet, changing?: Col
 
 /** One operation as the `op.method(…)` call that rebuilds it. */
 export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
+  if (isViewOperation(operation)) return viewOperationDoc(operation, imports)
+  if (isRoutineOperation(operation)) return routineOperationDoc(operation, imports)
+  if (isPostgresObjectOperation(operation)) return postgresObjectDoc(operation, imports)
   const op = (method: string, ...args: Doc[]) => call(`op.${method}`, ...args)
   switch (operation.kind) {
     case 'createTable':
@@ -160,24 +164,6 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
       return operation.reverseSql === undefined ? op('execute', str(operation.sql)) : op('execute', str(operation.sql), str(operation.reverseSql))
     case 'bulkInsert':
       return op('bulkInsert', ...withOptions([str(operation.table), valueDoc(operation.rows)], schemaEntries(operation.schema)))
-    case 'createView':
-    case 'dropView':
-    case 'replaceView':
-      return viewOperationDoc(operation, imports)
-    case 'createRoutine':
-    case 'dropRoutine':
-    case 'replaceRoutine':
-    case 'createTrigger':
-    case 'dropTrigger':
-    case 'replaceTrigger':
-      return routineOperationDoc(operation, imports)
-    case 'createExtension':
-    case 'dropExtension':
-    case 'setRowSecurity':
-    case 'createPolicy':
-    case 'dropPolicy':
-    case 'replacePolicy':
-      return postgresObjectDoc(operation, imports)
   }
 }
 

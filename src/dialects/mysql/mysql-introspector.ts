@@ -11,8 +11,7 @@ import { canonicalNumber, isForeignKeyBackingIndex, sortByName } from './mysql-c
 import { tokenizeExpression } from './mysql-expression.js'
 import { quoteMysqlIdentifier } from './mysql-sql.js'
 import { mysqlColumnType } from './mysql-types.js'
-import { introspectMysqlViews, readObjectRecords } from './mysql-views.js'
-import { introspectMysqlRoutines } from './mysql-routines.js'
+import { MYSQL_OBJECT_COLUMNS, type ObjectColumns, mysqlObjects } from './mysql-objects-introspector.js'
 
 interface ColumnRow {
   TABLE_NAME: string
@@ -126,7 +125,8 @@ interface TableParts {
 
 export async function introspectMysql(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const server = await mysqlServerOf(connection)
-  const db = (await connection.query<{ db: string | null }>('SELECT DATABASE() AS db'))[0]?.db
+  const [first] = await connection.query<{ db: string | null } & ObjectColumns>(`SELECT DATABASE() AS db, ${MYSQL_OBJECT_COLUMNS}`)
+  const db = first?.db
   if (!db) throw new Error('no database selected: the MySQL URL must name a database')
   const exclude = options.excludeTables ?? (() => false)
 
@@ -259,10 +259,10 @@ export async function introspectMysql(connection: Connection, options: Introspec
     model.checks = sortByName(model.checks)
     result.push(model)
   }
-  const records = await readObjectRecords(connection, db)
-  const views = (await introspectMysqlViews(connection, db, records)).filter((v) => !exclude(v.name, null))
-  const { routines, triggers: allTriggers } = await introspectMysqlRoutines(connection, db, records)
-  const triggers = allTriggers.filter((t) => !exclude(t.table, null))
+  const objects = await mysqlObjects(connection, first!)
+  const views = objects.views.filter((v) => !exclude(v.name, null))
+  const { routines } = objects
+  const triggers = objects.triggers.filter((t) => !exclude(t.table, null))
   return {
     tables: sortByName(result),
     enums: [],

@@ -3,8 +3,7 @@
  * WHEN, and its body is SQL (`INSERT …`, or `BEGIN … END`). strata records each declaration in strata_objects
  * with an md5 of the server's text (mysql-views.ts).
  */
-import type { Connection } from '../dialect.js'
-import type { CreateRoutineOp, CreateTriggerOp, DropRoutineOp, DropTriggerOp, ReplaceRoutineOp, ReplaceTriggerOp } from '../../operations/routine-ops.js'
+import type { RoutineOperation } from '../../operations/object-kinds.js'
 import type { RoutineModel, TriggerModel } from '../../schema/model.js'
 import { recorded, routineRecordJson, triggerRecordJson } from '../shared/object-record.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlString } from './mysql-sql.js'
@@ -55,7 +54,6 @@ function forgetSql(kind: string, name: string): string[] {
   return [ENSURE_OBJECTS_TABLE, `DELETE FROM ${q(OBJECTS_TABLE)} WHERE kind = ${quoteMysqlString(kind)} AND name = ${quoteMysqlString(name)}`]
 }
 
-type RoutineOperation = CreateRoutineOp | DropRoutineOp | ReplaceRoutineOp | CreateTriggerOp | DropTriggerOp | ReplaceTriggerOp
 
 export function compileMysqlRoutine(op: RoutineOperation): string[] {
   switch (op.kind) {
@@ -76,7 +74,7 @@ export function compileMysqlRoutine(op: RoutineOperation): string[] {
   }
 }
 
-interface RoutineRow {
+export interface RoutineRow {
   name: string
   type: 'FUNCTION' | 'PROCEDURE'
   body: string
@@ -86,7 +84,15 @@ interface RoutineRow {
   fingerprint: string
 }
 
-interface TriggerRow {
+export interface ParameterRow {
+  name: string
+  position: number
+  param: string | null
+  type: string
+  mode: string | null
+}
+
+export interface TriggerRow {
   name: string
   table: string
   timing: string
@@ -95,53 +101,31 @@ interface TriggerRow {
   fingerprint: string
 }
 
-/** Routines and triggers of the database, with strata's records (`records`: kind → name → record). */
-export async function introspectMysqlRoutines(
-  connection: Connection,
-  db: string,
-  records: (kind: string, name: string) => { fingerprint: string; json: string } | undefined,
-): Promise<{ routines: RoutineModel[]; triggers: TriggerModel[] }> {
-  const routineRows = await connection.query<RoutineRow>(
-    `SELECT ROUTINE_NAME AS \`name\`, ROUTINE_TYPE AS \`type\`, ROUTINE_DEFINITION AS \`body\`, DTD_IDENTIFIER AS \`returns\`,
-            IS_DETERMINISTIC AS \`deterministic\`, SECURITY_TYPE AS \`security\`, md5(ROUTINE_DEFINITION) AS \`fingerprint\`
-       FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY ROUTINE_NAME`,
-    [db],
+type RecordOf = (kind: string, name: string) => { fingerprint: string; json: string } | undefined
+
+/** A routine from information_schema, with strata's record where it has one (else from the catalog). */
+export function reflectRoutine(row: RoutineRow, parameters: ParameterRow[], recordOf: RecordOf): RoutineModel {
+  const kind = row.type === 'PROCEDURE' ? 'procedure' : 'function'
+  const own = recorded<RoutineModel>(recordOf(kind, row.name), row.fingerprint, { name: row.name, schema: null })
+  if (own) return own
+  const args = parameters.filter((p) => p.name === row.name).map((p) => `${kind === 'procedure' && p.mode ? `${p.mode} ` : ''}${p.param} ${p.type}`)
+  const routine: RoutineModel = { kind, name: row.name, schema: null, args: args.join(', '), language: 'sql', body: row.body }
+  if (kind === 'function') routine.returns = row.returns
+  if (row.deterministic === 'YES') routine.volatility = 'immutable'
+  if (row.security === 'INVOKER') routine.security = 'invoker'
+  return routine
+}
+
+export function reflectTrigger(row: TriggerRow, record: { fingerprint: string; json: string } | undefined): TriggerModel {
+  return (
+    recorded<TriggerModel>(record, row.fingerprint, { name: row.name, schema: null, table: row.table }) ?? {
+      name: row.name,
+      schema: null,
+      table: row.table,
+      timing: row.timing.toLowerCase() === 'before' ? 'before' : 'after',
+      events: [row.event.toLowerCase() as TriggerModel['events'][number]],
+      forEach: 'row',
+      body: row.body,
+    }
   )
-  const params = routineRows.length
-    ? await connection.query<{ name: string; param: string | null; type: string; mode: string | null }>(
-        `SELECT SPECIFIC_NAME AS \`name\`, PARAMETER_NAME AS \`param\`, DTD_IDENTIFIER AS \`type\`, PARAMETER_MODE AS \`mode\`
-           FROM information_schema.PARAMETERS WHERE SPECIFIC_SCHEMA = ? AND ORDINAL_POSITION > 0 ORDER BY SPECIFIC_NAME, ORDINAL_POSITION`,
-        [db],
-      )
-    : []
-  const routines = routineRows.map((row) => {
-    const kind = row.type === 'PROCEDURE' ? 'procedure' : 'function'
-    const own = recorded<RoutineModel>(records(kind, row.name), row.fingerprint, { name: row.name, schema: null })
-    if (own) return own
-    const args = params.filter((p) => p.name === row.name).map((p) => `${kind === 'procedure' && p.mode ? `${p.mode} ` : ''}${p.param} ${p.type}`)
-    const routine: RoutineModel = { kind, name: row.name, schema: null, args: args.join(', '), language: 'sql', body: row.body }
-    if (kind === 'function') routine.returns = row.returns
-    if (row.deterministic === 'YES') routine.volatility = 'immutable'
-    if (row.security === 'INVOKER') routine.security = 'invoker'
-    return routine
-  })
-  const triggerRows = await connection.query<TriggerRow>(
-    `SELECT TRIGGER_NAME AS \`name\`, EVENT_OBJECT_TABLE AS \`table\`, ACTION_TIMING AS \`timing\`, EVENT_MANIPULATION AS \`event\`,
-            ACTION_STATEMENT AS \`body\`, md5(ACTION_STATEMENT) AS \`fingerprint\`
-       FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY TRIGGER_NAME`,
-    [db],
-  )
-  const triggers = triggerRows.map(
-    (row): TriggerModel =>
-      recorded<TriggerModel>(records('trigger', row.name), row.fingerprint, { name: row.name, schema: null, table: row.table }) ?? {
-        name: row.name,
-        schema: null,
-        table: row.table,
-        timing: row.timing.toLowerCase() === 'before' ? 'before' : 'after',
-        events: [row.event.toLowerCase() as TriggerModel['events'][number]],
-        forEach: 'row',
-        body: row.body,
-      },
-  )
-  return { routines, triggers }
 }

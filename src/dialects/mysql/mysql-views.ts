@@ -3,7 +3,6 @@
  * views have no comment: strata records the declared text in its own table `strata_objects`, with an md5 of the
  * server's text at creation (see shared/view-record.ts).
  */
-import type { Connection } from '../dialect.js'
 import type { CreateViewOp, DropViewOp, ReplaceViewOp } from '../../operations/view-ops.js'
 import type { ViewModel } from '../../schema/model.js'
 import { reflectedView, viewRecordJson } from '../shared/view-record.js'
@@ -50,40 +49,16 @@ export function compileMysqlView(op: CreateViewOp | DropViewOp | ReplaceViewOp):
   }
 }
 
-interface ViewRow {
-  TABLE_NAME: string
-  VIEW_DEFINITION: string
+export interface ViewRow {
+  name: string
+  definition: string
   fingerprint: string
-  CHECK_OPTION: string
+  checkOption: string
 }
 
-/** strata's records (kind, name → record), read once per introspection; none when the table was never made. */
-export async function readObjectRecords(connection: Connection, db: string): Promise<(kind: string, name: string) => { fingerprint: string; json: string } | undefined> {
-  const exists = await connection.query(`SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?`, [db, OBJECTS_TABLE])
-  const records = new Map<string, { fingerprint: string; json: string }>()
-  if (exists.length > 0)
-    for (const r of await connection.query<{ kind: string; name: string; fingerprint: string; record: string }>(`SELECT kind, name, fingerprint, record FROM ${q(OBJECTS_TABLE)}`))
-      records.set(`${r.kind}:${r.name}`, { fingerprint: r.fingerprint, json: r.record })
-  return (kind, name) => records.get(`${kind}:${name}`)
-}
-
-/** The database's views, with strata's records where it has them. */
-export async function introspectMysqlViews(
-  connection: Connection,
-  db: string,
-  records: (kind: string, name: string) => { fingerprint: string; json: string } | undefined,
-): Promise<ViewModel[]> {
-  const rows = await connection.query<ViewRow>(
-    `SELECT TABLE_NAME, VIEW_DEFINITION, md5(VIEW_DEFINITION) AS fingerprint, CHECK_OPTION
-       FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME`,
-    [db],
-  )
-  return rows.map((row) => {
-    const option = row.CHECK_OPTION.toLowerCase()
-    const checkOption = option === 'local' || option === 'cascaded' ? option : null
-    return reflectedView(
-      { name: row.TABLE_NAME, schema: null, serverDefinition: row.VIEW_DEFINITION, fingerprint: row.fingerprint, checkOption },
-      records('view', row.TABLE_NAME) ?? null,
-    )
-  })
+/** A view from information_schema.VIEWS, with strata's record where it has one. */
+export function reflectView(row: ViewRow, record: { fingerprint: string; json: string } | undefined): ViewModel {
+  const option = (row.checkOption ?? '').toLowerCase()
+  const checkOption = option === 'local' || option === 'cascaded' ? option : null
+  return reflectedView({ name: row.name, schema: null, serverDefinition: row.definition, fingerprint: row.fingerprint, checkOption }, record ?? null)
 }

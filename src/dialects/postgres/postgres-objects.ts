@@ -3,7 +3,7 @@
  * (postgres-records.ts): the server keeps USING / WITH CHECK as parse trees and prints them back in its own words.
  */
 import type { Connection } from '../dialect.js'
-import type { CreateExtensionOp, CreatePolicyOp, DropExtensionOp, DropPolicyOp, ReplacePolicyOp, SetRowSecurityOp } from '../../operations/postgres-object-ops.js'
+import type { PostgresObjectOperation } from '../../operations/object-kinds.js'
 import type { ExtensionModel, PolicyCommand, PolicyModel } from '../../schema/model.js'
 import { recorded } from '../shared/object-record.js'
 import { parseRecordComment, recordCommentSql } from './postgres-records.js'
@@ -27,7 +27,6 @@ function policyRecordSql(p: PolicyModel): string {
   return recordCommentSql(`POLICY ${quoteIdentifier(p.name)} ON ${table}`, text, JSON.stringify(declared))
 }
 
-type PostgresObjectOperation = CreateExtensionOp | DropExtensionOp | SetRowSecurityOp | CreatePolicyOp | DropPolicyOp | ReplacePolicyOp
 
 export function compilePostgresObject(op: PostgresObjectOperation): string[] {
   switch (op.kind) {

@@ -4,7 +4,7 @@
  * (postgres-records.ts): the server prints argument lists and trigger definitions in its own words.
  */
 import type { Connection } from '../dialect.js'
-import type { CreateRoutineOp, CreateTriggerOp, DropRoutineOp, DropTriggerOp, ReplaceRoutineOp, ReplaceTriggerOp } from '../../operations/routine-ops.js'
+import type { RoutineOperation } from '../../operations/object-kinds.js'
 import type { RoutineModel, TriggerEvent, TriggerModel } from '../../schema/model.js'
 import { recorded, routineRecordJson, triggerRecordJson } from '../shared/object-record.js'
 import { parseRecordComment, recordCommentSql } from './postgres-records.js'
@@ -55,7 +55,6 @@ function triggerRecordSql(t: TriggerModel): string {
   return recordCommentSql(`TRIGGER ${quoteIdentifier(t.name)} ON ${table}`, `pg_get_triggerdef(${oid})`, triggerRecordJson(t))
 }
 
-type RoutineOperation = CreateRoutineOp | DropRoutineOp | ReplaceRoutineOp | CreateTriggerOp | DropTriggerOp | ReplaceTriggerOp
 
 export function compilePostgresRoutine(op: RoutineOperation): string[] {
   switch (op.kind) {

@@ -3,7 +3,7 @@
  * CREATE TRIGGER as written, so it is read back by parsing it. SQLite has no stored functions or procedures.
  */
 import type { Connection } from '../dialect.js'
-import type { CreateRoutineOp, CreateTriggerOp, DropRoutineOp, DropTriggerOp, ReplaceRoutineOp, ReplaceTriggerOp } from '../../operations/routine-ops.js'
+import type { RoutineOperation } from '../../operations/object-kinds.js'
 import type { TriggerEvent, TriggerModel } from '../../schema/model.js'
 import { quoteName } from './sqlite-types.js'
 
@@ -15,7 +15,6 @@ function createTriggerSql(t: TriggerModel): string {
   return `CREATE TRIGGER ${quoteName(t.name)} ${t.timing.toUpperCase()} ${t.events[0]!.toUpperCase()} ON ${quoteName(t.table)}\nFOR EACH ROW${when}\nBEGIN\n${t.body};\nEND`
 }
 
-type RoutineOperation = CreateRoutineOp | DropRoutineOp | ReplaceRoutineOp | CreateTriggerOp | DropTriggerOp | ReplaceTriggerOp
 
 export function compileSqliteRoutine(op: RoutineOperation): string[] {
   switch (op.kind) {
