@@ -4,8 +4,8 @@ import { applyConvention, defaultNamingConvention } from '../../schema/naming.js
 import { enumsUsedBy, parseDefaultText, sortTable } from './sqlite-canonical.js'
 import { type ParsedColumn, type ParsedTable, parseCreateIndex, parseCreateTable, splitTopLevel, tokenize } from './sqlite-parser.js'
 import { fromDeclaredType } from './sqlite-types.js'
-import { introspectSqliteViews } from './sqlite-views.js'
-import { introspectSqliteTriggers } from './sqlite-triggers.js'
+import { reflectSqliteViews, sqliteObjectRows } from './sqlite-views.js'
+import { reflectSqliteTriggers } from './sqlite-triggers.js'
 
 /**
  * Reflects the main database with five catalog queries, whatever the number of tables: the table-valued pragmas
@@ -239,7 +239,8 @@ export async function introspectSqlite(connection: Connection, options: Introspe
       }),
     )
   }
-  const views = await introspectSqliteViews(connection, keep)
-  const triggers = await introspectSqliteTriggers(connection, keep)
+  const objectRows = await sqliteObjectRows(connection)
+  const views = reflectSqliteViews(objectRows, keep)
+  const triggers = reflectSqliteTriggers(objectRows, keep)
   return { tables, enums: enumsUsedBy(tables), schemas: [], ...(views.length > 0 ? { views } : {}), ...(triggers.length > 0 ? { triggers } : {}) }
 }

@@ -2,7 +2,6 @@
  * Triggers on SQLite: one event, for each row, an optional WHEN, a body of statements. sqlite_master keeps the
  * CREATE TRIGGER as written, so it is read back by parsing it. SQLite has no stored functions or procedures.
  */
-import type { Connection } from '../dialect.js'
 import type { RoutineOperation } from '../../operations/object-kinds.js'
 import type { TriggerEvent, TriggerModel } from '../../schema/model.js'
 import { quoteName } from './sqlite-types.js'
@@ -63,9 +62,9 @@ export function parseCreateTrigger(sql: string): Omit<TriggerModel, 'schema'> | 
   return trigger
 }
 
-export async function introspectSqliteTriggers(connection: Connection, keep: (table: string) => boolean): Promise<TriggerModel[]> {
-  const rows = await connection.query<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'trigger' AND sql IS NOT NULL ORDER BY name`)
+export function reflectSqliteTriggers(rows: Array<{ type: string; sql: string }>, keep: (table: string) => boolean): TriggerModel[] {
   return rows.flatMap((row) => {
+    if (row.type !== 'trigger') return []
     const parsed = parseCreateTrigger(row.sql)
     return parsed && keep(parsed.table) ? [{ ...parsed, schema: null }] : []
   })

@@ -79,10 +79,14 @@ export function parseCreateView(sql: string): { columns: string[] | null; defini
   return { columns, definition: sql.slice(at).trim().replace(/;\s*$/u, '') }
 }
 
-export async function introspectSqliteViews(connection: Connection, keep: (name: string) => boolean): Promise<ViewModel[]> {
-  const rows = await connection.query<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'view' AND sql IS NOT NULL ORDER BY name`)
+/** Views and triggers as sqlite_master keeps them: one query for both. */
+export async function sqliteObjectRows(connection: Connection): Promise<Array<{ type: 'view' | 'trigger'; name: string; sql: string }>> {
+  return connection.query(`SELECT type, name, sql FROM sqlite_master WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY name`)
+}
+
+export function reflectSqliteViews(rows: Array<{ type: string; name: string; sql: string }>, keep: (name: string) => boolean): ViewModel[] {
   return rows
-    .filter((r) => keep(r.name))
+    .filter((r) => r.type === 'view' && keep(r.name))
     .map((row) => {
       const { columns, definition } = parseCreateView(row.sql)
       return { name: row.name, schema: null, definition, ...(columns?.length ? { columns } : {}) }
