@@ -69,7 +69,9 @@ export function buildProgram(): Command {
       .addOption(new Option('--transaction-mode <mode>', 'all | each | none').choices(['all', 'each', 'none']))
       .option('--lock-timeout <seconds>', 'seconds to wait for the migration lock')
       .option('--allow-changed', 'run even if an applied revision file changed since it ran')
-      .option('--restart-step', 'MySQL: redo a failed step from its start instead of resuming')
+      .option('--restart-step', 'redo a step that stopped part-way from its first statement instead of resuming')
+      .option('--resume-skip', 'after an interrupted run: the statement that was running did take effect (skip it)')
+      .option('--resume-redo', 'after an interrupted run: the statement that was running did not take effect (run it)')
       .option('--url <url>', 'database URL (overrides the config)')
       .action(lazy(() => import('./actions/run.js').then((m) => ({ action: m.actionFor(direction) })), 1))
   }

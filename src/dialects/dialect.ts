@@ -36,6 +36,33 @@ export interface CompileContext {
 /** A lock held for a run; released explicitly, and by the database when the session dies. */
 export interface HeldLock {
   release(): Promise<void>
+  /**
+   * Throws `LockLostError` when this run no longer holds the lock (its session was closed, its lease expired). The
+   * run loop calls it before every commit point, so a run that lost its lock stops before committing.
+   */
+  verify(): Promise<void>
+}
+
+/** How many locks one transaction may take before the run should commit (PostgreSQL's shared lock table). */
+export interface TransactionBudget {
+  /** Locks the open transaction holds now. */
+  held(connection: Connection): Promise<number>
+  /** Commit at the next step boundary once `held` passes this. */
+  limit: number
+  /** Why the run commits in several steps (printed once). */
+  reason: string
+}
+
+/** Statements an offline script wraps around its transactions (SQLite: foreign keys off around table rebuilds). */
+export interface ScriptFraming {
+  /** Before the first BEGIN. */
+  prelude: string[]
+  /** Before every COMMIT (e.g. a foreign-key check). */
+  beforeCommit: string[]
+  /** After the last COMMIT. */
+  postlude: string[]
+  /** BEGIN in a script (SQLite's online BEGIN IMMEDIATE is a locking detail of strata's own runs). */
+  begin: string
 }
 
 /**
@@ -89,4 +116,10 @@ export interface Dialect {
 
   /** Takes the migration lock (advisory lock, GET_LOCK, or SQLite's write lock), retrying until `timeoutMs`. */
   acquireLock(connection: Connection, timeoutMs: number): Promise<HeldLock>
+
+  /** Where long runs must commit before a transaction outgrows a server limit (PostgreSQL); absent elsewhere. */
+  transactionBudget?(connection: Connection): Promise<TransactionBudget | null>
+
+  /** How an offline script frames its transactions. */
+  readonly scriptFraming: ScriptFraming
 }

@@ -6,6 +6,7 @@
  * so a killed run never leaves it stale.
  */
 import { readFileSync, statSync } from 'node:fs'
+import { LockLostError, LockTimeoutError } from '../errors.js'
 import type { HeldLock } from '../dialects/dialect.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -43,7 +44,7 @@ export function describeFileLockHolder(file: string): string | undefined {
   }
 }
 
-export class FileLockTimeoutError extends Error {}
+export class FileLockTimeoutError extends LockTimeoutError {}
 
 /** Takes the lock, retrying with growing pauses until `timeoutMs`; then fails naming the holder when it can. */
 export async function acquireFileLock(databaseFile: string, timeoutMs: number): Promise<HeldLock> {
@@ -76,7 +77,19 @@ export async function acquireFileLock(databaseFile: string, timeoutMs: number): 
     throw error
   }
   let released = false
+  const inode = statSync(path).ino
   return {
+    // The lock is the open exclusive transaction on this very file: gone if the file was replaced or removed.
+    async verify() {
+      let now: number | undefined
+      try {
+        now = statSync(path).ino
+      } catch {
+        now = undefined
+      }
+      if (!db.inTransaction || now !== inode)
+        throw new LockLostError(`the migration lock file ${path} was removed or replaced while this run held it; stopped before committing`)
+    },
     async release() {
       if (released) return
       released = true

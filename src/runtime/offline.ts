@@ -1,11 +1,14 @@
-import { StrataError } from '../config/errors.js'
+import { StrataError } from '../errors.js'
+import type { TransactionMode } from '../config/define-config.js'
 import type { ResolvedConfig } from '../config/load-config.js'
-import type { CompileContext, Dialect } from '../dialects/dialect.js'
+import type { Dialect } from '../dialects/dialect.js'
 import { type OperationSink, Operations } from '../operations/api.js'
 import type { AnyOperation } from '../operations/index.js'
 import { type MigrationStep, type RevisionGraph, planDowngrade, planStamp, planUpgrade, resolveRevisionIds } from '../revisions/index.js'
-import { type SchemaModel, emptySchema, findTable } from '../schema/model.js'
-import { type MigrationModule, withMigrationModules } from './migration-module.js'
+import { type SchemaModel, emptySchema } from '../schema/model.js'
+import { withMigrationModules } from './migration-module.js'
+import { RunLoop } from './run-loop.js'
+import { ScriptTarget } from './run-target.js'
 import { VersionStore } from './version-store.js'
 
 /** Replays operations on a model only: how offline mode knows the schema at the start of a range. */
@@ -15,70 +18,21 @@ class ModelSink implements OperationSink {
     operation.apply(this.model)
   }
   async query<T>(): Promise<T[]> {
-    throw new StrataError('op.query() is not available in offline (--sql) mode')
+    throw new StrataError('op.query() is not available in offline (--sql) mode', { code: 'offline' })
   }
   async setAutocommit(): Promise<void> {}
 }
 
-/** BEGIN for a script: SQLite's online BEGIN IMMEDIATE is a locking detail of strata's own runs. */
-function plainBegin(dialect: Dialect): string {
-  return dialect.beginSql === 'BEGIN IMMEDIATE' ? 'BEGIN' : dialect.beginSql
-}
-
-/** Compiles each operation against the replayed model and collects the SQL. */
-class ScriptSink implements OperationSink {
-  constructor(
-    private readonly dialect: Dialect,
-    readonly model: SchemaModel,
-    private readonly emit: (sql: string) => void,
-    /** True while the script is inside a transaction (false for `transaction = false` steps and on MySQL). */
-    public transactional: boolean,
-  ) {}
-  private readonly context: CompileContext = {
-    offline: true,
-    table: async (name, schema) => structuredClone(findTable(this.model, name, schema)),
-  }
-  private count = 0
-  async run(operation: AnyOperation): Promise<void> {
-    for (const statement of await this.dialect.compile(operation, this.context)) {
-      this.emit(statement)
-      this.count++
-    }
-    operation.apply(this.model)
-  }
-  /** Statements emitted since the last call: a step's `statements_done`. */
-  takeCount(): number {
-    const n = this.count
-    this.count = 0
-    return n
-  }
-  async query<T>(): Promise<T[]> {
-    throw new StrataError('op.query() is not available in offline (--sql) mode: this migration reads data, run it online')
-  }
-  async setAutocommit(on: boolean): Promise<void> {
-    if (this.transactional) this.emit(on ? this.dialect.commitSql : plainBegin(this.dialect))
-  }
-}
-
-async function runSteps(
-  steps: MigrationStep[],
-  sink: OperationSink,
-  config: ResolvedConfig,
-  dialect: Dialect,
-  before?: (step: MigrationStep, module: MigrationModule) => void,
-  after?: (step: MigrationStep, module: MigrationModule) => void,
-) {
-  // Every file is loaded before any SQL is produced: a broken file gives an error, never half a script.
+/** Runs the steps' operations on a model, without SQL. */
+async function replaySteps(steps: MigrationStep[], model: SchemaModel, config: ResolvedConfig, dialect: Dialect): Promise<void> {
+  if (steps.length === 0) return
   await withMigrationModules(
     steps.map((step) => step.revision),
     async (modules) => {
       for (const [index, step] of steps.entries()) {
-        const module = modules[index]!
-        before?.(step, module)
-        const op = new Operations(sink, config.naming)
-        await (step.direction === 'up' ? module.upgrade : module.downgrade)({ op, dialect: dialect.name, offline: true })
+        const op = new Operations(new ModelSink(model), config.naming)
+        await (step.direction === 'up' ? modules[index]!.upgrade : modules[index]!.downgrade)({ op, dialect: dialect.name, offline: true })
         await op.drain()
-        after?.(step, module)
       }
     },
   )
@@ -90,73 +44,43 @@ function splitRange(range: string): [string | null, string] {
   return [range.slice(0, at) || null, range.slice(at + 1)]
 }
 
+export interface OfflineOptions {
+  transactionMode?: TransactionMode
+}
+
 /**
- * The complete SQL script for a range, without connecting: `upgrade A:B --sql` or `downgrade B:A --sql`.
- * The schema at the start of the range is known by replaying the migrations from base on a model.
+ * The complete SQL script for a range, without connecting: `upgrade A:B --sql` or `downgrade B:A --sql`. The
+ * same run loop as online runs, printing instead of executing (docs/design/run-loop.md). The schema at the start
+ * of the range is known by replaying the migrations from base on a model.
  */
-export async function offlineScript(config: ResolvedConfig, dialect: Dialect, graph: RevisionGraph, direction: 'up' | 'down', range: string): Promise<string> {
+export async function offlineScript(config: ResolvedConfig, dialect: Dialect, graph: RevisionGraph, direction: 'up' | 'down', range: string, options: OfflineOptions = {}): Promise<string> {
   const [fromSpec, toSpec] = splitRange(range)
-  if (direction === 'down' && fromSpec === null) throw new StrataError(`downgrade --sql needs a range FROM:TO (e.g. 'head:base'): the current revision cannot be read offline`)
+  if (direction === 'down' && fromSpec === null) throw new StrataError(`downgrade --sql needs a range FROM:TO (e.g. 'head:base'): the current revision cannot be read offline`, { code: 'usage', exitCode: 2 })
   const start = fromSpec === null || fromSpec === 'base' ? [] : resolveRevisionIds(graph, fromSpec, [])
   const model = emptySchema()
-  if (start.length > 0) await runSteps(planUpgrade(graph, [], start.length === 1 ? start[0]! : 'heads'), new ModelSink(model), config, dialect)
+  if (start.length > 0) await replaySteps(planUpgrade(graph, [], start.length === 1 ? start[0]! : 'heads'), model, config, dialect)
   const steps = direction === 'up' ? planUpgrade(graph, start, toSpec) : planDowngrade(graph, start, toSpec)
+  if (steps.length === 0)
+    throw new StrataError(
+      `the range ${range} holds no ${direction === 'up' ? 'upgrade' : 'downgrade'} steps (it is empty or inverted); ${direction === 'up' ? 'upgrade ranges go FROM:TO with TO above FROM' : 'downgrade ranges go FROM:TO with TO below FROM'}`,
+      { code: 'usage', exitCode: 2 },
+    )
 
   const store = new VersionStore(dialect, config.versionTable, config.historyTable)
-  const lines: string[] = []
-  // Each statement ends with ';' on its own terms, so psql, mysql and sqlite3 read the script as it is; a comment
-  // is left as a comment.
-  const emit = (sql: string) => {
-    const text = sql.trim().replace(/;$/, '')
-    const commentOnly = text.split('\n').every((line) => line.trim().startsWith('--') || line.trim() === '')
-    lines.push(commentOnly ? text : `${text};`, '')
-  }
-  const transactional = dialect.transactionalDDL
-  lines.push(`-- strata ${direction === 'up' ? 'upgrade' : 'downgrade'} ${range} for ${dialect.name}`, '')
-  if (transactional) emit(plainBegin(dialect))
-  if (start.length === 0 && direction === 'up') for (const sql of await store.createStatements({ version: true, history: true })) emit(sql)
-  const sink = new ScriptSink(dialect, model, emit, transactional)
-  await runSteps(
-    steps,
-    sink,
-    config,
-    dialect,
-    (step, module) => {
-      const rev = step.revision
-      const parents = rev.downRevision === null ? [] : Array.isArray(rev.downRevision) ? rev.downRevision : [rev.downRevision]
-      lines.push(
-        step.direction === 'up'
-          ? `-- Running upgrade ${parents.join(', ')} -> ${rev.revision}, ${rev.message}`
-          : `-- Running downgrade ${rev.revision} -> ${parents.join(', ')}, ${rev.message}`,
-        '',
-      )
-      // `export const transaction = false`: the migration runs between transactions, as it does online.
-      if (transactional && !module.transaction) emit(dialect.commitSql)
-      sink.transactional = transactional && module.transaction
-    },
-    (step, module) => {
-      if (transactional && !module.transaction) emit(plainBegin(dialect))
-      sink.transactional = transactional
-      for (const change of step.versionChanges) emit(store.changeStatement(change).sql)
-      const now = new Date().toISOString()
-      emit(
-        store.historyInsert({
-          revision: step.revision.revision,
-          direction: step.direction,
-          checksum: module.checksum,
-          message: step.revision.message.slice(0, 255),
-          started_at: now,
-          finished_at: now,
-          duration_ms: null,
-          status: 'done',
-          statements_done: sink.takeCount(),
-          error: null,
-        }),
-      )
+  const target = new ScriptTarget(dialect, model)
+  target.lines.push(`-- strata ${direction === 'up' ? 'upgrade' : 'downgrade'} ${range} for ${dialect.name}`, '')
+  for (const sql of dialect.scriptFraming.prelude) target.emit(sql)
+  const mode: TransactionMode = options.transactionMode ?? config.transactionMode ?? (dialect.transactionalDDL ? 'all' : 'each')
+  const fresh = start.length === 0 && direction === 'up'
+  await withMigrationModules(
+    steps.map((step) => step.revision),
+    async (modules) => {
+      const loop = new RunLoop(dialect, store, target, { heads: start, missing: { version: fresh, history: fresh }, staleRunning: [] }, { mode, naming: config.naming, resume: { skip: 0, uncertain: false }, log: () => undefined })
+      await loop.run(steps, modules)
     },
   )
-  if (transactional) emit(dialect.commitSql)
-  return lines.join('\n')
+  for (const sql of dialect.scriptFraming.postlude) target.emit(sql)
+  return target.lines.join('\n')
 }
 
 /**
@@ -165,7 +89,7 @@ export async function offlineScript(config: ResolvedConfig, dialect: Dialect, gr
  */
 export async function offlineStampScript(config: ResolvedConfig, dialect: Dialect, graph: RevisionGraph, targets: string[], purge: boolean): Promise<string> {
   const ranged = targets.filter((t) => t.includes(':'))
-  if (ranged.length > 0 && targets.length > 1) throw new StrataError(`stamp --sql takes either revisions or one FROM:TO range, not both`)
+  if (ranged.length > 0 && targets.length > 1) throw new StrataError(`stamp --sql takes either revisions or one FROM:TO range, not both`, { code: 'usage', exitCode: 2 })
   let start: string[] | null = null
   let destinations = targets
   if (ranged.length === 1) {
@@ -174,12 +98,12 @@ export async function offlineStampScript(config: ResolvedConfig, dialect: Dialec
     destinations = [to]
   }
   const store = new VersionStore(dialect, config.versionTable, config.historyTable)
-  const lines = [`-- strata stamp ${targets.join(' ')}${purge ? ' --purge' : ''} for ${dialect.name}`, '']
-  const emit = (sql: string) => lines.push(`${sql.trim().replace(/;$/, '')};`, '')
-  if (dialect.transactionalDDL) emit(plainBegin(dialect))
-  if (start === null) for (const sql of await store.createStatements({ version: true, history: true })) emit(sql)
-  if (purge && start !== null) emit(`DELETE FROM ${dialect.quoteIdentifier(config.versionTable)}`)
-  for (const change of planStamp(graph, purge ? [] : (start ?? []), destinations, false)) emit(store.changeStatement(change).sql)
-  if (dialect.transactionalDDL) emit(dialect.commitSql)
-  return lines.join('\n')
+  const target = new ScriptTarget(dialect, emptySchema())
+  target.lines.push(`-- strata stamp ${targets.join(' ')}${purge ? ' --purge' : ''} for ${dialect.name}`, '')
+  await target.begin()
+  if (start === null) for (const sql of await store.createStatements({ version: true, history: true })) target.emit(sql)
+  if (purge && start !== null) target.emit(`DELETE FROM ${dialect.quoteIdentifier(config.versionTable)}`)
+  for (const change of planStamp(graph, purge ? [] : (start ?? []), destinations, false)) target.emit(store.changeStatement(change).sql)
+  await target.commit()
+  return target.lines.join('\n')
 }

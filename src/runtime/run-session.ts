@@ -2,7 +2,7 @@
  * The connections and the lock of one writing run (upgrade, downgrade, stamp), and its transaction state.
  * Opening a session takes the migration lock; everything the run reads afterwards is read under it.
  */
-import { StrataError } from '../config/errors.js'
+import { LockTimeoutError, StrataError } from '../errors.js'
 import type { Connection, Dialect, HeldLock } from '../dialects/dialect.js'
 import { acquireFileLock } from './file-lock.js'
 import type { DatabaseUrl } from './url.js'
@@ -31,15 +31,34 @@ export async function connect(dialect: Dialect, url: DatabaseUrl): Promise<Conne
   }
 }
 
+/**
+ * The connection and the lock of one writing run (upgrade, downgrade, stamp). The lock lives on the connection
+ * that runs the migrations: if the server closes it, the run fails at its next statement, so the lock cannot
+ * vanish while the run goes on. `lock.verify()` re-checks it before every commit point.
+ */
 export class RunSession {
-  inTransaction = false
   private readonly locks: HeldLock[] = []
 
   private constructor(
     readonly dialect: Dialect,
     readonly connection: Connection,
-    private readonly lockConnection: Connection,
   ) {}
+
+  /** True when taking the lock opened the run's first transaction (SQLite's BEGIN IMMEDIATE). */
+  get openedTransaction(): boolean {
+    return this.dialect.lockOpensTransaction
+  }
+
+  /** Every lock of the run as one: verified and released together. */
+  readonly lock: HeldLock = {
+    verify: async () => {
+      for (const lock of this.locks) await lock.verify()
+    },
+    release: async () => {
+      for (const lock of this.locks.reverse()) await lock.release().catch(() => undefined)
+      this.locks.length = 0
+    },
+  }
 
   /**
    * Connects and takes the migration lock, waiting up to `lockTimeoutSeconds`. File databases also take a lock
@@ -47,41 +66,31 @@ export class RunSession {
    */
   static async open(dialect: Dialect, url: DatabaseUrl, lockTimeoutSeconds: number): Promise<RunSession> {
     const connection = await connect(dialect, url)
-    let lockConnection = connection
+    const session = new RunSession(dialect, connection)
     try {
-      if (!dialect.lockOpensTransaction) lockConnection = await connect(dialect, url)
-      const session = new RunSession(dialect, connection, lockConnection)
-      try {
-        await session.lock(url, lockTimeoutSeconds)
-        await session.tuneConnection()
-      } catch (error) {
-        await session.close()
-        throw error
-      }
-      return session
+      await session.takeLock(url, lockTimeoutSeconds)
+      await session.tuneConnection()
     } catch (error) {
-      if (lockConnection !== connection) await lockConnection.close().catch(() => undefined)
-      await connection.close().catch(() => undefined)
+      await session.close()
       throw error
     }
+    return session
   }
 
-  private async lock(url: DatabaseUrl, timeoutSeconds: number): Promise<void> {
+  private async takeLock(url: DatabaseUrl, timeoutSeconds: number): Promise<void> {
     const timeoutMs = Math.round(timeoutSeconds * 1000)
     const deadline = Date.now() + timeoutMs
     const hint = `; wait for that run to finish, or raise --lock-timeout (now ${timeoutSeconds} s)`
     try {
       if (this.dialect.lockOpensTransaction && url.filename && url.filename !== ':memory:')
         this.locks.push(await acquireFileLock(url.filename, timeoutMs))
-      this.locks.push(await this.dialect.acquireLock(this.lockConnection, Math.max(0, deadline - Date.now())))
+      this.locks.push(await this.dialect.acquireLock(this.connection, Math.max(0, deadline - Date.now())))
     } catch (error) {
+      if (error instanceof LockTimeoutError) throw new LockTimeoutError(`${maskSecret(error.message, url)}${hint}`)
       if (error instanceof StrataError) throw error
       const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0] ?? ''
-      // A timeout says who holds the lock; anything else is a problem with taking it at all.
-      if (/gave up after|holds the (write|migration) lock/.test(message)) throw new StrataError(`${message}${hint}`)
-      throw new StrataError(`cannot take the migration lock on ${url.display}: ${message}`)
+      throw new StrataError(`cannot take the migration lock on ${url.display}: ${message}`, { code: 'lock', cause: error })
     }
-    if (this.dialect.lockOpensTransaction) this.inTransaction = true
   }
 
   /**
@@ -92,29 +101,9 @@ export class RunSession {
     if (this.dialect.name === 'postgres') await this.connection.execute(`SET client_connection_check_interval = 1000`).catch(() => undefined)
   }
 
-  async begin(): Promise<void> {
-    if (this.inTransaction) return
-    await this.connection.execute(this.dialect.beginSql)
-    this.inTransaction = true
-  }
-
-  async commit(): Promise<void> {
-    if (!this.inTransaction) return
-    await this.connection.execute(this.dialect.commitSql)
-    this.inTransaction = false
-  }
-
-  async rollback(): Promise<void> {
-    if (!this.inTransaction) return
-    this.inTransaction = false
-    await this.connection.execute(this.dialect.rollbackSql).catch(() => undefined)
-  }
-
-  /** Rolls back anything still open, releases the locks and closes the connections. Never throws. */
+  /** Rolls back anything still open, releases the locks and closes the connection. Never throws. */
   async close(): Promise<void> {
-    await this.rollback()
-    for (const lock of this.locks.reverse()) await lock.release().catch(() => undefined)
+    await this.lock.release()
     await this.connection.close().catch(() => undefined)
-    if (this.lockConnection !== this.connection) await this.lockConnection.close().catch(() => undefined)
   }
 }

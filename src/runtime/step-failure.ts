@@ -2,9 +2,11 @@
  * What a failed step tells the user (revision, operation, statement, the database's words, and the state it left),
  * and where the next run resumes a step that stopped part-way.
  */
-import { StrataError, stackLocation } from '../config/errors.js'
+import { stackLocation } from '../config/errors.js'
+import { StrataError } from '../errors.js'
 import type { MigrationStep } from '../revisions/index.js'
-import { StatementError } from './database-sink.js'
+import type { ResumePoint, StepFailure } from './run-loop.js'
+import { StatementError } from './step-sink.js'
 import { fileChecksum } from './migration-module.js'
 import type { DatabaseUrl } from './url.js'
 import { maskSecret } from './run-session.js'
@@ -22,7 +24,7 @@ export function describeStepError(step: MigrationStep, error: unknown, url: Data
   if (error instanceof StatementError) {
     const dbMessage = maskSecret(error.message.split('\n')[0] ?? '', url)
     const what = error.operation ? `${error.operation.kind} (${error.operation.describe()})` : 'a statement'
-    return `${verb} ${rev} failed in ${what} at statement ${error.statementIndex}: ${oneLine(error.statement)}: ${dbMessage}`
+    return `${verb} ${rev} failed in ${what} at statement ${error.statementIndex}: ${oneLine(error.statement ?? '')}: ${dbMessage}`
   }
   if (error instanceof StrataError) return `${verb} ${rev} failed: ${maskSecret(error.message, url)}`
   const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0]
@@ -30,53 +32,48 @@ export function describeStepError(step: MigrationStep, error: unknown, url: Data
   return `${verb} ${rev} (${where}) failed: ${message}`
 }
 
-/** What the database holds after the failure, and what to do next. */
-export function describeAftermath(options: {
-  transactional: boolean
-  committedHeads: string[] | null
-  statementsDone: number
-  /** Statements of the failed step committed by an op.autocommit block (they stay). */
-  autocommitted: number
-  step: MigrationStep
-}): string {
-  if (options.transactional) {
-    const at = options.committedHeads === null ? 'as it was before this run' : `at its last commit (${options.committedHeads.join(', ') || 'base'})`
+/** What the database holds after the failure, and what to do next; every claim comes from what the loop recorded. */
+export function describeAftermath(failure: StepFailure): string {
+  const { step } = failure
+  const verb = step.direction === 'up' ? 'upgrade' : 'downgrade'
+  if (!failure.progressive) {
+    const at = failure.committedHeads === null ? 'as it was before this run' : `at its last commit (${failure.committedHeads.join(', ') || 'base'})`
     const kept =
-      options.autocommitted > 0
-        ? `, except the first ${options.autocommitted} statement(s) of this step, committed by its op.autocommit block: undo them by hand before rerunning`
+      failure.autocommitted > 0
+        ? `, except the first ${failure.autocommitted} statement(s) of this step, committed by its op.autocommit block: undo them by hand before rerunning`
         : ''
     return `rolled back; the database is ${at}${kept}`
   }
-  if (options.statementsDone === 0) return 'none of its statements took effect'
-  const n = options.statementsDone
-  return `the database holds the effect of its first ${n} statement(s): fix the cause and rerun 'strata ${options.step.direction === 'up' ? 'upgrade' : 'downgrade'}' to resume at statement ${n + 1} (or undo them by hand and rerun with --restart-step)`
-}
-
-export interface ResumePoint {
-  /** Statements of the first step to skip. */
-  skip: number
-  message?: string
+  const n = failure.statementsDone
+  const next = failure.uncertain
+    ? `statement ${n + 1} was running when the connection was lost and may have taken effect: the next 'strata ${verb}' checks the schema before resuming`
+    : `statement ${n + 1} did not take effect`
+  const held = n === 0 ? 'none of its statements took effect before it' : `the database holds the effect of its first ${n} statement(s)`
+  return `${held}; ${next}; fix the cause and rerun 'strata ${verb}' to resume at statement ${n + 1} (or undo them by hand and rerun with --restart-step)`
 }
 
 /**
  * Where the first step starts. The last recorded row of a step that stopped part-way (failed or interrupted,
- * outside a transaction, so its statements stayed) lets the run resume after them when the file is unchanged.
+ * outside a transaction, so its statements stayed) lets the run resume after them when the file is unchanged. A
+ * row still 'running' (or marked 'interrupted') means the process died: the statement after the recorded ones
+ * may or may not have run, and the loop checks it.
  */
 export function resumePoint(history: HistoryRow[] | null, first: MigrationStep, checksum: string, restartStep: boolean): ResumePoint {
-  if (!history || history.length === 0) return { skip: 0 }
+  if (!history || history.length === 0) return { skip: 0, uncertain: false }
   const last = history[history.length - 1]!
-  if (last.status === 'done' || last.revision !== first.revision.revision || last.direction !== first.direction) return { skip: 0 }
+  if (last.status === 'done' || last.status === 'accepted' || last.revision !== first.revision.revision || last.direction !== first.direction) return { skip: 0, uncertain: false }
   const done = last.statements_done
-  if (done === 0) return { skip: 0 }
+  const died = last.status === 'running' || last.status === 'interrupted'
   const how = last.status === 'failed' ? 'failed' : 'stopped'
-  if (restartStep) return { skip: 0, message: `Revision ${last.revision} ${how} after ${done} statement(s) last time; restarting it from its first statement (--restart-step)` }
+  if (restartStep) return { skip: 0, uncertain: false, message: `Revision ${last.revision} ${how} after ${done} statement(s) last time; restarting it from its first statement (--restart-step)` }
+  if (done === 0 && !died) return { skip: 0, uncertain: false }
   if (checksum !== last.checksum)
     throw new StrataError(
       `revision ${last.revision} ${how} after ${done} statement(s) last time and its file ${first.revision.path} has changed since, so strata cannot tell which statements are done; the database holds their effect: undo it by hand and rerun with --restart-step, or restore the file to resume`,
+      { code: 'changed-file' },
     )
-  return { skip: done, message: `Revision ${last.revision} ${how} after ${done} statement(s) last time; resuming at statement ${done + 1}` }
+  return { skip: done, uncertain: died, message: `Revision ${last.revision} ${how} after ${done} statement(s) last time; resuming at statement ${done + 1}` }
 }
-
 /** The failed-row checksum when the module could not even be loaded. */
 export function checksumOrNull(path: string): string | null {
   try {

@@ -20,6 +20,9 @@ export function runOptions(options: Record<string, unknown>): RunOptions & { url
   }
   if (options.allowChanged) result.allowChanged = true
   if (options.restartStep) result.restartStep = true
+  if (options.resumeSkip && options.resumeRedo) throw new UsageError(`--resume-skip and --resume-redo contradict each other: pick the one that matches the database`)
+  if (options.resumeSkip) result.resumeChoice = 'skip'
+  if (options.resumeRedo) result.resumeChoice = 'redo'
   if (typeof options.url === 'string') result.url = options.url
   return result
 }
@@ -40,7 +43,8 @@ export function actionFor(direction: 'upgrade' | 'downgrade') {
     if (options.sql) {
       const config = await resolveProject(globals.config)
       const dialect = await loadDialect(dialectForScript(config, options))
-      const script = await offlineScript(config, dialect, loadGraph(config), direction === 'upgrade' ? 'up' : 'down', target)
+      const { transactionMode } = runOptions(options)
+      const script = await offlineScript(config, dialect, loadGraph(config), direction === 'upgrade' ? 'up' : 'down', target, transactionMode ? { transactionMode } : {})
       process.stdout.write(script)
       return 0
     }

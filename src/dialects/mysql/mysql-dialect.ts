@@ -26,4 +26,5 @@ export const mysqlDialect: Dialect = {
   rollbackSql: 'ROLLBACK',
   lockOpensTransaction: false,
   acquireLock: acquireMysqlLock,
+  scriptFraming: { prelude: [], beforeCommit: [], postlude: [], begin: 'START TRANSACTION' },
 }

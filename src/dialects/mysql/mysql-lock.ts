@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { LockLostError, LockTimeoutError } from '../../errors.js'
 import type { Connection, HeldLock } from '../dialect.js'
 
 /** GET_LOCK names are limited to 64 characters: long database names are hashed. */
@@ -42,13 +43,17 @@ export async function acquireMysqlLock(connection: Connection, timeoutMs: number
     const remaining = deadline - Date.now()
     if (remaining <= 0) {
       const holder = await describeHolder(connection, name)
-      throw new Error(`the migration lock '${name}' is held by ${holder}; gave up after ${timeoutMs} ms`)
+      throw new LockTimeoutError(`the migration lock '${name}' is held by ${holder}; gave up after ${timeoutMs} ms`)
     }
     await sleep(Math.min(delay, remaining))
     delay = Math.min(delay * 2, 1000)
   }
   let released = false
   return {
+    async verify() {
+      const [row] = await connection.query<{ mine: number | string | null }>('SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine', [name])
+      if (Number(row?.mine) !== 1) throw new LockLostError(`the migration lock '${name}' is no longer held by this run; stopped before committing`)
+    },
     async release() {
       if (released) return
       released = true

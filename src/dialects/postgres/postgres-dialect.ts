@@ -4,7 +4,7 @@ import { canonicalizePostgres, normalizeExpressionText, normalizePgDefault } fro
 import { compilePostgres } from './postgres-ddl-compiler.js'
 import { connectPostgres, postgresDatabaseExists } from './postgres-driver.js'
 import { introspectPostgres } from './postgres-introspector.js'
-import { acquirePostgresLock } from './postgres-lock.js'
+import { acquirePostgresLock, postgresTransactionBudget } from './postgres-lock.js'
 import { PG_MAX_IDENTIFIER_BYTES, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 
 export const postgresDialect: Dialect = {
@@ -27,6 +27,8 @@ export const postgresDialect: Dialect = {
   rollbackSql: 'ROLLBACK',
   lockOpensTransaction: false,
   acquireLock: acquirePostgresLock,
+  transactionBudget: postgresTransactionBudget,
+  scriptFraming: { prelude: [], beforeCommit: [], postlude: [], begin: 'BEGIN' },
 }
 
 export { PostgresConnection, PostgresError } from './postgres-driver.js'

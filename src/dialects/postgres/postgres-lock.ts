@@ -4,17 +4,13 @@
  * Advisory locks are per database: runs against different databases do not block each other.
  */
 import { createHash } from 'node:crypto'
-import type { Connection, HeldLock } from '../dialect.js'
+import { LockLostError, LockTimeoutError } from '../../errors.js'
+import type { Connection, HeldLock, TransactionBudget } from '../dialect.js'
 
 /** The first 8 bytes of sha256('strata') as a signed 64-bit integer: the same key in every strata process. */
 export const STRATA_LOCK_KEY: bigint = createHash('sha256').update('strata').digest().readBigInt64BE(0)
 
-export class LockTimeoutError extends Error {
-  constructor(message: string) {
-    super(message)
-    this.name = 'LockTimeoutError'
-  }
-}
+export { LockTimeoutError }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -72,11 +68,46 @@ export async function acquirePostgresLock(connection: Connection, timeoutMs: num
     pause = Math.min(pause * 2, 1000)
   }
   let released = false
+  const unsigned = BigInt.asUintN(64, key)
   return {
+    // Held on the run's own connection; this catches a lock released behind the run's back (pg_advisory_unlock_all).
+    async verify() {
+      const rows = await connection.query<{ held: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
+           AND classid = $1::oid AND objid = $2::oid AND objsubid = 1) AS held`,
+        [Number(unsigned >> 32n), Number(unsigned & 0xffffffffn)],
+      )
+      if (!rows[0]?.held) throw new LockLostError(`the migration lock (advisory lock ${key}) is no longer held by this run; stopped before committing`)
+    },
     async release() {
       if (released) return
       released = true
       await connection.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()])
+    },
+  }
+}
+
+/**
+ * The shared lock table holds max_locks_per_transaction × (max_connections + max_prepared_transactions) entries
+ * (6,400 on stock settings), and every relation a transaction creates or alters takes one until it ends. A
+ * 5,000-table history in one transaction ran out at table 3,191. The run commits at a step boundary once its
+ * transaction holds 40% of the table, leaving the rest to other sessions.
+ */
+export async function postgresTransactionBudget(connection: Connection): Promise<TransactionBudget | null> {
+  const [row] = await connection.query<{ per: string; conns: string; prepared: string }>(
+    `SELECT current_setting('max_locks_per_transaction') AS per, current_setting('max_connections') AS conns,
+            current_setting('max_prepared_transactions') AS prepared`,
+  )
+  if (!row) return null
+  const per = Number(row.per)
+  const slots = per * (Number(row.conns) + Number(row.prepared))
+  if (!(slots > 0)) return null
+  return {
+    limit: Math.floor(slots * 0.4),
+    reason: `one transaction would outgrow PostgreSQL's lock table (max_locks_per_transaction ${per} × ${Number(row.conns) + Number(row.prepared)} connections = ${slots} locks)`,
+    async held(conn) {
+      const [r] = await conn.query<{ n: string | number }>('SELECT count(*) AS n FROM pg_locks WHERE pid = pg_backend_pid()')
+      return Number(r?.n ?? 0)
     },
   }
 }

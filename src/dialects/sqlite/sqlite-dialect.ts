@@ -27,4 +27,12 @@ export const sqliteDialect: Dialect = {
   rollbackSql: 'ROLLBACK',
   lockOpensTransaction: true,
   acquireLock: acquireSqliteLock,
+  // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched off around them: a client with foreign
+  // keys on would otherwise cascade-delete child rows when a rebuild drops the old table.
+  scriptFraming: {
+    prelude: ['PRAGMA foreign_keys = OFF'],
+    beforeCommit: ['PRAGMA foreign_key_check'],
+    postlude: ['PRAGMA foreign_keys = ON'],
+    begin: 'BEGIN',
+  },
 }

@@ -1,3 +1,4 @@
+import { LockTimeoutError } from '../../errors.js'
 import type { Connection, HeldLock } from '../dialect.js'
 import { BUSY_TIMEOUT_MS, SqliteConnection } from './sqlite-driver.js'
 
@@ -34,7 +35,7 @@ export async function acquireSqliteLock(connection: Connection, timeoutMs: numbe
       } catch (error) {
         if (!isBusy(error)) throw error
         if (Date.now() >= deadline)
-          throw new Error(`another strata process holds the write lock on ${await databaseFile(connection)} (waited ${timeoutMs} ms); SQLite cannot tell which process`)
+          throw new LockTimeoutError(`another process holds the write lock on ${await databaseFile(connection)} (waited ${timeoutMs} ms); SQLite cannot tell which process`)
         await sleep(Math.min(pause, Math.max(0, deadline - Date.now())))
         pause = Math.min(pause * 2, 1000)
       }
@@ -43,6 +44,8 @@ export async function acquireSqliteLock(connection: Connection, timeoutMs: numbe
     await connection.execute(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).catch(() => undefined)
   }
   return {
+    // The write lock is the open transaction itself: it cannot be lost without the connection failing.
+    async verify() {},
     async release() {
       // The runtime commits; a transaction still open here belongs to a failed run.
       const open = connection instanceof SqliteConnection ? connection.inTransaction : true

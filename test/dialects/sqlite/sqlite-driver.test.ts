@@ -114,7 +114,7 @@ describe('sqlite lock', () => {
       const held = await sqliteDialect.acquireLock(first, 1000)
       await first.execute('CREATE TABLE locked (id INTEGER)')
       const started = Date.now()
-      await assert.rejects(sqliteDialect.acquireLock(second, 300), new RegExp(`another strata process holds the write lock on ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
+      await assert.rejects(sqliteDialect.acquireLock(second, 300), new RegExp(`another process holds the write lock on ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
       assert.ok(Date.now() - started >= 280, 'waited for the timeout')
       await held.release()
       assert.equal((await first.query(`SELECT name FROM sqlite_master WHERE name = 'locked'`)).length, 0, 'release rolled back the open transaction')

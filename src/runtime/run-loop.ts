@@ -1,0 +1,370 @@
+/**
+ * The one run loop of online and offline runs (docs/design/run-loop.md): steps, transaction boundaries, commit
+ * points, the version rows and the history rows. Where SQL goes is the target's business (run-target.ts).
+ */
+import type { TransactionMode } from '../config/define-config.js'
+import type { NamingConvention } from '../schema/naming.js'
+import type { Dialect, TransactionBudget } from '../dialects/dialect.js'
+import { LockLostError, StrataError } from '../errors.js'
+import { Operations } from '../operations/api.js'
+import type { MigrationStep } from '../revisions/index.js'
+import { HeadMaintainer } from './head-maintainer.js'
+import type { MigrationModule } from './migration-module.js'
+import type { LiveTarget, RunTarget } from './run-target.js'
+import { isDataStatement, statementEffect } from './statement-effect.js'
+import { type StatementInfo, StatementError, StepSink } from './step-sink.js'
+import { oneLine } from './step-failure.js'
+import type { HistoryRow, VersionStore } from './version-store.js'
+
+export interface ResumePoint {
+  /** Statements of the first step known to be done. */
+  skip: number
+  /** The first step stopped without a record of how its next statement ended (the process died). */
+  uncertain: boolean
+  message?: string
+}
+
+export interface LoopState {
+  heads: string[]
+  /** strata's tables that do not exist yet (created at the first write). */
+  missing: { version: boolean; history: boolean }
+  /** 'running' rows of runs that died, marked 'interrupted' at the first write. */
+  staleRunning: HistoryRow[]
+}
+
+export interface LoopOptions {
+  mode: TransactionMode
+  naming: NamingConvention | undefined
+  resume: ResumePoint
+  /** What to assume about an uncertain statement whose effect cannot be read from the schema. */
+  resumeChoice?: 'skip' | 'redo' | undefined
+  log: (line: string) => void
+}
+
+export interface StepResult {
+  revision: string
+  direction: 'up' | 'down'
+  ms: number
+}
+
+/** `Running upgrade a -> b, message`: the step line of online runs and offline scripts. */
+export function formatStep(step: MigrationStep): string {
+  const rev = step.revision
+  const parents = rev.downRevision === null ? [] : Array.isArray(rev.downRevision) ? rev.downRevision : [rev.downRevision]
+  return step.direction === 'up'
+    ? `Running upgrade ${parents.join(', ')} -> ${rev.revision}, ${rev.message}`
+    : `Running downgrade ${rev.revision} -> ${parents.join(', ')}, ${rev.message}`
+}
+
+let lastIso = { ms: 0, text: '' }
+/** The current time as ISO text; steps finishing within the same millisecond share one Date (5,000 steps: ~10 ms). */
+function isoNow(): string {
+  const ms = Date.now()
+  if (ms !== lastIso.ms) lastIso = { ms, text: new Date(ms).toISOString() }
+  return lastIso.text
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`
+}
+
+/** A step that failed, with what the loop knows of its effects (for the message and the failure record). */
+export class StepFailure extends Error {
+  constructor(
+    readonly step: MigrationStep,
+    override readonly cause: unknown,
+    /** Statements of the step whose effect is committed. */
+    readonly statementsDone: number,
+    /** True when the step's statements committed one by one (else its transaction was rolled back). */
+    readonly progressive: boolean,
+    /** Statements committed by an op.autocommit block inside a transactional step. */
+    readonly autocommitted: number,
+    /** The version rows as committed. null: nothing was committed in this run. */
+    readonly committedHeads: string[] | null,
+    /** The failing statement may have taken effect (the connection was lost while it ran). */
+    readonly uncertain: boolean,
+    readonly historyId: number,
+  ) {
+    super((cause as Error)?.message ?? String(cause))
+  }
+}
+
+/** Statements between two looks at the transaction's lock count (each look is one catalog query). */
+const BUDGET_CHECK_EVERY = 200
+
+export class RunLoop {
+  private readonly heads: HeadMaintainer
+  private committedHeads: string[] | null = null
+  /** The version rows as the database holds them after its last commit. */
+  private committedRows: string[]
+  private readonly pendingHistory: Array<Omit<HistoryRow, 'id'>> = []
+  private missing: LoopState['missing']
+  private readonly staleRunning: HistoryRow[]
+  private budget: TransactionBudget | null = null
+  private statementsSinceBudgetCheck = 0
+  /** Revisions whose effects the open transaction holds (for a COMMIT failure's message). */
+  private uncommitted: string[] = []
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly store: VersionStore,
+    private readonly target: RunTarget,
+    state: LoopState,
+    private readonly options: LoopOptions,
+  ) {
+    this.heads = new HeadMaintainer(state.heads)
+    this.committedRows = [...state.heads]
+    this.missing = { ...state.missing }
+    this.staleRunning = [...state.staleRunning]
+  }
+
+  async run(steps: MigrationStep[], modules: MigrationModule[]): Promise<{ steps: StepResult[]; heads: string[] }> {
+    const { mode } = this.options
+    const live = this.target as Partial<LiveTarget>
+    if (this.target.live && mode === 'all' && this.dialect.transactionBudget && live.connection)
+      this.budget = await this.dialect.transactionBudget(live.connection)
+    // A script creates strata's tables before its first step, as a reader expects (a live run: at its first write).
+    if (!this.target.live && (this.missing.version || this.missing.history)) {
+      await this.target.begin()
+      await this.createTables()
+    }
+    if (mode === 'none') await this.commitPoint()
+    const results: StepResult[] = []
+    for (const [index, step] of steps.entries()) {
+      const module = modules[index]!
+      const resume: ResumePoint = index === 0 ? this.options.resume : { skip: 0, uncertain: false }
+      results.push(await this.runStep(step, module, resume))
+      if (mode === 'each') await this.commitPoint()
+      await this.budgetCommit(step)
+    }
+    await this.commitPoint()
+    return { steps: results, heads: this.heads.heads }
+  }
+
+  /** Whether the step's statements commit one by one, each with a progress record. */
+  private progressive(module: MigrationModule): boolean {
+    const inTransaction = this.options.mode !== 'none' && module.transaction
+    return this.target.live && (!this.dialect.transactionalDDL || !inTransaction)
+  }
+
+  private async runStep(step: MigrationStep, module: MigrationModule, resume: ResumePoint): Promise<StepResult> {
+    const inTransaction = this.options.mode !== 'none' && module.transaction
+    const progressive = this.progressive(module)
+    if (!this.target.live) this.target.comment(formatStep(step))
+    if (!inTransaction || progressive) await this.commitPoint()
+    if (inTransaction) await this.target.begin()
+    const row = this.historyRow(step, module, resume.skip)
+    const state = { historyId: 0, autocommitted: 0, uncertain: false }
+    if (progressive) state.historyId = await this.startRow(row)
+    const sink: StepSink = new StepSink(
+      this.dialect,
+      this.target.compileContext,
+      {
+        statement: async (info) => {
+          if (progressive) return this.progressStatement(info, state.historyId, resume, state, inTransaction)
+          await this.plainStatement(info)
+          if (!this.target.inTransaction) state.autocommitted = info.number
+        },
+        setAutocommit: async (on) => {
+          if (progressive) return
+          if (!on) return inTransaction ? this.target.begin() : undefined
+          await this.commitPoint()
+        },
+        query: (sql, params) => this.target.query(sql, params),
+      },
+      resume.skip,
+      this.target.replay,
+    )
+    const t0 = performance.now()
+    try {
+      const op = new Operations(sink, this.options.naming)
+      const body = step.direction === 'up' ? module.upgrade : module.downgrade
+      await body({ op, dialect: this.dialect.name, offline: !this.target.live })
+      await op.drain()
+      this.heads.advance(step.versionChanges)
+    } catch (error) {
+      throw await this.failure(step, error, progressive, sink, state)
+    }
+    const ms = performance.now() - t0
+    const done = { status: 'done' as const, finished_at: isoNow(), duration_ms: this.target.live ? Math.round(ms) : null, statements_done: sink.statementsDone }
+    this.uncommitted.push(step.revision.revision)
+    this.statementsSinceBudgetCheck += sink.statementsDone
+    if (progressive) {
+      // The step's row and the version rows change together, in one transaction (the step's own, where open).
+      await this.target.begin()
+      await this.target.execute(this.store.historyUpdate(state.historyId, done))
+      await this.commitPoint()
+    } else this.pendingHistory.push({ ...row, ...done })
+    // A script states each step's version change right after it, as Alembic's do (a live run only at commit points).
+    if (!this.target.live) {
+      if (this.target.inTransaction) await this.writeState()
+      else await this.commitPoint()
+    }
+    if (this.target.live) this.options.log(`${formatStep(step)} (${formatMs(ms)})`)
+    return { revision: step.revision.revision, direction: step.direction, ms }
+  }
+
+  private async plainStatement(info: StatementInfo): Promise<void> {
+    // strata's tables come first, at the run's first write (a run that fails before writing leaves nothing).
+    if (this.missing.version || this.missing.history) await this.createTables()
+    try {
+      await this.target.execute(info.sql)
+    } catch (error) {
+      throw new StatementError(info.operation, info.sql, info.number, error)
+    }
+  }
+
+  /**
+   * A statement of a step whose statements commit as they go, with its progress record. Data changes share a
+   * transaction with their records: the step's own (MySQL, which commits it implicitly at the next DDL statement:
+   * strata commits it explicitly just before), or one each where the migration asked for none. DDL is followed by
+   * its record; the first statement after an interrupted attempt is checked against the schema before it runs.
+   */
+  private async progressStatement(info: StatementInfo, historyId: number, resume: ResumePoint, state: { uncertain: boolean }, grouped: boolean): Promise<void> {
+    const data = isDataStatement(info.sql)
+    const progress = this.store.historyUpdate(historyId, { statements_done: info.number })
+    if (!data && resume.uncertain && info.number === resume.skip + 1 && (await this.alreadyDone(info))) {
+      await this.target.execute(progress)
+      return
+    }
+    const live = this.target as LiveTarget
+    try {
+      if (data) await this.target.begin()
+      else {
+        // What the step's transaction holds commits here, with its records, not implicitly inside the DDL.
+        if (this.target.inTransaction) await this.target.commit()
+        await live.verifyLock()
+      }
+      state.uncertain = !data
+      await this.target.execute(info.sql)
+    } catch (error) {
+      await this.target.rollback()
+      if (error instanceof LockLostError) throw error
+      throw new StatementError(info.operation, info.sql, info.number, error)
+    }
+    await this.target.execute(progress)
+    state.uncertain = false
+    if (data && !grouped) await this.target.commit()
+    if (!data && grouped) await this.target.begin()
+  }
+
+  /** Whether an uncertain DDL statement took effect; stops the run where the schema cannot tell. */
+  private async alreadyDone(info: StatementInfo): Promise<boolean> {
+    const choice = this.options.resumeChoice
+    if (choice) {
+      this.options.log(`Statement ${info.number} of the interrupted step: assumed ${choice === 'skip' ? 'done (--resume-skip)' : 'not done (--resume-redo)'}`)
+      return choice === 'skip'
+    }
+    const live = this.target as LiveTarget
+    const effect = await statementEffect(this.dialect, live.connection, info.operation, info)
+    if (effect === 'unknown')
+      throw new StrataError(
+        `the last run stopped during statement ${info.number} (${info.operation.kind}: ${oneLine(info.sql)}) and strata cannot tell from the schema whether it took effect; check the database, then rerun with --resume-skip if it did or --resume-redo if it did not`,
+        { code: 'uncertain-statement' },
+      )
+    this.options.log(`Statement ${info.number} of the interrupted step (${info.operation.kind}) ${effect === 'present' ? 'took effect before the stop: not run again' : 'did not take effect: running it'}`)
+    return effect === 'present'
+  }
+
+  /** The step's history row, written and committed before its first statement (resumes start from it). */
+  private async startRow(row: Omit<HistoryRow, 'id'>): Promise<number> {
+    await this.target.begin()
+    await this.writeState()
+    await this.target.execute(this.store.historyInsert(row))
+    const id = await this.store.lastHistoryId((this.target as LiveTarget).connection)
+    await this.commitPoint()
+    return id
+  }
+
+  private async createTables(): Promise<void> {
+    for (const sql of await this.store.createStatements(this.missing)) await this.target.execute(sql)
+    this.missing = { version: false, history: false }
+  }
+
+  /** strata's tables, stale rows, version rows and pending history rows, inside the open transaction. */
+  private async writeState(): Promise<void> {
+    if (this.missing.version || this.missing.history) await this.createTables()
+    for (const row of this.staleRunning.splice(0))
+      await this.target.execute(this.store.historyUpdate(row.id, { status: 'interrupted', error: 'the run stopped before this step finished (killed, or the connection was lost)' }))
+    for (const change of this.heads.pending()) {
+      const { sql, expectOne } = this.store.changeStatement(change)
+      const changed = await this.target.execute(sql)
+      if (expectOne && changed !== 1)
+        throw new StrataError(`version table: '${sql}' changed ${changed} rows instead of 1; another process may have changed it`, { code: 'version-table' })
+    }
+    this.heads.markWritten()
+    for (const sql of this.store.historyInsertMany(this.pendingHistory.splice(0))) await this.target.execute(sql)
+  }
+
+  /**
+   * A commit point: the version rows and history rows join the open transaction (one is opened for them when
+   * none is), the lock is verified, and it commits.
+   */
+  private async commitPoint(): Promise<void> {
+    const needsWrite = this.missing.version || this.missing.history || this.staleRunning.length > 0 || this.heads.pending().length > 0 || this.pendingHistory.length > 0
+    if (!this.target.inTransaction && !needsWrite) return
+    if (needsWrite) {
+      await this.target.begin()
+      await this.writeState()
+    }
+    try {
+      await this.target.commit()
+    } catch (error) {
+      throw this.commitFailure(error)
+    }
+    this.committedHeads = this.heads.heads
+    this.committedRows = this.heads.heads
+    this.uncommitted = []
+  }
+
+  private commitFailure(error: unknown): StrataError {
+    if (error instanceof LockLostError) return error
+    const revisions = this.uncommitted.length > 0 ? `the effects of ${this.uncommitted.length === 1 ? this.uncommitted[0] : `${this.uncommitted[0]}..${this.uncommitted.at(-1)} (${this.uncommitted.length} revisions)`} were rolled back` : 'nothing was committed'
+    const at = this.committedHeads === null ? 'as it was before this run' : `at ${this.committedHeads.join(', ') || 'base'}`
+    const reason = ((error as Error)?.message ?? String(error)).split('\n')[0]
+    return new StrataError(`COMMIT failed: ${reason}; ${revisions}; the database is ${at}`, { code: 'commit', cause: error })
+  }
+
+  /** PostgreSQL: commit at a step boundary before one transaction outgrows the server's lock table. */
+  private async budgetCommit(step: MigrationStep): Promise<void> {
+    if (!this.budget || this.statementsSinceBudgetCheck < BUDGET_CHECK_EVERY || !this.target.inTransaction) return
+    this.statementsSinceBudgetCheck = 0
+    const held = await this.budget.held((this.target as LiveTarget).connection)
+    if (held < this.budget.limit) return
+    this.options.log(`Committing after ${step.revision.revision}: ${this.budget.reason}; the run commits in several steps, each one atomic`)
+    this.budget = { ...this.budget, reason: 'the lock table is filling again' }
+    await this.commitPoint()
+  }
+
+  private historyRow(step: MigrationStep, module: MigrationModule, skip: number): Omit<HistoryRow, 'id'> {
+    return {
+      revision: step.revision.revision,
+      direction: step.direction,
+      checksum: module.checksum,
+      message: step.revision.message.slice(0, 255),
+      started_at: isoNow(),
+      finished_at: null,
+      duration_ms: null,
+      status: 'running',
+      statements_done: skip,
+      error: null,
+    }
+  }
+
+  private async failure(step: MigrationStep, error: unknown, progressive: boolean, sink: StepSink, state: { historyId: number; autocommitted: number; uncertain: boolean }): Promise<StepFailure> {
+    await this.target.rollback()
+    this.heads.resetTo(this.committedRows)
+    this.pendingHistory.length = 0
+    let done = 0
+    if (progressive && state.historyId !== 0) done = (await this.readStatementsDone(state.historyId)) ?? sink.statementsDone
+    else if (progressive) done = Math.min(sink.statementsDone, this.options.resume.skip)
+    // A lost connection during a DDL statement: it may have run. Anything else the database refused.
+    const uncertain = state.uncertain && !(error instanceof StatementError && error.sqlState !== undefined)
+    return new StepFailure(step, error, done, progressive, state.autocommitted, this.committedHeads, uncertain, state.historyId)
+  }
+
+  private async readStatementsDone(historyId: number): Promise<number | null> {
+    const rows = await this.store.readHistory((this.target as LiveTarget).connection).catch(() => null)
+    return rows?.find((r) => r.id === historyId)?.statements_done ?? null
+  }
+}

@@ -1,0 +1,50 @@
+import type { Connection, Dialect } from '../dialects/dialect.js'
+import type { AnyOperation } from '../operations/index.js'
+
+/**
+ * Whether a statement that may or may not have run (the process died between the statement and its progress
+ * record) took effect. Only the operation can tell: it knows what it creates, drops or alters. The live schema is
+ * reflected and the operation replayed on a copy: if it cannot apply (what it creates exists, what it drops is
+ * gone) or applying it changes nothing, its effect is there.
+ *
+ * - `present`: the effect is in the database; the statement is counted as done.
+ * - `absent`: it is not; the statement runs.
+ * - `unknown`: raw SQL, or a statement in the middle of a multi-statement operation whose effect is incomplete.
+ */
+export type StatementEffect = 'present' | 'absent' | 'unknown'
+
+/** Operations whose effect cannot be read from the schema. */
+const OPAQUE = new Set(['execute', 'bulkInsert'])
+
+export async function statementEffect(
+  dialect: Dialect,
+  connection: Connection,
+  operation: AnyOperation | undefined,
+  position: { index: number; count: number },
+): Promise<StatementEffect> {
+  if (!operation || OPAQUE.has(operation.kind)) return 'unknown'
+  const reflected = await dialect.introspect(connection)
+  const before = JSON.stringify(dialect.canonicalize(structuredClone(reflected)))
+  const after = structuredClone(reflected)
+  let present: boolean
+  try {
+    operation.apply(after)
+    present = JSON.stringify(dialect.canonicalize(after)) === before
+  } catch {
+    // What it creates already exists, or what it drops or renames is gone: it ran.
+    present = true
+  }
+  // The whole operation's effect says something about one statement only at its ends: all of it is there after
+  // the last statement, none of it before the first.
+  if (present) return position.index === position.count - 1 ? 'present' : 'unknown'
+  return position.index === 0 ? 'absent' : 'unknown'
+}
+
+/**
+ * Statements that a transaction can hold together with their progress record (data changes). Everything else is
+ * treated as DDL: on MySQL it commits by itself, and a `transaction = false` migration runs it outside one.
+ */
+export function isDataStatement(sql: string): boolean {
+  const head = sql.replace(/^(\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '').slice(0, 16).toUpperCase()
+  return /^(INSERT|UPDATE|DELETE|REPLACE|MERGE|WITH|SELECT)\b/.test(head)
+}
