@@ -55,7 +55,7 @@ try {
     .exec(`CREATE TABLE packages (id VARCHAR(100) NOT NULL PRIMARY KEY, summary TEXT, created_date TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)`)
     .close()
 
-  say('4-5. the schema adds packages.last_updated and a new table auditing')
+  say('4. the schema adds packages.last_updated and a new table auditing')
   write(
     'src/db/schema.ts',
     `import { table, integer, varchar, text, timestamp, sql } from 'strata-db'
@@ -75,31 +75,32 @@ export const auditing = table('auditing', {
 `,
   )
 
-  say('6. autogenerate a revision (the database is not touched)')
+  say('5. autogenerate a revision (the database is not touched)')
   strata('revision', '--autogenerate', '-m', 'add last updated on package')
   const file = readdirSync(join(dir, 'migrations/versions')).find((f) => f.endsWith('.ts'))
   console.log(bold(`$ cat migrations/versions/${file}`))
   console.log(readFileSync(join(dir, 'migrations/versions', file), 'utf8'))
 
-  say('7. apply it')
+  say('6. apply it')
   strata('upgrade', 'head')
   strata('current')
   strata('upgrade', 'head')
 
-  say('9. check: schema and database agree')
-  strata('check')
-
-  say('10. history, heads')
-  strata('history')
-  strata('heads')
-
-  say('8. undo it, and redo it')
+  say('7. undo it, and redo it')
   strata('downgrade', '-1')
   strata('current')
   strata('upgrade', 'head')
   strata('history', '--applied')
 
-  say('done: the whole workflow ran in ' + dir)
+  say('8. check: schema and database agree')
+  strata('check')
+
+  say('9. history, heads')
+  strata('history')
+  strata('heads')
+
+  // The folder is named only when it is still there to look at.
+  say(process.env.STRATA_DEMO_KEEP ? `done: the project is kept in ${dir}` : 'done (the temporary project is removed; STRATA_DEMO_KEEP=1 keeps it)')
 } finally {
   if (!process.env.STRATA_DEMO_KEEP) rmSync(dir, { recursive: true, force: true })
 }

@@ -8,26 +8,47 @@
 
 /** Stable error codes. Add new ones here (and to docs/errors.md); never rename one. */
 export type StrataErrorCode =
+  // anything without a more specific code
   | 'error'
+  // the command line and the project
   | 'usage'
+  | 'aborted'
+  | 'init'
   | 'config'
+  | 'schema'
+  // reaching the database
   | 'url'
   | 'driver-missing'
   | 'connect'
+  | 'no-database'
   | 'connect-timeout'
   | 'statement-timeout'
+  // the migration lock
   | 'lock-timeout'
   | 'lock-lost'
   | 'lock'
+  // the database's own errors, and running steps
   | 'database'
   | 'commit'
   | 'step-failed'
   | 'uncertain-statement'
+  // revision files and the revision graph
+  | 'migration-file'
   | 'changed-file'
   | 'missing-file'
-  | 'version-table'
-  | 'schema'
+  | 'changed-id'
+  | 'header'
+  | 'graph'
   | 'revision'
+  | 'unknown-revision'
+  | 'ambiguous'
+  | 'relative'
+  | 'not-ancestor'
+  | 'unknown-current'
+  | 'not-up-to-date'
+  | 'range'
+  | 'version-table'
+  // offline scripts, reversibility, lint, pull
   | 'offline'
   | 'not-reversible'
   | 'lint'
@@ -79,10 +100,25 @@ export class LockLostError extends StrataError {
   }
 }
 
+/** What a driver knows about a database error (all optional: a connection failure has no statement). */
+export interface DatabaseErrorDetails {
+  /** The SQLSTATE the server sent (PostgreSQL, MySQL). */
+  sqlState?: string
+  /** The server's numeric error (MySQL `ER_NO_SUCH_TABLE` is 1146). */
+  errno?: number
+  /** The driver's symbolic code (`ER_NO_SUCH_TABLE`, `SQLITE_BUSY`, `ECONNREFUSED`). */
+  driverCode?: string
+  statement?: string
+  /** `connect` when the connection could not be opened; `database` (the default) otherwise. */
+  code?: Extract<StrataErrorCode, 'database' | 'connect'>
+  cause?: unknown
+}
+
 /**
  * An error the database raised. Every driver wraps its errors in a subclass of this; the message never holds a
- * password. `sqlState`/`errno` are the server's own codes (for `isMissingTable` and friends), `statement` the SQL
- * that failed, `revision` the revision that ran it (set by the run loop).
+ * password. `sqlState`/`errno`/`driverCode` are the server's and the driver's own codes (for `isMissingTable` and
+ * friends: never the message text), `statement` the SQL that failed, `revision` the revision that ran it (set by
+ * the run loop).
  */
 export class DatabaseError extends StrataError {
   sqlState?: string
@@ -91,8 +127,8 @@ export class DatabaseError extends StrataError {
   statement?: string
   revision?: string
 
-  constructor(message: string, details: { sqlState?: string; errno?: number; driverCode?: string; statement?: string; cause?: unknown } = {}) {
-    super(message, { code: 'database', cause: details.cause })
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super(message, { code: details.code ?? 'database', cause: details.cause })
     this.name = 'DatabaseError'
     if (details.sqlState !== undefined) this.sqlState = details.sqlState
     if (details.errno !== undefined) this.errno = details.errno

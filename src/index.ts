@@ -3,7 +3,15 @@
 // Configuration
 export { defineConfig, type StrataConfig, type TransactionMode } from './config/define-config.js'
 export { loadConfig, resolveConfig, type ResolvedConfig } from './config/load-config.js'
-export { StrataError, UsageError } from './config/errors.js'
+export {
+  StrataError,
+  UsageError,
+  LockTimeoutError,
+  LockLostError,
+  DatabaseError,
+  TimeoutError,
+  type StrataErrorCode,
+} from './errors.js'
 
 // Schema DSL
 export {
@@ -26,6 +34,8 @@ export {
   bytes,
   customType,
   ColumnBuilder,
+  type JsonDefault,
+  type JsonValue,
   type ColumnRef,
   type ReferenceOptions,
 } from './schema/columns.js'
@@ -36,22 +46,27 @@ export { view, type View, type ViewOptions } from './schema/view.js'
 export { extension, policy, type Extension, type Policy, type ExtensionOptions, type PolicyOptions } from './schema/postgres-objects.js'
 export { sqlFunction, procedure, trigger, type Routine, type Trigger, type FunctionOptions, type RoutineOptions, type TriggerOptions } from './schema/routines.js'
 export { sql, SqlFragment } from './schema/sql.js'
-export { buildSchemaModel } from './schema/build.js'
 export { defaultNamingConvention, type NamingConvention } from './schema/naming.js'
 export type * from './schema/model.js'
 
 // Operations (as data) and the `op` API migration files use
 export * from './operations/index.js'
-export { Operations, type OperationSink } from './operations/api.js'
 export type { Migration } from './runtime/migration-module.js'
 
-// Commands
-export { init, type InitOptions } from './commands/init.js'
-export { revision, merge, type RevisionOptions, type RevisionResult } from './commands/revision.js'
+// Commands: every CLI verb, returning what the CLI prints (with --json)
+export { init, type InitOptions, type InitResult } from './commands/init.js'
+export { revision, merge, type RevisionOptions, type RevisionResult, type MergeOptions } from './commands/revision.js'
 export { upgrade, downgrade, stamp, type UpgradeOptions } from './commands/run.js'
+export { upgradeSql, downgradeSql, stampSql, type ScriptOptions } from './commands/offline.js'
 export { current, type CurrentInfo } from './commands/current.js'
-export { check as checkSchema } from './commands/check.js'
-export { compareWithDatabase } from './commands/autogenerate.js'
-export { offlineScript } from './runtime/offline.js'
-export { parseDatabaseUrl, maskPasswords, type DatabaseUrl } from './runtime/url.js'
+export { heads, branches, show, history, type HistoryOptions, type RevisionInfo } from './commands/graph.js'
+export { appliedHistory, verify } from './commands/inspect.js'
+export { checkSchema, type CheckOptions } from './commands/check.js'
+export { compareWithDatabase, type CompareOptions, type ComparisonResult } from './commands/autogenerate.js'
+export type { ProjectOptions, ConfigInput } from './commands/project.js'
+export type { RunOptions, RunResult } from './runtime/runner.js'
+export type { ChangedFile } from './runtime/verify.js'
+export type { HistoryRow } from './runtime/version-store.js'
+export type { DetectedChange, RenameHints } from './autogenerate/index.js'
+export { parseDatabaseUrl, type DatabaseUrl } from './runtime/url.js'
 export type { Dialect, DialectName, Connection } from './dialects/dialect.js'

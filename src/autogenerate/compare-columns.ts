@@ -1,5 +1,6 @@
 import { AlterColumnOp, type ColumnChanges } from '../operations/column-ops.js'
 import type { ColumnModel, ColumnType } from '../schema/model.js'
+import { jsonDefaultByValue } from '../schema/json-default.js'
 import type { CompareDialect } from './types.js'
 
 function sameRawSql(a: string, b: string): boolean {
@@ -96,10 +97,11 @@ export function diffColumn(
     const givenType = declaredType()
     if (givenType.kind === 'enum') haveType = { ...haveType, name: givenType.name, ...(givenType.schema ? { schema: givenType.schema } : {}) }
   }
-  const typeChanged = !typesEqual(target.type, haveType, dialect.name === 'postgres')
+  const typeChanged = !typesEqual(target.type, haveType, dialect.features.namedEnumTypes)
   const nullableChanged = target.nullable !== reflected.nullable
   const defaultChanged =
-    dialect.normalizeDefault(target.default ?? null, { type: target.type }) !== dialect.normalizeDefault(reflected.default ?? null, { type: haveType })
+    dialect.normalizeDefault(jsonDefaultByValue(target.default, target.type) ?? null, { type: target.type }) !==
+    dialect.normalizeDefault(jsonDefaultByValue(reflected.default, haveType) ?? null, { type: haveType })
   const commentChanged = (target.comment ?? null) !== (reflected.comment ?? null)
   const autoincrementChanged = (target.autoincrement ?? false) !== (reflected.autoincrement ?? false)
   if (!typeChanged && !nullableChanged && !defaultChanged && !commentChanged && !autoincrementChanged) return null

@@ -52,6 +52,6 @@ function diffPolicies(plan: Plan, target: SchemaModel, reflected: SchemaModel, s
 
 /** PostgreSQL's extensions and row-level security, where the dialect has them. */
 export function diffPostgresObjects(plan: Plan, target: SchemaModel, reflected: SchemaModel, scope: CompareScope, dialect: CompareDialect): void {
-  if (dialect.extensions) diffExtensions(plan, target, reflected, scope)
-  if (dialect.rowSecurity) diffPolicies(plan, target, reflected, scope)
+  if (dialect.features.extensions) diffExtensions(plan, target, reflected, scope)
+  if (dialect.features.rowSecurity) diffPolicies(plan, target, reflected, scope)
 }

@@ -102,14 +102,14 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   const comparedSet = new Set(compared)
   const outOfScope = working.tables.filter((t) => !comparedSet.has(t))
 
-  if (dialect.name === 'postgres') diffEnums(plan, canonical, reflected, working, scope, declared, outOfScope)
+  if (dialect.features.namedEnumTypes) diffEnums(plan, canonical, reflected, working, scope, declared, outOfScope)
 
   const ctx: TableContext = { plan, dialect, scope, options, working, declared }
   const { pairs, added, removed } = await matchTables(targets, compared, ctx)
   const matched = []
   for (const match of pairs) matched.push({ match, columns: await matchColumns(match, ctx) })
   // MySQL and SQLite keep enum values on the columns: value changes are enum operations restating those columns.
-  if (dialect.name !== 'postgres') diffInlineEnums(plan, matched, declared)
+  if (!dialect.features.namedEnumTypes) diffInlineEnums(plan, matched, declared)
   const gainsKeys = new Map<string, string[][]>()
   for (const { match, columns } of matched) {
     const { addedKeys } = diffTable(match, columns, ctx)
@@ -118,7 +118,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   planCreates(plan, added, gainsKeys, declared)
   planDrops(plan, removed, working)
 
-  if (dialect.name === 'postgres' && options.managedSchemas?.length)
+  if (dialect.features.schemas && options.managedSchemas?.length)
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
   diffViews(plan, target, reflected, scope, plan.operations())
   diffRoutines(plan, target, reflected, scope)

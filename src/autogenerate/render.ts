@@ -1,5 +1,6 @@
 import type { ColumnChanges } from '../operations/column-ops.js'
 import type { DialectName } from '../dialects/dialect.js'
+import { dialectEntry } from '../dialects/registry.js'
 import type { AnyOperation } from '../operations/index.js'
 import type { Autoincrement } from '../schema/model.js'
 import { addedValueUsedLater } from './render-autocommit.js'
@@ -191,7 +192,7 @@ type BodyItem = AnyOperation | { irreversible: string }
 /** A PostgreSQL `addEnumValue` whose value a later operation uses: it must run outside the transaction. */
 function ownTransaction(entries: BodyItem[], at: number, options: RenderOptions): boolean {
   const item = entries[at]!
-  if (options.dialect !== 'postgres' || 'irreversible' in item || item.kind !== 'addEnumValue') return false
+  if (!options.dialect || !dialectEntry(options.dialect).features.enumValueNeedsCommit || 'irreversible' in item || item.kind !== 'addEnumValue') return false
   return addedValueUsedLater(item, entries.slice(at + 1).filter((e): e is AnyOperation => !('irreversible' in e)))
 }
 

@@ -2,7 +2,7 @@ import type { Dialect } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
 
 /** What compare needs from a dialect: its canonical forms. */
-export type CompareDialect = Pick<Dialect, 'name' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression' | 'extensions' | 'rowSecurity'>
+export type CompareDialect = Pick<Dialect, 'name' | 'features' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression'>
 
 /**
  * Rename hints given outside the schema (CLI flags, API callers), old name → new name.
@@ -64,4 +64,4 @@ export interface DetectedChange {
 }
 
 /** strata's own tables; `strata_objects` records what MySQL does not keep (a view's declared text). */
-export const STRATA_TABLES = ['strata_version', 'strata_history', 'strata_objects'] as const
+export const STRATA_TABLES = ['strata_version', 'strata_history', 'strata_lock', 'strata_objects'] as const

@@ -1,10 +1,12 @@
 import pc from 'picocolors'
-import { StrataError } from '../config/errors.js'
+import { StrataError, errorJson } from '../errors.js'
 import { maskPasswords } from '../runtime/url.js'
 
 export interface GlobalOptions {
   config?: string
   verbose?: boolean
+  connectTimeout?: string
+  statementTimeout?: string
 }
 
 export const out = (line = '') => process.stdout.write(`${line}\n`)
@@ -50,10 +52,15 @@ export function printJson(value: unknown): void {
   out(JSON.stringify(value, null, 2))
 }
 
-/** One line on stderr (the stack only with --verbose), never a password; returns the exit code. */
-export function reportError(error: unknown, verbose: boolean): number {
+/**
+ * One line on stderr (the stack only with --verbose), never a password; returns the exit code. With `--json` the
+ * same failure is also printed on stdout as `{ "error": { "code", "message" } }`, so that a script reading stdout
+ * always gets JSON.
+ */
+export function reportError(error: unknown, verbose: boolean, json = false): number {
   const e = error as Error & { exitCode?: number }
-  const message = maskPasswords(e?.message ?? String(error)).split('\n')[0]
+  const message = maskPasswords(e?.message ?? String(error)).split('\n')[0] ?? ''
+  if (json) printJson(errorJson(error, message))
   err(`${pc.red('error:')} ${message}`)
   if (verbose && e?.stack) err(maskPasswords(e.stack))
   return error instanceof StrataError ? error.exitCode : 1

@@ -1,7 +1,12 @@
+import { readFileSync } from 'node:fs'
 import { Command, CommanderError, Option } from 'commander'
-import { type GlobalOptions, reportError } from './output.js'
+import { UsageError, errorJson } from '../errors.js'
+import { type GlobalOptions, printJson, reportError } from './output.js'
 
 type Action = (args: string[], options: Record<string, unknown>, globals: GlobalOptions) => Promise<number | void>
+
+/** Set once a command's options are parsed: its failure is then also printed as JSON (see reportError). */
+let jsonRequested: boolean | undefined
 
 /** Loads a command's implementation only when it runs, so `--help` and `current` start fast. */
 function lazy(load: () => Promise<{ action: Action }>, argCount = 0) {
@@ -10,18 +15,48 @@ function lazy(load: () => Promise<{ action: Action }>, argCount = 0) {
     const options = params[params.length - 2] as Record<string, unknown>
     const args = params.slice(0, argCount).flat() as string[]
     const globals = command.optsWithGlobals() as GlobalOptions
+    jsonRequested = options.json === true
+    applyTimeoutOptions(globals)
     const code = await (await load()).action(args.filter((a) => a !== undefined), options, globals)
     process.exitCode = typeof code === 'number' ? code : 0
   }
 }
 
+/**
+ * `--connect-timeout` and `--statement-timeout` override the config's bounds; they travel through the same
+ * environment variables a CI job may set (STRATA_CONNECT_TIMEOUT, STRATA_STATEMENT_TIMEOUT).
+ */
+function applyTimeoutOptions(globals: GlobalOptions): void {
+  const flags = [
+    ['--connect-timeout', globals.connectTimeout, 'STRATA_CONNECT_TIMEOUT'],
+    ['--statement-timeout', globals.statementTimeout, 'STRATA_STATEMENT_TIMEOUT'],
+  ] as const
+  for (const [flag, value, variable] of flags) {
+    if (value === undefined) continue
+    const seconds = Number(value)
+    if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) throw new UsageError(`${flag} must be a number of seconds, got '${value}'`)
+    process.env[variable] = String(seconds)
+  }
+}
+
+/** The installed package's version (dist/cli/program.js → package.json). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value]
+
+/** The width `--help` is pre-rendered for by the build (commander's width when stdout is not a terminal). */
+export const HELP_WIDTH = 80
 
 export function buildProgram(): Command {
   const program = new Command('strata')
     .description('Schema migrations for TypeScript: autogenerate, a revision graph, SQLite, PostgreSQL and MySQL.')
     .option('-c, --config <path>', 'config file (default: strata.config.ts, or STRATA_CONFIG)')
     .option('--verbose', 'show stack traces and more detail')
+    .option('--connect-timeout <seconds>', 'give up connecting after this long (default 10; 0: no bound)')
+    .option('--statement-timeout <seconds>', 'stop when one statement takes longer (default 0: no bound)')
+    .version(packageVersion(), '-V, --version', 'print the version of strata')
     .showHelpAfterError('(run with --help for usage)')
     // Set before the subcommands are added: they inherit it. Usage errors then exit 2, not 1.
     .exitOverride()
@@ -60,8 +95,14 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./actions/merge.js'), 1))
 
   for (const direction of ['upgrade', 'downgrade'] as const) {
-    program
-      .command(direction)
+    const command = program.command(direction)
+    if (direction === 'upgrade')
+      command
+        .option('--all', "every database of the fleet (config 'databases' / 'tenantSchemas')")
+        .option('--concurrency <n>', 'with --all: databases migrated at once (default 4)')
+        .option('--continue-on-error', 'with --all: keep starting databases after one failed')
+        .option('--json', 'with --all: print the summary as JSON')
+    command
       .description(direction === 'upgrade' ? 'apply revisions up to TARGET (default head)' : 'revert revisions down to TARGET')
       .argument(direction === 'upgrade' ? '[target]' : '<target>', 'head, heads, base, an id, label@head, +N, -N, FROM:TO with --sql…')
       .option('--sql', 'print the SQL script instead of running it (offline; FROM:TO ranges)')
@@ -93,6 +134,8 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'also show the URL and the revision details')
     .option('--json', 'JSON output')
     .option('--url <url>', 'database URL (overrides the config)')
+    .option('--all', "every database of the fleet (config 'databases' / 'tenantSchemas')")
+    .option('--concurrency <n>', 'with --all: databases read at once (default 4)')
     .action(lazy(() => import('./actions/current.js')))
 
   program
@@ -130,7 +173,8 @@ export function buildProgram(): Command {
 
   program
     .command('check')
-    .description('exit 1 and list the differences when the schema and the database disagree')
+    .description('exit 1 and list the differences when the schema and the database disagree (the database must be at the heads)')
+    .option('--allow-behind', 'for a database behind the heads: compare it with the schema its applied revisions define')
     .option('--json', 'JSON output')
     .option('--url <url>', 'database URL (overrides the config)')
     .action(lazy(() => import('./actions/check.js')))
@@ -149,14 +193,19 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram()
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) })
   const verbose = argv.includes('--verbose')
+  jsonRequested = undefined
   try {
     await program.parseAsync(argv)
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (error) {
+    // Before a command's options are parsed (a usage error), --json anywhere on the line asks for JSON.
+    const json = jsonRequested ?? argv.includes('--json')
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0
+      // Commander has printed its message on stderr already.
+      if (json) printJson(errorJson(new UsageError(error.message), error.message.replace(/^error:\s*/, '')))
       return 2
     }
-    return reportError(error, verbose)
+    return reportError(error, verbose, json)
   }
 }

@@ -42,7 +42,7 @@ export async function askYesNo(question: string): Promise<boolean> {
     line = s.lines.shift()!
     process.stderr.write(`${line}\n`)
   } else line = s.closed ? null : await new Promise<string | null>((resolve) => s.waiting.push(resolve))
-  if (line === null) throw new StrataError('aborted: no answer (end of input)')
+  if (line === null) throw new StrataError('aborted: no answer (end of input)', { code: 'aborted' })
   const answer = line.trim().toLowerCase()
   return answer === 'y' || answer === 'yes'
 }

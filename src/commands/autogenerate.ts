@@ -1,14 +1,15 @@
 import { type DetectedChange, type RenameHints, compareSchemas } from '../autogenerate/index.js'
 import { StrataError } from '../config/errors.js'
-import type { ResolvedConfig } from '../config/load-config.js'
+import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
 import { loadSchemaModel } from '../config/load-schema.js'
 import type { Dialect, DialectName } from '../dialects/dialect.js'
 import type { RevisionGraph } from '../revisions/index.js'
 import type { DatabaseUrl } from '../runtime/url.js'
 import type { SchemaModel } from '../schema/model.js'
 import { emptySchema } from '../schema/model.js'
-import { connect } from '../runtime/runner.js'
+import { connect } from '../runtime/run-session.js'
 import { VersionStore } from '../runtime/version-store.js'
+import { LEASE_TABLE } from '../runtime/lease-lock.js'
 import { databaseIsThere } from './current.js'
 import { type ProjectOptions, databaseOf, loadGraph } from './project.js'
 
@@ -18,6 +19,10 @@ export interface CompareOptions extends ProjectOptions {
   askRename?: (question: { kind: 'table' | 'column'; table?: string; from: string; to: string }) => Promise<boolean>
   /** Skip the "database is up to date" check (check does not need it). */
   allowBehind?: boolean
+  /** Appended to the "not up to date" error (check names its --allow-behind). */
+  behindHint?: string
+  /** Compare with this model instead of the schema files. */
+  target?: SchemaModel
 }
 
 export interface ComparisonResult {
@@ -36,10 +41,7 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   // second (errors keep their order: a broken schema file is still reported before a database problem).
   const reflecting = reflectDatabase(config, graph, dialect, url, options)
   reflecting.catch(() => undefined)
-  const target = await loadSchemaModel(config)
-  const routine = target.routines?.[0]
-  if (routine && dialect.storedRoutines === false)
-    throw new StrataError(`schema is invalid: ${dialect.name} has no stored functions or procedures (${routine.kind} '${routine.name}'): declare them only in a schema for PostgreSQL or MySQL`, { code: 'schema' })
+  const target = options.target ?? (await loadSchemaModel(config, dialect))
   const reflected = await reflecting
   const changes = await compareSchemas(target, reflected, {
     dialect,
@@ -49,15 +51,15 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
     ...(config.config.includeObject ? { includeObject: config.config.includeObject } : {}),
     ...(options.askRename ? { askRename: options.askRename } : {}),
     ...(config.config.schemas ? { managedSchemas: config.config.schemas } : {}),
-    ignoreTables: [config.versionTable, config.historyTable],
+    ignoreTables: [config.versionTable, config.historyTable, LEASE_TABLE],
   })
   return { changes, dialect: dialect.name, target, reflected }
 }
 
 /** Reads the database for a comparison: the version rows (it must be at the heads) and the reflected schema. */
 async function reflectDatabase(config: ResolvedConfig, graph: RevisionGraph, dialect: Dialect, url: DatabaseUrl, options: CompareOptions): Promise<SchemaModel> {
-  const exists = await databaseIsThere(dialect, url)
-  const connection = exists ? await connect(dialect, url) : undefined
+  const exists = await databaseIsThere(dialect, url, connectOptions(config))
+  const connection = exists ? await connect(dialect, url, connectOptions(config)) : undefined
   try {
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)
     const versions = connection ? ((await store.readVersions(connection)) ?? []) : []
@@ -66,7 +68,8 @@ async function reflectDatabase(config: ResolvedConfig, graph: RevisionGraph, dia
       const at = [...versions].sort()
       if (heads.join() !== at.join())
         throw new StrataError(
-          `the database is not up to date (at ${at.length ? at.join(', ') : 'base'}, heads are ${heads.join(', ')}): run 'strata upgrade heads' first`,
+          `the database is not up to date (at ${at.length ? at.join(', ') : 'base'}, heads are ${heads.join(', ')}): run 'strata upgrade heads' first${options.behindHint ?? ''}`,
+          { code: 'not-up-to-date' },
         )
     }
     if (!connection) return emptySchema()

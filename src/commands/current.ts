@@ -1,8 +1,9 @@
 import { StrataError } from '../config/errors.js'
-import type { ResolvedConfig } from '../config/load-config.js'
-import type { Dialect } from '../dialects/dialect.js'
+import { TimeoutError } from '../errors.js'
+import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
+import type { ConnectOptions, Dialect } from '../dialects/dialect.js'
 import type { DatabaseUrl } from '../runtime/url.js'
-import { connect, maskSecret } from '../runtime/runner.js'
+import { connect, maskSecret } from '../runtime/run-session.js'
 import { VersionStore } from '../runtime/version-store.js'
 import { type ConfigInput, type ProjectOptions, databaseOf, resolveProject } from './project.js'
 
@@ -12,13 +13,13 @@ import { type ConfigInput, type ProjectOptions, databaseOf, resolveProject } fro
  */
 export async function readCurrentVersions(config: ResolvedConfig, options: ProjectOptions = {}): Promise<string[]> {
   const { url, dialect } = await databaseOf(config, options)
-  if (!(await databaseIsThere(dialect, url))) return []
-  const connection = await connect(dialect, url)
+  if (!(await databaseIsThere(dialect, url, connectOptions(config)))) return []
+  const connection = await connect(dialect, url, connectOptions(config))
   try {
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)
     return (await store.readVersions(connection)) ?? []
   } catch (error) {
-    throw new StrataError(`cannot read ${config.versionTable} in ${url.display}: ${maskSecret((error as Error).message, url)}`)
+    throw new StrataError(`cannot read ${config.versionTable} in ${url.display}: ${maskSecret((error as Error).message, url)}`, { code: 'database', cause: error })
   } finally {
     await connection.close().catch(() => undefined)
   }
@@ -28,11 +29,14 @@ export async function readCurrentVersions(config: ResolvedConfig, options: Proje
  * False for a SQLite file not created yet (nothing to read, and reading must not create it). A server database
  * that does not exist is an error: it is a typo or a missing setup step, not a fresh database.
  */
-export async function databaseIsThere(dialect: Dialect, url: DatabaseUrl): Promise<boolean> {
-  // A connection problem surfaces, with its own clear message, when connecting.
-  const exists = await dialect.databaseExists(url).catch(() => true)
-  if (exists || dialect.name === 'sqlite') return exists
-  throw new StrataError(`database '${url.database}' does not exist on ${url.host}:${url.port} (${url.display}): create it, or fix the URL`)
+export async function databaseIsThere(dialect: Dialect, url: DatabaseUrl, options?: ConnectOptions): Promise<boolean> {
+  // A connection problem surfaces, with its own clear message, when connecting; a timeout is already that message.
+  const exists = await dialect.databaseExists(url, options).catch((error: unknown) => {
+    if (error instanceof TimeoutError) throw error
+    return true
+  })
+  if (exists || dialect.features.fileDatabase) return exists
+  throw new StrataError(`database '${url.database}' does not exist on ${url.host}:${url.port} (${url.display}): create it, or fix the URL`, { code: 'no-database' })
 }
 
 export interface CurrentInfo {

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { StrataError } from '../config/errors.js'
+import { driverPackage } from '../runtime/drivers.js'
+import { type DatabaseUrl, maskPasswords, parseDatabaseUrl } from '../runtime/url.js'
 
 export interface InitOptions {
   /** Migrations folder, relative to `cwd` (default `migrations`). */
@@ -15,6 +17,10 @@ export interface InitResult {
   configFile: string
   migrationsDir: string
   created: string[]
+  /** The URL given held a password: the config reads DATABASE_URL instead of holding it. */
+  urlFromEnvironment: boolean
+  /** The driver package the URL needs (`npm install <driver>`). */
+  driver: string
 }
 
 const MIGRATIONS_README = `# Migrations
@@ -29,11 +35,22 @@ This folder is managed by strata.
 `
 
 function configSource(migrations: string, schema: string, url: string): string {
+  return configFile(migrations, schema, `  // The database. Relative SQLite paths are relative to this file's folder; DATABASE_URL wins when set.
+  url: process.env.DATABASE_URL ?? '${url}',`)
+}
+
+/** A URL that holds a password is not written: the config reads DATABASE_URL, and names the URL without it. */
+function configSourceWithoutPassword(migrations: string, schema: string, displayUrl: string): string {
+  return configFile(migrations, schema, `  // The database, from the DATABASE_URL environment variable: its password stays out of this file.
+  // It was given as ${displayUrl}
+  url: process.env.DATABASE_URL,`)
+}
+
+function configFile(migrations: string, schema: string, urlLines: string): string {
   return `import { defineConfig } from 'strata-db'
 
 export default defineConfig({
-  // The database. Relative SQLite paths are relative to this file's folder; DATABASE_URL wins when set.
-  url: process.env.DATABASE_URL ?? '${url}',
+${urlLines}
   // Every table and enum exported from these files is the target schema.
   schema: '${schema}',
   // Revision files live in <migrations>/versions.
@@ -42,20 +59,39 @@ export default defineConfig({
 `
 }
 
+/** The password-free form of a URL given to init when it holds a password; undefined when it holds none. */
+function displayIfSecret(url: string, cwd: string): string | undefined {
+  let parsed: DatabaseUrl
+  try {
+    parsed = parseDatabaseUrl(url, cwd)
+  } catch {
+    // Not a URL strata can read: written as given, unless it still looks like it carries a password.
+    const masked = maskPasswords(url)
+    return masked === url ? undefined : masked
+  }
+  return parsed.password === undefined ? undefined : parsed.display
+}
+
 /** `strata init`: writes strata.config.ts and the migrations folder; refuses to overwrite anything. */
 export function init(options: InitOptions = {}): InitResult {
   const cwd = options.cwd ?? process.cwd()
+  const url = options.url ?? 'sqlite:///./data/app.sqlite'
+  // Parsed before anything is written: a bad URL is an error, not a config that fails later.
+  const driver = driverPackage(parseDatabaseUrl(url, cwd).dialect)
   const migrationsDir = resolve(cwd, options.directory ?? 'migrations')
   const configFile = join(cwd, 'strata.config.ts')
-  if (existsSync(configFile)) throw new StrataError(`${configFile} already exists; remove it or edit it instead of running init`)
+  if (existsSync(configFile)) throw new StrataError(`${configFile} already exists; remove it or edit it instead of running init`, { code: 'init' })
   if (existsSync(migrationsDir) && readdirSync(migrationsDir).length > 0)
-    throw new StrataError(`${migrationsDir} exists and is not empty; choose another folder: strata init <dir>`)
+    throw new StrataError(`${migrationsDir} exists and is not empty; choose another folder: strata init <dir>`, { code: 'init' })
   const relMigrations = `./${relative(cwd, migrationsDir) || '.'}`
   const versionsDir = join(migrationsDir, 'versions')
   mkdirSync(versionsDir, { recursive: true })
   const readme = join(migrationsDir, 'README.md')
   writeFileSync(readme, MIGRATIONS_README)
   writeFileSync(join(versionsDir, '.gitkeep'), '')
-  writeFileSync(configFile, configSource(relMigrations, options.schema ?? './src/db/schema.ts', options.url ?? 'sqlite:///./data/app.sqlite'))
-  return { configFile, migrationsDir, created: [configFile, migrationsDir, versionsDir, readme] }
+  const schema = options.schema ?? './src/db/schema.ts'
+  const secretUrl = options.url === undefined ? undefined : displayIfSecret(options.url, cwd)
+  const source = secretUrl !== undefined ? configSourceWithoutPassword(relMigrations, schema, secretUrl) : configSource(relMigrations, schema, url)
+  writeFileSync(configFile, source)
+  return { configFile, migrationsDir, created: [configFile, migrationsDir, versionsDir, readme], urlFromEnvironment: secretUrl !== undefined, driver }
 }

@@ -26,7 +26,7 @@ export function loadGraph(config: ResolvedConfig, options: LoadRevisionsOptions 
     return loadRevisionGraph(config.versionsDir, options)
   } catch (error) {
     if (error instanceof StrataError) throw error
-    throw new StrataError((error as Error).message)
+    throw new StrataError((error as Error).message, { code: 'graph' })
   }
 }
 

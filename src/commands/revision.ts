@@ -36,14 +36,14 @@ function parentFor(graph: RevisionGraph, options: RevisionOptions): string[] {
   const heads = [...graph.heads]
   if (options.head === undefined) {
     if (heads.length > 1)
-      throw new StrataError(`several heads (${heads.join(', ')}): pass --head to choose the parent, or 'strata merge heads' first`)
+      throw new StrataError(`several heads (${heads.join(', ')}): pass --head to choose the parent, or 'strata merge heads' first`, { code: 'revision' })
     return heads
   }
   if (options.head === 'base') return []
   const ids = resolveRevisionIds(graph, options.head === 'head' && heads.length > 1 ? 'head' : options.head, [])
   for (const id of ids)
     if (!options.splice && !heads.includes(id))
-      throw new StrataError(`revision ${id} is not a head; pass --splice to start a branch from it`)
+      throw new StrataError(`revision ${id} is not a head; pass --splice to start a branch from it`, { code: 'revision' })
   return ids
 }
 
@@ -55,7 +55,7 @@ function dependenciesFor(graph: RevisionGraph, dependsOn: readonly string[]): st
   const resolved = dependsOn.map((dep) => {
     if (graph.hasLabel(dep)) return dep
     const id = resolveRevision(graph, dep)
-    if (id === null) throw new StrataError(`--depends-on '${dep}' names no revision`)
+    if (id === null) throw new StrataError(`--depends-on '${dep}' names no revision`, { code: 'unknown-revision' })
     return id
   })
   return [...new Set(resolved)]
@@ -68,7 +68,7 @@ export async function revision(config: ConfigInput, options: RevisionOptions = {
   const message = options.message ?? ''
   const id = options.revId ?? newRevisionId()
   if (!isValidRevisionId(id)) throw new UsageError(`invalid --rev-id '${id}': use lowercase letters, digits and _ (at most 32)`)
-  if (graph.get(id)) throw new StrataError(`revision id ${id} already exists`)
+  if (graph.get(id)) throw new StrataError(`revision id ${id} already exists`, { code: 'revision' })
   const parents = parentFor(graph, options)
   const dependsOn = dependenciesFor(graph, options.dependsOn ?? [])
   let body = { upgrade: '', downgrade: '', imports: [] as string[] }
@@ -80,7 +80,7 @@ export async function revision(config: ConfigInput, options: RevisionOptions = {
     body = renderOperations(changes, { dialect: comparison.dialect })
   }
   for (const label of options.branchLabel ?? [])
-    if (graph.hasLabel?.(label)) throw new StrataError(`branch label '${label}' is already used`)
+    if (graph.hasLabel?.(label)) throw new StrataError(`branch label '${label}' is already used`, { code: 'revision' })
   const content = renderRevisionFile({
     revision: id,
     message,
@@ -114,16 +114,16 @@ export async function merge(config: ConfigInput, revisions: string[], options: M
   const resolved = await resolveProject(config)
   const graph = loadGraph(resolved)
   const parents = [...new Set(revisions.flatMap((r) => resolveRevisionIds(graph, r, [])))]
-  if (parents.length < 2) throw new StrataError(`merge needs at least two revisions; got ${parents.join(', ') || 'none'}`)
+  if (parents.length < 2) throw new StrataError(`merge needs at least two revisions; got ${parents.join(', ') || 'none'}`, { code: 'revision' })
   for (const parent of parents) {
     const below = graph.ancestors([parent], { inclusive: false, includeDependencies: false })
     const implied = parents.find((other) => below.has(other))
-    if (implied !== undefined) throw new StrataError(`cannot merge ${implied} and ${parent}: ${implied} is already an ancestor of ${parent}`)
+    if (implied !== undefined) throw new StrataError(`cannot merge ${implied} and ${parent}: ${implied} is already an ancestor of ${parent}`, { code: 'revision' })
   }
   const id = options.revId ?? newRevisionId()
   if (!isValidRevisionId(id)) throw new UsageError(`invalid --rev-id '${id}'`)
-  if (graph.get(id)) throw new StrataError(`revision id ${id} already exists`)
-  for (const label of options.branchLabel ?? []) if (graph.hasLabel(label)) throw new StrataError(`branch label '${label}' is already used`)
+  if (graph.get(id)) throw new StrataError(`revision id ${id} already exists`, { code: 'revision' })
+  for (const label of options.branchLabel ?? []) if (graph.hasLabel(label)) throw new StrataError(`branch label '${label}' is already used`, { code: 'revision' })
   const message = options.message ?? `merge ${parents.join(', ')}`
   const content = renderRevisionFile({ revision: id, message, downRevision: parents, branchLabels: options.branchLabel ?? null })
   const fileName = `${resolved.fileTemplate.replaceAll('{rev}', id).replaceAll('{slug}', slugify(message))}.ts`

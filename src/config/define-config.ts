@@ -19,8 +19,27 @@ export interface StrataConfig {
   schemas?: string[]
   /** `all`: one transaction per run (default where DDL is transactional); `each`: one per migration; `none`. */
   transactionMode?: TransactionMode
-  /** Seconds to wait for the migration lock (default 60). */
+  /** Seconds to wait for the migration lock (default 60). Connecting for a run also ends by then. */
   lockTimeout?: number
+  /** Seconds to wait for the server to accept a session (default 10; 0: no bound). */
+  connectTimeout?: number
+  /**
+   * Seconds any one statement may take before the run stops (default 0: no bound, since a migration may rightly
+   * run for hours). Set it where a server that stops answering must not hold a job forever, e.g. in CI.
+   */
+  statementTimeout?: number
+  /**
+   * The migration lock on a server: `advisory` (default; switches to `table` when the server's advisory lock does
+   * not exclude, as on Galera or CockroachDB), `table` (a lease row in strata_lock), `none`. SQLite always uses
+   * its file lock.
+   */
+  lock?: 'advisory' | 'table' | 'none'
+  /** Seconds a table-lock lease lasts without renewal (default 30): how long a killed run blocks the next one. */
+  lockLease?: number
+  /** A fleet for `--all`: database name → URL (relative SQLite paths from this file's folder), or a function giving it. */
+  databases?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>)
+  /** A fleet for `--all` on PostgreSQL: schemas of the `url` database, each migrated as its own tenant. */
+  tenantSchemas?: string[] | (() => string[] | Promise<string[]>)
   /** Tables to compare (names or globs); all when absent. */
   include?: string[]
   /** Tables autogenerate leaves alone (names or globs). */

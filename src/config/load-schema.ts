@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { basename, dirname, join, relative } from 'node:path'
 import { buildSchemaModel } from '../schema/build.js'
 import type { SchemaModel } from '../schema/model.js'
+import { type SchemaDialect, validateSchemaFor } from '../schema/validate.js'
 import { StrataError, describeLoadError } from './errors.js'
 import type { ResolvedConfig } from './load-config.js'
 import { importModule } from './module-loader.js'
@@ -36,7 +37,7 @@ export function expandSchemaPatterns(patterns: string[]): string[] {
   const files: string[] = []
   for (const pattern of patterns) {
     if (!/[*?]/.test(pattern)) {
-      if (!existsSync(pattern)) throw new StrataError(`schema file not found: ${pattern}`)
+      if (!existsSync(pattern)) throw new StrataError(`schema file not found: ${pattern}`, { code: 'schema' })
       files.push(pattern)
       continue
     }
@@ -49,23 +50,28 @@ export function expandSchemaPatterns(patterns: string[]): string[] {
   return [...new Set(files)]
 }
 
-/** Loads the schema files and builds the target model from every exported table and enum. */
-export async function loadSchemaModel(resolved: ResolvedConfig): Promise<SchemaModel> {
+/**
+ * Loads the schema files and builds the target model from every exported table and enum; with a dialect, also
+ * checks what that database would reject (see validate.ts).
+ */
+export async function loadSchemaModel(resolved: ResolvedConfig, dialect?: SchemaDialect): Promise<SchemaModel> {
   const files = expandSchemaPatterns(resolved.schemaPatterns)
-  if (files.length === 0) throw new StrataError(`no schema file matches ${resolved.schemaPatterns.join(', ')}`)
+  if (files.length === 0) throw new StrataError(`no schema file matches ${resolved.schemaPatterns.join(', ')}`, { code: 'schema' })
   const exported: unknown[] = []
   for (const file of files) {
     let module: Record<string, unknown>
     try {
       module = await importModule(file)
     } catch (error) {
-      throw new StrataError(`schema file ${file} failed to load: ${describeLoadError(error)}`)
+      throw new StrataError(`schema file ${file} failed to load: ${describeLoadError(error)}`, { code: 'schema' })
     }
     exported.push(...Object.values(module))
   }
   try {
-    return buildSchemaModel(exported, resolved.naming)
+    const model = buildSchemaModel(exported, resolved.naming)
+    if (dialect) validateSchemaFor(model, dialect)
+    return model
   } catch (error) {
-    throw new StrataError(`schema is invalid: ${(error as Error).message}`)
+    throw new StrataError(`schema is invalid: ${(error as Error).message}`, { code: 'schema' })
   }
 }

@@ -1,22 +1,31 @@
 import { createHash } from 'node:crypto'
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writevSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, resolve } from 'node:path'
+import { dirname } from 'node:path'
 import type { Script } from 'node:vm'
+import { cacheFileFor } from '../revisions/cache-location.js'
 import type { RevisionCode } from './revision-module-loader.js'
 
 /**
  * A cache of compiled revision files, like Python's `__pycache__`: for each file content (by sha256) the
- * type-stripped JavaScript and V8's code cache for it. A long upgrade then neither strips types nor compiles
+ * type-stripped JavaScript and V8's code cache for it, sealed with a sha256 of both (and the key). A long upgrade then neither strips types nor compiles
  * (5,000 files: ≈0.55 s → ≈0.1 s). It lives in `node_modules/.cache/strata-db/` next to the project, one pack
  * file per versions folder; `STRATA_CACHE_DIR` moves it, `STRATA_CACHE_DIR=off` turns it off. It is only ever an
  * optimisation: anything unreadable, stale or from another version of strata or Node is ignored and rebuilt.
+ *
+ * Nothing from the pack runs unchecked: an entry is used only when its seal matches what it holds (checked on first
+ * use, so a run pays only for the files it loads). A damaged entry (flipped bytes, a cut, code swapped between
+ * entries) is dropped: the file is compiled from its source and the entry rewritten.
  */
 
-const MAGIC = 'strata-revision-cache 1\n'
+/** The pack format; part of the first line, so a pack of another format is never parsed as this one. */
+const FORMAT = 2
+const MAGIC = `strata-revision-cache ${FORMAT}\n`
 /** Entries kept across runs, most recently used last: enough for any real project, bounded for a runaway one. */
 const MAX_ENTRIES = 20_000
 const HASH_BYTES = 32
+/** Per entry: key, seal, two lengths. */
+const ENTRY_HEADER_BYTES = HASH_BYTES * 2 + 8
 /** Buffers per writev call (the system limit, IOV_MAX, is 1024 on Linux). */
 const WRITEV_BATCH = 1024
 
@@ -45,27 +54,30 @@ function stamp(): { code: string; v8: string } {
 
 /** Where the pack of a versions folder lives, or undefined when caching is off or there is no node_modules. */
 export function revisionCacheFile(versionsDir: string): string | undefined {
-  const env = process.env.STRATA_CACHE_DIR
-  let dir: string | undefined
-  if (env !== undefined && env !== '') dir = env === 'off' ? undefined : resolve(env)
-  else dir = findNodeModules(versionsDir)
-  if (!dir) return undefined
-  const name = createHash('sha256').update(resolve(versionsDir)).digest('hex').slice(0, 16)
-  return join(dir, `revisions-${name}.pack`)
+  return cacheFileFor(versionsDir, 'revisions', 'pack')
 }
 
-function findNodeModules(from: string): string | undefined {
-  let dir = resolve(from)
-  for (;;) {
-    if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'strata-db')
-    const up = dirname(dir)
-    if (up === dir) return undefined
-    dir = up
-  }
+/** An entry as stored: bytes straight from the pack (or just compiled), and the seal they must match. */
+interface StoredEntry {
+  js: Buffer
+  code: Buffer
+  seal: Buffer
+  /** The seal was checked (or computed) in this run. */
+  checked: boolean
+}
+
+/** sha256 of key, JavaScript and code cache: what binds an entry to the file content it was compiled from. */
+function sealOf(key: Buffer, js: Buffer, code: Buffer): Buffer {
+  const lengths = Buffer.allocUnsafe(8)
+  lengths.writeUInt32LE(js.length, 0)
+  lengths.writeUInt32LE(code.length, 4)
+  return createHash('sha256').update(key).update(lengths).update(js).update(code).digest()
 }
 
 export class RevisionCache {
-  private readonly entries = new Map<string, RevisionCode>()
+  private readonly entries = new Map<string, StoredEntry>()
+  /** False when the pack was written by another V8: its code caches are kept on disk but not handed to V8. */
+  private codeCacheUsable = true
   /** Compiled in this run without a usable code cache: written on save. */
   private readonly compiled = new Map<string, { js: string; script: Script }>()
 
@@ -85,12 +97,18 @@ export class RevisionCache {
   /** The compiled form of a file with this content hash (hex sha256). */
   get(hash: string): RevisionCode | undefined {
     const found = this.entries.get(hash)
-    if (found) {
-      // Most recently used last, so that trimming drops what no run has needed for longest.
-      this.entries.delete(hash)
-      this.entries.set(hash, found)
+    if (!found) return undefined
+    // Most recently used last, so that trimming drops what no run has needed for longest.
+    this.entries.delete(hash)
+    if (!found.checked) {
+      // Damaged: forget it; the caller compiles the file and `add` replaces the entry.
+      if (!sealOf(Buffer.from(hash, 'hex'), found.js, found.code).equals(found.seal)) return undefined
+      found.checked = true
     }
-    return found
+    this.entries.set(hash, found)
+    const code: RevisionCode = { js: found.js.toString('utf8') }
+    if (this.codeCacheUsable && found.code.length > 0) code.codeCache = found.code
+    return code
   }
 
   /** Records a file compiled in this run; its code cache is produced on save (after the run, so it holds the functions that ran). */
@@ -111,18 +129,19 @@ export class RevisionCache {
     if (!this.file || this.compiled.size === 0) return
     for (const [hash, { js, script }] of this.compiled) {
       this.entries.delete(hash)
-      this.entries.set(hash, { js, codeCache: script.createCachedData() })
+      const jsBytes = Buffer.from(js)
+      const code = script.createCachedData()
+      this.entries.set(hash, { js: jsBytes, code, seal: sealOf(Buffer.from(hash, 'hex'), jsBytes, code), checked: true })
     }
     this.compiled.clear()
     const kept = [...this.entries].slice(-MAX_ENTRIES)
     const parts: Buffer[] = [Buffer.from(`${MAGIC}${JSON.stringify(stamp())}\n`)]
+    // Entries not used in this run go back byte for byte with their old seal: a damaged one stays detectable.
     for (const [hash, entry] of kept) {
-      const js = Buffer.from(entry.js)
-      const code = entry.codeCache ?? Buffer.alloc(0)
       const lengths = Buffer.allocUnsafe(8)
-      lengths.writeUInt32LE(js.length, 0)
-      lengths.writeUInt32LE(code.length, 4)
-      parts.push(Buffer.from(hash, 'hex'), lengths, js, code)
+      lengths.writeUInt32LE(entry.js.length, 0)
+      lengths.writeUInt32LE(entry.code.length, 4)
+      parts.push(Buffer.from(hash, 'hex'), entry.seal, lengths, entry.js, entry.code)
     }
     const temp = `${this.file}.${process.pid}.tmp`
     try {
@@ -154,19 +173,19 @@ export class RevisionCache {
       const header = JSON.parse(bytes.toString('utf8', MAGIC.length, headerEnd)) as { code?: string; v8?: string }
       const current = stamp()
       if (header.code !== current.code) return
-      const keepCodeCache = header.v8 === current.v8
+      this.codeCacheUsable = header.v8 === current.v8
       let at = headerEnd + 1
-      while (at + HASH_BYTES + 8 <= bytes.length) {
+      while (at + ENTRY_HEADER_BYTES <= bytes.length) {
         const hash = bytes.toString('hex', at, at + HASH_BYTES)
-        const jsLength = bytes.readUInt32LE(at + HASH_BYTES)
-        const codeLength = bytes.readUInt32LE(at + HASH_BYTES + 4)
-        const jsStart = at + HASH_BYTES + 8
+        const seal = bytes.subarray(at + HASH_BYTES, at + HASH_BYTES * 2)
+        const jsLength = bytes.readUInt32LE(at + HASH_BYTES * 2)
+        const codeLength = bytes.readUInt32LE(at + HASH_BYTES * 2 + 4)
+        const jsStart = at + ENTRY_HEADER_BYTES
         const codeStart = jsStart + jsLength
         const end = codeStart + codeLength
+        // A cut pack: what is whole is still usable (each entry is checked on its own).
         if (end > bytes.length) break
-        const entry: RevisionCode = { js: bytes.toString('utf8', jsStart, codeStart) }
-        if (keepCodeCache && codeLength > 0) entry.codeCache = bytes.subarray(codeStart, end)
-        this.entries.set(hash, entry)
+        this.entries.set(hash, { js: bytes.subarray(jsStart, codeStart), code: bytes.subarray(codeStart, end), seal, checked: false })
         at = end
       }
     } catch {

@@ -33,6 +33,41 @@ export interface CompileContext {
   connection?: Connection
 }
 
+/**
+ * Bounds on waiting for the server (`connectTimeout`, `statementTimeout` in the config, in ms here). 0 or absent:
+ * no bound. A bound that runs out is a `TimeoutError` and the connection is closed: nothing waits forever on a
+ * server that stopped answering.
+ */
+export interface ConnectOptions {
+  /** Give up opening the session (TCP, TLS, authentication) after this long. */
+  connectTimeoutMs?: number
+  /** Give up on any single statement after this long (the server is asked to cancel it where it can). */
+  statementTimeoutMs?: number
+}
+
+/**
+ * What differs between databases, as facts core code reads (never `dialect.name === …` outside src/dialects/).
+ * Every dialect states every flag: a new flag is a type error until each dialect has chosen its value.
+ */
+export interface DialectFeatures {
+  /** Enums are schema objects of their own (CREATE TYPE), diffed and created separately from columns. */
+  readonly namedEnumTypes: boolean
+  /** A database holds several schemas that strata may manage (`managedSchemas`). */
+  readonly schemas: boolean
+  /** A new enum value can be used only after the transaction that added it commits. */
+  readonly enumValueNeedsCommit: boolean
+  /** The database is a file that connecting creates: a missing one is an empty database, not an error. */
+  readonly fileDatabase: boolean
+  /** `acquireLock` takes a session lock of the server (advisory lock, GET_LOCK); false: no such lock exists. */
+  readonly advisoryLocks: boolean
+  /** PostgreSQL extensions: compared only where true, left out of the comparison elsewhere. */
+  readonly extensions: boolean
+  /** Row-level security and its policies: compared only where true, left out of the comparison elsewhere. */
+  readonly rowSecurity: boolean
+  /** Stored functions and procedures exist: where false (SQLite) a schema declaring one is refused when it loads. */
+  readonly storedRoutines: boolean
+}
+
 /** A lock held for a run; released explicitly, and by the database when the session dies. */
 export interface HeldLock {
   release(): Promise<void>
@@ -65,25 +100,34 @@ export interface ScriptFraming {
   begin: string
 }
 
+export interface SchemaRules {
+  /** The database as messages name it. */
+  readonly displayName: string
+  /** How `maxIdentifierLength` is counted: PostgreSQL counts UTF-8 bytes, MySQL characters. */
+  readonly identifierLengthUnit: 'bytes' | 'characters'
+  /** Index names are unique per table (MySQL); elsewhere two tables of a schema cannot share one. */
+  readonly indexNamesPerTable: boolean
+  /** Functions the database does not have, by lower-case name, with the spelling to use instead. */
+  readonly missingFunctions: Readonly<Record<string, string>>
+}
+
 /**
  * Everything strata needs from a database kind. Each dialect lives in its own folder with the same role files
  * (driver, introspector, ddl-compiler, types) and never imports another dialect.
  */
 export interface Dialect {
   readonly name: DialectName
+  readonly features: DialectFeatures
   /** DDL inside a transaction is atomic (PostgreSQL, SQLite); MySQL commits implicitly. */
   readonly transactionalDDL: boolean
-  /** PostgreSQL extensions and row-level security (policies): compared only where true, ignored elsewhere. */
-  readonly extensions?: boolean
-  readonly rowSecurity?: boolean
-  /** False when the database has no stored functions or procedures (SQLite): a schema declaring one is refused. */
-  readonly storedRoutines?: boolean
-  /** Longest identifier the server accepts, in bytes (SQLite: Infinity). */
+  /** Longest identifier the server accepts, measured in `schemaRules.identifierLengthUnit` (SQLite: Infinity). */
   readonly maxIdentifierLength: number
+  /** What a schema must respect on this database: checked when the schema loads (src/schema/validate.ts). */
+  readonly schemaRules: SchemaRules
 
-  connect(url: DatabaseUrl): Promise<Connection>
+  connect(url: DatabaseUrl, options?: ConnectOptions): Promise<Connection>
   /** True when the database (file, or server database) exists; `current` must not create it. */
-  databaseExists(url: DatabaseUrl): Promise<boolean>
+  databaseExists(url: DatabaseUrl, options?: ConnectOptions): Promise<boolean>
 
   /** The whole schema with a fixed number of catalog queries (not per table). */
   introspect(connection: Connection, options?: IntrospectOptions): Promise<SchemaModel>
@@ -117,9 +161,31 @@ export interface Dialect {
   /** Takes the migration lock (advisory lock, GET_LOCK, or SQLite's write lock), retrying until `timeoutMs`. */
   acquireLock(connection: Connection, timeoutMs: number): Promise<HeldLock>
 
+  /**
+   * A lock that spans the whole run on a handle of its own, taken before `acquireLock` (SQLite: a side file,
+   * because its write lock ends at the first COMMIT). Absent: the dialect's lock is enough.
+   */
+  runLock?(url: DatabaseUrl, timeoutMs: number): Promise<HeldLock>
+
+  /** Tunes the run connection once the lock is held (PostgreSQL: notice killed clients). Absent: nothing to do. */
+  prepareSession?(connection: Connection): Promise<void>
+
+  /**
+   * Why `acquireLock` cannot protect a run on this server, read from the server (Galera: GET_LOCK is node-local);
+   * undefined when it can. strata then uses the table (lease) lock.
+   */
+  advisoryLockUnsafe?(connection: Connection): Promise<string | undefined>
+
+  /** SQL for the lease lock's clock: the server's time in milliseconds since 1970, as a number. */
+  readonly nowMillisSql: string
   /** Where long runs must commit before a transaction outgrows a server limit (PostgreSQL); absent elsewhere. */
   transactionBudget?(connection: Connection): Promise<TransactionBudget | null>
 
   /** How an offline script frames its transactions. */
   readonly scriptFraming: ScriptFraming
+  /**
+   * "No such table" for a database without an SQLSTATE for it (SQLite). Elsewhere `isMissingTable` decides on
+   * the SQLSTATE and the server's error number alone.
+   */
+  isMissingTable?(error: unknown): boolean
 }

@@ -1,3 +1,5 @@
+import { StrataError, type StrataErrorCode } from '../errors.js'
+
 /**
  * What went wrong, as a stable word the CLI and tests can branch on (the message is for people).
  * - `header`: a revision file whose header cannot be read statically
@@ -10,7 +12,8 @@
  * - `version-table`: the version table rows cannot absorb a step (inconsistent rows)
  * - `range`: a history range that is not `[start]:[end]`
  */
-export type RevisionErrorCode =
+export type RevisionErrorCode = Extract<
+  StrataErrorCode,
   | 'header'
   | 'graph'
   | 'unknown-revision'
@@ -20,15 +23,15 @@ export type RevisionErrorCode =
   | 'unknown-current'
   | 'version-table'
   | 'range'
+>
 
 /** Every failure of the revision layer: one line, naming the revisions and files involved. */
-export class RevisionError extends Error {
-  readonly code: RevisionErrorCode
+export class RevisionError extends StrataError {
+  declare readonly code: RevisionErrorCode
 
   constructor(message: string, code: RevisionErrorCode) {
-    super(message)
+    super(message, { code })
     this.name = 'RevisionError'
-    this.code = code
   }
 }
 

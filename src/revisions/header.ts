@@ -82,6 +82,18 @@ function toList(value: HeaderLiteral): string[] {
   return [...new Set(list)]
 }
 
+/**
+ * A message written into the doc comment: `*` + `/` would end the comment, so it is written `*\/` (and a `*`, n
+ * backslashes and `/` gets one backslash more), which `unescapeDocComment` reverses: any message survives unchanged.
+ */
+export function escapeDocComment(text: string): string {
+  return text.replace(/\*(\\*)\//g, '*$1\\/')
+}
+
+function unescapeDocComment(text: string): string {
+  return text.includes('*\\') ? text.replace(/\*\\(\\*)\//g, '*$1/') : text
+}
+
 /** The text of the first block comment, when nothing but whitespace, a shebang or line comments precede it. */
 export function leadingDocComment(source: string): string {
   let i = 0
@@ -102,11 +114,13 @@ export function leadingDocComment(source: string): string {
   // Whole-text passes rather than a split per line: this runs once per revision file on every command.
   let body = source.slice(i + 2, end)
   if (body.includes('\r')) body = body.replace(/\r\n?/g, '\n')
-  return body
-    .replace(/^\*/, '')
-    .replace(/^[ \t]*\* ?/gm, '')
-    .replace(/[ \t]+$/gm, '')
-    .trim()
+  return unescapeDocComment(
+    body
+      .replace(/^\*/, '')
+      .replace(/^[ \t]*\* ?/gm, '')
+      .replace(/[ \t]+$/gm, '')
+      .trim(),
+  )
 }
 
 const HEADER_FIELD_LINE = /^(Revision ID|Revises|Create Date):/

@@ -4,7 +4,7 @@ import { parseUpgradeTarget } from './resolve.js'
 
 export { RevisionError, type RevisionErrorCode } from './errors.js'
 export { parseRevisionHeader, leadingDocComment, type RevisionHeader } from './header.js'
-export { loadRevisionHeaders, loadRevisionGraph, isRevisionFileName, revisionFileBytes, type LoadRevisionsOptions } from './script-directory.js'
+export { loadRevisionHeaders, loadRevisionGraph, isRevisionFileName, revisionFileBytes, revisionFileChecksum, type LoadRevisionsOptions } from './script-directory.js'
 export { RevisionGraph, parentIds, type RevisionGraphOptions, type TraversalOptions } from './graph.js'
 export {
   parseRelativeTarget,

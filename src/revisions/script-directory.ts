@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
 import { closeSync, openSync, readSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
 import { join } from 'node:path'
 import { parseRevisionHeader, type RevisionHeader } from './header.js'
+import { HeaderIndex } from './header-index.js'
 import { RevisionGraph } from './graph.js'
 
 const REVISION_FILE = /\.(ts|mts|js|mjs)$/
@@ -17,10 +19,19 @@ export interface LoadRevisionsOptions {
 }
 
 const fileBytes = new WeakMap<RevisionHeader, Buffer>()
+const fileChecksums = new WeakMap<RevisionHeader, string>()
 
-/** The bytes a header was parsed from, when it was loaded with `keepBytes`. */
+/** The bytes a header was parsed from, when it was loaded with `keepBytes` and the file was read in this run. */
 export function revisionFileBytes(header: RevisionHeader): Buffer | undefined {
   return fileBytes.get(header)
+}
+
+/**
+ * The sha256 (hex) of the file a header came from, as of loading: computed from its bytes, or from the header
+ * index when the file's size and times are unchanged. Undefined when there is no index (caching off).
+ */
+export function revisionFileChecksum(header: RevisionHeader): string | undefined {
+  return fileChecksums.get(header)
 }
 
 /**
@@ -40,13 +51,32 @@ export function loadRevisionHeaders(versionsDir: string, options: LoadRevisionsO
     .map((entry) => entry.name)
     .sort()
   const reader = new SmallFileReader(options.keepBytes === true)
-  return names.map((name) => {
-    const path = join(versionsDir, name)
+  const index = HeaderIndex.open(versionsDir)
+  // One join for the folder, then plain concatenation: path.join per file costs more than its stat.
+  const prefix = join(versionsDir, '/')
+  const headers = names.map((name) => {
+    const path = prefix + name
+    const stats = index.enabled ? statSync(path) : undefined
+    const known = stats && index.lookup(name, stats)
+    if (known) {
+      // The index's objects are fresh from JSON.parse and used once: completing them in place saves a copy each.
+      const header = known.header as RevisionHeader
+      header.path = path
+      fileChecksums.set(header, known.checksum)
+      return header
+    }
     const bytes = reader.read(path)
     const header = parseRevisionHeader(bytes.toString('utf8'), path)
     if (options.keepBytes) fileBytes.set(header, bytes)
+    if (stats) {
+      const checksum = createHash('sha256').update(bytes).digest('hex')
+      fileChecksums.set(header, checksum)
+      index.record(name, stats, header, checksum)
+    }
     return header
   })
+  index.save()
+  return headers
 }
 
 /** Room left free for the next file: a file this long or longer is read again whole. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { escapeDocComment } from './header.js'
 
 export interface NewRevisionFile {
   revision: string
@@ -51,7 +52,7 @@ function formatDate(date: Date): string {
 
 /** The text of a revision file: header constants as literals, so the graph is read without executing it. */
 export function renderRevisionFile(file: NewRevisionFile): string {
-  const message = file.message.replace(/\*\//g, '* /').replace(/\r?\n/g, ' ')
+  const message = escapeDocComment(file.message.replace(/\r?\n/g, ' '))
   const revises = file.downRevision === null ? '' : Array.isArray(file.downRevision) ? file.downRevision.join(', ') : file.downRevision
   const imports = [...new Set(file.imports ?? [])].sort()
   const body = (text: string | undefined) => (text && text.trim() ? text.replace(/\s+$/, '') : '  // nothing to do')
@@ -60,7 +61,8 @@ export function renderRevisionFile(file: NewRevisionFile): string {
     ` * ${message}`,
     ' *',
     ` * Revision ID: ${file.revision}`,
-    ` * Revises: ${revises}`,
+    // No trailing space for a root.
+    revises ? ` * Revises: ${revises}` : ' * Revises:',
     ` * Create Date: ${formatDate(file.createDate ?? new Date())}`,
     ' */',
     imports.length > 0 ? `import { type Migration, ${imports.join(', ')} } from 'strata-db'` : `import type { Migration } from 'strata-db'`,

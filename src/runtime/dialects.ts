@@ -1,4 +1,5 @@
 import type { Dialect, DialectName } from '../dialects/dialect.js'
+import { dialectEntry } from '../dialects/registry.js'
 
 const cache = new Map<DialectName, Promise<Dialect>>()
 
@@ -6,16 +7,7 @@ const cache = new Map<DialectName, Promise<Dialect>>()
 export function loadDialect(name: DialectName): Promise<Dialect> {
   let found = cache.get(name)
   if (!found) {
-    found = (async () => {
-      switch (name) {
-        case 'sqlite':
-          return (await import('../dialects/sqlite/sqlite-dialect.js')).sqliteDialect
-        case 'postgres':
-          return (await import('../dialects/postgres/postgres-dialect.js')).postgresDialect
-        case 'mysql':
-          return (await import('../dialects/mysql/mysql-dialect.js')).mysqlDialect
-      }
-    })()
+    found = dialectEntry(name).load()
     cache.set(name, found)
   }
   return found

@@ -58,7 +58,7 @@ export class MigrationModules {
     try {
       bytes = revisionFileBytes(revision) ?? readFileSync(path)
     } catch (error) {
-      throw new StrataError(`migration file ${path} cannot be read: ${(error as Error).message}`)
+      throw new StrataError(`migration file ${path} cannot be read: ${(error as Error).message}`, { code: 'migration-file' })
     }
     const checksum = createHash('sha256').update(bytes).digest('hex')
     let module: Record<string, unknown>
@@ -69,11 +69,11 @@ export class MigrationModules {
       if (evaluated.compiled) this.cache.add(checksum, code.js, evaluated.compiled)
     } catch (error) {
       const where = error instanceof SyntaxError ? path : (stackLocation(error, path) ?? path)
-      throw new StrataError(`migration file ${where} failed to load: ${describeLoadError(error)}`)
+      throw new StrataError(`migration file ${where} failed to load: ${describeLoadError(error)}`, { code: 'migration-file' })
     }
     const { upgrade, downgrade } = module
     if (typeof upgrade !== 'function' || typeof downgrade !== 'function')
-      throw new StrataError(`migration file ${path} must export async functions 'upgrade' and 'downgrade'`)
+      throw new StrataError(`migration file ${path} must export async functions 'upgrade' and 'downgrade'`, { code: 'migration-file' })
     return {
       upgrade: upgrade as MigrationModule['upgrade'],
       downgrade: downgrade as MigrationModule['downgrade'],

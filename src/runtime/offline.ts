@@ -107,3 +107,13 @@ export async function offlineStampScript(config: ResolvedConfig, dialect: Dialec
   await target.commit()
   return target.lines.join('\n')
 }
+
+/**
+ * The schema that a set of version rows stands for: the upgrades of every revision below them replayed on a model,
+ * without connecting (`check --allow-behind` compares a database that is behind the heads with it).
+ */
+export async function replaySchema(config: ResolvedConfig, dialect: Dialect, graph: RevisionGraph, versions: readonly string[]): Promise<SchemaModel> {
+  const model = emptySchema()
+  for (const [index, version] of versions.entries()) await replaySteps(planUpgrade(graph, versions.slice(0, index), version), model, config, dialect)
+  return model
+}

@@ -358,8 +358,12 @@ export class RunLoop {
     let done = 0
     if (progressive && state.historyId !== 0) done = (await this.readStatementsDone(state.historyId)) ?? sink.statementsDone
     else if (progressive) done = Math.min(sink.statementsDone, this.options.resume.skip)
-    // A lost connection during a DDL statement: it may have run. Anything else the database refused.
-    const uncertain = state.uncertain && !(error instanceof StatementError && error.sqlState !== undefined)
+    // A DDL statement whose connection is gone (lost, timed out) may have run; one the database answered with an
+    // error did not. The connection itself tells which, whatever the driver's error codes.
+    const uncertain = state.uncertain && (await this.target.query('SELECT 1').then(
+      () => false,
+      () => true,
+    ))
     return new StepFailure(step, error, done, progressive, state.autocommitted, this.committedHeads, uncertain, state.historyId)
   }
 

@@ -1,5 +1,5 @@
 import type { TransactionMode } from '../config/define-config.js'
-import type { ResolvedConfig } from '../config/load-config.js'
+import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { LockLostError, StrataError } from '../errors.js'
 import { type MigrationStep, type RevisionGraph, applyVersionChanges, planDowngrade, planStamp, planUpgrade } from '../revisions/index.js'
@@ -46,7 +46,7 @@ export interface RunResult {
 export async function runMigrations(env: RunEnvironment, direction: 'up' | 'down', target: string, options: RunOptions = {}): Promise<RunResult> {
   const { dialect, config, url, graph, log } = env
   const store = new VersionStore(dialect, config.versionTable, config.historyTable)
-  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds)
+  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds, { mode: config.lock, leaseSeconds: config.lockLeaseSeconds, log: env.log }, connectOptions(config))
   const { connection } = session
   const live = new LiveTarget(dialect, connection, session.lock, session.openedTransaction)
   let loader: MigrationModules | undefined
@@ -147,7 +147,7 @@ async function recordFailure(store: VersionStore, live: LiveTarget, step: Migrat
 export async function stampVersions(env: RunEnvironment, targets: string[], purge: boolean, options: RunOptions = {}): Promise<string[]> {
   const { dialect, config, url, graph } = env
   const store = new VersionStore(dialect, config.versionTable, config.historyTable)
-  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds)
+  const session = await RunSession.open(dialect, url, options.lockTimeoutSeconds ?? config.lockTimeoutSeconds, { mode: config.lock, leaseSeconds: config.lockLeaseSeconds, log: env.log }, connectOptions(config))
   const live = new LiveTarget(dialect, session.connection, session.lock, session.openedTransaction)
   try {
     const versions = await store.readVersions(session.connection)

@@ -1,4 +1,5 @@
 import type { Connection, Dialect } from '../dialects/dialect.js'
+import { DatabaseError, StrataError } from '../errors.js'
 import { CreateTableOp } from '../operations/index.js'
 import type { TableModel } from '../schema/model.js'
 import type { VersionChange } from '../revisions/index.js'
@@ -64,7 +65,12 @@ export interface HistoryRow {
   error: string | null
 }
 
-export class VersionStoreError extends Error {}
+export class VersionStoreError extends StrataError {
+  constructor(message: string) {
+    super(message, { code: 'version-table' })
+    this.name = 'VersionStoreError'
+  }
+}
 
 /** Reads and writes strata's own tables through a dialect: plain SQL built from its quoting rules. */
 export class VersionStore {
@@ -87,7 +93,7 @@ export class VersionStore {
       const rows = await connection.query<{ version_num: string }>(`SELECT version_num FROM ${this.q(this.versionTable)}`)
       return rows.map((r) => String(r.version_num))
     } catch (error) {
-      if (isMissingTable(error)) return null
+      if (isMissingTable(error, this.dialect)) return null
       throw error
     }
   }
@@ -97,7 +103,7 @@ export class VersionStore {
       const rows = await connection.query<HistoryRow>(`SELECT * FROM ${this.q(this.historyTable)} ORDER BY id`)
       return rows.map((r) => ({ ...r, id: Number(r.id), duration_ms: r.duration_ms === null ? null : Number(r.duration_ms), statements_done: Number(r.statements_done) }))
     } catch (error) {
-      if (isMissingTable(error)) return null
+      if (isMissingTable(error, this.dialect)) return null
       throw error
     }
   }
@@ -162,10 +168,12 @@ export class VersionStore {
   }
 }
 
-/** "No such table" in the three dialects' words. */
-export function isMissingTable(error: unknown): boolean {
-  const e = error as { code?: string; errno?: number; message?: string }
-  if (e.code === '42P01') return true // PostgreSQL undefined_table
-  if (e.code === 'ER_NO_SUCH_TABLE' || e.errno === 1146) return true // MySQL
-  return /no such table|does not exist|doesn't exist/i.test(e.message ?? '')
+/**
+ * "No such table", decided on the database's codes: SQLSTATE 42P01 (PostgreSQL undefined_table), 3F000 (its
+ * schema is missing too), 42S02 or errno 1146 (MySQL); a dialect without such a code answers for itself.
+ */
+export function isMissingTable(error: unknown, dialect?: Pick<Dialect, 'isMissingTable'>): boolean {
+  if (!(error instanceof DatabaseError)) return false
+  if (error.sqlState === '42P01' || error.sqlState === '3F000' || error.sqlState === '42S02' || error.errno === 1146) return true
+  return dialect?.isMissingTable?.(error) ?? false
 }

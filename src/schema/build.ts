@@ -46,6 +46,7 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
   const pkColumns: string[] = []
   for (const [key, builder] of Object.entries(definition.columns)) {
     const column: ColumnModel = builder.toModel(key)
+    if (builder.config.invalidDefault) throw new Error(`column '${name}.${column.name}': ${builder.config.invalidDefault}`)
     model.columns.push(column)
     const c = builder.config
     if (c.primaryKey) pkColumns.push(column.name)

@@ -16,6 +16,19 @@ export interface ColumnReference {
   options: ReferenceOptions
 }
 
+/** A JSON object or array: the default of a `json()` or `jsonb()` column, kept as its JSON text. */
+export type JsonDefault = { readonly [key: string]: JsonValue } | readonly JsonValue[]
+export type JsonValue = string | number | boolean | null | JsonDefault
+
+/** Plain JSON only: a Date, a Map, undefined, NaN or a bigint would not read back as what was written. */
+function isPlainJson(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true
+  if (typeof value === 'number') return Number.isFinite(value)
+  if (Array.isArray(value)) return value.every(isPlainJson)
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false
+  return Object.values(value as Record<string, unknown>).every(isPlainJson)
+}
+
 /** A column as declared, before it belongs to a table. Every chain method returns the same builder. */
 const COLUMN_MARK = Symbol.for('strata.column')
 
@@ -34,6 +47,8 @@ export class ColumnBuilder {
     references?: ColumnReference
     renamedFrom?: string
     generated?: { expression: string; stored: boolean }
+    /** Why the declared default cannot be used (the table build names the column). */
+    invalidDefault?: string
   }
 
   constructor(type: ColumnType, name?: string) {
@@ -64,11 +79,20 @@ export class ColumnBuilder {
     return this
   }
 
-  /** Server default: a JS literal (quoted for you) or raw SQL with the `sql` tag. */
-  default(value: string | number | boolean | SqlFragment | null): this {
+  /**
+   * Server default: a JS literal (quoted for you), raw SQL with the `sql` tag, or for `json()`/`jsonb()` an object
+   * or array (written as its JSON text, compared by value).
+   */
+  default(value: string | number | boolean | JsonDefault | SqlFragment | null): this {
+    delete this.config.invalidDefault
     if (value === null) this.config.default = null
     else if (isSqlFragment(value)) this.config.default = { kind: 'sql', sql: value.text }
-    else this.config.default = { kind: 'literal', value }
+    else if (typeof value !== 'object') this.config.default = { kind: 'literal', value }
+    else if (this.config.type.kind !== 'json' && this.config.type.kind !== 'jsonb')
+      this.config.invalidDefault = `an object or array default needs a json() or jsonb() column (this one is ${this.config.type.kind})`
+    else if (!isPlainJson(value))
+      this.config.invalidDefault = 'a json default must be plain JSON: objects, arrays, strings, finite numbers, booleans and null'
+    else this.config.default = { kind: 'literal', value: JSON.stringify(value) }
     return this
   }
 

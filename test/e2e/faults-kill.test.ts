@@ -15,7 +15,7 @@ import type { UserProject } from '../support/project.js'
 import { createScenario, linkUserProject } from '../support/safe-project.js'
 
 const TRIALS = Number(process.env.STRATA_FAULT_TRIALS ?? 20)
-const REVISIONS = 14
+const REVISIONS = 20
 
 /** A small seeded generator (mulberry32): a failing trial names its seed and can be replayed. */
 function random(seed: number): () => number {
@@ -37,18 +37,21 @@ describeEachDialect('faults: SIGKILL at random points of a long run', ({ dialect
   after(() => project?.remove())
 
   it(`${TRIALS} random kills: every rerun reaches head and every effect is there exactly once`, async (t) => {
-    // How long an undisturbed run takes (process start included): kill points are drawn from that window.
-    const calm = await createScenario(project, dialect, 'calm')
-    let window: number
-    try {
-      const workload = writeWorkload(calm, REVISIONS)
-      const t0 = performance.now()
-      const run = await calm.strata(['upgrade', 'head'])
-      window = performance.now() - t0
-      assert.equal(run.code, 0, run.stderr)
-      await checkWorkload(calm, workload, 'undisturbed run')
-    } finally {
-      await calm.db.drop()
+    // How long an undisturbed run takes (process start included): kill points are drawn from that window. The
+    // second calm run is the one measured: the first also fills the compiled-revision cache.
+    let window = 0
+    for (const label of ['calm', 'calm2']) {
+      const calm = await createScenario(project, dialect, label)
+      try {
+        const workload = writeWorkload(calm, REVISIONS)
+        const t0 = performance.now()
+        const run = await calm.strata(['upgrade', 'head'])
+        window = performance.now() - t0
+        assert.equal(run.code, 0, run.stderr)
+        await checkWorkload(calm, workload, 'undisturbed run')
+      } finally {
+        await calm.db.drop()
+      }
     }
 
     const seed = Number(process.env.STRATA_FAULT_SEED ?? Date.now() % 1_000_000)
@@ -60,7 +63,7 @@ describeEachDialect('faults: SIGKILL at random points of a long run', ({ dialect
       try {
         const workload = writeWorkload(s, REVISIONS)
         const mode = MODES[dialect][trial % MODES[dialect].length]!
-        const delay = Math.round(80 + next() * window)
+        const delay = Math.round(40 + next() * window * 0.9)
         const result = await killTrial(s, delay, mode)
         const label = `trial ${trial} (seed ${seed}, mode ${result.mode}, killed at ${delay} ms)`
         assert.equal(result.rerun.code, 0, `${label}: the rerun failed: ${result.rerun.stderr}`)

@@ -29,9 +29,9 @@ describe('graph: building a branched history through the CLI', () => {
     await fails(project, ['revision', '--rev-id', 'd2', '-m', 'd2', '--head', 'head'], /Multiple heads are present for given argument 'head': (c2, d1|d1, c2)/)
     await fails(project, ['revision', '--rev-id', 'x', '-m', 'x', '--head', 'd1', '--branch-label', 'two'], /branch label 'two' is already used/)
     await addRevision(project, 'd2', ['--head', 'two@head'])
-    const heads = JSON.parse(await ok(project, ['heads', '--json'])) as Array<{ revision: string; branchLabels: string[]; effective: boolean }>
+    const heads = JSON.parse(await ok(project, ['heads', '--json'])) as Array<{ revision: string; branchLabels: string[]; isEffectiveHead: boolean }>
     assert.deepEqual(
-      heads.map((h) => [h.revision, h.branchLabels, h.effective]),
+      heads.map((h) => [h.revision, h.branchLabels, h.isEffectiveHead]),
       [
         ['d1', ['one'], false],
         ['d2', ['two'], false],
@@ -63,7 +63,7 @@ describeEachDialect('graph: branched a → b → (c1 → d1 | c2 → d2)', ({ db
     assert.ok(branchesCompletedInTurn(steps, [['c1', 'd1'], ['c2', 'd2']]), steps.join(' '))
     assert.ok(steps.indexOf('c1') < steps.indexOf('d1') && steps.indexOf('c2') < steps.indexOf('d2'), steps.join(' '))
     await g.expectState(['d1', 'd2'], all)
-    assert.deepEqual((await g.currentJson()).current.sort(), ['d1', 'd2'])
+    assert.deepEqual((await g.currentJson()).versions.sort(), ['d1', 'd2'])
   })
 
   it('head and -1 are ambiguous with two heads / two current revisions', async () => {

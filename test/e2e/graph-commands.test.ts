@@ -19,7 +19,9 @@ interface HistoryJson {
   branchLabels: string[]
   dependsOn: string[]
   message: string
+  children: string[]
   isHead: boolean
+  isEffectiveHead: boolean
   isBranchPoint: boolean
   isMergePoint: boolean
   path: string
@@ -66,12 +68,15 @@ describe('graph: revision, merge and the read commands', () => {
 
   it('heads: one line per head, (effective head) for a revision only a dependency points at; --json', async () => {
     assert.deepEqual(await lines(['heads']), ['f (head)', 'lib1 (effective head)', 'x2 (other) (head)'])
-    const heads = await json<Array<{ revision: string; effective: boolean; branchLabels: string[]; message: string }>>(['heads'])
-    assert.deepEqual(heads, [
-      { revision: 'f', effective: false, branchLabels: [], message: 'f' },
-      { revision: 'lib1', effective: true, branchLabels: [], message: 'lib1' },
-      { revision: 'x2', effective: false, branchLabels: ['other'], message: 'x2' },
-    ])
+    const heads = await json<HistoryJson[]>(['heads'])
+    assert.deepEqual(
+      heads.map((h) => [h.revision, h.isEffectiveHead, h.branchLabels, h.message]),
+      [
+        ['f', false, [], 'f'],
+        ['lib1', true, [], 'lib1'],
+        ['x2', false, ['other'], 'x2'],
+      ],
+    )
     const verbose = await ok(project, ['heads', '-v'])
     assert.match(verbose, /^Rev: f \(head\)$/m)
     assert.match(verbose, /^Also depends on: lib1$/m)
@@ -79,7 +84,10 @@ describe('graph: revision, merge and the read commands', () => {
 
   it('branches: each branch point with the revisions it branches into; --json', async () => {
     assert.deepEqual(await lines(['branches']), ['b (branchpoint), b', '  -> c1 (one), c1', '  -> c2 (two), c2'])
-    assert.deepEqual(await json(['branches']), [{ revision: 'b', children: ['c1', 'c2'], message: 'b' }])
+    assert.deepEqual(
+      (await json<HistoryJson[]>(['branches'])).map((b) => [b.revision, b.children, b.message]),
+      [['b', ['c1', 'c2'], 'b']],
+    )
   })
 
   it('show: ids, one-character prefixes, labels, label@head; ambiguity and unknown names are errors; --json', async () => {

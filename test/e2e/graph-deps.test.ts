@@ -19,9 +19,9 @@ describe('graph: building a dependency through the CLI', () => {
     await addRevision(deps, 'c1', ['--branch-label', 'lib'])
     await fails(deps, ['revision', '--rev-id', 'c2', '-m', 'c2', '--head', 'b', '--splice', '--depends-on', 'nope'], /'nope'/)
     await addRevision(deps, 'c2', ['--head', 'b', '--splice', '--depends-on', 'c1'])
-    const heads = JSON.parse(await ok(deps, ['heads', '--json'])) as Array<{ revision: string; effective: boolean }>
+    const heads = JSON.parse(await ok(deps, ['heads', '--json'])) as Array<{ revision: string; isEffectiveHead: boolean }>
     assert.deepEqual(
-      heads.map((h) => [h.revision, h.effective]),
+      heads.map((h) => [h.revision, h.isEffectiveHead]),
       [
         ['c1', true],
         ['c2', false],

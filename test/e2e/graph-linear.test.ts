@@ -37,10 +37,10 @@ describeEachDialect('graph: linear a → b → c → d → e', ({ db }) => {
   })
 
   it('from nothing, upgrade c runs a, b, c', async () => {
-    assert.deepEqual((await g.currentJson()).current, [])
+    assert.deepEqual((await g.currentJson()).versions, [])
     assert.deepEqual(await g.run(['upgrade', 'c']), ['a', 'b', 'c'])
     await g.expectState(['c'], ['a', 'b', 'c'])
-    assert.deepEqual((await g.currentJson()).current, ['c'])
+    assert.deepEqual((await g.currentJson()).versions, ['c'])
   })
 
   it('history -r with current, base, heads and relative ends', async () => {
@@ -90,7 +90,7 @@ describeEachDialect('graph: linear a → b → c → d → e', ({ db }) => {
   it('downgrade base leaves no rows (and no tables)', async () => {
     assert.deepEqual(await g.run(['downgrade', 'base']), ['b', 'a'])
     await g.expectState([], [])
-    assert.deepEqual((await g.currentJson()).current, [])
+    assert.deepEqual((await g.currentJson()).versions, [])
   })
 
   it('from a, +2 runs b, c', async () => {

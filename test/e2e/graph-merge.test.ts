@@ -55,7 +55,7 @@ describeEachDialect('graph: merged (c1 → d1 | c2 → d2) → e → f', ({ db }
     assert.deepEqual([...steps.slice(0, 4)].sort(), ['c1', 'c2', 'd1', 'd2'])
     assert.deepEqual(steps.slice(4), ['e', 'f'])
     await g.expectState(['f'], all)
-    assert.deepEqual((await g.currentJson()).current, ['f'])
+    assert.deepEqual((await g.currentJson()).versions, ['f'])
   })
 
   it('the merge step deletes one branch row and updates the other (offline script from b)', async () => {

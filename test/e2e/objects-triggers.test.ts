@@ -144,6 +144,6 @@ describeEachDialect('triggers, functions and procedures', ({ dialect, db }) => {
       runner.project.write('schemas/fn.ts', IMPORTS + TABLES + routines('postgres'))
       const result = runner.project.strata(['revision', '--autogenerate', '-m', 'fn'], { STRATA_TEST_SCHEMA: './schemas/fn.ts' })
       assert.equal(result.code, 1)
-      assert.equal(result.stderr.trim(), "error: schema is invalid: sqlite has no stored functions or procedures (function 'add_step'): declare them only in a schema for PostgreSQL or MySQL")
+      assert.equal(result.stderr.trim(), "error: schema is invalid: SQLite has no stored functions or procedures (function 'add_step'): declare them only in a schema for PostgreSQL or MySQL")
     })
 })

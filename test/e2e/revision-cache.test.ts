@@ -6,6 +6,7 @@
  * is the same on every dialect, so SQLite is enough.
  */
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,7 +15,49 @@ import { tableNames } from '../support/inspect.js'
 import type { UserProject } from '../support/project.js'
 import { type Scenario, createScenario, errorLine, linkUserProject, revId } from '../support/safe-project.js'
 
-const MAGIC = 'strata-revision-cache 1\n'
+const MAGIC = 'strata-revision-cache 2\n'
+
+/** One entry of a pack (format 2): key (sha256 of the file), seal, lengths, JavaScript, V8 code cache. */
+interface PackEntry {
+  key: Buffer
+  seal: Buffer
+  js: Buffer
+  code: Buffer
+}
+
+function readPack(file: string): { header: Buffer; entries: PackEntry[] } {
+  const bytes = readFileSync(file)
+  const headerEnd = bytes.indexOf(10, MAGIC.length) + 1
+  const entries: PackEntry[] = []
+  for (let at = headerEnd; at + 72 <= bytes.length; ) {
+    const jsLength = bytes.readUInt32LE(at + 64)
+    const codeLength = bytes.readUInt32LE(at + 68)
+    const js = bytes.subarray(at + 72, at + 72 + jsLength)
+    entries.push({ key: bytes.subarray(at, at + 32), seal: bytes.subarray(at + 32, at + 64), js, code: bytes.subarray(at + 72 + jsLength, at + 72 + jsLength + codeLength) })
+    at += 72 + jsLength + codeLength
+  }
+  return { header: bytes.subarray(0, headerEnd), entries }
+}
+
+function packBytes(header: Buffer, entries: PackEntry[]): Buffer {
+  return Buffer.concat([
+    header,
+    ...entries.flatMap((e) => {
+      const lengths = Buffer.alloc(8)
+      lengths.writeUInt32LE(e.js.length, 0)
+      lengths.writeUInt32LE(e.code.length, 4)
+      return [e.key, e.seal, lengths, e.js, e.code]
+    }),
+  ])
+}
+
+/** The seal strata writes: sha256 over key, lengths, JavaScript and code cache. */
+function sealOf(entry: PackEntry): Buffer {
+  const lengths = Buffer.alloc(8)
+  lengths.writeUInt32LE(entry.js.length, 0)
+  lengths.writeUInt32LE(entry.code.length, 4)
+  return createHash('sha256').update(entry.key).update(lengths).update(entry.js).update(entry.code).digest()
+}
 
 describe('compiled-revision cache', () => {
   let project: UserProject
@@ -76,6 +119,45 @@ describe('compiled-revision cache', () => {
       await upgradeThenCheck(['t1'])
       assert.equal(readFileSync(pack).subarray(0, MAGIC.length).toString(), MAGIC, 'rewritten')
     }
+  })
+
+  it('a damaged entry (flipped code, flipped code cache, swapped code, a cut) never runs: the file runs, and the entry is rewritten', async () => {
+    // The pack holds this file's code for t2 and for t1 (the current content).
+    s.revision(createsTable('t2'))
+    await upgradeThenCheck(['t2'])
+    const file = s.revision(createsTable('t1'))
+    const key = createHash('sha256').update(readFileSync(file)).digest()
+    await upgradeThenCheck(['t1'])
+    const pack = join(cacheDir(), packs()[0]!)
+    const own = (entries: PackEntry[]) => entries.find((e) => e.key.equals(key))!
+    const sameLengthOther = (entries: PackEntry[]) => entries.find((e) => !e.key.equals(key) && e.js.includes("createTable('t2'"))!
+    const damages: Array<[string, (entries: PackEntry[]) => PackEntry[]]> = [
+      // The damaged code would create t9 (same length: only a check of the content can tell).
+      ['flipped code', (entries) => entries.map((e) => (e === own(entries) ? { ...e, js: Buffer.from(e.js.toString().replace("'t1'", "'t9'")) } : e))],
+      ['flipped code cache', (entries) => entries.map((e) => (e === own(entries) ? { ...e, code: Buffer.from(e.code).fill(0x5a, 100, 140) } : e))],
+      // Another file's code (it creates t2) and seal under this file's key.
+      ['swapped code', (entries) => entries.map((e) => (e === own(entries) ? { ...sameLengthOther(entries), key } : e))],
+    ]
+    for (const [what, damage] of damages) {
+      const { header, entries } = readPack(pack)
+      assert.ok(own(entries), `${what}: the pack holds the file's entry`)
+      writeFileSync(pack, packBytes(header, damage(entries)))
+      await upgradeThenCheck(['t1'])
+      const rewritten = own(readPack(pack).entries)
+      assert.ok(rewritten.seal.equals(sealOf(rewritten)), `${what}: the entry was rewritten with a valid seal`)
+      assert.match(rewritten.js.toString(), /createTable\('t1'/, `${what}: the rewritten entry holds the file's code`)
+    }
+    // A cut through the file's entry (placed last): the rest of the pack stays usable, the file is compiled again.
+    const { header, entries } = readPack(pack)
+    const ordered = [...entries.filter((e) => !e.key.equals(key)), own(entries)]
+    writeFileSync(pack, packBytes(header, ordered).subarray(0, -Math.floor(own(entries).code.length / 2) - 1))
+    const up = await s.strata(['upgrade', 'head'])
+    assert.equal(up.code, 0, up.stderr)
+    assert.deepEqual((await tableNames(s.db)).filter((t) => !t.startsWith('strata_')), ['t1'])
+    assert.ok(own(readPack(pack).entries).seal.equals(sealOf(own(readPack(pack).entries))), 'cut: rewritten')
+    const verify = await s.strata(['verify'])
+    assert.equal(verify.code, 0, `verify passes: the file's own code ran (${verify.stdout}${verify.stderr})`)
+    assert.equal((await s.strata(['downgrade', 'base'])).code, 0)
   })
 
   it('an error thrown by cached code names the file and line', async () => {

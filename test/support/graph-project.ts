@@ -165,8 +165,8 @@ export class GraphDatabase {
   }
 
   /** `current --json` parsed: the rows strata reads. */
-  async currentJson(): Promise<{ url: string; current: string[] }> {
-    return JSON.parse(await this.ok(['current', '--json'])) as { url: string; current: string[] }
+  async currentJson(): Promise<{ url: string; versions: string[] }> {
+    return JSON.parse(await this.ok(['current', '--json'])) as { url: string; versions: string[] }
   }
 }
 

@@ -1,3 +1,4 @@
+import { describeRevision } from '../../commands/graph.js'
 import { loadGraph, resolveProject } from '../../commands/project.js'
 import { formatRevisionLine, formatRevisionVerbose } from '../../revisions/index.js'
 import { type GlobalOptions, out, printJson } from '../output.js'
@@ -6,7 +7,7 @@ export async function action(_args: string[], options: Record<string, unknown>, 
   const graph = loadGraph(await resolveProject(globals.config))
   const points = graph.branchPoints
   if (options.json) {
-    printJson(points.map((id) => ({ revision: id, children: graph.children(id), message: graph.require(id).message })))
+    printJson(points.map((id) => describeRevision(graph, id)))
     return 0
   }
   for (const id of points) {

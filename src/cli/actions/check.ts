@@ -1,8 +1,11 @@
-import { check } from '../../commands/check.js'
+import { checkSchema } from '../../commands/check.js'
 import { type GlobalOptions, out, printJson, warn } from '../output.js'
 
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
-  const changes = await check(globals.config, typeof options.url === 'string' ? { url: options.url } : {})
+  const changes = await checkSchema(globals.config, {
+    ...(typeof options.url === 'string' ? { url: options.url } : {}),
+    allowBehind: options.allowBehind === true,
+  })
   if (options.json) {
     printJson({ changes: changes.map((c) => ({ kind: c.operation.kind, message: c.message, warning: c.warning })) })
     return changes.length === 0 ? 0 : 1

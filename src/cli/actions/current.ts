@@ -1,16 +1,18 @@
 import { current } from '../../commands/current.js'
+import { currentFleetAction } from './fleet.js'
 import { loadGraph, resolveProject } from '../../commands/project.js'
 import { describeCurrent } from '../../revisions/index.js'
 import { type GlobalOptions, out, printJson } from '../output.js'
 
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
+  if (options.all) return currentFleetAction(globals, options)
   const config = await resolveProject(globals.config)
   // Read the files first: a broken revision file is reported even for a database strata never touched.
   const graph = loadGraph(config)
   const info = await current(config, typeof options.url === 'string' ? { url: options.url } : {})
   const verbose = options.verbose === true
   if (info.versions.length === 0) {
-    if (options.json) printJson({ url: info.url, current: [] })
+    if (options.json) printJson(info)
     else if (verbose) {
       out(`Current revision(s) for ${info.url}:`)
       out('  (no version: strata has not migrated this database)')
@@ -18,7 +20,7 @@ export async function action(_args: string[], options: Record<string, unknown>, 
     return 0
   }
   const lines = describeCurrent(graph, info.versions, verbose)
-  if (options.json) printJson({ url: info.url, current: info.versions })
+  if (options.json) printJson(info)
   else {
     if (verbose) out(`Current revision(s) for ${info.url}:`)
     for (const line of lines) out(line)

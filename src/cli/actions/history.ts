@@ -1,17 +1,12 @@
+import { currentVersions, describeRevision, rangeNeedsDatabase } from '../../commands/graph.js'
 import { loadGraph, resolveProject } from '../../commands/project.js'
 import { drawGraph, formatHistoryLine, historyRange } from '../../revisions/index.js'
 import { type GlobalOptions, out, outLines, printJson } from '../output.js'
-
-/** Whether a range names the current revision (and so needs the database). */
-function needsCurrent(range: string | undefined): boolean {
-  return !!range && /(^|:)current($|:)|(^|:)[+-]\d|^-|^\+/.test(range)
-}
 
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
   const config = await resolveProject(globals.config)
   const projectOptions = typeof options.url === 'string' ? { url: options.url } : {}
   if (options.applied) {
-    // Loaded only when needed: the runtime's modules cost ~80 ms of start-up that plain `history` does not need.
     const { appliedHistory } = await import('../../commands/inspect.js')
     const rows = await appliedHistory(config, projectOptions)
     if (options.json) printJson(rows)
@@ -25,29 +20,14 @@ export async function action(_args: string[], options: Record<string, unknown>, 
   }
   const graph = loadGraph(config)
   const range = typeof options.revRange === 'string' ? options.revRange : undefined
-  const current =
-    needsCurrent(range) || options.indicateCurrent
-      ? await (await import('../../commands/current.js')).readCurrentVersions(config, projectOptions)
-      : []
+  const current = rangeNeedsDatabase(range) || options.indicateCurrent ? await currentVersions(config, projectOptions) : []
   if (options.graph) {
     outLines(drawGraph(graph, options.indicateCurrent ? { current } : {}))
     return 0
   }
   const revisions = historyRange(graph, range, current)
   if (options.json) {
-    printJson(
-      revisions.map((r) => ({
-        revision: r.revision,
-        downRevision: r.downRevision,
-        branchLabels: graph.labelsOf(r.revision),
-        dependsOn: r.dependsOn,
-        message: r.message,
-        isHead: graph.isHead(r.revision),
-        isBranchPoint: graph.isBranchPoint(r.revision),
-        isMergePoint: graph.isMergePoint(r.revision),
-        path: r.path,
-      })),
-    )
+    printJson(revisions.map((r) => describeRevision(graph, r.revision)))
     return 0
   }
   const mark = options.indicateCurrent ? current : undefined

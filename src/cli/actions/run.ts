@@ -1,14 +1,9 @@
 import { UsageError } from '../../config/errors.js'
-import { type ResolvedConfig, databaseUrl } from '../../config/load-config.js'
+import { type ScriptOptions, downgradeSql, upgradeSql } from '../../commands/offline.js'
 import { downgrade, upgrade } from '../../commands/run.js'
-import { loadGraph, resolveProject } from '../../commands/project.js'
-import type { DialectName } from '../../dialects/dialect.js'
-import { loadDialect } from '../../runtime/dialects.js'
-import { offlineScript } from '../../runtime/offline.js'
+import { fleetAction } from './fleet.js'
 import type { RunOptions } from '../../runtime/runner.js'
 import { type GlobalOptions, batchedOut } from '../output.js'
-
-const DIALECT_NAMES: Record<string, DialectName> = { sqlite: 'sqlite', postgresql: 'postgres', postgres: 'postgres', mysql: 'mysql', mariadb: 'mysql' }
 
 export function runOptions(options: Record<string, unknown>): RunOptions & { url?: string } {
   const result: RunOptions & { url?: string } = {}
@@ -27,28 +22,26 @@ export function runOptions(options: Record<string, unknown>): RunOptions & { url
   return result
 }
 
-/** The dialect an offline script is written for: --dialect, else the URL's (which is parsed, never connected to). */
-export function dialectForScript(config: ResolvedConfig, options: Record<string, unknown>): DialectName {
-  if (typeof options.dialect === 'string') {
-    const named = DIALECT_NAMES[options.dialect.toLowerCase()]
-    if (!named) throw new UsageError(`unknown --dialect '${options.dialect}': use sqlite, postgresql or mysql`)
-    return named
+/** The --dialect, --url and --transaction-mode of an offline (--sql) command. */
+export function scriptOptions(options: Record<string, unknown>): ScriptOptions {
+  const { transactionMode } = runOptions(options)
+  return {
+    ...(typeof options.dialect === 'string' ? { dialect: options.dialect } : {}),
+    ...(typeof options.url === 'string' ? { url: options.url } : {}),
+    ...(transactionMode ? { transactionMode } : {}),
   }
-  return databaseUrl(config, typeof options.url === 'string' ? options.url : undefined).dialect
 }
 
 export function actionFor(direction: 'upgrade' | 'downgrade') {
   return async (args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> => {
     const target = args[0] ?? 'head'
     if (options.sql) {
-      const config = await resolveProject(globals.config)
-      const dialect = await loadDialect(dialectForScript(config, options))
-      const { transactionMode } = runOptions(options)
-      const script = await offlineScript(config, dialect, loadGraph(config), direction === 'upgrade' ? 'up' : 'down', target, transactionMode ? { transactionMode } : {})
-      process.stdout.write(script)
+      const write = direction === 'upgrade' ? upgradeSql : downgradeSql
+      process.stdout.write(await write(globals.config, target, scriptOptions(options)))
       return 0
     }
     if (target.includes(':')) throw new UsageError(`a FROM:TO range is only valid with --sql`)
+    if (options.all) return fleetAction(globals, target, options)
     const run = direction === 'upgrade' ? upgrade : downgrade
     const progress = batchedOut()
     try {

@@ -11,10 +11,7 @@
 import type { ColumnModel, ColumnType, DefaultValue, ForeignKeyModel, IndexModel, SchemaModel, TableModel, UniqueModel } from '../../schema/model.js'
 import { normalizeMysqlExpression, tokenizeExpression } from './mysql-expression.js'
 import { canonicalMysqlType } from './mysql-types.js'
-
-function byName<T extends { name: string }>(a: T, b: T): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
-}
+import { byName, canonicalForeignKey } from '../shared/canonical.js'
 
 export function sortByName<T extends { name: string }>(items: T[]): T[] {
   return items.sort(byName)
@@ -33,13 +30,8 @@ function canonicalColumn(column: ColumnModel, inPrimaryKey: boolean): ColumnMode
   return out
 }
 
-export function canonicalForeignKey(fk: ForeignKeyModel): ForeignKeyModel {
-  const out: ForeignKeyModel = { name: fk.name, columns: [...fk.columns], referencedTable: fk.referencedTable, referencedColumns: [...fk.referencedColumns] }
-  if (fk.referencedSchema) out.referencedSchema = fk.referencedSchema
-  if (fk.onDelete && fk.onDelete !== 'no action' && fk.onDelete !== 'restrict') out.onDelete = fk.onDelete
-  if (fk.onUpdate && fk.onUpdate !== 'no action' && fk.onUpdate !== 'restrict') out.onUpdate = fk.onUpdate
-  return out
-}
+/** MySQL reflects RESTRICT as NO ACTION and keeps no DEFERRABLE. */
+const canonicalMysqlForeignKey = (fk: ForeignKeyModel) => canonicalForeignKey(fk, { defaultActions: ['no action', 'restrict'], schemas: true, deferrable: false })
 
 function sameColumns(a: readonly unknown[], b: readonly unknown[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i])
@@ -57,7 +49,7 @@ export function isPlainUniqueIndex(index: IndexModel): boolean {
 
 function canonicalTable(table: TableModel): TableModel {
   const pkColumns = table.primaryKey?.columns ?? []
-  const foreignKeys = sortByName(table.foreignKeys.map(canonicalForeignKey))
+  const foreignKeys = sortByName(table.foreignKeys.map(canonicalMysqlForeignKey))
   const uniques: UniqueModel[] = table.uniques.map((u) => ({ name: u.name, columns: [...u.columns] }))
   const indexes: IndexModel[] = []
   for (const index of table.indexes) {

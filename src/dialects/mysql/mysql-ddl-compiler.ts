@@ -19,7 +19,6 @@ import {
 import { checkSql, columnDefinitionSql, columnList, foreignKeySql, keyPartSql, uniqueKeySql } from './mysql-column-sql.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlLiteral, quoteMysqlString } from './mysql-sql.js'
 import { compileMysqlView } from './mysql-views.js'
-import { isPostgresObjectOperation, isRoutineOperation, isViewOperation } from '../../operations/object-kinds.js'
 import { compileMysqlRoutine } from './mysql-routines.js'
 
 async function serverFor(ctx: CompileContext): Promise<MysqlServerInfo | undefined> {
@@ -66,10 +65,25 @@ function alter(table: string, ...clauses: string[]): string {
 }
 
 export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promise<string[]> {
-  if (isViewOperation(op)) return compileMysqlView(op)
-  if (isRoutineOperation(op)) return compileMysqlRoutine(op)
-  if (isPostgresObjectOperation(op)) throw new Error(`${op.describe()}: extensions and row-level security are PostgreSQL's`)
   switch (op.kind) {
+    case 'createView':
+    case 'dropView':
+    case 'replaceView':
+      return compileMysqlView(op)
+    case 'createRoutine':
+    case 'dropRoutine':
+    case 'replaceRoutine':
+    case 'createTrigger':
+    case 'dropTrigger':
+    case 'replaceTrigger':
+      return compileMysqlRoutine(op)
+    case 'createExtension':
+    case 'dropExtension':
+    case 'setRowSecurity':
+    case 'createPolicy':
+    case 'dropPolicy':
+    case 'replacePolicy':
+      throw new Error(`${op.describe()}: extensions and row-level security are PostgreSQL's`)
     case 'createTable':
       return createTableSql(op, await serverFor(ctx))
     case 'dropTable':

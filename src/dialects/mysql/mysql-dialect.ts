@@ -4,14 +4,17 @@ import { compileMysql } from './mysql-ddl-compiler.js'
 import { connectMysql, mysqlDatabaseExists } from './mysql-driver.js'
 import { normalizeMysqlExpression } from './mysql-expression.js'
 import { introspectMysql } from './mysql-introspector.js'
-import { acquireMysqlLock } from './mysql-lock.js'
+import { mysqlFeatures } from './mysql-features.js'
+import { acquireMysqlLock, galeraLockWarning, prepareMysqlSession } from './mysql-lock.js'
 import { MYSQL_MAX_IDENTIFIER_LENGTH, quoteMysqlIdentifier, quoteMysqlLiteral } from './mysql-sql.js'
 
 /** MySQL 8 and MariaDB 10.5+ (one database per URL; DDL is not transactional). */
 export const mysqlDialect: Dialect = {
   name: 'mysql',
+  features: mysqlFeatures,
   transactionalDDL: false,
   maxIdentifierLength: MYSQL_MAX_IDENTIFIER_LENGTH,
+  schemaRules: { displayName: 'MySQL/MariaDB', identifierLengthUnit: 'characters', indexNamesPerTable: true, missingFunctions: {} },
   connect: connectMysql,
   databaseExists: mysqlDatabaseExists,
   introspect: introspectMysql,
@@ -26,5 +29,8 @@ export const mysqlDialect: Dialect = {
   rollbackSql: 'ROLLBACK',
   lockOpensTransaction: false,
   acquireLock: acquireMysqlLock,
+  prepareSession: prepareMysqlSession,
+  advisoryLockUnsafe: galeraLockWarning,
+  nowMillisSql: 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)',
   scriptFraming: { prelude: [], beforeCommit: [], postlude: [], begin: 'START TRANSACTION' },
 }

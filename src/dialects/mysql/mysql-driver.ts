@@ -3,8 +3,11 @@
  * DDL works), date and big-number values as strings, errors wrapped with any password masked.
  */
 import { readFileSync } from 'node:fs'
-import mysql from 'mysql2/promise'
-import type { Connection } from '../dialect.js'
+import type mysql from 'mysql2/promise'
+import type { ConnectOptions, Connection } from '../dialect.js'
+import { connectTimeoutError, statementTimeoutError, within } from '../timeouts.js'
+import { DatabaseError, type DatabaseErrorDetails, TimeoutError } from '../../errors.js'
+import { importDriver } from '../../runtime/drivers.js'
 import { type DatabaseUrl, maskPasswords } from '../../runtime/url.js'
 
 /** What kind of server is on the other end: the SQL differs between MariaDB and MySQL in places. */
@@ -28,17 +31,14 @@ export function serverAtLeast(server: MysqlServerInfo, major: number, minor = 0,
   return server.patch >= patch
 }
 
-/** A driver error with the server's error code; the message never holds a password. */
-export class MysqlDriverError extends Error {
-  readonly code?: string
-  readonly errno?: number
-  readonly sqlState?: string
-  constructor(message: string, details: { code?: string; errno?: number; sqlState?: string } = {}) {
-    super(message)
+/**
+ * A driver error with the server's codes (`errno` 1146, `driverCode` ER_NO_SUCH_TABLE, `sqlState` 42S02) or the
+ * socket's (`driverCode` ECONNREFUSED); the message never holds a password.
+ */
+export class MysqlDriverError extends DatabaseError {
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super(message, details)
     this.name = 'MysqlDriverError'
-    if (details.code) this.code = details.code
-    if (details.errno) this.errno = details.errno
-    if (details.sqlState) this.sqlState = details.sqlState
   }
 }
 
@@ -48,10 +48,18 @@ export function maskSecret(text: string, password: string | undefined): string {
   return masked
 }
 
-export function wrapMysqlError(error: unknown, password: string | undefined, context?: string): MysqlDriverError {
-  const e = error as { message?: string; code?: string; errno?: number; sqlState?: string }
-  const message = maskSecret(`${context ? `${context}: ` : ''}${e?.message ?? String(error)}`, password)
-  return new MysqlDriverError(message, { code: e?.code, errno: e?.errno, sqlState: e?.sqlState })
+/** `connecting`: the (password-free) URL a connection to it failed; the error then has the code `connect`. */
+export function wrapMysqlError(error: unknown, password: string | undefined, options: { connecting?: string; statement?: string } = {}): MysqlDriverError {
+  const e = error as { message?: string; code?: unknown; errno?: unknown; sqlState?: unknown }
+  const context = options.connecting ? `cannot connect to ${options.connecting}: ` : ''
+  const message = maskSecret(`${context}${e?.message ?? String(error)}`, password)
+  return new MysqlDriverError(message, {
+    ...(typeof e?.code === 'string' ? { driverCode: e.code } : {}),
+    ...(typeof e?.errno === 'number' && e.errno > 0 ? { errno: e.errno } : {}),
+    ...(typeof e?.sqlState === 'string' && e.sqlState ? { sqlState: e.sqlState } : {}),
+    ...(options.statement === undefined ? {} : { statement: options.statement }),
+    ...(options.connecting ? { code: 'connect' as const } : {}),
+  })
 }
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on'])
@@ -71,7 +79,7 @@ function sslOptions(params: Record<string, string>): mysql.SslOptions | undefine
 }
 
 /** mysql2 connection options for a parsed URL; `withDatabase: false` connects to the server only. */
-export function mysqlConnectionOptions(url: DatabaseUrl, withDatabase = true): mysql.ConnectionOptions {
+export function mysqlConnectionOptions(url: DatabaseUrl, withDatabase = true, bounds: ConnectOptions = {}): mysql.ConnectionOptions {
   const options: mysql.ConnectionOptions = {
     host: url.host ?? '127.0.0.1',
     port: url.port ?? 3306,
@@ -86,6 +94,7 @@ export function mysqlConnectionOptions(url: DatabaseUrl, withDatabase = true): m
   if (withDatabase && url.database) options.database = url.database
   const timeout = url.params['connect_timeout'] ?? url.params['connectTimeout']
   if (timeout && Number.isFinite(Number(timeout))) options.connectTimeout = Number(timeout) * (url.params['connect_timeout'] ? 1000 : 1)
+  if (bounds.connectTimeoutMs) options.connectTimeout = bounds.connectTimeoutMs
   const ssl = sslOptions(url.params)
   if (ssl) options.ssl = ssl
   return options
@@ -94,35 +103,49 @@ export function mysqlConnectionOptions(url: DatabaseUrl, withDatabase = true): m
 export class MysqlConnection implements Connection {
   readonly dialect = 'mysql' as const
   private closed = false
+  private timedOut: TimeoutError | undefined
 
   constructor(
     private readonly raw: mysql.Connection,
     readonly server: MysqlServerInfo,
-    private readonly password: string | undefined,
+    private readonly url: DatabaseUrl,
+    private readonly statementTimeoutMs = 0,
   ) {}
 
-  async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+  /**
+   * One statement, bounded by `statementTimeout` on the client: MySQL has no server-side bound for DDL, and a
+   * server that stopped answering never sends one anyway. On timeout the socket is dropped and later calls fail.
+   */
+  private async run(sql: string, params?: unknown[]): Promise<unknown> {
+    if (this.timedOut) throw this.timedOut
     try {
-      const [rows] = await this.raw.query(sql, params)
-      return (Array.isArray(rows) ? rows : []) as T[]
+      const [result] = await within(this.raw.query(sql, params), this.statementTimeoutMs, () => {
+        this.timedOut = statementTimeoutError(this.url, this.statementTimeoutMs, sql)
+        this.raw.destroy()
+        return this.timedOut
+      })
+      return result
     } catch (error) {
-      throw wrapMysqlError(error, this.password)
+      if (error instanceof TimeoutError) throw error
+      throw wrapMysqlError(error, this.url.password, { statement: sql })
     }
   }
 
+  async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    const rows = await this.run(sql, params)
+    return (Array.isArray(rows) ? rows : []) as T[]
+  }
+
   async execute(sql: string, params?: unknown[]): Promise<{ rowCount: number }> {
-    try {
-      const [result] = await this.raw.query(sql, params)
-      const header = result as { affectedRows?: number }
-      return { rowCount: Array.isArray(result) ? result.length : (header.affectedRows ?? 0) }
-    } catch (error) {
-      throw wrapMysqlError(error, this.password)
-    }
+    const result = await this.run(sql, params)
+    const header = result as { affectedRows?: number }
+    return { rowCount: Array.isArray(result) ? result.length : (header.affectedRows ?? 0) }
   }
 
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    if (this.timedOut) return
     try {
       await this.raw.end()
     } catch {
@@ -131,31 +154,39 @@ export class MysqlConnection implements Connection {
   }
 }
 
-async function openRaw(url: DatabaseUrl, withDatabase: boolean): Promise<mysql.Connection> {
-  try {
-    const raw = await mysql.createConnection(mysqlConnectionOptions(url, withDatabase))
+/**
+ * Opens a session. mysql2's own `connectTimeout` covers the handshake; the first query (the server version) is
+ * part of connecting too, so the same bound covers it on the client side.
+ */
+async function openRaw(url: DatabaseUrl, withDatabase: boolean, bounds: ConnectOptions): Promise<{ raw: mysql.Connection; version: string }> {
+  const bound = bounds.connectTimeoutMs
+  const { default: driver } = await importDriver('mysql', () => import('mysql2/promise'))
+  let opened: mysql.Connection | undefined
+  const open = async () => {
+    opened = await driver.createConnection(mysqlConnectionOptions(url, withDatabase, bounds))
     // A server that drops the session emits 'error' outside any query; the next query reports it instead.
-    raw.on('error', () => undefined)
-    return raw
-  } catch (error) {
-    throw wrapMysqlError(error, url.password, `cannot connect to ${url.display}`)
+    opened.on('error', () => undefined)
+    const [rows] = await opened.query('SELECT VERSION() AS version')
+    return { raw: opened, version: String((rows as Array<{ version: string }>)[0]?.version ?? '') }
   }
-}
-
-export async function connectMysql(url: DatabaseUrl): Promise<MysqlConnection> {
-  const raw = await openRaw(url, true)
   try {
-    const [rows] = await raw.query('SELECT VERSION() AS version')
-    const version = String((rows as Array<{ version: string }>)[0]?.version ?? '')
-    return new MysqlConnection(raw, parseServerVersion(version), url.password)
+    return await within(open(), bound, () => connectTimeoutError(url, bound ?? 0))
   } catch (error) {
-    raw.destroy()
-    throw wrapMysqlError(error, url.password)
+    opened?.destroy()
+    if (error instanceof TimeoutError) throw error
+    // mysql2's own timer may fire first: the same bound, the same error.
+    if ((error as { code?: string })?.code === 'ETIMEDOUT' && bound) throw connectTimeoutError(url, bound)
+    throw wrapMysqlError(error, url.password, { connecting: url.display })
   }
 }
 
-export async function mysqlDatabaseExists(url: DatabaseUrl): Promise<boolean> {
-  const raw = await openRaw(url, false)
+export async function connectMysql(url: DatabaseUrl, options: ConnectOptions = {}): Promise<MysqlConnection> {
+  const { raw, version } = await openRaw(url, true, options)
+  return new MysqlConnection(raw, parseServerVersion(version), url, options.statementTimeoutMs)
+}
+
+export async function mysqlDatabaseExists(url: DatabaseUrl, options: ConnectOptions = {}): Promise<boolean> {
+  const { raw } = await openRaw(url, false, options)
   try {
     const [rows] = await raw.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [url.database ?? ''])
     return (rows as unknown[]).length > 0

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { LockLostError, LockTimeoutError } from '../../errors.js'
+import { LockLostError, LockTimeoutError, StrataError } from '../../errors.js'
 import type { Connection, HeldLock } from '../dialect.js'
 
 /** GET_LOCK names are limited to 64 characters: long database names are hashed. */
@@ -39,7 +39,7 @@ export async function acquireMysqlLock(connection: Connection, timeoutMs: number
   for (;;) {
     const [row] = await connection.query<{ got: number | string | null }>('SELECT GET_LOCK(?, 0) AS got', [name])
     if (Number(row?.got) === 1) break
-    if (row?.got === null) throw new Error(`GET_LOCK('${name}') failed on the server`)
+    if (row?.got === null) throw new StrataError(`GET_LOCK('${name}') failed on the server`, { code: 'lock' })
     const remaining = deadline - Date.now()
     if (remaining <= 0) {
       const holder = await describeHolder(connection, name)
@@ -60,4 +60,23 @@ export async function acquireMysqlLock(connection: Connection, timeoutMs: number
       await connection.query('SELECT RELEASE_LOCK(?) AS released', [name])
     },
   }
+}
+
+/** True on a Galera cluster node (MariaDB with wsrep_on): GET_LOCK there holds on one node only. */
+export async function isGaleraNode(connection: Connection): Promise<boolean> {
+  const rows = await connection.query<{ Value: string }>("SHOW VARIABLES LIKE 'wsrep_on'").catch(() => [])
+  return String(rows[0]?.Value ?? '').toUpperCase() === 'ON'
+}
+
+/** Galera: GET_LOCK is documented as unsupported and takes a node-local lock (gh-ost #224). */
+export async function galeraLockWarning(connection: Connection): Promise<string | undefined> {
+  return (await isGaleraNode(connection)) ? 'this server is a Galera cluster node (wsrep_on), where GET_LOCK holds on one node only' : undefined
+}
+
+/**
+ * Galera: reads wait until this node has applied every write committed anywhere in the cluster
+ * (wsrep_sync_wait = 1), so the version and history rows read under the lock are the cluster's.
+ */
+export async function prepareMysqlSession(connection: Connection): Promise<void> {
+  if (await isGaleraNode(connection)) await connection.execute('SET SESSION wsrep_sync_wait = 1')
 }

@@ -17,14 +17,13 @@ import type { ExprNode } from './postgres-expression-tree.js'
 import { canonicalNumber, canonicalTemporal, normalizePgExpression, quoteString, reducedExpression, render } from './postgres-expression.js'
 import { PG_MAX_IDENTIFIER_BYTES, quoteLiteral } from './postgres-quote.js'
 import { canonicalColumnType } from './postgres-types.js'
+import { byName, canonicalForeignKey } from '../shared/canonical.js'
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-export function byName(a: { name: string }, b: { name: string }): number {
-  return compareText(a.name, b.name)
-}
+export { byName }
 
 /** Default schema first, then by schema and name. */
 export function compareTables(a: { name: string; schema?: string | null }, b: { name: string; schema?: string | null }): number {
@@ -177,14 +176,7 @@ function canonicalIndex(index: IndexModel): IndexModel {
   return out
 }
 
-function canonicalForeignKey(fk: ForeignKeyModel): ForeignKeyModel {
-  const out: ForeignKeyModel = { name: fk.name, columns: [...fk.columns], referencedTable: fk.referencedTable, referencedColumns: [...fk.referencedColumns] }
-  if (fk.referencedSchema) out.referencedSchema = fk.referencedSchema
-  if (fk.onDelete && fk.onDelete !== 'no action') out.onDelete = fk.onDelete
-  if (fk.onUpdate && fk.onUpdate !== 'no action') out.onUpdate = fk.onUpdate
-  if (fk.deferrable) out.deferrable = fk.deferrable
-  return out
-}
+const canonicalPgForeignKey = (fk: ForeignKeyModel) => canonicalForeignKey(fk, { defaultActions: ['no action'], schemas: true, deferrable: true })
 
 export function canonicalTable(table: TableModel): TableModel {
   const pkColumns = new Set(table.primaryKey?.columns ?? [])
@@ -195,7 +187,7 @@ export function canonicalTable(table: TableModel): TableModel {
     primaryKey: table.primaryKey ? { name: table.primaryKey.name ?? defaultPrimaryKeyName(table.name), columns: [...table.primaryKey.columns] } : null,
     indexes: table.indexes.map(canonicalIndex).sort(byName),
     uniques: table.uniques.map((u) => ({ name: u.name, columns: [...u.columns] })).sort(byName),
-    foreignKeys: table.foreignKeys.map(canonicalForeignKey).sort(byName),
+    foreignKeys: table.foreignKeys.map(canonicalPgForeignKey).sort(byName),
     checks: table.checks.map((c) => ({ name: c.name, expression: c.expression })).sort(byName),
     // COMMENT ON … IS '' removes the comment.
     comment: table.comment || null,

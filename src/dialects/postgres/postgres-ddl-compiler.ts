@@ -22,7 +22,6 @@ import { qualify, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 import { columnCommentSql, commentSql, createEnumSql, defaultSql, identityClause } from './postgres-sql-parts.js'
 import { columnTypeSql } from './postgres-types.js'
 import { compilePostgresView } from './postgres-views.js'
-import { isPostgresObjectOperation, isRoutineOperation, isViewOperation } from '../../operations/object-kinds.js'
 import { compilePostgresRoutine } from './postgres-routines.js'
 import { compilePostgresObject } from './postgres-objects.js'
 
@@ -114,10 +113,25 @@ async function dropPrimaryKeyName(op: { table: string; schema: string | null; pr
 }
 
 export async function compilePostgres(op: AnyOperation, context: CompileContext): Promise<string[]> {
-  if (isViewOperation(op)) return compilePostgresView(op)
-  if (isRoutineOperation(op)) return compilePostgresRoutine(op)
-  if (isPostgresObjectOperation(op)) return compilePostgresObject(op)
   switch (op.kind) {
+    case 'createView':
+    case 'dropView':
+    case 'replaceView':
+      return compilePostgresView(op)
+    case 'createRoutine':
+    case 'dropRoutine':
+    case 'replaceRoutine':
+    case 'createTrigger':
+    case 'dropTrigger':
+    case 'replaceTrigger':
+      return compilePostgresRoutine(op)
+    case 'createExtension':
+    case 'dropExtension':
+    case 'setRowSecurity':
+    case 'createPolicy':
+    case 'dropPolicy':
+    case 'replacePolicy':
+      return compilePostgresObject(op)
     case 'createTable':
       return createTableSql(op.table)
     case 'dropTable':

@@ -4,15 +4,16 @@ import { canonicalizePostgres, normalizeExpressionText, normalizePgDefault } fro
 import { compilePostgres } from './postgres-ddl-compiler.js'
 import { connectPostgres, postgresDatabaseExists } from './postgres-driver.js'
 import { introspectPostgres } from './postgres-introspector.js'
+import { postgresFeatures } from './postgres-features.js'
 import { acquirePostgresLock, postgresTransactionBudget } from './postgres-lock.js'
 import { PG_MAX_IDENTIFIER_BYTES, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
+  features: postgresFeatures,
   transactionalDDL: true,
-  extensions: true,
-  rowSecurity: true,
   maxIdentifierLength: PG_MAX_IDENTIFIER_BYTES,
+  schemaRules: { displayName: 'PostgreSQL', identifierLengthUnit: 'bytes', indexNamesPerTable: false, missingFunctions: {} },
   connect: connectPostgres,
   databaseExists: postgresDatabaseExists,
   introspect: introspectPostgres,
@@ -27,10 +28,19 @@ export const postgresDialect: Dialect = {
   rollbackSql: 'ROLLBACK',
   lockOpensTransaction: false,
   acquireLock: acquirePostgresLock,
+  /**
+   * PostgreSQL keeps running a statement whose client was killed (until it tries to answer), holding its
+   * transaction's locks: the next run would wait on them. Checking the client every second ends such orphans.
+   */
+  async prepareSession(connection) {
+    await connection.execute(`SET client_connection_check_interval = 1000`).catch(() => undefined)
+  },
+  nowMillisSql: 'CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)',
   transactionBudget: postgresTransactionBudget,
   scriptFraming: { prelude: [], beforeCommit: [], postlude: [], begin: 'BEGIN' },
 }
 
 export { PostgresConnection, PostgresError } from './postgres-driver.js'
 export { INTROSPECTION_QUERY_COUNT } from './postgres-introspector.js'
-export { STRATA_LOCK_KEY, LockTimeoutError } from './postgres-lock.js'
+export { STRATA_LOCK_KEY } from './postgres-lock.js'
+export { LockTimeoutError } from '../../errors.js'

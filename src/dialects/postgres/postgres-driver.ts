@@ -3,22 +3,25 @@
  * can reach a message, and a count of statements run (the introspection benchmark checks it stays fixed).
  */
 import { readFileSync } from 'node:fs'
-import pg from 'pg'
+import type pg from 'pg'
 import type { ConnectionOptions } from 'node:tls'
-import type { Connection } from '../dialect.js'
+import type { ConnectOptions, Connection } from '../dialect.js'
+import { connectTimeoutError, statementTimeoutError, within } from '../timeouts.js'
+import { DatabaseError, type DatabaseErrorDetails, StrataError, TimeoutError } from '../../errors.js'
+import { importDriver } from '../../runtime/drivers.js'
 import { type DatabaseUrl, maskPasswords } from '../../runtime/url.js'
 
 export const DEFAULT_APPLICATION_NAME = 'strata'
 
-/** A server or driver error with the password masked; `code` is the SQLSTATE when the server sent one. */
-export class PostgresError extends Error {
-  code?: string
+/**
+ * A server or driver error with the password masked: `sqlState` is the SQLSTATE when the server sent one,
+ * `driverCode` the socket error (`ECONNREFUSED`) otherwise, `statement` the SQL that failed.
+ */
+export class PostgresError extends DatabaseError {
   detail?: string
   hint?: string
-  /** The statement that failed (never holds a password: strata does not put credentials in SQL). */
-  sql?: string
-  constructor(message: string) {
-    super(message)
+  constructor(message: string, details: DatabaseErrorDetails = {}) {
+    super(message, details)
     this.name = 'PostgresError'
   }
 }
@@ -29,13 +32,20 @@ function maskSecret(text: string, secret: string | undefined): string {
   return out
 }
 
-export function wrapPostgresError(error: unknown, url: Pick<DatabaseUrl, 'password'>, sql?: string): PostgresError {
-  const source = error as { message?: string; code?: string; detail?: string; hint?: string }
-  const wrapped = new PostgresError(maskSecret(source?.message ?? String(error), url.password))
-  if (typeof source?.code === 'string') wrapped.code = source.code
+/** A SQLSTATE is five digits or capital letters; node's socket errors (`ECONNREFUSED`) are not. */
+const SQLSTATE = /^[0-9A-Z]{5}$/
+
+export function wrapPostgresError(error: unknown, url: Pick<DatabaseUrl, 'password'>, sql?: string, options: { connecting?: string } = {}): PostgresError {
+  const source = error as { message?: string; code?: unknown; detail?: string; hint?: string }
+  const code = typeof source?.code === 'string' ? source.code : undefined
+  const message = maskSecret(source?.message ?? String(error), url.password)
+  const wrapped = new PostgresError(options.connecting ? `cannot connect to ${options.connecting}: ${message}` : message, {
+    ...(code === undefined ? {} : SQLSTATE.test(code) ? { sqlState: code } : { driverCode: code }),
+    ...(sql === undefined ? {} : { statement: sql }),
+    ...(options.connecting ? { code: 'connect' as const } : {}),
+  })
   if (typeof source?.detail === 'string') wrapped.detail = maskSecret(source.detail, url.password)
   if (typeof source?.hint === 'string') wrapped.hint = maskSecret(source.hint, url.password)
-  if (sql !== undefined) wrapped.sql = sql
   return wrapped
 }
 
@@ -66,13 +76,13 @@ export function sslOption(params: Record<string, string>): boolean | ConnectionO
         ssl = { rejectUnauthorized: true }
         break
       default:
-        throw new Error(`unknown sslmode '${params.sslmode}': use disable, allow, prefer, require, verify-ca or verify-full`)
+        throw new StrataError(`unknown sslmode '${params.sslmode}': use disable, allow, prefer, require, verify-ca or verify-full`, { code: 'url' })
     }
   } else if (params.ssl !== undefined) {
     const flag = params.ssl.toLowerCase()
     if (flag === 'true' || flag === '1') ssl = true
     else if (flag === 'false' || flag === '0') ssl = false
-    else throw new Error(`unknown ssl value '${params.ssl}': use true or false`)
+    else throw new StrataError(`unknown ssl value '${params.ssl}': use true or false`, { code: 'url' })
   }
   const files: Array<[string, 'ca' | 'cert' | 'key']> = [
     ['sslrootcert', 'ca'],
@@ -89,8 +99,17 @@ export function sslOption(params: Record<string, string>): boolean | ConnectionO
   return ssl
 }
 
+/** SQLSTATE 57014 (query_canceled): what the server sends when its statement_timeout cancels a statement. */
+const QUERY_CANCELED = '57014'
+
+/**
+ * The client waits this much longer than the server's own `statement_timeout`: a live server cancels the statement
+ * itself (the session stays usable for ROLLBACK); the client's timer only ends the wait on one that stopped answering.
+ */
+const CLIENT_GRACE_MS = 1000
+
 /** The node-postgres client configuration for a parsed URL. */
-export function clientConfig(url: DatabaseUrl): pg.ClientConfig {
+export function clientConfig(url: DatabaseUrl, options: ConnectOptions = {}): pg.ClientConfig {
   const params = url.params
   const config: pg.ClientConfig = {
     host: url.host,
@@ -102,18 +121,32 @@ export function clientConfig(url: DatabaseUrl): pg.ClientConfig {
     application_name: params.application_name ?? DEFAULT_APPLICATION_NAME,
   }
   if (params.connect_timeout) config.connectionTimeoutMillis = Number(params.connect_timeout) * 1000
+  // `connectTimeout` is enforced by connectPostgres's own timer (one error for every driver), not by pg's.
+  if (options.statementTimeoutMs) config.statement_timeout = options.statementTimeoutMs
+  // A host that vanished (not merely a frozen process) is noticed by TCP keepalive even with no bound set.
+  config.keepAlive = true
+  config.keepAliveInitialDelayMillis = 10_000
   if (params.options) config.options = params.options
   if (params.host) config.host = params.host
   return config
+}
+
+/** Ends a session at once, without the goodbye a frozen server would never acknowledge. */
+function destroySocket(client: pg.Client): void {
+  ;(client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy()
 }
 
 /** A live session. `queryCount` counts statements sent, for benchmarks and tests. */
 export class PostgresConnection implements Connection {
   readonly dialect = 'postgres' as const
   queryCount = 0
-  private broken: PostgresError | undefined
+  private broken: Error | undefined
 
-  constructor(private readonly client: pg.Client, private readonly url: DatabaseUrl) {
+  constructor(
+    private readonly client: pg.Client,
+    private readonly url: DatabaseUrl,
+    private readonly statementTimeoutMs = 0,
+  ) {
     // A dropped connection emits 'error' on the client; keep it for the next call instead of crashing the process.
     client.on('error', (error) => {
       this.broken = wrapPostgresError(error, url)
@@ -123,11 +156,27 @@ export class PostgresConnection implements Connection {
   private async run(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
     if (this.broken) throw this.broken
     this.queryCount++
+    const bound = this.statementTimeoutMs
     try {
-      return await this.client.query(sql, params as unknown[] | undefined)
+      return await within(this.client.query(sql, params as unknown[] | undefined), bound && bound + CLIENT_GRACE_MS, () => this.abandon(sql))
     } catch (error) {
-      throw wrapPostgresError(error, this.url, sql)
+      if (error instanceof TimeoutError) throw error
+      const wrapped = wrapPostgresError(error, this.url, sql)
+      if (bound && wrapped.sqlState === QUERY_CANCELED) throw statementTimeoutError(this.url, bound, sql)
+      throw wrapped
     }
+  }
+
+  /** The server stopped answering: drop the socket (every later call fails at once) and say so. */
+  private abandon(sql: string): TimeoutError {
+    const error = statementTimeoutError(this.url, this.statementTimeoutMs, sql)
+    this.broken = error
+    this.destroySocket()
+    return error
+  }
+
+  private destroySocket(): void {
+    destroySocket(this.client)
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
@@ -149,6 +198,8 @@ export class PostgresConnection implements Connection {
   }
 
   async close(): Promise<void> {
+    // A session that stopped answering would never acknowledge a goodbye.
+    if (this.broken instanceof TimeoutError) return this.destroySocket()
     try {
       await this.client.end()
     } catch (error) {
@@ -157,32 +208,35 @@ export class PostgresConnection implements Connection {
   }
 }
 
-export async function connectPostgres(url: DatabaseUrl): Promise<PostgresConnection> {
+export async function connectPostgres(url: DatabaseUrl, options: ConnectOptions = {}): Promise<PostgresConnection> {
   let config: pg.ClientConfig
   try {
-    config = clientConfig(url)
+    config = clientConfig(url, options)
   } catch (error) {
+    if (error instanceof StrataError) throw error
     throw wrapPostgresError(error, url)
   }
-  const client = new pg.Client(config)
+  const { default: driver } = await importDriver('postgres', () => import('pg'))
+  const client = new driver.Client(config)
+  client.on('error', () => undefined)
+  const bound = options.connectTimeoutMs
   try {
-    await client.connect()
+    await within(client.connect(), bound, () => connectTimeoutError(url, bound ?? 0))
   } catch (error) {
-    client.end().catch(() => undefined)
-    const wrapped = wrapPostgresError(error, url)
-    wrapped.message = `cannot connect to ${url.display}: ${wrapped.message}`
-    throw wrapped
+    destroySocket(client)
+    if (error instanceof TimeoutError) throw error
+    throw wrapPostgresError(error, url, undefined, { connecting: url.display })
   }
-  return new PostgresConnection(client, url)
+  return new PostgresConnection(client, url, options.statementTimeoutMs)
 }
 
 /** True when the server answers and the database exists; false on 'database does not exist' (3D000). */
-export async function postgresDatabaseExists(url: DatabaseUrl): Promise<boolean> {
+export async function postgresDatabaseExists(url: DatabaseUrl, options: ConnectOptions = {}): Promise<boolean> {
   let connection: PostgresConnection
   try {
-    connection = await connectPostgres(url)
+    connection = await connectPostgres(url, options)
   } catch (error) {
-    if ((error as PostgresError).code === '3D000') return false
+    if ((error as PostgresError).sqlState === '3D000') return false
     throw error
   }
   await connection.close()

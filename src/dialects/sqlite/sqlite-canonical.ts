@@ -1,6 +1,7 @@
 import type { ColumnModel, ColumnType, DefaultValue, EnumModel, ForeignKeyModel, IndexModel, SchemaModel, TableModel } from '../../schema/model.js'
 import { type Token, tokenize } from './sqlite-parser.js'
 import { fromDeclaredType, isIntegerKind, toDeclaredType } from './sqlite-types.js'
+import { byName, canonicalForeignKey } from '../shared/canonical.js'
 
 /** An SQL string literal. */
 export function quoteString(value: string): string {
@@ -124,10 +125,6 @@ export function isAutoincrementColumn(column: ColumnModel, table: TableModel): b
   return !!column.autoincrement && pk.length === 1 && pk[0] === column.name && isIntegerKind(column.type)
 }
 
-function byName<T extends { name: string }>(a: T, b: T): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
-}
-
 /** Orders a table's lists by name (columns keep their position): the introspector and canonicalize both end here. */
 export function sortTable(table: TableModel): TableModel {
   table.indexes.sort(byName)
@@ -147,13 +144,7 @@ export function enumsUsedBy(tables: TableModel[]): EnumModel[] {
   return [...found.values()].sort(byName)
 }
 
-function canonicalForeignKey(fk: ForeignKeyModel): ForeignKeyModel {
-  const out: ForeignKeyModel = { name: fk.name, columns: [...fk.columns], referencedTable: fk.referencedTable, referencedColumns: [...fk.referencedColumns] }
-  if (fk.onDelete && fk.onDelete !== 'no action') out.onDelete = fk.onDelete
-  if (fk.onUpdate && fk.onUpdate !== 'no action') out.onUpdate = fk.onUpdate
-  if (fk.deferrable) out.deferrable = fk.deferrable
-  return out
-}
+const canonicalSqliteForeignKey = (fk: ForeignKeyModel) => canonicalForeignKey(fk, { defaultActions: ['no action'], schemas: false, deferrable: true })
 
 function canonicalIndex(index: IndexModel): IndexModel {
   const out: IndexModel = {
@@ -183,7 +174,7 @@ export function canonicalTable(table: TableModel): TableModel {
     primaryKey: table.primaryKey && table.primaryKey.columns.length ? { name: table.primaryKey.name ?? null, columns: [...table.primaryKey.columns] } : null,
     indexes: table.indexes.map(canonicalIndex),
     uniques: table.uniques.map((u) => ({ name: u.name, columns: [...u.columns] })),
-    foreignKeys: table.foreignKeys.map(canonicalForeignKey),
+    foreignKeys: table.foreignKeys.map(canonicalSqliteForeignKey),
     checks: table.checks.map((c) => ({ name: c.name, expression: c.expression.trim() })),
     comment: null,
   })

@@ -11,7 +11,6 @@ import { currentTable, rebuildTable } from './sqlite-rebuild.js'
 import { columnDefinition, createIndexSql, createTableSql, quoteLiteral } from './sqlite-schema-sql.js'
 import { quoteName } from './sqlite-types.js'
 import { compileSqliteView } from './sqlite-views.js'
-import { isPostgresObjectOperation, isRoutineOperation, isViewOperation } from '../../operations/object-kinds.js'
 import { compileSqliteRoutine } from './sqlite-triggers.js'
 
 /**
@@ -19,10 +18,25 @@ import { compileSqliteRoutine } from './sqlite-triggers.js'
  * is a rebuild (sqlite-rebuild.ts). Schemas, comments and enum types have no SQLite object: they compile to nothing.
  */
 export async function compileSqlite(operation: AnyOperation, ctx: CompileContext): Promise<string[]> {
-  if (isViewOperation(operation)) return compileSqliteView(operation)
-  if (isRoutineOperation(operation)) return compileSqliteRoutine(operation)
-  if (isPostgresObjectOperation(operation)) throw new Error(`${operation.describe()}: extensions and row-level security are PostgreSQL's`)
   switch (operation.kind) {
+    case 'createView':
+    case 'dropView':
+    case 'replaceView':
+      return compileSqliteView(operation)
+    case 'createRoutine':
+    case 'dropRoutine':
+    case 'replaceRoutine':
+    case 'createTrigger':
+    case 'dropTrigger':
+    case 'replaceTrigger':
+      return compileSqliteRoutine(operation)
+    case 'createExtension':
+    case 'dropExtension':
+    case 'setRowSecurity':
+    case 'createPolicy':
+    case 'dropPolicy':
+    case 'replacePolicy':
+      throw new Error(`${operation.describe()}: extensions and row-level security are PostgreSQL's`)
     case 'createTable':
       return [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))]
     case 'dropTable':

@@ -20,6 +20,12 @@ import { quoteName } from './sqlite-types.js'
  *
  * It runs inside the migration's transaction with foreign key enforcement off (the connection's setting), so the
  * DROP does not cascade into child tables, whose references point at the new table once it has the old name.
+ * Where enforcement stays on (an engine that ignores PRAGMA foreign_keys = OFF, as D1 does), the DROP's implicit
+ * DELETE would fire the children's ON DELETE actions, and a renamed table does not clear the violations the DROP
+ * counted. The rebuild then keeps the rows in a holding table, defers foreign key checks to the commit (PRAGMA
+ * defer_foreign_keys), drops the table, creates it under its own name and inserts the rows back: each parent row
+ * inserted settles the violations its children counted. A child with an ON DELETE action would still fire at the
+ * DROP, so that case is refused (no order of copy and rename avoids it).
  */
 
 export interface RebuildOptions {
@@ -33,7 +39,9 @@ interface LiveFacts {
   triggers: string[]
   tableOptions: string
   /** Tables whose foreign keys point here, with the columns they reference (null: the primary key). */
-  children: { name: string; referenced: string | null }[]
+  children: { name: string; referenced: string | null; onDelete: string }[]
+  /** PRAGMA foreign_keys is on for this connection (the engine ignored strata's OFF, or was told to keep it). */
+  foreignKeysEnforced: boolean
 }
 
 /** What the model does not carry: triggers, WITHOUT ROWID/STRICT, tables whose foreign keys point here (generated columns it does). */
@@ -53,12 +61,46 @@ async function liveFacts(ctx: CompileContext, table: string): Promise<LiveFacts 
       tableOptions = parsed.tableOptions.replace(/;\s*$/, '')
     }
   }
-  const children = await connection.query<{ name: string; referenced: string | null }>(
-    `SELECT m.name AS name, f."to" AS referenced FROM sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS f
+  const children = await connection.query<{ name: string; referenced: string | null; onDelete: string }>(
+    `SELECT m.name AS name, f."to" AS referenced, f.on_delete AS onDelete FROM sqlite_master AS m JOIN pragma_foreign_key_list(m.name) AS f
      WHERE m.type = 'table' AND lower(f."table") = lower(?) AND m.name <> ? ORDER BY m.name`,
     [table, table],
   )
-  return { triggers, tableOptions, children }
+  const [enforcement] = await connection.query<{ foreign_keys: number }>('PRAGMA foreign_keys')
+  return { triggers, tableOptions, children, foreignKeysEnforced: Number(enforcement?.foreign_keys) === 1 }
+}
+
+const SAFE_DELETE_ACTIONS = new Set(['NO ACTION', 'RESTRICT'])
+
+/** With enforcement on: the statement that defers checks, or a refusal naming the children a DROP would change. */
+function enforcedForeignKeys(table: string, facts: LiveFacts | null): string[] {
+  if (!facts?.foreignKeysEnforced) return []
+  const acting = [...new Set(facts.children.filter((c) => !SAFE_DELETE_ACTIONS.has(c.onDelete.toUpperCase())).map((c) => `${c.name} (ON DELETE ${c.onDelete})`))]
+  if (acting.length > 0)
+    throw new Error(
+      `cannot rebuild table '${table}' with foreign keys enforced (this engine ignores PRAGMA foreign_keys = OFF): dropping the old table would fire ON DELETE in ${acting.join(', ')}; make that change with op.execute() on a copy of the data, or run it where foreign keys can be switched off`,
+    )
+  return ['PRAGMA defer_foreign_keys = ON']
+}
+
+/** The enforced-foreign-keys order (see the top of this file): hold, drop, create under the name, insert back. */
+function rebuildInPlace(old: TableModel, target: TableModel, facts: LiveFacts, columns: { targets: string[]; sources: string[] }, keepSequence: boolean): string[] {
+  const table = quoteName(old.name)
+  const keep = quoteName(`_strata_keep_${old.name}`)
+  const seq = quoteName(`_strata_seq_${old.name}`)
+  const name = quoteString(old.name)
+  const statements = [`CREATE TABLE ${keep} AS SELECT * FROM ${table}`]
+  if (keepSequence) statements.push(`CREATE TABLE ${seq} AS SELECT seq FROM sqlite_sequence WHERE name = ${name}`)
+  statements.push(...enforcedForeignKeys(old.name, facts), `DROP TABLE ${table}`, createTableSql(target, old.name, facts.tableOptions))
+  if (columns.targets.length) statements.push(`INSERT INTO ${table} (${columns.targets.join(', ')}) SELECT ${columns.sources.join(', ')} FROM ${keep}`)
+  if (keepSequence)
+    statements.push(
+      `INSERT INTO sqlite_sequence (name, seq) SELECT ${name}, seq FROM ${seq} WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ${name})`,
+      `UPDATE sqlite_sequence SET seq = (SELECT MAX(seq) FROM ${seq}) WHERE name = ${name} AND seq < (SELECT MAX(seq) FROM ${seq})`,
+      `DROP TABLE ${seq}`,
+    )
+  statements.push(`DROP TABLE ${keep}`)
+  return statements
 }
 
 /**
@@ -100,11 +142,12 @@ export async function rebuildTable(
     targets.push(quoteName(column.name))
     sources.push(source)
   }
+  // AUTOINCREMENT never reuses an id: carry the old high-water mark over.
+  const keepSequence = old.columns.some((c) => isAutoincrementColumn(c, old)) && target.columns.some((c) => isAutoincrementColumn(c, target))
+  if (facts?.foreignKeysEnforced) return [...rebuildInPlace(old, target, facts, { targets, sources }, keepSequence), ...rebuildTail(old, target, facts)]
   if (targets.length) statements.push(`INSERT INTO ${temp} (${targets.join(', ')}) SELECT ${sources.join(', ')} FROM ${table}`)
-
-  // AUTOINCREMENT never reuses an id: carry the old high-water mark over (the rename moves the row to the final name).
-  const hadSequence = old.columns.some((c) => isAutoincrementColumn(c, old))
-  if (hadSequence && target.columns.some((c) => isAutoincrementColumn(c, target))) {
+  // The rename moves the sequence row to the final name.
+  if (keepSequence) {
     const tempName = quoteString(`${REBUILD_PREFIX}${old.name}`)
     statements.push(
       `DELETE FROM sqlite_sequence WHERE name = ${tempName}`,
@@ -113,6 +156,13 @@ export async function rebuildTable(
   }
 
   statements.push(`DROP TABLE ${table}`, 'PRAGMA legacy_alter_table = ON', `ALTER TABLE ${temp} RENAME TO ${table}`, 'PRAGMA legacy_alter_table = OFF')
+  return [...statements, ...rebuildTail(old, target, facts)]
+}
+
+/** After either order: indexes and triggers (dropped with the old table), then the foreign key checks. */
+function rebuildTail(old: TableModel, target: TableModel, facts: LiveFacts | null): string[] {
+  const table = quoteName(old.name)
+  const statements: string[] = []
   for (const index of target.indexes) statements.push(createIndexSql(index, old.name))
   if (facts) statements.push(...facts.triggers)
   else statements.push(`-- strata: triggers on ${table} cannot be read offline; recreate any it had`)

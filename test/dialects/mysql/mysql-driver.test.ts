@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Connection } from '../../../src/dialects/dialect.js'
 import { mysqlDialect } from '../../../src/dialects/mysql/mysql-dialect.js'
+import { DatabaseError } from '../../../src/errors.js'
 import { MysqlConnection, MysqlDriverError, maskSecret, mysqlConnectionOptions, parseServerVersion, serverAtLeast } from '../../../src/dialects/mysql/mysql-driver.js'
 import { mysqlLockName } from '../../../src/dialects/mysql/mysql-lock.js'
 import { parseDatabaseUrl } from '../../../src/runtime/url.js'
@@ -87,8 +88,12 @@ describe('mysql connection', () => {
 
   it('wraps errors with the server code', async () => {
     await assert.rejects(connection.query('SELECT * FROM missing_table'), (error: MysqlDriverError) => {
-      assert.equal(error.code, 'ER_NO_SUCH_TABLE')
+      assert.ok(error instanceof DatabaseError)
+      assert.equal(error.code, 'database')
+      assert.equal(error.driverCode, 'ER_NO_SUCH_TABLE')
       assert.equal(error.errno, 1146)
+      assert.equal(error.sqlState, '42S02')
+      assert.equal(error.statement, 'SELECT * FROM missing_table')
       return true
     })
   })

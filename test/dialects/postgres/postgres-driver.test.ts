@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseDatabaseUrl } from '../../../src/runtime/url.js'
 import { postgresDialect } from '../../../src/dialects/postgres/postgres-dialect.js'
+import { DatabaseError } from '../../../src/errors.js'
 import { clientConfig, sslOption, wrapPostgresError, type PostgresConnection } from '../../../src/dialects/postgres/postgres-driver.js'
 import { STRATA_LOCK_KEY } from '../../../src/dialects/postgres/postgres-lock.js'
 import { usePostgresDatabase } from './pg-test-helpers.js'
@@ -33,10 +34,12 @@ describe('postgres driver', () => {
 
   it('wraps server errors with SQLSTATE and statement', async () => {
     const { conn } = ctx()
-    await assert.rejects(conn.query(`SELECT * FROM no_such_table`), (error: Error & { code?: string; sql?: string }) => {
+    await assert.rejects(conn.query(`SELECT * FROM no_such_table`), (error: Error) => {
       assert.equal(error.name, 'PostgresError')
-      assert.equal(error.code, '42P01')
-      assert.equal(error.sql, 'SELECT * FROM no_such_table')
+      assert.ok(error instanceof DatabaseError)
+      assert.equal(error.code, 'database')
+      assert.equal(error.sqlState, '42P01')
+      assert.equal(error.statement, 'SELECT * FROM no_such_table')
       return true
     })
   })
@@ -46,6 +49,9 @@ describe('postgres driver', () => {
     await assert.rejects(postgresDialect.connect(url), (error: Error) => {
       assert.ok(!error.message.includes('hunter2-secret'), error.message)
       assert.match(error.message, /someone:\*\*\*@127\.0\.0\.1:1/)
+      assert.ok(error instanceof DatabaseError)
+      assert.equal(error.code, 'connect')
+      assert.equal(error.driverCode, 'ECONNREFUSED')
       return true
     })
     const wrapped = wrapPostgresError(new Error('auth failed for postgresql://u:pw-123@h/db, password pw-123'), { password: 'pw-123' })

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { Connection } from '../../../src/dialects/dialect.js'
+import { DatabaseError } from '../../../src/errors.js'
 import { sqliteDialect } from '../../../src/dialects/sqlite/sqlite-dialect.js'
 import { parseDatabaseUrl } from '../../../src/runtime/url.js'
 
@@ -72,9 +73,10 @@ describe('sqlite driver', () => {
     })
 
     it('wraps driver errors with the SQLite code and the statement', async () => {
-      await assert.rejects(connection.execute('INSERT INTO nowhere VALUES (1)'), (error: Error & { code?: string; statement?: string }) => {
+      await assert.rejects(connection.execute('INSERT INTO nowhere VALUES (1)'), (error: Error & { driverCode?: string; statement?: string }) => {
         assert.equal(error.name, 'SqliteError')
-        assert.equal(error.code, 'SQLITE_ERROR')
+        assert.ok(error instanceof DatabaseError)
+        assert.equal(error.driverCode, 'SQLITE_ERROR')
         assert.match(error.message, /no such table: nowhere/)
         assert.equal(error.statement, 'INSERT INTO nowhere VALUES (1)')
         return true

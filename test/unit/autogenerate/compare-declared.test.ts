@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { CompareDialect } from '../../../src/autogenerate/types.js'
+import { mysqlFeatures } from '../../../src/dialects/mysql/mysql-features.js'
 import type { AddColumnOp, AddEnumValueOp, AlterColumnOp, CreateTableOp } from '../../../src/operations/index.js'
 import { integer, text, varchar } from '../../../src/schema/columns.js'
 import { emptySchema, type SchemaModel } from '../../../src/schema/model.js'
@@ -13,6 +14,7 @@ import { compare, enumeration, kinds, messages, model } from './support.js'
  */
 const lossy: CompareDialect = {
   name: 'mysql',
+  features: mysqlFeatures,
   canonicalize(m: SchemaModel): SchemaModel {
     return {
       enums: [],

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { postgresFeatures } from '../../../src/dialects/postgres/postgres-features.js'
 import { AlterColumnOp, DropColumnOp, DropTableOp, SetTableCommentOp } from '../../../src/operations/index.js'
 import { bigint, boolean, customType, integer, json, jsonb, numeric, text, timestamp, varchar, uuid, time, char, real, double, date, bytes, smallint } from '../../../src/schema/columns.js'
 import { check, index, unique, uniqueIndex } from '../../../src/schema/extras.js'
@@ -135,6 +136,7 @@ describe('compare: tables and columns', () => {
     const seen: unknown[] = []
     const dialect = {
       name: 'postgres' as const,
+      features: postgresFeatures,
       canonicalize: structuredClone,
       normalizeExpression: (s: string) => s,
       normalizeDefault: (value: { kind: string; value?: unknown } | null | undefined, column: { type: unknown }) => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { compareSchemas } from '../../../src/autogenerate/compare.js'
 import { renderOperations } from '../../../src/autogenerate/render.js'
 import type { CompareDialect, CompareOptions, DetectedChange } from '../../../src/autogenerate/types.js'
+import { dialectEntry } from '../../../src/dialects/registry.js'
 import { Operations, type OperationSink } from '../../../src/operations/api.js'
 import type { AnyOperation } from '../../../src/operations/index.js'
 import { buildSchemaModel } from '../../../src/schema/build.js'
@@ -16,6 +17,7 @@ import { sql } from '../../../src/schema/sql.js'
 export function identityDialect(name: CompareDialect['name'] = 'postgres'): CompareDialect {
   return {
     name,
+    features: dialectEntry(name).features,
     canonicalize: (model) => structuredClone(model),
     normalizeDefault: (value) => (value == null ? null : JSON.stringify(value)),
     normalizeExpression: (text) => text.replace(/\s+/g, ' ').trim().toLowerCase(),

@@ -6,7 +6,6 @@ import {
   CreateTableOp,
   DropColumnOp,
   NotReversibleError,
-  Operations,
   RenameColumnOp,
   type AnyOperation,
   integer,
@@ -14,6 +13,7 @@ import {
   timestamp,
   varchar,
 } from '../../../src/index.js'
+import { Operations } from '../../../src/internals.js'
 import { emptySchema } from '../../../src/schema/model.js'
 
 function recorder() {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
-  buildSchemaModel,
   check,
   enumeration,
   foreignKey,
@@ -15,6 +14,7 @@ import {
   unique,
   varchar,
 } from '../../../src/index.js'
+import { buildSchemaModel } from '../../../src/internals.js'
 import { shortenName } from '../../../src/schema/naming.js'
 
 describe('schema DSL → model', () => {

@@ -51,4 +51,25 @@ describe('database URLs', () => {
     assert.equal(maskPasswords('failed for postgresql://u:hunter2@h/d now'), 'failed for postgresql://u:***@h/d now')
     assert.equal(maskPasswords('mysql://root@h/d'), 'mysql://root@h/d')
   })
+
+  it('masks a password given as a parameter: ?password=, &pwd=, libpq key=value (quoted or not)', () => {
+    assert.equal(maskPasswords('postgresql://u@h/d?password=zq9x&sslmode=require'), 'postgresql://u@h/d?password=***&sslmode=require')
+    assert.equal(maskPasswords('mysql://u@h/d?ssl=true&pwd=zq9x'), 'mysql://u@h/d?ssl=true&pwd=***')
+    assert.equal(maskPasswords("host=h password='a b' dbname=d"), 'host=h password=*** dbname=d')
+    assert.equal(maskPasswords('host=h password=zq9x dbname=d'), 'host=h password=*** dbname=d')
+    assert.equal(maskPasswords('password authentication failed for user "u"'), 'password authentication failed for user "u"')
+  })
+
+  it('uses ?password= as the password, keeps it out of the parameters and the display', () => {
+    const url = parseDatabaseUrl('postgresql://u@h/d?sslmode=require&password=p%40rm-pw', '/')
+    assert.equal(url.password, 'p@rm-pw')
+    assert.deepEqual(url.params, { sslmode: 'require' })
+    assert.equal(url.display, 'postgresql://u@h/d?sslmode=require&password=***')
+    assert.equal(maskPasswords('the server said p@rm-pw'), 'the server said ***')
+    // The user-info password wins when both are given; neither is shown.
+    const both = parseDatabaseUrl('mysql://u:first-pw@h/d?password=second-pw', '/')
+    assert.equal(both.password, 'first-pw')
+    assert.ok(!both.display.includes('first-pw') && !both.display.includes('second-pw'), both.display)
+    assert.equal(parseDatabaseUrl('sqlite:///x.sqlite?password=lite-pw', '/').display, 'sqlite:///x.sqlite')
+  })
 })

@@ -157,8 +157,25 @@ describe('parseRevisionHeader', () => {
     assert.deepEqual(parsed.downRevision, ['aaa', "b'b"])
     assert.deepEqual(parsed.branchLabels, ['feature'])
     assert.deepEqual(parsed.dependsOn, ['lib'])
-    assert.equal(parsed.message, "it's a merge * / of heads")
+    assert.equal(parsed.message, "it's a merge */ of heads")
     assert.equal(parsed.createDate, '2026-11-24 10:15:02')
+  })
+
+  it('a -m message survives the header unchanged: comment ends, backslashes, quotes', () => {
+    for (const message of ['a */ b', 'a *\\/ b', 'a *\\\\/ b', `"double" 'single' \`back\``, 'ends with */', '*/', 'a \\ b */*/ c']) {
+      const source = renderRevisionFile({ revision: 'r1', message, downRevision: null })
+      assert.equal(source.match(/\*\//g)?.length, 1, `only the comment's own end in:\n${source}`)
+      const parsed = parseRevisionHeader(source, 'versions/r1.ts')
+      assert.equal(parsed.message, message)
+      assert.equal(parsed.revision, 'r1')
+    }
+  })
+
+  it('a root revision has no trailing space after Revises:', () => {
+    const source = renderRevisionFile({ revision: 'r1', message: 'm', downRevision: null })
+    assert.match(source, /^ \* Revises:$/m)
+    assert.doesNotMatch(source, /[ \t]$/m)
+    assert.match(renderRevisionFile({ revision: 'r2', message: 'm', downRevision: 'r1' }), /^ \* Revises: r1$/m)
   })
 
   it('tells a division from a regular expression', () => {

@@ -1,0 +1,13 @@
+import type { DialectFeatures } from '../dialect.js'
+
+/** MySQL/MariaDB's capabilities (a light module: the registry reads it without loading mysql2). */
+export const mysqlFeatures: DialectFeatures = {
+  namedEnumTypes: false,
+  schemas: false,
+  enumValueNeedsCommit: false,
+  fileDatabase: false,
+  advisoryLocks: true,
+  extensions: false,
+  rowSecurity: false,
+  storedRoutines: true,
+}

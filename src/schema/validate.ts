@@ -1,0 +1,106 @@
+/**
+ * Schema mistakes a database would only report at upgrade time (or, for a default, at the first insert), caught
+ * when the schema loads for that database: names past its identifier limit, two objects of one table with the same
+ * name, one index name on two tables where index names share a namespace, defaults calling functions the
+ * database does not have, and functions or procedures where it has none. Each message names the table and column
+ * or object.
+ */
+import type { Dialect } from '../dialects/dialect.js'
+import type { SchemaModel, TableModel } from './model.js'
+
+export type SchemaDialect = Pick<Dialect, 'maxIdentifierLength' | 'schemaRules' | 'features'>
+
+/** Throws an Error (one line) for the first mistake found. */
+export function validateSchemaFor(model: SchemaModel, dialect: SchemaDialect): void {
+  const problem = firstProblem(model, dialect)
+  if (problem) throw new Error(problem)
+}
+
+function firstProblem(model: SchemaModel, dialect: SchemaDialect): string | null {
+  for (const table of model.tables) {
+    const found = tooLongIn(table, dialect) ?? sameNameTwice(table) ?? missingFunctionIn(table, dialect)
+    if (found) return found
+  }
+  for (const e of model.enums) {
+    const found = tooLong(e.name, `enum '${e.name}'`, dialect)
+    if (found) return found
+  }
+  const routine = model.routines?.[0]
+  if (routine && !dialect.features.storedRoutines)
+    return `${dialect.schemaRules.displayName} has no stored functions or procedures (${routine.kind} '${routine.name}'): declare them only in a schema for PostgreSQL or MySQL`
+  return dialect.schemaRules.indexNamesPerTable ? null : indexOnTwoTables(model, dialect)
+}
+
+function tooLong(name: string, what: string, dialect: SchemaDialect): string | null {
+  const { identifierLengthUnit: unit, displayName } = dialect.schemaRules
+  const length = unit === 'bytes' ? Buffer.byteLength(name) : [...name].length
+  if (length <= dialect.maxIdentifierLength) return null
+  return `${what}: the name is ${length} ${unit} long; ${displayName} allows at most ${dialect.maxIdentifierLength}: shorten it`
+}
+
+/** The named objects of a table, each with how a message names it (`index 'ix_a'`). */
+function namedObjects(table: TableModel): Array<{ name: string; label: string }> {
+  return [
+    ...(table.primaryKey?.name ? [{ name: table.primaryKey.name, label: `primary key '${table.primaryKey.name}'` }] : []),
+    ...table.indexes.map((i) => ({ name: i.name, label: `index '${i.name}'` })),
+    ...table.uniques.map((u) => ({ name: u.name, label: `unique constraint '${u.name}'` })),
+    ...table.foreignKeys.map((f) => ({ name: f.name, label: `foreign key '${f.name}'` })),
+    ...table.checks.map((c) => ({ name: c.name, label: `check '${c.name}'` })),
+  ]
+}
+
+function tooLongIn(table: TableModel, dialect: SchemaDialect): string | null {
+  const names = [
+    { name: table.name, what: `table '${table.name}'` },
+    ...table.columns.map((c) => ({ name: c.name, what: `column '${table.name}.${c.name}'` })),
+    ...namedObjects(table).map(({ name, label }) => ({ name, what: `${label} on table '${table.name}'` })),
+  ]
+  for (const { name, what } of names) {
+    const found = tooLong(name, what, dialect)
+    if (found) return found
+  }
+  return null
+}
+
+/** Two constraints or indexes of one table with one name (a name given twice, or a generated name given again). */
+function sameNameTwice(table: TableModel): string | null {
+  const seen = new Map<string, string>()
+  for (const { name, label } of namedObjects(table)) {
+    const earlier = seen.get(name)
+    if (earlier) return `table '${table.name}': ${earlier} and ${label} have the same name: name one of them`
+    seen.set(name, label)
+  }
+  return null
+}
+
+function indexOnTwoTables(model: SchemaModel, dialect: SchemaDialect): string | null {
+  const owner = new Map<string, string>()
+  for (const table of model.tables)
+    for (const index of table.indexes) {
+      const key = `${table.schema ?? ''}.${index.name}`
+      const other = owner.get(key)
+      if (other !== undefined && other !== table.name)
+        return `index '${index.name}' is declared on tables '${other}' and '${table.name}'; ${dialect.schemaRules.displayName} keeps index names unique per schema (MySQL alone allows this): rename one`
+      owner.set(key, table.name)
+    }
+  return null
+}
+
+/** Function calls in SQL text, outside string literals and quoted names: `now()` → 'now'. */
+function calledFunctions(sql: string): string[] {
+  const code = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|`[^`]*`/g, ' ')
+  return [...code.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)].map((m) => m[1]!.toLowerCase())
+}
+
+function missingFunctionIn(table: TableModel, dialect: SchemaDialect): string | null {
+  const { missingFunctions, displayName } = dialect.schemaRules
+  for (const column of table.columns) {
+    if (column.default?.kind !== 'sql') continue
+    for (const name of calledFunctions(column.default.sql)) {
+      const instead = missingFunctions[name]
+      if (instead !== undefined)
+        return `column '${table.name}.${column.name}': the default sql\`${column.default.sql}\` calls ${name}(), which ${displayName} does not have (every insert would fail): use sql\`${instead}\`, which every dialect accepts`
+    }
+  }
+  return null
+}

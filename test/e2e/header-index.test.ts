@@ -1,0 +1,110 @@
+/**
+ * The header index (node_modules/.cache/strata-db/headers-*.json) never shows a stale graph: a file edited in
+ * place (even with its size and mtime put back), added, removed or renamed is read again; a damaged index is
+ * ignored and rewritten; `verify` still sees an applied file that changed; STRATA_CACHE_DIR=off writes none.
+ * The index is the same on every dialect, so SQLite is enough.
+ */
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { after, before, describe, it } from 'node:test'
+import type { UserProject } from '../support/project.js'
+import { type Scenario, createScenario, linkUserProject, revId } from '../support/safe-project.js'
+
+/** Files younger than this are not indexed (their next change could keep size and times): wait it out. */
+const RACY_WAIT_MS = 2100
+/** A whole second: put back with utimes exactly (a fractional one would come back rounded and give the edit away). */
+const MTIME = 1_767_000_000
+
+describe('header index', () => {
+  let project: UserProject
+  let s: Scenario
+  const [a, b, c, d] = [1, 2, 3, 4].map((n) => revId(n, 'e'))
+  const files = new Map<string, string>()
+  const indexDir = () => join(project.dir, 'node_modules', '.cache', 'strata-db')
+  const indexFiles = () => (existsSync(indexDir()) ? readdirSync(indexDir()).filter((f) => f.startsWith('headers-')) : [])
+
+  async function out(args: string[], env: Record<string, string> = {}): Promise<string> {
+    const result = await s.strata(args, env)
+    assert.equal(result.code, 0, `strata ${args.join(' ')}: ${result.stderr}`)
+    return result.stdout
+  }
+  const headsOf = async () => (await out(['heads'])).trim().split('\n').map((line) => line.split(' ')[0])
+
+  function add(id: string, down: string | null, message = `step ${id}`) {
+    const file = s.revision({ id, down, message, imports: ['integer'], up: `  await op.createTable('t_${id}', { id: integer().primaryKey() })`, down_: `  await op.dropTable('t_${id}')` })
+    utimesSync(file, MTIME, MTIME)
+    files.set(id, file)
+  }
+  /** Rewrites a file in place with the same length, then puts its mtime back: only the ctime tells. */
+  function editKeepingSizeAndMtime(file: string, from: string, to: string) {
+    const before = statSync(file)
+    assert.equal(from.length, to.length)
+    writeFileSync(file, readFileSync(file, 'utf8').replace(from, to))
+    utimesSync(file, MTIME, MTIME)
+    assert.deepEqual([statSync(file).size, statSync(file).mtimeMs], [before.size, before.mtimeMs], 'size and mtime as before')
+  }
+
+  before(async () => {
+    project = linkUserProject('header-index')
+    s = await createScenario(project, 'sqlite', 'index')
+    add(a, null)
+    add(b, a)
+    add(c, b)
+    await sleep(RACY_WAIT_MS)
+    assert.deepEqual(await headsOf(), [c])
+    assert.equal(indexFiles().length, 1, 'the index was written')
+  })
+  after(async () => {
+    await s?.db.drop()
+    project?.remove()
+  })
+
+  it('a file edited in place, with its size and mtime put back, is read again', async () => {
+    const file = files.get(c)!
+    // c now revises a instead of b, so b becomes a head too.
+    editKeepingSizeAndMtime(file, `downRevision = '${b}'`, `downRevision = '${a}'`)
+    assert.deepEqual((await headsOf()).sort(), [b, c].sort())
+    writeFileSync(file, readFileSync(file, 'utf8').replace(`downRevision = '${a}'`, `downRevision = '${b}'`))
+    assert.deepEqual(await headsOf(), [c])
+  })
+
+  it('added, removed and renamed files are seen', async () => {
+    add(d, c)
+    assert.deepEqual(await headsOf(), [d])
+    const renamed = files.get(d)!.replace(/\.ts$/, '_renamed.ts')
+    renameSync(files.get(d)!, renamed)
+    assert.match(await out(['history', '-v']), /_renamed\.ts/)
+    rmSync(renamed)
+    assert.deepEqual(await headsOf(), [c])
+  })
+
+  it('a damaged index is ignored and rewritten', async () => {
+    await sleep(RACY_WAIT_MS)
+    await headsOf()
+    const index = join(indexDir(), indexFiles()[0]!)
+    for (const damage of ['{"stamp":', 'null', JSON.stringify({ stamp: JSON.parse(readFileSync(index, 'utf8')).stamp, entries: { [files.get(c)!.split('/').pop()!]: [1, 2] } })]) {
+      writeFileSync(index, damage)
+      assert.deepEqual(await headsOf(), [c])
+      assert.ok(Object.keys(JSON.parse(readFileSync(index, 'utf8')).entries).length >= 3, 'rewritten whole')
+    }
+  })
+
+  it('verify sees an applied file that changed, even with its size and mtime put back', async () => {
+    await out(['upgrade', 'head'])
+    await sleep(RACY_WAIT_MS)
+    assert.equal((await s.strata(['verify'])).code, 0)
+    editKeepingSizeAndMtime(files.get(b)!, `'t_${b}'`, `'x_${b}'`)
+    const verify = await s.strata(['verify'])
+    assert.equal(verify.code, 1, verify.stdout + verify.stderr)
+    assert.match(verify.stdout + verify.stderr, new RegExp(b))
+  })
+
+  it('STRATA_CACHE_DIR=off writes no index', async () => {
+    rmSync(indexDir(), { recursive: true, force: true })
+    await sleep(RACY_WAIT_MS)
+    assert.match(await out(['heads'], { STRATA_CACHE_DIR: 'off' }), new RegExp(c))
+    assert.equal(indexFiles().length, 0)
+  })
+})
