@@ -81,7 +81,8 @@ describe('mysql types', () => {
     assert.deepEqual(mysqlColumnType('int(10) unsigned'), { kind: 'raw', sql: 'int unsigned' })
     assert.deepEqual(mysqlColumnType('int unsigned'), { kind: 'raw', sql: 'int unsigned' })
     assert.deepEqual(mysqlColumnType('char(36)'), { kind: 'char', length: 36 })
-    assert.deepEqual(mysqlColumnType('timestamp(3)'), { kind: 'raw', sql: 'timestamp(3)' })
+    // A native TIMESTAMP is a timestamp declared with mysqlType 'timestamp' (issue 12), not a raw type.
+    assert.deepEqual(mysqlColumnType('timestamp(3)'), { kind: 'timestamp', precision: 3, mysqlType: 'timestamp' })
     assert.deepEqual(mysqlColumnType("enum('x','it''s')"), { kind: 'enum', name: '', values: ['x', "it's"] })
     assert.deepEqual(mysqlColumnType("set('a','b')"), { kind: 'raw', sql: "set('a','b')" })
     assert.deepEqual(mysqlColumnType('float(7,4)'), { kind: 'raw', sql: 'float(7,4)' })

@@ -232,7 +232,7 @@ describe('mysql round trip (kitchen sink)', () => {
     const col = (name: string) => legacy.columns.find((c) => c.name === name)!
     assert.deepEqual(col('id').type, { kind: 'raw', sql: 'int unsigned' })
     assert.equal(col('id').autoincrement, true)
-    assert.deepEqual(col('created').type, { kind: 'raw', sql: 'timestamp' })
+    assert.deepEqual(col('created').type, { kind: 'timestamp', mysqlType: 'timestamp' })
     assert.deepEqual(col('created').default, { kind: 'sql', sql: 'current_timestamp()' })
     assert.deepEqual(col('body').type, { kind: 'raw', sql: 'mediumtext' })
     // A column-level check is named after its column on MariaDB; it is a real check, unlike JSON's.
