@@ -183,7 +183,7 @@ describe('safe runs: bad input before any database is involved', () => {
       [`postgresql://postgres:${PASSWORD}@127.0.0.1/app`, /^malformed database URL|^cannot connect/],
       [`postgresql://postgres:${ENCODED}@127.0.0.1:5432`, /names no database: add \/dbname/],
       ['sqlite://app.sqlite', /^malformed SQLite URL 'sqlite:\/\/app\.sqlite': use sqlite:\/\/\/relative\/path\.sqlite or sqlite:\/\/\/\/absolute\/path\.sqlite/],
-      [`oracle://scott:${ENCODED}@db/orcl`, /^unsupported database URL scheme 'oracle': use sqlite, postgresql or mysql/],
+      [`oracle://scott:${ENCODED}@db/orcl`, /^unsupported database URL scheme 'oracle': use sqlite, postgresql, mysql, libsql or pglite$/],
       ['just words', /^malformed database URL 'just words'/],
     ] as const) {
       assertCleanError(await s.strata(['upgrade', 'head', '--url', url]), pattern)
