@@ -7,6 +7,9 @@ import type { ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.j
 import { qualifiedName, tableKey } from '../schema/model.js'
 import { diffEnumLifetimes, diffEnums, diffInlineEnums } from './compare-enums.js'
 import type { RenamedName } from './compare-constraints.js'
+import { diffViews } from './compare-views.js'
+import { diffRoutines } from './compare-routines.js'
+import { diffPostgresObjects } from './compare-postgres-objects.js'
 import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
 import { restoreDeclaredSpellings } from './declared-spellings.js'
 import { planDependentForeignKeys } from './dependencies.js'
@@ -129,6 +132,9 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
 
   if (dialect.features.schemas && options.managedSchemas?.length)
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
+  diffViews(plan, target, reflected, scope, plan.operations())
+  diffRoutines(plan, target, reflected, scope)
+  diffPostgresObjects(plan, target, reflected, scope, dialect)
 
   const operations = plan.operations()
   const marks = operationMarks(operations, {

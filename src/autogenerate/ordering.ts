@@ -8,7 +8,14 @@ import { qualifiedName, tableKey } from '../schema/model.js'
  * indexes go before the tables and columns they depend on, constraints come after the columns they cover.
  */
 export enum Phase {
+  /** Triggers, views and routines go before anything they use changes (and are created again last). */
+  DropTrigger,
+  DropPolicy,
+  DropView,
+  DropRoutine,
   CreateSchema,
+  /** Extensions come first: types and functions they define may be used by everything after. */
+  CreateExtension,
   Enum,
   RenameTable,
   RenameColumn,
@@ -28,7 +35,12 @@ export enum Phase {
   DropTable,
   DropColumn,
   DropEnum,
+  DropExtension,
   DropSchema,
+  CreateRoutine,
+  CreateView,
+  CreateTrigger,
+  CreatePolicy,
 }
 
 export type SortKey = Array<string | number>

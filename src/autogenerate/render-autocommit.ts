@@ -45,6 +45,9 @@ function usesValue(op: AnyOperation, value: string): boolean {
       return op.rows.some((row) => Object.values(row).some((v) => v === value))
     case 'execute':
       return sqlUses(op.sql, value)
+    case 'createView':
+    case 'replaceView':
+      return sqlUses(op.view.definition, value)
     default:
       return false
   }

@@ -52,6 +52,11 @@ export function columnDoc(column: ColumnModel, imports: ImportSet, inlinePrimary
   if (column.autoincrement === true) links.push({ name: 'autoincrement', args: [] })
   else if (column.autoincrement) links.push({ name: 'autoincrement', args: [str(column.autoincrement)] })
   if (column.comment != null) links.push({ name: 'comment', args: [str(column.comment)] })
+  if (column.generated) {
+    const args = [text(sqlTemplate(column.generated.expression, imports))]
+    if (column.generated.stored) args.push(object([{ key: 'stored', value: text('true') }]))
+    links.push({ name: 'generatedAlwaysAs', args })
+  }
   return chain(typeDoc(column.type, imports), links)
 }
 

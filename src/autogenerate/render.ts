@@ -10,6 +10,10 @@ import { addedValueUsedLater } from './render-autocommit.js'
 import { runsOutsideTransaction, safeOperations } from './render-safe.js'
 import { type Doc, call, object, print, text } from './render-layout.js'
 import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
+import { viewOperationDoc } from './render-views.js'
+import { isPostgresObjectOperation, isRoutineOperation, isViewOperation } from '../operations/object-kinds.js'
+import { routineOperationDoc } from './render-routines.js'
+import { postgresObjectDoc } from './render-postgres-objects.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
 import type { DetectedChange } from './types.js'
 
@@ -85,6 +89,9 @@ function alterEntries(changes: ColumnChanges, imports: ImportSet, changing?: Col
 
 /** One operation as the `op.method(…)` call that rebuilds it. */
 export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
+  if (isViewOperation(operation)) return viewOperationDoc(operation, imports)
+  if (isRoutineOperation(operation)) return routineOperationDoc(operation, imports)
+  if (isPostgresObjectOperation(operation)) return postgresObjectDoc(operation, imports)
   const op = (method: string, ...args: Doc[]) => call(`op.${method}`, ...args)
   switch (operation.kind) {
     case 'createTable':

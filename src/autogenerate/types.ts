@@ -18,7 +18,7 @@ export interface RenameHints {
   columns?: Record<string, string>
 }
 
-export type ComparedObjectType = 'table' | 'column' | 'index' | 'unique' | 'foreignKey' | 'check' | 'enum'
+export type ComparedObjectType = 'table' | 'column' | 'index' | 'unique' | 'foreignKey' | 'check' | 'enum' | 'view' | 'function' | 'procedure' | 'trigger' | 'extension' | 'policy'
 
 /** Like Alembic's include_object: return false to leave an object out of the comparison. */
 export interface IncludeObject {
@@ -82,4 +82,5 @@ export interface DetectedChange {
   marks: OperationMark[]
 }
 
-export const STRATA_TABLES = ['strata_version', 'strata_history', 'strata_lock'] as const
+/** strata's own tables; `strata_objects` records what MySQL does not keep (a view's declared text). */
+export const STRATA_TABLES = ['strata_version', 'strata_history', 'strata_lock', 'strata_objects'] as const

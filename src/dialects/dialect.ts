@@ -68,6 +68,12 @@ export interface DialectFeatures {
   readonly advisoryLocks: boolean
   /** Online index builds and drops (CONCURRENTLY) and constraint validation are run outside any transaction. */
   readonly onlineDdlOutsideTransaction: boolean
+  /** PostgreSQL extensions: compared only where true, left out of the comparison elsewhere. */
+  readonly extensions: boolean
+  /** Row-level security and its policies: compared only where true, left out of the comparison elsewhere. */
+  readonly rowSecurity: boolean
+  /** Stored functions and procedures exist: where false (SQLite) a schema declaring one is refused when it loads. */
+  readonly storedRoutines: boolean
 }
 
 /** A lock held for a run; released explicitly, and by the database when the session dies. */

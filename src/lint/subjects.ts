@@ -24,7 +24,10 @@ export function tableOf(operation: AnyOperation): { name: string; schema: string
     case 'execute':
       return rawIndexBuild(operation.sql)?.table ?? null
     default:
-      return { name: operation.table, schema: operation.schema }
+      // Table-level operations name their table; views, routines and extensions change no one table.
+      if ('table' in operation && typeof operation.table === 'string')
+        return { name: operation.table, schema: 'schema' in operation && typeof operation.schema === 'string' ? operation.schema : null }
+      return null
   }
 }
 

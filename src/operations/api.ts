@@ -23,6 +23,12 @@ import { AddEnumValueOp, AlterEnumOp, CreateEnumOp, DropEnumOp, type EnumUsage, 
 import { BulkInsertOp, CreateSchemaOp, DropSchemaOp, ExecuteOp, type RowValue } from './misc-ops.js'
 import { RenameConstraintOp, type RenamedKind } from './rename-constraint-op.js'
 import { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './table-ops.js'
+import { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
+import { type ViewOptions, viewModel } from '../schema/view.js'
+import { type FunctionOptions, type RoutineOptions, type TriggerOptions, routineModel, triggerModel } from '../schema/routines.js'
+import { type ExtensionOptions, type PolicyOptions, extensionModel, policyModel } from '../schema/postgres-objects.js'
+import { CreateExtensionOp, CreatePolicyOp, DropExtensionOp, DropPolicyOp, ReplacePolicyOp, SetRowSecurityOp } from './postgres-object-ops.js'
+import { CreateRoutineOp, CreateTriggerOp, DropRoutineOp, DropTriggerOp, ReplaceRoutineOp, ReplaceTriggerOp } from './routine-ops.js'
 
 /** What executes operations for the `op` API: the online runner, the offline SQL writer, or a recorder. */
 export interface OperationSink {
@@ -263,6 +269,100 @@ export class Operations {
 
   dropSchema(name: string): Promise<void> {
     return this.emit(new DropSchemaOp(name))
+  }
+
+  createView(name: string, definition: string | SqlFragment, options: ViewOptions = {}): Promise<void> {
+    return this.emit(new CreateViewOp(viewModel(name, definition, options)))
+  }
+
+  /** `definition` (and the view's other options) make the drop reversible. */
+  dropView(name: string, options: ViewOptions & { definition?: string | SqlFragment } = {}): Promise<void> {
+    const { definition, ...rest } = options
+    const old = definition === undefined ? undefined : viewModel(name, definition, rest)
+    return this.emit(new DropViewOp(name, options.schema ?? null, old))
+  }
+
+  /** A new definition for a view; `existing` (the old one) makes it reversible. */
+  replaceView(name: string, definition: string | SqlFragment, options: ViewOptions & { existing?: Omit<ViewOptions, 'schema'> & { definition: string | SqlFragment } } = {}): Promise<void> {
+    const { existing, ...rest } = options
+    const old = existing ? viewModel(name, existing.definition, { ...existing, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
+    return this.emit(new ReplaceViewOp(viewModel(name, definition, rest), old))
+  }
+
+  createFunction(name: string, options: FunctionOptions): Promise<void> {
+    return this.emit(new CreateRoutineOp(routineModel('function', name, options)))
+  }
+
+  createProcedure(name: string, options: RoutineOptions): Promise<void> {
+    return this.emit(new CreateRoutineOp(routineModel('procedure', name, options)))
+  }
+
+  /** `existing` (the function as it is) makes the drop reversible. */
+  dropFunction(name: string, options: { schema?: string; existing?: FunctionOptions } = {}): Promise<void> {
+    const old = options.existing ? routineModel('function', name, { ...options.existing, ...(options.schema ? { schema: options.schema } : {}) }) : undefined
+    return this.emit(new DropRoutineOp('function', name, options.schema ?? null, old))
+  }
+
+  dropProcedure(name: string, options: { schema?: string; existing?: RoutineOptions } = {}): Promise<void> {
+    const old = options.existing ? routineModel('procedure', name, { ...options.existing, ...(options.schema ? { schema: options.schema } : {}) }) : undefined
+    return this.emit(new DropRoutineOp('procedure', name, options.schema ?? null, old))
+  }
+
+  replaceFunction(name: string, options: FunctionOptions & { existing?: FunctionOptions }): Promise<void> {
+    const { existing, ...rest } = options
+    const old = existing ? routineModel('function', name, { ...existing, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
+    return this.emit(new ReplaceRoutineOp(routineModel('function', name, rest), old))
+  }
+
+  replaceProcedure(name: string, options: RoutineOptions & { existing?: RoutineOptions }): Promise<void> {
+    const { existing, ...rest } = options
+    const old = existing ? routineModel('procedure', name, { ...existing, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
+    return this.emit(new ReplaceRoutineOp(routineModel('procedure', name, rest), old))
+  }
+
+  createTrigger(name: string, options: TriggerOptions & SchemaOption): Promise<void> {
+    return this.emit(new CreateTriggerOp(triggerModel(name, options)))
+  }
+
+  /** `existing` (the trigger as it is, without its table) makes the drop reversible. */
+  dropTrigger(name: string, options: SchemaOption & { table: string; existing?: Omit<TriggerOptions, 'table'> }): Promise<void> {
+    const old = options.existing ? triggerModel(name, { ...options.existing, table: options.table, ...(options.schema ? { schema: options.schema } : {}) }) : undefined
+    return this.emit(new DropTriggerOp(name, options.table, options.schema ?? null, old))
+  }
+
+  replaceTrigger(name: string, options: TriggerOptions & SchemaOption & { existing?: Omit<TriggerOptions, 'table'> }): Promise<void> {
+    const { existing, ...rest } = options
+    const old = existing ? triggerModel(name, { ...existing, table: rest.table, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
+    return this.emit(new ReplaceTriggerOp(triggerModel(name, rest), old))
+  }
+
+  createExtension(name: string, options: ExtensionOptions = {}): Promise<void> {
+    return this.emit(new CreateExtensionOp(extensionModel(name, options)))
+  }
+
+  dropExtension(name: string, options: ExtensionOptions = {}): Promise<void> {
+    return this.emit(new DropExtensionOp(name, extensionModel(name, options)))
+  }
+
+  /** `ALTER TABLE … ENABLE | DISABLE ROW LEVEL SECURITY` (PostgreSQL). */
+  setRowSecurity(tableName: string, enabled: boolean, options: SchemaOption = {}): Promise<void> {
+    return this.emit(new SetRowSecurityOp(tableName, enabled, options.schema ?? null))
+  }
+
+  createPolicy(name: string, options: PolicyOptions): Promise<void> {
+    return this.emit(new CreatePolicyOp(policyModel(name, options)))
+  }
+
+  /** `existing` (the policy as it is, without its table) makes the drop reversible. */
+  dropPolicy(name: string, options: SchemaOption & { table: string; existing?: Omit<PolicyOptions, 'table' | 'schema'> }): Promise<void> {
+    const old = options.existing ? policyModel(name, { ...options.existing, table: options.table, ...(options.schema ? { schema: options.schema } : {}) }) : undefined
+    return this.emit(new DropPolicyOp(name, options.table, options.schema ?? null, old))
+  }
+
+  replacePolicy(name: string, options: PolicyOptions & { existing?: Omit<PolicyOptions, 'table' | 'schema'> }): Promise<void> {
+    const { existing, ...rest } = options
+    const old = existing ? policyModel(name, { ...existing, table: rest.table, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
+    return this.emit(new ReplacePolicyOp(policyModel(name, rest), old))
   }
 
   /** Raw SQL. Pass `reverseSql` to make it reversible. */

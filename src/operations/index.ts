@@ -16,6 +16,9 @@ export {
 export { CreateEnumOp, DropEnumOp, AddEnumValueOp, RenameEnumValueOp, AlterEnumOp, type EnumUsage } from './enum-ops.js'
 export { CreateSchemaOp, DropSchemaOp, ExecuteOp, BulkInsertOp, type RowValue } from './misc-ops.js'
 export { RenameConstraintOp, type RenamedKind } from './rename-constraint-op.js'
+export { CreateViewOp, DropViewOp, ReplaceViewOp, type RecreateReason } from './view-ops.js'
+export { CreateExtensionOp, DropExtensionOp, SetRowSecurityOp, CreatePolicyOp, DropPolicyOp, ReplacePolicyOp } from './postgres-object-ops.js'
+export { CreateRoutineOp, DropRoutineOp, ReplaceRoutineOp, CreateTriggerOp, DropTriggerOp, ReplaceTriggerOp } from './routine-ops.js'
 
 import type { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './table-ops.js'
 import type { AddColumnOp, DropColumnOp, RenameColumnOp, AlterColumnOp } from './column-ops.js'
@@ -34,6 +37,9 @@ import type {
 import type { CreateEnumOp, DropEnumOp, AddEnumValueOp, RenameEnumValueOp, AlterEnumOp } from './enum-ops.js'
 import type { CreateSchemaOp, DropSchemaOp, ExecuteOp, BulkInsertOp } from './misc-ops.js'
 import type { RenameConstraintOp } from './rename-constraint-op.js'
+import type { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
+import type { CreateExtensionOp, DropExtensionOp, SetRowSecurityOp, CreatePolicyOp, DropPolicyOp, ReplacePolicyOp } from './postgres-object-ops.js'
+import type { CreateRoutineOp, DropRoutineOp, ReplaceRoutineOp, CreateTriggerOp, DropTriggerOp, ReplaceTriggerOp } from './routine-ops.js'
 
 /** Every operation, as a discriminated union on `kind`: dialect compilers and the renderer switch over it. */
 export type AnyOperation =
@@ -65,3 +71,18 @@ export type AnyOperation =
   | DropSchemaOp
   | ExecuteOp
   | BulkInsertOp
+  | CreateViewOp
+  | DropViewOp
+  | ReplaceViewOp
+  | CreateRoutineOp
+  | DropRoutineOp
+  | ReplaceRoutineOp
+  | CreateTriggerOp
+  | DropTriggerOp
+  | ReplaceTriggerOp
+  | CreateExtensionOp
+  | DropExtensionOp
+  | SetRowSecurityOp
+  | CreatePolicyOp
+  | DropPolicyOp
+  | ReplacePolicyOp

@@ -3,6 +3,8 @@
  * table declared later (a cycle, or the table itself) is a thunk with a `ColumnRef` return type, so the file
  * type-checks under `strict`. Deterministic: the same database gives the same bytes.
  */
+import { routineDeclarationDoc, triggerDeclarationDoc } from '../autogenerate/render-routines.js'
+import { viewDeclarationDoc } from '../autogenerate/render-views.js'
 import { dependencyOrder } from '../autogenerate/ordering.js'
 import { type Doc, PRINT_WIDTH, arrow, call, chain, object, print, text } from '../autogenerate/render-layout.js'
 import { typeDoc } from '../autogenerate/render-schema.js'
@@ -202,11 +204,26 @@ export function renderSchemaFile(model: SchemaModel, options: SchemaFileOptions)
     // After its own declaration: a reference to the table itself needs the annotated thunk too.
     ctx.declared.add(key)
   }
+  blocks.push(...objectDeclarations(model, names, ctx))
   const header = [...options.header]
   if (options.unmodelled.length > 0) header.push('', 'Not expressible in the schema DSL (kept in the database, not in this file):', ...options.unmodelled.map((u) => `- ${u}`))
   const importNames = ctx.imports.list().map((n) => (n === 'ColumnRef' ? 'type ColumnRef' : n))
   const sorted = importNames.sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, ''), 'en'))
   return `${commentBlock(header)}\n${importStatement(sorted)}\n\n${blocks.join('\n\n')}\n`
+}
+
+/** Views, routines and triggers after the tables they read (routines before the triggers that call them). */
+function objectDeclarations(model: SchemaModel, names: ConstNames, ctx: FileContext): string[] {
+  const declare = (name: string, suffix: string, doc: Doc) => {
+    const head = `export const ${names.claim(name, suffix)} = `
+    return head + print(doc, 0, head.length)
+  }
+  const byName = <T extends { name: string }>(items: T[] | undefined) => [...(items ?? [])].sort((a, b) => a.name.localeCompare(b.name, 'en'))
+  return [
+    ...byName(model.views).map((v) => declare(v.name, 'View', viewDeclarationDoc(v, ctx.imports))),
+    ...byName(model.routines).map((r) => declare(r.name, r.kind === 'function' ? 'Function' : 'Procedure', routineDeclarationDoc(r, ctx.imports))),
+    ...byName(model.triggers).map((t) => declare(t.name, 'Trigger', triggerDeclarationDoc(t, ctx.imports))),
+  ]
 }
 
 function importStatement(names: string[]): string {

@@ -1,10 +1,13 @@
 import { type ColumnRef, isColumnBuilder } from './columns.js'
 import { type Enumeration, isEnumeration } from './enum.js'
 import { type ColumnArg, type IndexArg, type TableExtra } from './extras.js'
-import type { ColumnModel, EnumModel, ForeignKeyModel, IndexElement, SchemaModel, TableModel } from './model.js'
+import type { ColumnModel, EnumModel, ExtensionModel, PolicyModel, RoutineModel, TriggerModel, ViewModel, ForeignKeyModel, IndexElement, SchemaModel, TableModel } from './model.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from './naming.js'
 import { type SqlFragment, isSqlFragment } from './sql.js'
 import { type ColumnMap, type Table, type TableDefinition, isTable, tableDefinition } from './table.js'
+import { isView } from './view.js'
+import { isRoutine, isTrigger } from './routines.js'
+import { isExtension, isPolicy } from './postgres-objects.js'
 
 function columnName(arg: ColumnArg): string {
   return typeof arg === 'string' ? arg : arg.name
@@ -161,6 +164,17 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
   const tables: TableModel[] = []
   const enums = new Map<string, EnumModel>()
   const seenTables = new Set<Table>()
+  const views: ViewModel[] = []
+  const routines: RoutineModel[] = []
+  const triggers: TriggerModel[] = []
+  const extensions: ExtensionModel[] = []
+  const policies: PolicyModel[] = []
+  const rowSecurity: Array<{ table: string; schema: string | null }> = []
+  const addOnce = <T extends { name: string; schema?: string | null }>(list: T[], model: T, what: string) => {
+    const same = list.find((v) => v.name === model.name && (v.schema ?? null) === (model.schema ?? null))
+    if (same && JSON.stringify(same) !== JSON.stringify(model)) throw new Error(`${what} '${model.name}' is declared twice`)
+    if (!same) list.push(structuredClone(model))
+  }
   const addEnum = (model: EnumModel) => {
     const key = `${model.schema ?? ''}.${model.name}`
     const existing = enums.get(key)
@@ -176,6 +190,7 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
       if (tables.some((t) => t.name === model.name && (t.schema ?? null) === (model.schema ?? null)))
         throw new Error(`table '${model.name}' is declared twice`)
       tables.push(model)
+      if (tableDefinition(value).options.rls) rowSecurity.push({ table: model.name, schema: model.schema ?? null })
       for (const builder of Object.values(tableDefinition(value).columns as ColumnMap)) {
         if (isColumnBuilder(builder) && builder.config.type.kind === 'enum') {
           const t = builder.config.type
@@ -184,8 +199,32 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
       }
     } else if (isEnumeration(value)) {
       addEnum((value as Enumeration).model)
+    } else if (isView(value)) {
+      addOnce(views, value.model, 'view')
+    } else if (isRoutine(value)) {
+      addOnce(routines, value.model, value.model.kind)
+    } else if (isTrigger(value)) {
+      addOnce(triggers, value.model, 'trigger')
+    } else if (isExtension(value)) {
+      addOnce(extensions, value.model, 'extension')
+    } else if (isPolicy(value)) {
+      // A policy's name is unique per table.
+      const model = value.model
+      const same = policies.find((p) => p.name === model.name && p.table === model.table && (p.schema ?? null) === (model.schema ?? null))
+      if (same && JSON.stringify(same) !== JSON.stringify(model)) throw new Error(`policy '${model.name}' on '${model.table}' is declared twice`)
+      if (!same) policies.push(structuredClone(model))
     }
   }
-  const schemas = [...new Set(tables.map((t) => t.schema).filter((s): s is string => !!s))]
-  return { tables, enums: [...enums.values()], schemas }
+  const schemas = [...new Set([...tables, ...views, ...routines].map((t) => t.schema).filter((s): s is string => !!s))]
+  return {
+    tables,
+    enums: [...enums.values()],
+    schemas,
+    ...(views.length > 0 ? { views } : {}),
+    ...(routines.length > 0 ? { routines } : {}),
+    ...(triggers.length > 0 ? { triggers } : {}),
+    ...(extensions.length > 0 ? { extensions } : {}),
+    ...(policies.length > 0 ? { policies } : {}),
+    ...(rowSecurity.length > 0 ? { rowSecurity } : {}),
+  }
 }

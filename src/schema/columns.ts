@@ -46,6 +46,7 @@ export class ColumnBuilder {
     comment?: string | null
     references?: ColumnReference
     renamedFrom?: string
+    generated?: { expression: string; stored: boolean }
     /** Why the declared default cannot be used (the table build names the column). */
     invalidDefault?: string
   }
@@ -111,6 +112,12 @@ export class ColumnBuilder {
     return this
   }
 
+  /** A generated column: its value is `expression`, computed on write (`stored`) or on read (PostgreSQL: stored only). */
+  generatedAlwaysAs(expression: SqlFragment, options: { stored?: boolean } = {}): this {
+    this.config.generated = { expression: expression.text.trim(), stored: options.stored ?? false }
+    return this
+  }
+
   /** Rename hint: this column used to be called `oldName`. Autogenerate emits a rename, not drop + add. */
   renamedFrom(oldName: string): this {
     this.config.renamedFrom = oldName
@@ -125,6 +132,7 @@ export class ColumnBuilder {
     if (c.autoincrement) model.autoincrement = c.autoincrement
     if (c.comment != null) model.comment = c.comment
     if (c.renamedFrom) model.renamedFrom = c.renamedFrom
+    if (c.generated) model.generated = { ...c.generated }
     return model
   }
 }

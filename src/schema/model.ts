@@ -46,6 +46,13 @@ export interface ColumnModel {
   comment?: string | null
   /** Rename hint declared in the schema: the column's previous name. Never reflected. */
   renamedFrom?: string
+  /** `GENERATED ALWAYS AS (expression) STORED | VIRTUAL`: the value is computed, never written. */
+  generated?: GeneratedColumn | null
+}
+
+export interface GeneratedColumn {
+  expression: string
+  stored: boolean
 }
 
 /** An index element: a column name, or an SQL expression. */
@@ -109,9 +116,88 @@ export interface EnumModel {
   renamedValues?: Record<string, string>
 }
 
+/** `WITH [LOCAL | CASCADED] CHECK OPTION` on an updatable view. */
+export type ViewCheckOption = 'local' | 'cascaded'
+
+/**
+ * A view. `definition` is the SELECT as declared (reflected: as strata recorded it when it created the view, or
+ * the server's own text for a view strata did not create). `columns` is the declared column list, if any.
+ */
+export interface ViewModel {
+  name: string
+  schema?: string | null
+  definition: string
+  columns?: string[] | null
+  checkOption?: ViewCheckOption | null
+}
+
+/** A stored function or procedure (PostgreSQL, MySQL). Text fields are SQL as declared. */
+export interface RoutineModel {
+  kind: 'function' | 'procedure'
+  name: string
+  schema?: string | null
+  /** The argument list as SQL, without parentheses: `a integer, b text` ('' for none). */
+  args: string
+  /** A function's return type as SQL (`integer`, `trigger`); none for a procedure. */
+  returns?: string | null
+  /** `plpgsql`, `sql`… (PostgreSQL); MySQL routines are always SQL. */
+  language: string
+  body: string
+  volatility?: 'volatile' | 'stable' | 'immutable' | null
+  security?: 'invoker' | 'definer' | null
+}
+
+export type TriggerEvent = 'insert' | 'update' | 'delete' | 'truncate'
+
+/** A trigger on a table: a body (SQLite, MySQL) or a trigger function (PostgreSQL). */
+export interface TriggerModel {
+  name: string
+  /** The table's schema (PostgreSQL). */
+  schema?: string | null
+  table: string
+  timing: 'before' | 'after' | 'instead of'
+  events: TriggerEvent[]
+  forEach: 'row' | 'statement'
+  when?: string | null
+  body?: string | null
+  /** PostgreSQL: the trigger function's name (`schema.name` when elsewhere). */
+  function?: string | null
+}
+
+/** A PostgreSQL extension (`CREATE EXTENSION`). */
+export interface ExtensionModel {
+  name: string
+  /** The schema its objects go in; the server's choice when absent. */
+  schema?: string | null
+  version?: string | null
+}
+
+export type PolicyCommand = 'all' | 'select' | 'insert' | 'update' | 'delete'
+
+/** A PostgreSQL row-level security policy on a table (`schema` is the table's). */
+export interface PolicyModel {
+  name: string
+  schema?: string | null
+  table: string
+  for: PolicyCommand
+  /** Roles it applies to; `public` (everyone) when empty. */
+  to: string[]
+  using?: string | null
+  withCheck?: string | null
+  permissive: boolean
+}
+
 export interface SchemaModel {
   tables: TableModel[]
   enums: EnumModel[]
+  /** Views, in declaration order (created in dependency order). */
+  views?: ViewModel[]
+  routines?: RoutineModel[]
+  triggers?: TriggerModel[]
+  extensions?: ExtensionModel[]
+  policies?: PolicyModel[]
+  /** Tables with row-level security enabled (PostgreSQL `table(…, { rls: true })`). */
+  rowSecurity?: Array<{ table: string; schema?: string | null }>
   /** PostgreSQL schemas (namespaces) the model manages; empty elsewhere. */
   schemas?: string[]
 }

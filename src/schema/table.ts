@@ -7,6 +7,8 @@ export interface TableOptions {
   comment?: string
   /** Rename hint: this table used to be called `oldName`. */
   renamedFrom?: string
+  /** PostgreSQL: enable row-level security (policies then decide which rows a role sees). */
+  rls?: boolean
 }
 
 export type ColumnMap = Record<string, ColumnBuilder>

@@ -1,13 +1,14 @@
 /**
  * Schema mistakes a database would only report at upgrade time (or, for a default, at the first insert), caught
  * when the schema loads for that database: names past its identifier limit, two objects of one table with the same
- * name, one index name on two tables where index names share a namespace, and defaults calling functions the
- * database does not have. Each message names the table and column or object.
+ * name, one index name on two tables where index names share a namespace, defaults calling functions the
+ * database does not have, and functions or procedures where it has none. Each message names the table and column
+ * or object.
  */
 import type { Dialect } from '../dialects/dialect.js'
 import type { SchemaModel, TableModel } from './model.js'
 
-export type SchemaDialect = Pick<Dialect, 'maxIdentifierLength' | 'schemaRules'>
+export type SchemaDialect = Pick<Dialect, 'maxIdentifierLength' | 'schemaRules' | 'features'>
 
 /** Throws an Error (one line) for the first mistake found. */
 export function validateSchemaFor(model: SchemaModel, dialect: SchemaDialect): void {
@@ -24,6 +25,9 @@ function firstProblem(model: SchemaModel, dialect: SchemaDialect): string | null
     const found = tooLong(e.name, `enum '${e.name}'`, dialect)
     if (found) return found
   }
+  const routine = model.routines?.[0]
+  if (routine && !dialect.features.storedRoutines)
+    return `${dialect.schemaRules.displayName} has no stored functions or procedures (${routine.kind} '${routine.name}'): declare them only in a schema for PostgreSQL or MySQL`
   return dialect.schemaRules.indexNamesPerTable ? null : indexOnTwoTables(model, dialect)
 }
 

@@ -26,6 +26,7 @@ function canonicalColumn(column: ColumnModel, inPrimaryKey: boolean): ColumnMode
     comment: column.comment || null,
   }
   if (column.autoincrement) out.autoincrement = true
+  if (column.generated) out.generated = { ...column.generated }
   return out
 }
 

@@ -48,6 +48,14 @@ export function defaultSql(value: DefaultValue, type: ColumnType): string {
 
 export function columnDefinitionSql(column: ColumnModel): string {
   checkIdentifierLength(column.name, 'column')
+  if (column.generated) {
+    // MariaDB accepts no NULL / NOT NULL on a generated column: only NOT NULL is written (MySQL).
+    const kind = column.generated.stored ? 'STORED' : 'VIRTUAL'
+    const generated = [q(column.name), mysqlTypeSql(column.type), `GENERATED ALWAYS AS (${column.generated.expression}) ${kind}`]
+    if (!column.nullable) generated.push('NOT NULL')
+    if (column.comment) generated.push(`COMMENT ${quoteMysqlString(column.comment)}`)
+    return generated.join(' ')
+  }
   const parts = [q(column.name), mysqlTypeSql(column.type), column.nullable ? 'NULL' : 'NOT NULL']
   if (column.default !== null && column.default !== undefined && !column.autoincrement) parts.push(`DEFAULT ${defaultSql(column.default, column.type)}`)
   if (column.autoincrement) parts.push('AUTO_INCREMENT')

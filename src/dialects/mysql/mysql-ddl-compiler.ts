@@ -19,6 +19,8 @@ import {
 } from './mysql-alter-compiler.js'
 import { checkSql, columnDefinitionSql, columnList, foreignKeySql, keyPartSql, uniqueKeySql } from './mysql-column-sql.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlLiteral, quoteMysqlString } from './mysql-sql.js'
+import { compileMysqlView } from './mysql-views.js'
+import { compileMysqlRoutine } from './mysql-routines.js'
 
 async function serverFor(ctx: CompileContext): Promise<MysqlServerInfo | undefined> {
   return ctx.offline || !ctx.connection ? undefined : mysqlServerOf(ctx.connection)
@@ -65,6 +67,24 @@ function alter(table: string, ...clauses: string[]): string {
 
 export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promise<string[]> {
   switch (op.kind) {
+    case 'createView':
+    case 'dropView':
+    case 'replaceView':
+      return compileMysqlView(op)
+    case 'createRoutine':
+    case 'dropRoutine':
+    case 'replaceRoutine':
+    case 'createTrigger':
+    case 'dropTrigger':
+    case 'replaceTrigger':
+      return compileMysqlRoutine(op)
+    case 'createExtension':
+    case 'dropExtension':
+    case 'setRowSecurity':
+    case 'createPolicy':
+    case 'dropPolicy':
+    case 'replacePolicy':
+      throw new Error(`${op.describe()}: extensions and row-level security are PostgreSQL's`)
     case 'createTable':
       return createTableSql(op, await serverFor(ctx))
     case 'dropTable':

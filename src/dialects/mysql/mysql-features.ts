@@ -8,4 +8,7 @@ export const mysqlFeatures: DialectFeatures = {
   fileDatabase: false,
   advisoryLocks: true,
   onlineDdlOutsideTransaction: false,
+  extensions: false,
+  rowSecurity: false,
+  storedRoutines: true,
 }

@@ -11,6 +11,7 @@ import { canonicalNumber, isForeignKeyBackingIndex, sortByName } from './mysql-c
 import { tokenizeExpression } from './mysql-expression.js'
 import { quoteMysqlIdentifier } from './mysql-sql.js'
 import { mysqlColumnType } from './mysql-types.js'
+import { MYSQL_OBJECT_COLUMNS, type ObjectColumns, mysqlObjects } from './mysql-objects-introspector.js'
 
 interface ColumnRow {
   TABLE_NAME: string
@@ -20,6 +21,7 @@ interface ColumnRow {
   COLUMN_TYPE: string
   EXTRA: string
   COLUMN_COMMENT: string
+  GENERATION_EXPRESSION: string | null
 }
 
 interface IndexRow {
@@ -123,7 +125,8 @@ interface TableParts {
 
 export async function introspectMysql(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const server = await mysqlServerOf(connection)
-  const db = (await connection.query<{ db: string | null }>('SELECT DATABASE() AS db'))[0]?.db
+  const [first] = await connection.query<{ db: string | null } & ObjectColumns>(`SELECT DATABASE() AS db, ${MYSQL_OBJECT_COLUMNS}`)
+  const db = first?.db
   if (!db) throw new Error('no database selected: the MySQL URL must name a database')
   const exclude = options.excludeTables ?? (() => false)
 
@@ -132,7 +135,7 @@ export async function introspectMysql(connection: Connection, options: Introspec
     [db],
   )
   const columns = await connection.query<ColumnRow>(
-    `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT
+    `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
     [db],
   )
@@ -193,6 +196,12 @@ export async function introspectMysql(connection: Connection, options: Introspec
       column.autoincrement = true
       column.default = null
     }
+    const generated = /\b(virtual|stored|persistent) generated\b/i.exec(row.EXTRA ?? '')
+    if (generated && row.GENERATION_EXPRESSION) {
+      column.generated = { expression: row.GENERATION_EXPRESSION, stored: generated[1]!.toLowerCase() !== 'virtual' }
+      column.default = null
+      // MariaDB reports every generated column as nullable (it accepts no NOT NULL on one).
+    }
     table.model.columns.push(column)
   }
 
@@ -250,7 +259,18 @@ export async function introspectMysql(connection: Connection, options: Introspec
     model.checks = sortByName(model.checks)
     result.push(model)
   }
-  return { tables: sortByName(result), enums: [], schemas: [] }
+  const objects = await mysqlObjects(connection, first!)
+  const views = objects.views.filter((v) => !exclude(v.name, null))
+  const { routines } = objects
+  const triggers = objects.triggers.filter((t) => !exclude(t.table, null))
+  return {
+    tables: sortByName(result),
+    enums: [],
+    schemas: [],
+    ...(views.length > 0 ? { views } : {}),
+    ...(routines.length > 0 ? { routines } : {}),
+    ...(triggers.length > 0 ? { triggers } : {}),
+  }
 }
 
 function indexElement(row: IndexRow): IndexElement {

@@ -162,6 +162,7 @@ function canonicalColumn(column: ColumnModel, inPrimaryKey: boolean): ColumnMode
   }
   if (out.default && out.default.kind === 'sql' && /^\s*null\s*$/i.test(out.default.sql)) out.default = null
   if (autoincrement) out.autoincrement = autoincrement
+  if (column.generated) out.generated = { ...column.generated }
   return out
 }
 

@@ -21,11 +21,18 @@ import { defaultPrimaryKeyName } from './postgres-canonical.js'
 import { qualify, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 import { columnCommentSql, commentSql, createEnumSql, defaultSql, identityClause } from './postgres-sql-parts.js'
 import { columnTypeSql } from './postgres-types.js'
+import { compilePostgresView } from './postgres-views.js'
+import { compilePostgresRoutine } from './postgres-routines.js'
+import { compilePostgresObject } from './postgres-objects.js'
 
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
   const parts = [quoteIdentifier(column.name), columnTypeSql(column.type)]
-  if (column.autoincrement) {
+  if (column.generated) {
+    // PostgreSQL before 18 computes generated columns on write only.
+    if (!column.generated.stored) throw new Error(`column "${column.name}": PostgreSQL generated columns are stored: use generatedAlwaysAs(…, { stored: true })`)
+    parts.push(`GENERATED ALWAYS AS (${column.generated.expression}) STORED`)
+  } else if (column.autoincrement) {
     if (column.default !== undefined && column.default !== null)
       throw new Error(`column "${column.name}": an identity (autoincrement) column cannot also have a default`)
     parts.push(identityClause(column.autoincrement))
@@ -121,6 +128,24 @@ async function invalidIndexDrop(name: string, schema: string | null, context: Co
 
 export async function compilePostgres(op: AnyOperation, context: CompileContext): Promise<string[]> {
   switch (op.kind) {
+    case 'createView':
+    case 'dropView':
+    case 'replaceView':
+      return compilePostgresView(op)
+    case 'createRoutine':
+    case 'dropRoutine':
+    case 'replaceRoutine':
+    case 'createTrigger':
+    case 'dropTrigger':
+    case 'replaceTrigger':
+      return compilePostgresRoutine(op)
+    case 'createExtension':
+    case 'dropExtension':
+    case 'setRowSecurity':
+    case 'createPolicy':
+    case 'dropPolicy':
+    case 'replacePolicy':
+      return compilePostgresObject(op)
     case 'createTable':
       return createTableSql(op.table)
     case 'dropTable':

@@ -8,4 +8,7 @@ export const postgresFeatures: DialectFeatures = {
   fileDatabase: false,
   advisoryLocks: true,
   onlineDdlOutsideTransaction: true,
+  extensions: true,
+  rowSecurity: true,
+  storedRoutines: true,
 }

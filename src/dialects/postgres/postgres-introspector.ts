@@ -1,6 +1,7 @@
 /**
- * Reflection of a PostgreSQL database into the SchemaModel with a fixed number of catalog queries (six, whatever
- * the number of tables): namespaces, tables, columns, enums, constraints, indexes. pg_catalog is read directly
+ * Reflection of a PostgreSQL database into the SchemaModel with a fixed number of catalog queries (ten, whatever
+ * the number of tables): namespaces, tables, columns, enums, constraints, indexes, views, routines, triggers, and
+ * one for extensions, row-level security and policies. pg_catalog is read directly
  * (information_schema is far slower and hides details such as index expressions).
  *
  * Schemas: `options.schemas` (default: `current_schema()`). Tables, enums and references in the connection's
@@ -23,6 +24,9 @@ import type {
 import { emptyTable } from '../../schema/model.js'
 import { byName, compareTables, reflectDefault } from './postgres-canonical.js'
 import { parseNativeType } from './postgres-types.js'
+import { introspectPostgresViews } from './postgres-views.js'
+import { introspectPostgresRoutines } from './postgres-routines.js'
+import { introspectPostgresObjects } from './postgres-objects.js'
 
 const TABLE_FILTER = `c.relnamespace = ANY($1::oid[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition`
 
@@ -92,7 +96,7 @@ WHERE ${TABLE_FILTER}`
 // 3,000 indexes).
 
 /** The number of catalog queries one introspection runs, whatever the schema size. */
-export const INTROSPECTION_QUERY_COUNT = 6
+export const INTROSPECTION_QUERY_COUNT = 10
 
 interface TableRow {
   oid: number
@@ -221,7 +225,24 @@ export async function introspectPostgres(connection: Connection, options: Intros
     .sort(compareTables)
 
   const schemas = explicit ? [...schemaNames].filter((s) => s !== current).sort() : []
-  return { tables: result, enums, schemas }
+  const schemaOf = (nsp: number) => modelSchema(namespaces.get(nsp) ?? null)
+  const views = (await introspectPostgresViews(connection, oids, schemaOf)).filter((v) => !options.excludeTables?.(v.name, v.schema ?? null))
+  const { routines, triggers: allTriggers } = await introspectPostgresRoutines(connection, oids, schemaOf)
+  const triggers = allTriggers.filter((t) => !options.excludeTables?.(t.table, t.schema ?? null))
+  const objects = await introspectPostgresObjects(connection, oids, schemaOf, modelSchema)
+  const policies = objects.policies.filter((p) => !options.excludeTables?.(p.table, p.schema ?? null))
+  const rowSecurity = objects.rowSecurity.filter((r) => !options.excludeTables?.(r.table, r.schema ?? null))
+  return {
+    tables: result,
+    enums,
+    schemas,
+    ...(views.length > 0 ? { views } : {}),
+    ...(routines.length > 0 ? { routines } : {}),
+    ...(triggers.length > 0 ? { triggers } : {}),
+    ...(objects.extensions.length > 0 ? { extensions: objects.extensions } : {}),
+    ...(policies.length > 0 ? { policies } : {}),
+    ...(rowSecurity.length > 0 ? { rowSecurity } : {}),
+  }
 }
 
 function reflectColumn(row: ColumnRow, enumsByOid: Map<number, EnumRow>, modelSchema: (s: string | null) => string | null): ColumnModel {
@@ -238,6 +259,7 @@ function reflectColumn(row: ColumnRow, enumsByOid: Map<number, EnumRow>, modelSc
   else if (row.identity === 'd') column.autoincrement = 'by-default'
   else if (row.owns_sequence && row.default_sql?.startsWith('nextval(')) column.autoincrement = true
   else if (row.default_sql !== null && row.generated !== 's') column.default = reflectDefault(row.default_sql, type)
+  if (row.generated === 's' && row.default_sql !== null) column.generated = { expression: row.default_sql, stored: true }
   return column
 }
 

@@ -161,6 +161,7 @@ function canonicalColumn(column: ColumnModel, table: TableModel): ColumnModel {
   const type = autoincrement ? { kind: 'integer' as const } : canonicalType(column.type)
   const out: ColumnModel = { name: column.name, type, nullable: column.nullable, default: canonicalDefault(column.default, type) }
   if (autoincrement) out.autoincrement = true
+  if (column.generated) out.generated = { ...column.generated }
   return out
 }
 

@@ -11,6 +11,8 @@ import { tokenize } from './sqlite-parser.js'
 import { currentTable, rebuildTable } from './sqlite-rebuild.js'
 import { columnDefinition, createIndexSql, createTableSql, quoteLiteral } from './sqlite-schema-sql.js'
 import { quoteName } from './sqlite-types.js'
+import { compileSqliteView } from './sqlite-views.js'
+import { compileSqliteRoutine } from './sqlite-triggers.js'
 
 /**
  * Operations → SQLite SQL. ALTER TABLE covers renames, simple ADD COLUMN and DROP COLUMN; every other table change
@@ -18,6 +20,24 @@ import { quoteName } from './sqlite-types.js'
  */
 export async function compileSqlite(operation: AnyOperation, ctx: CompileContext): Promise<string[]> {
   switch (operation.kind) {
+    case 'createView':
+    case 'dropView':
+    case 'replaceView':
+      return compileSqliteView(operation)
+    case 'createRoutine':
+    case 'dropRoutine':
+    case 'replaceRoutine':
+    case 'createTrigger':
+    case 'dropTrigger':
+    case 'replaceTrigger':
+      return compileSqliteRoutine(operation)
+    case 'createExtension':
+    case 'dropExtension':
+    case 'setRowSecurity':
+    case 'createPolicy':
+    case 'dropPolicy':
+    case 'replacePolicy':
+      throw new Error(`${operation.describe()}: extensions and row-level security are PostgreSQL's`)
     case 'createTable':
       return [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))]
     case 'dropTable':
@@ -68,6 +88,8 @@ export async function compileSqlite(operation: AnyOperation, ctx: CompileContext
 
 /** ALTER TABLE ADD COLUMN takes no SQL default expression (only constants), and no NOT NULL without a default. */
 function canAddInPlace(column: ColumnModel): boolean {
+  // ALTER TABLE ADD COLUMN takes VIRTUAL generated columns only.
+  if (column.generated) return !column.generated.stored
   if (column.default && column.default.kind === 'sql') return false
   return column.nullable || !!column.default
 }

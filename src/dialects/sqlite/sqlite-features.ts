@@ -8,4 +8,7 @@ export const sqliteFeatures: DialectFeatures = {
   fileDatabase: true,
   advisoryLocks: false,
   onlineDdlOutsideTransaction: false,
+  extensions: false,
+  rowSecurity: false,
+  storedRoutines: false,
 }

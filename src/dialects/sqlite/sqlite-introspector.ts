@@ -4,6 +4,8 @@ import { type NamingConvention, applyConvention, defaultNamingConvention } from 
 import { enumsUsedBy, parseDefaultText, sortTable } from './sqlite-canonical.js'
 import { type ParsedColumn, type ParsedTable, parseCreateIndex, parseCreateTable, splitTopLevel, tokenize } from './sqlite-parser.js'
 import { fromDeclaredType } from './sqlite-types.js'
+import { reflectSqliteViews, sqliteObjectRows } from './sqlite-views.js'
+import { reflectSqliteTriggers } from './sqlite-triggers.js'
 
 /**
  * Reflects the main database with five catalog queries, whatever the number of tables: the table-valued pragmas
@@ -123,8 +125,9 @@ function isRowidAlias(row: ColumnRow, rows: ColumnRow[]): boolean {
 function buildColumns(rows: ColumnRow[], parsed: ParsedTable | null, checks: CheckModel[]): ColumnModel[] {
   const columns: ColumnModel[] = []
   for (const row of rows) {
-    if (row.hidden !== 0) continue // generated and hidden columns have no place in the model
     const source: ParsedColumn | undefined = parsed?.columns.find((c) => sameName(c.name, row.name))
+    // hidden 2 / 3: a generated column (virtual / stored); 1: a virtual table's hidden column, not in the model.
+    if (row.hidden !== 0 && !((row.hidden === 2 || row.hidden === 3) && source?.generation)) continue
     const type = fromDeclaredType(row.type ?? '')
     for (const check of source?.checks ?? []) {
       const values = type.kind === 'enum' ? enumValuesOf(check.expression, row.name) : null
@@ -133,6 +136,7 @@ function buildColumns(rows: ColumnRow[], parsed: ParsedTable | null, checks: Che
     }
     const column: ColumnModel = { name: row.name, type, nullable: row.notnull === 0 && !isRowidAlias(row, rows), default: parseDefaultText(row.dflt_value, type) }
     if (source?.primaryKey?.autoincrement) column.autoincrement = true
+    if (row.hidden !== 0 && source?.generation) column.generated = { ...source.generation }
     columns.push(column)
   }
   return columns
@@ -242,5 +246,8 @@ export async function introspectSqlite(connection: Connection, options: Introspe
       }),
     )
   }
-  return { tables, enums: enumsUsedBy(tables), schemas: [] }
+  const objectRows = await sqliteObjectRows(connection)
+  const views = reflectSqliteViews(objectRows, keep)
+  const triggers = reflectSqliteTriggers(objectRows, keep)
+  return { tables, enums: enumsUsedBy(tables), schemas: [], ...(views.length > 0 ? { views } : {}), ...(triggers.length > 0 ? { triggers } : {}) }
 }

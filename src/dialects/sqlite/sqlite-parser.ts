@@ -203,6 +203,8 @@ export interface ParsedColumn {
   checks: { name: string | null; expression: string }[]
   references: ParsedForeignKey | null
   generated: boolean
+  /** The generated column's expression (source slice) and kind (VIRTUAL unless STORED is written). */
+  generation?: { expression: string; stored: boolean }
 }
 
 export interface ParsedTable {
@@ -305,9 +307,11 @@ function readColumn(reader: Reader, sql: string): ParsedColumn {
       column.references = readForeignKeyClause(reader, constraintName, [name])
     } else if (reader.acceptWord('GENERATED', 'AS')) {
       if (reader.acceptWord('ALWAYS')) reader.acceptWord('AS')
-      reader.group()
-      reader.acceptWord('STORED', 'VIRTUAL')
+      const expression = reader.group().text
+      const stored = reader.acceptWord('STORED')
+      if (!stored) reader.acceptWord('VIRTUAL')
       column.generated = true
+      column.generation = { expression, stored }
     } else {
       throw new Error(`unexpected '${reader.peek()!.text}' in the definition of column '${name}'`)
     }

@@ -44,7 +44,7 @@ interface LiveFacts {
   foreignKeysEnforced: boolean
 }
 
-/** What the model does not carry: triggers, WITHOUT ROWID/STRICT, tables whose foreign keys point here. */
+/** What the model does not carry: triggers, WITHOUT ROWID/STRICT, tables whose foreign keys point here (generated columns it does). */
 async function liveFacts(ctx: CompileContext, table: string): Promise<LiveFacts | null> {
   const connection = ctx.connection
   if (ctx.offline || !connection) return null
@@ -58,8 +58,6 @@ async function liveFacts(ctx: CompileContext, table: string): Promise<LiveFacts 
     if (row.type === 'trigger') triggers.push(row.sql!)
     else {
       const parsed = parseCreateTable(row.sql!)
-      if (parsed.columns.some((c) => c.generated))
-        throw new Error(`table '${table}' has generated columns, which strata's SQLite table rebuild cannot keep: change it with op.execute()`)
       tableOptions = parsed.tableOptions.replace(/;\s*$/, '')
     }
   }
@@ -137,6 +135,7 @@ export async function rebuildTable(
   const targets: string[] = []
   const sources: string[] = []
   for (const column of target.columns) {
+    if (column.generated) continue // computed by the new table itself
     const custom = options.selectFor?.(column, old)
     const source = custom ?? (old.columns.some((c) => c.name === column.name) ? quoteName(column.name) : undefined)
     if (source === undefined) continue // a new column: its default fills it

@@ -36,6 +36,7 @@ export function columnDefinition(column: ColumnModel, table: TableModel): string
   if (!column.nullable) parts.push('NOT NULL')
   if (autoincrement) parts.push(`${constraintPrefix(table.primaryKey?.name)}PRIMARY KEY AUTOINCREMENT`)
   if (column.default) parts.push(`DEFAULT ${defaultClause(column.default)}`)
+  if (column.generated) parts.push(`GENERATED ALWAYS AS (${column.generated.expression}) ${column.generated.stored ? 'STORED' : 'VIRTUAL'}`)
   const check = enumCheck(column)
   if (check) parts.push(check)
   return parts.join(' ')

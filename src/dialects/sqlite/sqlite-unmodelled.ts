@@ -2,10 +2,7 @@
 import type { Connection } from '../dialect.js'
 
 const UNMODELLED_SQL = `
-SELECT type || ' ' || name || CASE WHEN type = 'trigger' THEN ' on ' || tbl_name ELSE '' END AS line
-  FROM sqlite_schema WHERE type IN ('view', 'trigger') AND name NOT LIKE 'sqlite_%'
-UNION ALL
-SELECT 'generated column ' || t.name || '.' || c.name || ' (left out)'
+SELECT 'generated column ' || t.name || '.' || c.name || ' (left out)' AS line
   FROM sqlite_schema t JOIN pragma_table_xinfo(t.name) c
  WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%' AND c.hidden IN (2, 3)
 UNION ALL

@@ -10,6 +10,8 @@ export const dropColumn = {
   summary: 'dropping a column loses its values, and breaks a running application that still selects it',
   check(operation) {
     if (operation.kind !== 'dropColumn') return null
+    // A generated column's values are computed from the others: dropping it loses nothing.
+    if (operation.column?.generated) return null
     return {
       message: `drops column '${display(operation.table, operation.schema)}.${operation.name}' (data loss)`,
       fix: 'deploy code that no longer reads or writes the column first (expand/contract), then silence this finding with the reason',

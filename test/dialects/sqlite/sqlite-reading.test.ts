@@ -216,7 +216,8 @@ describe('sqlite introspection of a database strata did not create', () => {
 
   it('names unnamed constraints by the default convention and resolves implicit references', async () => {
     const child = await reflectTable(db.connection, 'child')
-    assert.deepStrictEqual(child.columns.map((c) => c.name), ['id', 'parent_id', 'label'], 'generated columns left out')
+    assert.deepStrictEqual(child.columns.map((c) => c.name), ['id', 'parent_id', 'label', 'shout'])
+    assert.deepStrictEqual(child.columns[3]!.generated, { expression: 'upper(label)', stored: false })
     assert.deepStrictEqual(child.columns[2]!.default, { kind: 'sql', sql: "'x' || 'y'" })
     assert.deepStrictEqual(child.primaryKey, { name: null, columns: ['id'] })
     assert.deepStrictEqual(child.foreignKeys, [
@@ -241,7 +242,12 @@ describe('sqlite introspection of a database strata did not create', () => {
     assert.deepStrictEqual(await db.connection.query('SELECT k, hex(v) AS v FROM kv'), [{ k: 'a', v: '00' }])
   })
 
-  it('refuses to rebuild a table with generated columns', async () => {
-    await assert.rejects(apply(db.connection, new AddCheckOp('child', { name: 'ck_x', expression: 'id < 100' })), /generated columns/)
+  it('a rebuild keeps generated columns: the new table computes them', async () => {
+    await db.connection.execute(`INSERT INTO parent (id, code) VALUES (1, 'pp')`)
+    await db.connection.execute(`INSERT INTO child (id, parent_id, label) VALUES (1, 1, 'abc')`)
+    await apply(db.connection, new AddCheckOp('child', { name: 'ck_x', expression: 'id < 100' }))
+    assert.deepStrictEqual(await db.connection.query('SELECT label, shout FROM child'), [{ label: 'abc', shout: 'ABC' }])
+    const [row] = await db.connection.query<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'child'`)
+    assert.match(row!.sql, /"shout" TEXT GENERATED ALWAYS AS \(upper\(label\)\) VIRTUAL/)
   })
 })

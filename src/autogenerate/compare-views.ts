@@ -1,0 +1,118 @@
+import type { AnyOperation } from '../operations/index.js'
+import { CreateViewOp, DropViewOp, type RecreateReason, ReplaceViewOp } from '../operations/view-ops.js'
+import type { SchemaModel, ViewModel } from '../schema/model.js'
+import { qualifiedName } from '../schema/model.js'
+import type { CompareScope } from './filters.js'
+import { Phase, type Plan } from './ordering.js'
+import { normalizeViewSql, sqlTokens } from './view-sql.js'
+
+const viewKey = (v: { name: string; schema?: string | null }) => qualifiedName(v.name, v.schema)
+
+/** Same view, after normalisation: definition tokens, declared columns, check option. */
+export function sameView(a: ViewModel, b: ViewModel): boolean {
+  const columns = (v: ViewModel) => JSON.stringify((v.columns ?? []).map((c) => c.toLowerCase()))
+  return normalizeViewSql(a.definition) === normalizeViewSql(b.definition) && columns(a) === columns(b) && (a.checkOption ?? null) === (b.checkOption ?? null)
+}
+
+/** What a view's SQL names: tables, views and columns it may read (a superset: any token counts). */
+function readsOf(view: ViewModel): Set<string> {
+  return new Set(sqlTokens(view.definition))
+}
+
+/**
+ * Tables and columns that planned operations change in a way a view reading them blocks (PostgreSQL refuses to
+ * drop or retype a column a view reads, or drop its table): table name → changed columns ('*' for the table).
+ */
+function blockedBy(operations: AnyOperation[]): Map<string, Set<string>> {
+  const touched = new Map<string, Set<string>>()
+  const touch = (table: string, column: string) => {
+    const key = table.toLowerCase()
+    if (!touched.has(key)) touched.set(key, new Set())
+    touched.get(key)!.add(column.toLowerCase())
+  }
+  for (const op of operations) {
+    if (op.kind === 'dropTable') touch(op.name, '*')
+    else if (op.kind === 'dropColumn') touch(op.table, op.name)
+    else if (op.kind === 'renameColumn') touch(op.table, op.from)
+    else if (op.kind === 'alterColumn' && op.changes.type !== undefined) touch(op.table, op.name)
+    else if (op.kind === 'alterEnum') for (const c of op.columns) touch(c.table, c.column)
+  }
+  return touched
+}
+
+/** The first table change that the view blocks, as words for the `Detected` line, or null. */
+function blockingChange(reads: Set<string>, touched: Map<string, Set<string>>): string | null {
+  for (const [table, columns] of touched) {
+    if (!reads.has(table)) continue
+    if (columns.has('*') || reads.has('*') || [...columns].some((c) => reads.has(c))) return `'${table}'`
+  }
+  return null
+}
+
+/** Views in creation order: a view after the views it reads. Ties keep name order. */
+function creationOrder(views: ViewModel[]): ViewModel[] {
+  const pending = [...views].sort((a, b) => (viewKey(a) < viewKey(b) ? -1 : viewKey(a) > viewKey(b) ? 1 : 0))
+  const reads = new Map(pending.map((v) => [v, readsOf(v)]))
+  const order: ViewModel[] = []
+  while (pending.length > 0) {
+    const ready = pending.findIndex((v) => !pending.some((other) => other !== v && reads.get(v)!.has(other.name.toLowerCase())))
+    // A cycle cannot be created by any order; the server will say so.
+    const next = pending.splice(ready < 0 ? 0 : ready, 1)[0]!
+    order.push(next)
+  }
+  return order
+}
+
+/**
+ * Views: added, removed, changed, and the unchanged ones that read a table or column the plan changes (or a view
+ * that is dropped or replaced): those are dropped first and created again last. Drops run before any table change,
+ * creations after all of them, each in dependency order.
+ */
+export function diffViews(plan: Plan, target: SchemaModel, reflected: SchemaModel, scope: CompareScope, planned: AnyOperation[]): void {
+  const wanted = (target.views ?? []).filter((v) => scope.tableInScope(v) && scope.includes('view', v, null, false, null))
+  const present = (reflected.views ?? []).filter((v) => scope.tableInScope(v) && scope.includes('view', v, null, true, null))
+  const presentByKey = new Map(present.map((v) => [viewKey(v), v]))
+  const wantedKeys = new Set(wanted.map(viewKey))
+  const touched = blockedBy(planned)
+
+  const dropped = new Map<string, { view: ViewModel; reason: RecreateReason | null }>()
+  const created = new Map<string, { view: ViewModel; reason: RecreateReason | null; replaces?: ViewModel }>()
+  for (const v of present) if (!wantedKeys.has(viewKey(v))) dropped.set(viewKey(v), { view: v, reason: null })
+  for (const v of wanted) {
+    const old = presentByKey.get(viewKey(v))
+    if (!old) created.set(viewKey(v), { view: v, reason: null })
+    else if (!sameView(v, old)) created.set(viewKey(v), { view: v, reason: null, replaces: old })
+  }
+  // Unchanged views reading a blocked table or column, or a view that goes away first: dropped and created again.
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const v of wanted) {
+      const key = viewKey(v)
+      const old = presentByKey.get(key)
+      if (!old || dropped.has(key)) continue
+      const reads = readsOf(old)
+      // Views dropped, or replaced (a replacement drops the view first), before this one would be created again.
+      const goneFirst = [...dropped.values()].map((d) => d.view).concat([...created.values()].flatMap((c) => (c.replaces ? [c.replaces] : [])))
+      const gone = goneFirst.find((g) => viewKey(g) !== key && reads.has(g.name.toLowerCase()))
+      const around = blockingChange(reads, touched) ?? (gone ? `view '${viewKey(gone)}'` : null)
+      if (!around) continue
+      const reason = { around }
+      dropped.set(key, { view: old, reason })
+      created.set(key, { view: v, reason })
+      grew = true
+    }
+  }
+
+  const drops = creationOrder([...dropped.values()].map((d) => d.view)).reverse()
+  drops.forEach((v, position) => {
+    const { reason } = dropped.get(viewKey(v))!
+    plan.add(Phase.DropView, [position], new DropViewOp(v.name, v.schema ?? null, structuredClone(v), reason))
+  })
+  const creates = creationOrder([...created.values()].map((c) => c.view))
+  creates.forEach((v, position) => {
+    const { reason, replaces } = created.get(viewKey(v))!
+    const op = replaces && !reason ? new ReplaceViewOp(structuredClone(v), structuredClone(replaces)) : new CreateViewOp(structuredClone(v), reason)
+    plan.add(Phase.CreateView, [position], op)
+  })
+}

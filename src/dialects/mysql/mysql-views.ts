@@ -1,0 +1,64 @@
+/**
+ * Views on MySQL/MariaDB. The server stores a view rewritten (every name qualified, every column aliased), and
+ * views have no comment: strata records the declared text in its own table `strata_objects`, with an md5 of the
+ * server's text at creation (see shared/view-record.ts).
+ */
+import type { CreateViewOp, DropViewOp, ReplaceViewOp } from '../../operations/view-ops.js'
+import type { ViewModel } from '../../schema/model.js'
+import { reflectedView, viewRecordJson } from '../shared/view-record.js'
+import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlString } from './mysql-sql.js'
+
+export const OBJECTS_TABLE = 'strata_objects'
+
+export const ENSURE_OBJECTS_TABLE = `CREATE TABLE IF NOT EXISTS ${q(OBJECTS_TABLE)} (
+    kind VARCHAR(16) NOT NULL,
+    name VARCHAR(64) NOT NULL,
+    fingerprint CHAR(32) NOT NULL,
+    record LONGTEXT NOT NULL,
+    PRIMARY KEY (kind, name)
+)`
+
+function createViewSql(view: ViewModel, orReplace: boolean): string {
+  checkIdentifierLength(view.name, 'view')
+  const columns = view.columns?.length ? ` (${view.columns.map(q).join(', ')})` : ''
+  const check = view.checkOption ? `\nWITH ${view.checkOption.toUpperCase()} CHECK OPTION` : ''
+  return `CREATE ${orReplace ? 'OR REPLACE ' : ''}VIEW ${q(view.name)}${columns} AS\n${view.definition}${check}`
+}
+
+function recordSql(view: ViewModel): string[] {
+  return [
+    ENSURE_OBJECTS_TABLE,
+    `REPLACE INTO ${q(OBJECTS_TABLE)} (kind, name, fingerprint, record)
+SELECT 'view', TABLE_NAME, md5(VIEW_DEFINITION), ${quoteMysqlString(viewRecordJson(view))}
+FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${quoteMysqlString(view.name)}`,
+  ]
+}
+
+export function compileMysqlView(op: CreateViewOp | DropViewOp | ReplaceViewOp): string[] {
+  switch (op.kind) {
+    case 'createView':
+      return [createViewSql(op.view, false), ...recordSql(op.view)]
+    case 'replaceView':
+      return [createViewSql(op.view, true), ...recordSql(op.view)]
+    case 'dropView':
+      return [
+        `DROP VIEW ${q(op.name)}`,
+        ENSURE_OBJECTS_TABLE,
+        `DELETE FROM ${q(OBJECTS_TABLE)} WHERE kind = 'view' AND name = ${quoteMysqlString(op.name)}`,
+      ]
+  }
+}
+
+export interface ViewRow {
+  name: string
+  definition: string
+  fingerprint: string
+  checkOption: string
+}
+
+/** A view from information_schema.VIEWS, with strata's record where it has one. */
+export function reflectView(row: ViewRow, record: { fingerprint: string; json: string } | undefined): ViewModel {
+  const option = (row.checkOption ?? '').toLowerCase()
+  const checkOption = option === 'local' || option === 'cascaded' ? option : null
+  return reflectedView({ name: row.name, schema: null, serverDefinition: row.definition, fingerprint: row.fingerprint, checkOption }, record ?? null)
+}

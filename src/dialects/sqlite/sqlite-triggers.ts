@@ -1,0 +1,71 @@
+/**
+ * Triggers on SQLite: one event, for each row, an optional WHEN, a body of statements. sqlite_master keeps the
+ * CREATE TRIGGER as written, so it is read back by parsing it. SQLite has no stored functions or procedures.
+ */
+import type { RoutineOperation } from '../../operations/object-kinds.js'
+import type { TriggerEvent, TriggerModel } from '../../schema/model.js'
+import { quoteName } from './sqlite-types.js'
+
+function createTriggerSql(t: TriggerModel): string {
+  if (!t.body) throw new Error(`trigger '${t.name}': SQLite triggers run a body (body: sql\`…\`), not a function`)
+  if (t.events.length !== 1 || t.events[0] === 'truncate') throw new Error(`trigger '${t.name}': a SQLite trigger has exactly one event (insert, update or delete): declare one trigger per event`)
+  if (t.forEach !== 'row') throw new Error(`trigger '${t.name}': SQLite triggers run for each row`)
+  const when = t.when ? `\nWHEN ${t.when}` : ''
+  return `CREATE TRIGGER ${quoteName(t.name)} ${t.timing.toUpperCase()} ${t.events[0]!.toUpperCase()} ON ${quoteName(t.table)}\nFOR EACH ROW${when}\nBEGIN\n${t.body};\nEND`
+}
+
+
+export function compileSqliteRoutine(op: RoutineOperation): string[] {
+  switch (op.kind) {
+    case 'createRoutine':
+    case 'dropRoutine':
+    case 'replaceRoutine': {
+      const name = op.kind === 'dropRoutine' ? op.name : op.routine.name
+      throw new Error(`SQLite has no stored functions or procedures ('${name}'): declare them only for PostgreSQL or MySQL`)
+    }
+    case 'createTrigger':
+      return [createTriggerSql(op.trigger)]
+    case 'dropTrigger':
+      return [`DROP TRIGGER ${quoteName(op.name)}`]
+    case 'replaceTrigger':
+      return [`DROP TRIGGER ${quoteName((op.existing ?? op.trigger).name)}`, createTriggerSql(op.trigger)]
+  }
+}
+
+const NAME = '(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\\[[^\\]]+\\]|[^\\s(]+)'
+const TRIGGER = new RegExp(
+  String.raw`^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(${NAME})\s+(BEFORE|AFTER|INSTEAD\s+OF)?\s*(INSERT|DELETE|UPDATE(?:\s+OF\s+[\s\S]+?)?)\s+ON\s+(${NAME})\s+(FOR\s+EACH\s+ROW\s+)?(?:WHEN\s+([\s\S]+?)\s+)?BEGIN\s+([\s\S]*)\bEND\s*;?\s*$`,
+  'iu',
+)
+
+function unquote(name: string): string {
+  const first = name[0]
+  if (first === '"' || first === '`') return name.slice(1, -1).replaceAll(first + first, first)
+  if (first === '[') return name.slice(1, -1)
+  return name
+}
+
+/** A trigger's parts from its CREATE TRIGGER statement, or null when the statement is beyond this reading. */
+export function parseCreateTrigger(sql: string): Omit<TriggerModel, 'schema'> | null {
+  const match = TRIGGER.exec(sql)
+  if (!match) return null
+  const [, name, timing, event, table, , when, body] = match
+  const trigger: Omit<TriggerModel, 'schema'> = {
+    name: unquote(name!),
+    table: unquote(table!),
+    timing: (timing ?? 'BEFORE').toLowerCase().replace(/\s+/gu, ' ') as TriggerModel['timing'],
+    events: [event!.split(/\s/u)[0]!.toLowerCase() as TriggerEvent],
+    forEach: 'row',
+    body: body!.trim().replace(/;\s*$/u, ''),
+  }
+  if (when) trigger.when = when.trim()
+  return trigger
+}
+
+export function reflectSqliteTriggers(rows: Array<{ type: string; sql: string }>, keep: (table: string) => boolean): TriggerModel[] {
+  return rows.flatMap((row) => {
+    if (row.type !== 'trigger') return []
+    const parsed = parseCreateTrigger(row.sql)
+    return parsed && keep(parsed.table) ? [{ ...parsed, schema: null }] : []
+  })
+}

@@ -1,0 +1,25 @@
+import type { AnyOperation } from './index.js'
+import type { CreateExtensionOp, CreatePolicyOp, DropExtensionOp, DropPolicyOp, ReplacePolicyOp, SetRowSecurityOp } from './postgres-object-ops.js'
+import type { CreateRoutineOp, CreateTriggerOp, DropRoutineOp, DropTriggerOp, ReplaceRoutineOp, ReplaceTriggerOp } from './routine-ops.js'
+import type { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
+
+/** The operation families beyond tables, each compiled and rendered by a module of its own. */
+export type ViewOperation = CreateViewOp | DropViewOp | ReplaceViewOp
+export type RoutineOperation = CreateRoutineOp | DropRoutineOp | ReplaceRoutineOp | CreateTriggerOp | DropTriggerOp | ReplaceTriggerOp
+export type PostgresObjectOperation = CreateExtensionOp | DropExtensionOp | SetRowSecurityOp | CreatePolicyOp | DropPolicyOp | ReplacePolicyOp
+
+const VIEW_KINDS = new Set<string>(['createView', 'dropView', 'replaceView'])
+const ROUTINE_KINDS = new Set<string>(['createRoutine', 'dropRoutine', 'replaceRoutine', 'createTrigger', 'dropTrigger', 'replaceTrigger'])
+const POSTGRES_OBJECT_KINDS = new Set<string>(['createExtension', 'dropExtension', 'setRowSecurity', 'createPolicy', 'dropPolicy', 'replacePolicy'])
+
+export function isViewOperation(op: AnyOperation): op is ViewOperation {
+  return VIEW_KINDS.has(op.kind)
+}
+
+export function isRoutineOperation(op: AnyOperation): op is RoutineOperation {
+  return ROUTINE_KINDS.has(op.kind)
+}
+
+export function isPostgresObjectOperation(op: AnyOperation): op is PostgresObjectOperation {
+  return POSTGRES_OBJECT_KINDS.has(op.kind)
+}

@@ -1,0 +1,149 @@
+/**
+ * Triggers, functions and procedures, A → B → A on each dialect: added (the trigger fires: an inserted row writes
+ * the audit table), changed, dropped (the downgrade brings it back, and it fires again), the same declaration spelled
+ * another way (nothing detected). PostgreSQL triggers run a trigger function; SQLite refuses functions.
+ */
+import assert from 'node:assert/strict'
+import { after, before, it } from 'node:test'
+import { CycleRunner, rows } from '../support/autogen-cycle.js'
+import { type TestDialect, describeEachDialect } from '../support/databases.js'
+import { rawQuery } from '../support/inspect.js'
+
+const IMPORTS = `import { table, integer, varchar, trigger, sqlFunction, procedure, sql } from 'strata-db'\n`
+
+const TABLES = `export const customers = table('customers', { id: integer().primaryKey(), name: varchar({ length: 50 }) })
+export const audit = table('audit', { id: integer().primaryKey().autoincrement(), customerId: integer('customer_id'), action: varchar({ length: 20 }) })
+`
+
+/** An audit trigger writing `action` for each inserted customer, as each dialect says it. */
+function auditTrigger(dialect: TestDialect, action: string, events = "['insert']"): string {
+  const insert = `insert into audit (customer_id, action) values (NEW.id, '${action}')`
+  if (dialect !== 'postgres')
+    return `export const customersAudit = trigger('customers_audit', { table: customers, timing: 'after', events: ${events}, body: sql\`${insert}\` })\n`
+  return `export const auditFn = sqlFunction('customers_audit_fn', { returns: 'trigger', language: 'plpgsql', body: sql\`begin ${insert}; return NEW; end\` })
+export const customersAudit = trigger('customers_audit', { table: customers, timing: 'after', events: ${events}, function: auditFn })
+`
+}
+
+/** A function and a procedure (PostgreSQL and MySQL). */
+function routines(dialect: TestDialect, step = 1): string {
+  if (dialect === 'sqlite') return ''
+  const language = dialect === 'postgres' ? "language: 'sql', " : ''
+  const fnBody = dialect === 'postgres' ? `select x + ${step}` : `RETURN x + ${step}`
+  const args = dialect === 'postgres' ? 'who integer' : 'IN who integer'
+  return `export const addOne = sqlFunction('add_step', { args: 'x integer', returns: 'integer', ${language}volatility: 'immutable', body: sql\`${fnBody}\` })
+export const touch = procedure('touch_audit', { args: '${args}', ${language}body: sql\`insert into audit (customer_id, action) values (who, 'touch')\` })
+`
+}
+
+async function actions(runner: CycleRunner): Promise<string[]> {
+  return (await rows(runner.db, 'SELECT action FROM audit ORDER BY id')).map((r) => r.action!)
+}
+
+describeEachDialect('triggers, functions and procedures', ({ dialect, db }) => {
+  let runner: CycleRunner
+  before(() => {
+    runner = new CycleRunner(dialect, db(), 'triggers')
+  })
+  after(() => runner?.remove())
+  const pg = dialect === 'postgres'
+
+  it('adds a trigger (and its function), a function and a procedure; the trigger fires on insert', async () => {
+    const added = pg ? ["added function 'customers_audit_fn'"] : []
+    const routineAdds = dialect === 'sqlite' ? [] : ["added function 'add_step'", "added procedure 'touch_audit'"]
+    await runner.run({
+      name: 'added',
+      a: IMPORTS + TABLES,
+      b: IMPORTS + TABLES + auditTrigger(dialect, 'insert') + routines(dialect),
+      detected: [...added, ...routineAdds, "added trigger 'customers_audit' on 'customers'"],
+      atB: async () => {
+        await rawQuery(runner.db, "INSERT INTO customers (id, name) VALUES (7, 'Ada')")
+        assert.deepEqual(await rows(runner.db, 'SELECT customer_id, action FROM audit'), [{ customer_id: '7', action: 'insert' }])
+        if (dialect === 'sqlite') return
+        const [one] = await rows(runner.db, 'SELECT add_step(41) AS v')
+        assert.equal(one!.v, '42')
+        await rawQuery(runner.db, 'CALL touch_audit(8)')
+        assert.deepEqual(await actions(runner), ['insert', 'touch'])
+      },
+      atA: async () => {
+        await rawQuery(runner.db, "INSERT INTO customers (id, name) VALUES (9, 'Bob')")
+        assert.deepEqual(await actions(runner), ['insert', 'touch'].slice(0, dialect === 'sqlite' ? 1 : 2), 'no trigger at A: nothing new')
+      },
+    })
+  })
+
+  it('detects a changed trigger body (PostgreSQL: its function), a changed function; downgrade restores both', async () => {
+    await runner.run({
+      name: 'changed',
+      a: IMPORTS + TABLES + auditTrigger(dialect, 'insert') + routines(dialect, 1),
+      b: IMPORTS + TABLES + auditTrigger(dialect, 'created') + routines(dialect, 2),
+      detected: [
+        pg ? "changed function 'customers_audit_fn'" : "changed trigger 'customers_audit' on 'customers'",
+        ...(dialect === 'sqlite' ? [] : ["changed function 'add_step'"]),
+      ],
+      atB: async () => {
+        await rawQuery(runner.db, "INSERT INTO customers (id, name) VALUES (1, 'Ada')")
+        assert.deepEqual(await actions(runner), ['created'])
+        if (dialect !== 'sqlite') assert.equal((await rows(runner.db, 'SELECT add_step(40) AS v'))[0]!.v, '42')
+      },
+      atA: async () => {
+        await rawQuery(runner.db, "INSERT INTO customers (id, name) VALUES (2, 'Bob')")
+        assert.deepEqual(await actions(runner), ['created', 'insert'])
+        if (dialect !== 'sqlite') assert.equal((await rows(runner.db, 'SELECT add_step(40) AS v'))[0]!.v, '41')
+      },
+    })
+  })
+
+  it('detects a dropped trigger; after the downgrade it fires again; rows are kept', async () => {
+    await runner.run({
+      name: 'dropped',
+      a: IMPORTS + TABLES + auditTrigger(dialect, 'insert'),
+      b: IMPORTS + TABLES,
+      seed: ["INSERT INTO customers (id, name) VALUES (1, 'Ada')"],
+      detected: ["removed trigger 'customers_audit' on 'customers'", ...(pg ? ["removed function 'customers_audit_fn'"] : [])],
+      atB: async () => {
+        await rawQuery(runner.db, "INSERT INTO customers (id, name) VALUES (2, 'Bob')")
+        assert.deepEqual(await actions(runner), ['insert'])
+      },
+      atA: async () => {
+        await rawQuery(runner.db, "INSERT INTO customers (id, name) VALUES (3, 'Cy')")
+        assert.deepEqual(await actions(runner), ['insert', 'insert'])
+        assert.equal((await rows(runner.db, 'SELECT count(*) AS n FROM customers'))[0]!.n, '3')
+      },
+    })
+  })
+
+  if (pg)
+    it('detects a trigger firing on more events (PostgreSQL)', async () => {
+      await runner.run({
+        name: 'events',
+        a: IMPORTS + TABLES + auditTrigger(dialect, 'insert'),
+        b: IMPORTS + TABLES + auditTrigger(dialect, 'insert', "['insert', 'update']"),
+        seed: ["INSERT INTO customers (id, name) VALUES (1, 'Ada')"],
+        detected: ["changed trigger 'customers_audit' on 'customers'"],
+        atB: async () => {
+          await rawQuery(runner.db, "UPDATE customers SET name = 'Ada L' WHERE id = 1")
+          assert.deepEqual(await actions(runner), ['insert', 'insert'])
+        },
+      })
+    })
+
+  it('the same trigger and routines spelled another way: nothing detected', async () => {
+    const respell = (source: string) => source.replace('insert into audit (customer_id, action)', 'INSERT INTO audit(customer_id,action)\n   ').replaceAll('x + ', 'X  +  ')
+    await runner.run({
+      name: 'spelled',
+      a: IMPORTS + TABLES + auditTrigger(dialect, 'insert') + routines(dialect),
+      b: IMPORTS + TABLES + respell(auditTrigger(dialect, 'insert') + routines(dialect)),
+      detected: [],
+    })
+  })
+
+  if (dialect === 'sqlite')
+    it('refuses a schema declaring a function, with one line saying why', () => {
+      runner.writeConfig()
+      runner.project.write('schemas/fn.ts', IMPORTS + TABLES + routines('postgres'))
+      const result = runner.project.strata(['revision', '--autogenerate', '-m', 'fn'], { STRATA_TEST_SCHEMA: './schemas/fn.ts' })
+      assert.equal(result.code, 1)
+      assert.equal(result.stderr.trim(), "error: schema is invalid: SQLite has no stored functions or procedures (function 'add_step'): declare them only in a schema for PostgreSQL or MySQL")
+    })
+})
