@@ -1,6 +1,7 @@
 import type { AnyOperation } from './index.js'
 import type { SchemaModel, TableModel } from '../schema/model.js'
 import { findTable, qualifiedName } from '../schema/model.js'
+import { StrataError } from '../errors.js'
 
 /**
  * One schema change, as data. Autogenerate produces operations, the renderer writes them as TypeScript,
@@ -24,9 +25,10 @@ export abstract class Operation {
   abstract apply(model: SchemaModel): void
 }
 
-export class NotReversibleError extends Error {
+/** An operation lacks the facts to undo itself (a drop without the old definition): code `not-reversible`. */
+export class NotReversibleError extends StrataError {
   constructor(operation: string, missing: string) {
-    super(`${operation} cannot be reversed: ${missing}`)
+    super(`${operation} cannot be reversed: ${missing}`, { code: 'not-reversible' })
     this.name = 'NotReversibleError'
   }
 }

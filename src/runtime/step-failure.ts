@@ -24,7 +24,9 @@ export function describeStepError(step: MigrationStep, error: unknown, url: Data
   if (error instanceof StatementError) {
     const dbMessage = maskSecret(error.message.split('\n')[0] ?? '', url)
     const what = error.operation ? `${error.operation.kind} (${error.operation.describe()})` : 'a statement'
-    return `${verb} ${rev} failed in ${what} at statement ${error.statementIndex}: ${oneLine(error.statement ?? '')}: ${dbMessage}`
+    // The statement is masked too: it is printed and stored in the history table, and may spell the URL's password.
+    const statement = maskSecret(oneLine(error.statement ?? ''), url)
+    return `${verb} ${rev} failed in ${what} at statement ${error.statementIndex}: ${statement}: ${dbMessage}`
   }
   if (error instanceof StrataError) return `${verb} ${rev} failed: ${maskSecret(error.message, url)}`
   const message = maskSecret((error as Error)?.message ?? String(error), url).split('\n')[0]

