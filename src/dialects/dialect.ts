@@ -1,4 +1,5 @@
 import type { AnyOperation } from '../operations/index.js'
+import type { CompilerTable } from './shared/compiler-table.js'
 import type { ColumnModel, DefaultValue, SchemaModel, TableModel } from '../schema/model.js'
 import type { DatabaseUrl } from '../runtime/url.js'
 import type { NamingConvention } from '../schema/naming.js'
@@ -152,6 +153,11 @@ export interface Dialect {
 
   /** SQL for one operation, in execution order. Throws for names past the limit or unsupported changes. */
   compile(operation: AnyOperation, context: CompileContext): Promise<string[]>
+  /**
+   * The compiler of every operation kind (shared/compiler-table.ts); `compile` dispatches over it. Both come from
+   * `compilerMembers(table)`, so a variant that changes one entry spreads its parent's table and sets both.
+   */
+  readonly compilers: CompilerTable
 
   /**
    * The model as this dialect would reflect it after creating it (types mapped to what the server keeps,

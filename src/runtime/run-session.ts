@@ -6,17 +6,11 @@ import { DatabaseError, LockTimeoutError, StrataError } from '../errors.js'
 import type { ConnectOptions, Connection, Dialect, HeldLock } from '../dialects/dialect.js'
 import { type RunLockOptions, acquireRunLock } from './run-lock.js'
 import type { DatabaseUrl } from './url.js'
-import { maskPasswords } from './url.js'
+import { maskSecret as maskText } from '../dialects/shared/secrets.js'
 
 /** A message with the URL's password removed, also where a driver echoes it without the URL around it. */
 export function maskSecret(message: string, url: DatabaseUrl): string {
-  let text = maskPasswords(message)
-  if (url.password && url.password.length >= 3) {
-    text = text.split(url.password).join('***')
-    const encoded = encodeURIComponent(url.password)
-    if (encoded !== url.password) text = text.split(encoded).join('***')
-  }
-  return text
+  return maskText(message, url.password)
 }
 
 /** Opens a connection; a failure becomes one line naming the (password-free) URL. */

@@ -1,6 +1,5 @@
 /** Operations → MySQL/MariaDB SQL. Operations that need the table as it is live in mysql-alter-compiler.ts. */
 import type { CompileContext } from '../dialect.js'
-import type { AnyOperation } from '../../operations/index.js'
 import type { CreateTableOp } from '../../operations/table-ops.js'
 import type { BulkInsertOp } from '../../operations/misc-ops.js'
 import type { RenameConstraintOp } from '../../operations/rename-constraint-op.js'
@@ -19,8 +18,9 @@ import {
 } from './mysql-alter-compiler.js'
 import { checkSql, columnDefinitionSql, columnList, foreignKeySql, keyPartSql, uniqueKeySql } from './mysql-column-sql.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlLiteral, quoteMysqlString } from './mysql-sql.js'
-import { compileMysqlView } from './mysql-views.js'
-import { compileMysqlRoutine } from './mysql-routines.js'
+import { mysqlViewCompilers } from './mysql-views.js'
+import { mysqlRoutineCompilers } from './mysql-routines.js'
+import { type CompilerTable, nothingToDo, portableCompilers } from '../shared/compiler-table.js'
 
 async function serverFor(ctx: CompileContext): Promise<MysqlServerInfo | undefined> {
   return ctx.offline || !ctx.connection ? undefined : mysqlServerOf(ctx.connection)
@@ -65,103 +65,65 @@ function alter(table: string, ...clauses: string[]): string {
   return `ALTER TABLE ${q(table)} ${clauses.join(', ')}`
 }
 
-export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promise<string[]> {
-  switch (op.kind) {
-    case 'createView':
-    case 'dropView':
-    case 'replaceView':
-      return compileMysqlView(op)
-    case 'createRoutine':
-    case 'dropRoutine':
-    case 'replaceRoutine':
-    case 'createTrigger':
-    case 'dropTrigger':
-    case 'replaceTrigger':
-      return compileMysqlRoutine(op)
-    case 'createExtension':
-    case 'dropExtension':
-    case 'setRowSecurity':
-    case 'createPolicy':
-    case 'dropPolicy':
-    case 'replacePolicy':
-      throw new Error(`${op.describe()}: extensions and row-level security are PostgreSQL's`)
-    case 'createTable':
-      return createTableSql(op, await serverFor(ctx))
-    case 'dropTable':
-      return [`DROP TABLE ${q(op.name)}`]
-    case 'renameTable':
-      checkIdentifierLength(op.to, 'table')
-      return [`RENAME TABLE ${q(op.from)} TO ${q(op.to)}`]
-    case 'setTableComment':
-      return [`ALTER TABLE ${q(op.table)} COMMENT = ${quoteMysqlString(op.comment ?? '')}`]
-    case 'addColumn':
-      return [alter(op.table, `ADD COLUMN ${columnDefinitionSql(op.column)}`)]
-    case 'dropColumn': {
-      const server = await serverFor(ctx)
-      return compileDropColumn(op, ctx, (name) => dropCheckClause(name, server))
+/** MySQL/MariaDB's compiler table: the portable defaults, the object modules, and what MySQL spells its own way. */
+export const mysqlCompilers = {
+  // One database is one namespace: names are never qualified.
+  ...portableCompilers({ quoteIdentifier: q, qualify: (name) => q(name) }),
+  ...mysqlViewCompilers,
+  ...mysqlRoutineCompilers,
+  createTable: async (op, ctx) => createTableSql(op, await serverFor(ctx)),
+  renameTable: (op) => {
+    checkIdentifierLength(op.to, 'table')
+    return [`RENAME TABLE ${q(op.from)} TO ${q(op.to)}`]
+  },
+  setTableComment: (op) => [`ALTER TABLE ${q(op.table)} COMMENT = ${quoteMysqlString(op.comment ?? '')}`],
+  addColumn: (op) => [alter(op.table, `ADD COLUMN ${columnDefinitionSql(op.column)}`)],
+  dropColumn: async (op, ctx) => {
+    const server = await serverFor(ctx)
+    return compileDropColumn(op, ctx, (name) => dropCheckClause(name, server))
+  },
+  renameColumn: async (op, ctx) => {
+    checkIdentifierLength(op.to, 'column')
+    const server = await serverFor(ctx)
+    // RENAME COLUMN needs MariaDB 10.5 / MySQL 8.0; older servers get CHANGE COLUMN with the whole definition.
+    if (server && !serverAtLeast(server, server.mariadb ? 10 : 8, server.mariadb ? 5 : 0)) {
+      const column = await resolveColumn(ctx, op.table, op.schema, op.from)
+      return [alter(op.table, `CHANGE COLUMN ${q(op.from)} ${columnDefinitionSql({ ...column, name: op.to })}`)]
     }
-    case 'renameColumn': {
-      checkIdentifierLength(op.to, 'column')
-      const server = await serverFor(ctx)
-      // RENAME COLUMN needs MariaDB 10.5 / MySQL 8.0; older servers get CHANGE COLUMN with the whole definition.
-      if (server && !serverAtLeast(server, server.mariadb ? 10 : 8, server.mariadb ? 5 : 0)) {
-        const column = await resolveColumn(ctx, op.table, op.schema, op.from)
-        return [alter(op.table, `CHANGE COLUMN ${q(op.from)} ${columnDefinitionSql({ ...column, name: op.to })}`)]
-      }
-      return [alter(op.table, `RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`)]
-    }
-    case 'alterColumn':
-      return compileAlterColumn(op, ctx)
-    case 'createIndex':
-      // online: the server refuses (ER_ALTER_OPERATION_NOT_SUPPORTED…) instead of copying the table under a lock.
-      return [indexSql(op.table, op.object, await serverFor(ctx)) + (op.online ? ' ALGORITHM=INPLACE LOCK=NONE' : '')]
-    case 'dropIndex':
-      return compileDropKey(ctx, op.table, op.schema, op.name, `DROP INDEX ${q(op.name)}`)
-    case 'addUnique':
-      return [alter(op.table, `ADD ${uniqueKeySql(op.object.name, op.object.columns)}`)]
-    case 'dropUnique':
-      return compileDropKey(ctx, op.table, op.schema, op.name, `DROP INDEX ${q(op.name)}`)
-    case 'addCheck':
-      return [alter(op.table, `ADD ${checkSql(op.object)}`)]
-    case 'dropCheck':
-      return [alter(op.table, dropCheckClause(op.name, await serverFor(ctx)))]
-    case 'addForeignKey':
-      return [alter(op.table, `ADD ${foreignKeySql(op.object)}`)]
-    case 'dropForeignKey':
-      return compileDropForeignKey(ctx, op.table, op.schema, op.name)
-    case 'addPrimaryKey':
-      return [alter(op.table, `ADD PRIMARY KEY (${columnList(op.primaryKey.columns)})`)]
-    case 'dropPrimaryKey': {
-      const table = await ctx.table(op.table, op.schema)
-      const auto = table?.columns.find((c) => c.autoincrement && table.primaryKey?.columns.includes(c.name))
-      if (auto)
-        throw new Error(
-          `cannot drop the primary key of '${op.table}': column '${auto.name}' is AUTO_INCREMENT and MySQL needs it in a key; alter it with autoincrement: false first`,
-        )
-      return compileDropKey(ctx, op.table, op.schema, 'PRIMARY', 'DROP PRIMARY KEY')
-    }
-    case 'renameConstraint':
-      return compileRenameConstraint(op, ctx)
-    case 'createEnum':
-    case 'dropEnum':
-      // MySQL enums are column types (ENUM('a','b')): nothing exists apart from the columns.
-      return []
-    case 'addEnumValue':
-      return compileAddEnumValue(op, ctx)
-    case 'renameEnumValue':
-      return compileRenameEnumValue(op, ctx)
-    case 'alterEnum':
-      return compileAlterEnum(op, ctx)
-    case 'createSchema':
-    case 'dropSchema':
-      // One database is one namespace: strata does not create or drop MySQL databases.
-      return []
-    case 'execute':
-      return [op.sql]
-    case 'bulkInsert':
-      return bulkInsertSql(op)
-  }
-}
+    return [alter(op.table, `RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`)]
+  },
+  alterColumn: compileAlterColumn,
+  // online: the server refuses (ER_ALTER_OPERATION_NOT_SUPPORTED…) instead of copying the table under a lock.
+  createIndex: async (op, ctx) => [indexSql(op.table, op.object, await serverFor(ctx)) + (op.online ? ' ALGORITHM=INPLACE LOCK=NONE' : '')],
+  dropIndex: (op, ctx) => compileDropKey(ctx, op.table, op.schema, op.name, `DROP INDEX ${q(op.name)}`),
+  addUnique: (op) => [alter(op.table, `ADD ${uniqueKeySql(op.object.name, op.object.columns)}`)],
+  dropUnique: (op, ctx) => compileDropKey(ctx, op.table, op.schema, op.name, `DROP INDEX ${q(op.name)}`),
+  addCheck: (op) => [alter(op.table, `ADD ${checkSql(op.object)}`)],
+  dropCheck: async (op, ctx) => [alter(op.table, dropCheckClause(op.name, await serverFor(ctx)))],
+  addForeignKey: (op) => [alter(op.table, `ADD ${foreignKeySql(op.object)}`)],
+  dropForeignKey: (op, ctx) => compileDropForeignKey(ctx, op.table, op.schema, op.name),
+  addPrimaryKey: (op) => [alter(op.table, `ADD PRIMARY KEY (${columnList(op.primaryKey.columns)})`)],
+  dropPrimaryKey: async (op, ctx) => {
+    const table = await ctx.table(op.table, op.schema)
+    const auto = table?.columns.find((c) => c.autoincrement && table.primaryKey?.columns.includes(c.name))
+    if (auto)
+      throw new Error(
+        `cannot drop the primary key of '${op.table}': column '${auto.name}' is AUTO_INCREMENT and MySQL needs it in a key; alter it with autoincrement: false first`,
+      )
+    return compileDropKey(ctx, op.table, op.schema, 'PRIMARY', 'DROP PRIMARY KEY')
+  },
+  renameConstraint: compileRenameConstraint,
+  // MySQL enums are column types (ENUM('a','b')): nothing exists apart from the columns.
+  createEnum: nothingToDo,
+  dropEnum: nothingToDo,
+  addEnumValue: compileAddEnumValue,
+  renameEnumValue: compileRenameEnumValue,
+  alterEnum: compileAlterEnum,
+  // One database is one namespace: strata does not create or drop MySQL databases.
+  createSchema: nothingToDo,
+  dropSchema: nothingToDo,
+  bulkInsert: bulkInsertSql,
+} satisfies CompilerTable
 
 /**
  * MySQL renames indexes and unique keys (`RENAME INDEX`); its primary key is always `PRIMARY`. Foreign keys and

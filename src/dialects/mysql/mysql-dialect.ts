@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect.js'
 import { canonicalizeMysql, normalizeMysqlDefault } from './mysql-canonical.js'
-import { compileMysql } from './mysql-ddl-compiler.js'
+import { mysqlCompilers } from './mysql-ddl-compiler.js'
+import { compilerMembers } from '../shared/compiler-table.js'
 import { connectMysql, mysqlDatabaseExists } from './mysql-driver.js'
 import { normalizeMysqlExpression } from './mysql-expression.js'
 import { introspectMysql } from './mysql-introspector.js'
@@ -20,7 +21,7 @@ export const mysqlDialect: Dialect = {
   databaseExists: mysqlDatabaseExists,
   introspect: introspectMysql,
   describeUnmodelled: describeMysqlUnmodelled,
-  compile: compileMysql,
+  ...compilerMembers(mysqlCompilers),
   canonicalize: canonicalizeMysql,
   normalizeDefault: normalizeMysqlDefault,
   normalizeExpression: normalizeMysqlExpression,

@@ -8,7 +8,8 @@ import type { ConnectOptions, Connection } from '../dialect.js'
 import { connectTimeoutError, statementTimeoutError, within } from '../timeouts.js'
 import { DatabaseError, type DatabaseErrorDetails, TimeoutError } from '../../errors.js'
 import { importDriver } from '../../runtime/drivers.js'
-import { type DatabaseUrl, maskPasswords } from '../../runtime/url.js'
+import type { DatabaseUrl } from '../../runtime/url.js'
+import { maskSecret } from '../shared/secrets.js'
 
 /** What kind of server is on the other end: the SQL differs between MariaDB and MySQL in places. */
 export interface MysqlServerInfo {
@@ -40,12 +41,6 @@ export class MysqlDriverError extends DatabaseError {
     super(message, details)
     this.name = 'MysqlDriverError'
   }
-}
-
-export function maskSecret(text: string, password: string | undefined): string {
-  let masked = maskPasswords(text)
-  if (password) masked = masked.replaceAll(password, '***')
-  return masked
 }
 
 /** `connecting`: the (password-free) URL a connection to it failed; the error then has the code `connect`. */

@@ -3,9 +3,9 @@
  * behind. It does not open a transaction (MySQL DDL commits implicitly anyway).
  */
 import { createHash } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { LockLostError, LockTimeoutError, StrataError } from '../../errors.js'
 import type { Connection, HeldLock } from '../dialect.js'
+import { pollUntil } from '../shared/poll.js'
 
 /** GET_LOCK names are limited to 64 characters: long database names are hashed. */
 export function mysqlLockName(database: string): string {
@@ -34,19 +34,17 @@ async function describeHolder(connection: Connection, name: string): Promise<str
 export async function acquireMysqlLock(connection: Connection, timeoutMs: number): Promise<HeldLock> {
   const [{ db } = { db: null }] = await connection.query<{ db: string | null }>('SELECT DATABASE() AS db')
   const name = mysqlLockName(db ?? '')
-  const deadline = Date.now() + Math.max(0, timeoutMs)
-  let delay = 25
-  for (;;) {
-    const [row] = await connection.query<{ got: number | string | null }>('SELECT GET_LOCK(?, 0) AS got', [name])
-    if (Number(row?.got) === 1) break
-    if (row?.got === null) throw new StrataError(`GET_LOCK('${name}') failed on the server`, { code: 'lock' })
-    const remaining = deadline - Date.now()
-    if (remaining <= 0) {
-      const holder = await describeHolder(connection, name)
-      throw new LockTimeoutError(`the migration lock '${name}' is held by ${holder}; gave up after ${timeoutMs} ms`)
-    }
-    await sleep(Math.min(delay, remaining))
-    delay = Math.min(delay * 2, 1000)
+  const locked = await pollUntil(
+    async () => {
+      const [row] = await connection.query<{ got: number | string | null }>('SELECT GET_LOCK(?, 0) AS got', [name])
+      if (row?.got === null) throw new StrataError(`GET_LOCK('${name}') failed on the server`, { code: 'lock' })
+      return Number(row?.got) === 1 ? true : undefined
+    },
+    { timeoutMs, firstPauseMs: 25, maxPauseMs: 1000 },
+  )
+  if (!locked) {
+    const holder = await describeHolder(connection, name)
+    throw new LockTimeoutError(`the migration lock '${name}' is held by ${holder}; gave up after ${timeoutMs} ms`)
   }
   let released = false
   return {

@@ -4,6 +4,7 @@
  * with an md5 of the server's text (mysql-views.ts).
  */
 import type { RoutineOperation } from '../../operations/object-kinds.js'
+import type { CompilersFor } from '../shared/compiler-table.js'
 import type { RoutineModel, TriggerModel } from '../../schema/model.js'
 import { recorded, routineRecordJson, triggerRecordJson } from '../shared/object-record.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlString } from './mysql-sql.js'
@@ -55,24 +56,17 @@ function forgetSql(kind: string, name: string): string[] {
 }
 
 
-export function compileMysqlRoutine(op: RoutineOperation): string[] {
-  switch (op.kind) {
-    case 'createRoutine':
-      return [createRoutineSql(op.routine), ...routineRecordSql(op.routine)]
-    case 'dropRoutine':
-      return [`DROP ${KEYWORD[op.routineKind]} ${q(op.name)}`, ...forgetSql(op.routineKind, op.name)]
-    case 'replaceRoutine':
-      return [`DROP ${KEYWORD[op.routine.kind]} ${q(op.routine.name)}`, createRoutineSql(op.routine), ...routineRecordSql(op.routine)]
-    case 'createTrigger':
-      return [createTriggerSql(op.trigger), ...triggerRecordSql(op.trigger)]
-    case 'dropTrigger':
-      return [`DROP TRIGGER ${q(op.name)}`, ...forgetSql('trigger', op.name)]
-    case 'replaceTrigger': {
-      const old = op.existing ?? op.trigger
-      return [`DROP TRIGGER ${q(old.name)}`, createTriggerSql(op.trigger), ...triggerRecordSql(op.trigger)]
-    }
-  }
-}
+export const mysqlRoutineCompilers = {
+  createRoutine: (op) => [createRoutineSql(op.routine), ...routineRecordSql(op.routine)],
+  dropRoutine: (op) => [`DROP ${KEYWORD[op.routineKind]} ${q(op.name)}`, ...forgetSql(op.routineKind, op.name)],
+  replaceRoutine: (op) => [`DROP ${KEYWORD[op.routine.kind]} ${q(op.routine.name)}`, createRoutineSql(op.routine), ...routineRecordSql(op.routine)],
+  createTrigger: (op) => [createTriggerSql(op.trigger), ...triggerRecordSql(op.trigger)],
+  dropTrigger: (op) => [`DROP TRIGGER ${q(op.name)}`, ...forgetSql('trigger', op.name)],
+  replaceTrigger: (op) => {
+    const old = op.existing ?? op.trigger
+    return [`DROP TRIGGER ${q(old.name)}`, createTriggerSql(op.trigger), ...triggerRecordSql(op.trigger)]
+  },
+} satisfies CompilersFor<RoutineOperation>
 
 export interface RoutineRow {
   name: string

@@ -3,7 +3,8 @@
  * views have no comment: strata records the declared text in its own table `strata_objects`, with an md5 of the
  * server's text at creation (see shared/view-record.ts).
  */
-import type { CreateViewOp, DropViewOp, ReplaceViewOp } from '../../operations/view-ops.js'
+import type { ViewOperation } from '../../operations/object-kinds.js'
+import type { CompilersFor } from '../shared/compiler-table.js'
 import type { ViewModel } from '../../schema/model.js'
 import { reflectedView, viewRecordJson } from '../shared/view-record.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlString } from './mysql-sql.js'
@@ -34,20 +35,15 @@ FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = $
   ]
 }
 
-export function compileMysqlView(op: CreateViewOp | DropViewOp | ReplaceViewOp): string[] {
-  switch (op.kind) {
-    case 'createView':
-      return [createViewSql(op.view, false), ...recordSql(op.view)]
-    case 'replaceView':
-      return [createViewSql(op.view, true), ...recordSql(op.view)]
-    case 'dropView':
-      return [
-        `DROP VIEW ${q(op.name)}`,
-        ENSURE_OBJECTS_TABLE,
-        `DELETE FROM ${q(OBJECTS_TABLE)} WHERE kind = 'view' AND name = ${quoteMysqlString(op.name)}`,
-      ]
-  }
-}
+export const mysqlViewCompilers = {
+  createView: (op) => [createViewSql(op.view, false), ...recordSql(op.view)],
+  replaceView: (op) => [createViewSql(op.view, true), ...recordSql(op.view)],
+  dropView: (op) => [
+    `DROP VIEW ${q(op.name)}`,
+    ENSURE_OBJECTS_TABLE,
+    `DELETE FROM ${q(OBJECTS_TABLE)} WHERE kind = 'view' AND name = ${quoteMysqlString(op.name)}`,
+  ],
+} satisfies CompilersFor<ViewOperation>
 
 export interface ViewRow {
   name: string

@@ -1,10 +1,9 @@
 /**
  * Operations → PostgreSQL statements (one string per statement, no trailing semicolon). Every identifier is
  * quoted and checked against the 63-byte limit. Column alterations and enum rebuilds live in
- * postgres-alter-compiler.ts.
+ * postgres-alter-compiler.ts; views, routines and PostgreSQL's own objects bring their entries from their modules.
  */
 import type { CompileContext } from '../dialect.js'
-import type { AnyOperation } from '../../operations/index.js'
 import type { BulkInsertOp } from '../../operations/misc-ops.js'
 import type {
   CheckModel,
@@ -21,9 +20,10 @@ import { defaultPrimaryKeyName } from './postgres-canonical.js'
 import { qualify, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 import { columnCommentSql, commentSql, createEnumSql, defaultSql, identityClause } from './postgres-sql-parts.js'
 import { columnTypeSql } from './postgres-types.js'
-import { compilePostgresView } from './postgres-views.js'
-import { compilePostgresRoutine } from './postgres-routines.js'
-import { compilePostgresObject } from './postgres-objects.js'
+import { postgresViewCompilers } from './postgres-views.js'
+import { postgresRoutineCompilers } from './postgres-routines.js'
+import { postgresObjectCompilers } from './postgres-objects.js'
+import { type CompilerTable, portableCompilers } from '../shared/compiler-table.js'
 
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
@@ -126,95 +126,47 @@ async function invalidIndexDrop(name: string, schema: string | null, context: Co
   return rows.length > 0 ? [`DROP INDEX CONCURRENTLY IF EXISTS ${qualify(name, schema)}`] : []
 }
 
-export async function compilePostgres(op: AnyOperation, context: CompileContext): Promise<string[]> {
-  switch (op.kind) {
-    case 'createView':
-    case 'dropView':
-    case 'replaceView':
-      return compilePostgresView(op)
-    case 'createRoutine':
-    case 'dropRoutine':
-    case 'replaceRoutine':
-    case 'createTrigger':
-    case 'dropTrigger':
-    case 'replaceTrigger':
-      return compilePostgresRoutine(op)
-    case 'createExtension':
-    case 'dropExtension':
-    case 'setRowSecurity':
-    case 'createPolicy':
-    case 'dropPolicy':
-    case 'replacePolicy':
-      return compilePostgresObject(op)
-    case 'createTable':
-      return createTableSql(op.table)
-    case 'dropTable':
-      return [`DROP TABLE ${qualify(op.name, op.schema)}`]
-    case 'renameTable':
-      return [alterTable(op.from, op.schema, `RENAME TO ${quoteIdentifier(op.to)}`)]
-    case 'setTableComment':
-      return [commentSql(`TABLE ${qualify(op.table, op.schema)}`, op.comment)]
-    case 'addColumn': {
-      const statements = [alterTable(op.table, op.schema, `ADD COLUMN ${columnDefinition(op.column)}`)]
-      if (op.column.comment) statements.push(columnCommentSql(op.table, op.schema, op.column.name, op.column.comment))
-      return statements
-    }
-    case 'dropColumn':
-      return [alterTable(op.table, op.schema, `DROP COLUMN ${quoteIdentifier(op.name)}`)]
-    case 'renameColumn':
-      return [alterTable(op.table, op.schema, `RENAME COLUMN ${quoteIdentifier(op.from)} TO ${quoteIdentifier(op.to)}`)]
-    case 'alterColumn':
-      return compileAlterColumn(op, context)
-    case 'createIndex':
-      return [...(op.online ? await invalidIndexDrop(op.object.name, op.schema, context) : []), createIndexSql(op.object, op.table, op.schema, op.online)]
-    case 'dropIndex':
-      // An index lives in its table's schema.
-      return [`DROP INDEX ${op.online ? 'CONCURRENTLY ' : ''}${qualify(op.name, op.schema)}`]
-    case 'addUnique':
-      return [alterTable(op.table, op.schema, `ADD ${uniqueClause(op.object)}`)]
-    case 'addCheck':
-      return [alterTable(op.table, op.schema, `ADD ${checkClause(op.object)}${op.validate ? '' : ' NOT VALID'}`)]
-    case 'addForeignKey':
-      return [alterTable(op.table, op.schema, `ADD ${foreignKeyClause(op.object)}${op.validate ? '' : ' NOT VALID'}`)]
-    case 'dropUnique':
-    case 'dropCheck':
-    case 'dropForeignKey':
-      return [alterTable(op.table, op.schema, `DROP CONSTRAINT ${quoteIdentifier(op.name)}`)]
-    case 'addPrimaryKey':
-      return [alterTable(op.table, op.schema, `ADD ${primaryKeyClause(op.primaryKey)}`)]
-    case 'dropPrimaryKey':
-      return [alterTable(op.table, op.schema, `DROP CONSTRAINT ${quoteIdentifier(await dropPrimaryKeyName(op, context))}`)]
-    case 'createEnum':
-      return [createEnumSql(op.enumType)]
-    case 'dropEnum':
-      return [`DROP TYPE ${qualify(op.name, op.schema)}`]
-    case 'addEnumValue': {
-      // Allowed inside a transaction since PostgreSQL 12; the new value is usable once the transaction commits.
-      // IF NOT EXISTS: a rerun after an op.autocommit() block that already added the value does not fail.
-      let sql = `ALTER TYPE ${qualify(op.name, op.schema)} ADD VALUE IF NOT EXISTS ${quoteLiteral(op.value)}`
-      if (op.position.before !== undefined) sql += ` BEFORE ${quoteLiteral(op.position.before)}`
-      else if (op.position.after !== undefined) sql += ` AFTER ${quoteLiteral(op.position.after)}`
-      return [sql]
-    }
-    case 'renameEnumValue':
-      return [`ALTER TYPE ${qualify(op.name, op.schema)} RENAME VALUE ${quoteLiteral(op.from)} TO ${quoteLiteral(op.to)}`]
-    case 'alterEnum':
-      return compileAlterEnum(op, context)
-    case 'renameConstraint':
-      // An index lives in its table's schema; a unique or primary key's index follows its constraint's name.
-      if (op.objectKind === 'index') return [`ALTER INDEX ${qualify(op.from, op.schema)} RENAME TO ${quoteIdentifier(op.to)}`]
-      return [alterTable(op.table, op.schema, `RENAME CONSTRAINT ${quoteIdentifier(op.from)} TO ${quoteIdentifier(op.to)}`)]
-    case 'createSchema':
-      return [`CREATE SCHEMA ${quoteIdentifier(op.name)}`]
-    case 'dropSchema':
-      return [`DROP SCHEMA ${quoteIdentifier(op.name)} RESTRICT`]
-    case 'execute':
-      return [op.sql]
-    case 'bulkInsert':
-      return bulkInsertSql(op)
-    default: {
-      const unknown: never = op
-      throw new Error(`PostgreSQL cannot compile operation '${(unknown as { kind: string }).kind}'`)
-    }
-  }
-}
+/** PostgreSQL's compiler table: the portable defaults, the object modules, and what PostgreSQL spells its own way. */
+export const postgresCompilers = {
+  ...portableCompilers({ quoteIdentifier, qualify }),
+  ...postgresViewCompilers,
+  ...postgresRoutineCompilers,
+  ...postgresObjectCompilers,
+  createTable: (op) => createTableSql(op.table),
+  setTableComment: (op) => [commentSql(`TABLE ${qualify(op.table, op.schema)}`, op.comment)],
+  addColumn: (op) => {
+    const statements = [alterTable(op.table, op.schema, `ADD COLUMN ${columnDefinition(op.column)}`)]
+    if (op.column.comment) statements.push(columnCommentSql(op.table, op.schema, op.column.name, op.column.comment))
+    return statements
+  },
+  alterColumn: compileAlterColumn,
+  createIndex: async (op, context) => [
+    ...(op.online ? await invalidIndexDrop(op.object.name, op.schema, context) : []),
+    createIndexSql(op.object, op.table, op.schema, op.online),
+  ],
+  // An index lives in its table's schema.
+  dropIndex: (op) => [`DROP INDEX ${op.online ? 'CONCURRENTLY ' : ''}${qualify(op.name, op.schema)}`],
+  addUnique: (op) => [alterTable(op.table, op.schema, `ADD ${uniqueClause(op.object)}`)],
+  addCheck: (op) => [alterTable(op.table, op.schema, `ADD ${checkClause(op.object)}${op.validate ? '' : ' NOT VALID'}`)],
+  addForeignKey: (op) => [alterTable(op.table, op.schema, `ADD ${foreignKeyClause(op.object)}${op.validate ? '' : ' NOT VALID'}`)],
+  addPrimaryKey: (op) => [alterTable(op.table, op.schema, `ADD ${primaryKeyClause(op.primaryKey)}`)],
+  dropPrimaryKey: async (op, context) => [alterTable(op.table, op.schema, `DROP CONSTRAINT ${quoteIdentifier(await dropPrimaryKeyName(op, context))}`)],
+  createEnum: (op) => [createEnumSql(op.enumType)],
+  dropEnum: (op) => [`DROP TYPE ${qualify(op.name, op.schema)}`],
+  addEnumValue: (op) => {
+    // Allowed inside a transaction since PostgreSQL 12; the new value is usable once the transaction commits.
+    // IF NOT EXISTS: a rerun after an op.autocommit() block that already added the value does not fail.
+    let sql = `ALTER TYPE ${qualify(op.name, op.schema)} ADD VALUE IF NOT EXISTS ${quoteLiteral(op.value)}`
+    if (op.position.before !== undefined) sql += ` BEFORE ${quoteLiteral(op.position.before)}`
+    else if (op.position.after !== undefined) sql += ` AFTER ${quoteLiteral(op.position.after)}`
+    return [sql]
+  },
+  renameEnumValue: (op) => [`ALTER TYPE ${qualify(op.name, op.schema)} RENAME VALUE ${quoteLiteral(op.from)} TO ${quoteLiteral(op.to)}`],
+  alterEnum: compileAlterEnum,
+  renameConstraint: (op) => {
+    // An index lives in its table's schema; a unique or primary key's index follows its constraint's name.
+    if (op.objectKind === 'index') return [`ALTER INDEX ${qualify(op.from, op.schema)} RENAME TO ${quoteIdentifier(op.to)}`]
+    return [alterTable(op.table, op.schema, `RENAME CONSTRAINT ${quoteIdentifier(op.from)} TO ${quoteIdentifier(op.to)}`)]
+  },
+  bulkInsert: bulkInsertSql,
+} satisfies CompilerTable

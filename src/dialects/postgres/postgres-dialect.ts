@@ -2,7 +2,8 @@
 import type { Dialect } from '../dialect.js'
 import { canonicalizePostgres, normalizeExpressionText, normalizePgDefault } from './postgres-canonical.js'
 import { portablePostgresExpression } from './postgres-portable.js'
-import { compilePostgres } from './postgres-ddl-compiler.js'
+import { postgresCompilers } from './postgres-ddl-compiler.js'
+import { compilerMembers } from '../shared/compiler-table.js'
 import { connectPostgres, postgresDatabaseExists } from './postgres-driver.js'
 import { introspectPostgres } from './postgres-introspector.js'
 import { postgresFeatures } from './postgres-features.js'
@@ -21,7 +22,7 @@ export const postgresDialect: Dialect = {
   introspect: introspectPostgres,
   describeUnmodelled: describePostgresUnmodelled,
   declaredColumn: declaredPostgresColumn,
-  compile: compilePostgres,
+  ...compilerMembers(postgresCompilers),
   canonicalize: canonicalizePostgres,
   normalizeDefault: normalizePgDefault,
   normalizeExpression: normalizeExpressionText,

@@ -9,7 +9,8 @@ import type { ConnectOptions, Connection } from '../dialect.js'
 import { connectTimeoutError, statementTimeoutError, within } from '../timeouts.js'
 import { DatabaseError, type DatabaseErrorDetails, StrataError, TimeoutError } from '../../errors.js'
 import { importDriver } from '../../runtime/drivers.js'
-import { type DatabaseUrl, maskPasswords } from '../../runtime/url.js'
+import type { DatabaseUrl } from '../../runtime/url.js'
+import { maskSecret } from '../shared/secrets.js'
 
 export const DEFAULT_APPLICATION_NAME = 'strata'
 
@@ -24,12 +25,6 @@ export class PostgresError extends DatabaseError {
     super(message, details)
     this.name = 'PostgresError'
   }
-}
-
-function maskSecret(text: string, secret: string | undefined): string {
-  let out = maskPasswords(text)
-  if (secret) out = out.split(secret).join('***')
-  return out
 }
 
 /** A SQLSTATE is five digits or capital letters; node's socket errors (`ECONNREFUSED`) are not. */

@@ -6,13 +6,12 @@
 import { createHash } from 'node:crypto'
 import { LockLostError, LockTimeoutError } from '../../errors.js'
 import type { Connection, HeldLock, TransactionBudget } from '../dialect.js'
+import { pollUntil } from '../shared/poll.js'
 
 /** The first 8 bytes of sha256('strata') as a signed 64-bit integer: the same key in every strata process. */
 export const STRATA_LOCK_KEY: bigint = createHash('sha256').update('strata').digest().readBigInt64BE(0)
 
 export { LockTimeoutError }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 interface Holder {
   pid: number
@@ -54,18 +53,16 @@ async function describeHolder(connection: Connection, key: bigint): Promise<stri
  * `timeoutMs`; then fails naming the session that holds it.
  */
 export async function acquirePostgresLock(connection: Connection, timeoutMs: number, key: bigint = STRATA_LOCK_KEY): Promise<HeldLock> {
-  const deadline = Date.now() + Math.max(0, timeoutMs)
-  let pause = 50
-  for (;;) {
-    const [row] = await connection.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()])
-    if (row?.locked) break
-    const remaining = deadline - Date.now()
-    if (remaining <= 0) {
-      const holder = await describeHolder(connection, key)
-      throw new LockTimeoutError(`another strata run holds the migration lock (advisory lock ${key}): ${holder}; gave up after ${timeoutMs} ms`)
-    }
-    await sleep(Math.min(pause, remaining))
-    pause = Math.min(pause * 2, 1000)
+  const locked = await pollUntil(
+    async () => {
+      const [row] = await connection.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()])
+      return row?.locked ? true : undefined
+    },
+    { timeoutMs, firstPauseMs: 50, maxPauseMs: 1000 },
+  )
+  if (!locked) {
+    const holder = await describeHolder(connection, key)
+    throw new LockTimeoutError(`another strata run holds the migration lock (advisory lock ${key}): ${holder}; gave up after ${timeoutMs} ms`)
   }
   let released = false
   const unsigned = BigInt.asUintN(64, key)

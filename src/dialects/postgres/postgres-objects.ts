@@ -4,6 +4,7 @@
  */
 import type { Connection } from '../dialect.js'
 import type { PostgresObjectOperation } from '../../operations/object-kinds.js'
+import type { CompilersFor } from '../shared/compiler-table.js'
 import type { ExtensionModel, PolicyCommand, PolicyModel } from '../../schema/model.js'
 import { recorded } from '../shared/object-record.js'
 import { parseRecordComment, recordCommentSql } from './postgres-records.js'
@@ -28,26 +29,20 @@ function policyRecordSql(p: PolicyModel): string {
 }
 
 
-export function compilePostgresObject(op: PostgresObjectOperation): string[] {
-  switch (op.kind) {
-    case 'createExtension': {
-      const e = op.extension
-      return [`CREATE EXTENSION ${quoteIdentifier(e.name)}${e.schema ? ` SCHEMA ${quoteIdentifier(e.schema)}` : ''}${e.version ? ` VERSION ${quoteLiteral(e.version)}` : ''}`]
-    }
-    case 'dropExtension':
-      return [`DROP EXTENSION ${quoteIdentifier(op.name)}`]
-    case 'setRowSecurity':
-      return [`ALTER TABLE ${qualify(op.table, op.schema)} ${op.enabled ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY`]
-    case 'createPolicy':
-      return [createPolicySql(op.policy), policyRecordSql(op.policy)]
-    case 'dropPolicy':
-      return [`DROP POLICY ${quoteIdentifier(op.name)} ON ${qualify(op.table, op.schema)}`]
-    case 'replacePolicy': {
-      const old = op.existing ?? op.policy
-      return [`DROP POLICY ${quoteIdentifier(old.name)} ON ${qualify(old.table, old.schema)}`, createPolicySql(op.policy), policyRecordSql(op.policy)]
-    }
-  }
-}
+export const postgresObjectCompilers = {
+  createExtension: (op) => {
+    const e = op.extension
+    return [`CREATE EXTENSION ${quoteIdentifier(e.name)}${e.schema ? ` SCHEMA ${quoteIdentifier(e.schema)}` : ''}${e.version ? ` VERSION ${quoteLiteral(e.version)}` : ''}`]
+  },
+  dropExtension: (op) => [`DROP EXTENSION ${quoteIdentifier(op.name)}`],
+  setRowSecurity: (op) => [`ALTER TABLE ${qualify(op.table, op.schema)} ${op.enabled ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY`],
+  createPolicy: (op) => [createPolicySql(op.policy), policyRecordSql(op.policy)],
+  dropPolicy: (op) => [`DROP POLICY ${quoteIdentifier(op.name)} ON ${qualify(op.table, op.schema)}`],
+  replacePolicy: (op) => {
+    const old = op.existing ?? op.policy
+    return [`DROP POLICY ${quoteIdentifier(old.name)} ON ${qualify(old.table, old.schema)}`, createPolicySql(op.policy), policyRecordSql(op.policy)]
+  },
+} satisfies CompilersFor<PostgresObjectOperation>
 
 const COMMANDS: Record<string, PolicyCommand> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' }
 

@@ -5,6 +5,7 @@
  */
 import type { Connection } from '../dialect.js'
 import type { RoutineOperation } from '../../operations/object-kinds.js'
+import type { CompilersFor } from '../shared/compiler-table.js'
 import type { RoutineModel, TriggerEvent, TriggerModel } from '../../schema/model.js'
 import { recorded, routineRecordJson, triggerRecordJson } from '../shared/object-record.js'
 import { parseRecordComment, recordCommentSql } from './postgres-records.js'
@@ -56,28 +57,22 @@ function triggerRecordSql(t: TriggerModel): string {
 }
 
 
-export function compilePostgresRoutine(op: RoutineOperation): string[] {
-  switch (op.kind) {
-    case 'createRoutine':
-      return [createRoutineSql(op.routine), routineRecordSql(op.routine)]
-    case 'dropRoutine':
-      return [`DROP ${KEYWORD[op.routineKind]} ${qualify(op.name, op.schema)}`]
-    case 'replaceRoutine': {
-      const r = op.routine
-      // CREATE OR REPLACE keeps the triggers using the function; a new signature needs a new function.
-      if (op.existing && sameSignature(r, op.existing)) return [createRoutineSql(r, true), routineRecordSql(r)]
-      return [`DROP ${KEYWORD[r.kind]} ${qualify(r.name, r.schema)}`, createRoutineSql(r), routineRecordSql(r)]
-    }
-    case 'createTrigger':
-      return [createTriggerSql(op.trigger), triggerRecordSql(op.trigger)]
-    case 'dropTrigger':
-      return [`DROP TRIGGER ${quoteIdentifier(op.name)} ON ${qualify(op.table, op.schema)}`]
-    case 'replaceTrigger': {
-      const old = op.existing ?? op.trigger
-      return [`DROP TRIGGER ${quoteIdentifier(old.name)} ON ${qualify(old.table, old.schema)}`, createTriggerSql(op.trigger), triggerRecordSql(op.trigger)]
-    }
-  }
-}
+export const postgresRoutineCompilers = {
+  createRoutine: (op) => [createRoutineSql(op.routine), routineRecordSql(op.routine)],
+  dropRoutine: (op) => [`DROP ${KEYWORD[op.routineKind]} ${qualify(op.name, op.schema)}`],
+  replaceRoutine: (op) => {
+    const r = op.routine
+    // CREATE OR REPLACE keeps the triggers using the function; a new signature needs a new function.
+    if (op.existing && sameSignature(r, op.existing)) return [createRoutineSql(r, true), routineRecordSql(r)]
+    return [`DROP ${KEYWORD[r.kind]} ${qualify(r.name, r.schema)}`, createRoutineSql(r), routineRecordSql(r)]
+  },
+  createTrigger: (op) => [createTriggerSql(op.trigger), triggerRecordSql(op.trigger)],
+  dropTrigger: (op) => [`DROP TRIGGER ${quoteIdentifier(op.name)} ON ${qualify(op.table, op.schema)}`],
+  replaceTrigger: (op) => {
+    const old = op.existing ?? op.trigger
+    return [`DROP TRIGGER ${quoteIdentifier(old.name)} ON ${qualify(old.table, old.schema)}`, createTriggerSql(op.trigger), triggerRecordSql(op.trigger)]
+  },
+} satisfies CompilersFor<RoutineOperation>
 
 const ROUTINES_SQL = `
 SELECT p.proname AS name, p.pronamespace AS nsp, p.prokind AS kind, pg_get_function_arguments(p.oid) AS args,

@@ -3,7 +3,8 @@
  * words, so strata records the declared text in the view's comment: `strata:<md5 of pg_get_viewdef>:<json>`.
  */
 import type { Connection } from '../dialect.js'
-import type { CreateViewOp, DropViewOp, ReplaceViewOp } from '../../operations/view-ops.js'
+import type { ViewOperation } from '../../operations/object-kinds.js'
+import type { CompilersFor } from '../shared/compiler-table.js'
 import type { ViewModel } from '../../schema/model.js'
 import { reflectedView, viewRecordJson } from '../shared/view-record.js'
 import { parseRecordComment, recordCommentSql } from './postgres-records.js'
@@ -20,18 +21,13 @@ function recordSql(view: ViewModel): string {
   return recordCommentSql(`VIEW ${name}`, `pg_get_viewdef(${quoteLiteral(name)}::regclass)`, viewRecordJson(view))
 }
 
-export function compilePostgresView(op: CreateViewOp | DropViewOp | ReplaceViewOp): string[] {
-  switch (op.kind) {
-    case 'createView':
-      return [createViewSql(op.view), recordSql(op.view)]
-    case 'dropView':
-      return [`DROP VIEW ${qualify(op.name, op.schema)}`]
-    case 'replaceView':
-      // CREATE OR REPLACE VIEW cannot drop, rename or retype columns: drop and create (dependent views are
-      // re-created around it by the plan).
-      return [`DROP VIEW ${qualify(op.view.name, op.schema)}`, createViewSql(op.view), recordSql(op.view)]
-  }
-}
+export const postgresViewCompilers = {
+  createView: (op) => [createViewSql(op.view), recordSql(op.view)],
+  dropView: (op) => [`DROP VIEW ${qualify(op.name, op.schema)}`],
+  // CREATE OR REPLACE VIEW cannot drop, rename or retype columns: drop and create (dependent views are
+  // re-created around it by the plan).
+  replaceView: (op) => [`DROP VIEW ${qualify(op.view.name, op.schema)}`, createViewSql(op.view), recordSql(op.view)],
+} satisfies CompilersFor<ViewOperation>
 
 const VIEWS_SQL = `
 SELECT c.relname AS name, c.relnamespace AS nsp, pg_get_viewdef(c.oid) AS definition, md5(pg_get_viewdef(c.oid)) AS fingerprint,

@@ -1,5 +1,4 @@
 import type { CompileContext } from '../dialect.js'
-import type { AnyOperation } from '../../operations/index.js'
 import type { AddEnumValueOp, AlterEnumOp, EnumUsage, RenameEnumValueOp } from '../../operations/enum-ops.js'
 import type { AddColumnOp, AlterColumnOp, DropColumnOp } from '../../operations/column-ops.js'
 import type { BulkInsertOp } from '../../operations/misc-ops.js'
@@ -11,80 +10,48 @@ import { tokenize } from './sqlite-parser.js'
 import { currentTable, rebuildTable } from './sqlite-rebuild.js'
 import { columnDefinition, createIndexSql, createTableSql, quoteLiteral } from './sqlite-schema-sql.js'
 import { quoteName } from './sqlite-types.js'
-import { compileSqliteView } from './sqlite-views.js'
-import { compileSqliteRoutine } from './sqlite-triggers.js'
+import { sqliteViewCompilers } from './sqlite-views.js'
+import { sqliteRoutineCompilers } from './sqlite-triggers.js'
+import { type CompilerTable, nothingToDo, portableCompilers } from '../shared/compiler-table.js'
+
+/** The table rebuild for operations SQLite's ALTER TABLE lacks: the operation applied to the table's model. */
+function rebuildFor(operation: { table: string; schema: string | null; apply(model: SchemaModel): void }, ctx: CompileContext): Promise<string[]> {
+  return rebuildTable(ctx, operation.table, operation.schema, (model) => operation.apply(model))
+}
 
 /**
  * Operations → SQLite SQL. ALTER TABLE covers renames, simple ADD COLUMN and DROP COLUMN; every other table change
  * is a rebuild (sqlite-rebuild.ts). Schemas, comments and enum types have no SQLite object: they compile to nothing.
  */
-export async function compileSqlite(operation: AnyOperation, ctx: CompileContext): Promise<string[]> {
-  switch (operation.kind) {
-    case 'createView':
-    case 'dropView':
-    case 'replaceView':
-      return compileSqliteView(operation)
-    case 'createRoutine':
-    case 'dropRoutine':
-    case 'replaceRoutine':
-    case 'createTrigger':
-    case 'dropTrigger':
-    case 'replaceTrigger':
-      return compileSqliteRoutine(operation)
-    case 'createExtension':
-    case 'dropExtension':
-    case 'setRowSecurity':
-    case 'createPolicy':
-    case 'dropPolicy':
-    case 'replacePolicy':
-      throw new Error(`${operation.describe()}: extensions and row-level security are PostgreSQL's`)
-    case 'createTable':
-      return [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))]
-    case 'dropTable':
-      return [`DROP TABLE ${quoteName(operation.name)}`]
-    case 'renameTable':
-      return [`ALTER TABLE ${quoteName(operation.from)} RENAME TO ${quoteName(operation.to)}`]
-    case 'setTableComment':
-      return []
-    case 'addColumn':
-      return addColumn(operation, ctx)
-    case 'dropColumn':
-      return dropColumn(operation, ctx)
-    case 'renameColumn':
-      return [`ALTER TABLE ${quoteName(operation.table)} RENAME COLUMN ${quoteName(operation.from)} TO ${quoteName(operation.to)}`]
-    case 'alterColumn':
-      return alterColumn(operation, ctx)
-    case 'createIndex':
-      return [createIndexSql(operation.object, operation.table)]
-    case 'dropIndex':
-      return [`DROP INDEX ${quoteName(operation.name)}`]
-    case 'addUnique':
-    case 'dropUnique':
-    case 'addCheck':
-    case 'dropCheck':
-    case 'addForeignKey':
-    case 'dropForeignKey':
-    case 'addPrimaryKey':
-    case 'dropPrimaryKey':
-      return rebuildTable(ctx, operation.table, operation.schema, (model) => operation.apply(model))
-    case 'renameConstraint':
-      return renameConstraint(operation, ctx)
-    case 'createEnum':
-    case 'dropEnum':
-      return []
-    case 'addEnumValue':
-    case 'renameEnumValue':
-    case 'alterEnum':
-      return changeEnum(operation, ctx)
-    case 'createSchema':
-    case 'dropSchema':
-      return []
-    case 'execute':
-      return [operation.sql]
-    case 'bulkInsert':
-      return bulkInsert(operation)
-  }
-}
+export const sqliteCompilers = {
+  // One file is one namespace: names are never qualified.
+  ...portableCompilers({ quoteIdentifier: quoteName, qualify: (name) => quoteName(name) }),
+  ...sqliteViewCompilers,
+  ...sqliteRoutineCompilers,
+  createTable: (operation) => [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))],
+  setTableComment: nothingToDo,
+  addColumn,
+  dropColumn,
+  alterColumn,
+  createIndex: (operation) => [createIndexSql(operation.object, operation.table)],
+  addUnique: rebuildFor,
+  dropUnique: rebuildFor,
+  addCheck: rebuildFor,
+  dropCheck: rebuildFor,
+  addForeignKey: rebuildFor,
+  dropForeignKey: rebuildFor,
+  addPrimaryKey: rebuildFor,
+  dropPrimaryKey: rebuildFor,
+  renameConstraint,
+  createEnum: nothingToDo,
+  dropEnum: nothingToDo,
+  addEnumValue: changeEnum,
+  renameEnumValue: changeEnum,
+  alterEnum: changeEnum,
+  createSchema: nothingToDo,
+  dropSchema: nothingToDo,
+  bulkInsert,
+} satisfies CompilerTable
 
 /** ALTER TABLE ADD COLUMN takes no SQL default expression (only constants), and no NOT NULL without a default. */
 function canAddInPlace(column: ColumnModel): boolean {

@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect.js'
 import { canonicalize, normalizeDefault, normalizeExpression } from './sqlite-canonical.js'
-import { compileSqlite } from './sqlite-ddl-compiler.js'
+import { sqliteCompilers } from './sqlite-ddl-compiler.js'
+import { compilerMembers } from '../shared/compiler-table.js'
 import { connectSqlite, isSqliteMissingTable, sqliteDatabaseExists } from './sqlite-driver.js'
 import { introspectSqlite } from './sqlite-introspector.js'
 import { describeSqliteUnmodelled } from './sqlite-unmodelled.js'
@@ -22,7 +23,7 @@ export const sqliteDialect: Dialect = {
   databaseExists: sqliteDatabaseExists,
   introspect: introspectSqlite,
   describeUnmodelled: describeSqliteUnmodelled,
-  compile: compileSqlite,
+  ...compilerMembers(sqliteCompilers),
   canonicalize,
   normalizeDefault,
   normalizeExpression,

@@ -3,6 +3,7 @@
  * CREATE TRIGGER as written, so it is read back by parsing it. SQLite has no stored functions or procedures.
  */
 import type { RoutineOperation } from '../../operations/object-kinds.js'
+import type { CompilersFor } from '../shared/compiler-table.js'
 import type { TriggerEvent, TriggerModel } from '../../schema/model.js'
 import { quoteName } from './sqlite-types.js'
 
@@ -15,22 +16,19 @@ function createTriggerSql(t: TriggerModel): string {
 }
 
 
-export function compileSqliteRoutine(op: RoutineOperation): string[] {
-  switch (op.kind) {
-    case 'createRoutine':
-    case 'dropRoutine':
-    case 'replaceRoutine': {
-      const name = op.kind === 'dropRoutine' ? op.name : op.routine.name
-      throw new Error(`SQLite has no stored functions or procedures ('${name}'): declare them only for PostgreSQL or MySQL`)
-    }
-    case 'createTrigger':
-      return [createTriggerSql(op.trigger)]
-    case 'dropTrigger':
-      return [`DROP TRIGGER ${quoteName(op.name)}`]
-    case 'replaceTrigger':
-      return [`DROP TRIGGER ${quoteName((op.existing ?? op.trigger).name)}`, createTriggerSql(op.trigger)]
-  }
+/** SQLite has no stored functions or procedures. */
+function noRoutines(name: string): never {
+  throw new Error(`SQLite has no stored functions or procedures ('${name}'): declare them only for PostgreSQL or MySQL`)
 }
+
+export const sqliteRoutineCompilers = {
+  createRoutine: (op) => noRoutines(op.routine.name),
+  dropRoutine: (op) => noRoutines(op.name),
+  replaceRoutine: (op) => noRoutines(op.routine.name),
+  createTrigger: (op) => [createTriggerSql(op.trigger)],
+  dropTrigger: (op) => [`DROP TRIGGER ${quoteName(op.name)}`],
+  replaceTrigger: (op) => [`DROP TRIGGER ${quoteName((op.existing ?? op.trigger).name)}`, createTriggerSql(op.trigger)],
+} satisfies CompilersFor<RoutineOperation>
 
 const NAME = '(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|\\[[^\\]]+\\]|[^\\s(]+)'
 const TRIGGER = new RegExp(

@@ -3,7 +3,8 @@
  * it is: no record is needed. A table rebuild keeps views working (legacy_alter_table during its rename).
  */
 import type { Connection } from '../dialect.js'
-import type { CreateViewOp, DropViewOp, ReplaceViewOp } from '../../operations/view-ops.js'
+import type { ViewOperation } from '../../operations/object-kinds.js'
+import type { CompilersFor } from '../shared/compiler-table.js'
 import type { ViewModel } from '../../schema/model.js'
 import { quoteName } from './sqlite-types.js'
 
@@ -13,16 +14,11 @@ function createViewSql(view: ViewModel): string {
   return `CREATE VIEW ${quoteName(view.name)}${columns} AS\n${view.definition}`
 }
 
-export function compileSqliteView(op: CreateViewOp | DropViewOp | ReplaceViewOp): string[] {
-  switch (op.kind) {
-    case 'createView':
-      return [createViewSql(op.view)]
-    case 'dropView':
-      return [`DROP VIEW ${quoteName(op.name)}`]
-    case 'replaceView':
-      return [`DROP VIEW ${quoteName(op.view.name)}`, createViewSql(op.view)]
-  }
-}
+export const sqliteViewCompilers = {
+  createView: (op) => [createViewSql(op.view)],
+  dropView: (op) => [`DROP VIEW ${quoteName(op.name)}`],
+  replaceView: (op) => [`DROP VIEW ${quoteName(op.view.name)}`, createViewSql(op.view)],
+} satisfies CompilersFor<ViewOperation>
 
 /** Reads one identifier (bare, "quoted", `quoted` or [quoted]) at `at`; returns it and the position after it. */
 function identifierAt(sql: string, at: number): { name: string; end: number } {
