@@ -7,6 +7,7 @@
  * MySQL/MariaDB `lock_wait_timeout` (whole seconds).
  */
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { after, before, it } from 'node:test'
 import mysql from 'mysql2/promise'
 import pg from 'pg'
@@ -208,6 +209,30 @@ for (const dialect of ['postgres', 'mysql'] as const) {
       assert.deepEqual(await rawQuery(s.db, 'SELECT id FROM side'), [{ id: 1 }])
       const original = await rawQuery<{ ok: number | string }>(s.db, 'SELECT sum(CASE WHEN w = v * 2 THEN 1 ELSE 0 END) AS ok FROM t')
       assert.equal(Number(original[0]!.ok), 100)
+    })
+
+    it('an offline script sets the bound once at its top (no retries offline); lint trusts the config', async () => {
+      const s = await scenario('script', `ddlLockTimeout: '${timeoutMs}ms',`)
+      const script = await s.strata(['upgrade', `${revId(1)}:head`, '--sql'])
+      assert.equal(script.code, 0, script.stderr)
+      const lines = script.stdout.split('\n')
+      const set = dialect === 'postgres' ? `SET lock_timeout = '${timeoutMs}ms';` : 'SET SESSION lock_wait_timeout = 1;'
+      const at = lines.indexOf(set)
+      assert.ok(at >= 0, script.stdout)
+      assert.ok(at < lines.findIndex((l) => /^(BEGIN|START TRANSACTION);$/.test(l)), 'before the first transaction')
+      assert.equal(lines.filter((l) => /lock_(wait_)?timeout/.test(l) && !l.startsWith('--')).length, dialect === 'postgres' ? 1 : 2, 'once')
+      const off = await s.strata(['upgrade', `${revId(1)}:head`, '--sql', '--ddl-lock-timeout', '0'])
+      assert.equal(off.code, 0, off.stderr)
+      assert.doesNotMatch(off.stdout, /lock_(wait_)?timeout/)
+
+      if (dialect !== 'postgres') return
+      const findings = async (config: string) => {
+        const r = await s.strata(['lint', 'base:head', '--json', '--config', config])
+        return (JSON.parse(r.stdout) as { findings: Array<{ rule: string }> }).findings.map((f) => f.rule)
+      }
+      assert.ok(!(await findings('strata.config.ts')).includes('missing-lock-timeout'), 'silent with ddlLockTimeout')
+      s.write('plain.config.ts', readFileSync(s.path('strata.config.ts'), 'utf8').replace(/ddlLockTimeout: [^,]+,/, ''))
+      assert.ok((await findings('plain.config.ts')).includes('missing-lock-timeout'), 'reported without it')
     })
 
     if (dialect === 'postgres')
