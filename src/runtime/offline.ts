@@ -74,7 +74,7 @@ export async function offlineScript(config: ResolvedConfig, dialect: Dialect, gr
   const target = new ScriptTarget(dialect, model)
   target.lines.push(`-- strata ${direction === 'up' ? 'upgrade' : 'downgrade'} ${range} for ${dialect.name}`, '')
   for (const sql of dialect.scriptFraming.prelude) target.emit(sql)
-  boundLockWaits(target, config, dialect, options)
+  setScriptLockWaitBound(target, config, dialect, options)
   const mode: TransactionMode = options.transactionMode ?? config.transactionMode ?? (dialect.transactionalDDL ? 'all' : 'each')
   const fresh = start.length === 0 && direction === 'up'
   await withMigrationModules(
@@ -92,7 +92,7 @@ export async function offlineScript(config: ResolvedConfig, dialect: Dialect, gr
  * The DDL lock timeout, set once for the script's session at its top (it covers statements inside transactions and
  * outside them alike). A script cannot retry: a statement it cancels fails the script, as the comment says.
  */
-function boundLockWaits(target: ScriptTarget, config: ResolvedConfig, dialect: Dialect, options: OfflineOptions): void {
+function setScriptLockWaitBound(target: ScriptTarget, config: ResolvedConfig, dialect: Dialect, options: OfflineOptions): void {
   const policy = overrideDdlLock(config.ddlLock, { timeoutMs: options.ddlLockTimeoutMs })
   if (!policy || !dialect.lockWaitBound) return
   target.comment(`ddlLockTimeout ${formatDuration(policy.timeoutMs)}: a statement that waits longer for a lock is cancelled and the script stops (no retries offline; rerun it)`)

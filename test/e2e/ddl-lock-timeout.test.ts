@@ -211,6 +211,24 @@ for (const dialect of ['postgres', 'mysql'] as const) {
       assert.equal(Number(original[0]!.ok), 100)
     })
 
+    it('a run killed while it pauses between retries: the next run completes the step, each statement once', async () => {
+      const s = await scenario('killed', `ddlLockTimeout: ${timeoutMs}, ddlLockRetries: 50, ddlLockRetryDelay: 200, ddlLockRetryMaxDelay: 400,`)
+      const block = await blocker(s)
+      const run = s.spawn(['upgrade', 'head'])
+      await waitFor(() => /^lock timeout on /m.test(run.output()), 60_000, 'a first retry')
+      run.child.kill('SIGKILL')
+      await run.done
+      await block.query('ROLLBACK')
+      await block.end()
+      assert.deepEqual(await versionRows(s.db), [revId(1)], 'not moved by the killed run')
+      const rerun = await s.strata(['upgrade', 'head'])
+      assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr)
+      assert.deepEqual(await versionRows(s.db), [revId(2)])
+      assert.deepEqual(await rawQuery(s.db, 'SELECT id FROM side'), [{ id: 1 }])
+      const updated = await rawQuery<{ ok: number | string }>(s.db, 'SELECT sum(CASE WHEN w = v * 2 THEN 1 ELSE 0 END) AS ok FROM t')
+      assert.equal(Number(updated[0]!.ok), 100)
+    })
+
     it('an offline script sets the bound once at its top (no retries offline); lint trusts the config', async () => {
       const s = await scenario('script', `ddlLockTimeout: '${timeoutMs}ms',`)
       const script = await s.strata(['upgrade', `${revId(1)}:head`, '--sql'])
