@@ -111,6 +111,16 @@ for (const dialect of ['postgres', 'mysql'] as const) {
       return s
     }
 
+    /** The next `upgrade head` completes revision 2: each of its statements took effect once. */
+    async function rerunCompletes(s: Scenario): Promise<void> {
+      const rerun = await s.strata(['upgrade', 'head'])
+      assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr)
+      assert.deepEqual(await versionRows(s.db), [revId(2)])
+      assert.deepEqual(await rawQuery(s.db, 'SELECT id FROM side'), [{ id: 1 }])
+      const updated = await rawQuery<{ ok: number | string }>(s.db, 'SELECT sum(CASE WHEN w = v * 2 THEN 1 ELSE 0 END) AS ok FROM t')
+      assert.equal(Number(updated[0]!.ok), 100)
+    }
+
     /** A session holding a lock that conflicts with ALTER TABLE t (ACCESS SHARE / a shared metadata lock). */
     async function blocker(s: Scenario): Promise<Session> {
       const session = await openSession(s.db)
@@ -185,12 +195,7 @@ for (const dialect of ['postgres', 'mysql'] as const) {
       assert.ok(history.some((h) => h.revision === revId(2)), 'the failure is recorded')
 
       // Once the blocker is gone, the next run completes the step; nothing ran twice.
-      const rerun = await s.strata(['upgrade', 'head'])
-      assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr)
-      assert.deepEqual(await versionRows(s.db), [revId(2)])
-      assert.deepEqual(await rawQuery(s.db, 'SELECT id FROM side'), [{ id: 1 }])
-      const updated = await rawQuery<{ ok: number | string }>(s.db, 'SELECT sum(CASE WHEN w = v * 2 THEN 1 ELSE 0 END) AS ok FROM t')
-      assert.equal(Number(updated[0]!.ok), 100)
+      await rerunCompletes(s)
     })
 
     it('outside a transaction (transaction = false): the statement itself is retried', async () => {
@@ -221,12 +226,7 @@ for (const dialect of ['postgres', 'mysql'] as const) {
       await block.query('ROLLBACK')
       await block.end()
       assert.deepEqual(await versionRows(s.db), [revId(1)], 'not moved by the killed run')
-      const rerun = await s.strata(['upgrade', 'head'])
-      assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr)
-      assert.deepEqual(await versionRows(s.db), [revId(2)])
-      assert.deepEqual(await rawQuery(s.db, 'SELECT id FROM side'), [{ id: 1 }])
-      const updated = await rawQuery<{ ok: number | string }>(s.db, 'SELECT sum(CASE WHEN w = v * 2 THEN 1 ELSE 0 END) AS ok FROM t')
-      assert.equal(Number(updated[0]!.ok), 100)
+      await rerunCompletes(s)
     })
 
     it('an offline script sets the bound once at its top (no retries offline); lint trusts the config', async () => {
