@@ -32,6 +32,7 @@ export type StrataErrorCode =
   | 'commit'
   | 'step-failed'
   | 'uncertain-statement'
+  | 'ddl-lock-timeout'
   // revision files and the revision graph
   | 'migration-file'
   | 'changed-file'
@@ -109,8 +110,8 @@ export interface DatabaseErrorDetails {
   /** The driver's symbolic code (`ER_NO_SUCH_TABLE`, `SQLITE_BUSY`, `ECONNREFUSED`). */
   driverCode?: string
   statement?: string
-  /** `connect` when the connection could not be opened; `database` (the default) otherwise. */
-  code?: Extract<StrataErrorCode, 'database' | 'connect'>
+  /** `connect` when the connection could not be opened; `ddl-lock-timeout` when lock retries ran out; `database` (the default) otherwise. */
+  code?: Extract<StrataErrorCode, 'database' | 'connect' | 'ddl-lock-timeout'>
   cause?: unknown
 }
 

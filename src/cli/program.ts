@@ -122,6 +122,8 @@ export function buildProgram(): Command {
       .option('--dialect <name>', 'dialect for --sql when the URL is not set (sqlite, postgresql, mysql)')
       .addOption(new Option('--transaction-mode <mode>', 'all | each | none').choices(['all', 'each', 'none']))
       .option('--lock-timeout <seconds>', 'seconds to wait for the migration lock')
+      .option('--ddl-lock-timeout <duration>', "bound on each statement's wait for a table lock ('2s', '500ms'; 0: off), then retry")
+      .option('--ddl-lock-retries <n>', 'retries of a statement cancelled by --ddl-lock-timeout (default 3)')
       .option('--allow-changed', 'run even if an applied revision file changed since it ran')
       .option('--restart-step', 'redo a step that stopped part-way from its first statement instead of resuming')
       .option('--resume-skip', 'after an interrupted run: the statement that was running did take effect (skip it)')

@@ -75,6 +75,8 @@ export async function lint(config: ConfigInput, options: LintOptions = {}): Prom
       naming: resolved.naming,
       rules,
       serverVersion,
+      // strata bounds every statement's lock wait itself (docs/lint.md, missing-lock-timeout).
+      lockTimeoutSet: resolved.ddlLock !== null,
       ...(probe ? { probe } : {}),
     })
     return { findings, revisions: linted, failed: findings.some(failsLint) }

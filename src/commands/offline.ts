@@ -14,6 +14,8 @@ export interface ScriptOptions {
   url?: string
   /** Override the config's transaction mode (upgrade and downgrade scripts). */
   transactionMode?: TransactionMode
+  /** `--ddl-lock-timeout` over the config's `ddlLockTimeout` (ms; 0: none in this script). */
+  ddlLockTimeoutMs?: number
 }
 
 
@@ -34,7 +36,10 @@ async function script(config: ConfigInput, options: ScriptOptions, write: (confi
 }
 
 function modeOf(options: ScriptOptions): OfflineOptions {
-  return options.transactionMode ? { transactionMode: options.transactionMode } : {}
+  return {
+    ...(options.transactionMode ? { transactionMode: options.transactionMode } : {}),
+    ...(options.ddlLockTimeoutMs !== undefined ? { ddlLockTimeoutMs: options.ddlLockTimeoutMs } : {}),
+  }
 }
 
 /** `strata upgrade RANGE --sql`: the SQL script for `FROM:TO` (or `TO`, from an empty database), without connecting. */

@@ -29,6 +29,19 @@ export interface StrataConfig {
    */
   statementTimeout?: number
   /**
+   * How long one migration statement may wait for a table lock (PostgreSQL `lock_timeout`, MySQL
+   * `lock_wait_timeout`): milliseconds, or text such as '300ms', '2s'. A statement that waits longer is cancelled,
+   * so the queries queued behind it go on, and retried `ddlLockRetries` times after a growing pause. Default: off.
+   * Not the same as `lockTimeout` (strata's own migration lock).
+   */
+  ddlLockTimeout?: number | string
+  /** Retries of a statement cancelled by `ddlLockTimeout` before the run fails with `ddl-lock-timeout` (default 3). */
+  ddlLockRetries?: number
+  /** Pause before the first retry (ms or '1s'; default 1000); it doubles at each retry, with random jitter. */
+  ddlLockRetryDelay?: number | string
+  /** Longest pause between two retries (ms or '30s'; default 30000). */
+  ddlLockRetryMaxDelay?: number | string
+  /**
    * The migration lock on a server: `advisory` (default; switches to `table` when the server's advisory lock does
    * not exclude, as on Galera or CockroachDB), `table` (a lease row in strata_lock), `none`. SQLite always uses
    * its file lock.

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import type { ConnectOptions } from '../dialects/dialect.js'
 import { type DatabaseUrl, parseDatabaseUrl } from '../runtime/url.js'
 import { type NamingConvention, isNamingPreset, namingPresets, resolveNaming } from '../schema/naming.js'
+import { type DdlLockPolicy, resolveDdlLock } from './ddl-lock.js'
 import type { StrataConfig, TransactionMode } from './define-config.js'
 import { StrataError, describeLoadError } from './errors.js'
 import { importConfigModule } from './module-loader.js'
@@ -27,6 +28,8 @@ export interface ResolvedConfig {
   statementTimeoutSeconds: number
   lock: 'advisory' | 'table' | 'none'
   lockLeaseSeconds: number
+  /** How long a migration statement may wait for a table lock, and its retries; null: no bound (the default). */
+  ddlLock: DdlLockPolicy | null
   naming: NamingConvention
   fileTemplate: string
   /** The URL string chosen (config `url`, else DATABASE_URL), unparsed; undefined when neither is set. */
@@ -134,6 +137,7 @@ export function resolveConfig(config: StrataConfig, file: string): ResolvedConfi
     statementTimeoutSeconds: secondsFromEnvironment(TIMEOUT_VARIABLES.statementTimeout) ?? config.statementTimeout ?? 0,
     lock: config.lock ?? 'advisory',
     lockLeaseSeconds: config.lockLease ?? 30,
+    ddlLock: resolveDdlLock({ timeout: config.ddlLockTimeout, retries: config.ddlLockRetries, delay: config.ddlLockRetryDelay, maxDelay: config.ddlLockRetryMaxDelay }, fail),
     naming: resolveNaming(naming),
     fileTemplate: config.fileTemplate ?? '{rev}_{slug}',
   }

@@ -97,6 +97,22 @@ export interface TransactionBudget {
   reason: string
 }
 
+/**
+ * How a database bounds a statement's wait for a table lock (config `ddlLockTimeout`): PostgreSQL `lock_timeout`,
+ * MySQL `lock_wait_timeout`. Absent (SQLite): no such bound; its busy timeout is a separate thing.
+ */
+export interface LockWaitBound {
+  /** Statements that bound every later statement of the session to `ms` of waiting for a lock. */
+  sessionSql(ms: number): string[]
+  /** The error is a statement cancelled by that bound (PostgreSQL SQLSTATE 55P03, MySQL errno 1205). */
+  isLockTimeout(error: unknown): boolean
+  /**
+   * Statements to run before retrying a cancelled statement, for what it may have left behind (PostgreSQL: the
+   * INVALID index of an interrupted `CREATE INDEX CONCURRENTLY`). Absent: nothing to clean.
+   */
+  beforeRetry?(operation: AnyOperation, connection: Connection): Promise<string[]>
+}
+
 /** Statements an offline script wraps around its transactions (SQLite: foreign keys off around table rebuilds). */
 export interface ScriptFraming {
   /** Before the first BEGIN. */
@@ -209,6 +225,9 @@ export interface Dialect {
   readonly nowMillisSql: string
   /** Where long runs must commit before a transaction outgrows a server limit (PostgreSQL); absent elsewhere. */
   transactionBudget?(connection: Connection): Promise<TransactionBudget | null>
+
+  /** Bounds a migration statement's wait for a table lock (config `ddlLockTimeout`); absent where there is none. */
+  readonly lockWaitBound?: LockWaitBound
 
   /** How an offline script frames its transactions. */
   readonly scriptFraming: ScriptFraming

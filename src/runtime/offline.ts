@@ -1,5 +1,6 @@
 import { StrataError } from '../errors.js'
 import type { TransactionMode } from '../config/define-config.js'
+import { formatDuration, overrideDdlLock } from '../config/ddl-lock.js'
 import type { ResolvedConfig } from '../config/load-config.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { type OperationSink, Operations } from '../operations/api.js'
@@ -47,6 +48,8 @@ function splitRange(range: string): [string | null, string] {
 
 export interface OfflineOptions {
   transactionMode?: TransactionMode
+  /** Over the config's `ddlLockTimeout` (ms; 0: none). */
+  ddlLockTimeoutMs?: number
 }
 
 /**
@@ -71,6 +74,7 @@ export async function offlineScript(config: ResolvedConfig, dialect: Dialect, gr
   const target = new ScriptTarget(dialect, model)
   target.lines.push(`-- strata ${direction === 'up' ? 'upgrade' : 'downgrade'} ${range} for ${dialect.name}`, '')
   for (const sql of dialect.scriptFraming.prelude) target.emit(sql)
+  setScriptLockWaitBound(target, config, dialect, options)
   const mode: TransactionMode = options.transactionMode ?? config.transactionMode ?? (dialect.transactionalDDL ? 'all' : 'each')
   const fresh = start.length === 0 && direction === 'up'
   await withMigrationModules(
@@ -82,6 +86,17 @@ export async function offlineScript(config: ResolvedConfig, dialect: Dialect, gr
   )
   for (const sql of dialect.scriptFraming.postlude) target.emit(sql)
   return target.lines.join('\n')
+}
+
+/**
+ * The DDL lock timeout, set once for the script's session at its top (it covers statements inside transactions and
+ * outside them alike). A script cannot retry: a statement it cancels fails the script, as the comment says.
+ */
+function setScriptLockWaitBound(target: ScriptTarget, config: ResolvedConfig, dialect: Dialect, options: OfflineOptions): void {
+  const policy = overrideDdlLock(config.ddlLock, { timeoutMs: options.ddlLockTimeoutMs })
+  if (!policy || !dialect.lockWaitBound) return
+  target.comment(`ddlLockTimeout ${formatDuration(policy.timeoutMs)}: a statement that waits longer for a lock is cancelled and the script stops (no retries offline; rerun it)`)
+  for (const sql of dialect.lockWaitBound.sessionSql(policy.timeoutMs)) target.emit(sql)
 }
 
 /**

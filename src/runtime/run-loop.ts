@@ -9,6 +9,7 @@ import { LockLostError, StrataError } from '../errors.js'
 import { Operations } from '../operations/api.js'
 import type { MigrationStep } from '../revisions/index.js'
 import { HeadMaintainer } from './head-maintainer.js'
+import type { LockRetry } from './lock-retry.js'
 import type { MigrationModule } from './migration-module.js'
 import type { LiveTarget, RunTarget } from './run-target.js'
 import { isDataStatement, statementEffect } from './statement-effect.js'
@@ -38,6 +39,8 @@ export interface LoopOptions {
   resume: ResumePoint
   /** What to assume about an uncertain statement whose effect cannot be read from the schema. */
   resumeChoice?: 'skip' | 'redo' | undefined
+  /** Live runs with a DDL lock timeout: migration statements are bounded and retried (lock-retry.ts). */
+  lockRetry?: LockRetry | undefined
   log: (line: string) => void
 }
 
@@ -87,6 +90,11 @@ export class StepFailure extends Error {
   ) {
     super((cause as Error)?.message ?? String(cause))
   }
+}
+
+/** A statement's failure as a StatementError (one the lock retries raised already is one). */
+function statementError(info: StatementInfo, error: unknown): StatementError {
+  return error instanceof StatementError ? error : new StatementError(info.operation, info.sql, info.number, error)
 }
 
 /** Statements between two looks at the transaction's lock count (each look is one catalog query). */
@@ -209,10 +217,17 @@ export class RunLoop {
     // strata's tables come first, at the run's first write (a run that fails before writing leaves nothing).
     if (this.missing.version || this.missing.history) await this.createTables()
     try {
-      await this.target.execute(info.sql)
+      await this.migrationStatement(info)
     } catch (error) {
-      throw new StatementError(info.operation, info.sql, info.number, error)
+      throw statementError(info, error)
     }
+  }
+
+  /** One statement of a migration: with lock-timeout retries where configured (live runs only). */
+  private async migrationStatement(info: StatementInfo): Promise<void> {
+    const retry = this.options.lockRetry
+    if (retry && this.target.live) await retry.execute(info)
+    else await this.target.execute(info.sql)
   }
 
   /**
@@ -237,11 +252,11 @@ export class RunLoop {
         await live.verifyLock()
       }
       state.uncertain = !data
-      await this.target.execute(info.sql)
+      await this.migrationStatement(info)
     } catch (error) {
       await this.target.rollback()
       if (error instanceof LockLostError) throw error
-      throw new StatementError(info.operation, info.sql, info.number, error)
+      throw statementError(info, error)
     }
     await this.target.execute(progress)
     state.uncertain = false

@@ -1,8 +1,10 @@
 import type { TransactionMode } from '../config/define-config.js'
 import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
+import { overrideDdlLock } from '../config/ddl-lock.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { LockLostError, StrataError } from '../errors.js'
 import { type MigrationStep, type RevisionGraph, applyVersionChanges, planDowngrade, planStamp, planUpgrade } from '../revisions/index.js'
+import { LockRetry } from './lock-retry.js'
 import { MigrationModules } from './migration-module.js'
 import { RunLoop, StepFailure, formatStep } from './run-loop.js'
 import { RunSession, connect, maskSecret } from './run-session.js'
@@ -31,6 +33,9 @@ export interface RunOptions {
   restartStep?: boolean
   /** After an interrupted run, what to assume about the statement that was running when it stopped. */
   resumeChoice?: 'skip' | 'redo'
+  /** `--ddl-lock-timeout` (ms; 0: off for this run) and `--ddl-lock-retries`, over the config's. */
+  ddlLockTimeoutMs?: number
+  ddlLockRetries?: number
 }
 
 export interface RunResult {
@@ -51,6 +56,7 @@ export async function runMigrations(env: RunEnvironment, direction: 'up' | 'down
   const live = new LiveTarget(dialect, connection, session.lock, session.openedTransaction)
   let loader: MigrationModules | undefined
   try {
+    const lockRetry = await boundLockWaits(env, live, options)
     // Read the state only now that the lock is held: another process may just have moved it.
     const versions = await store.readVersions(connection)
     const history = await store.readHistory(connection)
@@ -72,7 +78,7 @@ export async function runMigrations(env: RunEnvironment, direction: 'up' | 'down
       store,
       live,
       { heads, missing: { version: versions === null, history: history === null }, staleRunning: (history ?? []).filter((row) => row.status === 'running') },
-      { mode, naming: config.naming, resume, resumeChoice: options.resumeChoice, log },
+      { mode, naming: config.naming, resume, resumeChoice: options.resumeChoice, lockRetry, log },
     )
     try {
       return await loop.run(steps, modules)
@@ -86,6 +92,19 @@ export async function runMigrations(env: RunEnvironment, direction: 'up' | 'down
     // After the run: the compiled-revision cache then also holds the functions that ran.
     loader?.close()
   }
+}
+
+/**
+ * The DDL lock timeout of the run, when configured and the database has one: set for the session (before any
+ * migration statement), and the retries the run loop uses. SQLite has none (its busy timeout is another thing).
+ */
+async function boundLockWaits(env: RunEnvironment, live: LiveTarget, options: RunOptions): Promise<LockRetry | undefined> {
+  const policy = overrideDdlLock(env.config.ddlLock, { timeoutMs: options.ddlLockTimeoutMs, retries: options.ddlLockRetries })
+  const bound = env.dialect.lockWaitBound
+  if (!policy || !bound) return undefined
+  const retry = new LockRetry(bound, policy, live, env.log)
+  for (const sql of retry.sessionSql()) await live.execute(sql)
+  return retry
 }
 
 /** Applied files edited since they ran stop both directions, unless accepted with --allow-changed (recorded). */

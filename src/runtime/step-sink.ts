@@ -10,8 +10,10 @@ export class StatementError extends DatabaseError {
     statement: string,
     readonly statementIndex: number,
     cause: unknown,
+    /** `ddl-lock-timeout`: the statement's lock retries ran out (its message then says so); else `database`. */
+    options: { code?: 'ddl-lock-timeout'; message?: string } = {},
   ) {
-    super((cause as Error)?.message ?? String(cause), { statement, cause })
+    super(options.message ?? (cause as Error)?.message ?? String(cause), { statement, cause, ...(options.code ? { code: options.code } : {}) })
     this.name = 'StatementError'
     const source = cause as { sqlState?: string; code?: unknown; errno?: number }
     if (typeof source?.sqlState === 'string') this.sqlState = source.sqlState

@@ -1,3 +1,4 @@
+import { parseDuration } from '../../config/ddl-lock.js'
 import { UsageError } from '../../config/errors.js'
 import { type ScriptOptions, downgradeSql, upgradeSql } from '../../commands/offline.js'
 import { downgrade, upgrade } from '../../commands/run.js'
@@ -13,6 +14,16 @@ export function runOptions(options: Record<string, unknown>): RunOptions & { url
     if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`--lock-timeout must be a number of seconds, got '${String(options.lockTimeout)}'`)
     result.lockTimeoutSeconds = seconds
   }
+  if (options.ddlLockTimeout !== undefined) {
+    const ms = parseDuration(options.ddlLockTimeout)
+    if (ms === undefined) throw new UsageError(`--ddl-lock-timeout must be milliseconds or a duration such as '500ms' or '2s', got '${String(options.ddlLockTimeout)}'`)
+    result.ddlLockTimeoutMs = ms
+  }
+  if (options.ddlLockRetries !== undefined) {
+    const retries = Number(options.ddlLockRetries)
+    if (!Number.isInteger(retries) || retries < 0) throw new UsageError(`--ddl-lock-retries must be a whole number (0 or more), got '${String(options.ddlLockRetries)}'`)
+    result.ddlLockRetries = retries
+  }
   if (options.allowChanged) result.allowChanged = true
   if (options.restartStep) result.restartStep = true
   if (options.resumeSkip && options.resumeRedo) throw new UsageError(`--resume-skip and --resume-redo contradict each other: pick the one that matches the database`)
@@ -24,11 +35,12 @@ export function runOptions(options: Record<string, unknown>): RunOptions & { url
 
 /** The --dialect, --url and --transaction-mode of an offline (--sql) command. */
 export function scriptOptions(options: Record<string, unknown>): ScriptOptions {
-  const { transactionMode } = runOptions(options)
+  const { transactionMode, ddlLockTimeoutMs } = runOptions(options)
   return {
     ...(typeof options.dialect === 'string' ? { dialect: options.dialect } : {}),
     ...(typeof options.url === 'string' ? { url: options.url } : {}),
     ...(transactionMode ? { transactionMode } : {}),
+    ...(ddlLockTimeoutMs !== undefined ? { ddlLockTimeoutMs } : {}),
   }
 }
 

@@ -8,6 +8,7 @@ import { introspectMysql } from './mysql-introspector.js'
 import { describeMysqlUnmodelled } from './mysql-unmodelled.js'
 import { mysqlFeatures } from './mysql-features.js'
 import { acquireMysqlLock, galeraLockWarning, prepareMysqlSession } from './mysql-lock.js'
+import { mysqlLockWaitBound } from './mysql-lock-wait.js'
 import { MYSQL_MAX_IDENTIFIER_LENGTH, quoteMysqlIdentifier, quoteMysqlLiteral } from './mysql-sql.js'
 
 /** MySQL 8 and MariaDB 10.5+ (one database per URL; DDL is not transactional). */
@@ -35,5 +36,6 @@ export const mysqlDialect: Dialect = {
   prepareSession: prepareMysqlSession,
   advisoryLockUnsafe: galeraLockWarning,
   nowMillisSql: 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)',
+  lockWaitBound: mysqlLockWaitBound,
   scriptFraming: { prelude: [], beforeCommit: [], postlude: [], begin: 'START TRANSACTION' },
 }

@@ -116,7 +116,7 @@ async function dropPrimaryKeyName(op: { table: string; schema: string | null; pr
  * An interrupted `CREATE INDEX CONCURRENTLY` (cancelled, backend terminated, server restarted) leaves an INVALID
  * index behind under the name: the next run drops it (concurrently) before building it again.
  */
-async function invalidIndexDrop(name: string, schema: string | null, context: CompileContext): Promise<string[]> {
+export async function invalidIndexDrop(name: string, schema: string | null, context: CompileContext): Promise<string[]> {
   if (context.offline || !context.connection) return []
   const rows = await context.connection.query(
     `SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -8,6 +8,7 @@ import { connectPostgres, postgresDatabaseExists } from './postgres-driver.js'
 import { introspectPostgres } from './postgres-introspector.js'
 import { postgresFeatures } from './postgres-features.js'
 import { acquirePostgresLock, postgresTransactionBudget } from './postgres-lock.js'
+import { postgresLockWaitBound } from './postgres-lock-wait.js'
 import { declaredPostgresColumn, describePostgresUnmodelled } from './postgres-unmodelled.js'
 import { PG_MAX_IDENTIFIER_BYTES, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 
@@ -43,6 +44,7 @@ export const postgresDialect: Dialect = {
   },
   nowMillisSql: 'CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)',
   transactionBudget: postgresTransactionBudget,
+  lockWaitBound: postgresLockWaitBound,
   scriptFraming: { prelude: [], beforeCommit: [], postlude: [], begin: 'BEGIN' },
 }
 

@@ -34,7 +34,7 @@ export const missingLockTimeout = {
     if (!exclusive) return null
     return {
       message: `takes an ACCESS EXCLUSIVE lock on '${tableName(operation)}' with no lock_timeout (a long query ahead of it stalls every query behind it)`,
-      fix: "start the migration with op.execute(\"SET LOCAL lock_timeout = '5s'\") (a blocked statement then fails fast; rerun it later)",
+      fix: "set ddlLockTimeout (e.g. '2s') in strata.config.ts: strata then bounds each statement's lock wait and retries it; or start the migration with op.execute(\"SET LOCAL lock_timeout = '5s'\")",
     }
   },
 } satisfies LintRule
