@@ -182,6 +182,7 @@ export class RunLoop {
       const body = step.direction === 'up' ? module.upgrade : module.downgrade
       await body({ op, dialect: this.dialect.name, offline: !this.target.live })
       await op.drain()
+      await sink.flush()
       this.heads.advance(step.versionChanges)
     } catch (error) {
       throw await this.failure(step, error, progressive, sink, state)
@@ -257,7 +258,7 @@ export class RunLoop {
       return choice === 'skip'
     }
     const live = this.target as LiveTarget
-    const effect = await statementEffect(this.dialect, live.connection, info.operation, info)
+    const effect = await statementEffect(this.dialect, live.connection, info.batch ?? [info.operation], info)
     if (effect === 'unknown')
       throw new StrataError(
         `the last run stopped during statement ${info.number} (${info.operation.kind}: ${oneLine(info.sql)}) and strata cannot tell from the schema whether it took effect; check the database, then rerun with --resume-skip if it did or --resume-redo if it did not`,

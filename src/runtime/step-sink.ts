@@ -29,6 +29,8 @@ export interface StatementInfo {
   /** 0-based position among the operation's own statements, and how many it has. */
   index: number
   count: number
+  /** Operations compiled together with `operation` (the first of them) into these statements; absent: it alone. */
+  batch?: AnyOperation[]
 }
 
 export interface StepHooks {
@@ -45,6 +47,8 @@ export interface StepHooks {
 export class StepSink implements OperationSink {
   /** Statements of this step handed on (or skipped on resume) so far. */
   statementsDone = 0
+  /** Operations waiting to be compiled with their neighbours (the dialect's `batching`). */
+  private readonly held: AnyOperation[] = []
 
   constructor(
     private readonly dialect: Dialect,
@@ -59,25 +63,46 @@ export class StepSink implements OperationSink {
   ) {}
 
   async run(operation: AnyOperation): Promise<void> {
+    if (this.dialect.batching?.holds(operation)) {
+      this.held.push(operation)
+      return
+    }
+    await this.flush()
+    await this.runBatch([operation])
+  }
+
+  /** Runs the operations held back for batching (before a query, an autocommit boundary, the step's end). */
+  async flush(): Promise<void> {
+    const held = this.held.splice(0)
+    if (held.length === 0) return
+    const batches = held.length === 1 ? [held] : await this.dialect.batching!.plan(held, this.context)
+    for (const batch of batches) await this.runBatch(batch)
+  }
+
+  private async runBatch(batch: AnyOperation[]): Promise<void> {
+    const operation = batch[0]!
     let statements: string[]
     try {
-      statements = await this.dialect.compile(operation, this.context)
+      statements = batch.length === 1 ? await this.dialect.compile(operation, this.context) : await this.dialect.batching!.compile(batch, this.context)
     } catch (error) {
       throw this.explainCompileError ? this.explainCompileError(operation, error) : error
     }
+    const folded = batch.length > 1 ? { batch } : {}
     for (const [index, sql] of statements.entries()) {
       const number = this.statementsDone + 1
-      if (number > this.skip) await this.hooks.statement({ sql, operation, number, index, count: statements.length })
+      if (number > this.skip) await this.hooks.statement({ sql, operation, number, index, count: statements.length, ...folded })
       this.statementsDone = number
     }
-    this.replay?.(operation)
+    if (this.replay) for (const each of batch) this.replay(each)
   }
 
-  query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+  async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+    await this.flush()
     return this.hooks.query<T>(sql, params)
   }
 
-  setAutocommit(on: boolean): Promise<void> {
+  async setAutocommit(on: boolean): Promise<void> {
+    await this.flush()
     return this.hooks.setAutocommit(on)
   }
 }

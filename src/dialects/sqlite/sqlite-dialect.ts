@@ -1,5 +1,6 @@
 import type { Dialect } from '../dialect.js'
 import { canonicalize, normalizeDefault, normalizeExpression } from './sqlite-canonical.js'
+import { sqliteBatching } from './sqlite-batching.js'
 import { compileSqlite } from './sqlite-ddl-compiler.js'
 import { connectSqlite, isSqliteMissingTable, sqliteDatabaseExists } from './sqlite-driver.js'
 import { introspectSqlite } from './sqlite-introspector.js'
@@ -23,6 +24,8 @@ export const sqliteDialect: Dialect = {
   introspect: introspectSqlite,
   describeUnmodelled: describeSqliteUnmodelled,
   compile: compileSqlite,
+  // Several changes to one table in one migration: one rebuild, not one each.
+  batching: sqliteBatching,
   canonicalize,
   normalizeDefault,
   normalizeExpression,
