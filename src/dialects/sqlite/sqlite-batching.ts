@@ -51,14 +51,14 @@ const keyOf = (operation: TableOperation) => JSON.stringify([operation.schema, o
 const lower = (name: string) => name.toLowerCase()
 
 /** Whether the operation, on the table as it is, compiles to a rebuild when compiled alone. */
-function rebuildsAlone(operation: TableOperation, table: TableModel): boolean {
+function rebuildsAlone(operation: TableOperation, table: TableModel | undefined): boolean {
   switch (operation.kind) {
     case 'alterColumn':
       return changesShape(operation)
     case 'addColumn':
       return !canAddInPlace(operation.column)
     case 'dropColumn':
-      return columnInUse(table, operation.name)
+      return !!table && columnInUse(table, operation.name)
     case 'createIndex':
     case 'dropIndex':
       return false
@@ -105,8 +105,15 @@ function foreignKeyLinks(operations: TableOperation[], tables: Map<string, Table
   return (a, b) => links.has(JSON.stringify([lower(a), lower(b)]))
 }
 
+/** Whether some table has two operations that may each rebuild it (else nothing can fold, and nothing is read). */
+function mayFold(operations: TableOperation[]): boolean {
+  const candidates = operations.filter((operation) => operation.kind === 'dropColumn' || rebuildsAlone(operation, undefined)).map(keyOf)
+  return new Set(candidates).size < candidates.length
+}
+
 async function plan(operations: AnyOperation[], context: CompileContext): Promise<AnyOperation[][]> {
   const held = operations as TableOperation[]
+  if (!mayFold(held)) return held.map((operation) => [operation])
   const tables = new Map<string, TableModel | undefined>()
   for (const operation of held) if (!tables.has(keyOf(operation))) tables.set(keyOf(operation), await currentTable(context, operation.table, operation.schema))
   const linked = foreignKeyLinks(held, tables)
