@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict'
 import { after, before, it } from 'node:test'
 import { describeEachDialect } from '../support/databases.js'
+import { killTrial } from '../support/fault-workload.js'
 import { rawQuery, versionRows } from '../support/inspect.js'
 import type { UserProject } from '../support/project.js'
 import { type Scenario, createScenario, linkUserProject, revId } from '../support/safe-project.js'
@@ -153,6 +154,70 @@ describeEachDialect('SQLite rebuilds each table once per migration', ({ dialect 
       assert.equal(cleanA.code, 0, cleanA.stdout + cleanA.stderr)
     } finally {
       await s.db.drop()
+    }
+  })
+
+  it('SIGKILL at random points of a run with a folded rebuild: the rerun reaches head, every row once', async () => {
+    const trials = Number(process.env.STRATA_FAULT_TRIALS ?? 5)
+    const [k1, k2, k3] = [revId(1, 'k'), revId(2, 'k'), revId(3, 'k')]
+    const ROWS = 20_000
+    const write = (s: Scenario) => {
+      s.revision({
+        id: k1,
+        down: null,
+        message: 'big table',
+        up: `  await op.execute('CREATE TABLE big (id INTEGER PRIMARY KEY, a VARCHAR(10), b INTEGER, c TEXT)')
+  await op.execute('CREATE TABLE kids (id INTEGER PRIMARY KEY, big_id INTEGER REFERENCES big (id) ON DELETE CASCADE)')
+  await op.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS}) INSERT INTO big (id, a, b, c) SELECT i, 'v' || i, i % 7, 'row ' || i FROM n")
+  await op.execute('INSERT INTO kids (id, big_id) SELECT id, id FROM big')`,
+      })
+      s.revision({
+        id: k2,
+        down: k1,
+        message: 'reshape big',
+        imports: ['varchar', 'sql'],
+        up: `  await op.alterColumn('big', 'a', { type: varchar({ length: 40 }) })
+  await op.alterColumn('big', 'a', { nullable: false })
+  await op.alterColumn('big', 'b', { default: 3 })
+  await op.createCheck('ck_big_b', 'big', sql\`b >= 0\`)
+  await op.createIndex('ix_big_b', 'big', ['b'])`,
+      })
+      s.revision({ id: k3, down: k2, message: 'after', up: `  await op.execute('UPDATE big SET b = b + 1')` })
+    }
+    const verify = async (s: Scenario, label: string) => {
+      assert.deepEqual(await versionRows(s.db), [k3], label)
+      const [big] = await all(s, 'SELECT COUNT(*) AS n, SUM(b) AS b, SUM(LENGTH(c)) AS c FROM big')
+      const expectedB = Array.from({ length: ROWS }, (_, i) => ((i + 1) % 7) + 1).reduce((x, y) => x + y, 0)
+      const expectedC = Array.from({ length: ROWS }, (_, i) => `row ${i + 1}`.length).reduce((x, y) => x + y, 0)
+      assert.deepEqual([Number(big!.n), Number(big!.b), Number(big!.c)], [ROWS, expectedB, expectedC], `${label}: every row once, b updated once`)
+      assert.equal(await count(s, 'kids'), ROWS, `${label}: no child row lost`)
+      const shape = String((await all(s, "SELECT sql FROM sqlite_master WHERE name = 'big'"))[0]!.sql)
+      assert.match(shape, /"a" VARCHAR\(40\) NOT NULL/, label)
+      assert.match(shape, /ck_big_b/, label)
+      assert.deepEqual(await all(s, "SELECT name FROM sqlite_master WHERE name LIKE '_strata_%'"), [], `${label}: no rebuild table left`)
+    }
+    const calm = await createScenario(project, dialect, 'kill-calm')
+    let window = 0
+    try {
+      write(calm)
+      const t0 = performance.now()
+      assert.equal((await calm.strata(['upgrade', 'head'])).code, 0)
+      window = performance.now() - t0
+      await verify(calm, 'undisturbed')
+    } finally {
+      await calm.db.drop()
+    }
+    for (let trial = 0; trial < trials; trial++) {
+      const s = await createScenario(project, dialect, `kill-${trial}`)
+      try {
+        write(s)
+        const delay = Math.round(((trial + 0.5) / trials) * window)
+        const result = await killTrial(s, delay, null)
+        assert.equal(result.rerun.code, 0, `trial ${trial} (killed at ${delay} ms): ${result.rerun.stderr}`)
+        await verify(s, `trial ${trial} (killed at ${delay} ms)`)
+      } finally {
+        await s.db.drop()
+      }
     }
   })
 })

@@ -1,6 +1,7 @@
 import type { CompileContext, OperationBatching } from '../dialect.js'
 import type { AnyOperation } from '../../operations/index.js'
-import type { SchemaModel, TableModel } from '../../schema/model.js'
+import type { DefaultValue, SchemaModel, TableModel } from '../../schema/model.js'
+import { defaultClause } from './sqlite-canonical.js'
 import { canAddInPlace, changesShape, columnInUse, refuseBlockedDrop } from './sqlite-ddl-compiler.js'
 import { currentTable, rebuildTable } from './sqlite-rebuild.js'
 
@@ -136,14 +137,28 @@ async function plan(operations: AnyOperation[], context: CompileContext): Promis
   return units.sort((a, b) => place(a) - place(b))
 }
 
-/** One rebuild into the shape all the batch's operations give the table, each checked as it applies. */
+/**
+ * One rebuild into the shape all the batch's operations give the table, each checked as it applies. A column
+ * added by the batch is filled as its ADD COLUMN would have filled it (its default then, else NULL), whatever
+ * later operations of the batch change, and never from an old column of the same name that the batch dropped.
+ */
 async function compile(batch: AnyOperation[], context: CompileContext): Promise<string[]> {
-  const [first] = batch as TableOperation[]
-  return rebuildTable(context, first!.table, first!.schema, (model) => {
-    for (const operation of batch as TableOperation[]) {
+  const operations = batch as TableOperation[]
+  const added = new Map<string, DefaultValue | null>()
+  for (const operation of operations) if (operation.kind === 'addColumn') added.set(operation.column.name, operation.column.default ?? null)
+  const first = operations[0]!
+  const transform = (model: SchemaModel) => {
+    for (const operation of operations) {
       if (operation.kind === 'dropColumn') refuseBlockedDrop(operation, model.tables[0]!)
       operation.apply(model)
     }
+  }
+  return rebuildTable(context, first.table, first.schema, transform, {
+    selectFor: (column) => {
+      if (!added.has(column.name)) return undefined
+      const fill = added.get(column.name)
+      return fill ? defaultClause(fill) : 'NULL'
+    },
   })
 }
 

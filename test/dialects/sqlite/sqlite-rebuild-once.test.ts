@@ -230,4 +230,28 @@ describe('SQLite: one rebuild per table and migration', () => {
     assert.deepEqual((await reflectTable(db.connection, 'users')).checks, [])
     assert.equal((await rows(db, 'SELECT note FROM users WHERE note IS NOT NULL')).length, 2)
   })
+  it('columns added in a batch are filled as their ADD COLUMN fills them, whatever later operations change', async () => {
+    const ran = await online(db, async (op) => {
+      // A downgrade bringing back a dropped NOT NULL column: a placeholder default fills the rows, then goes.
+      await op.addColumn('users', 'pages', integer().notNull().default(0))
+      await op.alterColumn('users', 'pages', { default: null })
+      // Added without a default, given one later: the rows already there keep NULL.
+      await op.addColumn('users', 'rank', integer())
+      await op.alterColumn('users', 'rank', { default: 9 })
+      // Dropped and added again under the same name: the old values do not come back.
+      await op.dropColumn('users', 'note')
+      await op.addColumn('users', 'note', text().default('fresh'))
+    })
+    assert.equal(copiesOf(ran, 'users'), 1, ran.join('\n'))
+    assert.deepEqual(await rows(db, 'SELECT id, pages, rank, note FROM users ORDER BY id'), [
+      { id: 1, pages: 0, rank: null, note: 'fresh' },
+      { id: 2, pages: 0, rank: null, note: 'fresh' },
+      { id: 3, pages: 0, rank: null, note: 'fresh' },
+    ])
+    const users = await reflectTable(db.connection, 'users')
+    const pages = users.columns.find((c) => c.name === 'pages')!
+    assert.deepEqual([pages.nullable, pages.default ?? null], [false, null])
+    await db.connection.execute("INSERT INTO users (id, email, pages) VALUES (4, 'd@x', 5)")
+    assert.deepEqual(await rows(db, 'SELECT rank, note FROM users WHERE id = 4'), [{ rank: 9, note: 'fresh' }])
+  })
 })
