@@ -212,7 +212,7 @@ export class RunLoop {
     try {
       await this.target.execute(info.sql)
     } catch (error) {
-      throw new StatementError(info.operation, info.sql, info.number, error)
+      throw new StatementError(info.operation, info.sql, info.number, error, info.batch?.length)
     }
   }
 
@@ -242,7 +242,7 @@ export class RunLoop {
     } catch (error) {
       await this.target.rollback()
       if (error instanceof LockLostError) throw error
-      throw new StatementError(info.operation, info.sql, info.number, error)
+      throw new StatementError(info.operation, info.sql, info.number, error, info.batch?.length)
     }
     await this.target.execute(progress)
     state.uncertain = false

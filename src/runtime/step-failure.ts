@@ -23,7 +23,9 @@ export function describeStepError(step: MigrationStep, error: unknown, url: Data
   const verb = step.direction === 'up' ? 'upgrade' : 'downgrade'
   if (error instanceof StatementError) {
     const dbMessage = maskSecret(error.message.split('\n')[0] ?? '', url)
-    const what = error.operation ? `${error.operation.kind} (${error.operation.describe()})` : 'a statement'
+    const others = error.batchSize - 1
+    const together = others > 0 ? ` and ${others} more operation${others === 1 ? '' : 's'} compiled with it` : ''
+    const what = error.operation ? `${error.operation.kind} (${error.operation.describe()})${together}` : 'a statement'
     return `${verb} ${rev} failed in ${what} at statement ${error.statementIndex}: ${oneLine(error.statement ?? '')}: ${dbMessage}`
   }
   if (error instanceof StrataError) return `${verb} ${rev} failed: ${maskSecret(error.message, url)}`

@@ -10,6 +10,8 @@ export class StatementError extends DatabaseError {
     statement: string,
     readonly statementIndex: number,
     cause: unknown,
+    /** Operations compiled together into the statement (the dialect's batching); 1: the operation alone. */
+    readonly batchSize = 1,
   ) {
     super((cause as Error)?.message ?? String(cause), { statement, cause })
     this.name = 'StatementError'

@@ -10,7 +10,7 @@ import { describeEachDialect } from '../support/databases.js'
 import { killTrial } from '../support/fault-workload.js'
 import { rawQuery, versionRows } from '../support/inspect.js'
 import type { UserProject } from '../support/project.js'
-import { type Scenario, createScenario, linkUserProject, revId } from '../support/safe-project.js'
+import { type Scenario, createScenario, errorLine, linkUserProject, revId } from '../support/safe-project.js'
 
 const COMMON = `export const posts = table('posts', { id: integer().primaryKey(), userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }), title: text() })
 export const audit = table('audit', { id: integer().primaryKey().autoincrement(), userId: integer('user_id'), what: text() })
@@ -152,6 +152,30 @@ describeEachDialect('SQLite rebuilds each table once per migration', ({ dialect 
       s.write('schema.ts', SCHEMA_A)
       const cleanA = await s.strata(['check', '--allow-behind'])
       assert.equal(cleanA.code, 0, cleanA.stdout + cleanA.stderr)
+    } finally {
+      await s.db.drop()
+    }
+  })
+
+  it('a folded rebuild that fails names the operations it compiled together; nothing changes', async () => {
+    const s = await createScenario(project, dialect, 'fails')
+    const [f1, f2] = [revId(1, 'f'), revId(2, 'f')]
+    try {
+      s.revision({ id: f1, down: null, message: 'table', up: `  await op.execute('CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER)')\n  await op.execute("INSERT INTO t VALUES (1, 'x', 1), (2, NULL, 2)")` })
+      s.revision({
+        id: f2,
+        down: f1,
+        message: 'tighten',
+        imports: ['varchar', 'sql'],
+        up: `  await op.alterColumn('t', 'a', { type: varchar({ length: 5 }) })\n  await op.alterColumn('t', 'a', { nullable: false })\n  await op.createCheck('ck_t_b', 't', sql\`b > 0\`)`,
+      })
+      assert.equal((await s.strata(['upgrade', f1])).code, 0)
+      const r = await s.strata(['upgrade', 'head'])
+      assert.equal(r.code, 1, r.stdout)
+      assert.match(errorLine(r), /^upgrade f0+2 failed in alterColumn \(changed type of column 't\.a'\) and 2 more operations compiled with it at statement 2: INSERT INTO "_strata_new_t" .*NOT NULL constraint failed/)
+      assert.deepEqual(await versionRows(s.db), [f1])
+      assert.deepEqual(await all(s, 'SELECT id, a, b FROM t ORDER BY id'), [{ id: 1, a: 'x', b: 1 }, { id: 2, a: null, b: 2 }])
+      assert.match(String((await all(s, "SELECT sql FROM sqlite_master WHERE name = 't'"))[0]!.sql), /a TEXT, b INTEGER\)$/)
     } finally {
       await s.db.drop()
     }
