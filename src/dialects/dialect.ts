@@ -77,6 +77,20 @@ export interface DialectFeatures {
   readonly storedRoutines: boolean
 }
 
+/**
+ * Consecutive operations a dialect compiles together (SQLite: several changes to one table become one rebuild).
+ * The run holds back every operation `holds` accepts until one it does not, an `op.query`, an `op.autocommit`
+ * boundary or the end of the step; then it runs them in the batches `plan` returns, in that order.
+ */
+export interface OperationBatching {
+  /** Whether the operation may wait for its neighbours (anything else runs at once, after the held ones). */
+  holds(operation: AnyOperation): boolean
+  /** The held operations in batches, in execution order; every operation exactly once. */
+  plan(operations: AnyOperation[], context: CompileContext): Promise<AnyOperation[][]>
+  /** SQL for a batch of more than one operation, in execution order. */
+  compile(batch: AnyOperation[], context: CompileContext): Promise<string[]>
+}
+
 /** A lock held for a run; released explicitly, and by the database when the session dies. */
 export interface HeldLock {
   release(): Promise<void>
@@ -174,6 +188,8 @@ export interface Dialect {
    * `compilerMembers(table)`, so a variant that changes one entry spreads its parent's table and sets both.
    */
   readonly compilers: CompilerTable
+  /** Operations compiled together (SQLite's one rebuild per table). Absent: each operation compiles alone. */
+  readonly batching?: OperationBatching
 
   /**
    * The model as this dialect would reflect it after creating it (types mapped to what the server keeps,

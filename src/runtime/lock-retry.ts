@@ -62,6 +62,6 @@ export class LockRetry {
     const { retries, timeoutMs } = this.policy
     const reason = ((cause as Error)?.message ?? String(cause)).split('\n')[0]
     const message = `lock timeout on ${on}: still blocked after ${retries + 1} attempt(s) of ${formatDuration(timeoutMs)} (${reason}); another session holds a conflicting lock: end it or rerun when it is done, or raise ddlLockTimeout / ddlLockRetries`
-    return new StatementError(info.operation, info.sql, info.number, cause, { code: 'ddl-lock-timeout', message })
+    return new StatementError(info.operation, info.sql, info.number, cause, { code: 'ddl-lock-timeout', message, batchSize: info.batch?.length })
   }
 }

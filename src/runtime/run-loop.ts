@@ -94,7 +94,7 @@ export class StepFailure extends Error {
 
 /** A statement's failure as a StatementError (one the lock retries raised already is one). */
 function statementError(info: StatementInfo, error: unknown): StatementError {
-  return error instanceof StatementError ? error : new StatementError(info.operation, info.sql, info.number, error)
+  return error instanceof StatementError ? error : new StatementError(info.operation, info.sql, info.number, error, { batchSize: info.batch?.length })
 }
 
 /** Statements between two looks at the transaction's lock count (each look is one catalog query). */
@@ -190,6 +190,7 @@ export class RunLoop {
       const body = step.direction === 'up' ? module.upgrade : module.downgrade
       await body({ op, dialect: this.dialect.name, offline: !this.target.live })
       await op.drain()
+      await sink.flush()
       this.heads.advance(step.versionChanges)
     } catch (error) {
       throw await this.failure(step, error, progressive, sink, state)
@@ -272,7 +273,7 @@ export class RunLoop {
       return choice === 'skip'
     }
     const live = this.target as LiveTarget
-    const effect = await statementEffect(this.dialect, live.connection, info.operation, info)
+    const effect = await statementEffect(this.dialect, live.connection, info.batch ?? [info.operation], info)
     if (effect === 'unknown')
       throw new StrataError(
         `the last run stopped during statement ${info.number} (${info.operation.kind}: ${oneLine(info.sql)}) and strata cannot tell from the schema whether it took effect; check the database, then rerun with --resume-skip if it did or --resume-redo if it did not`,

@@ -5,7 +5,8 @@ import type { AnyOperation } from '../operations/index.js'
  * Whether a statement that may or may not have run (the process died between the statement and its progress
  * record) took effect. Only the operation can tell: it knows what it creates, drops or alters. The live schema is
  * reflected and the operation replayed on a copy: if it cannot apply (what it creates exists, what it drops is
- * gone) or applying it changes nothing, its effect is there.
+ * gone) or applying it changes nothing, its effect is there. Operations compiled together (a batch: SQLite's one
+ * rebuild for several changes to a table) are replayed together, in order.
  *
  * - `present`: the effect is in the database; the statement is counted as done.
  * - `absent`: it is not; the statement runs.
@@ -19,16 +20,16 @@ const OPAQUE = new Set(['execute', 'bulkInsert'])
 export async function statementEffect(
   dialect: Dialect,
   connection: Connection,
-  operation: AnyOperation | undefined,
+  operations: Array<AnyOperation | undefined>,
   position: { index: number; count: number },
 ): Promise<StatementEffect> {
-  if (!operation || OPAQUE.has(operation.kind)) return 'unknown'
+  if (operations.length === 0 || operations.some((o) => !o || OPAQUE.has(o.kind))) return 'unknown'
   const reflected = await dialect.introspect(connection)
   const before = JSON.stringify(dialect.canonicalize(structuredClone(reflected)))
   const after = structuredClone(reflected)
   let present: boolean
   try {
-    operation.apply(after)
+    for (const operation of operations) operation!.apply(after)
     present = JSON.stringify(dialect.canonicalize(after)) === before
   } catch {
     // What it creates already exists, or what it drops or renames is gone: it ran.

@@ -23,7 +23,9 @@ export function describeStepError(step: MigrationStep, error: unknown, url: Data
   const verb = step.direction === 'up' ? 'upgrade' : 'downgrade'
   if (error instanceof StatementError) {
     const dbMessage = maskSecret(error.message.split('\n')[0] ?? '', url)
-    const what = error.operation ? `${error.operation.kind} (${error.operation.describe()})` : 'a statement'
+    const others = error.batchSize - 1
+    const together = others > 0 ? ` and ${others} more operation${others === 1 ? '' : 's'} compiled with it` : ''
+    const what = error.operation ? `${error.operation.kind} (${error.operation.describe()})${together}` : 'a statement'
     // The statement is masked too: it is printed and stored in the history table, and may spell the URL's password.
     const statement = maskSecret(oneLine(error.statement ?? ''), url)
     return `${verb} ${rev} failed in ${what} at statement ${error.statementIndex}: ${statement}: ${dbMessage}`

@@ -5,16 +5,23 @@ import type { AnyOperation } from '../operations/index.js'
 
 /** Why a statement failed, with everything the user needs to find it. */
 export class StatementError extends DatabaseError {
+  /** Operations compiled together into the statement; 1: the operation alone. */
+  readonly batchSize: number
+
   constructor(
     readonly operation: AnyOperation | undefined,
     statement: string,
     readonly statementIndex: number,
     cause: unknown,
-    /** `ddl-lock-timeout`: the statement's lock retries ran out (its message then says so); else `database`. */
-    options: { code?: 'ddl-lock-timeout'; message?: string } = {},
+    /**
+     * `code` `ddl-lock-timeout`: the statement's lock retries ran out (its message then says so); else `database`.
+     * `batchSize`: operations compiled together into the statement (the dialect's batching); 1: the operation alone.
+     */
+    options: { code?: 'ddl-lock-timeout'; message?: string; batchSize?: number } = {},
   ) {
     super(options.message ?? (cause as Error)?.message ?? String(cause), { statement, cause, ...(options.code ? { code: options.code } : {}) })
     this.name = 'StatementError'
+    this.batchSize = options.batchSize ?? 1
     const source = cause as { sqlState?: string; code?: unknown; errno?: number }
     if (typeof source?.sqlState === 'string') this.sqlState = source.sqlState
     else if (typeof source?.code === 'string' && /^[0-9A-Z]{5}$/.test(source.code)) this.sqlState = source.code
@@ -31,6 +38,8 @@ export interface StatementInfo {
   /** 0-based position among the operation's own statements, and how many it has. */
   index: number
   count: number
+  /** Operations compiled together with `operation` (the first of them) into these statements; absent: it alone. */
+  batch?: AnyOperation[]
 }
 
 export interface StepHooks {
@@ -47,6 +56,8 @@ export interface StepHooks {
 export class StepSink implements OperationSink {
   /** Statements of this step handed on (or skipped on resume) so far. */
   statementsDone = 0
+  /** Operations waiting to be compiled with their neighbours (the dialect's `batching`). */
+  private readonly held: AnyOperation[] = []
 
   constructor(
     private readonly dialect: Dialect,
@@ -61,25 +72,46 @@ export class StepSink implements OperationSink {
   ) {}
 
   async run(operation: AnyOperation): Promise<void> {
+    if (this.dialect.batching?.holds(operation)) {
+      this.held.push(operation)
+      return
+    }
+    await this.flush()
+    await this.runBatch([operation])
+  }
+
+  /** Runs the operations held back for batching (before a query, an autocommit boundary, the step's end). */
+  async flush(): Promise<void> {
+    const held = this.held.splice(0)
+    if (held.length === 0) return
+    const batches = held.length === 1 ? [held] : await this.dialect.batching!.plan(held, this.context)
+    for (const batch of batches) await this.runBatch(batch)
+  }
+
+  private async runBatch(batch: AnyOperation[]): Promise<void> {
+    const operation = batch[0]!
     let statements: string[]
     try {
-      statements = await this.dialect.compile(operation, this.context)
+      statements = batch.length === 1 ? await this.dialect.compile(operation, this.context) : await this.dialect.batching!.compile(batch, this.context)
     } catch (error) {
       throw this.explainCompileError ? this.explainCompileError(operation, error) : error
     }
+    const folded = batch.length > 1 ? { batch } : {}
     for (const [index, sql] of statements.entries()) {
       const number = this.statementsDone + 1
-      if (number > this.skip) await this.hooks.statement({ sql, operation, number, index, count: statements.length })
+      if (number > this.skip) await this.hooks.statement({ sql, operation, number, index, count: statements.length, ...folded })
       this.statementsDone = number
     }
-    this.replay?.(operation)
+    if (this.replay) for (const each of batch) this.replay(each)
   }
 
-  query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+  async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+    await this.flush()
     return this.hooks.query<T>(sql, params)
   }
 
-  setAutocommit(on: boolean): Promise<void> {
+  async setAutocommit(on: boolean): Promise<void> {
+    await this.flush()
     return this.hooks.setAutocommit(on)
   }
 }

@@ -54,7 +54,7 @@ export const sqliteCompilers = {
 } satisfies CompilerTable
 
 /** ALTER TABLE ADD COLUMN takes no SQL default expression (only constants), and no NOT NULL without a default. */
-function canAddInPlace(column: ColumnModel): boolean {
+export function canAddInPlace(column: ColumnModel): boolean {
   // ALTER TABLE ADD COLUMN takes VIRTUAL generated columns only.
   if (column.generated) return !column.generated.stored
   if (column.default && column.default.kind === 'sql') return false
@@ -73,7 +73,7 @@ export function mentions(sql: string, column: string): boolean {
 }
 
 /** Whether anything besides the column itself depends on it (SQLite's DROP COLUMN refuses those). */
-function columnInUse(table: TableModel, column: string): boolean {
+export function columnInUse(table: TableModel, column: string): boolean {
   const named = (names: string[]) => names.includes(column)
   if (table.primaryKey && named(table.primaryKey.columns)) return true
   if (table.uniques.some((u) => named(u.columns)) || table.foreignKeys.some((f) => named(f.columns))) return true
@@ -86,8 +86,15 @@ function columnInUse(table: TableModel, column: string): boolean {
 async function dropColumn(op: DropColumnOp, ctx: CompileContext): Promise<string[]> {
   const table = await currentTable(ctx, op.table, op.schema)
   if (!table || !columnInUse(table, op.name)) return [`ALTER TABLE ${quoteName(op.table)} DROP COLUMN ${quoteName(op.name)}`]
-  // Indexes, uniques and foreign keys on the column go with it (DropColumnOp.apply); what else names it must be
-  // dropped first, as SQLite's own DROP COLUMN demands. Said at compile time, so offline scripts fail early too.
+  refuseBlockedDrop(op, table)
+  return rebuildTable(ctx, op.table, op.schema, (model) => op.apply(model))
+}
+
+/**
+ * Indexes, uniques and foreign keys on the column go with it (DropColumnOp.apply); what else names it must be
+ * dropped first, as SQLite's own DROP COLUMN demands. Said at compile time, so offline scripts fail early too.
+ */
+export function refuseBlockedDrop(op: DropColumnOp, table: TableModel): void {
   const blockers = [
     ...(table.primaryKey?.columns.includes(op.name) ? ['the primary key'] : []),
     ...table.checks.filter((c) => mentions(c.expression, op.name)).map((c) => `check constraint '${c.name}'`),
@@ -96,13 +103,15 @@ async function dropColumn(op: DropColumnOp, ctx: CompileContext): Promise<string
       .map((i) => `index '${i.name}'`),
   ]
   if (blockers.length) throw new Error(`cannot drop column '${op.table}.${op.name}': ${blockers.join(', ')} use${blockers.length === 1 ? 's' : ''} it; drop ${blockers.length === 1 ? 'it' : 'them'} first`)
-  return rebuildTable(ctx, op.table, op.schema, (model) => op.apply(model))
+}
+
+/** SQLite keeps no comments: a comment-only change has nothing to do. */
+export function changesShape(op: AlterColumnOp): boolean {
+  return Object.keys(op.changes).some((k) => k !== 'comment' && (op.changes as Record<string, unknown>)[k] !== undefined)
 }
 
 async function alterColumn(op: AlterColumnOp, ctx: CompileContext): Promise<string[]> {
-  // SQLite keeps no comments: a comment-only change has nothing to do.
-  const effective = Object.keys(op.changes).filter((k) => k !== 'comment' && (op.changes as Record<string, unknown>)[k] !== undefined)
-  if (effective.length === 0) return []
+  if (!changesShape(op)) return []
   return rebuildTable(ctx, op.table, op.schema, (model) => op.apply(model))
 }
 

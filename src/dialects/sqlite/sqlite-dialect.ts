@@ -2,6 +2,7 @@ import type { Dialect } from '../dialect.js'
 import { canonicalize, normalizeDefault, normalizeExpression } from './sqlite-canonical.js'
 import { sqliteCompilers } from './sqlite-ddl-compiler.js'
 import { compilerMembers } from '../shared/compiler-table.js'
+import { sqliteBatching } from './sqlite-batching.js'
 import { connectSqlite, isSqliteMissingTable, sqliteDatabaseExists } from './sqlite-driver.js'
 import { introspectSqlite } from './sqlite-introspector.js'
 import { describeSqliteUnmodelled } from './sqlite-unmodelled.js'
@@ -24,6 +25,8 @@ export const sqliteDialect: Dialect = {
   introspect: introspectSqlite,
   describeUnmodelled: describeSqliteUnmodelled,
   ...compilerMembers(sqliteCompilers),
+  // Several changes to one table in one migration: one rebuild, not one each.
+  batching: sqliteBatching,
   canonicalize,
   normalizeDefault,
   normalizeExpression,
