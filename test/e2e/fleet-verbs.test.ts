@@ -189,7 +189,7 @@ export default defineConfig({ url: ${JSON.stringify(db().url)}, schema: './schem
     assert.match(lines, /^7 databases: 6 verified, 1 changed, 0 failed$/m)
     assert.doesNotMatch(lines, /^verified  a$/m, 'no line per database on a terminal')
   })
-})
+}, { needsServer: 'a schema per tenant on one server, reached with search_path' })
 
 function hasScript(): boolean {
   return spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0
