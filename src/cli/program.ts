@@ -44,6 +44,13 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 }
 
+/** `--all` and `--concurrency` of a fleet verb. */
+function fleetFlags(command: Command, doing: string): Command {
+  return command
+    .option('--all', "every database of the fleet (config 'databases' / 'tenantSchemas')")
+    .option('--concurrency <n>', `with --all: databases ${doing} at once (default 4)`)
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
 /** The width `--help` is pre-rendered for by the build (commander's width when stdout is not a terminal). */
@@ -110,9 +117,7 @@ export function buildProgram(): Command {
   for (const direction of ['upgrade', 'downgrade'] as const) {
     const command = program.command(direction)
     if (direction === 'upgrade')
-      command
-        .option('--all', "every database of the fleet (config 'databases' / 'tenantSchemas')")
-        .option('--concurrency <n>', 'with --all: databases migrated at once (default 4)')
+      fleetFlags(command, 'migrated')
         .option('--continue-on-error', 'with --all: keep starting databases after one failed')
         .option('--json', 'with --all: print the summary as JSON')
     command
@@ -153,17 +158,15 @@ export function buildProgram(): Command {
     .option('--url <url>', 'database URL (overrides the config)')
     .action(lazy(() => import('./actions/lint.js'), 1))
 
-  program
+  const current = program
     .command('current')
     .description('show the revision(s) the database is at')
     .option('-v, --verbose', 'also show the URL and the revision details')
     .option('--json', 'JSON output')
     .option('--url <url>', 'database URL (overrides the config)')
-    .option('--all', "every database of the fleet (config 'databases' / 'tenantSchemas')")
-    .option('--concurrency <n>', 'with --all: databases read at once (default 4)')
-    .action(lazy(() => import('./actions/current.js')))
+  fleetFlags(current, 'read').action(lazy(() => import('./actions/current.js')))
 
-  program
+  const historyCommand = program
     .command('history')
     .description('list revisions, newest first')
     .option('-r, --rev-range <range>', 'A:B (either side may be current, base, heads, relative)')
@@ -173,7 +176,7 @@ export function buildProgram(): Command {
     .option('--applied', 'show the steps recorded in strata_history instead')
     .option('--json', 'JSON output')
     .option('--url <url>', 'database URL (overrides the config)')
-    .action(lazy(() => import('./actions/history.js')))
+  fleetFlags(historyCommand, 'read').action(lazy(() => import('./actions/history.js')))
 
   program
     .command('heads')
@@ -204,21 +207,21 @@ export function buildProgram(): Command {
     .option('--url <url>', 'database URL (overrides the config)')
     .action(lazy(() => import('./actions/pull.js')))
 
-  program
+  const checkCommand = program
     .command('check')
     .description('exit 1 and list the differences when the schema and the database disagree (the database must be at the heads)')
     .option('--allow-behind', 'for a database behind the heads: compare it with the schema its applied revisions define')
     .option('--replay', 'replay the whole history on a throwaway in-memory database (PGlite, for PostgreSQL) and compare that instead')
     .option('--json', 'JSON output')
     .option('--url <url>', 'database URL (overrides the config)')
-    .action(lazy(() => import('./actions/check.js')))
+  fleetFlags(checkCommand, 'compared').action(lazy(() => import('./actions/check.js')))
 
-  program
+  const verifyCommand = program
     .command('verify')
     .description('exit 1 when an applied revision file changed since it ran')
     .option('--json', 'JSON output')
     .option('--url <url>', 'database URL (overrides the config)')
-    .action(lazy(() => import('./actions/verify.js')))
+  fleetFlags(verifyCommand, 'verified').action(lazy(() => import('./actions/verify.js')))
 
   return program
 }

@@ -9,16 +9,21 @@ import { databaseUrl } from '../config/load-config.js'
 import { dialectEntry } from '../dialects/registry.js'
 import type { RunOptions } from '../runtime/runner.js'
 import { readCurrentVersions } from './current.js'
-import { loadGraph } from './project.js'
+import { type ConfigInput, loadGraph, resolveProject } from './project.js'
 import { upgrade } from './run.js'
+import { maskPasswords } from '../runtime/url.js'
 
 export interface FleetTarget {
   name: string
   url: string
 }
 
-/** `behind`: `current --all` found a database not at head. */
-export type FleetStatus = 'upgraded' | 'at target' | 'behind' | 'failed' | 'not run'
+/**
+ * `behind`: not at the heads (`current`, `check` without allowBehind). `clean`/`drifted`: `check` found no
+ * difference / some. `verified`/`changed`: `verify` found every applied file intact / a problem. `read`:
+ * `history --applied` read the steps.
+ */
+export type FleetStatus = 'upgraded' | 'at target' | 'behind' | 'clean' | 'drifted' | 'verified' | 'changed' | 'read' | 'failed' | 'not run'
 
 export interface FleetResult {
   database: string
@@ -34,9 +39,16 @@ export interface FleetOptions extends RunOptions {
   concurrency?: number
   /** Keep starting databases after one failed (default: stop starting new ones; running ones finish). */
   continueOnError?: boolean
+  /** Called once, with the number of databases, before any starts. */
+  onTargets?: (count: number) => void
+  /** Called as each database starts. */
+  onStart?: (database: string) => void
   /** Called as each database finishes. */
   onResult?: (result: FleetResult) => void
 }
+
+/** The first line of an error, without a password. */
+export const errorLine = (error: unknown) => maskPasswords((error as Error)?.message ?? String(error)).split('\n')[0] ?? ''
 
 /** A PostgreSQL URL whose sessions work in `schema` (search_path), where strata keeps its tables too. */
 function schemaUrl(base: string, schema: string): string {
@@ -68,7 +80,7 @@ export async function fleetTargets(config: ResolvedConfig): Promise<FleetTarget[
   return targets
 }
 
-const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x))
+export const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x))
 
 async function upgradeOne(config: ResolvedConfig, target: FleetTarget, revision: string, heads: string[] | undefined, options: RunOptions): Promise<FleetResult> {
   const started = performance.now()
@@ -88,19 +100,21 @@ async function upgradeOne(config: ResolvedConfig, target: FleetTarget, revision:
     const run = await upgrade(config, revision, { ...options, url: target.url })
     return result(run.steps.length > 0 ? 'upgraded' : 'at target', run.heads)
   } catch (error) {
-    return result('failed', from, ((error as Error)?.message ?? String(error)).split('\n')[0])
+    return result('failed', from, errorLine(error))
   }
 }
 
 /** Runs `each` on every target, `concurrency` at a time; results in fleet order, 'not run' for any not started. */
-async function eachTarget(targets: FleetTarget[], options: FleetOptions, each: (target: FleetTarget) => Promise<FleetResult>): Promise<FleetResult[]> {
+export async function eachTarget<R extends FleetResult>(targets: FleetTarget[], options: FleetOptions, each: (target: FleetTarget) => Promise<R>): Promise<(R | FleetResult)[]> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 4))
-  const results: FleetResult[] = new Array(targets.length)
+  const results: R[] = new Array(targets.length)
+  options.onTargets?.(targets.length)
   let next = 0
   let stop = false
   const worker = async () => {
     while (!stop && next < targets.length) {
       const index = next++
+      options.onStart?.(targets[index]!.name)
       const r = await each(targets[index]!)
       results[index] = r
       options.onResult?.(r)
@@ -111,23 +125,39 @@ async function eachTarget(targets: FleetTarget[], options: FleetOptions, each: (
   return targets.map((t, i) => results[i] ?? { database: t.name, from: [], to: [], durationMs: 0, status: 'not run' as const })
 }
 
-/** `strata current --all`: the version rows of every database (read only; `to` is left empty). */
-export async function currentFleet(config: ResolvedConfig, options: FleetOptions = {}): Promise<FleetResult[]> {
+/**
+ * A read-only verb on every database (never stops early: reading one cannot harm another). `read` gets the
+ * database's version rows and returns its status and extra fields; `to` is the heads.
+ */
+export async function readFleet<Extra extends object>(
+  config: ResolvedConfig,
+  options: FleetOptions,
+  read: (target: FleetTarget, from: string[], heads: string[]) => Promise<{ status: FleetStatus } & Extra>,
+): Promise<(FleetResult & Partial<Extra>)[]> {
   const heads = loadGraph(config).heads
-  return eachTarget(await fleetTargets(config), { continueOnError: true, ...options }, async (target) => {
+  const results = await eachTarget(await fleetTargets(config), { ...options, continueOnError: true }, async (target): Promise<FleetResult & Partial<Extra>> => {
     const started = performance.now()
-    const durationMs = () => Math.round(performance.now() - started)
+    let from: string[] = []
+    const timed = () => ({ database: target.name, from, to: heads, durationMs: Math.round(performance.now() - started) })
     try {
-      const from = await readCurrentVersions(config, { url: target.url })
-      return { database: target.name, from, to: heads, durationMs: durationMs(), status: sameSet(from, heads) ? 'at target' : 'behind' }
+      from = await readCurrentVersions(config, { url: target.url })
+      return { ...timed(), ...(await read(target, from, heads)) }
     } catch (error) {
-      return { database: target.name, from: [], to: [], durationMs: durationMs(), status: 'failed', error: ((error as Error)?.message ?? String(error)).split('\n')[0] }
+      return { ...timed(), status: 'failed', error: errorLine(error) } as FleetResult & Partial<Extra>
     }
   })
+  // Every target is started (continueOnError), so no 'not run' result lacks the extra fields by surprise.
+  return results as (FleetResult & Partial<Extra>)[]
+}
+
+/** `strata current --all`: the version rows of every database (read only), each `at target` or `behind`. */
+export async function currentFleet(config: ConfigInput, options: FleetOptions = {}): Promise<FleetResult[]> {
+  return readFleet(await resolveProject(config), options, async (_target, from, heads) => ({ status: sameSet(from, heads) ? 'at target' : 'behind' }))
 }
 
 /** `strata upgrade TARGET --all`: every database of the fleet, `concurrency` at a time. Results in fleet order. */
-export async function upgradeFleet(config: ResolvedConfig, revision = 'head', options: FleetOptions = {}): Promise<FleetResult[]> {
+export async function upgradeFleet(input: ConfigInput, revision = 'head', options: FleetOptions = {}): Promise<FleetResult[]> {
+  const config = await resolveProject(input)
   const targets = await fleetTargets(config)
   const graph = loadGraph(config)
   // For head/heads the goal is known without a lock: a database already there is skipped after one read.

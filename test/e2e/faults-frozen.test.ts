@@ -124,5 +124,5 @@ describeEachDialect('a frozen server', ({ dialect }) => {
     assert.match(line, /SLEEP\(30\)/i)
     assert.deepEqual(await versionRows(s.db), [r2], 'still at the last finished revision')
   })
-})
+}, { needsServer: 'a TCP server that stops answering' })
 

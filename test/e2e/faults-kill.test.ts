@@ -78,4 +78,4 @@ describeEachDialect('faults: SIGKILL at random points of a long run', ({ dialect
     // A fault test whose kills all land after the run finished tests nothing.
     assert.ok(interrupted >= Math.ceil(TRIALS / 2), `only ${interrupted} of ${TRIALS} kills interrupted the run (seed ${seed}): ${outcomes.join(' ')}`)
   })
-})
+}, { needsServer: 'processes killed mid-run' })

@@ -154,4 +154,4 @@ export default defineConfig({
     assert.equal(r.code, 2)
     assert.match(r.stderr, /--all needs 'databases' \(name → URL\) or 'tenantSchemas'/)
   })
-})
+}, { needsServer: 'a schema per tenant on one server, reached with search_path' })

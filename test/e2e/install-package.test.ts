@@ -121,4 +121,4 @@ describeDialect('postgres', 'a project with only pg installed', ({ db }) => {
     const line = oneLineFailure(project.strata(['upgrade', 'head'], { DATABASE_URL: 'sqlite:///./app.sqlite' }))
     assert.equal(line, `error: the SQLite driver 'better-sqlite3' is not installed: run 'npm install better-sqlite3'`)
   })
-})
+}, { needsServer: 'the pg driver itself' })

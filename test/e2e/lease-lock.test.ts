@@ -130,4 +130,4 @@ describeEachDialect('lease lock', ({ dialect }) => {
       await s.db.drop()
     }
   })
-})
+}, { needsServer: 'several sessions racing for one lock' })

@@ -44,4 +44,4 @@ describeEachDialect('a 5,000-revision history on stock PostgreSQL', ({ dialect }
       await s.db.drop()
     }
   })
-})
+}, { needsServer: 'stock PostgreSQL' })

@@ -94,4 +94,4 @@ describeEachDialect('extensions and row-level security', ({ dialect, db }) => {
       atA: async () => assert.deepEqual(await visibleOwners(), [role]),
     })
   })
-})
+}, { needsServer: 'roles and row-level security' })

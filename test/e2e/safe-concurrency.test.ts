@@ -217,4 +217,4 @@ describeEachDialect('safe runs: concurrency, kills and lock timeouts', ({ dialec
       await s.db.drop()
     }
   })
-})
+}, { needsServer: 'several processes at once, and kills' })

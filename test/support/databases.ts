@@ -1,7 +1,10 @@
 /**
  * Real databases for tests: every test file makes its own database (a temp SQLite file, or a fresh
  * PostgreSQL / MariaDB database) and drops it. A server that cannot be reached skips that dialect with one visible
- * line on a developer machine, and fails the run in CI (CI=true).
+ * line on a developer machine, and fails the run in CI (CI=true). Outside CI, an unreachable PostgreSQL server is
+ * stood in for by PGlite (a `pglite://` folder database per test file), except for the suites that say they need
+ * a real server (several sessions at once, roles, killed processes…): those still skip visibly.
+ * STRATA_TEST_POSTGRES=pglite asks for the stand-in even when the server is there.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -42,6 +45,8 @@ interface TestServer {
   /** Resolves when the server answers (absent: nothing to reach, as for SQLite files). */
   connect?: () => Promise<void>
   create(label: string, dir: string, cleanupDir: () => void): Promise<TestDatabase>
+  /** In-process databases used instead when the server cannot be reached outside CI (or when `forced`). */
+  standIn?: { name: string; forced: boolean; create: TestServer['create'] }
 }
 
 function uniqueName(label: string): string {
@@ -92,6 +97,14 @@ const testServers: Record<DialectName, TestServer> = {
       }
       return { dialect: 'postgres', url: withDatabase(PG_ADMIN_URL, name), dir, drop }
     },
+    standIn: {
+      name: 'PGlite',
+      forced: process.env.STRATA_TEST_POSTGRES === 'pglite',
+      // A folder, not memory: the CLI runs as subprocesses, and each must see the same database.
+      async create(_label, dir, cleanupDir) {
+        return { dialect: 'postgres', variant: 'pglite', url: `pglite:${join(dir, 'pgdata')}`, dir, drop: async () => cleanupDir() }
+      },
+    },
   },
   mysql: {
     async connect() {
@@ -122,51 +135,77 @@ export function dialectsUnderTest(): TestDialect[] {
 }
 
 const reachable = new Map<DialectName, Promise<string | null>>()
+/** Dialects whose tests run on their stand-in in this process (see TestServer.standIn). */
+const standingIn = new Set<DialectName>()
+
+/** The stand-in's name when `dialect`'s tests run on it (decided by probe), else undefined. */
+export function standInFor(dialect: DialectName): string | undefined {
+  return standingIn.has(dialect) ? testServers[dialect].standIn?.name : undefined
+}
 
 /**
  * null when reachable, else the reason. Tries three times: a test file's synchronous work (a subprocess run with
  * spawnSync) can hold the event loop long enough for one attempt's timer to fire before its connection is read.
+ * Outside CI, a server with a stand-in is never unreachable: the stand-in serves (one visible line says so).
  */
 export function probe(dialect: DialectName): Promise<string | null> {
-  const connect = testServers[dialect].connect
+  const { connect, standIn } = testServers[dialect]
   if (!connect) return Promise.resolve(null)
   let p = reachable.get(dialect)
   if (!p) {
     p = (async () => {
-      let reason = ''
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          await connect()
-          return null
-        } catch (error) {
-          reason = (error as Error).message
-          await new Promise((r) => setTimeout(r, 500))
-        }
-      }
-      return reason
+      const reason = standIn?.forced && process.env.CI !== 'true' ? 'STRATA_TEST_POSTGRES=pglite' : await tryConnect(connect)
+      if (reason === null || !standIn || process.env.CI === 'true') return reason
+      standingIn.add(dialect)
+      console.log(`# ${dialect} server not reachable (${reason}): running the ${dialect} tests on ${standIn.name}`)
+      return null
     })()
     reachable.set(dialect, p)
   }
   return p
 }
 
+async function tryConnect(connect: () => Promise<void>): Promise<string | null> {
+  let reason = ''
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await connect()
+      return null
+    } catch (error) {
+      reason = (error as Error).message
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
+  return reason
+}
+
 export async function createTestDatabase(dialect: DialectName, label: string): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), `strata-${dialect}-`))
-  return testServers[dialect].create(label, dir, () => rmSync(dir, { recursive: true, force: true }))
+  const server = testServers[dialect]
+  const create = standingIn.has(dialect) && server.standIn ? server.standIn.create : server.create
+  return create(label, dir, () => rmSync(dir, { recursive: true, force: true }))
 }
 
 /**
  * `describe` once per dialect under test, with a fresh database for the block. Unreachable servers skip with a
  * visible line, except under CI=true where they fail.
  */
-export function describeEachDialect(title: string, body: (ctx: { dialect: TestDialect; db: () => TestDatabase }) => void): void {
-  for (const dialect of dialectsUnderTest()) describeDialect(dialect, title, body)
+export function describeEachDialect(title: string, body: (ctx: { dialect: TestDialect; db: () => TestDatabase }) => void, options: SuiteOptions = {}): void {
+  for (const dialect of dialectsUnderTest()) describeDialect(dialect, title, body, options)
+}
+
+export interface SuiteOptions {
+  /**
+   * Why this suite needs the real server, not its stand-in (e.g. 'several sessions at once'): on a stand-in it
+   * skips with this reason. Absent: the stand-in serves it.
+   */
+  needsServer?: string
 }
 
 /** `describe` on one dialect (when it is under test), with a fresh database for the block. */
-export function describeDialect(dialect: TestDialect, title: string, body: (ctx: { dialect: TestDialect; db: () => TestDatabase }) => void): void {
+export function describeDialect(dialect: TestDialect, title: string, body: (ctx: { dialect: TestDialect; db: () => TestDatabase }) => void, options: SuiteOptions = {}): void {
   if (!dialectsUnderTest().includes(dialect)) return
-  describeOn(dialect, dialect, title, body)
+  describeOn(dialect, dialect, title, body, options)
 }
 
 /**
@@ -179,12 +218,17 @@ export function describeVariant(variant: VariantDialect, title: string, body: (c
   describeOn(variant, VARIANTS[variant], title, body)
 }
 
-function describeOn(dialect: DialectName, family: TestDialect, title: string, body: (ctx: { dialect: TestDialect; db: () => TestDatabase }) => void): void {
+function describeOn(dialect: DialectName, family: TestDialect, title: string, body: (ctx: { dialect: TestDialect; db: () => TestDatabase }) => void, options: SuiteOptions = {}): void {
   describe(`${title} [${dialect}]`, async () => {
     const reason = await probe(dialect)
     if (reason) {
       if (process.env.CI === 'true') throw new Error(`${dialect} server unreachable in CI: ${reason}`)
       console.log(`# SKIP ${dialect}: server unreachable (${reason})`)
+      return
+    }
+    const standIn = standInFor(dialect)
+    if (standIn && options.needsServer) {
+      console.log(`# SKIP ${dialect} on ${standIn}: '${title}' needs a real server (${options.needsServer})`)
       return
     }
     let database: TestDatabase | undefined

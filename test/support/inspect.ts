@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import pg from 'pg'
 import mysql from 'mysql2/promise'
 import type { TestDatabase } from './databases.js'
+import { onPglite, pgliteScript } from './pglite-folder.js'
 
 export async function rawQuery<T = Record<string, unknown>>(db: TestDatabase, sql: string): Promise<T[]> {
   if (db.dialect === 'sqlite') {
@@ -16,6 +17,7 @@ export async function rawQuery<T = Record<string, unknown>>(db: TestDatabase, sq
       conn.close()
     }
   }
+  if (onPglite(db)) return pgliteScript<T>(db, sql)
   if (db.dialect === 'postgres') {
     const client = new pg.Client({ connectionString: db.url })
     await client.connect()

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3'
 import pg from 'pg'
 import mysql from 'mysql2/promise'
 import type { TestDatabase } from './databases.js'
+import { onPglite, pgliteScript } from './pglite-folder.js'
 
 export async function runScript(db: TestDatabase, script: string): Promise<void> {
   if (db.dialect === 'sqlite') {
@@ -12,6 +13,10 @@ export async function runScript(db: TestDatabase, script: string): Promise<void>
     } finally {
       conn.close()
     }
+    return
+  }
+  if (onPglite(db)) {
+    await pgliteScript(db, script)
     return
   }
   if (db.dialect === 'postgres') {

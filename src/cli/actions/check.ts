@@ -1,7 +1,9 @@
 import { checkSchema } from '../../commands/check.js'
+import { checkFleetAction } from './fleet.js'
 import { type GlobalOptions, out, printJson, warn } from '../output.js'
 
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
+  if (options.all) return checkFleetAction(globals, options)
   const changes = await checkSchema(globals.config, {
     ...(typeof options.url === 'string' ? { url: options.url } : {}),
     allowBehind: options.allowBehind === true,

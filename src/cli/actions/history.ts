@@ -1,9 +1,20 @@
+import { UsageError } from '../../config/errors.js'
 import { currentVersions, describeRevision, rangeNeedsDatabase } from '../../commands/graph.js'
 import { loadGraph, resolveProject } from '../../commands/project.js'
 import { drawGraph, formatHistoryLine, historyRange } from '../../revisions/index.js'
+import type { HistoryRow } from '../../runtime/version-store.js'
+import { historyFleetAction } from './fleet.js'
 import { type GlobalOptions, out, outLines, printJson } from '../output.js'
 
+/** One recorded step of `history --applied`. */
+const stepLine = (r: HistoryRow) =>
+  `${r.started_at}  ${r.direction === 'up' ? 'upgrade  ' : 'downgrade'} ${r.revision}  ${r.status.padEnd(11)} ${r.duration_ms ?? '-'} ms  ${r.statements_done} stmt  ${r.message ?? ''}${r.error ? `  error: ${r.error}` : ''}`
+
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
+  if (options.all) {
+    if (!options.applied) throw new UsageError('history --all needs --applied: the revision files are the same for every database')
+    return historyFleetAction(globals, options, stepLine)
+  }
   const config = await resolveProject(globals.config)
   const projectOptions = typeof options.url === 'string' ? { url: options.url } : {}
   if (options.applied) {
@@ -11,11 +22,7 @@ export async function action(_args: string[], options: Record<string, unknown>, 
     const rows = await appliedHistory(config, projectOptions)
     if (options.json) printJson(rows)
     else if (rows.length === 0) out('(no recorded steps)')
-    else
-      for (const r of rows)
-        out(
-          `${r.started_at}  ${r.direction === 'up' ? 'upgrade  ' : 'downgrade'} ${r.revision}  ${r.status.padEnd(11)} ${r.duration_ms ?? '-'} ms  ${r.statements_done} stmt  ${r.message ?? ''}${r.error ? `  error: ${r.error}` : ''}`,
-        )
+    else outLines(rows.map(stepLine))
     return 0
   }
   const graph = loadGraph(config)
