@@ -116,18 +116,18 @@ function validFile(parsed: unknown): parsed is IndexFile {
 
 const NOT_INDEXED = ' '.repeat(CHECKSUM_LENGTH)
 
+function tupleOf(header: RevisionHeader): HeaderTuple {
+  return [header.revision, header.downRevision, header.branchLabels, header.dependsOn, header.message, header.createDate]
+}
+
 export class HeaderIndex {
   private readonly stored: IndexFile | undefined
   /** Where each name sits in `stored`; undefined while the folder lists exactly the stored names (the usual case). */
   private positions: Map<string, number> | undefined
   private sameNames = false
   private changed = false
-  private readonly next: { names: string[]; stats: number[]; checksums: string[]; headers: (HeaderTuple | null)[] } = {
-    names: [],
-    stats: [],
-    checksums: [],
-    headers: [],
-  }
+  /** What `record` accepted: checksum and header of each file read again (a racy file has none). */
+  private readonly recorded = new Map<string, [string, HeaderTuple]>()
 
   private constructor(
     private readonly file: string | undefined,
@@ -176,34 +176,35 @@ export class HeaderIndex {
     if (!validTuple(tuple)) return undefined
     const checksum = stored.checksums.slice(at * CHECKSUM_LENGTH, (at + 1) * CHECKSUM_LENGTH)
     if (checksum === NOT_INDEXED) return undefined
-    const header = new IndexedHeader(tuple, path, checksum)
-    this.keep(name, stats, checksum, tuple)
-    return header
+    return new IndexedHeader(tuple, path, checksum)
   }
 
   /** Records what was just read from `name` (unless it changed too recently to be told apart from a next change). */
   record(name: string, stats: Stats, header: RevisionHeader, checksum: string): void {
-    if (Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) < RACY_MS) {
-      this.keep(name, stats, NOT_INDEXED, null)
-      return
-    }
+    if (Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) < RACY_MS) return
     this.changed = true
-    this.keep(name, stats, checksum, [header.revision, header.downRevision, header.branchLabels, header.dependsOn, header.message, header.createDate])
+    this.recorded.set(name, [checksum, tupleOf(header)])
   }
 
-  private keep(name: string, stats: Stats, checksum: string, tuple: HeaderTuple | null): void {
-    const next = this.next
-    next.names.push(name)
-    next.stats.push(stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino)
-    next.checksums.push(checksum)
-    next.headers.push(tuple)
-  }
-
-  /** Writes the index when a file was added, removed, renamed or read again (atomically: readers see the old or the new one). */
-  save(): void {
+  /**
+   * Writes the index when a file was added, removed, renamed or read again (atomically: readers see the old or
+   * the new one). `names`, `stats` and `headers` are the folder's files in the order they were looked up.
+   */
+  save(names: readonly string[], stats: readonly Stats[], headers: readonly RevisionHeader[]): void {
     if (!this.file || !this.changed) return
-    const next = this.next
-    const content: IndexFile = { stamp: stamp(), names: next.names.join('\n'), stats: next.stats, checksums: next.checksums.join(''), headers: next.headers }
+    const content: IndexFile = { stamp: stamp(), names: names.join('\n'), stats: [], checksums: '', headers: [] }
+    const checksums: string[] = []
+    headers.forEach((header, i) => {
+      const s = stats[i]!
+      content.stats.push(s.size, s.mtimeMs, s.ctimeMs, s.ino)
+      const entry: [string, HeaderTuple] | undefined =
+        header instanceof IndexedHeader
+          ? [header.checksum, tupleOf(header)]
+          : this.recorded.get(names[i]!)
+      checksums.push(entry ? entry[0] : NOT_INDEXED)
+      content.headers.push(entry ? entry[1] : null)
+    })
+    content.checksums = checksums.join('')
     const temp = `${this.file}.${process.pid}.tmp`
     try {
       mkdirSync(dirname(this.file), { recursive: true })

@@ -63,7 +63,7 @@ export function loadRevisionHeaders(versionsDir: string, options: LoadRevisionsO
     }
     return header
   })
-  index.save()
+  if (statted) index.save(names, statted.stats, headers)
   return headers
 }
 
