@@ -4,10 +4,10 @@
 // installed; otherwise one line says how to install them for the bench.
 import { spawnSync } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { BIN, machine, makeProject, median, revisionFile } from './lib.mjs'
+import { BIN, REPO, machine, makeProject, median, revisionFile } from './lib.mjs'
 
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 7)
 const N = Number(process.env.BENCH_REVISIONS ?? 10000)
@@ -74,7 +74,14 @@ try {
   project.remove()
 }
 
-const require = createRequire(import.meta.url)
+// Peers live in bench/peers (own package.json, gitignored node_modules): never in the project's devDependencies,
+// so `npm ci` stays as fast as it is. BENCH_INSTALL_PEERS=1 installs them first.
+const peersDir = join(REPO, 'bench', 'peers')
+if (process.env.BENCH_INSTALL_PEERS === '1' && !existsSync(join(peersDir, 'node_modules'))) {
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', peersDir], { stdio: 'inherit' })
+  if (r.status !== 0) console.log('bench/peers: npm install failed; the peers are skipped')
+}
+const require = createRequire(join(peersDir, 'package.json'))
 const installed = (name) => {
   try {
     require.resolve(`${name}/package.json`)
@@ -85,5 +92,9 @@ const installed = (name) => {
 }
 // The peers' figures in docs/benchmarks.md were measured by hand; this script only says what is at hand.
 for (const peer of ['drizzle-kit', 'knex'])
-  console.log(installed(peer) ? `${peer}: installed (no automated comparison yet)` : `${peer}: not installed (bench only: npm install --no-save ${peer})`)
-console.log(spawnSync('alembic', ['--version']).error ? 'Alembic: not installed (pip install alembic)' : 'Alembic: installed (no automated comparison yet)')
+  console.log(installed(peer) ? `${peer}: installed in bench/peers (no automated comparison yet)` : `${peer}: skipped, not installed (BENCH_INSTALL_PEERS=1 npm run bench, or npm install --prefix bench/peers)`)
+console.log(
+  spawnSync('alembic', ['--version']).error
+    ? 'Alembic: skipped, not installed (Debian: apt-get install -y python3-alembic python3-psycopg2 python3-pymysql)'
+    : 'Alembic: installed (no automated comparison yet)',
+)

@@ -7,7 +7,7 @@
  * Iterative depth-first post-order over down edges, restricted to `inSet`, starting from `starts` in order: every
  * revision comes after everything below it. Reversing the edge order (and the result) gives newest-first orders.
  */
-export function depthFirstPostOrder(downOf: readonly number[][], inSet: Uint8Array, starts: readonly number[], reverseEdges: boolean): number[] {
+export function depthFirstPostOrder(downOf: readonly (readonly number[])[], inSet: Uint8Array, starts: readonly number[], reverseEdges: boolean): number[] {
   const visited = new Uint8Array(downOf.length)
   const out: number[] = []
   const nodes: number[] = []
@@ -47,7 +47,7 @@ export function depthFirstPostOrder(downOf: readonly number[][], inSet: Uint8Arr
  * A cycle among the revisions Kahn's algorithm could not order (`pending[i] > 0`): each of them has a down edge to
  * another one left over, so following those edges must repeat. Returns the revisions of the cycle, in edge order.
  */
-export function findCycle(downOf: readonly number[][], pending: Int32Array): number[] {
+export function findCycle(downOf: readonly (readonly number[])[], pending: Int32Array): number[] {
   let v = pending.findIndex((count) => count > 0)
   const seenAt = new Map<number, number>()
   const path: number[] = []

@@ -18,7 +18,10 @@ export interface TraversalOptions {
 
 /** Characters Alembic reserves for target syntax (`label@rev`, `rev+2`, `a:b`). */
 const ILLEGAL_ID_CHARACTERS = ['@', '-', '+', ':']
+const ILLEGAL_ID_PATTERN = /[@\-+:]/
 const RESERVED_NAMES = new Set(['head', 'heads', 'base', 'current'])
+/** The shared empty edge list (most revisions have no dependencies, heads no children). */
+const NONE: readonly number[] = Object.freeze([])
 
 /**
  * The revision graph, validated up front: every downRevision and dependsOn resolves, ids and branch labels are
@@ -30,13 +33,13 @@ export class RevisionGraph {
   private readonly list: RevisionHeader[]
   private readonly indexById = new Map<string, number>()
   private readonly labelOwnerIndex = new Map<string, number>()
-  private readonly parentsOf: number[][]
+  private readonly parentsOf: (readonly number[])[]
   /** Resolved dependsOn (labels replaced by the revision carrying them), without duplicates. */
-  private readonly depsOf: number[][]
+  private readonly depsOf: (readonly number[])[]
   /** parents then dependencies, without duplicates: every edge an upgrade must respect. */
-  private readonly downOf: number[][]
-  private readonly childrenOf: number[][]
-  private readonly dependentsOf: number[][]
+  private readonly downOf: (readonly number[])[]
+  private readonly childrenOf: (readonly number[])[]
+  private readonly dependentsOf: (readonly number[])[]
   /** Longest path from a revision with no down edges; strictly decreases along every down edge. */
   private readonly rank: Int32Array
   private readonly mark: Uint32Array
@@ -52,8 +55,8 @@ export class RevisionGraph {
     this.parentsOf = new Array(n)
     this.depsOf = new Array(n)
     this.downOf = new Array(n)
-    this.childrenOf = Array.from({ length: n }, () => [])
-    this.dependentsOf = Array.from({ length: n }, () => [])
+    this.childrenOf = new Array<readonly number[]>(n).fill(NONE)
+    this.dependentsOf = new Array<readonly number[]>(n).fill(NONE)
     this.rank = new Int32Array(n)
     this.mark = new Uint32Array(n)
     this.normalizedDepsCache = new Array(n)
@@ -66,21 +69,24 @@ export class RevisionGraph {
   // ---- construction and validation ----
 
   private indexHeaders(): void {
-    this.list.forEach((header, i) => {
+    const list = this.list
+    for (let i = 0; i < list.length; i++) {
+      const header = list[i]
       const id = header.revision
-      const illegal = ILLEGAL_ID_CHARACTERS.filter((ch) => id.includes(ch))
-      if (illegal.length > 0) {
+      if (ILLEGAL_ID_PATTERN.test(id)) {
+        const illegal = ILLEGAL_ID_CHARACTERS.filter((ch) => id.includes(ch))
         throw graphError(`revision id '${id}' in ${header.path} contains ${illegal.map((c) => `'${c}'`).join(', ')}, which targets reserve (@ - + :)`)
       }
       if (RESERVED_NAMES.has(id)) throw graphError(`revision id '${id}' in ${header.path} is a reserved word (head, heads, base, current)`)
-      if (parentIds(header).includes(id)) throw graphError(`revision '${id}' in ${header.path} names itself as its downRevision`)
-      if (header.dependsOn.includes(id)) throw graphError(`revision '${id}' in ${header.path} names itself in dependsOn`)
+      const down = header.downRevision
+      if (down === id || (Array.isArray(down) && down.includes(id))) throw graphError(`revision '${id}' in ${header.path} names itself as its downRevision`)
+      if (header.dependsOn.length > 0 && header.dependsOn.includes(id)) throw graphError(`revision '${id}' in ${header.path} names itself in dependsOn`)
       const earlier = this.indexById.get(id)
       if (earlier !== undefined) {
-        throw graphError(`revision '${id}' is defined twice: ${this.list[earlier].path} and ${header.path}`)
+        throw graphError(`revision '${id}' is defined twice: ${list[earlier].path} and ${header.path}`)
       }
       this.indexById.set(id, i)
-    })
+    }
   }
 
   private indexLabels(): void {
@@ -107,30 +113,36 @@ export class RevisionGraph {
   private linkEdges(): void {
     const folder = this.versionsDir ?? 'the versions folder'
     this.list.forEach((header, i) => {
-      const parents = parentIds(header).map((parent) => {
+      const parentIndex = (parent: string): number => {
         const index = this.indexById.get(parent)
         if (index === undefined) {
           throw graphError(`revision '${header.revision}' in ${header.path} revises '${parent}', which no file in ${folder} defines`)
         }
         return index
-      })
-      const deps = unique(
-        header.dependsOn.map((dep) => {
-          const index = this.indexById.get(dep) ?? this.labelOwnerIndex.get(dep)
-          if (index === undefined) {
-            throw graphError(
-              `revision '${header.revision}' in ${header.path} depends on '${dep}', which is neither a revision nor a branch label in ${folder}`,
+      }
+      const down = header.downRevision
+      // The usual revision has one parent and no dependencies: no intermediate arrays for it.
+      const parents = down === null ? NONE : typeof down === 'string' ? [parentIndex(down)] : unique(down.map(parentIndex))
+      const deps =
+        header.dependsOn.length === 0
+          ? NONE
+          : unique(
+              header.dependsOn.map((dep) => {
+                const index = this.indexById.get(dep) ?? this.labelOwnerIndex.get(dep)
+                if (index === undefined) {
+                  throw graphError(
+                    `revision '${header.revision}' in ${header.path} depends on '${dep}', which is neither a revision nor a branch label in ${folder}`,
+                  )
+                }
+                if (index === i) throw graphError(`revision '${header.revision}' in ${header.path} depends on itself through label '${dep}'`)
+                return index
+              }),
             )
-          }
-          if (index === i) throw graphError(`revision '${header.revision}' in ${header.path} depends on itself through label '${dep}'`)
-          return index
-        }),
-      )
-      this.parentsOf[i] = unique(parents)
+      this.parentsOf[i] = parents
       this.depsOf[i] = deps
-      this.downOf[i] = unique([...this.parentsOf[i], ...deps])
-      for (const parent of this.parentsOf[i]) this.childrenOf[parent].push(i)
-      for (const dep of deps) this.dependentsOf[dep].push(i)
+      this.downOf[i] = deps.length === 0 ? parents : unique([...parents, ...deps])
+      for (const parent of parents) append(this.childrenOf, parent, i)
+      for (const dep of deps) append(this.dependentsOf, dep, i)
     })
   }
 
@@ -158,7 +170,7 @@ export class RevisionGraph {
   }
 
   /** Children and dependents of a revision, without duplicates. */
-  private upOf(i: number): number[] {
+  private upOf(i: number): readonly number[] {
     const dependents = this.dependentsOf[i]
     if (dependents.length === 0) return this.childrenOf[i]
     return unique([...this.childrenOf[i], ...dependents])
@@ -314,7 +326,7 @@ export class RevisionGraph {
 
   /** downRevision ids followed by the normalized dependencies: the revisions a step moves rows from/to. */
   normalizedDownRevisions(id: string): string[] {
-    return unique([...this.parents(id), ...this.normalizedDependencies(id)])
+    return [...new Set([...this.parents(id), ...this.normalizedDependencies(id)])]
   }
 
   private computeNormalizedDeps(i: number): number[] {
@@ -407,7 +419,7 @@ export class RevisionGraph {
     return result
   }
 
-  private neighbours(i: number, down: boolean, withDeps: boolean): number[] {
+  private neighbours(i: number, down: boolean, withDeps: boolean): readonly number[] {
     if (down) return withDeps ? this.downOf[i] : this.parentsOf[i]
     return withDeps ? this.upOf(i) : this.childrenOf[i]
   }
@@ -479,7 +491,14 @@ export function parentIds(header: RevisionHeader): string[] {
   return typeof header.downRevision === 'string' ? [header.downRevision] : header.downRevision
 }
 
-function unique<T>(items: T[]): T[] {
+/** Adds `value` to the list at `at`, which may still be the shared empty list. */
+function append(lists: (readonly number[])[], at: number, value: number): void {
+  const list = lists[at]
+  if (list === NONE) lists[at] = [value]
+  else (list as number[]).push(value)
+}
+
+function unique<T>(items: readonly T[]): readonly T[] {
   return items.length < 2 ? items : [...new Set(items)]
 }
 

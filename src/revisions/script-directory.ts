@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
-import { closeSync, openSync, readSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
+import { closeSync, openSync, readSync, readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { parseRevisionHeader, type RevisionHeader } from './header.js'
-import { HeaderIndex } from './header-index.js'
+import { HeaderIndex, IndexedHeader } from './header-index.js'
 import { RevisionGraph } from './graph.js'
 
 const REVISION_FILE = /\.(ts|mts|js|mjs)$/
@@ -31,7 +31,7 @@ export function revisionFileBytes(header: RevisionHeader): Buffer | undefined {
  * index when the file's size and times are unchanged. Undefined when there is no index (caching off).
  */
 export function revisionFileChecksum(header: RevisionHeader): string | undefined {
-  return fileChecksums.get(header)
+  return header instanceof IndexedHeader ? header.checksum : fileChecksums.get(header)
 }
 
 /**
@@ -39,32 +39,20 @@ export function revisionFileChecksum(header: RevisionHeader): string | undefined
  * running any of them. A folder that does not exist holds no revisions.
  */
 export function loadRevisionHeaders(versionsDir: string, options: LoadRevisionsOptions = {}): RevisionHeader[] {
-  let entries: Dirent[]
-  try {
-    entries = readdirSync(versionsDir, { withFileTypes: true })
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw error
-  }
-  const names = entries
-    .filter((entry) => isRevisionFileName(entry.name) && isFileEntry(versionsDir, entry))
-    .map((entry) => entry.name)
-    .sort()
-  const reader = new SmallFileReader(options.keepBytes === true)
   const index = HeaderIndex.open(versionsDir)
+  // With an index every file is stat'ed anyway, which also tells files from folders: a plain listing is enough.
+  const listed = index.enabled ? listNames(versionsDir) : listFiles(versionsDir)
   // One join for the folder, then plain concatenation: path.join per file costs more than its stat.
   const prefix = join(versionsDir, '/')
-  const headers = names.map((name) => {
+  const statted = index.enabled ? statFiles(prefix, listed) : undefined
+  const names = statted ? statted.names : listed
+  const reader = new SmallFileReader(options.keepBytes === true)
+  index.begin(names)
+  const headers = names.map((name, position): RevisionHeader => {
     const path = prefix + name
-    const stats = index.enabled ? statSync(path) : undefined
-    const known = stats && index.lookup(name, stats)
-    if (known) {
-      // The index's objects are fresh from JSON.parse and used once: completing them in place saves a copy each.
-      const header = known.header as RevisionHeader
-      header.path = path
-      fileChecksums.set(header, known.checksum)
-      return header
-    }
+    const stats = statted?.stats[position]
+    const known = stats && index.lookup(position, name, path, stats)
+    if (known) return known
     const bytes = reader.read(path)
     const header = parseRevisionHeader(bytes.toString('utf8'), path)
     if (options.keepBytes) fileBytes.set(header, bytes)
@@ -75,8 +63,43 @@ export function loadRevisionHeaders(versionsDir: string, options: LoadRevisionsO
     }
     return header
   })
-  index.save()
+  if (statted) index.save(names, statted.stats, headers)
   return headers
+}
+
+function readFolder<T>(read: () => T[]): T[] {
+  try {
+    return read()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw error
+  }
+}
+
+/** Names that can hold a revision, sorted (folders among them are dropped once stat'ed). */
+function listNames(versionsDir: string): string[] {
+  return readFolder(() => readdirSync(versionsDir)).filter(isRevisionFileName).sort()
+}
+
+/** Revision files (following symlinks), sorted, without a stat per plain file. */
+function listFiles(versionsDir: string): string[] {
+  return readFolder(() => readdirSync(versionsDir, { withFileTypes: true }))
+    .filter((entry) => isRevisionFileName(entry.name) && isFileEntry(versionsDir, entry))
+    .map((entry) => entry.name)
+    .sort()
+}
+
+/** The stats of each listed name that is a file (following symlinks); a name gone since the listing is skipped. */
+function statFiles(prefix: string, listed: string[]): { names: string[]; stats: Stats[] } {
+  const names: string[] = []
+  const stats: Stats[] = []
+  for (const name of listed) {
+    const found = statSync(prefix + name, { throwIfNoEntry: false })
+    if (!found?.isFile()) continue
+    names.push(name)
+    stats.push(found)
+  }
+  return { names, stats }
 }
 
 /** Room left free for the next file: a file this long or longer is read again whole. */

@@ -84,11 +84,43 @@ describe('header index', () => {
     await sleep(RACY_WAIT_MS)
     await headsOf()
     const index = join(indexDir(), indexFiles()[0]!)
-    for (const damage of ['{"stamp":', 'null', JSON.stringify({ stamp: JSON.parse(readFileSync(index, 'utf8')).stamp, entries: { [files.get(c)!.split('/').pop()!]: [1, 2] } })]) {
+    const good = JSON.parse(readFileSync(index, 'utf8')) as { stamp: string; names: string; stats: number[]; checksums: string; headers: unknown[] }
+    assert.equal(good.headers.length, 3, 'three files indexed')
+    const cName = files.get(c)!.split('/').pop()!
+    const position = good.names.split('\n').indexOf(cName)
+    const wrongHeader = structuredClone(good)
+    // c's entry says it revises a: believed, heads would be [b, c].
+    ;(wrongHeader.headers[position] as unknown[])[1] = 42
+    const shortStats = { ...good, stats: good.stats.slice(1) }
+    const namesOff = { ...good, names: good.names.replace(cName, 'zzz.ts') }
+    const damages = ['{"stamp":', 'null', '[]', JSON.stringify({ stamp: good.stamp, entries: {} }), JSON.stringify(wrongHeader), JSON.stringify(shortStats), JSON.stringify(namesOff)]
+    for (const damage of damages) {
       writeFileSync(index, damage)
-      assert.deepEqual(await headsOf(), [c])
-      assert.ok(Object.keys(JSON.parse(readFileSync(index, 'utf8')).entries).length >= 3, 'rewritten whole')
+      assert.deepEqual(await headsOf(), [c], damage.slice(0, 80))
+      assert.equal((JSON.parse(readFileSync(index, 'utf8')) as typeof good).headers.length, 3, 'rewritten whole')
     }
+  })
+
+  it('an index that lies about a header, with the file unchanged, is believed only while the stats match', async () => {
+    // What the index is for: it is trusted when the stats match. Changing the file's ctime (any write) ends that.
+    const index = join(indexDir(), indexFiles()[0]!)
+    const good = JSON.parse(readFileSync(index, 'utf8')) as { names: string; headers: [string, unknown][] }
+    const position = good.names.split('\n').indexOf(files.get(c)!.split('/').pop()!)
+    good.headers[position]![1] = a
+    writeFileSync(index, JSON.stringify(good))
+    assert.deepEqual((await headsOf()).sort(), [b, c].sort(), 'the index is what was read')
+    const file = files.get(c)!
+    writeFileSync(file, readFileSync(file, 'utf8'))
+    assert.deepEqual(await headsOf(), [c])
+  })
+
+  it('history -v reads the doc comment from the file, which the index does not hold', async () => {
+    await sleep(RACY_WAIT_MS)
+    await headsOf()
+    assert.doesNotMatch(readFileSync(join(indexDir(), indexFiles()[0]!), 'utf8'), /Revision ID:/)
+    const verbose = await out(['history', '-v'])
+    assert.match(verbose, new RegExp(`Revision ID: ${c}`))
+    assert.match(verbose, new RegExp(`step ${a}`))
   })
 
   it('verify sees an applied file that changed, even with its size and mtime put back', async () => {

@@ -1,11 +1,11 @@
 import { current } from '../../commands/current.js'
-import { currentFleetAction } from './fleet.js'
 import { loadGraph, resolveProject } from '../../commands/project.js'
 import { describeCurrent } from '../../revisions/index.js'
 import { type GlobalOptions, out, printJson } from '../output.js'
 
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
-  if (options.all) return currentFleetAction(globals, options)
+  // Imported only for --all: the fleet code pulls in the whole run loop, which a plain `current` never needs.
+  if (options.all) return (await import('./fleet.js')).currentFleetAction(globals, options)
   const config = await resolveProject(globals.config)
   // Read the files first: a broken revision file is reported even for a database strata never touched.
   const graph = loadGraph(config)
