@@ -79,6 +79,8 @@ export function columnFacts(column: ColumnModel): Required<ColumnChanges> {
     default: column.default ? structuredClone(column.default) : null,
     comment: column.comment ?? null,
     autoincrement: column.autoincrement ?? false,
+    collation: column.collation ?? null,
+    onUpdateNow: column.onUpdateNow ?? false,
   }
 }
 
@@ -110,7 +112,9 @@ export function diffColumn(
     dialect.normalizeDefault(jsonDefaultByValue(reflected.default, haveType) ?? null, { type: haveType })
   const commentChanged = (target.comment ?? null) !== (reflected.comment ?? null)
   const autoincrementChanged = (target.autoincrement ?? false) !== (reflected.autoincrement ?? false)
-  if (!typeChanged && !nullableChanged && !defaultChanged && !commentChanged && !autoincrementChanged) return null
+  const collationChanged = (target.collation ?? null) !== (reflected.collation ?? null)
+  const onUpdateNowChanged = (target.onUpdateNow ?? false) !== (reflected.onUpdateNow ?? false)
+  if (!typeChanged && !nullableChanged && !defaultChanged && !commentChanged && !autoincrementChanged && !collationChanged && !onUpdateNowChanged) return null
 
   const given = columnFacts(typeof declared === 'function' ? declared() : declared)
   const have = columnFacts({ ...reflected, type: haveType })
@@ -120,5 +124,7 @@ export function diffColumn(
   if (defaultChanged) changes.default = given.default
   if (commentChanged) changes.comment = given.comment
   if (autoincrementChanged) changes.autoincrement = given.autoincrement
+  if (collationChanged) changes.collation = given.collation
+  if (onUpdateNowChanged) changes.onUpdateNow = given.onUpdateNow
   return new AlterColumnOp(table, target.name, changes, have, schema)
 }

@@ -12,6 +12,7 @@ import { tokenizeExpression } from './mysql-expression.js'
 import { quoteMysqlIdentifier } from './mysql-sql.js'
 import { mysqlColumnType } from './mysql-types.js'
 import { MYSQL_OBJECT_COLUMNS, type ObjectColumns, mysqlObjects } from './mysql-objects-introspector.js'
+import { elementColumn, elementExpression } from '../../schema/index-elements.js'
 
 interface ColumnRow {
   TABLE_NAME: string
@@ -22,6 +23,9 @@ interface ColumnRow {
   EXTRA: string
   COLUMN_COMMENT: string
   GENERATION_EXPRESSION: string | null
+  COLLATION_NAME: string | null
+  /** The table's default collation: a column collated so has no collation of its own in the model. */
+  TABLE_COLLATION: string | null
 }
 
 interface IndexRow {
@@ -135,8 +139,11 @@ export async function introspectMysql(connection: Connection, options: Introspec
     [db],
   )
   const columns = await connection.query<ColumnRow>(
-    `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION
-       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
+    `SELECT c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_DEFAULT, c.IS_NULLABLE, c.COLUMN_TYPE, c.EXTRA, c.COLUMN_COMMENT, c.GENERATION_EXPRESSION,
+            c.COLLATION_NAME, t.TABLE_COLLATION
+       FROM information_schema.COLUMNS c
+       LEFT JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+      WHERE c.TABLE_SCHEMA = ? ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`,
     [db],
   )
   const functionalIndexes = !server.mariadb && serverAtLeast(server, 8, 0, 13)
@@ -192,6 +199,8 @@ export async function introspectMysql(connection: Connection, options: Introspec
       default: reflectDefault(row.COLUMN_DEFAULT, row.EXTRA ?? '', type, server),
       comment: row.COLUMN_COMMENT || null,
     }
+    if (row.COLLATION_NAME && row.COLLATION_NAME !== row.TABLE_COLLATION) column.collation = row.COLLATION_NAME
+    if (/\bon update current_timestamp\b/i.test(row.EXTRA ?? '')) column.onUpdateNow = true
     if (/auto_increment/i.test(row.EXTRA ?? '')) {
       column.autoincrement = true
       column.default = null
@@ -289,7 +298,7 @@ function addIndex(model: TableModel, name: string, rows: IndexRow[]): void {
   const elements = rows.map(indexElement)
   const unique = Number(rows[0]!.NON_UNIQUE) === 0
   if (name === 'PRIMARY') {
-    model.primaryKey = { columns: elements.map((e) => (typeof e === 'string' ? e : e.expression)) }
+    model.primaryKey = { columns: elements.map((e) => elementColumn(e) ?? elementExpression(e) ?? '') }
     return
   }
   if (unique && elements.every((e) => typeof e === 'string')) {
