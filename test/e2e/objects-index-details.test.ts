@@ -233,7 +233,7 @@ const PULLED: Record<'postgres' | 'sqlite' | 'mysql', { sql: string; written: Re
     sql: `CREATE TABLE docs (id integer PRIMARY KEY, title text COLLATE "C", data jsonb, body text);
 CREATE INDEX ix_docs_data ON docs USING gin (data jsonb_path_ops);
 CREATE INDEX ix_docs_title ON docs (title DESC NULLS LAST, body COLLATE "C") INCLUDE (id);`,
-    written: [/title: text\(\)\.collate\('C'\)/, /index\('ix_docs_data'\)\.on\(t\.data\.opclass\('jsonb_path_ops'\)\)\.using\('gin'\)/, /t\.title\.desc\(\)\.nullsLast\(\), t\.body\.collate\('C'\)\)\.include\(t\.id\)/],
+    written: [/title: text\(\)\.collate\('C'\)/, /index\(\)\.on\(t\.data\.opclass\('jsonb_path_ops'\)\)\.using\('gin'\)/, /t\.title\.desc\(\)\.nullsLast\(\), t\.body\.collate\('C'\)\)\.include\(t\.id\)/],
   },
   sqlite: {
     sql: `CREATE TABLE docs (id INTEGER PRIMARY KEY, title TEXT COLLATE NOCASE, body TEXT);
