@@ -8,7 +8,8 @@ import type { ColumnModel, IndexModel, TableModel } from './model.js'
 
 type Rules = Pick<SchemaRules, 'displayName' | 'details'>
 
-const COLLATABLE = new Set(['varchar', 'char', 'text', 'raw'])
+/** Column types `.collate()` applies to (and that introspectors reflect a collation for). */
+export const COLLATABLE: ReadonlySet<string> = new Set(['varchar', 'char', 'text', 'raw'])
 
 function indexProblem(table: TableModel, index: IndexModel, rules: Rules): string | null {
   const { details, displayName } = rules

@@ -13,6 +13,7 @@ import { quoteMysqlIdentifier } from './mysql-sql.js'
 import { mysqlColumnType } from './mysql-types.js'
 import { MYSQL_OBJECT_COLUMNS, type ObjectColumns, mysqlObjects } from './mysql-objects-introspector.js'
 import { elementColumn, elementExpression } from '../../schema/index-elements.js'
+import { COLLATABLE } from '../../schema/validate-details.js'
 
 interface ColumnRow {
   TABLE_NAME: string
@@ -24,8 +25,6 @@ interface ColumnRow {
   COLUMN_COMMENT: string
   GENERATION_EXPRESSION: string | null
   COLLATION_NAME: string | null
-  /** The table's default collation: a column collated so has no collation of its own in the model. */
-  TABLE_COLLATION: string | null
 }
 
 interface IndexRow {
@@ -125,6 +124,7 @@ interface TableParts {
   model: TableModel
   indexRows: Map<string, IndexRow[]>
   foreignKeys: Map<string, ForeignKeyModel>
+  collation: string | null
 }
 
 export async function introspectMysql(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
@@ -134,16 +134,14 @@ export async function introspectMysql(connection: Connection, options: Introspec
   if (!db) throw new Error('no database selected: the MySQL URL must name a database')
   const exclude = options.excludeTables ?? (() => false)
 
-  const tables = await connection.query<{ TABLE_NAME: string; TABLE_COMMENT: string | null }>(
-    `SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`,
+  // TABLE_COLLATION: a column in its table's collation has no collation of its own in the model.
+  const tables = await connection.query<{ TABLE_NAME: string; TABLE_COMMENT: string | null; TABLE_COLLATION: string | null }>(
+    `SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`,
     [db],
   )
   const columns = await connection.query<ColumnRow>(
-    `SELECT c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_DEFAULT, c.IS_NULLABLE, c.COLUMN_TYPE, c.EXTRA, c.COLUMN_COMMENT, c.GENERATION_EXPRESSION,
-            c.COLLATION_NAME, t.TABLE_COLLATION
-       FROM information_schema.COLUMNS c
-       LEFT JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
-      WHERE c.TABLE_SCHEMA = ? ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION`,
+    `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION, COLLATION_NAME
+       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
     [db],
   )
   const functionalIndexes = !server.mariadb && serverAtLeast(server, 8, 0, 13)
@@ -184,6 +182,7 @@ export async function introspectMysql(connection: Connection, options: Introspec
     parts.set(row.TABLE_NAME, {
       model: { ...emptyTable(row.TABLE_NAME, null), comment: row.TABLE_COMMENT || null },
       indexRows: new Map(),
+      collation: row.TABLE_COLLATION ?? null,
       foreignKeys: new Map(),
     })
   }
@@ -199,7 +198,7 @@ export async function introspectMysql(connection: Connection, options: Introspec
       default: reflectDefault(row.COLUMN_DEFAULT, row.EXTRA ?? '', type, server),
       comment: row.COLUMN_COMMENT || null,
     }
-    if (row.COLLATION_NAME && row.COLLATION_NAME !== row.TABLE_COLLATION) column.collation = row.COLLATION_NAME
+    if (row.COLLATION_NAME && row.COLLATION_NAME !== table.collation && COLLATABLE.has(type.kind)) column.collation = row.COLLATION_NAME
     if (/\bon update current_timestamp\b/i.test(row.EXTRA ?? '')) column.onUpdateNow = true
     if (/auto_increment/i.test(row.EXTRA ?? '')) {
       column.autoincrement = true
@@ -223,6 +222,8 @@ export async function introspectMysql(connection: Connection, options: Introspec
       const jsonColumn = table.model.columns.find((c) => c.type.kind === 'raw' && c.type.sql === 'longtext' && isJsonCheck(row, c))
       if (jsonColumn) {
         jsonColumn.type = { kind: 'json' }
+        // MariaDB's JSON is LONGTEXT COLLATE utf8mb4_bin: the collation belongs to the JSON, not the declaration.
+        delete jsonColumn.collation
         continue
       }
     }
