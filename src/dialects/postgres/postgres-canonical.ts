@@ -176,6 +176,8 @@ function canonicalIndex(index: IndexModel, table: TableModel): IndexModel {
       const element = canonicalElement(e, (n) => n, columnCollation)
       // Operator classes are identifiers: unquoted, they fold to lower case.
       if (typeof element !== 'string' && element.opclass) element.opclass = element.opclass.toLowerCase()
+      // An expression's collation is not reflected (its default depends on what it reads): not compared.
+      if (typeof element !== 'string' && 'expression' in element) delete element.collate
       return element
     }),
     unique: index.unique,

@@ -96,7 +96,7 @@ SELECT i.indrelid AS table_oid, i.indexrelid AS index_oid, ic.relname AS name, i
   string_to_array(i.indoption::text, ' ')::int[] AS options,
   ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END
         FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, n) JOIN pg_opclass opc ON opc.oid = u.oid ORDER BY u.n) AS opclasses,
-  ARRAY(SELECT CASE WHEN u.oid = 0 OR u.oid = COALESCE(a.attcollation, 0) OR (a.attnum IS NULL AND u.oid = 100) THEN NULL ELSE coll.collname::text END
+  ARRAY(SELECT CASE WHEN u.oid = 0 OR a.attnum IS NULL OR u.oid = a.attcollation THEN NULL ELSE coll.collname::text END
         FROM unnest(i.indcollation::oid[]) WITH ORDINALITY AS u(oid, n)
         LEFT JOIN pg_collation coll ON coll.oid = u.oid
         LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[u.n - 1] AND i.indkey[u.n - 1] <> 0
@@ -169,7 +169,7 @@ interface IndexRow {
   options: number[]
   /** Per key column: the operator class when not the type's default. */
   opclasses: Array<string | null>
-  /** Per key column: the collation when not the column's own. */
+  /** Per key column: the collation when not the column's own (none for an expression: its own collation is unknown here). */
   collations: Array<string | null>
 }
 
