@@ -41,6 +41,7 @@ export {
 } from './schema/columns.js'
 export { enumeration, type Enumeration, type EnumOptions } from './schema/enum.js'
 export { index, uniqueIndex, unique, check, primaryKey, foreignKey, type TableExtra } from './schema/extras.js'
+export { indexColumn, IndexColumn, type IndexColumnMethods } from './schema/index-column.js'
 export { table, type Table, type TableOptions } from './schema/table.js'
 export { view, type View, type ViewOptions } from './schema/view.js'
 export { extension, policy, type Extension, type Policy, type ExtensionOptions, type PolicyOptions } from './schema/postgres-objects.js'

@@ -71,15 +71,23 @@ export function typesCompatible(a: ColumnType, b: ColumnType): boolean {
   return (FAMILIES[a.kind] ?? a.kind) === (FAMILIES[b.kind] ?? b.kind)
 }
 
-/** Every fact an alteration can touch, with absent facts spelled out, so that the change can be reversed. */
-export function columnFacts(column: ColumnModel): Required<ColumnChanges> {
-  return {
+type BaseFacts = Required<Pick<ColumnChanges, 'type' | 'nullable' | 'default' | 'comment' | 'autoincrement'>>
+
+/**
+ * Every fact an alteration can touch, with absent facts spelled out, so that the change can be reversed. A collation
+ * and ON UPDATE are stated only where the column has one (`diffColumn` spells out the absent one it changes).
+ */
+export function columnFacts(column: ColumnModel): BaseFacts & ColumnChanges {
+  const facts: BaseFacts & ColumnChanges = {
     type: structuredClone(column.type),
     nullable: column.nullable,
     default: column.default ? structuredClone(column.default) : null,
     comment: column.comment ?? null,
     autoincrement: column.autoincrement ?? false,
   }
+  if (column.collation) facts.collation = column.collation
+  if (column.onUpdateNow) facts.onUpdateNow = true
+  return facts
 }
 
 /**
@@ -110,7 +118,9 @@ export function diffColumn(
     dialect.normalizeDefault(jsonDefaultByValue(reflected.default, haveType) ?? null, { type: haveType })
   const commentChanged = (target.comment ?? null) !== (reflected.comment ?? null)
   const autoincrementChanged = (target.autoincrement ?? false) !== (reflected.autoincrement ?? false)
-  if (!typeChanged && !nullableChanged && !defaultChanged && !commentChanged && !autoincrementChanged) return null
+  const collationChanged = (target.collation ?? null) !== (reflected.collation ?? null)
+  const onUpdateNowChanged = (target.onUpdateNow ?? false) !== (reflected.onUpdateNow ?? false)
+  if (!typeChanged && !nullableChanged && !defaultChanged && !commentChanged && !autoincrementChanged && !collationChanged && !onUpdateNowChanged) return null
 
   const given = columnFacts(typeof declared === 'function' ? declared() : declared)
   const have = columnFacts({ ...reflected, type: haveType })
@@ -120,5 +130,13 @@ export function diffColumn(
   if (defaultChanged) changes.default = given.default
   if (commentChanged) changes.comment = given.comment
   if (autoincrementChanged) changes.autoincrement = given.autoincrement
+  if (collationChanged) {
+    changes.collation = given.collation ?? null
+    have.collation ??= null
+  }
+  if (onUpdateNowChanged) {
+    changes.onUpdateNow = given.onUpdateNow ?? false
+    have.onUpdateNow ??= false
+  }
   return new AlterColumnOp(table, target.name, changes, have, schema)
 }

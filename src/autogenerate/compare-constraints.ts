@@ -17,6 +17,7 @@ import type { DeclaredTarget } from './declared.js'
 import type { CompareScope } from './filters.js'
 import { Phase, type Plan } from './ordering.js'
 import type { CompareDialect } from './types.js'
+import { elementColumn, elementExpression, elementOptions } from '../schema/index-elements.js'
 
 export interface ConstraintContext {
   plan: Plan
@@ -106,12 +107,16 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 function elementText(element: IndexElement, dialect: CompareDialect): string {
-  return typeof element === 'string' ? `c:${element}` : `e:${dialect.normalizeExpression(element.expression)}`
+  const column = elementColumn(element)
+  const target = column !== null ? `c:${column}` : `e:${dialect.normalizeExpression(elementExpression(element) ?? '')}`
+  const options = elementOptions(element)
+  return Object.keys(options).length ? `${target} ${JSON.stringify(options)}` : target
 }
 
+/** Every detail the index has on the server; `concurrently` (how it is built) is not one. */
 function indexSignature(index: IndexModel, dialect: CompareDialect): string {
   const where = index.where ? dialect.normalizeExpression(index.where) : ''
-  return JSON.stringify([index.unique, index.elements.map((e) => elementText(e, dialect)), where])
+  return JSON.stringify([index.unique, index.elements.map((e) => elementText(e, dialect)), where, index.using ?? '', index.include ?? []])
 }
 
 function foreignKeySignature(fk: ForeignKeyModel, _table: TableModel): string {
@@ -176,7 +181,8 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   pairRenamed(indexes, (i) => indexSignature(i, dialect), renamedNames, renameObject('index'))
   const dropIndex = (i: IndexModel) => plan.add(Phase.DropConstraint, [key, RANK.index, i.name], new DropIndexOp(name, i.name, schema, structuredClone(i)))
   const addIndex = (i: IndexModel) => {
-    plan.add(Phase.AddConstraint, [key, RANK.index, i.name], new CreateIndexOp(name, declared.index(target, i), schema))
+    const { concurrently, ...index } = declared.index(target, i)
+    plan.add(Phase.AddConstraint, [key, RANK.index, i.name], new CreateIndexOp(name, index, schema, concurrently === true))
     if (i.unique && i.elements.every((e) => typeof e === 'string') && !i.where) addedKeys.push(i.elements as string[])
   }
   for (const [t, r] of indexes.pairs) {

@@ -18,6 +18,7 @@ import { CompareScope } from './filters.js'
 import { Phase, Plan, dependencyOrder, referencedKey } from './ordering.js'
 import type { CompareOptions, DetectedChange } from './types.js'
 import { type OperationMark, operationMarks } from '../lint/marks.js'
+import { runsOutsideTransaction } from './render-safe.js'
 
 /**
  * New tables in foreign-key order. A foreign key stays inline when its table exists by then; foreign keys that
@@ -143,6 +144,8 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
     ...(dialect.schemaRules ? { identifierLengthUnit: dialect.schemaRules.identifierLengthUnit } : {}),
     model: reflected,
     ...(options.lintRules ? { rules: options.lintRules } : {}),
+    // A `.concurrently()` index build is rendered in an autocommit block: no transaction to warn about.
+    outsideTransaction: operations.map((operation) => runsOutsideTransaction(operation, familyOf(dialect.name))),
   })
   const reflectedOnly = restoreDeclaredSpellings(operations, options.history, dialect)
   return operations.map((operation, index) => {

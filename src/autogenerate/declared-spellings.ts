@@ -2,6 +2,7 @@ import type { AnyOperation } from '../operations/index.js'
 import type { CheckModel, ColumnModel, ColumnType, DefaultValue, IndexModel, SchemaModel, TableModel } from '../schema/model.js'
 import { display } from '../operations/base.js'
 import type { CompareDialect } from './types.js'
+import { elementExpression, elementOptions } from '../schema/index-elements.js'
 
 /** A table as the applied revisions declare it, and in the dialect's canonical form (what the server reflects). */
 interface HistoryTable {
@@ -110,7 +111,7 @@ class Spelling {
   index(index: IndexModel): void {
     const declared = this.found?.declared.indexes.find((i) => i.name === index.name)
     const canonical = this.found?.canonical.indexes.find((i) => i.name === index.name)
-    const expressions = index.elements.some((e) => typeof e !== 'string')
+    const expressions = index.elements.some((e) => elementExpression(e) !== null)
     if (!index.where && !expressions) return
     const sameWhere = !index.where || (!!canonical?.where && this.same(canonical.where, index.where))
     const sameElements =
@@ -118,7 +119,9 @@ class Spelling {
       canonical.elements.length === index.elements.length &&
       canonical.elements.every((e, i) => {
         const mine = index.elements[i]!
-        return typeof e === 'string' || typeof mine === 'string' ? e === mine : this.same(e.expression, mine.expression)
+        const [a, b] = [elementExpression(e), elementExpression(mine)]
+        const sameOptions = JSON.stringify(elementOptions(e)) === JSON.stringify(elementOptions(mine))
+        return a === null || b === null ? JSON.stringify(e) === JSON.stringify(mine) : sameOptions && this.same(a, b)
       })
     if (declared && sameWhere && sameElements) {
       index.where = declared.where ?? null

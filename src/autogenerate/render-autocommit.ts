@@ -1,6 +1,7 @@
 import type { AddEnumValueOp } from '../operations/enum-ops.js'
 import type { AnyOperation } from '../operations/index.js'
 import type { DefaultValue } from '../schema/model.js'
+import { elementExpression } from '../schema/index-elements.js'
 
 /**
  * PostgreSQL refuses to use an enum value in the transaction that added it ("unsafe use of new value"). A value
@@ -35,12 +36,12 @@ function usesValue(op: AnyOperation, value: string): boolean {
       return (
         op.table.columns.some((c) => defaultUses(c.default, value)) ||
         op.table.checks.some((c) => sqlUses(c.expression, value)) ||
-        op.table.indexes.some((i) => sqlUses(i.where, value) || i.elements.some((e) => typeof e !== 'string' && sqlUses(e.expression, value)))
+        op.table.indexes.some((i) => sqlUses(i.where, value) || i.elements.some((e) => sqlUses(elementExpression(e), value)))
       )
     case 'addCheck':
       return sqlUses(op.object.expression, value)
     case 'createIndex':
-      return sqlUses(op.object.where, value) || op.object.elements.some((e) => typeof e !== 'string' && sqlUses(e.expression, value))
+      return sqlUses(op.object.where, value) || op.object.elements.some((e) => sqlUses(elementExpression(e), value))
     case 'bulkInsert':
       return op.rows.some((row) => Object.values(row).some((v) => v === value))
     case 'execute':

@@ -2,6 +2,7 @@ import type { ColumnModel, ColumnType, ForeignKeyModel, IndexModel, TableModel }
 import { applyConvention, defaultNamingConvention } from '../schema/naming.js'
 import { type Doc, array, call, chain, object, text } from './render-layout.js'
 import { type ImportSet, defaultDoc, namesDoc, numberLiteral, propertyKey, sqlTemplate, stringLiteral } from './render-values.js'
+import { columnDetailLinks, elementChainDoc, indexDetailLinks } from './render-index.js'
 
 const str = (value: string): Doc => text(stringLiteral(value))
 const num = (value: number): Doc => text(numberLiteral(value))
@@ -57,14 +58,16 @@ export function columnDoc(column: ColumnModel, imports: ImportSet, inlinePrimary
     if (column.generated.stored) args.push(object([{ key: 'stored', value: text('true') }]))
     links.push({ name: 'generatedAlwaysAs', args })
   }
+  links.push(...columnDetailLinks(column))
   return chain(typeDoc(column.type, imports), links)
 }
 
 function indexDoc(index: IndexModel, imports: ImportSet): Doc {
   const head = call(imports.use(index.unique ? 'uniqueIndex' : 'index'), str(index.name))
-  const elements = index.elements.map((e) => (typeof e === 'string' ? str(e) : text(sqlTemplate(e.expression, imports))))
+  const elements = index.elements.map((e) => elementChainDoc(e, imports, str, false))
   const links = [{ name: 'on', args: elements }]
   if (index.where) links.push({ name: 'where', args: [text(sqlTemplate(index.where, imports))] })
+  links.push(...indexDetailLinks(index, str))
   return chain(head, links)
 }
 

@@ -16,6 +16,7 @@ import { routineOperationDoc } from './render-routines.js'
 import { postgresObjectDoc } from './render-postgres-objects.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
 import type { DetectedChange } from './types.js'
+import { elementDataDoc, indexDetailEntries } from './render-index.js'
 
 export interface RenderOptions {
   /**
@@ -84,6 +85,10 @@ function alterEntries(changes: ColumnChanges, imports: ImportSet, changing?: Col
     entries.push(entry(key('comment'), changes.comment === null ? text('null') : str(changes.comment)))
   if ('autoincrement' in changes && changes.autoincrement !== undefined && needed('autoincrement', changes.autoincrement === false))
     entries.push(entry(key('autoincrement'), autoincrementDoc(changes.autoincrement)))
+  if ('collation' in changes && changes.collation !== undefined && needed('collation', changes.collation === null))
+    entries.push(entry(key('collation'), changes.collation === null ? text('null') : str(changes.collation)))
+  if ('onUpdateNow' in changes && changes.onUpdateNow !== undefined && needed('onUpdateNow', changes.onUpdateNow === false))
+    entries.push(entry(key('onUpdateNow'), text(String(changes.onUpdateNow))))
   return entries
 }
 
@@ -118,10 +123,11 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
     }
     case 'createIndex': {
       const index = operation.object
-      const elements = index.elements.map((e) => (typeof e === 'string' ? str(e) : text(sqlTemplate(e.expression, imports))))
+      const elements = index.elements.map((e) => elementDataDoc(e, imports))
       const entries: Entry[] = []
       if (index.unique) entries.push(entry('unique', text('true')))
       if (index.where) entries.push(entry('where', text(sqlTemplate(index.where, imports))))
+      entries.push(...indexDetailEntries(index))
       if (operation.online) entries.push(entry('online', text('true')))
       return op('createIndex', ...withOptions([str(index.name), str(operation.table), { t: 'array', items: elements }], [...entries, ...schemaEntries(operation.schema)]))
     }

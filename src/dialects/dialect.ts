@@ -148,6 +148,25 @@ export interface SchemaRules {
   readonly indexNamesPerTable: boolean
   /** Functions the database does not have, by lower-case name, with the spelling to use instead. */
   readonly missingFunctions: Readonly<Record<string, string>>
+  /** Index and column details the database keeps: a schema using another is refused when it loads. */
+  readonly details: SchemaDetails
+}
+
+export interface SchemaDetails {
+  /** Index access methods (`using`) kept as declared; 'any' leaves the choice to the server. */
+  readonly indexMethods: readonly string[] | 'any'
+  /** `include(…)` non-key index columns. */
+  readonly include: boolean
+  /** Per-element operator classes. */
+  readonly opclass: boolean
+  /** Per-element NULLS FIRST / LAST. */
+  readonly nulls: boolean
+  /** Per-element DESC. */
+  readonly desc: boolean
+  /** Per-element COLLATE. */
+  readonly elementCollate: boolean
+  /** `ON UPDATE CURRENT_TIMESTAMP` columns. */
+  readonly onUpdateNow: boolean
 }
 
 /**

@@ -1,7 +1,7 @@
 import { buildTableModel } from '../schema/build.js'
 import type { ColumnBuilder } from '../schema/columns.js'
 import type { TableExtra } from '../schema/extras.js'
-import { type Autoincrement, type DefaultValue, type EnumModel, type IndexElement, type ReferentialAction, cloneColumnType } from '../schema/model.js'
+import { type Autoincrement, type DefaultValue, type EnumModel, type IndexElement, type IndexElementOptions, type IndexModel, type ReferentialAction, cloneColumnType } from '../schema/model.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from '../schema/naming.js'
 import { type SqlFragment, isSqlFragment } from '../schema/sql.js'
 import { type ColumnMap, type ExtrasFn, type TableOptions, table as defineTable, tableDefinition } from '../schema/table.js'
@@ -50,6 +50,10 @@ export interface AlterColumnOptions extends SchemaOption {
   default?: DefaultInput
   comment?: string | null
   autoincrement?: Autoincrement
+  /** `COLLATE name`; null: the server's default collation. */
+  collation?: string | null
+  /** MySQL/MariaDB: `ON UPDATE CURRENT_TIMESTAMP`. */
+  onUpdateNow?: boolean
   /** PostgreSQL: the cast for a type change (`USING col::integer`). */
   using?: string
   /** MySQL: `ALGORITHM=INPLACE, LOCK=NONE`: the server refuses a change that would copy the table (ignored elsewhere). */
@@ -59,6 +63,28 @@ export interface AlterColumnOptions extends SchemaOption {
   existingDefault?: DefaultInput
   existingComment?: string | null
   existingAutoincrement?: Autoincrement
+  existingCollation?: string | null
+  existingOnUpdateNow?: boolean
+}
+
+/** An index element of `op.createIndex`: a column, an SQL expression, or either with options. */
+export type IndexElementInput = string | SqlFragment | ({ column: string } & IndexElementOptions) | ({ expression: string | SqlFragment } & IndexElementOptions)
+
+export interface CreateIndexOptions extends SchemaOption {
+  unique?: boolean
+  where?: string | SqlFragment
+  online?: boolean
+  /** Access method (PostgreSQL `gin`, `gist`…). */
+  using?: string
+  /** PostgreSQL: non-key columns stored in the index. */
+  include?: string[]
+}
+
+function indexElementOf(input: IndexElementInput): IndexElement {
+  if (typeof input === 'string') return input
+  if (isSqlFragment(input)) return { expression: input.text }
+  if ('column' in input) return { ...input }
+  return { ...input, expression: isSqlFragment(input.expression) ? input.expression.text : input.expression }
 }
 
 export interface ForeignKeyOpOptions extends SchemaOption {
@@ -170,6 +196,10 @@ export class Operations {
     if (options.existingDefault !== undefined) existing.default = toDefault(options.existingDefault)
     if (options.existingComment !== undefined) existing.comment = options.existingComment
     if (options.existingAutoincrement !== undefined) existing.autoincrement = options.existingAutoincrement
+    if (options.collation !== undefined) changes.collation = options.collation
+    if (options.onUpdateNow !== undefined) changes.onUpdateNow = options.onUpdateNow
+    if (options.existingCollation !== undefined) existing.collation = options.existingCollation
+    if (options.existingOnUpdateNow !== undefined) existing.onUpdateNow = options.existingOnUpdateNow
     return this.emit(new AlterColumnOp(tableName, name, changes, existing, options.schema ?? null, options.using, options.online ?? false))
   }
 
@@ -177,10 +207,12 @@ export class Operations {
    * `online: true` builds without blocking writes: PostgreSQL `CREATE INDEX CONCURRENTLY` (call it inside
    * `op.autocommit`), MySQL `ALGORITHM=INPLACE, LOCK=NONE` (the server refuses rather than copy the table).
    */
-  createIndex(name: string, tableName: string, elements: Array<string | SqlFragment>, options: SchemaOption & { unique?: boolean; where?: string | SqlFragment; online?: boolean } = {}): Promise<void> {
-    const items: IndexElement[] = elements.map((e) => (isSqlFragment(e) ? { expression: e.text } : e))
+  createIndex(name: string, tableName: string, elements: IndexElementInput[], options: CreateIndexOptions = {}): Promise<void> {
+    const items = elements.map(indexElementOf)
     const where = isSqlFragment(options.where) ? options.where.text : options.where
-    const index = { name, elements: items, unique: options.unique ?? false, ...(where ? { where } : {}) }
+    const index: IndexModel = { name, elements: items, unique: options.unique ?? false, ...(where ? { where } : {}) }
+    if (options.using) index.using = options.using
+    if (options.include?.length) index.include = [...options.include]
     return this.emit(new CreateIndexOp(tableName, index, options.schema ?? null, options.online ?? false))
   }
 

@@ -2,6 +2,7 @@ import { renameInExpression } from './expression-names.js'
 import type { AnyOperation } from './index.js'
 import type { Autoincrement, ColumnModel, ColumnType, DefaultValue, SchemaModel } from '../schema/model.js'
 import { NotReversibleError, Operation, display, requireTable } from './base.js'
+import { elementColumn } from '../schema/index-elements.js'
 
 function columnPath(table: string, column: string, schema: string | null): string {
   return `${display(table, schema)}.${column}`
@@ -76,7 +77,7 @@ export class DropColumnOp extends Operation {
     if (index < 0) throw new Error(`column '${columnPath(this.table, this.name, this.schema)}' does not exist`)
     table.columns.splice(index, 1)
     // Dropping a column drops what depends on it alone, as the databases do.
-    table.indexes = table.indexes.filter((i) => !i.elements.includes(this.name))
+    table.indexes = table.indexes.filter((i) => !i.elements.some((e) => elementColumn(e) === this.name))
     table.uniques = table.uniques.filter((u) => !u.columns.includes(this.name))
     table.foreignKeys = table.foreignKeys.filter((f) => !f.columns.includes(this.name))
   }
@@ -100,13 +101,16 @@ export class RenameColumnOp extends Operation {
     column.name = this.to
     const swap = (name: string) => (name === this.from ? this.to : name)
     if (table.primaryKey) table.primaryKey.columns = table.primaryKey.columns.map(swap)
-    for (const i of table.indexes) i.elements = i.elements.map((e) => (typeof e === 'string' ? swap(e) : e))
+    for (const i of table.indexes) {
+      i.elements = i.elements.map((e) => (typeof e === 'string' ? swap(e) : 'column' in e ? { ...e, column: swap(e.column) } : e))
+      if (i.include) i.include = i.include.map(swap)
+    }
     for (const u of table.uniques) u.columns = u.columns.map(swap)
     for (const f of table.foreignKeys) f.columns = f.columns.map(swap)
     // The database renames the column inside expressions too (checks, predicates, index expressions, defaults).
     const rename = (sql: string) => renameInExpression(sql, this.from, this.to)
     for (const i of table.indexes) {
-      i.elements = i.elements.map((e) => (typeof e === 'string' ? e : { expression: rename(e.expression) }))
+      i.elements = i.elements.map((e) => (typeof e !== 'string' && 'expression' in e ? { ...e, expression: rename(e.expression) } : e))
       if (i.where) i.where = rename(i.where)
     }
     for (const c of table.checks) c.expression = rename(c.expression)
@@ -125,9 +129,13 @@ export interface ColumnChanges {
   default?: DefaultValue | null
   comment?: string | null
   autoincrement?: Autoincrement
+  /** The column's collation; null: the server's default. */
+  collation?: string | null
+  /** MySQL `ON UPDATE CURRENT_TIMESTAMP`. */
+  onUpdateNow?: boolean
 }
 
-const CHANGE_KEYS = ['type', 'nullable', 'default', 'comment', 'autoincrement'] as const
+const CHANGE_KEYS = ['type', 'nullable', 'default', 'comment', 'autoincrement', 'collation', 'onUpdateNow'] as const
 
 export class AlterColumnOp extends Operation {
   readonly kind = 'alterColumn'

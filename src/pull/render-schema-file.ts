@@ -14,12 +14,13 @@ import { qualifiedName, tableKey } from '../schema/model.js'
 import type { NamingConvention } from '../schema/naming.js'
 import { ConstNames, isIdentifier } from './identifiers.js'
 import { type Named, type TablePlan, planTable } from './table-plan.js'
+import { columnDetailLinks, elementChainDoc, indexDetailLinks } from '../autogenerate/render-index.js'
 
 /** Every name the file may import: table and enum consts never take them. */
 const DSL_NAMES = [
   'table', 'smallint', 'integer', 'bigint', 'varchar', 'char', 'text', 'boolean', 'real', 'double', 'numeric', 'date', 'time',
   'timestamp', 'json', 'jsonb', 'uuid', 'bytes', 'customType', 'enumeration', 'index', 'uniqueIndex', 'unique', 'check',
-  'primaryKey', 'foreignKey', 'sql', 'ColumnRef',
+  'primaryKey', 'foreignKey', 'sql', 'ColumnRef', 'indexColumn',
 ]
 
 export interface SchemaFileOptions {
@@ -116,6 +117,7 @@ function columnDoc(column: ColumnModel, plan: TablePlan, ctx: FileContext): Doc 
     links.push({ name: 'references', args: [referenceThunk(reference.object, ctx)!, ...(options.length ? [object(options)] : [])] })
   }
   if (column.comment != null) links.push({ name: 'comment', args: [str(column.comment)] })
+  links.push(...columnDetailLinks(column))
   return chain(columnType(column, plan.table, key === column.name ? null : column.name, ctx), links)
 }
 
@@ -151,9 +153,11 @@ function extrasDocs(plan: TablePlan, ctx: FileContext): Doc[] {
     extras.push(call(imports.use('check'), str(c.name), text(sqlTemplate(c.expression, imports))))
   for (const named of plan.indexes) {
     const index = named.object
-    const elements = index.elements.map((e) => (typeof e === 'string' ? text(member('t', plan.keys.get(e) ?? e)) : text(sqlTemplate(e.expression, imports))))
+    const columnRef = (name: string) => text(member('t', plan.keys.get(name) ?? name))
+    const elements = index.elements.map((e) => elementChainDoc(e, imports, columnRef, true))
     const links = [{ name: 'on', args: elements }]
     if (index.where) links.push({ name: 'where', args: [text(sqlTemplate(index.where, imports))] })
+    links.push(...indexDetailLinks(index, columnRef))
     extras.push(chain(call(imports.use(index.unique ? 'uniqueIndex' : 'index'), ...nameArg(named)), links))
   }
   return extras

@@ -5,6 +5,7 @@
 import type { ForeignKeyModel, IndexElement, IndexModel, TableModel } from '../schema/model.js'
 import { type NamingConvention, applyConvention } from '../schema/naming.js'
 import { columnKeys } from './identifiers.js'
+import { elementColumn } from '../schema/index-elements.js'
 
 /** `name` is set when the convention does not reproduce the database's name. */
 export interface Named<T> {
@@ -34,7 +35,7 @@ export interface TablePlan {
 const naturalOrder = new Intl.Collator('en', { numeric: true }).compare
 
 function elementToken(element: IndexElement): string {
-  return typeof element === 'string' ? element : 'expr'
+  return elementColumn(element) ?? 'expr'
 }
 
 /** `inlineable`: whether a single-column key may be a `.references()` thunk (its table is in the file). */

@@ -1,7 +1,9 @@
 import { type ColumnRef, isColumnBuilder } from './columns.js'
 import { type Enumeration, isEnumeration } from './enum.js'
 import { type ColumnArg, type IndexArg, type TableExtra } from './extras.js'
-import type { ColumnModel, EnumModel, ExtensionModel, PolicyModel, RoutineModel, TriggerModel, ViewModel, ForeignKeyModel, IndexElement, SchemaModel, TableModel } from './model.js'
+import type { ColumnModel, EnumModel, ExtensionModel, PolicyModel, RoutineModel, TriggerModel, ViewModel, ForeignKeyModel, IndexElement, IndexModel, SchemaModel, TableModel } from './model.js'
+import { isIndexColumn } from './index-column.js'
+import { elementColumn } from './index-elements.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from './naming.js'
 import { type SqlFragment, isSqlFragment } from './sql.js'
 import { type ColumnMap, type Table, type TableDefinition, isTable, tableDefinition } from './table.js'
@@ -14,11 +16,12 @@ function columnName(arg: ColumnArg): string {
 }
 
 function indexElement(arg: IndexArg): IndexElement {
+  if (isIndexColumn(arg)) return arg.toElement()
   return isSqlFragment(arg) ? { expression: arg.text } : columnName(arg)
 }
 
 function elementToken(element: IndexElement): string {
-  return typeof element === 'string' ? element : 'expr'
+  return elementColumn(element) ?? 'expr'
 }
 
 function parseReferenceString(text: string): { schema: string | null; table: string; column: string } {
@@ -107,7 +110,11 @@ function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention
       const elements = extra.elements.map(indexElement)
       if (elements.length === 0) throw new Error(`table('${table}'): an index needs at least one column (.on(...))`)
       const name = extra.name ?? applyConvention(naming.index, { table, columns: elements.map(elementToken) })
-      model.indexes.push({ name, elements, unique: extra.unique, ...(extra.predicate ? { where: extra.predicate } : {}) })
+      const index: IndexModel = { name, elements, unique: extra.unique, ...(extra.predicate ? { where: extra.predicate } : {}) }
+      if (extra.method) index.using = extra.method
+      if (extra.included.length) index.include = extra.included.map(columnName)
+      if (extra.buildConcurrently) index.concurrently = true
+      model.indexes.push(index)
       return
     }
     case 'unique': {

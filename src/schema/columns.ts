@@ -1,5 +1,6 @@
 import { type Autoincrement, type ColumnModel, type ColumnType, type DefaultValue, type ReferentialAction, cloneColumnType } from './model.js'
 import { type SqlFragment, isSqlFragment } from './sql.js'
+import type { IndexColumnMethods } from './index-column.js'
 
 /** Where a column points: a lazy column reference (`() => users.id`) or `'table.column'` / `'schema.table.column'`. */
 export type ReferenceTarget = (() => ColumnRef) | string
@@ -47,6 +48,8 @@ export class ColumnBuilder {
     references?: ColumnReference
     renamedFrom?: string
     generated?: { expression: string; stored: boolean }
+    collation?: string
+    onUpdateNow?: boolean
     /** Why the declared default cannot be used (the table build names the column). */
     invalidDefault?: string
   }
@@ -118,6 +121,18 @@ export class ColumnBuilder {
     return this
   }
 
+  /** `COLLATE name`: the server's collation by its own name (`'C'`, `'utf8mb4_bin'`, SQLite `'NOCASE'`); compared exactly. */
+  collate(name: string): this {
+    this.config.collation = name
+    return this
+  }
+
+  /** MySQL/MariaDB: `ON UPDATE CURRENT_TIMESTAMP`, the server sets the column to now on every update of the row. */
+  onUpdateNow(): this {
+    this.config.onUpdateNow = true
+    return this
+  }
+
   /** Rename hint: this column used to be called `oldName`. Autogenerate emits a rename, not drop + add. */
   renamedFrom(oldName: string): this {
     this.config.renamedFrom = oldName
@@ -133,12 +148,14 @@ export class ColumnBuilder {
     if (c.comment != null) model.comment = c.comment
     if (c.renamedFrom) model.renamedFrom = c.renamedFrom
     if (c.generated) model.generated = { ...c.generated }
+    if (c.collation) model.collation = c.collation
+    if (c.onUpdateNow) model.onUpdateNow = true
     return model
   }
 }
 
 /** A column bound to a table: what `packages.id` is, and what extras and references point at. */
-export interface ColumnRef {
+export interface ColumnRef extends IndexColumnMethods {
   readonly tableName: string
   readonly tableSchema: string | null
   readonly name: string

@@ -1,15 +1,19 @@
 import type { ColumnRef } from './columns.js'
 import type { ReferentialAction } from './model.js'
 import { type SqlFragment, isSqlFragment } from './sql.js'
+import type { IndexColumn } from './index-column.js'
 
 /** What extras accept as a column: a bound column (`t.createdDate`), a database column name, or (indexes only) an SQL expression. */
 export type ColumnArg = ColumnRef | string
-export type IndexArg = ColumnArg | SqlFragment
+export type IndexArg = ColumnArg | SqlFragment | IndexColumn
 
 export class IndexBuilder {
   readonly extra = 'index' as const
   elements: IndexArg[] = []
   predicate?: string
+  method?: string
+  included: ColumnArg[] = []
+  buildConcurrently = false
   constructor(readonly name: string | undefined, readonly unique: boolean) {}
   on(...elements: IndexArg[]): this {
     this.elements = elements
@@ -18,6 +22,24 @@ export class IndexBuilder {
   /** Partial index: `where(sql\`deleted_at IS NULL\`)`. */
   where(predicate: SqlFragment | string): this {
     this.predicate = isSqlFragment(predicate) ? predicate.text : predicate
+    return this
+  }
+  /** The access method: PostgreSQL `'gin' | 'gist' | 'brin' | 'hash' | 'spgist'` ('btree' is the default). */
+  using(method: string): this {
+    this.method = method
+    return this
+  }
+  /** PostgreSQL: non-key columns stored in the index (`INCLUDE (…)`) for index-only scans. */
+  include(...columns: ColumnArg[]): this {
+    this.included = columns
+    return this
+  }
+  /**
+   * PostgreSQL: autogenerate builds this index on an existing table with `CREATE INDEX CONCURRENTLY` (in an
+   * autocommit block). A hint for the revision, not part of the index: never compared.
+   */
+  concurrently(): this {
+    this.buildConcurrently = true
     return this
   }
 }

@@ -48,6 +48,10 @@ export interface ColumnModel {
   renamedFrom?: string
   /** `GENERATED ALWAYS AS (expression) STORED | VIRTUAL`: the value is computed, never written. */
   generated?: GeneratedColumn | null
+  /** `COLLATE name`: the server's collation name as declared; absent means the server's default (not compared). */
+  collation?: string | null
+  /** MySQL/MariaDB `ON UPDATE CURRENT_TIMESTAMP` on a timestamp column. */
+  onUpdateNow?: boolean
 }
 
 export interface GeneratedColumn {
@@ -55,8 +59,19 @@ export interface GeneratedColumn {
   stored: boolean
 }
 
-/** An index element: a column name, or an SQL expression. */
-export type IndexElement = string | { expression: string }
+/** How one index element is ordered and compared: each option absent means the server's default. */
+export interface IndexElementOptions {
+  desc?: boolean
+  /** NULLS FIRST / LAST (PostgreSQL); absent: the default for the direction (last ascending, first descending). */
+  nulls?: 'first' | 'last'
+  /** Operator class (PostgreSQL), absent for the type's default one. */
+  opclass?: string
+  /** The element's collation, absent for the column's own. */
+  collate?: string
+}
+
+/** An index element: a column name, an SQL expression, or either with options (`{ column: 'a', desc: true }`). */
+export type IndexElement = string | ({ expression: string } & IndexElementOptions) | ({ column: string } & IndexElementOptions)
 
 export interface IndexModel {
   name: string
@@ -64,6 +79,12 @@ export interface IndexModel {
   unique: boolean
   /** Partial index predicate, without the WHERE keyword. */
   where?: string | null
+  /** Access method (PostgreSQL `USING gin`…); absent for the default btree. */
+  using?: string | null
+  /** Non-key columns stored in the index (PostgreSQL `INCLUDE (…)`). */
+  include?: string[] | null
+  /** Declared hint: build it `CONCURRENTLY` on an existing table. Never reflected, never compared. */
+  concurrently?: boolean
 }
 
 export interface PrimaryKeyModel {

@@ -1,5 +1,6 @@
 import { type ColumnBuilder, type ColumnRef, isColumnBuilder } from './columns.js'
 import type { TableExtra } from './extras.js'
+import { indexColumnMethods } from './index-column.js'
 
 export interface TableOptions {
   /** PostgreSQL schema (namespace). Ignored on SQLite and MySQL, which have one namespace per database. */
@@ -42,7 +43,11 @@ export function table<C extends ColumnMap>(name: string, columns: C, extras?: Ex
   const refs: Record<string, ColumnRef> = {}
   for (const [key, builder] of Object.entries(columns)) {
     if (!isColumnBuilder(builder)) throw new Error(`table('${name}'): column '${key}' is not a column builder`)
-    refs[key] = Object.freeze({ tableName: name, tableSchema: opts.schema ?? null, name: builder.config.name ?? key, key })
+    const columnName = builder.config.name ?? key
+    const ref = { tableName: name, tableSchema: opts.schema ?? null, name: columnName, key }
+    // Not enumerable: a ref stays four plain fields to anything that copies or prints it.
+    for (const [method, fn] of Object.entries(indexColumnMethods(columnName))) Object.defineProperty(ref, method, { value: fn })
+    refs[key] = Object.freeze(ref as ColumnRef)
   }
   const definition: TableDefinition = { name, options: opts, columns, extras: extrasArg as TableDefinition['extras'], refs }
   const result = { ...refs } as Record<string | symbol, unknown>

@@ -7,6 +7,7 @@
  */
 import type { Dialect } from '../dialects/dialect.js'
 import type { SchemaModel, TableModel } from './model.js'
+import { unsupportedDetailIn } from './validate-details.js'
 
 export type SchemaDialect = Pick<Dialect, 'maxIdentifierLength' | 'schemaRules' | 'features'>
 
@@ -18,7 +19,7 @@ export function validateSchemaFor(model: SchemaModel, dialect: SchemaDialect): v
 
 function firstProblem(model: SchemaModel, dialect: SchemaDialect): string | null {
   for (const table of model.tables) {
-    const found = tooLongIn(table, dialect) ?? sameNameTwice(table) ?? missingFunctionIn(table, dialect)
+    const found = tooLongIn(table, dialect) ?? sameNameTwice(table) ?? missingFunctionIn(table, dialect) ?? unsupportedDetailIn(table, dialect.schemaRules)
     if (found) return found
   }
   for (const e of model.enums) {

@@ -10,8 +10,9 @@ import { parseSqlDefault } from './mysql-canonical.js'
 import { tokenizeExpression } from './mysql-expression.js'
 import { columnDefinitionSql, columnList } from './mysql-column-sql.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlLiteral } from './mysql-sql.js'
+import { elementColumn, elementExpression } from '../../schema/index-elements.js'
 
-const COLUMN_FACTS = ['type', 'nullable', 'default', 'comment', 'autoincrement'] as const
+const COLUMN_FACTS = ['type', 'nullable', 'default', 'comment', 'autoincrement', 'collation', 'onUpdateNow'] as const
 
 async function currentColumn(ctx: CompileContext, table: string, schema: string | null, column: string): Promise<ColumnModel | undefined> {
   const model = await ctx.table(table, schema)
@@ -35,6 +36,8 @@ export async function resolveColumn(ctx: CompileContext, table: string, schema: 
   }
   const column: ColumnModel = { name, type: facts.type, nullable: facts.nullable, default: facts.default ?? null, comment: facts.comment ?? null }
   if (facts.autoincrement) column.autoincrement = facts.autoincrement
+  if (facts.collation) column.collation = facts.collation
+  if (facts.onUpdateNow) column.onUpdateNow = true
   return column
 }
 
@@ -200,7 +203,7 @@ export async function compileDropColumn(op: DropColumnOp, ctx: CompileContext, d
     const foreignKeys = table.foreignKeys.filter((f) => f.columns.includes(op.name)).map((f) => f.name)
     const keys = [
       ...table.uniques.filter((u) => u.columns.includes(op.name)).map((u) => u.name),
-      ...table.indexes.filter((i) => i.elements.some((e) => (typeof e === 'string' ? e === op.name : mentions(e.expression, op.name)))).map((i) => i.name),
+      ...table.indexes.filter((i) => i.elements.some((e) => elementColumn(e) === op.name || mentions(elementExpression(e) ?? '', op.name))).map((i) => i.name),
     ]
     for (const fk of foreignKeys) {
       clauses.push(`DROP FOREIGN KEY ${q(fk)}`)

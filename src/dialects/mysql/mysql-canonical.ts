@@ -8,10 +8,12 @@
  * - FK actions RESTRICT and NO ACTION are the default (InnoDB treats them alike) and are omitted; no deferrable.
  * - tables have no schema (a MySQL database is the namespace); empty comments are null.
  */
-import type { ColumnModel, ColumnType, DefaultValue, ForeignKeyModel, IndexModel, SchemaModel, TableModel, UniqueModel } from '../../schema/model.js'
+import type { ColumnModel, ColumnType, DefaultValue, ForeignKeyModel, IndexElement, IndexModel, SchemaModel, TableModel, UniqueModel } from '../../schema/model.js'
 import { normalizeMysqlExpression, tokenizeExpression } from './mysql-expression.js'
 import { canonicalMysqlType } from './mysql-types.js'
 import { byName, canonicalForeignKey } from '../shared/canonical.js'
+import { canonicalElement } from '../../schema/index-elements.js'
+import { quoteMysqlIdentifier } from './mysql-sql.js'
 
 export function sortByName<T extends { name: string }>(items: T[]): T[] {
   return items.sort(byName)
@@ -27,7 +29,16 @@ function canonicalColumn(column: ColumnModel, inPrimaryKey: boolean): ColumnMode
   }
   if (column.autoincrement) out.autoincrement = true
   if (column.generated) out.generated = { ...column.generated }
+  if (column.collation) out.collation = column.collation.toLowerCase()
+  if (column.onUpdateNow) out.onUpdateNow = true
   return out
+}
+
+/** A descending column is reflected as the key part `` `col` DESC ``: the declared `{ column, desc }` is written so. */
+function canonicalMysqlElement(element: IndexElement): IndexElement {
+  const canonical = canonicalElement(element)
+  if (typeof canonical === 'string' || !('column' in canonical)) return canonical
+  return { expression: `${quoteMysqlIdentifier(canonical.column)}${canonical.desc ? ' DESC' : ''}` }
 }
 
 /** MySQL reflects RESTRICT as NO ACTION and keeps no DEFERRABLE. */
@@ -57,7 +68,7 @@ function canonicalTable(table: TableModel): TableModel {
     if (isPlainUniqueIndex(index)) uniques.push({ name: index.name, columns: index.elements as string[] })
     else if (isForeignKeyBackingIndex(index, foreignKeys)) continue
     else {
-      const out: IndexModel = { name: index.name, elements: structuredClone(index.elements), unique: index.unique }
+      const out: IndexModel = { name: index.name, elements: index.elements.map(canonicalMysqlElement), unique: index.unique }
       if (index.where) out.where = index.where
       indexes.push(out)
     }

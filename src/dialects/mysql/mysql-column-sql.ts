@@ -56,8 +56,11 @@ export function columnDefinitionSql(column: ColumnModel): string {
     if (column.comment) generated.push(`COMMENT ${quoteMysqlString(column.comment)}`)
     return generated.join(' ')
   }
-  const parts = [q(column.name), mysqlTypeSql(column.type), column.nullable ? 'NULL' : 'NOT NULL']
+  const parts = [q(column.name), mysqlTypeSql(column.type)]
+  if (column.collation) parts.push(`COLLATE ${q(column.collation)}`)
+  parts.push(column.nullable ? 'NULL' : 'NOT NULL')
   if (column.default !== null && column.default !== undefined && !column.autoincrement) parts.push(`DEFAULT ${defaultSql(column.default, column.type)}`)
+  if (column.onUpdateNow) parts.push(`ON UPDATE ${defaultSql({ kind: 'sql', sql: 'CURRENT_TIMESTAMP' }, column.type)}`)
   if (column.autoincrement) parts.push('AUTO_INCREMENT')
   if (column.comment) parts.push(`COMMENT ${quoteMysqlString(column.comment)}`)
   return parts.join(' ')
@@ -73,6 +76,7 @@ const DIRECTION = /^(.*?)\s+(asc|desc)\s*$/is
  */
 export function keyPartSql(element: IndexElement, indexName: string, server: MysqlServerInfo | undefined): string {
   if (typeof element === 'string') return q(element)
+  if ('column' in element) return `${q(element.column)}${element.desc ? ' DESC' : ''}`
   const column = COLUMN_KEY_PART.exec(element.expression)
   if (column && !/^(current_timestamp|null|true|false)$/i.test(column[1]!)) {
     const name = column[1]!.startsWith('`') ? column[1]!.slice(1, -1).replaceAll('``', '`') : column[1]!

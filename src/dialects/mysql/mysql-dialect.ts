@@ -10,6 +10,7 @@ import { mysqlFeatures } from './mysql-features.js'
 import { acquireMysqlLock, galeraLockWarning, prepareMysqlSession } from './mysql-lock.js'
 import { mysqlLockWaitBound } from './mysql-lock-wait.js'
 import { MYSQL_MAX_IDENTIFIER_LENGTH, quoteMysqlIdentifier, quoteMysqlLiteral } from './mysql-sql.js'
+import { mysqlDetails } from './mysql-features.js'
 
 /** MySQL 8 and MariaDB 10.5+ (one database per URL; DDL is not transactional). */
 export const mysqlDialect: Dialect = {
@@ -17,7 +18,7 @@ export const mysqlDialect: Dialect = {
   features: mysqlFeatures,
   transactionalDDL: false,
   maxIdentifierLength: MYSQL_MAX_IDENTIFIER_LENGTH,
-  schemaRules: { displayName: 'MySQL/MariaDB', identifierLengthUnit: 'characters', indexNamesPerTable: true, missingFunctions: {} },
+  schemaRules: { displayName: 'MySQL/MariaDB', identifierLengthUnit: 'characters', indexNamesPerTable: true, missingFunctions: {}, details: mysqlDetails },
   connect: connectMysql,
   databaseExists: mysqlDatabaseExists,
   introspect: introspectMysql,

@@ -1,4 +1,4 @@
-import type { DialectFeatures } from '../dialect.js'
+import type { DialectFeatures, SchemaDetails } from '../dialect.js'
 
 /** MySQL/MariaDB's capabilities (a light module: the registry reads it without loading mysql2). */
 export const mysqlFeatures: DialectFeatures = {
@@ -12,3 +12,6 @@ export const mysqlFeatures: DialectFeatures = {
   rowSecurity: false,
   storedRoutines: true,
 }
+
+/** InnoDB keeps every index as a B-tree (HASH is read back as BTREE): only 'btree' is accepted. DESC is kept from MySQL 8 and MariaDB 10.8. */
+export const mysqlDetails: SchemaDetails = { indexMethods: ['btree'], include: false, opclass: false, nulls: false, desc: true, elementCollate: false, onUpdateNow: true }

@@ -12,6 +12,8 @@ import { tokenizeExpression } from './mysql-expression.js'
 import { quoteMysqlIdentifier } from './mysql-sql.js'
 import { mysqlColumnType } from './mysql-types.js'
 import { MYSQL_OBJECT_COLUMNS, type ObjectColumns, mysqlObjects } from './mysql-objects-introspector.js'
+import { elementColumn, elementExpression } from '../../schema/index-elements.js'
+import { COLLATABLE } from '../../schema/validate-details.js'
 
 interface ColumnRow {
   TABLE_NAME: string
@@ -22,6 +24,7 @@ interface ColumnRow {
   EXTRA: string
   COLUMN_COMMENT: string
   GENERATION_EXPRESSION: string | null
+  COLLATION_NAME: string | null
 }
 
 interface IndexRow {
@@ -121,6 +124,7 @@ interface TableParts {
   model: TableModel
   indexRows: Map<string, IndexRow[]>
   foreignKeys: Map<string, ForeignKeyModel>
+  collation: string | null
 }
 
 export async function introspectMysql(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
@@ -130,12 +134,13 @@ export async function introspectMysql(connection: Connection, options: Introspec
   if (!db) throw new Error('no database selected: the MySQL URL must name a database')
   const exclude = options.excludeTables ?? (() => false)
 
-  const tables = await connection.query<{ TABLE_NAME: string; TABLE_COMMENT: string | null }>(
-    `SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`,
+  // TABLE_COLLATION: a column in its table's collation has no collation of its own in the model.
+  const tables = await connection.query<{ TABLE_NAME: string; TABLE_COMMENT: string | null; TABLE_COLLATION: string | null }>(
+    `SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`,
     [db],
   )
   const columns = await connection.query<ColumnRow>(
-    `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION
+    `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION, COLLATION_NAME
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
     [db],
   )
@@ -177,6 +182,7 @@ export async function introspectMysql(connection: Connection, options: Introspec
     parts.set(row.TABLE_NAME, {
       model: { ...emptyTable(row.TABLE_NAME, null), comment: row.TABLE_COMMENT || null },
       indexRows: new Map(),
+      collation: row.TABLE_COLLATION ?? null,
       foreignKeys: new Map(),
     })
   }
@@ -192,6 +198,8 @@ export async function introspectMysql(connection: Connection, options: Introspec
       default: reflectDefault(row.COLUMN_DEFAULT, row.EXTRA ?? '', type, server),
       comment: row.COLUMN_COMMENT || null,
     }
+    if (row.COLLATION_NAME && row.COLLATION_NAME !== table.collation && COLLATABLE.has(type.kind)) column.collation = row.COLLATION_NAME
+    if (/\bon update current_timestamp\b/i.test(row.EXTRA ?? '')) column.onUpdateNow = true
     if (/auto_increment/i.test(row.EXTRA ?? '')) {
       column.autoincrement = true
       column.default = null
@@ -214,6 +222,8 @@ export async function introspectMysql(connection: Connection, options: Introspec
       const jsonColumn = table.model.columns.find((c) => c.type.kind === 'raw' && c.type.sql === 'longtext' && isJsonCheck(row, c))
       if (jsonColumn) {
         jsonColumn.type = { kind: 'json' }
+        // MariaDB's JSON is LONGTEXT COLLATE utf8mb4_bin: the collation belongs to the JSON, not the declaration.
+        delete jsonColumn.collation
         continue
       }
     }
@@ -289,7 +299,7 @@ function addIndex(model: TableModel, name: string, rows: IndexRow[]): void {
   const elements = rows.map(indexElement)
   const unique = Number(rows[0]!.NON_UNIQUE) === 0
   if (name === 'PRIMARY') {
-    model.primaryKey = { columns: elements.map((e) => (typeof e === 'string' ? e : e.expression)) }
+    model.primaryKey = { columns: elements.map((e) => elementColumn(e) ?? elementExpression(e) ?? '') }
     return
   }
   if (unique && elements.every((e) => typeof e === 'string')) {

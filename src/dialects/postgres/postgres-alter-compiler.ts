@@ -88,8 +88,14 @@ export async function compileAlterColumn(op: AlterColumnOp, context: CompileCont
     const keepsDefault = !defaultChanges && hasDefault(beforeDefault) && toMode === 'none' && fromMode === 'none'
     if (defaultChanges || keepsDefault) alter('DROP DEFAULT')
     const using = op.using ?? (beforeType && needsUsingCast(beforeType, changes.type) ? usingCast(col, beforeType, changes.type) : undefined)
-    alter(`TYPE ${columnTypeSql(changes.type)}${using ? ` USING ${using}` : ''}`)
+    // ALTER … TYPE without COLLATE resets the collation to the type's default: the column keeps its own.
+    const collation = 'collation' in changes ? changes.collation : (current?.collation ?? op.existing.collation)
+    alter(`TYPE ${columnTypeSql(changes.type)}${collation ? ` COLLATE ${quoteIdentifier(collation)}` : ''}${using ? ` USING ${using}` : ''}`)
     if (keepsDefault) alter(`SET DEFAULT ${defaultSql(beforeDefault)}`)
+  }
+  if ('collation' in changes && !changes.type) {
+    if (!beforeType) throw new Error(`cannot change the collation of column '${op.table}.${op.name}': its type is unknown (pass existingType)`)
+    alter(`TYPE ${columnTypeSql(beforeType)} COLLATE ${quoteIdentifier(changes.collation ?? 'default')}`)
   }
   if (changes.nullable !== undefined) alter(changes.nullable ? 'DROP NOT NULL' : 'SET NOT NULL')
   if (defaultChanges) {

@@ -18,6 +18,7 @@ import { canonicalNumber, canonicalTemporal, normalizePgExpression, quoteString,
 import { PG_MAX_IDENTIFIER_BYTES, quoteLiteral } from './postgres-quote.js'
 import { canonicalColumnType } from './postgres-types.js'
 import { byName, canonicalForeignKey } from '../shared/canonical.js'
+import { canonicalElement, canonicalIndexDetails } from '../../schema/index-elements.js'
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
@@ -163,14 +164,24 @@ function canonicalColumn(column: ColumnModel, inPrimaryKey: boolean): ColumnMode
   if (out.default && out.default.kind === 'sql' && /^\s*null\s*$/i.test(out.default.sql)) out.default = null
   if (autoincrement) out.autoincrement = autoincrement
   if (column.generated) out.generated = { ...column.generated }
+  if (column.collation) out.collation = column.collation
   return out
 }
 
-function canonicalIndex(index: IndexModel): IndexModel {
+function canonicalIndex(index: IndexModel, table: TableModel): IndexModel {
+  const columnCollation = (name: string) => table.columns.find((c) => c.name === name)?.collation ?? 'default'
   const out: IndexModel = {
     name: index.name,
-    elements: index.elements.map((e) => (typeof e === 'string' ? e : { expression: e.expression })),
+    elements: index.elements.map((e) => {
+      const element = canonicalElement(e, (n) => n, columnCollation)
+      // Operator classes are identifiers: unquoted, they fold to lower case.
+      if (typeof element !== 'string' && element.opclass) element.opclass = element.opclass.toLowerCase()
+      // An expression's collation is not reflected (its default depends on what it reads): not compared.
+      if (typeof element !== 'string' && 'expression' in element) delete element.collate
+      return element
+    }),
     unique: index.unique,
+    ...canonicalIndexDetails(index),
   }
   if (index.where) out.where = index.where
   return out
@@ -185,7 +196,7 @@ export function canonicalTable(table: TableModel): TableModel {
     schema: table.schema ?? null,
     columns: table.columns.map((c) => canonicalColumn(c, pkColumns.has(c.name))),
     primaryKey: table.primaryKey ? { name: table.primaryKey.name ?? defaultPrimaryKeyName(table.name), columns: [...table.primaryKey.columns] } : null,
-    indexes: table.indexes.map(canonicalIndex).sort(byName),
+    indexes: table.indexes.map((i) => canonicalIndex(i, table)).sort(byName),
     uniques: table.uniques.map((u) => ({ name: u.name, columns: [...u.columns] })).sort(byName),
     foreignKeys: table.foreignKeys.map(canonicalPgForeignKey).sort(byName),
     checks: table.checks.map((c) => ({ name: c.name, expression: c.expression })).sort(byName),

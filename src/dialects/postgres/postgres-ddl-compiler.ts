@@ -9,6 +9,7 @@ import type {
   CheckModel,
   ColumnModel,
   ForeignKeyModel,
+  IndexElement,
   IndexModel,
   PrimaryKeyModel,
   ReferentialAction,
@@ -24,10 +25,12 @@ import { postgresViewCompilers } from './postgres-views.js'
 import { postgresRoutineCompilers } from './postgres-routines.js'
 import { postgresObjectCompilers } from './postgres-objects.js'
 import { type CompilerTable, portableCompilers } from '../shared/compiler-table.js'
+import { elementColumn, elementExpression, elementOptions } from '../../schema/index-elements.js'
 
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
   const parts = [quoteIdentifier(column.name), columnTypeSql(column.type)]
+  if (column.collation) parts.push(`COLLATE ${quoteIdentifier(column.collation)}`)
   if (column.generated) {
     // PostgreSQL before 18 computes generated columns on write only.
     if (!column.generated.stored) throw new Error(`column "${column.name}": PostgreSQL generated columns are stored: use generatedAlwaysAs(…, { stored: true })`)
@@ -71,11 +74,25 @@ function foreignKeyClause(fk: ForeignKeyModel): string {
   return sql
 }
 
+/** `col COLLATE "C" text_pattern_ops DESC NULLS LAST`, in the order PostgreSQL's grammar wants. */
+function indexElementSql(element: IndexElement): string {
+  const column = elementColumn(element)
+  const { desc, nulls, opclass, collate } = elementOptions(element)
+  let sql = column !== null ? quoteIdentifier(column) : `(${elementExpression(element)})`
+  if (collate) sql += ` COLLATE ${quoteIdentifier(collate)}`
+  if (opclass) sql += ` ${opclass}`
+  if (desc) sql += ' DESC'
+  if (nulls) sql += ` NULLS ${nulls.toUpperCase()}`
+  return sql
+}
+
 function createIndexSql(index: IndexModel, table: string, schema: string | null, concurrently = false): string {
   if (index.elements.length === 0) throw new Error(`index "${index.name}" has no columns`)
-  const elements = index.elements.map((e) => (typeof e === 'string' ? quoteIdentifier(e) : `(${e.expression})`)).join(', ')
+  const elements = index.elements.map(indexElementSql).join(', ')
+  const using = index.using ? ` USING ${index.using}` : ''
+  const include = index.include?.length ? ` INCLUDE (${columnList(index.include)})` : ''
   const where = index.where ? ` WHERE ${index.where}` : ''
-  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdentifier(index.name)} ON ${qualify(table, schema)} (${elements})${where}`
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdentifier(index.name)} ON ${qualify(table, schema)}${using} (${elements})${include}${where}`
 }
 
 function createTableSql(table: TableModel): string[] {

@@ -11,13 +11,14 @@ import { acquirePostgresLock, postgresTransactionBudget } from './postgres-lock.
 import { postgresLockWaitBound } from './postgres-lock-wait.js'
 import { declaredPostgresColumn, describePostgresUnmodelled } from './postgres-unmodelled.js'
 import { PG_MAX_IDENTIFIER_BYTES, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
+import { postgresDetails } from './postgres-features.js'
 
 export const postgresDialect: Dialect = {
   name: 'postgres',
   features: postgresFeatures,
   transactionalDDL: true,
   maxIdentifierLength: PG_MAX_IDENTIFIER_BYTES,
-  schemaRules: { displayName: 'PostgreSQL', identifierLengthUnit: 'bytes', indexNamesPerTable: false, missingFunctions: {} },
+  schemaRules: { displayName: 'PostgreSQL', identifierLengthUnit: 'bytes', indexNamesPerTable: false, missingFunctions: {}, details: postgresDetails },
   connect: connectPostgres,
   databaseExists: postgresDatabaseExists,
   introspect: introspectPostgres,

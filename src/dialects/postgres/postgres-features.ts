@@ -1,4 +1,4 @@
-import type { DialectFeatures } from '../dialect.js'
+import type { DialectFeatures, SchemaDetails } from '../dialect.js'
 
 /** PostgreSQL's capabilities (a light module: the registry reads it without loading pg). */
 export const postgresFeatures: DialectFeatures = {
@@ -12,3 +12,6 @@ export const postgresFeatures: DialectFeatures = {
   rowSecurity: true,
   storedRoutines: true,
 }
+
+/** Every index detail; no ON UPDATE columns (a trigger does that on PostgreSQL). */
+export const postgresDetails: SchemaDetails = { indexMethods: 'any', include: true, opclass: true, nulls: true, desc: true, elementCollate: true, onUpdateNow: false }

@@ -15,6 +15,7 @@ import type {
   ColumnType,
   EnumModel,
   ForeignKeyModel,
+  IndexElement,
   IndexModel,
   ReferentialAction,
   SchemaModel,
@@ -22,6 +23,7 @@ import type {
   UniqueModel,
 } from '../../schema/model.js'
 import { emptyTable } from '../../schema/model.js'
+import { canonicalElement } from '../../schema/index-elements.js'
 import { byName, compareTables, reflectDefault } from './postgres-canonical.js'
 import { parseNativeType } from './postgres-types.js'
 import { introspectPostgresViews } from './postgres-views.js'
@@ -46,6 +48,7 @@ const COLUMNS_SQL = `
 SELECT a.attrelid AS table_oid, a.attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type_sql,
   a.atttypid AS type_oid, a.attnotnull AS not_null, a.attidentity AS identity, a.attgenerated AS generated,
   pg_get_expr(ad.adbin, ad.adrelid) AS default_sql, d.description AS comment,
+  coll.collname AS collation,
   (ad.adbin IS NOT NULL AND EXISTS (
     SELECT 1 FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
     WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
@@ -54,6 +57,8 @@ FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
+LEFT JOIN pg_type ty ON ty.oid = a.atttypid
+LEFT JOIN pg_collation coll ON coll.oid = a.attcollation AND a.attcollation <> ty.typcollation
 WHERE ${TABLE_FILTER} AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`
 
@@ -86,10 +91,20 @@ SELECT i.indrelid AS table_oid, i.indexrelid AS index_oid, ic.relname AS name, i
   ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true) END
         FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS expressions,
   i.indnkeyatts AS key_count,
-  pg_get_expr(i.indpred, i.indrelid, true) AS where_sql
+  pg_get_expr(i.indpred, i.indrelid, true) AS where_sql,
+  am.amname AS method,
+  string_to_array(i.indoption::text, ' ')::int[] AS options,
+  ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END
+        FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, n) JOIN pg_opclass opc ON opc.oid = u.oid ORDER BY u.n) AS opclasses,
+  ARRAY(SELECT CASE WHEN u.oid = 0 OR a.attnum IS NULL OR u.oid = a.attcollation THEN NULL ELSE coll.collname::text END
+        FROM unnest(i.indcollation::oid[]) WITH ORDINALITY AS u(oid, n)
+        LEFT JOIN pg_collation coll ON coll.oid = u.oid
+        LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[u.n - 1] AND i.indkey[u.n - 1] <> 0
+        ORDER BY u.n) AS collations
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_am am ON am.oid = ic.relam
 WHERE ${TABLE_FILTER}`
 // Indexes backing constraints are filtered out in JS with the constraint rows' index oids: pg_constraint has no
 // index on conindid, and fresh catalogs lack statistics, so any join with it became a nested loop (0.5 s at
@@ -116,6 +131,8 @@ interface ColumnRow {
   default_sql: string | null
   comment: string | null
   owns_sequence: boolean
+  /** The column's collation when it is not its type's default. */
+  collation: string | null
 }
 interface EnumRow {
   oid: number
@@ -147,6 +164,13 @@ interface IndexRow {
   expressions: Array<string | null>
   key_count: number
   where_sql: string | null
+  method: string
+  /** Per key column: bit 1 DESC, bit 2 NULLS FIRST. */
+  options: number[]
+  /** Per key column: the operator class when not the type's default. */
+  opclasses: Array<string | null>
+  /** Per key column: the collation when not the column's own (none for an expression: its own collation is unknown here). */
+  collations: Array<string | null>
 }
 
 const ACTIONS: Record<string, ReferentialAction | undefined> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' }
@@ -203,9 +227,14 @@ export async function introspectPostgres(connection: Connection, options: Intros
     const tableOid = Number(row.table_oid)
     const table = tables.get(tableOid)
     if (!table) continue
-    const elements = row.keys.slice(0, row.key_count).map((attnum, i) => (attnum === 0 ? { expression: row.expressions[i] ?? '' } : nameOf(tableOid, attnum)))
+    const elements = row.keys.slice(0, row.key_count).map((attnum, i) =>
+      reflectIndexElement(attnum === 0 ? { expression: row.expressions[i] ?? '' } : { column: nameOf(tableOid, attnum) }, row, i),
+    )
     const index: IndexModel = { name: row.name, elements, unique: row.is_unique }
     if (row.where_sql) index.where = row.where_sql
+    if (row.method !== 'btree') index.using = row.method
+    const included = row.keys.slice(row.key_count).map((attnum) => nameOf(tableOid, attnum))
+    if (included.length) index.include = included
     table.indexes.push(index)
   }
 
@@ -260,7 +289,20 @@ function reflectColumn(row: ColumnRow, enumsByOid: Map<number, EnumRow>, modelSc
   else if (row.owns_sequence && row.default_sql?.startsWith('nextval(')) column.autoincrement = true
   else if (row.default_sql !== null && row.generated !== 's') column.default = reflectDefault(row.default_sql, type)
   if (row.generated === 's' && row.default_sql !== null) column.generated = { expression: row.default_sql, stored: true }
+  if (row.collation) column.collation = row.collation
   return column
+}
+
+/** An index key column with its options, in canonical form (`canonicalElement`: defaults left out). */
+function reflectIndexElement(target: { column: string } | { expression: string }, row: IndexRow, at: number): IndexElement {
+  const flags = row.options[at] ?? 0
+  const desc = (flags & 1) !== 0
+  const element: IndexElement = { ...target, desc, nulls: (flags & 2) !== 0 ? 'first' : 'last' }
+  const opclass = row.opclasses[at]
+  const collate = row.collations[at]
+  if (opclass) element.opclass = opclass
+  if (collate) element.collate = collate
+  return canonicalElement(element)
 }
 
 function reflectForeignKey(row: ConstraintRow, columns: string[], modelSchema: (s: string | null) => string | null): ForeignKeyModel {

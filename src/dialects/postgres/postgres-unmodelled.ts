@@ -36,12 +36,6 @@ UNION ALL
 SELECT 'exclusion constraint ' || con.conname || ' on ' || c.relname FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace WHERE con.contype = 'x' AND n.nspname = ANY(${SCHEMAS})
 UNION ALL
-SELECT 'index ' || ic.relname || ' on ' || c.relname || ': ' || am.amname || ' method (written as btree)' FROM pg_index i
-  JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid JOIN pg_am am ON am.oid = ic.relam
-  JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE am.amname <> 'btree' AND c.relkind IN ('r', 'p') AND n.nspname = ANY(${SCHEMAS})
-   AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
-UNION ALL
 SELECT 'partition ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relispartition AND n.nspname = ANY(${SCHEMAS})
 UNION ALL

@@ -1,7 +1,8 @@
-import type { ColumnModel, ColumnType, DefaultValue, EnumModel, ForeignKeyModel, IndexModel, SchemaModel, TableModel } from '../../schema/model.js'
+import type { ColumnModel, ColumnType, DefaultValue, EnumModel, ForeignKeyModel, IndexElement, IndexModel, SchemaModel, TableModel } from '../../schema/model.js'
 import { type Token, tokenize } from './sqlite-parser.js'
 import { fromDeclaredType, isIntegerKind, toDeclaredType } from './sqlite-types.js'
 import { byName, canonicalForeignKey } from '../shared/canonical.js'
+import { canonicalElement, elementExpression } from '../../schema/index-elements.js'
 
 /** An SQL string literal. */
 export function quoteString(value: string): string {
@@ -146,12 +147,39 @@ export function enumsUsedBy(tables: TableModel[]): EnumModel[] {
 
 const canonicalSqliteForeignKey = (fk: ForeignKeyModel) => canonicalForeignKey(fk, { defaultActions: ['no action'], schemas: false, deferrable: true })
 
-function canonicalIndex(index: IndexModel): IndexModel {
-  const out: IndexModel = {
-    name: index.name,
-    elements: index.elements.map((e) => (typeof e === 'string' ? e : { expression: e.expression.trim() })),
-    unique: index.unique,
+/** SQLite compares collation names without regard to case. */
+const foldCollation = (name: string) => name.toUpperCase()
+
+/** `"a" COLLATE NOCASE DESC` written as an expression is the column `a` with options, as SQLite reflects it. */
+function columnElementOf(expression: string): IndexElement | null {
+  let tokens: Token[]
+  try {
+    tokens = tokenize(expression)
+  } catch {
+    return null
   }
+  const [name, ...rest] = tokens
+  if (!name || (name.kind !== 'word' && name.kind !== 'quoted')) return null
+  const element: IndexElement = { column: name.value }
+  if (rest[0]?.kind === 'word' && rest[0].value.toUpperCase() === 'COLLATE' && rest[1] && (rest[1].kind === 'word' || rest[1].kind === 'quoted')) {
+    element.collate = rest[1].value
+    rest.splice(0, 2)
+  }
+  if (rest.length === 1 && rest[0]!.kind === 'word' && ['ASC', 'DESC'].includes(rest[0]!.value.toUpperCase())) {
+    if (rest[0]!.value.toUpperCase() === 'DESC') element.desc = true
+    rest.shift()
+  }
+  return rest.length === 0 ? element : null
+}
+
+function canonicalIndex(index: IndexModel, table: TableModel): IndexModel {
+  const columnCollation = (name: string) => foldCollation(table.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())?.collation ?? 'BINARY')
+  const elements = index.elements.map((e) => {
+    const expression = elementExpression(e)
+    const element = expression !== null ? (columnElementOf(expression.trim()) ?? { ...(e as object), expression: expression.trim() }) : e
+    return canonicalElement(element, foldCollation, columnCollation)
+  })
+  const out: IndexModel = { name: index.name, elements, unique: index.unique }
   if (index.where && index.where.trim()) out.where = index.where.trim()
   return out
 }
@@ -162,6 +190,7 @@ function canonicalColumn(column: ColumnModel, table: TableModel): ColumnModel {
   const out: ColumnModel = { name: column.name, type, nullable: column.nullable, default: canonicalDefault(column.default, type) }
   if (autoincrement) out.autoincrement = true
   if (column.generated) out.generated = { ...column.generated }
+  if (column.collation) out.collation = foldCollation(column.collation)
   return out
 }
 
@@ -172,7 +201,7 @@ export function canonicalTable(table: TableModel): TableModel {
     schema: null,
     columns: table.columns.map((c) => canonicalColumn(c, table)),
     primaryKey: table.primaryKey && table.primaryKey.columns.length ? { name: table.primaryKey.name ?? null, columns: [...table.primaryKey.columns] } : null,
-    indexes: table.indexes.map(canonicalIndex),
+    indexes: table.indexes.map((i) => canonicalIndex(i, table)),
     uniques: table.uniques.map((u) => ({ name: u.name, columns: [...u.columns] })),
     foreignKeys: table.foreignKeys.map(canonicalSqliteForeignKey),
     checks: table.checks.map((c) => ({ name: c.name, expression: c.expression.trim() })),

@@ -18,6 +18,7 @@ import { type CompilerTable, nothingToDo, portableCompilers } from '../shared/co
 function rebuildFor(operation: { table: string; schema: string | null; apply(model: SchemaModel): void }, ctx: CompileContext): Promise<string[]> {
   return rebuildTable(ctx, operation.table, operation.schema, (model) => operation.apply(model))
 }
+import { elementColumn, elementExpression } from '../../schema/index-elements.js'
 
 /**
  * Operations → SQLite SQL. ALTER TABLE covers renames, simple ADD COLUMN and DROP COLUMN; every other table change
@@ -79,7 +80,7 @@ export function columnInUse(table: TableModel, column: string): boolean {
   if (table.uniques.some((u) => named(u.columns)) || table.foreignKeys.some((f) => named(f.columns))) return true
   if (table.checks.some((c) => mentions(c.expression, column))) return true
   return table.indexes.some(
-    (i) => i.elements.some((e) => (typeof e === 'string' ? e === column : mentions(e.expression, column))) || (!!i.where && mentions(i.where, column)),
+    (i) => i.elements.some((e) => elementColumn(e) === column || mentions(elementExpression(e) ?? '', column)) || (!!i.where && mentions(i.where, column)),
   )
 }
 
@@ -99,7 +100,7 @@ export function refuseBlockedDrop(op: DropColumnOp, table: TableModel): void {
     ...(table.primaryKey?.columns.includes(op.name) ? ['the primary key'] : []),
     ...table.checks.filter((c) => mentions(c.expression, op.name)).map((c) => `check constraint '${c.name}'`),
     ...table.indexes
-      .filter((i) => !i.elements.includes(op.name) && (i.elements.some((e) => typeof e !== 'string' && mentions(e.expression, op.name)) || (!!i.where && mentions(i.where, op.name))))
+      .filter((i) => !i.elements.some((e) => elementColumn(e) === op.name) && (i.elements.some((e) => mentions(elementExpression(e) ?? '', op.name)) || (!!i.where && mentions(i.where, op.name))))
       .map((i) => `index '${i.name}'`),
   ]
   if (blockers.length) throw new Error(`cannot drop column '${op.table}.${op.name}': ${blockers.join(', ')} use${blockers.length === 1 ? 's' : ''} it; drop ${blockers.length === 1 ? 'it' : 'them'} first`)

@@ -11,6 +11,7 @@ import { sqliteFeatures } from './sqlite-features.js'
 import { acquireSqliteLock } from './sqlite-lock.js'
 import { quoteLiteral } from './sqlite-schema-sql.js'
 import { quoteName } from './sqlite-types.js'
+import { sqliteDetails } from './sqlite-features.js'
 
 /** SQLite through better-sqlite3: transactional DDL, table rebuilds for what ALTER TABLE cannot do. */
 export const sqliteDialect: Dialect = {
@@ -19,7 +20,7 @@ export const sqliteDialect: Dialect = {
   transactionalDDL: true,
   maxIdentifierLength: Infinity,
   // now() is PostgreSQL's and MySQL's; SQLite fails every insert that uses such a default.
-  schemaRules: { displayName: 'SQLite', identifierLengthUnit: 'bytes', indexNamesPerTable: false, missingFunctions: { now: 'CURRENT_TIMESTAMP' } },
+  schemaRules: { displayName: 'SQLite', identifierLengthUnit: 'bytes', indexNamesPerTable: false, missingFunctions: { now: 'CURRENT_TIMESTAMP' }, details: sqliteDetails },
   connect: connectSqlite,
   databaseExists: sqliteDatabaseExists,
   introspect: introspectSqlite,

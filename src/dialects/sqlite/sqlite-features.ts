@@ -1,4 +1,4 @@
-import type { DialectFeatures } from '../dialect.js'
+import type { DialectFeatures, SchemaDetails } from '../dialect.js'
 
 /** SQLite's capabilities (a light module: the registry reads it without loading better-sqlite3). */
 export const sqliteFeatures: DialectFeatures = {
@@ -12,3 +12,6 @@ export const sqliteFeatures: DialectFeatures = {
   rowSecurity: false,
   storedRoutines: false,
 }
+
+/** SQLite indexes are B-trees with a direction and a collation per column, nothing more. */
+export const sqliteDetails: SchemaDetails = { indexMethods: [], include: false, opclass: false, nulls: false, desc: true, elementCollate: true, onUpdateNow: false }

@@ -31,7 +31,7 @@ const INDEXES = `
   ORDER BY t.name, i.name`
 
 const INDEX_COLUMNS = `
-  SELECT t.name AS tbl, i.name AS idx, x.seqno, x.cid, x.name
+  SELECT t.name AS tbl, i.name AS idx, x.seqno, x.cid, x.name, x."desc" AS descending, x.coll
   FROM (${TABLES}) AS t JOIN pragma_index_list(t.name) AS i JOIN pragma_index_xinfo(i.name) AS x
   WHERE x.key = 1
   ORDER BY t.name, i.name, x.seqno`
@@ -65,6 +65,8 @@ interface IndexColumnRow {
   seqno: number
   cid: number
   name: string | null
+  descending: number
+  coll: string | null
 }
 interface ForeignKeyRow {
   tbl: string
@@ -137,6 +139,7 @@ function buildColumns(rows: ColumnRow[], parsed: ParsedTable | null, checks: Che
     const column: ColumnModel = { name: row.name, type, nullable: row.notnull === 0 && !isRowidAlias(row, rows), default: parseDefaultText(row.dflt_value, type) }
     if (source?.primaryKey?.autoincrement) column.autoincrement = true
     if (row.hidden !== 0 && source?.generation) column.generated = { ...source.generation }
+    if (source?.collation) column.collation = source.collation
     columns.push(column)
   }
   return columns
@@ -159,14 +162,26 @@ function buildUniques(indexes: IndexRow[], indexColumns: Map<string, IndexColumn
     })
 }
 
-function buildIndexes(indexes: IndexRow[], indexColumns: Map<string, IndexColumnRow[]>): IndexModel[] {
+/**
+ * A column element with the direction and collation SQLite reports (pragma_index_xinfo); the collation only when it
+ * is not the column's own.
+ */
+function columnElement(row: IndexColumnRow, name: string, columns: ColumnModel[]): IndexElement {
+  const own = columns.find((c) => sameName(c.name, name))?.collation ?? 'BINARY'
+  const element: IndexElement = { column: name }
+  if (row.descending === 1) element.desc = true
+  if (row.coll && row.coll.toUpperCase() !== own.toUpperCase()) element.collate = row.coll
+  return element.desc || element.collate ? element : name
+}
+
+function buildIndexes(indexes: IndexRow[], indexColumns: Map<string, IndexColumnRow[]>, columns: ColumnModel[]): IndexModel[] {
   return indexes
     .filter((i) => i.origin === 'c')
     .map((i) => {
       const parsed = i.sql ? parseCreateIndex(i.sql) : null
       const elements: IndexElement[] = (indexColumns.get(i.name) ?? []).map((c, n) => {
         const text = parsed?.elements[n]
-        if (c.cid >= 0 && c.name !== null && (!text || text.column !== null)) return c.name
+        if (c.cid >= 0 && c.name !== null) return columnElement(c, c.name, columns)
         return { expression: text?.text ?? c.name ?? '' }
       })
       const index: IndexModel = { name: i.name, elements, unique: i.isUnique === 1 }
@@ -238,7 +253,7 @@ export async function introspectSqlite(connection: Connection, options: Introspe
         schema: null,
         columns,
         primaryKey: pkColumns.length ? { name: parsed?.primaryKey && sameNames(parsed.primaryKey.columns, pkColumns) ? parsed.primaryKey.name : null, columns: pkColumns } : null,
-        indexes: buildIndexes(indexes, indexColumns),
+        indexes: buildIndexes(indexes, indexColumns, columns),
         uniques: buildUniques(indexes, indexColumns, parsed, name, naming),
         foreignKeys: buildForeignKeys(fkRows.get(name) ?? [], parsed, name, primaryKeys, naming),
         checks,

@@ -205,6 +205,8 @@ export interface ParsedColumn {
   generated: boolean
   /** The generated column's expression (source slice) and kind (VIRTUAL unless STORED is written). */
   generation?: { expression: string; stored: boolean }
+  /** `COLLATE name` as written. */
+  collation?: string
 }
 
 export interface ParsedTable {
@@ -302,7 +304,8 @@ function readColumn(reader: Reader, sql: string): ParsedColumn {
         reader.next()
       }
     } else if (reader.acceptWord('COLLATE')) {
-      reader.next()
+      const collation = reader.next()
+      if (collation) column.collation = collation.value
     } else if (reader.acceptWord('REFERENCES')) {
       column.references = readForeignKeyClause(reader, constraintName, [name])
     } else if (reader.acceptWord('GENERATED', 'AS')) {

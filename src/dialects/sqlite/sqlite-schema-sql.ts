@@ -1,6 +1,7 @@
-import type { ColumnModel, ForeignKeyModel, IndexModel, TableModel } from '../../schema/model.js'
+import type { ColumnModel, ForeignKeyModel, IndexElement, IndexModel, TableModel } from '../../schema/model.js'
 import { defaultClause, isAutoincrementColumn, parenthesize, quoteString } from './sqlite-canonical.js'
 import { quoteName, toDeclaredType } from './sqlite-types.js'
+import { elementColumn, elementExpression, elementOptions } from '../../schema/index-elements.js'
 
 /** SQL text for CREATE TABLE / column definitions / CREATE INDEX, shared by the compiler and the table rebuild. */
 
@@ -33,6 +34,7 @@ export function columnDefinition(column: ColumnModel, table: TableModel): string
   const parts = [quoteName(column.name)]
   const type = autoincrement ? 'INTEGER' : toDeclaredType(column.type)
   if (type) parts.push(type)
+  if (column.collation) parts.push(`COLLATE ${quoteName(column.collation)}`)
   if (!column.nullable) parts.push('NOT NULL')
   if (autoincrement) parts.push(`${constraintPrefix(table.primaryKey?.name)}PRIMARY KEY AUTOINCREMENT`)
   if (column.default) parts.push(`DEFAULT ${defaultClause(column.default)}`)
@@ -73,7 +75,13 @@ export function createTableSql(table: TableModel, name: string = table.name, opt
 export function createIndexSql(index: IndexModel, table: string): string {
   // A line break after an expression holding `--` keeps the comment from swallowing what follows.
   const endLine = (sql: string) => (sql.includes('--') ? `${sql}\n` : sql)
-  const elements = index.elements.map((e) => (typeof e === 'string' ? quoteName(e) : endLine(e.expression))).join(', ')
+  const elementSql = (e: IndexElement) => {
+    const column = elementColumn(e)
+    const { desc, collate } = elementOptions(e)
+    const target = column !== null ? quoteName(column) : endLine(elementExpression(e) ?? '')
+    return `${target}${collate ? ` COLLATE ${quoteName(collate)}` : ''}${desc ? ' DESC' : ''}`
+  }
+  const elements = index.elements.map(elementSql).join(', ')
   const where = index.where && index.where.trim() ? ` WHERE ${endLine(index.where)}` : ''
   return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteName(index.name)} ON ${quoteName(table)} (${elements})${where}`
 }

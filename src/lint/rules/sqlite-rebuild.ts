@@ -3,6 +3,7 @@ import type { AnyOperation } from '../../operations/index.js'
 import type { ColumnModel, SchemaModel } from '../../schema/model.js'
 import { currentTable } from '../subjects.js'
 import type { LintContext, LintRule } from '../types.js'
+import { elementColumn } from '../../schema/index-elements.js'
 
 /**
  * ALTER TABLE … ADD COLUMN takes only constant defaults, and NOT NULL only with one. Mirrors the SQLite compiler
@@ -31,7 +32,7 @@ function rebuiltTable(operation: AnyOperation, context: LintContext): { name: st
       return addsInPlace(operation.column) ? null : { name: operation.table, schema: operation.schema }
     case 'dropColumn': {
       const table = currentTable(operation, context)
-      const used = !!table && (table.indexes.some((i) => i.elements.includes(operation.name)) || table.uniques.some((u) => u.columns.includes(operation.name)) || table.foreignKeys.some((f) => f.columns.includes(operation.name)))
+      const used = !!table && (table.indexes.some((i) => i.elements.some((e) => elementColumn(e) === operation.name)) || table.uniques.some((u) => u.columns.includes(operation.name)) || table.foreignKeys.some((f) => f.columns.includes(operation.name)))
       return used ? { name: operation.table, schema: operation.schema } : null
     }
     default:

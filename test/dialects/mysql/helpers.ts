@@ -65,7 +65,7 @@ export function comparable(model: SchemaModel): unknown {
       checks: t.checks.map((c) => ({ ...c, expression: mysqlDialect.normalizeExpression(c.expression) })),
       indexes: t.indexes.map((i) => ({
         ...i,
-        elements: i.elements.map((e) => (typeof e === 'string' ? e : { expression: mysqlDialect.normalizeExpression(e.expression) })),
+        elements: i.elements.map((e) => (typeof e === 'string' || !('expression' in e) ? e : { ...e, expression: mysqlDialect.normalizeExpression(e.expression) })),
         ...(i.where ? { where: mysqlDialect.normalizeExpression(i.where) } : {}),
       })),
     })),

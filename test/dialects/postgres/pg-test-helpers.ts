@@ -73,7 +73,7 @@ export function comparable(model: SchemaModel): SchemaModel {
     }
     for (const check of table.checks) check.expression = postgresDialect.normalizeExpression(check.expression)
     for (const index of table.indexes) {
-      index.elements = index.elements.map((e) => (typeof e === 'string' ? e : { expression: postgresDialect.normalizeExpression(e.expression) }))
+      index.elements = index.elements.map((e) => (typeof e === 'string' || !('expression' in e) ? e : { ...e, expression: postgresDialect.normalizeExpression(e.expression) }))
       if (index.where) index.where = postgresDialect.normalizeExpression(index.where)
     }
   }

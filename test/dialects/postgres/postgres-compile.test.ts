@@ -119,4 +119,22 @@ describe('postgres compiled SQL', () => {
     assert.deepEqual(await compile(new ExecuteOp('VACUUM')), ['VACUUM'])
     assert.deepEqual(await compile(new BulkInsertOp('users', [{ id: 1, name: "o'k" }, { id: 2 }])), [`INSERT INTO "users" ("id", "name") VALUES\n    (1, 'o''k'),\n    (2, DEFAULT)`])
   })
+  it('index details and collations (offline)', async () => {
+    const index = {
+      name: 'ix_users_name',
+      elements: [{ column: 'name', desc: true, nulls: 'last' as const, collate: 'C' }, { expression: 'lower(name)', opclass: 'text_pattern_ops' }],
+      unique: false,
+      using: 'btree',
+      include: ['id'],
+    }
+    assert.deepEqual(await compile(new CreateIndexOp('users', index)), [
+      'CREATE INDEX "ix_users_name" ON "users" USING btree ("name" COLLATE "C" DESC NULLS LAST, (lower(name)) text_pattern_ops) INCLUDE ("id")',
+    ])
+    assert.deepEqual(await compile(new AlterColumnOp('users', 'name', { collation: 'C' }, { collation: null })), [
+      'ALTER TABLE "users" ALTER COLUMN "name" TYPE character varying(10) COLLATE "C"',
+    ])
+    assert.deepEqual(await compile(new AlterColumnOp('users', 'name', { collation: 'C' }, { collation: null }).reverse()), [
+      'ALTER TABLE "users" ALTER COLUMN "name" TYPE character varying(10) COLLATE "default"',
+    ])
+  })
 })

@@ -172,7 +172,7 @@ export function comparable(model: SchemaModel): SchemaModel {
     }
     for (const ch of t.checks) ch.expression = sqliteDialect.normalizeExpression(ch.expression)
     for (const i of t.indexes) {
-      i.elements = i.elements.map((e) => (typeof e === 'string' ? e : { expression: sqliteDialect.normalizeExpression(e.expression) }))
+      i.elements = i.elements.map((e) => (typeof e === 'string' || !('expression' in e) ? e : { ...e, expression: sqliteDialect.normalizeExpression(e.expression) }))
       if (i.where) i.where = sqliteDialect.normalizeExpression(i.where)
     }
   }
