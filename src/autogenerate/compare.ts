@@ -10,6 +10,7 @@ import type { RenamedName } from './compare-constraints.js'
 import { diffViews } from './compare-views.js'
 import { diffRoutines } from './compare-routines.js'
 import { diffPostgresObjects } from './compare-postgres-objects.js'
+import { diffPartitions } from './compare-partitions.js'
 import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
 import { restoreDeclaredSpellings } from './declared-spellings.js'
 import { planDependentForeignKeys } from './dependencies.js'
@@ -109,6 +110,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
 
   if (dialect.features.namedEnumTypes) diffEnums(plan, canonical, reflected, working, scope, declared, outOfScope)
 
+  diffPartitions(plan, target, reflected, scope, dialect)
   const ctx: TableContext = { plan, dialect, scope, options, working, declared }
   const { pairs, added, removed } = await matchTables(targets, compared, ctx)
   const matched = []

@@ -85,6 +85,10 @@ export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promi
     case 'dropPolicy':
     case 'replacePolicy':
       throw new Error(`${op.describe()}: extensions and row-level security are PostgreSQL's`)
+    case 'createPartition':
+    case 'dropPartition':
+    case 'alterPartitionBound':
+      throw new Error(`${op.describe()}: partitioned tables are supported on PostgreSQL only`)
     case 'createTable':
       return createTableSql(op, await serverFor(ctx))
     case 'dropTable':

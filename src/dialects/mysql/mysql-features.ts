@@ -11,4 +11,5 @@ export const mysqlFeatures: DialectFeatures = {
   extensions: false,
   rowSecurity: false,
   storedRoutines: true,
+  partitionedTables: false,
 }

@@ -24,6 +24,7 @@ import { columnTypeSql } from './postgres-types.js'
 import { compilePostgresView } from './postgres-views.js'
 import { compilePostgresRoutine } from './postgres-routines.js'
 import { compilePostgresObject } from './postgres-objects.js'
+import { compilePostgresPartition, partitionByClause } from './postgres-partitions.js'
 
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
@@ -86,7 +87,8 @@ function createTableSql(table: TableModel): string[] {
   for (const unique of table.uniques) lines.push(uniqueClause(unique))
   for (const check of table.checks) lines.push(checkClause(check))
   for (const fk of table.foreignKeys) lines.push(foreignKeyClause(fk))
-  const statements = [lines.length ? `CREATE TABLE ${name} (\n    ${lines.join(',\n    ')}\n)` : `CREATE TABLE ${name} ()`]
+  const partitioned = table.partitionBy ? partitionByClause(table.partitionBy) : ''
+  const statements = [lines.length ? `CREATE TABLE ${name} (\n    ${lines.join(',\n    ')}\n)${partitioned}` : `CREATE TABLE ${name} ()${partitioned}`]
   for (const index of table.indexes) statements.push(createIndexSql(index, table.name, schema))
   if (table.comment) statements.push(commentSql(`TABLE ${name}`, table.comment))
   for (const column of table.columns) if (column.comment) statements.push(columnCommentSql(table.name, schema, column.name, column.comment))
@@ -146,6 +148,10 @@ export async function compilePostgres(op: AnyOperation, context: CompileContext)
     case 'dropPolicy':
     case 'replacePolicy':
       return compilePostgresObject(op)
+    case 'createPartition':
+    case 'dropPartition':
+    case 'alterPartitionBound':
+      return compilePostgresPartition(op)
     case 'createTable':
       return createTableSql(op.table)
     case 'dropTable':

@@ -11,4 +11,5 @@ export const postgresFeatures: DialectFeatures = {
   extensions: true,
   rowSecurity: true,
   storedRoutines: true,
+  partitionedTables: true,
 }

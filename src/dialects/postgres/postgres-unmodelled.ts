@@ -42,8 +42,9 @@ SELECT 'index ' || ic.relname || ' on ' || c.relname || ': ' || am.amname || ' m
  WHERE am.amname <> 'btree' AND c.relkind IN ('r', 'p') AND n.nspname = ANY(${SCHEMAS})
    AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid)
 UNION ALL
-SELECT 'partition ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relispartition AND n.nspname = ANY(${SCHEMAS})
+SELECT 'partition ' || c.relname || ' of partition ' || pc.relname || ' (sub-partitioning)' FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits i ON i.inhrelid = c.oid JOIN pg_class pc ON pc.oid = i.inhparent
+ WHERE c.relispartition AND pc.relispartition AND n.nspname = ANY(${SCHEMAS})
 UNION ALL
 SELECT 'row-level security policy ' || p.polname || ' on ' || c.relname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(${SCHEMAS})`

@@ -38,6 +38,10 @@ export async function compileSqlite(operation: AnyOperation, ctx: CompileContext
     case 'dropPolicy':
     case 'replacePolicy':
       throw new Error(`${operation.describe()}: extensions and row-level security are PostgreSQL's`)
+    case 'createPartition':
+    case 'dropPartition':
+    case 'alterPartitionBound':
+      throw new Error(`${operation.describe()}: partitioned tables are supported on PostgreSQL only`)
     case 'createTable':
       return [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))]
     case 'dropTable':

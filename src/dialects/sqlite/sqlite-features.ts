@@ -11,4 +11,5 @@ export const sqliteFeatures: DialectFeatures = {
   extensions: false,
   rowSecurity: false,
   storedRoutines: false,
+  partitionedTables: false,
 }
