@@ -99,7 +99,11 @@ export function diffPartitions(plan: Plan, target: SchemaModel, reflected: Schem
   refuseRepartitioning(target, reflected, scope)
   const inScope = (p: PartitionModel, isReflected: boolean) =>
     scope.tableInScope({ name: p.parent, schema: p.schema ?? null }) && scope.includes('partition', p, null, isReflected, null)
-  const present = new Map((reflected.partitions ?? []).filter((p) => inScope(p, true)).map((p) => [partitionKey(p), p]))
+  // A parent renamed by this plan keeps its partitions: they are compared under its new name.
+  const renamed = new Map(plan.operations().flatMap((op) => (op.kind === 'renameTable' ? [[qualifiedName(op.from, op.schema), op.to] as const] : [])))
+  const present = new Map(
+    (reflected.partitions ?? []).filter((p) => inScope(p, true)).map((p) => [partitionKey(p), { ...p, parent: renamed.get(qualifiedName(p.parent, p.schema)) ?? p.parent }]),
+  )
   const drop = (old: PartitionModel) => plan.add(Phase.DropPartition, [partitionKey(old)], new DropPartitionOp(old.name, old.schema ?? null, structuredClone(old)))
   for (const p of (target.partitions ?? []).filter((x) => inScope(x, false))) {
     const old = present.get(partitionKey(p))

@@ -110,7 +110,6 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
 
   if (dialect.features.namedEnumTypes) diffEnums(plan, canonical, reflected, working, scope, declared, outOfScope)
 
-  diffPartitions(plan, target, reflected, scope, dialect)
   const ctx: TableContext = { plan, dialect, scope, options, working, declared }
   const { pairs, added, removed } = await matchTables(targets, compared, ctx)
   const matched = []
@@ -134,6 +133,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
 
   if (dialect.features.schemas && options.managedSchemas?.length)
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
+  diffPartitions(plan, target, reflected, scope, dialect)
   diffViews(plan, target, reflected, scope, plan.operations())
   diffRoutines(plan, target, reflected, scope)
   diffPostgresObjects(plan, target, reflected, scope, dialect)

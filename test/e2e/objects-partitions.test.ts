@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, it } from 'node:test'
-import { checkSchema, downgrade, pull, upgrade } from '../../src/index.js'
+import { checkSchema, downgrade, downgradeSql, pull, upgrade, upgradeSql } from '../../src/index.js'
 import { CycleRunner, linkedProject, rows } from '../support/autogen-cycle.js'
 import { type TestDatabase, createTestDatabase, describeDialect, describeEachDialect } from '../support/databases.js'
 import { rawQuery } from '../support/inspect.js'
@@ -78,6 +78,15 @@ describeDialect('postgres', 'partitioned tables', ({ dialect, db }) => {
       assert.equal(kinds.filter((k) => k === 'createPartition').length, 9)
       // Every partition after every parent.
       assert.ok(kinds.lastIndexOf('createTable') < kinds.indexOf('createPartition'), kinds.join(' '))
+      // Offline SQL, before anything runs.
+      const script = await upgradeSql(api, 'head')
+      assert.match(script, /CREATE TABLE "events" \([\s\S]*?\) PARTITION BY RANGE \("created_at"\);/)
+      assert.match(script, /CREATE TABLE "events_2025" PARTITION OF "events" FOR VALUES FROM \('2025-01-01'\) TO \('2026-01-01'\);/)
+      assert.match(script, /CREATE TABLE "events_other" PARTITION OF "events" DEFAULT;/)
+      assert.match(script, /CREATE TABLE "sales_eu" PARTITION OF "sales" FOR VALUES IN \('de', 'fr'\);/)
+      assert.match(script, /CREATE TABLE "accounts_3" PARTITION OF "accounts" FOR VALUES WITH \(MODULUS 4, REMAINDER 3\);/)
+      const down = await downgradeSql(api, 'all:base')
+      assert.ok(down.indexOf('DROP TABLE "events_2025"') < down.indexOf('DROP TABLE "events";'), down)
       await upgrade(api, 'head')
       assert.deepEqual(await runner.differences('./schemas/all.ts'), [])
       for (const s of SEED) await rawQuery(runner.db, s)

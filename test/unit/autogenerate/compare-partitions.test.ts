@@ -78,6 +78,12 @@ describe('partitions in compare', () => {
     const changes = await assertRoundTrip(model(events, wider), reflected)
     assert.deepEqual(changes.map((c) => c.operation.kind), ['alterPartitionBound'])
   })
+  it('a renamed parent keeps its partitions: a rename, nothing dropped', async () => {
+    const renamed = table('happenings', { id: integer().notNull(), at: timestamp().notNull(), body: text() }, { partitionBy: { kind: 'range', columns: ['at'] }, renamedFrom: 'events' })
+    const kept = partition('events_2026', { of: renamed, values: { from: '2026-01-01', to: '2027-01-01' } })
+    const changes = await assertRoundTrip(model(renamed, kept), reflect(model(events, p2026)))
+    assert.deepEqual(messages(changes), ["renamed table 'events' to 'happenings'"])
+  })
   it('refuses to partition a plain table, and to change a key, in one line', async () => {
     const plain = table('events', { id: integer().notNull(), at: timestamp().notNull(), body: text() })
     await assert.rejects(compare(model(events), reflect(model(plain))), /^UsageError: table 'events' is a plain table in the database: PostgreSQL cannot change that in place/)
