@@ -90,6 +90,7 @@ export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promi
     case 'alterPartitionBound':
       throw new Error(`${op.describe()}: partitioned tables are supported on PostgreSQL only`)
     case 'createTable':
+      if (op.table.partitionBy) throw new Error(`${op.describe()}: partitioned tables are supported on PostgreSQL only`)
       return createTableSql(op, await serverFor(ctx))
     case 'dropTable':
       return [`DROP TABLE ${q(op.name)}`]

@@ -43,6 +43,7 @@ export async function compileSqlite(operation: AnyOperation, ctx: CompileContext
     case 'alterPartitionBound':
       throw new Error(`${operation.describe()}: partitioned tables are supported on PostgreSQL only`)
     case 'createTable':
+      if (operation.table.partitionBy) throw new Error(`${operation.describe()}: partitioned tables are supported on PostgreSQL only`)
       return [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))]
     case 'dropTable':
       return [`DROP TABLE ${quoteName(operation.name)}`]

@@ -101,6 +101,20 @@ describe('partitions in compare', () => {
   })
 })
 
+describe('partitions on the dialects without them', () => {
+  it('MySQL and SQLite refuse to compile a partitioned table or a partition, in one line', async () => {
+    const { CreateTableOp } = await import('../../../src/operations/table-ops.js')
+    const { CreatePartitionOp } = await import('../../../src/operations/partition-ops.js')
+    const { mysqlDialect } = await import('../../../src/dialects/mysql/mysql-dialect.js')
+    const m = model(events, p2026)
+    for (const dialect of [sqliteDialect, mysqlDialect]) {
+      const context = { offline: true, table: async () => undefined } as unknown as Parameters<typeof dialect.compile>[1]
+      await assert.rejects(dialect.compile(new CreateTableOp(m.tables[0]!), context), /added table 'events': partitioned tables are supported on PostgreSQL only/)
+      await assert.rejects(dialect.compile(new CreatePartitionOp(m.partitions![0]!), context), /partitioned tables are supported on PostgreSQL only/)
+    }
+  })
+})
+
 describe('partitions when the schema loads', () => {
   const problem = (dialect: Parameters<typeof validateSchemaFor>[1], ...values: unknown[]) => {
     try {
