@@ -45,6 +45,7 @@ export { indexColumn, IndexColumn, type IndexColumnMethods } from './schema/inde
 export { table, type Table, type TableOptions } from './schema/table.js'
 export { view, type View, type ViewOptions } from './schema/view.js'
 export { extension, policy, type Extension, type Policy, type ExtensionOptions, type PolicyOptions } from './schema/postgres-objects.js'
+export { partition, minValue, maxValue, type Partition, type PartitionOptions, type PartitionValues } from './schema/partitions.js'
 export { sqlFunction, procedure, trigger, type Routine, type Trigger, type FunctionOptions, type RoutineOptions, type TriggerOptions } from './schema/routines.js'
 export { sql, SqlFragment } from './schema/sql.js'
 export { defaultNamingConvention, namingPresets, type NamingConvention, type NamingPreset, type NamingRule, type NamingTokens } from './schema/naming.js'

@@ -10,6 +10,7 @@ import type { RenamedName } from './compare-constraints.js'
 import { diffViews } from './compare-views.js'
 import { diffRoutines } from './compare-routines.js'
 import { diffPostgresObjects } from './compare-postgres-objects.js'
+import { diffPartitions } from './compare-partitions.js'
 import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
 import { restoreDeclaredSpellings } from './declared-spellings.js'
 import { planDependentForeignKeys } from './dependencies.js'
@@ -133,6 +134,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
 
   if (dialect.features.schemas && options.managedSchemas?.length)
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
+  diffPartitions(plan, target, reflected, scope, dialect)
   diffViews(plan, target, reflected, scope, plan.operations())
   diffRoutines(plan, target, reflected, scope)
   diffPostgresObjects(plan, target, reflected, scope, dialect)

@@ -19,6 +19,8 @@ export enum Phase {
   Enum,
   RenameTable,
   RenameColumn,
+  /** Partitions go before their parent table changes or goes (a partition's rows go with it). */
+  DropPartition,
   DropForeignKey,
   DropConstraint,
   /**
@@ -32,6 +34,8 @@ export enum Phase {
   TableComment,
   AddConstraint,
   AddForeignKey,
+  /** Partitions come once their parent has its columns; new bounds first, so a new partition may take the old range. */
+  CreatePartition,
   DropTable,
   DropColumn,
   DropEnum,

@@ -1,3 +1,4 @@
+import { partitionByDoc } from './render-partitions.js'
 import type { ColumnModel, ColumnType, ForeignKeyModel, IndexModel, TableModel } from '../schema/model.js'
 import { applyConvention, defaultNamingConvention } from '../schema/naming.js'
 import { type Doc, array, call, chain, object, text } from './render-layout.js'
@@ -120,6 +121,7 @@ export function createTableArgs(table: TableModel, imports: ImportSet): Doc[] {
   const options: Array<{ key: string; value: Doc }> = []
   if (table.schema) options.push({ key: 'schema', value: str(table.schema) })
   if (table.comment != null) options.push({ key: 'comment', value: str(table.comment) })
+  if (table.partitionBy) options.push({ key: 'partitionBy', value: partitionByDoc(table.partitionBy) })
   const args = [str(table.name), columns]
   if (extras.length > 0) args.push(array(extras))
   if (options.length > 0) args.push(object(options))

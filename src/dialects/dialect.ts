@@ -75,6 +75,8 @@ export interface DialectFeatures {
   readonly rowSecurity: boolean
   /** Stored functions and procedures exist: where false (SQLite) a schema declaring one is refused when it loads. */
   readonly storedRoutines: boolean
+  /** Partitioned tables and their partitions: where false a schema declaring one is refused when it loads. */
+  readonly partitionedTables: boolean
 }
 
 /**

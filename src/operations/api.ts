@@ -28,6 +28,8 @@ import { type ViewOptions, viewModel } from '../schema/view.js'
 import { type FunctionOptions, type RoutineOptions, type TriggerOptions, routineModel, triggerModel } from '../schema/routines.js'
 import { type ExtensionOptions, type PolicyOptions, extensionModel, policyModel } from '../schema/postgres-objects.js'
 import { CreateExtensionOp, CreatePolicyOp, DropExtensionOp, DropPolicyOp, ReplacePolicyOp, SetRowSecurityOp } from './postgres-object-ops.js'
+import { type PartitionValues, partitionBound } from '../schema/partitions.js'
+import { AlterPartitionBoundOp, CreatePartitionOp, DropPartitionOp } from './partition-ops.js'
 import { CreateRoutineOp, CreateTriggerOp, DropRoutineOp, DropTriggerOp, ReplaceRoutineOp, ReplaceTriggerOp } from './routine-ops.js'
 
 /** What executes operations for the `op` API: the online runner, the offline SQL writer, or a recorder. */
@@ -395,6 +397,24 @@ export class Operations {
     const { existing, ...rest } = options
     const old = existing ? policyModel(name, { ...existing, table: rest.table, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
     return this.emit(new ReplacePolicyOp(policyModel(name, rest), old))
+  }
+
+  /** `CREATE TABLE name PARTITION OF of FOR VALUES …` (PostgreSQL). */
+  createPartition(name: string, options: SchemaOption & { of: string; values: PartitionValues }): Promise<void> {
+    return this.emit(new CreatePartitionOp({ name, schema: options.schema ?? null, parent: options.of, bound: partitionBound(name, options.values) }))
+  }
+
+  /** Drops a partition and its rows; `existing` (its parent and values) makes the drop reversible. */
+  dropPartition(name: string, options: SchemaOption & { existing?: { of: string; values: PartitionValues } } = {}): Promise<void> {
+    const schema = options.schema ?? null
+    const old = options.existing ? { name, schema, parent: options.existing.of, bound: partitionBound(name, options.existing.values) } : undefined
+    return this.emit(new DropPartitionOp(name, schema, old))
+  }
+
+  /** New values for a partition, keeping its rows (DETACH, then ATTACH); `existing` makes it reversible. */
+  alterPartitionBound(name: string, options: SchemaOption & { of: string; values: PartitionValues; existing?: PartitionValues }): Promise<void> {
+    const partition = { name, schema: options.schema ?? null, parent: options.of, bound: partitionBound(name, options.values) }
+    return this.emit(new AlterPartitionBoundOp(partition, options.existing ? partitionBound(name, options.existing) : undefined))
   }
 
   /** Raw SQL. Pass `reverseSql` to make it reversible. */

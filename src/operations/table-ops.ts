@@ -56,6 +56,7 @@ export class RenameTableOp extends Operation {
       for (const fk of table.foreignKeys)
         // A foreign key without a schema points into the default schema, whatever the referencing table's schema.
         if (fk.referencedTable === this.from && (fk.referencedSchema ?? null) === (this.schema ?? null)) fk.referencedTable = this.to
+    for (const partition of model.partitions ?? []) if (partition.parent === this.from && (partition.schema ?? null) === (this.schema ?? null)) partition.parent = this.to
   }
 }
 

@@ -5,11 +5,12 @@
  */
 import { routineDeclarationDoc, triggerDeclarationDoc } from '../autogenerate/render-routines.js'
 import { viewDeclarationDoc } from '../autogenerate/render-views.js'
+import { partitionByDoc, partitionValuesDoc } from '../autogenerate/render-partitions.js'
 import { dependencyOrder } from '../autogenerate/ordering.js'
 import { type Doc, PRINT_WIDTH, arrow, call, chain, object, print, text } from '../autogenerate/render-layout.js'
 import { typeDoc } from '../autogenerate/render-schema.js'
 import { ImportSet, defaultDoc, namesDoc, propertyKey, sqlTemplate, stringLiteral } from '../autogenerate/render-values.js'
-import type { ColumnModel, ColumnType, EnumModel, ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js'
+import type { ColumnModel, ColumnType, EnumModel, ForeignKeyModel, PartitionModel, SchemaModel, TableModel } from '../schema/model.js'
 import { qualifiedName, tableKey } from '../schema/model.js'
 import type { NamingConvention } from '../schema/naming.js'
 import { ConstNames, isIdentifier } from './identifiers.js'
@@ -20,7 +21,7 @@ import { columnDetailLinks, elementChainDoc, indexDetailLinks } from '../autogen
 const DSL_NAMES = [
   'table', 'smallint', 'integer', 'bigint', 'varchar', 'char', 'text', 'boolean', 'real', 'double', 'numeric', 'date', 'time',
   'timestamp', 'json', 'jsonb', 'uuid', 'bytes', 'customType', 'enumeration', 'index', 'uniqueIndex', 'unique', 'check',
-  'primaryKey', 'foreignKey', 'sql', 'ColumnRef', 'indexColumn',
+  'primaryKey', 'foreignKey', 'sql', 'ColumnRef', 'indexColumn', 'partition', 'minValue', 'maxValue',
 ]
 
 export interface SchemaFileOptions {
@@ -172,6 +173,7 @@ function tableDeclaration(constName: string, plan: TablePlan, ctx: FileContext):
   const options: Array<{ key: string; value: Doc }> = []
   if (table.schema) options.push({ key: 'schema', value: str(table.schema) })
   if (table.comment != null) options.push({ key: 'comment', value: str(table.comment) })
+  if (table.partitionBy) options.push({ key: 'partitionBy', value: partitionByDoc(table.partitionBy) })
   if (options.length > 0) args.push(object(options))
   const head = `export const ${constName} = `
   return head + print(call(ctx.imports.use('table'), ...args), 0, head.length)
@@ -216,14 +218,20 @@ export function renderSchemaFile(model: SchemaModel, options: SchemaFileOptions)
   return `${commentBlock(header)}\n${importStatement(sorted)}\n\n${blocks.join('\n\n')}\n`
 }
 
-/** Views, routines and triggers after the tables they read (routines before the triggers that call them). */
+/** Partitions, views, routines and triggers after the tables they read (routines before the triggers that call them). */
 function objectDeclarations(model: SchemaModel, names: ConstNames, ctx: FileContext): string[] {
   const declare = (name: string, suffix: string, doc: Doc) => {
     const head = `export const ${names.claim(name, suffix)} = `
     return head + print(doc, 0, head.length)
   }
   const byName = <T extends { name: string }>(items: T[] | undefined) => [...(items ?? [])].sort((a, b) => a.name.localeCompare(b.name, 'en'))
+  const partitionDoc = (p: PartitionModel) => {
+    const parent = ctx.tableConsts.get(tableKey({ name: p.parent, schema: p.schema ?? null }))
+    const of = parent ? [{ key: 'of', value: text(parent) }] : [{ key: 'of', value: str(p.parent) }, ...(p.schema ? [{ key: 'schema', value: str(p.schema) }] : [])]
+    return call(ctx.imports.use('partition'), str(p.name), object([...of, { key: 'values', value: partitionValuesDoc(p.bound, ctx.imports) }]))
+  }
   return [
+    ...byName(model.partitions).map((p) => declare(p.name, 'Partition', partitionDoc(p))),
     ...byName(model.views).map((v) => declare(v.name, 'View', viewDeclarationDoc(v, ctx.imports))),
     ...byName(model.routines).map((r) => declare(r.name, r.kind === 'function' ? 'Function' : 'Procedure', routineDeclarationDoc(r, ctx.imports))),
     ...byName(model.triggers).map((t) => declare(t.name, 'Trigger', triggerDeclarationDoc(t, ctx.imports))),

@@ -1,7 +1,7 @@
 import { type ColumnRef, isColumnBuilder } from './columns.js'
 import { type Enumeration, isEnumeration } from './enum.js'
 import { type ColumnArg, type IndexArg, type TableExtra } from './extras.js'
-import type { ColumnModel, EnumModel, ExtensionModel, PolicyModel, RoutineModel, TriggerModel, ViewModel, ForeignKeyModel, IndexElement, IndexModel, SchemaModel, TableModel } from './model.js'
+import type { ColumnModel, EnumModel, ExtensionModel, PartitionByModel, PartitionModel, PolicyModel, RoutineModel, TriggerModel, ViewModel, ForeignKeyModel, IndexElement, IndexModel, SchemaModel, TableModel } from './model.js'
 import { isIndexColumn } from './index-column.js'
 import { elementColumn } from './index-elements.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from './naming.js'
@@ -10,6 +10,7 @@ import { type ColumnMap, type Table, type TableDefinition, isTable, tableDefinit
 import { isView } from './view.js'
 import { isRoutine, isTrigger } from './routines.js'
 import { isExtension, isPolicy } from './postgres-objects.js'
+import { isPartition } from './partitions.js'
 
 function columnName(arg: ColumnArg): string {
   return typeof arg === 'string' ? arg : arg.name
@@ -46,6 +47,7 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
     comment: options.comment ?? null,
   }
   if (options.renamedFrom) model.renamedFrom = options.renamedFrom
+  if (options.partitionBy) model.partitionBy = partitionByModel(definition)
   const pkColumns: string[] = []
   // MySQL's convention numbers unnamed foreign keys per table, in declaration order.
   const unnamedForeignKeys = { count: 0 }
@@ -93,6 +95,19 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
     typeof definition.extras === 'function' ? definition.extras(definition.refs) : (definition.extras ?? [])
   for (const extra of extras) addExtra(model, extra, naming, unnamedForeignKeys)
   return model
+}
+
+/** The partition key, by database column name (a property key is accepted too). */
+function partitionByModel(definition: TableDefinition): PartitionByModel {
+  const { kind, columns } = definition.options.partitionBy!
+  if (!['range', 'list', 'hash'].includes(kind)) throw new Error(`table('${definition.name}'): partitionBy.kind must be 'range', 'list' or 'hash'`)
+  if (columns.length === 0) throw new Error(`table('${definition.name}'): partitionBy needs at least one column`)
+  if (kind === 'list' && columns.length > 1) throw new Error(`table('${definition.name}'): a list partition key has one column`)
+  const names = columns.map((c) => definition.refs[c]?.name ?? c)
+  const known = new Set(Object.values(definition.refs).map((r) => r.name))
+  const unknown = names.find((n) => !known.has(n))
+  if (unknown !== undefined) throw new Error(`table('${definition.name}'): partitionBy names column '${unknown}', which the table does not have`)
+  return { kind, columns: names }
 }
 
 function cleanForeignKey(fk: ForeignKeyModel): ForeignKeyModel {
@@ -177,6 +192,7 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
   const extensions: ExtensionModel[] = []
   const policies: PolicyModel[] = []
   const rowSecurity: Array<{ table: string; schema: string | null }> = []
+  const partitions: PartitionModel[] = []
   const addOnce = <T extends { name: string; schema?: string | null }>(list: T[], model: T, what: string) => {
     const same = list.find((v) => v.name === model.name && (v.schema ?? null) === (model.schema ?? null))
     if (same && JSON.stringify(same) !== JSON.stringify(model)) throw new Error(`${what} '${model.name}' is declared twice`)
@@ -214,6 +230,8 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
       addOnce(triggers, value.model, 'trigger')
     } else if (isExtension(value)) {
       addOnce(extensions, value.model, 'extension')
+    } else if (isPartition(value)) {
+      addOnce(partitions, value.model, 'partition')
     } else if (isPolicy(value)) {
       // A policy's name is unique per table.
       const model = value.model
@@ -233,5 +251,6 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
     ...(extensions.length > 0 ? { extensions } : {}),
     ...(policies.length > 0 ? { policies } : {}),
     ...(rowSecurity.length > 0 ? { rowSecurity } : {}),
+    ...(partitions.length > 0 ? { partitions } : {}),
   }
 }

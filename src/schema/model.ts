@@ -127,6 +127,34 @@ export interface TableModel {
   comment?: string | null
   /** Rename hint declared in the schema: the table's previous name. Never reflected. */
   renamedFrom?: string
+  /** PostgreSQL: the table is partitioned (`PARTITION BY …`); its rows live in its partitions. */
+  partitionBy?: PartitionByModel | null
+}
+
+export type PartitionKind = 'range' | 'list' | 'hash'
+
+/** How a partitioned table splits its rows: by range, list or hash of its key columns. */
+export interface PartitionByModel {
+  kind: PartitionKind
+  columns: string[]
+}
+
+/** One value of a partition bound: a literal, or MINVALUE / MAXVALUE at the open ends of a range. */
+export type PartitionValue = string | number | boolean | null | { bound: 'minvalue' | 'maxvalue' }
+
+/** Which rows a partition holds (`FOR VALUES …` or `DEFAULT`). Range bounds have one value per key column. */
+export type PartitionBound =
+  | { kind: 'range'; from: PartitionValue[]; to: PartitionValue[] }
+  | { kind: 'list'; in: PartitionValue[] }
+  | { kind: 'hash'; modulus: number; remainder: number }
+  | { kind: 'default' }
+
+/** A partition of a partitioned table (PostgreSQL); it lives in its parent's schema and has its parent's columns. */
+export interface PartitionModel {
+  name: string
+  schema?: string | null
+  parent: string
+  bound: PartitionBound
 }
 
 export interface EnumModel {
@@ -219,6 +247,8 @@ export interface SchemaModel {
   policies?: PolicyModel[]
   /** Tables with row-level security enabled (PostgreSQL `table(…, { rls: true })`). */
   rowSecurity?: Array<{ table: string; schema?: string | null }>
+  /** Partitions of partitioned tables (PostgreSQL). */
+  partitions?: PartitionModel[]
   /** PostgreSQL schemas (namespaces) the model manages; empty elsewhere. */
   schemas?: string[]
 }

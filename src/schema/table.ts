@@ -1,6 +1,7 @@
 import { type ColumnBuilder, type ColumnRef, isColumnBuilder } from './columns.js'
 import type { TableExtra } from './extras.js'
 import { indexColumnMethods } from './index-column.js'
+import type { PartitionKind } from './model.js'
 
 export interface TableOptions {
   /** PostgreSQL schema (namespace). Ignored on SQLite and MySQL, which have one namespace per database. */
@@ -10,6 +11,11 @@ export interface TableOptions {
   renamedFrom?: string
   /** PostgreSQL: enable row-level security (policies then decide which rows a role sees). */
   rls?: boolean
+  /**
+   * PostgreSQL: a partitioned table, split by range, list or hash of these columns (property keys or database
+   * names). Its partitions are declared with `partition()`.
+   */
+  partitionBy?: { kind: PartitionKind; columns: string[] }
 }
 
 export type ColumnMap = Record<string, ColumnBuilder>

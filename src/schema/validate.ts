@@ -2,12 +2,13 @@
  * Schema mistakes a database would only report at upgrade time (or, for a default, at the first insert), caught
  * when the schema loads for that database: names past its identifier limit, two objects of one table with the same
  * name, one index name on two tables where index names share a namespace, defaults calling functions the
- * database does not have, and functions or procedures where it has none. Each message names the table and column
- * or object.
+ * database does not have, functions or procedures where it has none, and partitioned tables where it has none or
+ * a partition that does not fit its parent. Each message names the table and column or object.
  */
 import type { Dialect } from '../dialects/dialect.js'
 import type { SchemaModel, TableModel } from './model.js'
 import { unsupportedDetailIn } from './validate-details.js'
+import { partitionProblem } from './validate-partitions.js'
 
 export type SchemaDialect = Pick<Dialect, 'maxIdentifierLength' | 'schemaRules' | 'features'>
 
@@ -26,6 +27,8 @@ function firstProblem(model: SchemaModel, dialect: SchemaDialect): string | null
     const found = tooLong(e.name, `enum '${e.name}'`, dialect)
     if (found) return found
   }
+  const partitioned = partitionProblem(model, dialect)
+  if (partitioned) return partitioned
   const routine = model.routines?.[0]
   if (routine && !dialect.features.storedRoutines)
     return `${dialect.schemaRules.displayName} has no stored functions or procedures (${routine.kind} '${routine.name}'): declare them only in a schema for PostgreSQL or MySQL`

@@ -20,7 +20,7 @@ import { checkSql, columnDefinitionSql, columnList, foreignKeySql, keyPartSql, u
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlLiteral, quoteMysqlString } from './mysql-sql.js'
 import { mysqlViewCompilers } from './mysql-views.js'
 import { mysqlRoutineCompilers } from './mysql-routines.js'
-import { type CompilerTable, nothingToDo, portableCompilers } from '../shared/compiler-table.js'
+import { type CompilerTable, nothingToDo, portableCompilers, postgresOnlyPartition } from '../shared/compiler-table.js'
 
 async function serverFor(ctx: CompileContext): Promise<MysqlServerInfo | undefined> {
   return ctx.offline || !ctx.connection ? undefined : mysqlServerOf(ctx.connection)
@@ -71,7 +71,13 @@ export const mysqlCompilers = {
   ...portableCompilers({ quoteIdentifier: q, qualify: (name) => q(name) }),
   ...mysqlViewCompilers,
   ...mysqlRoutineCompilers,
-  createTable: async (op, ctx) => createTableSql(op, await serverFor(ctx)),
+  createTable: async (op, ctx) => {
+    if (op.table.partitionBy) return postgresOnlyPartition(op)
+    return createTableSql(op, await serverFor(ctx))
+  },
+  createPartition: postgresOnlyPartition,
+  dropPartition: postgresOnlyPartition,
+  alterPartitionBound: postgresOnlyPartition,
   renameTable: (op) => {
     checkIdentifierLength(op.to, 'table')
     return [`RENAME TABLE ${q(op.from)} TO ${q(op.to)}`]

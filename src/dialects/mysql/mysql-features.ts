@@ -11,6 +11,7 @@ export const mysqlFeatures: DialectFeatures = {
   extensions: false,
   rowSecurity: false,
   storedRoutines: true,
+  partitionedTables: false,
 }
 
 /** InnoDB keeps every index as a B-tree (HASH is read back as BTREE): only 'btree' is accepted. DESC is kept from MySQL 8 and MariaDB 10.8. */

@@ -26,6 +26,7 @@ import { postgresRoutineCompilers } from './postgres-routines.js'
 import { postgresObjectCompilers } from './postgres-objects.js'
 import { type CompilerTable, portableCompilers } from '../shared/compiler-table.js'
 import { elementColumn, elementExpression, elementOptions } from '../../schema/index-elements.js'
+import { compilePostgresPartition, partitionByClause } from './postgres-partitions.js'
 
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
@@ -103,7 +104,8 @@ function createTableSql(table: TableModel): string[] {
   for (const unique of table.uniques) lines.push(uniqueClause(unique))
   for (const check of table.checks) lines.push(checkClause(check))
   for (const fk of table.foreignKeys) lines.push(foreignKeyClause(fk))
-  const statements = [lines.length ? `CREATE TABLE ${name} (\n    ${lines.join(',\n    ')}\n)` : `CREATE TABLE ${name} ()`]
+  const partitioned = table.partitionBy ? partitionByClause(table.partitionBy) : ''
+  const statements = [lines.length ? `CREATE TABLE ${name} (\n    ${lines.join(',\n    ')}\n)${partitioned}` : `CREATE TABLE ${name} ()${partitioned}`]
   for (const index of table.indexes) statements.push(createIndexSql(index, table.name, schema))
   if (table.comment) statements.push(commentSql(`TABLE ${name}`, table.comment))
   for (const column of table.columns) if (column.comment) statements.push(columnCommentSql(table.name, schema, column.name, column.comment))
@@ -185,5 +187,8 @@ export const postgresCompilers = {
     if (op.objectKind === 'index') return [`ALTER INDEX ${qualify(op.from, op.schema)} RENAME TO ${quoteIdentifier(op.to)}`]
     return [alterTable(op.table, op.schema, `RENAME CONSTRAINT ${quoteIdentifier(op.from)} TO ${quoteIdentifier(op.to)}`)]
   },
+  createPartition: compilePostgresPartition,
+  dropPartition: compilePostgresPartition,
+  alterPartitionBound: compilePostgresPartition,
   bulkInsert: bulkInsertSql,
 } satisfies CompilerTable

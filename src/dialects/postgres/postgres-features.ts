@@ -11,6 +11,7 @@ export const postgresFeatures: DialectFeatures = {
   extensions: true,
   rowSecurity: true,
   storedRoutines: true,
+  partitionedTables: true,
 }
 
 /** Every index detail; no ON UPDATE columns (a trigger does that on PostgreSQL). */

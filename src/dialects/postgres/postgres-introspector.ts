@@ -1,5 +1,5 @@
 /**
- * Reflection of a PostgreSQL database into the SchemaModel with a fixed number of catalog queries (ten, whatever
+ * Reflection of a PostgreSQL database into the SchemaModel with a fixed number of catalog queries (eleven, whatever
  * the number of tables): namespaces, tables, columns, enums, constraints, indexes, views, routines, triggers, and
  * one for extensions, row-level security and policies. pg_catalog is read directly
  * (information_schema is far slower and hides details such as index expressions).
@@ -29,6 +29,7 @@ import { parseNativeType } from './postgres-types.js'
 import { introspectPostgresViews } from './postgres-views.js'
 import { introspectPostgresRoutines } from './postgres-routines.js'
 import { introspectPostgresObjects } from './postgres-objects.js'
+import { introspectPostgresPartitions } from './postgres-partitions.js'
 
 const TABLE_FILTER = `c.relnamespace = ANY($1::oid[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition`
 
@@ -111,7 +112,7 @@ WHERE ${TABLE_FILTER}`
 // 3,000 indexes).
 
 /** The number of catalog queries one introspection runs, whatever the schema size. */
-export const INTROSPECTION_QUERY_COUNT = 10
+export const INTROSPECTION_QUERY_COUNT = 11
 
 interface TableRow {
   oid: number
@@ -238,6 +239,12 @@ export async function introspectPostgres(connection: Connection, options: Intros
     table.indexes.push(index)
   }
 
+  const schemaOf = (nsp: number) => modelSchema(namespaces.get(nsp) ?? null)
+  const partitioning = await introspectPostgresPartitions(connection, oids, schemaOf)
+  for (const [oid, by] of partitioning.keys) {
+    const table = tables.get(oid)
+    if (table) table.partitionBy = by
+  }
   const result = [...tables.values()]
   for (const table of result) {
     table.indexes.sort(byName)
@@ -254,13 +261,13 @@ export async function introspectPostgres(connection: Connection, options: Intros
     .sort(compareTables)
 
   const schemas = explicit ? [...schemaNames].filter((s) => s !== current).sort() : []
-  const schemaOf = (nsp: number) => modelSchema(namespaces.get(nsp) ?? null)
   const views = (await introspectPostgresViews(connection, oids, schemaOf)).filter((v) => !options.excludeTables?.(v.name, v.schema ?? null))
   const { routines, triggers: allTriggers } = await introspectPostgresRoutines(connection, oids, schemaOf)
   const triggers = allTriggers.filter((t) => !options.excludeTables?.(t.table, t.schema ?? null))
   const objects = await introspectPostgresObjects(connection, oids, schemaOf, modelSchema)
   const policies = objects.policies.filter((p) => !options.excludeTables?.(p.table, p.schema ?? null))
   const rowSecurity = objects.rowSecurity.filter((r) => !options.excludeTables?.(r.table, r.schema ?? null))
+  const partitions = partitioning.partitions.filter((p) => !options.excludeTables?.(p.parent, p.schema ?? null))
   return {
     tables: result,
     enums,
@@ -271,6 +278,7 @@ export async function introspectPostgres(connection: Connection, options: Intros
     ...(objects.extensions.length > 0 ? { extensions: objects.extensions } : {}),
     ...(policies.length > 0 ? { policies } : {}),
     ...(rowSecurity.length > 0 ? { rowSecurity } : {}),
+    ...(partitions.length > 0 ? { partitions } : {}),
   }
 }
 

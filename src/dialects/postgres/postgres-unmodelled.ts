@@ -36,8 +36,9 @@ UNION ALL
 SELECT 'exclusion constraint ' || con.conname || ' on ' || c.relname FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace WHERE con.contype = 'x' AND n.nspname = ANY(${SCHEMAS})
 UNION ALL
-SELECT 'partition ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relispartition AND n.nspname = ANY(${SCHEMAS})
+SELECT 'partition ' || c.relname || ' of partition ' || pc.relname || ' (sub-partitioning)' FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits i ON i.inhrelid = c.oid JOIN pg_class pc ON pc.oid = i.inhparent
+ WHERE c.relispartition AND pc.relispartition AND n.nspname = ANY(${SCHEMAS})
 UNION ALL
 SELECT 'row-level security policy ' || p.polname || ' on ' || c.relname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(${SCHEMAS})`

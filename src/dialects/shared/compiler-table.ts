@@ -98,3 +98,8 @@ export function portableCompilers(names: SqlNames): Pick<CompilerTable, Portable
 
 /** For kinds with no object on a dialect (MySQL schemas, SQLite comments): nothing to run. */
 export const nothingToDo = (): string[] => []
+
+/** The entry for partition operations (and partitioned tables) where the dialect has no partitioned tables. */
+export function postgresOnlyPartition(op: { describe(): string }): never {
+  throw new Error(`${op.describe()}: partitioned tables are supported on PostgreSQL only`)
+}

@@ -12,7 +12,7 @@ import { columnDefinition, createIndexSql, createTableSql, quoteLiteral } from '
 import { quoteName } from './sqlite-types.js'
 import { sqliteViewCompilers } from './sqlite-views.js'
 import { sqliteRoutineCompilers } from './sqlite-triggers.js'
-import { type CompilerTable, nothingToDo, portableCompilers } from '../shared/compiler-table.js'
+import { type CompilerTable, nothingToDo, portableCompilers, postgresOnlyPartition } from '../shared/compiler-table.js'
 
 /** The table rebuild for operations SQLite's ALTER TABLE lacks: the operation applied to the table's model. */
 function rebuildFor(operation: { table: string; schema: string | null; apply(model: SchemaModel): void }, ctx: CompileContext): Promise<string[]> {
@@ -29,7 +29,13 @@ export const sqliteCompilers = {
   ...portableCompilers({ quoteIdentifier: quoteName, qualify: (name) => quoteName(name) }),
   ...sqliteViewCompilers,
   ...sqliteRoutineCompilers,
-  createTable: (operation) => [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))],
+  createTable: (operation) => {
+    if (operation.table.partitionBy) return postgresOnlyPartition(operation)
+    return [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))]
+  },
+  createPartition: postgresOnlyPartition,
+  dropPartition: postgresOnlyPartition,
+  alterPartitionBound: postgresOnlyPartition,
   setTableComment: nothingToDo,
   addColumn,
   dropColumn,

@@ -11,6 +11,7 @@ export const sqliteFeatures: DialectFeatures = {
   extensions: false,
   rowSecurity: false,
   storedRoutines: false,
+  partitionedTables: false,
 }
 
 /** SQLite indexes are B-trees with a direction and a collation per column, nothing more. */

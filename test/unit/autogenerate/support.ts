@@ -12,6 +12,7 @@ import { enumeration } from '../../../src/schema/enum.js'
 import * as extras from '../../../src/schema/extras.js'
 import type { SchemaModel } from '../../../src/schema/model.js'
 import { sql } from '../../../src/schema/sql.js'
+import { maxValue, minValue } from '../../../src/schema/partitions.js'
 
 /** canonicalize = clone, defaults compared as JSON, expressions whitespace-collapsed and lower-cased. */
 export function identityDialect(name: CompareDialect['name'] = 'postgres'): CompareDialect {
@@ -79,7 +80,7 @@ export async function assertRoundTrip(target: SchemaModel, reflected: SchemaMode
 }
 
 /** Every name a rendered migration may import from strata-db. */
-export const LIBRARY: Record<string, unknown> = { ...columns, ...extras, enumeration, sql }
+export const LIBRARY: Record<string, unknown> = { ...columns, ...extras, enumeration, sql, minValue, maxValue }
 
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>
 
