@@ -10,6 +10,7 @@ import type { RenamedName } from './compare-constraints.js'
 import { diffViews } from './compare-views.js'
 import { diffRoutines } from './compare-routines.js'
 import { diffPostgresObjects } from './compare-postgres-objects.js'
+import { diffSequences } from './compare-sequences.js'
 import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
 import { restoreDeclaredSpellings } from './declared-spellings.js'
 import { planDependentForeignKeys } from './dependencies.js'
@@ -135,6 +136,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   diffViews(plan, target, reflected, scope, plan.operations())
   diffRoutines(plan, target, reflected, scope)
   diffPostgresObjects(plan, target, reflected, scope, dialect)
+  diffSequences(plan, target, reflected, scope, dialect)
 
   const operations = plan.operations()
   const marks = operationMarks(operations, {

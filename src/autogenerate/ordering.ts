@@ -17,6 +17,8 @@ export enum Phase {
   /** Extensions come first: types and functions they define may be used by everything after. */
   CreateExtension,
   Enum,
+  /** Sequences exist before the tables whose defaults call nextval() on them. */
+  CreateSequence,
   RenameTable,
   RenameColumn,
   DropForeignKey,
@@ -30,10 +32,14 @@ export enum Phase {
   AddColumn,
   AlterColumn,
   TableComment,
+  /** Sequence options and owners: after the owning column exists, before a dropped table would take the sequence along. */
+  AlterSequence,
   AddConstraint,
   AddForeignKey,
   DropTable,
   DropColumn,
+  /** After the defaults that call nextval() on them are gone. */
+  DropSequence,
   DropEnum,
   DropExtension,
   DropSchema,

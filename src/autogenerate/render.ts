@@ -11,7 +11,8 @@ import { runsOutsideTransaction, safeOperations } from './render-safe.js'
 import { type Doc, call, object, print, text } from './render-layout.js'
 import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
 import { viewOperationDoc } from './render-views.js'
-import { isPostgresObjectOperation, isRoutineOperation, isViewOperation } from '../operations/object-kinds.js'
+import { isPostgresObjectOperation, isRoutineOperation, isSequenceOperation, isViewOperation } from '../operations/object-kinds.js'
+import { sequenceOperationDoc } from './render-sequences.js'
 import { routineOperationDoc } from './render-routines.js'
 import { postgresObjectDoc } from './render-postgres-objects.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
@@ -92,6 +93,7 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
   if (isViewOperation(operation)) return viewOperationDoc(operation, imports)
   if (isRoutineOperation(operation)) return routineOperationDoc(operation, imports)
   if (isPostgresObjectOperation(operation)) return postgresObjectDoc(operation, imports)
+  if (isSequenceOperation(operation)) return sequenceOperationDoc(operation)
   const op = (method: string, ...args: Doc[]) => call(`op.${method}`, ...args)
   switch (operation.kind) {
     case 'createTable':

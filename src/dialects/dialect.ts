@@ -74,6 +74,10 @@ export interface DialectFeatures {
   readonly rowSecurity: boolean
   /** Stored functions and procedures exist: where false (SQLite) a schema declaring one is refused when it loads. */
   readonly storedRoutines: boolean
+  /** Sequences (CREATE SEQUENCE): where false a schema declaring one is refused when it loads. */
+  readonly sequences: boolean
+  /** Materialized views: where false a schema declaring one is refused when it loads. */
+  readonly materializedViews: boolean
 }
 
 /** A lock held for a run; released explicitly, and by the database when the session dies. */

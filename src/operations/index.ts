@@ -19,6 +19,7 @@ export { RenameConstraintOp, type RenamedKind } from './rename-constraint-op.js'
 export { CreateViewOp, DropViewOp, ReplaceViewOp, type RecreateReason } from './view-ops.js'
 export { CreateExtensionOp, DropExtensionOp, SetRowSecurityOp, CreatePolicyOp, DropPolicyOp, ReplacePolicyOp } from './postgres-object-ops.js'
 export { CreateRoutineOp, DropRoutineOp, ReplaceRoutineOp, CreateTriggerOp, DropTriggerOp, ReplaceTriggerOp } from './routine-ops.js'
+export { CreateSequenceOp, DropSequenceOp, AlterSequenceOp } from './sequence-ops.js'
 
 import type { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './table-ops.js'
 import type { AddColumnOp, DropColumnOp, RenameColumnOp, AlterColumnOp } from './column-ops.js'
@@ -40,6 +41,7 @@ import type { RenameConstraintOp } from './rename-constraint-op.js'
 import type { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
 import type { CreateExtensionOp, DropExtensionOp, SetRowSecurityOp, CreatePolicyOp, DropPolicyOp, ReplacePolicyOp } from './postgres-object-ops.js'
 import type { CreateRoutineOp, DropRoutineOp, ReplaceRoutineOp, CreateTriggerOp, DropTriggerOp, ReplaceTriggerOp } from './routine-ops.js'
+import type { CreateSequenceOp, DropSequenceOp, AlterSequenceOp } from './sequence-ops.js'
 
 /** Every operation, as a discriminated union on `kind`: dialect compilers and the renderer switch over it. */
 export type AnyOperation =
@@ -86,3 +88,6 @@ export type AnyOperation =
   | CreatePolicyOp
   | DropPolicyOp
   | ReplacePolicyOp
+  | CreateSequenceOp
+  | DropSequenceOp
+  | AlterSequenceOp

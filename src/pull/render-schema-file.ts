@@ -5,6 +5,7 @@
  */
 import { routineDeclarationDoc, triggerDeclarationDoc } from '../autogenerate/render-routines.js'
 import { viewDeclarationDoc } from '../autogenerate/render-views.js'
+import { sequenceDeclarationDoc } from '../autogenerate/render-sequences.js'
 import { dependencyOrder } from '../autogenerate/ordering.js'
 import { type Doc, PRINT_WIDTH, arrow, call, chain, object, print, text } from '../autogenerate/render-layout.js'
 import { typeDoc } from '../autogenerate/render-schema.js'
@@ -212,7 +213,7 @@ export function renderSchemaFile(model: SchemaModel, options: SchemaFileOptions)
   return `${commentBlock(header)}\n${importStatement(sorted)}\n\n${blocks.join('\n\n')}\n`
 }
 
-/** Views, routines and triggers after the tables they read (routines before the triggers that call them). */
+/** Sequences, views, routines and triggers after the tables they read (routines before the triggers that call them). */
 function objectDeclarations(model: SchemaModel, names: ConstNames, ctx: FileContext): string[] {
   const declare = (name: string, suffix: string, doc: Doc) => {
     const head = `export const ${names.claim(name, suffix)} = `
@@ -220,6 +221,7 @@ function objectDeclarations(model: SchemaModel, names: ConstNames, ctx: FileCont
   }
   const byName = <T extends { name: string }>(items: T[] | undefined) => [...(items ?? [])].sort((a, b) => a.name.localeCompare(b.name, 'en'))
   return [
+    ...byName(model.sequences).map((s) => declare(s.name, 'Sequence', sequenceDeclarationDoc(s, ctx.imports))),
     ...byName(model.views).map((v) => declare(v.name, 'View', viewDeclarationDoc(v, ctx.imports))),
     ...byName(model.routines).map((r) => declare(r.name, r.kind === 'function' ? 'Function' : 'Procedure', routineDeclarationDoc(r, ctx.imports))),
     ...byName(model.triggers).map((t) => declare(t.name, 'Trigger', triggerDeclarationDoc(t, ctx.imports))),

@@ -129,6 +129,35 @@ export interface ViewModel {
   definition: string
   columns?: string[] | null
   checkOption?: ViewCheckOption | null
+  /** A materialized view (PostgreSQL): its rows are stored, and it may have indexes. */
+  materialized?: boolean
+  /** Materialized: filled when created (default true); REFRESH is not a schema change, so never compared. */
+  withData?: boolean
+  /** Materialized: its indexes (plain column lists). */
+  indexes?: MaterializedViewIndex[]
+}
+
+export interface MaterializedViewIndex {
+  name: string
+  columns: string[]
+  unique?: boolean
+}
+
+/**
+ * A sequence (PostgreSQL). Numbers are decimal strings (a bigint's range is past JavaScript's safe integers);
+ * absent options are the server's defaults.
+ */
+export interface SequenceModel {
+  name: string
+  schema?: string | null
+  start?: string
+  increment?: string
+  min?: string
+  max?: string
+  cache?: string
+  cycle?: boolean
+  /** `table.column` (in the sequence's schema) whose drop drops the sequence too. */
+  ownedBy?: string | null
 }
 
 /** A stored function or procedure (PostgreSQL, MySQL). Text fields are SQL as declared. */
@@ -195,6 +224,7 @@ export interface SchemaModel {
   routines?: RoutineModel[]
   triggers?: TriggerModel[]
   extensions?: ExtensionModel[]
+  sequences?: SequenceModel[]
   policies?: PolicyModel[]
   /** Tables with row-level security enabled (PostgreSQL `table(…, { rls: true })`). */
   rowSecurity?: Array<{ table: string; schema?: string | null }>

@@ -85,6 +85,10 @@ export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promi
     case 'dropPolicy':
     case 'replacePolicy':
       throw new Error(`${op.describe()}: extensions and row-level security are PostgreSQL's`)
+    case 'createSequence':
+    case 'dropSequence':
+    case 'alterSequence':
+      throw new Error(`${op.describe()}: sequences are PostgreSQL's here`)
     case 'createTable':
       return createTableSql(op, await serverFor(ctx))
     case 'dropTable':

@@ -11,4 +11,6 @@ export const mysqlFeatures: DialectFeatures = {
   extensions: false,
   rowSecurity: false,
   storedRoutines: true,
+  sequences: false,
+  materializedViews: false,
 }

@@ -3,7 +3,7 @@
  * views have no comment: strata records the declared text in its own table `strata_objects`, with an md5 of the
  * server's text at creation (see shared/view-record.ts).
  */
-import type { CreateViewOp, DropViewOp, ReplaceViewOp } from '../../operations/view-ops.js'
+import { type CreateViewOp, type DropViewOp, type ReplaceViewOp, touchesMaterializedView } from '../../operations/view-ops.js'
 import type { ViewModel } from '../../schema/model.js'
 import { reflectedView, viewRecordJson } from '../shared/view-record.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlString } from './mysql-sql.js'
@@ -35,6 +35,7 @@ FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = $
 }
 
 export function compileMysqlView(op: CreateViewOp | DropViewOp | ReplaceViewOp): string[] {
+  if (touchesMaterializedView(op)) throw new Error(`${op.describe()}: MySQL has no materialized views`)
   switch (op.kind) {
     case 'createView':
       return [createViewSql(op.view, false), ...recordSql(op.view)]

@@ -24,6 +24,7 @@ import { columnTypeSql } from './postgres-types.js'
 import { compilePostgresView } from './postgres-views.js'
 import { compilePostgresRoutine } from './postgres-routines.js'
 import { compilePostgresObject } from './postgres-objects.js'
+import { compilePostgresSequence } from './postgres-sequences.js'
 
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
@@ -146,6 +147,10 @@ export async function compilePostgres(op: AnyOperation, context: CompileContext)
     case 'dropPolicy':
     case 'replacePolicy':
       return compilePostgresObject(op)
+    case 'createSequence':
+    case 'dropSequence':
+    case 'alterSequence':
+      return compilePostgresSequence(op)
     case 'createTable':
       return createTableSql(op.table)
     case 'dropTable':

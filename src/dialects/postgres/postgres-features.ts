@@ -11,4 +11,6 @@ export const postgresFeatures: DialectFeatures = {
   extensions: true,
   rowSecurity: true,
   storedRoutines: true,
+  sequences: true,
+  materializedViews: true,
 }

@@ -27,6 +27,7 @@ import { parseNativeType } from './postgres-types.js'
 import { introspectPostgresViews } from './postgres-views.js'
 import { introspectPostgresRoutines } from './postgres-routines.js'
 import { introspectPostgresObjects } from './postgres-objects.js'
+import { introspectPostgresSequences } from './postgres-sequences.js'
 
 const TABLE_FILTER = `c.relnamespace = ANY($1::oid[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition`
 
@@ -230,6 +231,7 @@ export async function introspectPostgres(connection: Connection, options: Intros
   const { routines, triggers: allTriggers } = await introspectPostgresRoutines(connection, oids, schemaOf)
   const triggers = allTriggers.filter((t) => !options.excludeTables?.(t.table, t.schema ?? null))
   const objects = await introspectPostgresObjects(connection, oids, schemaOf, modelSchema)
+  const sequences = (await introspectPostgresSequences(connection, oids, schemaOf)).filter((s) => !options.excludeTables?.(s.name, s.schema ?? null))
   const policies = objects.policies.filter((p) => !options.excludeTables?.(p.table, p.schema ?? null))
   const rowSecurity = objects.rowSecurity.filter((r) => !options.excludeTables?.(r.table, r.schema ?? null))
   return {
@@ -240,6 +242,7 @@ export async function introspectPostgres(connection: Connection, options: Intros
     ...(routines.length > 0 ? { routines } : {}),
     ...(triggers.length > 0 ? { triggers } : {}),
     ...(objects.extensions.length > 0 ? { extensions: objects.extensions } : {}),
+    ...(sequences.length > 0 ? { sequences } : {}),
     ...(policies.length > 0 ? { policies } : {}),
     ...(rowSecurity.length > 0 ? { rowSecurity } : {}),
   }

@@ -38,6 +38,10 @@ export async function compileSqlite(operation: AnyOperation, ctx: CompileContext
     case 'dropPolicy':
     case 'replacePolicy':
       throw new Error(`${operation.describe()}: extensions and row-level security are PostgreSQL's`)
+    case 'createSequence':
+    case 'dropSequence':
+    case 'alterSequence':
+      throw new Error(`${operation.describe()}: sequences are PostgreSQL's here`)
     case 'createTable':
       return [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))]
     case 'dropTable':

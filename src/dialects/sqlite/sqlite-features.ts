@@ -11,4 +11,6 @@ export const sqliteFeatures: DialectFeatures = {
   extensions: false,
   rowSecurity: false,
   storedRoutines: false,
+  sequences: false,
+  materializedViews: false,
 }

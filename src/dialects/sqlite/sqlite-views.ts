@@ -3,7 +3,7 @@
  * it is: no record is needed. A table rebuild keeps views working (legacy_alter_table during its rename).
  */
 import type { Connection } from '../dialect.js'
-import type { CreateViewOp, DropViewOp, ReplaceViewOp } from '../../operations/view-ops.js'
+import { type CreateViewOp, type DropViewOp, type ReplaceViewOp, touchesMaterializedView } from '../../operations/view-ops.js'
 import type { ViewModel } from '../../schema/model.js'
 import { quoteName } from './sqlite-types.js'
 
@@ -14,6 +14,7 @@ function createViewSql(view: ViewModel): string {
 }
 
 export function compileSqliteView(op: CreateViewOp | DropViewOp | ReplaceViewOp): string[] {
+  if (touchesMaterializedView(op)) throw new Error(`${op.describe()}: SQLite has no materialized views`)
   switch (op.kind) {
     case 'createView':
       return [createViewSql(op.view)]
