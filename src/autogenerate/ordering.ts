@@ -8,6 +8,8 @@ import { qualifiedName, tableKey } from '../schema/model.js'
  * indexes go before the tables and columns they depend on, constraints come after the columns they cover.
  */
 export enum Phase {
+  /** Views, sequences, routines and triggers renamed in the schema: under their new names before anything else. */
+  RenameObject,
   /** Triggers, views and routines go before anything they use changes (and are created again last). */
   DropTrigger,
   DropPolicy,

@@ -13,6 +13,7 @@ import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
 import { viewOperationDoc } from './render-views.js'
 import { isPostgresObjectOperation, isRoutineOperation, isSequenceOperation, isViewOperation } from '../operations/object-kinds.js'
 import { sequenceOperationDoc } from './render-sequences.js'
+import { renameObjectDoc } from './render-renames.js'
 import { routineOperationDoc } from './render-routines.js'
 import { postgresObjectDoc } from './render-postgres-objects.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
@@ -94,6 +95,7 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
   if (isRoutineOperation(operation)) return routineOperationDoc(operation, imports)
   if (isPostgresObjectOperation(operation)) return postgresObjectDoc(operation, imports)
   if (isSequenceOperation(operation)) return sequenceOperationDoc(operation)
+  if (operation.kind === 'renameObject') return renameObjectDoc(operation, imports)
   const op = (method: string, ...args: Doc[]) => call(`op.${method}`, ...args)
   switch (operation.kind) {
     case 'createTable':

@@ -27,6 +27,7 @@ import { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
 import { type MaterializedViewOptions, type ViewOptions, materializedViewModel, viewModel } from '../schema/view.js'
 import { type SequenceOptions, sequenceModel } from '../schema/sequence.js'
 import { AlterSequenceOp, CreateSequenceOp, DropSequenceOp } from './sequence-ops.js'
+import { RenameObjectOp } from './rename-object-op.js'
 import { type FunctionOptions, type RoutineOptions, type TriggerOptions, routineModel, triggerModel } from '../schema/routines.js'
 import { type ExtensionOptions, type PolicyOptions, extensionModel, policyModel } from '../schema/postgres-objects.js'
 import { CreateExtensionOp, CreatePolicyOp, DropExtensionOp, DropPolicyOp, ReplacePolicyOp, SetRowSecurityOp } from './postgres-object-ops.js'
@@ -318,6 +319,34 @@ export class Operations {
     const { existing, ...rest } = options
     const old = existing ? sequenceModel(name, { ...existing, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
     return this.emit(new AlterSequenceOp(sequenceModel(name, rest), old))
+  }
+
+  /**
+   * Renames (ALTER … RENAME TO where the database can; dropped and created again where it cannot): the old name,
+   * then what the matching `create…` takes for the object under its new name.
+   */
+  renameView(from: string, to: string, definition: string | SqlFragment, options: ViewOptions = {}): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'view', model: viewModel(to, definition, options) }))
+  }
+
+  renameMaterializedView(from: string, to: string, definition: string | SqlFragment, options: MaterializedViewOptions = {}): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'view', model: materializedViewModel(to, definition, options) }))
+  }
+
+  renameSequence(from: string, to: string, options: SequenceOptions = {}): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'sequence', model: sequenceModel(to, options) }))
+  }
+
+  renameFunction(from: string, to: string, options: FunctionOptions): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'routine', model: routineModel('function', to, options) }))
+  }
+
+  renameProcedure(from: string, to: string, options: RoutineOptions): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'routine', model: routineModel('procedure', to, options) }))
+  }
+
+  renameTrigger(from: string, to: string, options: TriggerOptions & SchemaOption): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'trigger', model: triggerModel(to, options) }))
   }
 
   createFunction(name: string, options: FunctionOptions): Promise<void> {

@@ -135,6 +135,8 @@ export interface ViewModel {
   withData?: boolean
   /** Materialized: its indexes (plain column lists). */
   indexes?: MaterializedViewIndex[]
+  /** The name it had: renamed (not dropped and created) while the database still has the old name. */
+  renamedFrom?: string
 }
 
 export interface MaterializedViewIndex {
@@ -158,6 +160,7 @@ export interface SequenceModel {
   cycle?: boolean
   /** `table.column` (in the sequence's schema) whose drop drops the sequence too. */
   ownedBy?: string | null
+  renamedFrom?: string
 }
 
 /** A stored function or procedure (PostgreSQL, MySQL). Text fields are SQL as declared. */
@@ -174,6 +177,7 @@ export interface RoutineModel {
   body: string
   volatility?: 'volatile' | 'stable' | 'immutable' | null
   security?: 'invoker' | 'definer' | null
+  renamedFrom?: string
 }
 
 export type TriggerEvent = 'insert' | 'update' | 'delete' | 'truncate'
@@ -191,6 +195,7 @@ export interface TriggerModel {
   body?: string | null
   /** PostgreSQL: the trigger function's name (`schema.name` when elsewhere). */
   function?: string | null
+  renamedFrom?: string
 }
 
 /** A PostgreSQL extension (`CREATE EXTENSION`). */

@@ -12,6 +12,8 @@ export interface SequenceOptions {
   cycle?: boolean
   /** `'table.column'`: dropping that column (or its table) drops the sequence too. */
   ownedBy?: string
+  /** The sequence's old name: renamed (its value kept) while the database still has it under that name. */
+  renamedFrom?: string
 }
 
 /** A sequence declared in a schema file: `export const orderNo = sequence('order_no', { start: 1000 })` (PostgreSQL). */
@@ -42,6 +44,7 @@ export function sequenceModel(name: string, options: SequenceOptions = {}): Sequ
     if (!/^[^.]+\.[^.]+$/.test(options.ownedBy)) throw new Error(`sequence('${name}'): ownedBy must be 'table.column', not '${options.ownedBy}'`)
     model.ownedBy = options.ownedBy
   }
+  if (options.renamedFrom) model.renamedFrom = options.renamedFrom
   return model
 }
 
@@ -62,7 +65,7 @@ const MAX_BIGINT = 9223372036854775807n
 const MIN_BIGINT = -9223372036854775808n
 
 /** Every option with the server's default filled in (a bigint sequence): what compare matches. */
-export function effectiveSequence(s: SequenceModel): Required<Omit<SequenceModel, 'schema' | 'ownedBy'>> {
+export function effectiveSequence(s: SequenceModel): Required<Omit<SequenceModel, 'schema' | 'ownedBy' | 'renamedFrom'>> {
   const increment = BigInt(s.increment ?? '1')
   const ascending = increment > 0n
   const min = s.min !== undefined ? BigInt(s.min) : ascending ? 1n : MIN_BIGINT

@@ -7,6 +7,8 @@ export interface ViewOptions {
   columns?: string[]
   /** `WITH LOCAL | CASCADED CHECK OPTION` (PostgreSQL, MySQL). */
   checkOption?: ViewCheckOption
+  /** The view's old name: renamed while the database still has it under that name. */
+  renamedFrom?: string
 }
 
 /** A view declared in a schema file: `export const activeCustomers = view('active_customers', sql\`select …\`)`. */
@@ -25,6 +27,7 @@ export function viewModel(name: string, definition: SqlFragment | string, option
   const model: ViewModel = { name, schema: options.schema ?? null, definition: text }
   if (options.columns) model.columns = [...options.columns]
   if (options.checkOption) model.checkOption = options.checkOption
+  if (options.renamedFrom) model.renamedFrom = options.renamedFrom
   return model
 }
 
@@ -47,6 +50,7 @@ export function isView(value: unknown): value is View {
 export interface MaterializedViewOptions {
   schema?: string
   columns?: string[]
+  renamedFrom?: string
   /** false: `WITH NO DATA` (empty until the first REFRESH). Default true. Only used when it is created. */
   withData?: boolean
   /** Its indexes: `{ name: 'mv_totals_customer', columns: ['customer_id'], unique: true }`. */

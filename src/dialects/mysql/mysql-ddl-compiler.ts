@@ -19,7 +19,7 @@ import {
 } from './mysql-alter-compiler.js'
 import { checkSql, columnDefinitionSql, columnList, foreignKeySql, keyPartSql, uniqueKeySql } from './mysql-column-sql.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlLiteral, quoteMysqlString } from './mysql-sql.js'
-import { compileMysqlView } from './mysql-views.js'
+import { compileMysqlView, renameMysqlView } from './mysql-views.js'
 import { compileMysqlRoutine } from './mysql-routines.js'
 
 async function serverFor(ctx: CompileContext): Promise<MysqlServerInfo | undefined> {
@@ -89,6 +89,10 @@ export async function compileMysql(op: AnyOperation, ctx: CompileContext): Promi
     case 'dropSequence':
     case 'alterSequence':
       throw new Error(`${op.describe()}: sequences are PostgreSQL's here`)
+    case 'renameObject':
+      // RENAME TABLE renames a view; routines and triggers cannot be renamed: dropped and created again.
+      if (op.object.kind === 'view') return renameMysqlView(op.from, op.to)
+      return compileEach(op.dropAndCreate(), ctx)
     case 'createTable':
       return createTableSql(op, await serverFor(ctx))
     case 'dropTable':
@@ -184,4 +188,10 @@ async function compileRenameConstraint(op: RenameConstraintOp, ctx: CompileConte
   const fk = table?.foreignKeys.find((f) => f.name === op.from)
   if (!fk) throw new Error(`foreign key '${op.from}' on '${op.table}' is not known, so it cannot be renamed`)
   return [...(await compileDropForeignKey(ctx, op.table, op.schema, op.from)), alter(op.table, `ADD ${foreignKeySql({ ...fk, name: op.to })}`)]
+}
+
+async function compileEach(operations: AnyOperation[], ctx: CompileContext): Promise<string[]> {
+  const statements: string[] = []
+  for (const operation of operations) statements.push(...(await compileMysql(operation, ctx)))
+  return statements
 }

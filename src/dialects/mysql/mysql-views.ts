@@ -50,6 +50,16 @@ export function compileMysqlView(op: CreateViewOp | DropViewOp | ReplaceViewOp):
   }
 }
 
+/** RENAME TABLE renames a view; its record follows it. */
+export function renameMysqlView(from: string, to: string): string[] {
+  checkIdentifierLength(to, 'view')
+  return [
+    `RENAME TABLE ${q(from)} TO ${q(to)}`,
+    ENSURE_OBJECTS_TABLE,
+    `UPDATE ${q(OBJECTS_TABLE)} SET name = ${quoteMysqlString(to)} WHERE kind = 'view' AND name = ${quoteMysqlString(from)}`,
+  ]
+}
+
 export interface ViewRow {
   name: string
   definition: string

@@ -25,6 +25,7 @@ import { compilePostgresView } from './postgres-views.js'
 import { compilePostgresRoutine } from './postgres-routines.js'
 import { compilePostgresObject } from './postgres-objects.js'
 import { compilePostgresSequence } from './postgres-sequences.js'
+import { compilePostgresRename } from './postgres-renames.js'
 
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
@@ -151,6 +152,8 @@ export async function compilePostgres(op: AnyOperation, context: CompileContext)
     case 'dropSequence':
     case 'alterSequence':
       return compilePostgresSequence(op)
+    case 'renameObject':
+      return compilePostgresRename(op)
     case 'createTable':
       return createTableSql(op.table)
     case 'dropTable':

@@ -42,6 +42,12 @@ export async function compileSqlite(operation: AnyOperation, ctx: CompileContext
     case 'dropSequence':
     case 'alterSequence':
       throw new Error(`${operation.describe()}: sequences are PostgreSQL's here`)
+    case 'renameObject': {
+      // SQLite renames neither views nor triggers: dropped and created again under the new name.
+      const statements: string[] = []
+      for (const step of operation.dropAndCreate()) statements.push(...(await compileSqlite(step, ctx)))
+      return statements
+    }
     case 'createTable':
       return [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))]
     case 'dropTable':
