@@ -27,6 +27,8 @@ const TOTALS = `export const totals = materializedView('customer_totals', sql\`s
   indexes: [{ name: 'ix_customer_totals', columns: ['customer'], unique: true }],
 })\n`
 
+const BIG = `export const big = view('big_customers', sql\`select customer from customer_totals where total > 20\`)\n`
+
 async function matviews(runner: CycleRunner): Promise<string[]> {
   return (await rawQuery<{ name: string }>(runner.db, 'SELECT matviewname AS name FROM pg_matviews WHERE schemaname = current_schema()')).map((r) => r.name).sort()
 }
@@ -68,8 +70,8 @@ describeEachDialect('materialized views: added, changed, dropped, re-created aro
         IMPORTS +
         orders() +
         TOTALS +
-        `export const big = view('big_customers', sql\`select customer from customer_totals where total > 20\`)
-export const lazy = materializedView('lazy_totals', sql\`select count(*) as n from orders\`, { withData: false })\n`,
+        BIG +
+        `export const lazy = materializedView('lazy_totals', sql\`select count(*) as n from orders\`, { withData: false })\n`,
       seed: SEED,
       detected: ["added materialized view 'customer_totals'", "added view 'big_customers'", "added materialized view 'lazy_totals'"],
       file: (source) => {
@@ -86,18 +88,21 @@ export const lazy = materializedView('lazy_totals', sql\`select count(*) as n fr
     })
   })
 
-  it('a changed definition drops and re-creates it (with its index); its rows follow the new query, and the old ones come back', async () => {
+  it('a changed definition drops and re-creates it (with its index, and the view reading it); its rows follow the new query, and the old ones come back', async () => {
     await runner.run({
       name: 'changed',
-      a: IMPORTS + orders() + TOTALS,
-      b: IMPORTS + orders() + TOTALS.replace('sum(amount) as total from orders', 'sum(amount) as total from orders where amount > 10'),
+      a: IMPORTS + orders() + TOTALS + BIG,
+      b: IMPORTS + orders() + TOTALS.replace('sum(amount) as total from orders', 'sum(amount) as total from orders where amount > 10') + BIG,
       seed: SEED,
       detected: [
         "dropped materialized view 'customer_totals' to re-create it around changes to its definition",
         "re-created materialized view 'customer_totals' after changes to its definition",
+        "dropped view 'big_customers' to re-create it around changes to view 'customer_totals'",
+        "re-created view 'big_customers' after changes to view 'customer_totals'",
       ],
       atB: async () => {
         assert.deepEqual(await totals(runner), [{ customer: 'ada', total: '42' }])
+        assert.deepEqual(await rows(runner.db, 'SELECT customer FROM big_customers'), [{ customer: 'ada' }])
         assert.deepEqual(await indexesOf(runner, 'customer_totals'), ['ix_customer_totals'])
       },
       atA: async () => assert.deepEqual(await totals(runner), [{ customer: 'ada', total: '42' }, { customer: 'bob', total: '5' }]),
