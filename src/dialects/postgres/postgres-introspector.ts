@@ -27,7 +27,6 @@ import { parseNativeType } from './postgres-types.js'
 import { introspectPostgresViews } from './postgres-views.js'
 import { introspectPostgresRoutines } from './postgres-routines.js'
 import { introspectPostgresObjects } from './postgres-objects.js'
-import { introspectPostgresSequences } from './postgres-sequences.js'
 
 const TABLE_FILTER = `c.relnamespace = ANY($1::oid[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition`
 
@@ -231,7 +230,7 @@ export async function introspectPostgres(connection: Connection, options: Intros
   const { routines, triggers: allTriggers } = await introspectPostgresRoutines(connection, oids, schemaOf)
   const triggers = allTriggers.filter((t) => !options.excludeTables?.(t.table, t.schema ?? null))
   const objects = await introspectPostgresObjects(connection, oids, schemaOf, modelSchema)
-  const sequences = (await introspectPostgresSequences(connection, oids, schemaOf)).filter((s) => !options.excludeTables?.(s.name, s.schema ?? null))
+  const sequences = objects.sequences.filter((s) => !options.excludeTables?.(s.name, s.schema ?? null))
   const policies = objects.policies.filter((p) => !options.excludeTables?.(p.table, p.schema ?? null))
   const rowSecurity = objects.rowSecurity.filter((r) => !options.excludeTables?.(r.table, r.schema ?? null))
   return {

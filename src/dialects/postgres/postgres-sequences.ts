@@ -2,7 +2,6 @@
  * Sequences on PostgreSQL. A serial column's or identity column's own sequence belongs to its column (the column
  * is reflected as serial or identity), so it is never reflected as a declared sequence.
  */
-import type { Connection } from '../dialect.js'
 import type { SequenceOperation } from '../../operations/object-kinds.js'
 import type { SequenceModel } from '../../schema/model.js'
 import { effectiveSequence, withoutDefaults } from '../../schema/sequence.js'
@@ -48,22 +47,22 @@ export function compilePostgresSequence(op: SequenceOperation): string[] {
   }
 }
 
-// A sequence owned by a column whose default calls nextval() is that column's serial sequence.
-const SEQUENCES_SQL = `
-SELECT c.relname AS name, c.relnamespace AS nsp, s.seqstart::text AS start, s.seqincrement::text AS increment,
-  s.seqmin::text AS min, s.seqmax::text AS max, s.seqcache::text AS cache, s.seqcycle AS cycle,
-  (SELECT t.relname || '.' || a.attname FROM pg_depend d
-     JOIN pg_class t ON t.oid = d.refobjid JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a') AS owned_by
+// A sequence owned by a column whose default calls nextval() is that column's serial sequence. A subquery of the
+// objects query (postgres-objects.ts): introspection keeps its fixed number of queries.
+export const SEQUENCES_JSON = `SELECT COALESCE(json_agg(json_build_object(
+    'name', c.relname, 'nsp', c.relnamespace, 'start', s.seqstart::text, 'increment', s.seqincrement::text,
+    'min', s.seqmin::text, 'max', s.seqmax::text, 'cache', s.seqcache::text, 'cycle', s.seqcycle,
+    'owned_by', (SELECT t.relname || '.' || a.attname FROM pg_depend d
+       JOIN pg_class t ON t.oid = d.refobjid JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a')
+  ) ORDER BY c.relname), '[]')
 FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid
 WHERE c.relkind = 'S' AND c.relnamespace = ANY($1::oid[])
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('i', 'e'))
   AND NOT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_attrdef ad ON ad.adrelid = d.refobjid AND ad.adnum = d.refobjsubid
-     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' AND pg_get_expr(ad.adbin, ad.adrelid) LIKE 'nextval(%')
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
-ORDER BY c.relname`
+     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' AND pg_get_expr(ad.adbin, ad.adrelid) LIKE 'nextval(%')`
 
-interface SequenceRow {
+export interface SequenceRow {
   name: string
   nsp: number
   start: string
@@ -75,9 +74,8 @@ interface SequenceRow {
   owned_by: string | null
 }
 
-/** The declared sequences of the given namespaces (one query), with default options left out. */
-export async function introspectPostgresSequences(connection: Connection, oids: number[], schemaOf: (nsp: number) => string | null): Promise<SequenceModel[]> {
-  const rows = await connection.query<SequenceRow>(SEQUENCES_SQL, [oids])
+/** Reflected sequences, with the options that are the server's defaults left out. */
+export function reflectPostgresSequences(rows: SequenceRow[], schemaOf: (nsp: number) => string | null): SequenceModel[] {
   return rows.map((r) =>
     withoutDefaults({
       name: r.name,
