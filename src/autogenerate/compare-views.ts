@@ -14,6 +14,23 @@ export function sameView(a: ViewModel, b: ViewModel): boolean {
   return normalizeViewSql(a.definition) === normalizeViewSql(b.definition) && columns(a) === columns(b) && (a.checkOption ?? null) === (b.checkOption ?? null)
 }
 
+/** A materialized view's indexes, in name order (withData is how it was filled, not a schema fact). */
+function indexesOf(v: ViewModel): string {
+  const indexes = [...(v.indexes ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  return JSON.stringify(indexes.map((i) => [i.name, i.columns, !!i.unique]))
+}
+
+/**
+ * What makes a materialized view (or a view becoming one, or one becoming a view) be dropped and created again,
+ * as words for the `Detected` line; null when it is unchanged. PostgreSQL cannot replace one in place.
+ */
+function materializedChange(wanted: ViewModel, old: ViewModel): string | null {
+  if (!wanted.materialized && !old.materialized) return null
+  if (!!wanted.materialized !== !!old.materialized) return wanted.materialized ? 'it becoming materialized' : 'it no longer being materialized'
+  if (!sameView(wanted, old)) return 'its definition'
+  return indexesOf(wanted) === indexesOf(old) ? null : 'its indexes'
+}
+
 /** What a view's SQL names: tables, views and columns it may read (a superset: any token counts). */
 function readsOf(view: ViewModel): Set<string> {
   return new Set(sqlTokens(view.definition))
@@ -80,8 +97,12 @@ export function diffViews(plan: Plan, target: SchemaModel, reflected: SchemaMode
   for (const v of present) if (!wantedKeys.has(viewKey(v))) dropped.set(viewKey(v), { view: v, reason: null })
   for (const v of wanted) {
     const old = presentByKey.get(viewKey(v))
+    const rebuilt = old ? materializedChange(v, old) : null
     if (!old) created.set(viewKey(v), { view: v, reason: null })
-    else if (!sameView(v, old)) created.set(viewKey(v), { view: v, reason: null, replaces: old })
+    else if (rebuilt) {
+      dropped.set(viewKey(v), { view: old, reason: { around: rebuilt } })
+      created.set(viewKey(v), { view: v, reason: { around: rebuilt } })
+    } else if (!old.materialized && !v.materialized && !sameView(v, old)) created.set(viewKey(v), { view: v, reason: null, replaces: old })
   }
   // Unchanged views reading a blocked table or column, or a view that goes away first: dropped and created again.
   let grew = true

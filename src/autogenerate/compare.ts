@@ -11,6 +11,8 @@ import { diffViews } from './compare-views.js'
 import { diffRoutines } from './compare-routines.js'
 import { diffPostgresObjects } from './compare-postgres-objects.js'
 import { diffPartitions } from './compare-partitions.js'
+import { diffSequences } from './compare-sequences.js'
+import { planObjectRenames } from './compare-renames.js'
 import { type TableContext, diffTable, matchColumns, matchTables } from './compare-tables.js'
 import { restoreDeclaredSpellings } from './declared-spellings.js'
 import { planDependentForeignKeys } from './dependencies.js'
@@ -135,9 +137,11 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   if (dialect.features.schemas && options.managedSchemas?.length)
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
   diffPartitions(plan, target, reflected, scope, dialect)
-  diffViews(plan, target, reflected, scope, plan.operations())
-  diffRoutines(plan, target, reflected, scope)
+  const objects = planObjectRenames(plan, target, reflected, scope, dialect)
+  diffViews(plan, target, objects, scope, plan.operations())
+  diffRoutines(plan, target, objects, scope)
   diffPostgresObjects(plan, target, reflected, scope, dialect)
+  diffSequences(plan, target, objects, scope, dialect)
 
   const operations = plan.operations()
   const marks = operationMarks(operations, {

@@ -8,6 +8,8 @@ import { qualifiedName, tableKey } from '../schema/model.js'
  * indexes go before the tables and columns they depend on, constraints come after the columns they cover.
  */
 export enum Phase {
+  /** Views, sequences, routines and triggers renamed in the schema: under their new names before anything else. */
+  RenameObject,
   /** Triggers, views and routines go before anything they use changes (and are created again last). */
   DropTrigger,
   DropPolicy,
@@ -17,6 +19,8 @@ export enum Phase {
   /** Extensions come first: types and functions they define may be used by everything after. */
   CreateExtension,
   Enum,
+  /** Sequences exist before the tables whose defaults call nextval() on them. */
+  CreateSequence,
   RenameTable,
   RenameColumn,
   /** Partitions go before their parent table changes or goes (a partition's rows go with it). */
@@ -32,12 +36,16 @@ export enum Phase {
   AddColumn,
   AlterColumn,
   TableComment,
+  /** Sequence options and owners: after the owning column exists, before a dropped table would take the sequence along. */
+  AlterSequence,
   AddConstraint,
   AddForeignKey,
   /** Partitions come once their parent has its columns; new bounds first, so a new partition may take the old range. */
   CreatePartition,
   DropTable,
   DropColumn,
+  /** After the defaults that call nextval() on them are gone. */
+  DropSequence,
   DropEnum,
   DropExtension,
   DropSchema,

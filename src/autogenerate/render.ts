@@ -11,8 +11,10 @@ import { runsOutsideTransaction, safeOperations } from './render-safe.js'
 import { type Doc, call, object, print, text } from './render-layout.js'
 import { columnDoc, createTableArgs, typeDoc } from './render-schema.js'
 import { viewOperationDoc } from './render-views.js'
-import { isPartitionOperation, isPostgresObjectOperation, isRoutineOperation, isViewOperation } from '../operations/object-kinds.js'
+import { isPartitionOperation, isPostgresObjectOperation, isRoutineOperation, isSequenceOperation, isViewOperation } from '../operations/object-kinds.js'
 import { partitionOperationDoc } from './render-partitions.js'
+import { sequenceOperationDoc } from './render-sequences.js'
+import { renameObjectDoc } from './render-renames.js'
 import { routineOperationDoc } from './render-routines.js'
 import { postgresObjectDoc } from './render-postgres-objects.js'
 import { ImportSet, defaultDoc, namesDoc, sqlTemplate, stringLiteral, valueDoc } from './render-values.js'
@@ -99,6 +101,8 @@ export function operationDoc(operation: AnyOperation, imports: ImportSet): Doc {
   if (isRoutineOperation(operation)) return routineOperationDoc(operation, imports)
   if (isPostgresObjectOperation(operation)) return postgresObjectDoc(operation, imports)
   if (isPartitionOperation(operation)) return partitionOperationDoc(operation, imports)
+  if (isSequenceOperation(operation)) return sequenceOperationDoc(operation)
+  if (operation.kind === 'renameObject') return renameObjectDoc(operation, imports)
   const op = (method: string, ...args: Doc[]) => call(`op.${method}`, ...args)
   switch (operation.kind) {
     case 'createTable':

@@ -18,7 +18,7 @@ export interface RenameHints {
   columns?: Record<string, string>
 }
 
-export type ComparedObjectType = 'table' | 'column' | 'index' | 'unique' | 'foreignKey' | 'check' | 'enum' | 'view' | 'function' | 'procedure' | 'trigger' | 'extension' | 'policy' | 'partition'
+export type ComparedObjectType = 'table' | 'column' | 'index' | 'unique' | 'foreignKey' | 'check' | 'enum' | 'view' | 'function' | 'procedure' | 'trigger' | 'extension' | 'policy' | 'partition' | 'sequence'
 
 /** Like Alembic's include_object: return false to leave an object out of the comparison. */
 export interface IncludeObject {

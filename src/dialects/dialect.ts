@@ -77,6 +77,10 @@ export interface DialectFeatures {
   readonly storedRoutines: boolean
   /** Partitioned tables and their partitions: where false a schema declaring one is refused when it loads. */
   readonly partitionedTables: boolean
+  /** Sequences (CREATE SEQUENCE): where false a schema declaring one is refused when it loads. */
+  readonly sequences: boolean
+  /** Materialized views: where false a schema declaring one is refused when it loads. */
+  readonly materializedViews: boolean
 }
 
 /**

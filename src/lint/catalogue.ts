@@ -10,6 +10,7 @@ import { createIndexBlocking } from './rules/create-index-blocking.js'
 import { dropColumn } from './rules/drop-column.js'
 import { dropIndexBlocking } from './rules/drop-index-blocking.js'
 import { dropSchema } from './rules/drop-schema.js'
+import { dropSequence } from './rules/drop-sequence.js'
 import { dropTable } from './rules/drop-table.js'
 import { enumValueRemoved } from './rules/enum-value-removed.js'
 import { identifierTooLong } from './rules/identifier-too-long.js'
@@ -30,6 +31,7 @@ export const lintRules = {
   'drop-schema': dropSchema,
   'drop-table': dropTable,
   'drop-column': dropColumn,
+  'drop-sequence': dropSequence,
   'rename-table': renameTable,
   'rename-column': renameColumn,
   'add-column-not-null-without-default': addColumnNotNullWithoutDefault,

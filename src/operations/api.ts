@@ -24,7 +24,10 @@ import { BulkInsertOp, CreateSchemaOp, DropSchemaOp, ExecuteOp, type RowValue } 
 import { RenameConstraintOp, type RenamedKind } from './rename-constraint-op.js'
 import { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './table-ops.js'
 import { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
-import { type ViewOptions, viewModel } from '../schema/view.js'
+import { type MaterializedViewOptions, type ViewOptions, materializedViewModel, viewModel } from '../schema/view.js'
+import { type SequenceOptions, sequenceModel } from '../schema/sequence.js'
+import { AlterSequenceOp, CreateSequenceOp, DropSequenceOp } from './sequence-ops.js'
+import { RenameObjectOp } from './rename-object-op.js'
 import { type FunctionOptions, type RoutineOptions, type TriggerOptions, routineModel, triggerModel } from '../schema/routines.js'
 import { type ExtensionOptions, type PolicyOptions, extensionModel, policyModel } from '../schema/postgres-objects.js'
 import { CreateExtensionOp, CreatePolicyOp, DropExtensionOp, DropPolicyOp, ReplacePolicyOp, SetRowSecurityOp } from './postgres-object-ops.js'
@@ -321,6 +324,63 @@ export class Operations {
     const { existing, ...rest } = options
     const old = existing ? viewModel(name, existing.definition, { ...existing, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
     return this.emit(new ReplaceViewOp(viewModel(name, definition, rest), old))
+  }
+
+  /** A materialized view (PostgreSQL) with its indexes; `withData: false` leaves it empty until a REFRESH. */
+  createMaterializedView(name: string, definition: string | SqlFragment, options: MaterializedViewOptions = {}): Promise<void> {
+    return this.emit(new CreateViewOp(materializedViewModel(name, definition, options)))
+  }
+
+  /** `definition` (and the view's other options) make the drop reversible. */
+  dropMaterializedView(name: string, options: MaterializedViewOptions & { definition?: string | SqlFragment } = {}): Promise<void> {
+    const { definition, ...rest } = options
+    const old = definition === undefined ? undefined : materializedViewModel(name, definition, rest)
+    return this.emit(new DropViewOp(name, options.schema ?? null, old, null, true))
+  }
+
+  /** A sequence (PostgreSQL). */
+  createSequence(name: string, options: SequenceOptions = {}): Promise<void> {
+    return this.emit(new CreateSequenceOp(sequenceModel(name, options)))
+  }
+
+  /** The options are the sequence's as it is: what the downgrade creates again. */
+  dropSequence(name: string, options: SequenceOptions = {}): Promise<void> {
+    return this.emit(new DropSequenceOp(name, options.schema ?? null, sequenceModel(name, options)))
+  }
+
+  /** New options or owner (the current value is kept); `existing` (the options before) makes it reversible. */
+  alterSequence(name: string, options: SequenceOptions & { existing?: Omit<SequenceOptions, 'schema'> }): Promise<void> {
+    const { existing, ...rest } = options
+    const old = existing ? sequenceModel(name, { ...existing, ...(rest.schema ? { schema: rest.schema } : {}) }) : undefined
+    return this.emit(new AlterSequenceOp(sequenceModel(name, rest), old))
+  }
+
+  /**
+   * Renames (ALTER … RENAME TO where the database can; dropped and created again where it cannot): the old name,
+   * then what the matching `create…` takes for the object under its new name.
+   */
+  renameView(from: string, to: string, definition: string | SqlFragment, options: ViewOptions = {}): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'view', model: viewModel(to, definition, options) }))
+  }
+
+  renameMaterializedView(from: string, to: string, definition: string | SqlFragment, options: MaterializedViewOptions = {}): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'view', model: materializedViewModel(to, definition, options) }))
+  }
+
+  renameSequence(from: string, to: string, options: SequenceOptions = {}): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'sequence', model: sequenceModel(to, options) }))
+  }
+
+  renameFunction(from: string, to: string, options: FunctionOptions): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'routine', model: routineModel('function', to, options) }))
+  }
+
+  renameProcedure(from: string, to: string, options: RoutineOptions): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'routine', model: routineModel('procedure', to, options) }))
+  }
+
+  renameTrigger(from: string, to: string, options: TriggerOptions & SchemaOption): Promise<void> {
+    return this.emit(new RenameObjectOp(from, to, { kind: 'trigger', model: triggerModel(to, options) }))
   }
 
   createFunction(name: string, options: FunctionOptions): Promise<void> {

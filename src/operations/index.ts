@@ -20,6 +20,8 @@ export { CreateViewOp, DropViewOp, ReplaceViewOp, type RecreateReason } from './
 export { CreateExtensionOp, DropExtensionOp, SetRowSecurityOp, CreatePolicyOp, DropPolicyOp, ReplacePolicyOp } from './postgres-object-ops.js'
 export { CreateRoutineOp, DropRoutineOp, ReplaceRoutineOp, CreateTriggerOp, DropTriggerOp, ReplaceTriggerOp } from './routine-ops.js'
 export { CreatePartitionOp, DropPartitionOp, AlterPartitionBoundOp } from './partition-ops.js'
+export { CreateSequenceOp, DropSequenceOp, AlterSequenceOp } from './sequence-ops.js'
+export { RenameObjectOp, type RenamedObject } from './rename-object-op.js'
 
 import type { CreateTableOp, DropTableOp, RenameTableOp, SetTableCommentOp } from './table-ops.js'
 import type { AddColumnOp, DropColumnOp, RenameColumnOp, AlterColumnOp } from './column-ops.js'
@@ -42,6 +44,8 @@ import type { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
 import type { CreateExtensionOp, DropExtensionOp, SetRowSecurityOp, CreatePolicyOp, DropPolicyOp, ReplacePolicyOp } from './postgres-object-ops.js'
 import type { CreateRoutineOp, DropRoutineOp, ReplaceRoutineOp, CreateTriggerOp, DropTriggerOp, ReplaceTriggerOp } from './routine-ops.js'
 import type { CreatePartitionOp, DropPartitionOp, AlterPartitionBoundOp } from './partition-ops.js'
+import type { CreateSequenceOp, DropSequenceOp, AlterSequenceOp } from './sequence-ops.js'
+import type { RenameObjectOp } from './rename-object-op.js'
 
 /** Every operation, as a discriminated union on `kind`: dialect compilers and the renderer switch over it. */
 export type AnyOperation =
@@ -91,3 +95,7 @@ export type AnyOperation =
   | CreatePartitionOp
   | DropPartitionOp
   | AlterPartitionBoundOp
+  | CreateSequenceOp
+  | DropSequenceOp
+  | AlterSequenceOp
+  | RenameObjectOp

@@ -3,12 +3,14 @@ import type { CreateExtensionOp, CreatePolicyOp, DropExtensionOp, DropPolicyOp, 
 import type { CreateRoutineOp, CreateTriggerOp, DropRoutineOp, DropTriggerOp, ReplaceRoutineOp, ReplaceTriggerOp } from './routine-ops.js'
 import type { CreateViewOp, DropViewOp, ReplaceViewOp } from './view-ops.js'
 import type { AlterPartitionBoundOp, CreatePartitionOp, DropPartitionOp } from './partition-ops.js'
+import type { AlterSequenceOp, CreateSequenceOp, DropSequenceOp } from './sequence-ops.js'
 
 /** The operation families beyond tables, each compiled and rendered by a module of its own. */
 export type ViewOperation = CreateViewOp | DropViewOp | ReplaceViewOp
 export type RoutineOperation = CreateRoutineOp | DropRoutineOp | ReplaceRoutineOp | CreateTriggerOp | DropTriggerOp | ReplaceTriggerOp
 export type PostgresObjectOperation = CreateExtensionOp | DropExtensionOp | SetRowSecurityOp | CreatePolicyOp | DropPolicyOp | ReplacePolicyOp
 export type PartitionOperation = CreatePartitionOp | DropPartitionOp | AlterPartitionBoundOp
+export type SequenceOperation = CreateSequenceOp | DropSequenceOp | AlterSequenceOp
 
 const VIEW_KINDS = new Set<string>(['createView', 'dropView', 'replaceView'])
 const ROUTINE_KINDS = new Set<string>(['createRoutine', 'dropRoutine', 'replaceRoutine', 'createTrigger', 'dropTrigger', 'replaceTrigger'])
@@ -30,4 +32,10 @@ const PARTITION_KINDS = new Set<string>(['createPartition', 'dropPartition', 'al
 
 export function isPartitionOperation(op: AnyOperation): op is PartitionOperation {
   return PARTITION_KINDS.has(op.kind)
+}
+
+const SEQUENCE_KINDS = new Set<string>(['createSequence', 'dropSequence', 'alterSequence'])
+
+export function isSequenceOperation(op: AnyOperation): op is SequenceOperation {
+  return SEQUENCE_KINDS.has(op.kind)
 }

@@ -24,6 +24,11 @@ function removeView(model: SchemaModel, name: string, schema: string | null): vo
  */
 export type RecreateReason = { around: string }
 
+/** 'view' or 'materialized view', as messages name it. */
+export function viewNoun(view: { materialized?: boolean } | undefined): string {
+  return view?.materialized ? 'materialized view' : 'view'
+}
+
 export class CreateViewOp extends Operation {
   readonly kind = 'createView'
   constructor(readonly view: ViewModel, readonly recreate: RecreateReason | null = null) {
@@ -37,7 +42,8 @@ export class CreateViewOp extends Operation {
   }
   describe(): string {
     const name = display(this.view.name, this.view.schema)
-    return this.recreate ? `re-created view '${name}' after changes to ${this.recreate.around}` : `added view '${name}'`
+    const noun = viewNoun(this.view)
+    return this.recreate ? `re-created ${noun} '${name}' after changes to ${this.recreate.around}` : `added ${noun} '${name}'`
   }
   apply(model: SchemaModel): void {
     if (views(model).some((v) => sameView(v, this.view))) throw new Error(`view '${display(this.view.name, this.view.schema)}' already exists`)
@@ -53,16 +59,19 @@ export class DropViewOp extends Operation {
     /** The view as it was: what the reverse re-creates. */
     readonly view?: ViewModel,
     readonly recreate: RecreateReason | null = null,
+    /** A materialized view (known from `view` when it is given). */
+    readonly materialized: boolean = view?.materialized ?? false,
   ) {
     super()
   }
   reverse(): AnyOperation {
-    if (!this.view) throw new NotReversibleError(`dropView('${this.name}')`, 'its definition is unknown')
+    if (!this.view) throw new NotReversibleError(`${this.materialized ? 'dropMaterializedView' : 'dropView'}('${this.name}')`, 'its definition is unknown')
     return new CreateViewOp(structuredClone(this.view), this.recreate)
   }
   describe(): string {
     const name = display(this.name, this.schema)
-    return this.recreate ? `dropped view '${name}' to re-create it around changes to ${this.recreate.around}` : `removed view '${name}'`
+    const noun = viewNoun({ materialized: this.materialized })
+    return this.recreate ? `dropped ${noun} '${name}' to re-create it around changes to ${this.recreate.around}` : `removed ${noun} '${name}'`
   }
   apply(model: SchemaModel): void {
     removeView(model, this.name, this.schema)
@@ -89,4 +98,10 @@ export class ReplaceViewOp extends Operation {
     removeView(model, this.view.name, this.schema)
     views(model).push(structuredClone(this.view))
   }
+}
+
+/** True when the operation creates, drops or replaces a materialized view (dialects without them refuse it). */
+export function touchesMaterializedView(op: CreateViewOp | DropViewOp | ReplaceViewOp): boolean {
+  if (op.kind === 'dropView') return op.materialized
+  return !!op.view.materialized || (op.kind === 'replaceView' && !!op.existing?.materialized)
 }

@@ -6,6 +6,7 @@
 import { routineDeclarationDoc, triggerDeclarationDoc } from '../autogenerate/render-routines.js'
 import { viewDeclarationDoc } from '../autogenerate/render-views.js'
 import { partitionByDoc, partitionValuesDoc } from '../autogenerate/render-partitions.js'
+import { sequenceDeclarationDoc } from '../autogenerate/render-sequences.js'
 import { dependencyOrder } from '../autogenerate/ordering.js'
 import { type Doc, PRINT_WIDTH, arrow, call, chain, object, print, text } from '../autogenerate/render-layout.js'
 import { typeDoc } from '../autogenerate/render-schema.js'
@@ -218,7 +219,7 @@ export function renderSchemaFile(model: SchemaModel, options: SchemaFileOptions)
   return `${commentBlock(header)}\n${importStatement(sorted)}\n\n${blocks.join('\n\n')}\n`
 }
 
-/** Partitions, views, routines and triggers after the tables they read (routines before the triggers that call them). */
+/** Partitions, sequences, views, routines and triggers after the tables they read (routines before the triggers that call them). */
 function objectDeclarations(model: SchemaModel, names: ConstNames, ctx: FileContext): string[] {
   const declare = (name: string, suffix: string, doc: Doc) => {
     const head = `export const ${names.claim(name, suffix)} = `
@@ -232,6 +233,7 @@ function objectDeclarations(model: SchemaModel, names: ConstNames, ctx: FileCont
   }
   return [
     ...byName(model.partitions).map((p) => declare(p.name, 'Partition', partitionDoc(p))),
+    ...byName(model.sequences).map((s) => declare(s.name, 'Sequence', sequenceDeclarationDoc(s, ctx.imports))),
     ...byName(model.views).map((v) => declare(v.name, 'View', viewDeclarationDoc(v, ctx.imports))),
     ...byName(model.routines).map((r) => declare(r.name, r.kind === 'function' ? 'Function' : 'Procedure', routineDeclarationDoc(r, ctx.imports))),
     ...byName(model.triggers).map((t) => declare(t.name, 'Trigger', triggerDeclarationDoc(t, ctx.imports))),

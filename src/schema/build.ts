@@ -1,7 +1,7 @@
 import { type ColumnRef, isColumnBuilder } from './columns.js'
 import { type Enumeration, isEnumeration } from './enum.js'
 import { type ColumnArg, type IndexArg, type TableExtra } from './extras.js'
-import type { ColumnModel, EnumModel, ExtensionModel, PartitionByModel, PartitionModel, PolicyModel, RoutineModel, TriggerModel, ViewModel, ForeignKeyModel, IndexElement, IndexModel, SchemaModel, TableModel } from './model.js'
+import type { ColumnModel, EnumModel, ExtensionModel, PartitionByModel, PartitionModel, PolicyModel, RoutineModel, SequenceModel, TriggerModel, ViewModel, ForeignKeyModel, IndexElement, IndexModel, SchemaModel, TableModel } from './model.js'
 import { isIndexColumn } from './index-column.js'
 import { elementColumn } from './index-elements.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from './naming.js'
@@ -11,6 +11,7 @@ import { isView } from './view.js'
 import { isRoutine, isTrigger } from './routines.js'
 import { isExtension, isPolicy } from './postgres-objects.js'
 import { isPartition } from './partitions.js'
+import { isSequence } from './sequence.js'
 
 function columnName(arg: ColumnArg): string {
   return typeof arg === 'string' ? arg : arg.name
@@ -190,6 +191,7 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
   const routines: RoutineModel[] = []
   const triggers: TriggerModel[] = []
   const extensions: ExtensionModel[] = []
+  const sequences: SequenceModel[] = []
   const policies: PolicyModel[] = []
   const rowSecurity: Array<{ table: string; schema: string | null }> = []
   const partitions: PartitionModel[] = []
@@ -228,6 +230,8 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
       addOnce(routines, value.model, value.model.kind)
     } else if (isTrigger(value)) {
       addOnce(triggers, value.model, 'trigger')
+    } else if (isSequence(value)) {
+      addOnce(sequences, value.model, 'sequence')
     } else if (isExtension(value)) {
       addOnce(extensions, value.model, 'extension')
     } else if (isPartition(value)) {
@@ -240,7 +244,7 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
       if (!same) policies.push(structuredClone(model))
     }
   }
-  const schemas = [...new Set([...tables, ...views, ...routines].map((t) => t.schema).filter((s): s is string => !!s))]
+  const schemas = [...new Set([...tables, ...views, ...routines, ...sequences].map((t) => t.schema).filter((s): s is string => !!s))]
   return {
     tables,
     enums: [...enums.values()],
@@ -249,6 +253,7 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
     ...(routines.length > 0 ? { routines } : {}),
     ...(triggers.length > 0 ? { triggers } : {}),
     ...(extensions.length > 0 ? { extensions } : {}),
+    ...(sequences.length > 0 ? { sequences } : {}),
     ...(policies.length > 0 ? { policies } : {}),
     ...(rowSecurity.length > 0 ? { rowSecurity } : {}),
     ...(partitions.length > 0 ? { partitions } : {}),

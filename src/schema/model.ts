@@ -178,6 +178,38 @@ export interface ViewModel {
   definition: string
   columns?: string[] | null
   checkOption?: ViewCheckOption | null
+  /** A materialized view (PostgreSQL): its rows are stored, and it may have indexes. */
+  materialized?: boolean
+  /** Materialized: filled when created (default true); REFRESH is not a schema change, so never compared. */
+  withData?: boolean
+  /** Materialized: its indexes (plain column lists). */
+  indexes?: MaterializedViewIndex[]
+  /** The name it had: renamed (not dropped and created) while the database still has the old name. */
+  renamedFrom?: string
+}
+
+export interface MaterializedViewIndex {
+  name: string
+  columns: string[]
+  unique?: boolean
+}
+
+/**
+ * A sequence (PostgreSQL). Numbers are decimal strings (a bigint's range is past JavaScript's safe integers);
+ * absent options are the server's defaults.
+ */
+export interface SequenceModel {
+  name: string
+  schema?: string | null
+  start?: string
+  increment?: string
+  min?: string
+  max?: string
+  cache?: string
+  cycle?: boolean
+  /** `table.column` (in the sequence's schema) whose drop drops the sequence too. */
+  ownedBy?: string | null
+  renamedFrom?: string
 }
 
 /** A stored function or procedure (PostgreSQL, MySQL). Text fields are SQL as declared. */
@@ -194,6 +226,7 @@ export interface RoutineModel {
   body: string
   volatility?: 'volatile' | 'stable' | 'immutable' | null
   security?: 'invoker' | 'definer' | null
+  renamedFrom?: string
 }
 
 export type TriggerEvent = 'insert' | 'update' | 'delete' | 'truncate'
@@ -211,6 +244,7 @@ export interface TriggerModel {
   body?: string | null
   /** PostgreSQL: the trigger function's name (`schema.name` when elsewhere). */
   function?: string | null
+  renamedFrom?: string
 }
 
 /** A PostgreSQL extension (`CREATE EXTENSION`). */
@@ -244,6 +278,7 @@ export interface SchemaModel {
   routines?: RoutineModel[]
   triggers?: TriggerModel[]
   extensions?: ExtensionModel[]
+  sequences?: SequenceModel[]
   policies?: PolicyModel[]
   /** Tables with row-level security enabled (PostgreSQL `table(…, { rls: true })`). */
   rowSecurity?: Array<{ table: string; schema?: string | null }>

@@ -14,6 +14,8 @@ export interface RoutineOptions {
   body: Text
   volatility?: 'volatile' | 'stable' | 'immutable'
   security?: 'invoker' | 'definer'
+  /** The old name: renamed while the database still has it under that name. */
+  renamedFrom?: string
 }
 
 export interface FunctionOptions extends RoutineOptions {
@@ -31,6 +33,8 @@ export interface TriggerOptions {
   body?: Text
   /** PostgreSQL: the trigger function (its `sqlFunction()` value or its name). */
   function?: Routine | string
+  /** The old name: renamed while the database still has it under that name. */
+  renamedFrom?: string
 }
 
 /** A function or procedure declared in a schema file. */
@@ -61,6 +65,7 @@ export function routineModel(kind: RoutineModel['kind'], name: string, options: 
   if (kind === 'function') model.returns = options.returns!.trim()
   if (options.volatility) model.volatility = options.volatility
   if (options.security) model.security = options.security
+  if (options.renamedFrom) model.renamedFrom = options.renamedFrom
   return model
 }
 
@@ -98,6 +103,7 @@ export function triggerModel(name: string, options: TriggerOptions & { schema?: 
     const fn = options.function
     model.function = typeof fn === 'string' ? fn : fn.model.schema && fn.model.schema !== model.schema ? `${fn.model.schema}.${fn.model.name}` : fn.model.name
   }
+  if (options.renamedFrom) model.renamedFrom = options.renamedFrom
   return model
 }
 

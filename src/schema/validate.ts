@@ -32,7 +32,34 @@ function firstProblem(model: SchemaModel, dialect: SchemaDialect): string | null
   const routine = model.routines?.[0]
   if (routine && !dialect.features.storedRoutines)
     return `${dialect.schemaRules.displayName} has no stored functions or procedures (${routine.kind} '${routine.name}'): declare them only in a schema for PostgreSQL or MySQL`
+  const objects = unsupportedObject(model, dialect)
+  if (objects) return objects
   return dialect.schemaRules.indexNamesPerTable ? null : indexOnTwoTables(model, dialect)
+}
+
+/** Sequences and materialized views where the database has none (and a sequence owned by the column it feeds). */
+function unsupportedObject(model: SchemaModel, dialect: SchemaDialect): string | null {
+  const { displayName } = dialect.schemaRules
+  const sequence = model.sequences?.[0]
+  if (sequence && !dialect.features.sequences)
+    return `${displayName} has no sequences (sequence '${sequence.name}'): declare sequences only in a schema for PostgreSQL`
+  const materialized = model.views?.find((v) => v.materialized)
+  if (materialized && !dialect.features.materializedViews)
+    return `${displayName} has no materialized views (materialized view '${materialized.name}'): declare them only in a schema for PostgreSQL, or use view()`
+  for (const s of model.sequences ?? []) {
+    const found = tooLong(s.name, `sequence '${s.name}'`, dialect) ?? serialInDisguise(model, s)
+    if (found) return found
+  }
+  return null
+}
+
+/** A sequence owned by the column whose default draws from it is what a serial column is: the server cannot tell them apart. */
+function serialInDisguise(model: SchemaModel, s: NonNullable<SchemaModel['sequences']>[number]): string | null {
+  if (!s.ownedBy) return null
+  const [tableName, columnName] = s.ownedBy.split('.') as [string, string]
+  const column = model.tables.find((t) => t.name === tableName && (t.schema ?? null) === (s.schema ?? null))?.columns.find((c) => c.name === columnName)
+  if (column?.default?.kind !== 'sql' || !new RegExp(`nextval\\s*\\(\\s*'[^']*\\b${s.name}\\b`, 'i').test(column.default.sql)) return null
+  return `sequence '${s.name}' is owned by '${s.ownedBy}', whose default draws from it: that is a serial column: declare the column customType('serial'), or drop ownedBy`
 }
 
 function tooLong(name: string, what: string, dialect: SchemaDialect): string | null {

@@ -18,9 +18,10 @@ import {
 } from './mysql-alter-compiler.js'
 import { checkSql, columnDefinitionSql, columnList, foreignKeySql, keyPartSql, uniqueKeySql } from './mysql-column-sql.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlLiteral, quoteMysqlString } from './mysql-sql.js'
-import { mysqlViewCompilers } from './mysql-views.js'
+import { mysqlViewCompilers, renameMysqlView } from './mysql-views.js'
 import { mysqlRoutineCompilers } from './mysql-routines.js'
-import { type CompilerTable, nothingToDo, portableCompilers, postgresOnlyPartition } from '../shared/compiler-table.js'
+import { type CompilerTable, compileAllWith, nothingToDo, portableCompilers, postgresOnlyPartition, postgresOnlySequence } from '../shared/compiler-table.js'
+import type { RenameObjectOp } from '../../operations/rename-object-op.js'
 
 async function serverFor(ctx: CompileContext): Promise<MysqlServerInfo | undefined> {
   return ctx.offline || !ctx.connection ? undefined : mysqlServerOf(ctx.connection)
@@ -75,6 +76,10 @@ export const mysqlCompilers = {
     if (op.table.partitionBy) return postgresOnlyPartition(op)
     return createTableSql(op, await serverFor(ctx))
   },
+  createSequence: postgresOnlySequence,
+  dropSequence: postgresOnlySequence,
+  alterSequence: postgresOnlySequence,
+  renameObject: renameMysqlObject,
   createPartition: postgresOnlyPartition,
   dropPartition: postgresOnlyPartition,
   alterPartitionBound: postgresOnlyPartition,
@@ -148,4 +153,10 @@ async function compileRenameConstraint(op: RenameConstraintOp, ctx: CompileConte
   const fk = table?.foreignKeys.find((f) => f.name === op.from)
   if (!fk) throw new Error(`foreign key '${op.from}' on '${op.table}' is not known, so it cannot be renamed`)
   return [...(await compileDropForeignKey(ctx, op.table, op.schema, op.from)), alter(op.table, `ADD ${foreignKeySql({ ...fk, name: op.to })}`)]
+}
+
+/** RENAME TABLE renames a view; routines and triggers cannot be renamed: dropped and created again. */
+async function renameMysqlObject(op: RenameObjectOp, ctx: CompileContext): Promise<string[]> {
+  if (op.object.kind === 'view') return renameMysqlView(op.from, op.to)
+  return compileAllWith(mysqlCompilers, op.dropAndCreate(), ctx)
 }

@@ -12,6 +12,8 @@ export const mysqlFeatures: DialectFeatures = {
   rowSecurity: false,
   storedRoutines: true,
   partitionedTables: false,
+  sequences: false,
+  materializedViews: false,
 }
 
 /** InnoDB keeps every index as a B-tree (HASH is read back as BTREE): only 'btree' is accepted. DESC is kept from MySQL 8 and MariaDB 10.8. */

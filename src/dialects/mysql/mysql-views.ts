@@ -5,6 +5,7 @@
  */
 import type { ViewOperation } from '../../operations/object-kinds.js'
 import type { CompilersFor } from '../shared/compiler-table.js'
+import { touchesMaterializedView } from '../../operations/view-ops.js'
 import type { ViewModel } from '../../schema/model.js'
 import { reflectedView, viewRecordJson } from '../shared/view-record.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlString } from './mysql-sql.js'
@@ -35,15 +36,39 @@ FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = $
   ]
 }
 
+/** A materialized view where the database has none (a hand-written op; schemas are refused when they load). */
+function plainView(op: ViewOperation): void {
+  if (touchesMaterializedView(op)) throw new Error(`${op.describe()}: MySQL has no materialized views`)
+}
+
 export const mysqlViewCompilers = {
-  createView: (op) => [createViewSql(op.view, false), ...recordSql(op.view)],
-  replaceView: (op) => [createViewSql(op.view, true), ...recordSql(op.view)],
-  dropView: (op) => [
-    `DROP VIEW ${q(op.name)}`,
-    ENSURE_OBJECTS_TABLE,
-    `DELETE FROM ${q(OBJECTS_TABLE)} WHERE kind = 'view' AND name = ${quoteMysqlString(op.name)}`,
-  ],
+  createView: (op) => {
+    plainView(op)
+    return [createViewSql(op.view, false), ...recordSql(op.view)]
+  },
+  replaceView: (op) => {
+    plainView(op)
+    return [createViewSql(op.view, true), ...recordSql(op.view)]
+  },
+  dropView: (op) => {
+    plainView(op)
+    return [
+      `DROP VIEW ${q(op.name)}`,
+      ENSURE_OBJECTS_TABLE,
+      `DELETE FROM ${q(OBJECTS_TABLE)} WHERE kind = 'view' AND name = ${quoteMysqlString(op.name)}`,
+    ]
+  },
 } satisfies CompilersFor<ViewOperation>
+
+/** RENAME TABLE renames a view; its record follows it. */
+export function renameMysqlView(from: string, to: string): string[] {
+  checkIdentifierLength(to, 'view')
+  return [
+    `RENAME TABLE ${q(from)} TO ${q(to)}`,
+    ENSURE_OBJECTS_TABLE,
+    `UPDATE ${q(OBJECTS_TABLE)} SET name = ${quoteMysqlString(to)} WHERE kind = 'view' AND name = ${quoteMysqlString(from)}`,
+  ]
+}
 
 export interface ViewRow {
   name: string

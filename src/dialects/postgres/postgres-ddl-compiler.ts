@@ -27,6 +27,8 @@ import { postgresObjectCompilers } from './postgres-objects.js'
 import { type CompilerTable, portableCompilers } from '../shared/compiler-table.js'
 import { elementColumn, elementExpression, elementOptions } from '../../schema/index-elements.js'
 import { compilePostgresPartition, partitionByClause } from './postgres-partitions.js'
+import { compilePostgresSequence } from './postgres-sequences.js'
+import { compilePostgresRename } from './postgres-renames.js'
 
 /** `"name" type [GENERATED … AS IDENTITY] [DEFAULT …] [NOT NULL]`; autoincrement `true` is BY DEFAULT identity. */
 export function columnDefinition(column: ColumnModel): string {
@@ -187,6 +189,10 @@ export const postgresCompilers = {
     if (op.objectKind === 'index') return [`ALTER INDEX ${qualify(op.from, op.schema)} RENAME TO ${quoteIdentifier(op.to)}`]
     return [alterTable(op.table, op.schema, `RENAME CONSTRAINT ${quoteIdentifier(op.from)} TO ${quoteIdentifier(op.to)}`)]
   },
+  createSequence: compilePostgresSequence,
+  dropSequence: compilePostgresSequence,
+  alterSequence: compilePostgresSequence,
+  renameObject: compilePostgresRename,
   createPartition: compilePostgresPartition,
   dropPartition: compilePostgresPartition,
   alterPartitionBound: compilePostgresPartition,

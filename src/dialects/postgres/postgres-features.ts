@@ -12,6 +12,8 @@ export const postgresFeatures: DialectFeatures = {
   rowSecurity: true,
   storedRoutines: true,
   partitionedTables: true,
+  sequences: true,
+  materializedViews: true,
 }
 
 /** Every index detail; no ON UPDATE columns (a trigger does that on PostgreSQL). */

@@ -265,6 +265,7 @@ export async function introspectPostgres(connection: Connection, options: Intros
   const { routines, triggers: allTriggers } = await introspectPostgresRoutines(connection, oids, schemaOf)
   const triggers = allTriggers.filter((t) => !options.excludeTables?.(t.table, t.schema ?? null))
   const objects = await introspectPostgresObjects(connection, oids, schemaOf, modelSchema)
+  const sequences = objects.sequences.filter((s) => !options.excludeTables?.(s.name, s.schema ?? null))
   const policies = objects.policies.filter((p) => !options.excludeTables?.(p.table, p.schema ?? null))
   const rowSecurity = objects.rowSecurity.filter((r) => !options.excludeTables?.(r.table, r.schema ?? null))
   const partitions = partitioning.partitions.filter((p) => !options.excludeTables?.(p.parent, p.schema ?? null))
@@ -276,6 +277,7 @@ export async function introspectPostgres(connection: Connection, options: Intros
     ...(routines.length > 0 ? { routines } : {}),
     ...(triggers.length > 0 ? { triggers } : {}),
     ...(objects.extensions.length > 0 ? { extensions: objects.extensions } : {}),
+    ...(sequences.length > 0 ? { sequences } : {}),
     ...(policies.length > 0 ? { policies } : {}),
     ...(rowSecurity.length > 0 ? { rowSecurity } : {}),
     ...(partitions.length > 0 ? { partitions } : {}),

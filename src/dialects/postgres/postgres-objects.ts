@@ -5,10 +5,11 @@
 import type { Connection } from '../dialect.js'
 import type { PostgresObjectOperation } from '../../operations/object-kinds.js'
 import type { CompilersFor } from '../shared/compiler-table.js'
-import type { ExtensionModel, PolicyCommand, PolicyModel } from '../../schema/model.js'
+import type { ExtensionModel, PolicyCommand, PolicyModel, SequenceModel } from '../../schema/model.js'
 import { recorded } from '../shared/object-record.js'
 import { parseRecordComment, recordCommentSql } from './postgres-records.js'
 import { qualify, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
+import { SEQUENCES_JSON, type SequenceRow, reflectPostgresSequences } from './postgres-sequences.js'
 
 /** The text whose md5 a policy's record keeps: its expressions and roles as the server prints them. */
 const POLICY_TEXT = `coalesce(pg_get_expr(p.polqual, p.polrelid), '') || '|' || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '') || '|' || p.polroles::text`
@@ -46,7 +47,7 @@ export const postgresObjectCompilers = {
 
 const COMMANDS: Record<string, PolicyCommand> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' }
 
-/** Extensions (but plpgsql, always there), tables with row-level security, and policies: one query. */
+/** Extensions (but plpgsql, always there), tables with row-level security, policies and sequences: one query. */
 const OBJECTS_SQL = `
 SELECT
   (SELECT COALESCE(json_agg(json_build_object('name', e.extname, 'schema', n.nspname, 'version', e.extversion) ORDER BY e.extname), '[]')
@@ -60,7 +61,8 @@ SELECT
       'fingerprint', md5(${POLICY_TEXT}), 'comment', d.description) ORDER BY c.relname, p.polname), '[]')
      FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
      LEFT JOIN pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_policy'::regclass
-     WHERE c.relnamespace = ANY($1::oid[])) AS policies`
+     WHERE c.relnamespace = ANY($1::oid[])) AS policies,
+  (${SEQUENCES_JSON}) AS sequences`
 
 interface PolicyRow {
   name: string
@@ -79,10 +81,11 @@ export interface PostgresObjects {
   extensions: ExtensionModel[]
   rowSecurity: Array<{ table: string; schema: string | null }>
   policies: PolicyModel[]
+  sequences: SequenceModel[]
 }
 
 export async function introspectPostgresObjects(connection: Connection, oids: number[], schemaOf: (nsp: number) => string | null, modelSchema: (name: string) => string | null): Promise<PostgresObjects> {
-  const [row] = await connection.query<{ extensions: Array<{ name: string; schema: string; version: string }>; rls: Array<{ table: string; nsp: number }>; policies: PolicyRow[] }>(OBJECTS_SQL, [oids])
+  const [row] = await connection.query<{ extensions: Array<{ name: string; schema: string; version: string }>; rls: Array<{ table: string; nsp: number }>; policies: PolicyRow[]; sequences: SequenceRow[] }>(OBJECTS_SQL, [oids])
   const extensions = (row?.extensions ?? []).map((e) => ({ name: e.name, schema: modelSchema(e.schema), version: e.version }))
   const rowSecurity = (row?.rls ?? []).map((r) => ({ table: r.table, schema: schemaOf(Number(r.nsp)) }))
   const policies = (row?.policies ?? []).map((p): PolicyModel => {
@@ -94,5 +97,5 @@ export async function introspectPostgresObjects(connection: Connection, oids: nu
     if (p.check) model.withCheck = p.check
     return model
   })
-  return { extensions, rowSecurity, policies }
+  return { extensions, rowSecurity, policies, sequences: reflectPostgresSequences(row?.sequences ?? [], schemaOf) }
 }

@@ -28,7 +28,7 @@ function createRoutineSql(r: RoutineModel, orReplace = false): string {
   return `${parts.join(' ')}\nAS ${dollarQuoted(r.body)}`
 }
 
-function routineRecordSql(r: RoutineModel): string {
+export function routineRecordSql(r: RoutineModel): string {
   const name = qualify(r.name, r.schema)
   return recordCommentSql(`${KEYWORD[r.kind]} ${name}`, `pg_get_functiondef(${quoteLiteral(name)}::regproc)`, routineRecordJson(r))
 }
@@ -50,7 +50,7 @@ function createTriggerSql(t: TriggerModel): string {
   return `CREATE TRIGGER ${quoteIdentifier(t.name)} ${t.timing.toUpperCase()} ${events} ON ${qualify(t.table, t.schema)}\nFOR EACH ${t.forEach.toUpperCase()}${when} EXECUTE FUNCTION ${functionName(t)}()`
 }
 
-function triggerRecordSql(t: TriggerModel): string {
+export function triggerRecordSql(t: TriggerModel): string {
   const table = qualify(t.table, t.schema)
   const oid = `(SELECT oid FROM pg_trigger WHERE tgname = ${quoteLiteral(t.name)} AND tgrelid = ${quoteLiteral(table)}::regclass)`
   return recordCommentSql(`TRIGGER ${quoteIdentifier(t.name)} ON ${table}`, `pg_get_triggerdef(${oid})`, triggerRecordJson(t))

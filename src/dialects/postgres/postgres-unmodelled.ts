@@ -19,14 +19,7 @@ const NOT_FROM_EXTENSION = (classid: string, oid: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${classid}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`
 
 const UNMODELLED_SQL = `
-SELECT 'materialized view ' || c.relname AS line FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind = 'm' AND n.nspname = ANY(${SCHEMAS})
-UNION ALL
-SELECT 'sequence ' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE c.relkind = 'S' AND n.nspname = ANY(${SCHEMAS})
-   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i'))
-UNION ALL
-SELECT 'domain ' || t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+SELECT 'domain ' || t.typname AS line FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
  WHERE t.typtype = 'd' AND n.nspname = ANY(${SCHEMAS}) AND ${NOT_FROM_EXTENSION('pg_type', 't.oid')}
 UNION ALL
 SELECT 'generated column ' || c.relname || '.' || a.attname || ' (written as a plain column)' FROM pg_attribute a

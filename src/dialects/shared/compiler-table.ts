@@ -103,3 +103,15 @@ export const nothingToDo = (): string[] => []
 export function postgresOnlyPartition(op: { describe(): string }): never {
   throw new Error(`${op.describe()}: partitioned tables are supported on PostgreSQL only`)
 }
+
+/** The entry for sequence operations where the dialect has no sequences (schemas declaring one are refused at load). */
+export function postgresOnlySequence(op: { describe(): string }): never {
+  throw new Error(`${op.describe()}: sequences are PostgreSQL's here`)
+}
+
+/** Several operations compiled in order with one table (an object rename a dialect spells as drop + create). */
+export async function compileAllWith(table: CompilerTable, operations: AnyOperation[], ctx: CompileContext): Promise<string[]> {
+  const statements: string[] = []
+  for (const operation of operations) statements.push(...(await compileWith(table, operation, ctx)))
+  return statements
+}

@@ -12,7 +12,8 @@ import { columnDefinition, createIndexSql, createTableSql, quoteLiteral } from '
 import { quoteName } from './sqlite-types.js'
 import { sqliteViewCompilers } from './sqlite-views.js'
 import { sqliteRoutineCompilers } from './sqlite-triggers.js'
-import { type CompilerTable, nothingToDo, portableCompilers, postgresOnlyPartition } from '../shared/compiler-table.js'
+import { type CompilerTable, compileAllWith, nothingToDo, portableCompilers, postgresOnlyPartition, postgresOnlySequence } from '../shared/compiler-table.js'
+import type { RenameObjectOp } from '../../operations/rename-object-op.js'
 
 /** The table rebuild for operations SQLite's ALTER TABLE lacks: the operation applied to the table's model. */
 function rebuildFor(operation: { table: string; schema: string | null; apply(model: SchemaModel): void }, ctx: CompileContext): Promise<string[]> {
@@ -33,6 +34,10 @@ export const sqliteCompilers = {
     if (operation.table.partitionBy) return postgresOnlyPartition(operation)
     return [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))]
   },
+  createSequence: postgresOnlySequence,
+  dropSequence: postgresOnlySequence,
+  alterSequence: postgresOnlySequence,
+  renameObject: renameSqliteObject,
   createPartition: postgresOnlyPartition,
   dropPartition: postgresOnlyPartition,
   alterPartitionBound: postgresOnlyPartition,
@@ -186,4 +191,9 @@ async function renameConstraint(op: RenameConstraintOp, ctx: CompileContext): Pr
   const index = (await currentTable(ctx, op.table, op.schema))?.indexes.find((i) => i.name === op.from)
   if (!index) throw new Error(`index '${op.from}' on '${op.table}' is not known, so it cannot be renamed`)
   return [`DROP INDEX ${quoteName(op.from)}`, createIndexSql({ ...index, name: op.to }, op.table)]
+}
+
+/** SQLite renames neither views nor triggers: they are dropped and created again under the new name. */
+async function renameSqliteObject(op: RenameObjectOp, ctx: CompileContext): Promise<string[]> {
+  return compileAllWith(sqliteCompilers, op.dropAndCreate(), ctx)
 }

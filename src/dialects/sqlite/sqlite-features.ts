@@ -12,6 +12,8 @@ export const sqliteFeatures: DialectFeatures = {
   rowSecurity: false,
   storedRoutines: false,
   partitionedTables: false,
+  sequences: false,
+  materializedViews: false,
 }
 
 /** SQLite indexes are B-trees with a direction and a collation per column, nothing more. */

@@ -5,6 +5,7 @@
 import type { Connection } from '../dialect.js'
 import type { ViewOperation } from '../../operations/object-kinds.js'
 import type { CompilersFor } from '../shared/compiler-table.js'
+import { touchesMaterializedView } from '../../operations/view-ops.js'
 import type { ViewModel } from '../../schema/model.js'
 import { quoteName } from './sqlite-types.js'
 
@@ -14,10 +15,24 @@ function createViewSql(view: ViewModel): string {
   return `CREATE VIEW ${quoteName(view.name)}${columns} AS\n${view.definition}`
 }
 
+/** A materialized view where the database has none (a hand-written op; schemas are refused when they load). */
+function plainView(op: ViewOperation): void {
+  if (touchesMaterializedView(op)) throw new Error(`${op.describe()}: SQLite has no materialized views`)
+}
+
 export const sqliteViewCompilers = {
-  createView: (op) => [createViewSql(op.view)],
-  dropView: (op) => [`DROP VIEW ${quoteName(op.name)}`],
-  replaceView: (op) => [`DROP VIEW ${quoteName(op.view.name)}`, createViewSql(op.view)],
+  createView: (op) => {
+    plainView(op)
+    return [createViewSql(op.view)]
+  },
+  dropView: (op) => {
+    plainView(op)
+    return [`DROP VIEW ${quoteName(op.name)}`]
+  },
+  replaceView: (op) => {
+    plainView(op)
+    return [`DROP VIEW ${quoteName(op.view.name)}`, createViewSql(op.view)]
+  },
 } satisfies CompilersFor<ViewOperation>
 
 /** Reads one identifier (bare, "quoted", `quoted` or [quoted]) at `at`; returns it and the position after it. */

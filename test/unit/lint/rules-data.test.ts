@@ -18,6 +18,11 @@ ruleCases('drop-table', {
   onNewTable: (op) => op.dropTable('fresh'),
 })
 
+ruleCases('drop-sequence', {
+  violate: (op) => op.dropSequence('order_no', { start: 1000 }),
+  safe: (op) => op.alterSequence('order_no', { increment: 2, existing: {} }),
+})
+
 ruleCases('drop-column', {
   violate: (op) => op.dropColumn('posts', 'body'),
   safe: (op) => op.addColumn('posts', 'extra', text()),
