@@ -12,6 +12,9 @@ function fakeStream(isTTY: boolean, columns = 40) {
   return { isTTY, columns, writes, write: (text: string) => writes.push(text) }
 }
 
+/** The writes without colour codes (picocolors colours output under CI=true), cursor movements kept. */
+const withoutColours = (writes: string[]): string[] => writes.map((w) => w.replace(/\x1b\[\d+m/g, ''))
+
 const result = (database: string, status: FleetResult['status'], error?: string): FleetResult => ({
   database,
   from: [],
@@ -33,7 +36,7 @@ describe('FleetProgress', () => {
     progress.start('c')
     progress.finish(result('c', 'at target'))
     progress.end()
-    assert.deepEqual(stream.writes, [
+    assert.deepEqual(withoutColours(stream.writes), [
       '[0/3] 1 running\nrunning: tenant_with_a_long_name_1\n',
       // Clipped to the terminal's width (40 columns, less one), so the block is exactly the lines it erases next time.
       '\x1b[2A\r\x1b[J[0/3] 2 running\nrunning: tenant_with_a_long_name_1, te…\n',
@@ -55,6 +58,6 @@ describe('FleetProgress', () => {
     progress.start('b')
     progress.finish(result('b', 'failed', 'no such table'))
     progress.end()
-    assert.deepEqual(stream.writes, ['upgraded  a: base -> r2 (1.50 s)\n', 'FAILED  b: no such table\n'])
+    assert.deepEqual(withoutColours(stream.writes), ['upgraded  a: base -> r2 (1.50 s)\n', 'FAILED  b: no such table\n'])
   })
 })
