@@ -6,6 +6,6 @@ import { chmodSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const dist = new URL('../dist/cli/', import.meta.url)
-const { buildProgram, HELP_WIDTH } = await import(new URL('program.js', dist).href)
+const { buildProgram, HELP_WIDTH } = await import(new URL('../bundle/program.js', dist).href)
 writeFileSync(fileURLToPath(new URL(`help-${HELP_WIDTH}.txt`, dist)), buildProgram().configureHelp({ helpWidth: HELP_WIDTH }).helpInformation())
 for (const bin of ['bin.cjs', 'bin.js']) chmodSync(fileURLToPath(new URL(bin, dist)), 0o755)

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 /**
  * The `strata` command. A CommonJS file on purpose: Node starts a CommonJS entry about 6 ms faster than an ES
  * module one (no ES module loader to set up), which is most of what `strata --help` costs over bare Node. The
- * program itself is an ES module, imported for everything but the pre-rendered help.
+ * program itself is an ES module, imported from the bundle (scripts/bundle.mjs) for everything but the
+ * pre-rendered help.
  *
  * `strata --help` at commander's default width (pipes, CI, 80-column terminals) prints the text the build rendered
  * (scripts/write-help.mjs) without loading commander.
@@ -21,8 +22,12 @@ function printPrerenderedHelp(args: string[]): boolean {
   }
 }
 
+// A path the compiler does not resolve: the bundle is made after it runs.
+const PROGRAM = '../bundle/program.js'
+
 if (!printPrerenderedHelp(process.argv.slice(2))) {
-  import('./program.js').then(
+  const program = import(PROGRAM) as Promise<typeof import('./program.js')>
+  program.then(
     ({ main }) =>
       main(process.argv).then(
         (code) => {
