@@ -1,21 +1,12 @@
-// Issue 2 bench: CLI start-up: `strata --help` and `strata current` on an untouched SQLite database.
-import { makeProject, median, runCli } from './lib.mjs'
+// Issue 2 and 16 bench: CLI start-up, `strata --help` and `strata current` on an untouched SQLite database, against
+// `node -e 0` (see startup-measure.mjs).
+import { makeProject } from './lib.mjs'
+import { measureStartup } from './startup-measure.mjs'
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 10)
+const ROUNDS = Number(process.env.BENCH_RUNS ?? 15)
 const project = makeProject('startup')
 try {
-  const measure = (args) => {
-    const times = []
-    for (let i = 0; i < RUNS; i++) {
-      const r = runCli(project.dir, args)
-      if (r.status !== 0) throw new Error(r.stderr)
-      times.push(r.seconds)
-    }
-    return median(times)
-  }
-  console.log(`CLI start-up (median of ${RUNS})`)
-  console.log(`  strata --help  : ${(measure(['--help']) * 1000).toFixed(0)} ms`)
-  console.log(`  strata current : ${(measure(['current']) * 1000).toFixed(0)} ms`)
+  for (const line of measureStartup(project.dir, ROUNDS)) console.log(line)
 } finally {
   project.remove()
 }

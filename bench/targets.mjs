@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BIN, REPO, machine, makeProject, median, revisionFile } from './lib.mjs'
+import { measureStartup } from './startup-measure.mjs'
 
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 7)
 const N = Number(process.env.BENCH_REVISIONS ?? 10000)
@@ -48,10 +49,7 @@ console.log('(a shared machine: compare the ratios, not the absolute times)')
 
 const startup = makeProject('targets-startup')
 try {
-  const [bare, help, current] = interleaved([{ argv: [node, '-e', '0'], cwd: startup.dir }, strata(['--help'], startup.dir), strata(['current'], startup.dir)])
-  const ratio = (help.cpu ?? help.wall) / (bare.cpu ?? bare.wall)
-  console.log(`start-up: node -e 0 ${ms(bare.wall)} wall / ${ms(bare.cpu)} CPU; strata --help ${ms(help.wall)} / ${ms(help.cpu)} = ${ratio.toFixed(2)}× node (target ≤ 1.1×: ${verdict(ratio <= 1.1)})`)
-  console.log(`          strata current, untouched SQLite: ${ms(current.wall)} wall / ${ms(current.cpu)} CPU (target ≤ 100 ms on a quiet machine; ${(((current.cpu ?? current.wall) / (bare.cpu ?? bare.wall))).toFixed(2)}× node -e 0)`)
+  for (const line of measureStartup(startup.dir, Math.max(ROUNDS, 15))) console.log(line)
 } finally {
   startup.remove()
 }

@@ -1,6 +1,10 @@
-import pc from 'picocolors'
+import { createRequire } from 'node:module'
+import type Picocolors from 'picocolors'
 import { StrataError, errorJson } from '../errors.js'
 import { maskPasswords } from '../runtime/url.js'
+
+// picocolors is CommonJS: require() spares every command Node's ES-module interop for it (see program.ts).
+const pc = createRequire(import.meta.url)('picocolors') as typeof Picocolors
 
 export interface GlobalOptions {
   config?: string

@@ -3,8 +3,6 @@ import { TimeoutError } from '../errors.js'
 import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
 import type { ConnectOptions, Dialect } from '../dialects/dialect.js'
 import type { DatabaseUrl } from '../runtime/url.js'
-import { connect, maskSecret } from '../runtime/run-session.js'
-import { VersionStore } from '../runtime/version-store.js'
 import { type ConfigInput, type ProjectOptions, databaseOf, resolveProject } from './project.js'
 
 /**
@@ -14,6 +12,8 @@ import { type ConfigInput, type ProjectOptions, databaseOf, resolveProject } fro
 export async function readCurrentVersions(config: ResolvedConfig, options: ProjectOptions = {}): Promise<string[]> {
   const { url, dialect } = await databaseOf(config, options)
   if (!(await databaseIsThere(dialect, url, connectOptions(config)))) return []
+  // Imported once there is a database to read: a database strata never touched needs neither.
+  const [{ connect, maskSecret }, { VersionStore }] = await Promise.all([import('../runtime/run-session.js'), import('../runtime/version-store.js')])
   const connection = await connect(dialect, url, connectOptions(config))
   try {
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)

@@ -1,4 +1,4 @@
 // The `require` condition of 'strata-db/internals' (see require-esm.cts).
 import { requireEsm } from './require-esm.cjs'
 
-module.exports = requireEsm(() => require('../internals.js'))
+module.exports = requireEsm(() => require('../bundle/internals.js'))
