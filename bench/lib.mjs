@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..')
-export const BIN = join(REPO, 'dist', 'cli', 'bin.js')
+export const BIN = join(REPO, 'dist', 'cli', 'bin.cjs')
 
 /** A temp project whose node_modules/strata-db links to this repository (like `npm install ../strata`). */
 export function makeProject(label, { url, schema = 'export {}\n' } = {}) {
