@@ -68,29 +68,31 @@ export class RevisionGraph {
 
   // ---- construction and validation ----
 
+  /** One pass over the headers, reading each field once: this runs cold (interpreted) on every command. */
   private indexHeaders(): void {
     const list = this.list
+    const indexById = this.indexById
     for (let i = 0; i < list.length; i++) {
       const header = list[i]
       const id = header.revision
-      if (ILLEGAL_ID_PATTERN.test(id)) {
-        const illegal = ILLEGAL_ID_CHARACTERS.filter((ch) => id.includes(ch))
-        throw graphError(`revision id '${id}' in ${header.path} contains ${illegal.map((c) => `'${c}'`).join(', ')}, which targets reserve (@ - + :)`)
-      }
-      if (RESERVED_NAMES.has(id)) throw graphError(`revision id '${id}' in ${header.path} is a reserved word (head, heads, base, current)`)
+      if (ILLEGAL_ID_PATTERN.test(id) || RESERVED_NAMES.has(id)) throw unusableIdError(header)
       const down = header.downRevision
-      if (down === id || (Array.isArray(down) && down.includes(id))) throw graphError(`revision '${id}' in ${header.path} names itself as its downRevision`)
-      if (header.dependsOn.length > 0 && header.dependsOn.includes(id)) throw graphError(`revision '${id}' in ${header.path} names itself in dependsOn`)
-      const earlier = this.indexById.get(id)
-      if (earlier !== undefined) {
+      if (down === id || (down !== null && typeof down !== 'string' && down.includes(id))) throw graphError(`revision '${id}' in ${header.path} names itself as its downRevision`)
+      const deps = header.dependsOn
+      if (deps.length > 0 && deps.includes(id)) throw graphError(`revision '${id}' in ${header.path} names itself in dependsOn`)
+      const size = indexById.size
+      indexById.set(id, i)
+      if (indexById.size === size) {
+        const earlier = list.findIndex((other) => other.revision === id)
         throw graphError(`revision '${id}' is defined twice: ${list[earlier].path} and ${header.path}`)
       }
-      this.indexById.set(id, i)
     }
   }
 
   private indexLabels(): void {
-    this.list.forEach((header, i) => {
+    for (let i = 0; i < this.list.length; i++) {
+      const header = this.list[i]
+      if (header.branchLabels.length === 0) continue
       for (const label of header.branchLabels) {
         const where = `'${header.revision}' (${header.path})`
         if (/[@:]/.test(label) || label.trim() === '' || RESERVED_NAMES.has(label)) {
@@ -107,43 +109,46 @@ export class RevisionGraph {
         }
         this.labelOwnerIndex.set(label, i)
       }
-    })
+    }
   }
 
   private linkEdges(): void {
-    const folder = this.versionsDir ?? 'the versions folder'
-    this.list.forEach((header, i) => {
-      const parentIndex = (parent: string): number => {
-        const index = this.indexById.get(parent)
-        if (index === undefined) {
-          throw graphError(`revision '${header.revision}' in ${header.path} revises '${parent}', which no file in ${folder} defines`)
-        }
-        return index
-      }
+    const list = this.list
+    for (let i = 0; i < list.length; i++) {
+      const header = list[i]
       const down = header.downRevision
       // The usual revision has one parent and no dependencies: no intermediate arrays for it.
-      const parents = down === null ? NONE : typeof down === 'string' ? [parentIndex(down)] : unique(down.map(parentIndex))
-      const deps =
-        header.dependsOn.length === 0
-          ? NONE
-          : unique(
-              header.dependsOn.map((dep) => {
-                const index = this.indexById.get(dep) ?? this.labelOwnerIndex.get(dep)
-                if (index === undefined) {
-                  throw graphError(
-                    `revision '${header.revision}' in ${header.path} depends on '${dep}', which is neither a revision nor a branch label in ${folder}`,
-                  )
-                }
-                if (index === i) throw graphError(`revision '${header.revision}' in ${header.path} depends on itself through label '${dep}'`)
-                return index
-              }),
-            )
+      const parents = down === null ? NONE : typeof down === 'string' ? [this.parentIndex(header, down)] : unique(down.map((parent) => this.parentIndex(header, parent)))
+      const deps = header.dependsOn.length === 0 ? NONE : this.dependencyIndexes(header, i)
       this.parentsOf[i] = parents
       this.depsOf[i] = deps
       this.downOf[i] = deps.length === 0 ? parents : unique([...parents, ...deps])
-      for (const parent of parents) append(this.childrenOf, parent, i)
-      for (const dep of deps) append(this.dependentsOf, dep, i)
-    })
+      for (let k = 0; k < parents.length; k++) append(this.childrenOf, parents[k], i)
+      for (let k = 0; k < deps.length; k++) append(this.dependentsOf, deps[k], i)
+    }
+  }
+
+  private parentIndex(header: RevisionHeader, parent: string): number {
+    const index = this.indexById.get(parent)
+    if (index === undefined) {
+      throw graphError(`revision '${header.revision}' in ${header.path} revises '${parent}', which no file in ${this.versionsDir ?? 'the versions folder'} defines`)
+    }
+    return index
+  }
+
+  private dependencyIndexes(header: RevisionHeader, i: number): readonly number[] {
+    return unique(
+      header.dependsOn.map((dep) => {
+        const index = this.indexById.get(dep) ?? this.labelOwnerIndex.get(dep)
+        if (index === undefined) {
+          throw graphError(
+            `revision '${header.revision}' in ${header.path} depends on '${dep}', which is neither a revision nor a branch label in ${this.versionsDir ?? 'the versions folder'}`,
+          )
+        }
+        if (index === i) throw graphError(`revision '${header.revision}' in ${header.path} depends on itself through label '${dep}'`)
+        return index
+      }),
+    )
   }
 
   /** Kahn's algorithm over all down edges: ranks every revision, or names a cycle when some are left over. */
@@ -500,6 +505,13 @@ function append(lists: (readonly number[])[], at: number, value: number): void {
 
 function unique<T>(items: readonly T[]): readonly T[] {
   return items.length < 2 ? items : [...new Set(items)]
+}
+
+function unusableIdError(header: RevisionHeader): RevisionError {
+  const id = header.revision
+  if (RESERVED_NAMES.has(id)) return graphError(`revision id '${id}' in ${header.path} is a reserved word (head, heads, base, current)`)
+  const illegal = ILLEGAL_ID_CHARACTERS.filter((ch) => id.includes(ch))
+  return graphError(`revision id '${id}' in ${header.path} contains ${illegal.map((c) => `'${c}'`).join(', ')}, which targets reserve (@ - + :)`)
 }
 
 function graphError(message: string): RevisionError {

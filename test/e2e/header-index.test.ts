@@ -14,6 +14,17 @@ import { type Scenario, createScenario, linkUserProject, revId } from '../suppor
 
 /** Files younger than this are not indexed (their next change could keep size and times): wait it out. */
 const RACY_WAIT_MS = 2100
+/** The parts of the index file the tests damage. */
+interface IndexFile {
+  stamp: string
+  names: string
+  stats: number[]
+  revisions: unknown[]
+  downRevisions: unknown[]
+  messages: string
+  createDates: unknown[]
+  extras: unknown[]
+}
 /** A whole second: put back with utimes exactly (a fractional one would come back rounded and give the edit away). */
 const MTIME = 1_767_000_000
 
@@ -84,29 +95,44 @@ describe('header index', () => {
     await sleep(RACY_WAIT_MS)
     await headsOf()
     const index = join(indexDir(), indexFiles()[0]!)
-    const good = JSON.parse(readFileSync(index, 'utf8')) as { stamp: string; names: string; stats: number[]; checksums: string; headers: unknown[] }
-    assert.equal(good.headers.length, 3, 'three files indexed')
+    const good = JSON.parse(readFileSync(index, 'utf8')) as IndexFile
+    assert.equal(good.revisions.length, 3, 'three files indexed')
     const cName = files.get(c)!.split('/').pop()!
     const position = good.names.split('\n').indexOf(cName)
-    const wrongHeader = structuredClone(good)
-    // c's entry says it revises a: believed, heads would be [b, c].
-    ;(wrongHeader.headers[position] as unknown[])[1] = 42
-    const shortStats = { ...good, stats: good.stats.slice(1) }
-    const namesOff = { ...good, names: good.names.replace(cName, 'zzz.ts') }
-    const damages = ['{"stamp":', 'null', '[]', JSON.stringify({ stamp: good.stamp, entries: {} }), JSON.stringify(wrongHeader), JSON.stringify(shortStats), JSON.stringify(namesOff)]
+    const withEntry = (column: 'revisions' | 'downRevisions', value: unknown) => {
+      const damaged = structuredClone(good)
+      damaged[column][position] = value
+      return damaged
+    }
+    // A parent is written as the position of its entry: a position no entry has is damage, not a header.
+    assert.equal(typeof good.downRevisions[position], 'number', "c's parent is written as a position")
+    const damages = [
+      '{"stamp":',
+      'null',
+      '[]',
+      JSON.stringify({ stamp: good.stamp, entries: {} }),
+      JSON.stringify(withEntry('downRevisions', 42)),
+      JSON.stringify(withEntry('downRevisions', { id: a })),
+      JSON.stringify(withEntry('revisions', 7)),
+      JSON.stringify({ ...good, stats: good.stats.slice(1) }),
+      JSON.stringify({ ...good, names: good.names.replace(cName, 'zzz.ts') }),
+      JSON.stringify({ ...good, messages: `${good.messages}\nextra` }),
+      JSON.stringify({ ...good, createDates: good.createDates.slice(1) }),
+      JSON.stringify({ ...good, extras: [[position, 'label', []]] }),
+    ]
     for (const damage of damages) {
       writeFileSync(index, damage)
       assert.deepEqual(await headsOf(), [c], damage.slice(0, 80))
-      assert.equal((JSON.parse(readFileSync(index, 'utf8')) as typeof good).headers.length, 3, 'rewritten whole')
+      assert.equal((JSON.parse(readFileSync(index, 'utf8')) as IndexFile).revisions.length, 3, 'rewritten whole')
     }
   })
 
   it('an index that lies about a header, with the file unchanged, is believed only while the stats match', async () => {
     // What the index is for: it is trusted when the stats match. Changing the file's ctime (any write) ends that.
     const index = join(indexDir(), indexFiles()[0]!)
-    const good = JSON.parse(readFileSync(index, 'utf8')) as { names: string; headers: [string, unknown][] }
+    const good = JSON.parse(readFileSync(index, 'utf8')) as IndexFile
     const position = good.names.split('\n').indexOf(files.get(c)!.split('/').pop()!)
-    good.headers[position]![1] = a
+    good.downRevisions[position] = a
     writeFileSync(index, JSON.stringify(good))
     assert.deepEqual((await headsOf()).sort(), [b, c].sort(), 'the index is what was read')
     const file = files.get(c)!
