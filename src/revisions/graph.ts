@@ -20,6 +20,11 @@ export interface TraversalOptions {
 const ILLEGAL_ID_CHARACTERS = ['@', '-', '+', ':']
 const ILLEGAL_ID_PATTERN = /[@\-+:]/
 const RESERVED_NAMES = new Set(['head', 'heads', 'base', 'current'])
+export const SHAPE_HEAD = 1
+export const SHAPE_REAL_HEAD = 2
+export const SHAPE_BRANCH_POINT = 4
+export const SHAPE_MERGE_POINT = 8
+
 /** The shared empty edge list (most revisions have no dependencies, heads no children). */
 const NONE: readonly number[] = Object.freeze([])
 
@@ -44,7 +49,7 @@ export class RevisionGraph {
   private readonly rank: Int32Array
   private readonly mark: Uint32Array
   private epoch = 0
-  private labelsCache: string[][] | undefined
+  private labelsCache: (string[] | undefined)[] | undefined
   private shapeCache: Map<string, string[]> | undefined
   private readonly normalizedDepsCache: (string[] | undefined)[]
 
@@ -265,6 +270,17 @@ export class RevisionGraph {
     return [...found]
   }
 
+  /** What the one-line description marks, from one lookup: a sum of the `SHAPE_*` flags. */
+  shapeFlags(id: string): number {
+    const i = this.indexOf(id)
+    const children = this.childrenOf[i].length
+    let flags = 0
+    if (children === 0) flags |= this.dependentsOf[i].length === 0 ? SHAPE_REAL_HEAD | SHAPE_HEAD : SHAPE_HEAD
+    if (children > 1) flags |= SHAPE_BRANCH_POINT
+    if (this.parentsOf[i].length > 1) flags |= SHAPE_MERGE_POINT
+    return flags
+  }
+
   isHead(id: string): boolean {
     return this.childrenOf[this.indexOf(id)].length === 0
   }
@@ -363,16 +379,18 @@ export class RevisionGraph {
   labelsOf(id: string): string[] {
     const i = this.indexOf(id)
     if (!this.labelsCache) this.labelsCache = this.computeLabels()
-    return this.labelsCache[i]
+    return this.labelsCache[i] ?? []
   }
 
-  private computeLabels(): string[][] {
-    const result: string[][] = this.list.map(() => [])
+  /** The labels of each revision; most have none (undefined): no array for them. */
+  private computeLabels(): (string[] | undefined)[] {
+    const result: (string[] | undefined)[] = new Array(this.list.length)
     this.list.forEach((header, owner) => {
       if (header.branchLabels.length === 0) return
       let v = owner
       for (;;) {
-        for (const label of header.branchLabels) if (!result[v].includes(label)) result[v].push(label)
+        const labels = (result[v] ??= [])
+        for (const label of header.branchLabels) if (!labels.includes(label)) labels.push(label)
         if (this.childrenOf[v].length !== 1) break
         const next = this.childrenOf[v][0]
         if (this.parentsOf[next].length > 1) break
