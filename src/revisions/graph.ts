@@ -49,6 +49,7 @@ export class RevisionGraph {
   private readonly rank: Int32Array
   private readonly mark: Uint32Array
   private epoch = 0
+  private dependencyCount = 0
   private labelsCache: (string[] | undefined)[] | undefined
   private shapeCache: Map<string, string[]> | undefined
   private readonly normalizedDepsCache: (string[] | undefined)[]
@@ -125,6 +126,7 @@ export class RevisionGraph {
       // The usual revision has one parent and no dependencies: no intermediate arrays for it.
       const parents = down === null ? NONE : typeof down === 'string' ? [this.parentIndex(header, down)] : unique(down.map((parent) => this.parentIndex(header, parent)))
       const deps = header.dependsOn.length === 0 ? NONE : this.dependencyIndexes(header, i)
+      this.dependencyCount += deps.length
       this.parentsOf[i] = parents
       this.depsOf[i] = deps
       this.downOf[i] = deps.length === 0 ? parents : unique([...parents, ...deps])
@@ -187,6 +189,11 @@ export class RevisionGraph {
   }
 
   // ---- lookup ----
+
+  /** Whether any revision has dependsOn. */
+  get hasDependencies(): boolean {
+    return this.dependencyCount > 0
+  }
 
   get size(): number {
     return this.list.length
