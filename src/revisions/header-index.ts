@@ -4,37 +4,34 @@
  * history then reads the folder and stats each file instead of opening, reading and parsing each one. Any
  * difference in those stats means the file is read and parsed again, like git's index.
  *
- * The file is columnar (all names in one string, all stats in one array of numbers, all checksums in one string,
- * one array per header field, labels and dependencies only where there are some, no doc comments): parsing 10,000
- * entries then allocates a few strings per file and no object, and a header reads its fields from the columns.
+ * The file is columnar: the stats and checksums as bytes (header-index-file.ts), then in JSON all names in one
+ * string, one array per header field, labels and dependencies only where there are some, and no doc comments.
+ * Reading 10,000 entries then allocates a few strings per file and no object.
  * The doc comment (`history -v`, `show`) is read from the file when asked for.
  * The index is only ever an optimisation: unreadable, foreign or damaged, it is ignored and rewritten.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { endianness } from 'node:os'
 import { dirname } from 'node:path'
 import { cacheFileFor } from './cache-location.js'
 import { leadingDocComment, type RevisionHeader } from './header.js'
+import { CHECKSUM_BYTES, STATS_PER_FILE, decodeIndex, encodeIndex } from './header-index-file.js'
+
+export { STATS_PER_FILE } from './header-index-file.js'
 
 const INDEX_FORMAT = 3
-const CHECKSUM_LENGTH = 64
-/** size, mtimeMs, ctimeMs and ino of each file, in that order. */
-export const STATS_PER_FILE = 4
-const SPACE = 0x20
 /**
  * A file changed less than this long ago is not indexed: a second change within the file system's timestamp
  * granularity could leave size and times as they were ("racily clean" in git's words).
  */
 const RACY_MS = 2000
 
+/** The JSON part of the index (the stats and checksums follow it as bytes: see header-index-file.ts). */
 interface IndexFile {
   stamp: string
   /** The indexed file names, sorted, joined with '\n'. */
   names: string
-  /** size, mtimeMs, ctimeMs, ino for each file. */
-  stats: number[]
-  /** The sha256 (hex) of each file, concatenated; 64 spaces for a file not indexed. */
-  checksums: string
   /** One column per header field, one entry per file (null revision: not indexed, it changed too recently). */
   revisions: (string | null)[]
   /** A number is the position of the parent in `revisions`: one string fewer per file, and the same string. */
@@ -54,6 +51,10 @@ class IndexedSource {
     readonly file: IndexFile,
     readonly prefix: string,
     readonly extras: Map<number, [string[], string[]]>,
+    /** size, mtimeMs, ctimeMs, ino for each file. */
+    readonly stats: Float64Array,
+    /** The sha256 of each file, 32 bytes each (zeros for a file not indexed). */
+    readonly checksums: Buffer,
   ) {}
 
   message(at: number): string {
@@ -66,7 +67,7 @@ let stampText: string | undefined
 
 /** The index depends on how strata parses headers: a new version of strata rebuilds it. */
 function stamp(): string {
-  stampText ??= `header-index ${INDEX_FORMAT}, strata ${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}`
+  stampText ??= `header-index ${INDEX_FORMAT} ${endianness()}, strata ${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}`
   return stampText
 }
 
@@ -115,7 +116,7 @@ export class IndexedHeader implements RevisionHeader {
   }
 
   get checksum(): string {
-    return this.source.file.checksums.slice(this.at * CHECKSUM_LENGTH, (this.at + 1) * CHECKSUM_LENGTH)
+    return this.source.checksums.toString('hex', this.at * CHECKSUM_BYTES, (this.at + 1) * CHECKSUM_BYTES)
   }
 
   get doc(): string {
@@ -143,22 +144,19 @@ function validEntry(file: IndexFile, at: number): boolean {
   return (
     typeof file.revisions[at] === 'string' &&
     (down === null || typeof down === 'string' || (typeof down === 'number' && typeof file.revisions[down] === 'string') || isStringList(down)) &&
-    (createDate === null || typeof createDate === 'string') &&
-    file.checksums.charCodeAt(at * CHECKSUM_LENGTH) !== SPACE
+    (createDate === null || typeof createDate === 'string')
   )
 }
 
-function validFile(parsed: unknown): parsed is IndexFile {
+/** The JSON part, for `count` files (the count the byte part was read with). */
+function validFile(parsed: unknown, count: number): parsed is IndexFile {
   if (typeof parsed !== 'object' || parsed === null) return false
   const file = parsed as Partial<IndexFile>
-  if (file.stamp !== stamp() || typeof file.names !== 'string' || !Array.isArray(file.stats) || !Array.isArray(file.revisions)) return false
-  const count = file.revisions.length
+  if (file.stamp !== stamp() || typeof file.names !== 'string') return false
   const column = (list: unknown) => Array.isArray(list) && list.length === count
   // A names string that disagrees with the count never matches the folder's: every lookup then goes by name.
   return (
-    typeof file.checksums === 'string' &&
-    file.checksums.length === count * CHECKSUM_LENGTH &&
-    file.stats.length === count * STATS_PER_FILE &&
+    column(file.revisions) &&
     column(file.downRevisions) &&
     typeof file.messages === 'string' &&
     (count === 0 ? file.messages === '' : lineCount(file.messages) === count) &&
@@ -186,17 +184,19 @@ function lineCount(text: string): number {
   return count
 }
 
-const NOT_INDEXED = ' '.repeat(CHECKSUM_LENGTH)
-
 /** The next index, filled one file at a time (a header without a checksum, or with a multi-line message, is left out). */
 class IndexWriter {
   private readonly content: IndexFile
-  private readonly checksums: string[] = []
+  private readonly checksums: Buffer
   private readonly messages: string[] = []
   private readonly positionOf = new Map<string, number>()
 
-  constructor(names: readonly string[], stats: Float64Array) {
-    this.content = { stamp: stamp(), names: names.join('\n'), stats: Array.from(stats.subarray(0, names.length * STATS_PER_FILE)), checksums: '', revisions: [], downRevisions: [], messages: '', createDates: [], extras: [] }
+  constructor(
+    names: readonly string[],
+    private readonly stats: Float64Array,
+  ) {
+    this.content = { stamp: stamp(), names: names.join('\n'), revisions: [], downRevisions: [], messages: '', createDates: [], extras: [] }
+    this.checksums = Buffer.alloc(names.length * CHECKSUM_BYTES)
   }
 
   add(header: RevisionHeader | undefined, checksum: string | undefined): void {
@@ -207,18 +207,17 @@ class IndexWriter {
     content.downRevisions.push(indexed ? header.downRevision : null)
     content.createDates.push(indexed ? header.createDate : null)
     this.messages.push(indexed ? header.message : '')
-    this.checksums.push(indexed ? checksum : NOT_INDEXED)
+    if (indexed) this.checksums.write(checksum, at * CHECKSUM_BYTES, CHECKSUM_BYTES, 'hex')
     if (indexed && (header.branchLabels.length > 0 || header.dependsOn.length > 0)) content.extras.push([at, header.branchLabels, header.dependsOn])
     if (indexed && !this.positionOf.has(header.revision)) this.positionOf.set(header.revision, at)
   }
 
-  text(): string {
+  bytes(): Buffer {
     const content = this.content
     // Parents become positions only now: a parent's file may sort after its child's.
     content.downRevisions = content.downRevisions.map((down) => (typeof down === 'string' ? (this.positionOf.get(down) ?? down) : down))
     content.messages = this.messages.join('\n')
-    content.checksums = this.checksums.join('')
-    return JSON.stringify(content)
+    return encodeIndex(content, content.revisions.length, this.stats, this.checksums)
   }
 }
 
@@ -243,12 +242,12 @@ export class HeaderIndex {
    * and a slash) makes each header's path.
    */
   static open(versionsDir: string, prefix: string): HeaderIndex {
-    const file = cacheFileFor(versionsDir, 'headers', 'json')
+    const file = cacheFileFor(versionsDir, 'headers', 'bin')
     if (!file) return new HeaderIndex(undefined, undefined)
     try {
-      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
-      const extras = validFile(parsed) ? extrasOf(parsed) : undefined
-      if (extras) return new HeaderIndex(file, new IndexedSource(parsed as IndexFile, prefix, extras))
+      const bytes = decodeIndex(readFileSync(file))
+      const extras = bytes && validFile(bytes.meta, bytes.count) ? extrasOf(bytes.meta) : undefined
+      if (bytes && extras) return new HeaderIndex(file, new IndexedSource(bytes.meta as IndexFile, prefix, extras, bytes.stats, bytes.checksums))
     } catch {
       // Missing or damaged: rebuilt from the files.
     }
@@ -280,7 +279,7 @@ export class HeaderIndex {
     if (at === undefined) return undefined
     const s = position * STATS_PER_FILE
     const k = at * STATS_PER_FILE
-    const st = source.file.stats
+    const st = source.stats
     if (st[k] !== stats[s] || st[k + 1] !== stats[s + 1] || st[k + 2] !== stats[s + 2] || st[k + 3] !== stats[s + 3]) return undefined
     if (!validEntry(source.file, at)) return undefined
     return new IndexedHeader(source, at, name)
@@ -313,7 +312,7 @@ export class HeaderIndex {
       mkdirSync(dirname(this.file), { recursive: true })
       const fd = openSync(temp, 'w')
       try {
-        writeSync(fd, writer.text())
+        writeSync(fd, writer.bytes())
       } finally {
         closeSync(fd)
       }
