@@ -1,5 +1,5 @@
 import { commaList } from './errors.js'
-import type { RevisionGraph } from './graph.js'
+import { type RevisionGraph, SHAPE_BRANCH_POINT, SHAPE_HEAD, SHAPE_MERGE_POINT, SHAPE_REAL_HEAD } from './graph.js'
 import { allCurrentRevisions } from './resolve.js'
 
 /** Which parts of a one-line revision description to show (Alembic's `Script._head_only`). */
@@ -20,6 +20,9 @@ export interface RevisionLineOptions {
 
 /** `<base>` for a first revision, else its downRevision ids: `a, b`. */
 export function formatDownRevisions(graph: RevisionGraph, id: string): string {
+  // The usual revision has one parent: its header already holds the text.
+  const down = graph.require(id).downRevision
+  if (typeof down === 'string') return down
   const parents = graph.parents(id)
   return parents.length === 0 ? '<base>' : commaList(parents)
 }
@@ -38,14 +41,15 @@ export function formatRevisionLine(graph: RevisionGraph, id: string, options: Re
     const labels = graph.labelsOf(id)
     if (labels.length > 0) text += ` (${commaList(labels)})`
   }
+  const shape = headIndicators || treeIndicators ? graph.shapeFlags(id) : 0
   if (headIndicators || treeIndicators) {
-    if (graph.isRealHead(id)) text += ' (head)'
-    else if (graph.isHead(id)) text += ' (effective head)'
+    if (shape & SHAPE_REAL_HEAD) text += ' (head)'
+    else if (shape & SHAPE_HEAD) text += ' (effective head)'
     if (options.current && new Set(options.current).has(id)) text += ' (current)'
   }
   if (treeIndicators) {
-    if (graph.isBranchPoint(id)) text += ' (branchpoint)'
-    if (graph.isMergePoint(id)) text += ' (mergepoint)'
+    if (shape & SHAPE_BRANCH_POINT) text += ' (branchpoint)'
+    if (shape & SHAPE_MERGE_POINT) text += ' (mergepoint)'
   }
   if (options.includeDoc) text += `, ${header.message}`
   return text

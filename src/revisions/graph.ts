@@ -20,6 +20,11 @@ export interface TraversalOptions {
 const ILLEGAL_ID_CHARACTERS = ['@', '-', '+', ':']
 const ILLEGAL_ID_PATTERN = /[@\-+:]/
 const RESERVED_NAMES = new Set(['head', 'heads', 'base', 'current'])
+export const SHAPE_HEAD = 1
+export const SHAPE_REAL_HEAD = 2
+export const SHAPE_BRANCH_POINT = 4
+export const SHAPE_MERGE_POINT = 8
+
 /** The shared empty edge list (most revisions have no dependencies, heads no children). */
 const NONE: readonly number[] = Object.freeze([])
 
@@ -44,7 +49,8 @@ export class RevisionGraph {
   private readonly rank: Int32Array
   private readonly mark: Uint32Array
   private epoch = 0
-  private labelsCache: string[][] | undefined
+  private dependencyCount = 0
+  private labelsCache: (string[] | undefined)[] | undefined
   private shapeCache: Map<string, string[]> | undefined
   private readonly normalizedDepsCache: (string[] | undefined)[]
 
@@ -68,29 +74,31 @@ export class RevisionGraph {
 
   // ---- construction and validation ----
 
+  /** One pass over the headers, reading each field once: this runs cold (interpreted) on every command. */
   private indexHeaders(): void {
     const list = this.list
+    const indexById = this.indexById
     for (let i = 0; i < list.length; i++) {
       const header = list[i]
       const id = header.revision
-      if (ILLEGAL_ID_PATTERN.test(id)) {
-        const illegal = ILLEGAL_ID_CHARACTERS.filter((ch) => id.includes(ch))
-        throw graphError(`revision id '${id}' in ${header.path} contains ${illegal.map((c) => `'${c}'`).join(', ')}, which targets reserve (@ - + :)`)
-      }
-      if (RESERVED_NAMES.has(id)) throw graphError(`revision id '${id}' in ${header.path} is a reserved word (head, heads, base, current)`)
+      if (ILLEGAL_ID_PATTERN.test(id) || RESERVED_NAMES.has(id)) throw unusableIdError(header)
       const down = header.downRevision
-      if (down === id || (Array.isArray(down) && down.includes(id))) throw graphError(`revision '${id}' in ${header.path} names itself as its downRevision`)
-      if (header.dependsOn.length > 0 && header.dependsOn.includes(id)) throw graphError(`revision '${id}' in ${header.path} names itself in dependsOn`)
-      const earlier = this.indexById.get(id)
-      if (earlier !== undefined) {
+      if (down === id || (down !== null && typeof down !== 'string' && down.includes(id))) throw graphError(`revision '${id}' in ${header.path} names itself as its downRevision`)
+      const deps = header.dependsOn
+      if (deps.length > 0 && deps.includes(id)) throw graphError(`revision '${id}' in ${header.path} names itself in dependsOn`)
+      const size = indexById.size
+      indexById.set(id, i)
+      if (indexById.size === size) {
+        const earlier = list.findIndex((other) => other.revision === id)
         throw graphError(`revision '${id}' is defined twice: ${list[earlier].path} and ${header.path}`)
       }
-      this.indexById.set(id, i)
     }
   }
 
   private indexLabels(): void {
-    this.list.forEach((header, i) => {
+    for (let i = 0; i < this.list.length; i++) {
+      const header = this.list[i]
+      if (header.branchLabels.length === 0) continue
       for (const label of header.branchLabels) {
         const where = `'${header.revision}' (${header.path})`
         if (/[@:]/.test(label) || label.trim() === '' || RESERVED_NAMES.has(label)) {
@@ -107,43 +115,47 @@ export class RevisionGraph {
         }
         this.labelOwnerIndex.set(label, i)
       }
-    })
+    }
   }
 
   private linkEdges(): void {
-    const folder = this.versionsDir ?? 'the versions folder'
-    this.list.forEach((header, i) => {
-      const parentIndex = (parent: string): number => {
-        const index = this.indexById.get(parent)
-        if (index === undefined) {
-          throw graphError(`revision '${header.revision}' in ${header.path} revises '${parent}', which no file in ${folder} defines`)
-        }
-        return index
-      }
+    const list = this.list
+    for (let i = 0; i < list.length; i++) {
+      const header = list[i]
       const down = header.downRevision
       // The usual revision has one parent and no dependencies: no intermediate arrays for it.
-      const parents = down === null ? NONE : typeof down === 'string' ? [parentIndex(down)] : unique(down.map(parentIndex))
-      const deps =
-        header.dependsOn.length === 0
-          ? NONE
-          : unique(
-              header.dependsOn.map((dep) => {
-                const index = this.indexById.get(dep) ?? this.labelOwnerIndex.get(dep)
-                if (index === undefined) {
-                  throw graphError(
-                    `revision '${header.revision}' in ${header.path} depends on '${dep}', which is neither a revision nor a branch label in ${folder}`,
-                  )
-                }
-                if (index === i) throw graphError(`revision '${header.revision}' in ${header.path} depends on itself through label '${dep}'`)
-                return index
-              }),
-            )
+      const parents = down === null ? NONE : typeof down === 'string' ? [this.parentIndex(header, down)] : unique(down.map((parent) => this.parentIndex(header, parent)))
+      const deps = header.dependsOn.length === 0 ? NONE : this.dependencyIndexes(header, i)
+      this.dependencyCount += deps.length
       this.parentsOf[i] = parents
       this.depsOf[i] = deps
       this.downOf[i] = deps.length === 0 ? parents : unique([...parents, ...deps])
-      for (const parent of parents) append(this.childrenOf, parent, i)
-      for (const dep of deps) append(this.dependentsOf, dep, i)
-    })
+      for (let k = 0; k < parents.length; k++) append(this.childrenOf, parents[k], i)
+      for (let k = 0; k < deps.length; k++) append(this.dependentsOf, deps[k], i)
+    }
+  }
+
+  private parentIndex(header: RevisionHeader, parent: string): number {
+    const index = this.indexById.get(parent)
+    if (index === undefined) {
+      throw graphError(`revision '${header.revision}' in ${header.path} revises '${parent}', which no file in ${this.versionsDir ?? 'the versions folder'} defines`)
+    }
+    return index
+  }
+
+  private dependencyIndexes(header: RevisionHeader, i: number): readonly number[] {
+    return unique(
+      header.dependsOn.map((dep) => {
+        const index = this.indexById.get(dep) ?? this.labelOwnerIndex.get(dep)
+        if (index === undefined) {
+          throw graphError(
+            `revision '${header.revision}' in ${header.path} depends on '${dep}', which is neither a revision nor a branch label in ${this.versionsDir ?? 'the versions folder'}`,
+          )
+        }
+        if (index === i) throw graphError(`revision '${header.revision}' in ${header.path} depends on itself through label '${dep}'`)
+        return index
+      }),
+    )
   }
 
   /** Kahn's algorithm over all down edges: ranks every revision, or names a cycle when some are left over. */
@@ -177,6 +189,11 @@ export class RevisionGraph {
   }
 
   // ---- lookup ----
+
+  /** Whether any revision has dependsOn. */
+  get hasDependencies(): boolean {
+    return this.dependencyCount > 0
+  }
 
   get size(): number {
     return this.list.length
@@ -258,6 +275,17 @@ export class RevisionGraph {
       this.shapeCache.set(name, found)
     }
     return [...found]
+  }
+
+  /** What the one-line description marks, from one lookup: a sum of the `SHAPE_*` flags. */
+  shapeFlags(id: string): number {
+    const i = this.indexOf(id)
+    const children = this.childrenOf[i].length
+    let flags = 0
+    if (children === 0) flags |= this.dependentsOf[i].length === 0 ? SHAPE_REAL_HEAD | SHAPE_HEAD : SHAPE_HEAD
+    if (children > 1) flags |= SHAPE_BRANCH_POINT
+    if (this.parentsOf[i].length > 1) flags |= SHAPE_MERGE_POINT
+    return flags
   }
 
   isHead(id: string): boolean {
@@ -358,16 +386,18 @@ export class RevisionGraph {
   labelsOf(id: string): string[] {
     const i = this.indexOf(id)
     if (!this.labelsCache) this.labelsCache = this.computeLabels()
-    return this.labelsCache[i]
+    return this.labelsCache[i] ?? []
   }
 
-  private computeLabels(): string[][] {
-    const result: string[][] = this.list.map(() => [])
+  /** The labels of each revision; most have none (undefined): no array for them. */
+  private computeLabels(): (string[] | undefined)[] {
+    const result: (string[] | undefined)[] = new Array(this.list.length)
     this.list.forEach((header, owner) => {
       if (header.branchLabels.length === 0) return
       let v = owner
       for (;;) {
-        for (const label of header.branchLabels) if (!result[v].includes(label)) result[v].push(label)
+        const labels = (result[v] ??= [])
+        for (const label of header.branchLabels) if (!labels.includes(label)) labels.push(label)
         if (this.childrenOf[v].length !== 1) break
         const next = this.childrenOf[v][0]
         if (this.parentsOf[next].length > 1) break
@@ -500,6 +530,13 @@ function append(lists: (readonly number[])[], at: number, value: number): void {
 
 function unique<T>(items: readonly T[]): readonly T[] {
   return items.length < 2 ? items : [...new Set(items)]
+}
+
+function unusableIdError(header: RevisionHeader): RevisionError {
+  const id = header.revision
+  if (RESERVED_NAMES.has(id)) return graphError(`revision id '${id}' in ${header.path} is a reserved word (head, heads, base, current)`)
+  const illegal = ILLEGAL_ID_CHARACTERS.filter((ch) => id.includes(ch))
+  return graphError(`revision id '${id}' in ${header.path} contains ${illegal.map((c) => `'${c}'`).join(', ')}, which targets reserve (@ - + :)`)
 }
 
 function graphError(message: string): RevisionError {

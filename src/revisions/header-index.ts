@@ -4,72 +4,119 @@
  * history then reads the folder and stats each file instead of opening, reading and parsing each one. Any
  * difference in those stats means the file is read and parsed again, like git's index.
  *
- * The file is columnar (all names in one string, all stats in one array of numbers, all checksums in one string,
- * one small tuple per header, no doc comments): parsing 10,000 entries then allocates a few objects per file
- * rather than a dozen. The doc comment (`history -v`, `show`) is read from the file when asked for.
+ * The file is columnar: the stats and checksums as bytes (header-index-file.ts), then in JSON all names in one
+ * string, one array per header field, labels and dependencies only where there are some, and no doc comments.
+ * Reading 10,000 entries then allocates a few strings per file and no object.
+ * The doc comment (`history -v`, `show`) is read from the file when asked for.
  * The index is only ever an optimisation: unreadable, foreign or damaged, it is ignored and rewritten.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { endianness } from 'node:os'
 import { dirname } from 'node:path'
 import { cacheFileFor } from './cache-location.js'
 import { leadingDocComment, type RevisionHeader } from './header.js'
+import { CHECKSUM_BYTES, STATS_PER_FILE, decodeIndex, encodeIndex } from './header-index-file.js'
 
-const INDEX_FORMAT = 2
-const CHECKSUM_LENGTH = 64
-const STATS_PER_FILE = 4
+export { STATS_PER_FILE } from './header-index-file.js'
+
+const INDEX_FORMAT = 3
 /**
  * A file changed less than this long ago is not indexed: a second change within the file system's timestamp
  * granularity could leave size and times as they were ("racily clean" in git's words).
  */
 const RACY_MS = 2000
 
-/** [revision, downRevision, branchLabels, dependsOn, message, createDate] */
-type HeaderTuple = [string, string | string[] | null, string[], string[], string, string | null]
-
+/** The JSON part of the index (the stats and checksums follow it as bytes: see header-index-file.ts). */
 interface IndexFile {
   stamp: string
   /** The indexed file names, sorted, joined with '\n'. */
   names: string
-  /** size, mtimeMs, ctimeMs, ino for each file. */
-  stats: number[]
-  /** The sha256 (hex) of each file, concatenated; 64 spaces for a file not indexed. */
-  checksums: string
-  /** null for a file not indexed (it changed too recently). */
-  headers: (HeaderTuple | null)[]
+  /** One column per header field, one entry per file (null revision: not indexed, it changed too recently). */
+  revisions: (string | null)[]
+  /** A number is the position of the parent in `revisions`: one string fewer per file, and the same string. */
+  downRevisions: (number | string | string[] | null)[]
+  /** The messages joined with '\n' (split only when one is asked for: `heads` and `current` never need them). */
+  messages: string
+  createDates: (string | null)[]
+  /** [position, branchLabels, dependsOn] of the few headers that have labels or dependencies. */
+  extras: [number, string[], string[]][]
+}
+
+/** What the headers of one load share: the parsed file, the folder prefix of their paths, their labels and deps. */
+class IndexedSource {
+  private messageList: string[] | undefined
+
+  constructor(
+    readonly file: IndexFile,
+    readonly prefix: string,
+    readonly extras: Map<number, [string[], string[]]>,
+    /** size, mtimeMs, ctimeMs, ino for each file. */
+    readonly stats: Float64Array,
+    /** The sha256 of each file, 32 bytes each (zeros for a file not indexed). */
+    readonly checksums: Buffer,
+  ) {}
+
+  message(at: number): string {
+    this.messageList ??= this.file.messages.split('\n')
+    return this.messageList[at]!
+  }
 }
 
 let stampText: string | undefined
 
 /** The index depends on how strata parses headers: a new version of strata rebuilds it. */
 function stamp(): string {
-  stampText ??= `header-index ${INDEX_FORMAT}, strata ${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}`
+  stampText ??= `header-index ${INDEX_FORMAT} ${endianness()}, strata ${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}`
   return stampText
 }
 
-/** A header from the index: the doc comment, rarely needed, is read from the file on first use. */
+/** No labels, no dependencies: shared, since nothing changes a header's lists. */
+const NONE: string[] = []
+
+/**
+ * A header from the index. What building the graph reads is copied in; the rest (message, path, checksum…) is read
+ * from the index's columns when asked for: most commands never ask. The doc comment is read from the file.
+ */
 export class IndexedHeader implements RevisionHeader {
   // Assigned in the constructor, not declared as fields: field initializers cost 10,000 extra calls per command.
   declare readonly revision: string
   declare readonly downRevision: string | string[] | null
   declare readonly branchLabels: string[]
   declare readonly dependsOn: string[]
-  declare readonly message: string
-  declare readonly createDate: string | null
-  declare readonly path: string
-  declare readonly checksum: string
+  declare private readonly source: IndexedSource
+  declare private readonly at: number
+  declare private readonly name: string
   declare private docText: string | undefined
 
-  constructor(tuple: HeaderTuple, path: string, checksum: string) {
-    this.revision = tuple[0]
-    this.downRevision = tuple[1]
-    this.branchLabels = tuple[2]
-    this.dependsOn = tuple[3]
-    this.message = tuple[4]
-    this.createDate = tuple[5]
-    this.path = path
-    this.checksum = checksum
+  constructor(source: IndexedSource, at: number, name: string) {
+    const file = source.file
+    const down = file.downRevisions[at]!
+    const extras = source.extras.size === 0 ? undefined : source.extras.get(at)
+    this.revision = file.revisions[at] as string
+    this.downRevision = typeof down === 'number' ? (file.revisions[down] as string) : down
+    this.branchLabels = extras ? extras[0] : NONE
+    this.dependsOn = extras ? extras[1] : NONE
+    this.source = source
+    this.at = at
+    this.name = name
     this.docText = undefined
+  }
+
+  get message(): string {
+    return this.source.message(this.at)
+  }
+
+  get createDate(): string | null {
+    return this.source.file.createDates[this.at] as string | null
+  }
+
+  get path(): string {
+    return this.source.prefix + this.name
+  }
+
+  get checksum(): string {
+    return this.source.checksums.toString('hex', this.at * CHECKSUM_BYTES, (this.at + 1) * CHECKSUM_BYTES)
   }
 
   get doc(): string {
@@ -90,59 +137,117 @@ function isStringList(value: unknown): value is string[] {
   return true
 }
 
-/** A tuple from the file, checked field by field: a damaged entry is a miss, never a wrong header. */
-function validTuple(tuple: unknown): tuple is HeaderTuple {
-  if (!Array.isArray(tuple) || tuple.length !== 6) return false
-  const down: unknown = tuple[1]
-  const createDate: unknown = tuple[5]
+/** One file's entry, checked field by field: a damaged entry is a miss, never a wrong header. */
+function validEntry(file: IndexFile, at: number): boolean {
+  const down: unknown = file.downRevisions[at]
+  const createDate: unknown = file.createDates[at]
   return (
-    typeof tuple[0] === 'string' &&
-    (down === null || typeof down === 'string' || isStringList(down)) &&
-    isStringList(tuple[2]) &&
-    isStringList(tuple[3]) &&
-    typeof tuple[4] === 'string' &&
+    typeof file.revisions[at] === 'string' &&
+    (down === null || typeof down === 'string' || (typeof down === 'number' && typeof file.revisions[down] === 'string') || isStringList(down)) &&
     (createDate === null || typeof createDate === 'string')
   )
 }
 
-function validFile(parsed: unknown): parsed is IndexFile {
+/** The JSON part, for `count` files (the count the byte part was read with). */
+function validFile(parsed: unknown, count: number): parsed is IndexFile {
   if (typeof parsed !== 'object' || parsed === null) return false
   const file = parsed as Partial<IndexFile>
-  if (file.stamp !== stamp() || typeof file.names !== 'string' || !Array.isArray(file.stats) || !Array.isArray(file.headers)) return false
-  const count = file.headers.length
+  if (file.stamp !== stamp() || typeof file.names !== 'string') return false
+  const column = (list: unknown) => Array.isArray(list) && list.length === count
   // A names string that disagrees with the count never matches the folder's: every lookup then goes by name.
-  return typeof file.checksums === 'string' && file.checksums.length === count * CHECKSUM_LENGTH && file.stats.length === count * STATS_PER_FILE
+  return (
+    column(file.revisions) &&
+    column(file.downRevisions) &&
+    typeof file.messages === 'string' &&
+    (count === 0 ? file.messages === '' : lineCount(file.messages) === count) &&
+    column(file.createDates) &&
+    Array.isArray(file.extras)
+  )
 }
 
-const NOT_INDEXED = ' '.repeat(CHECKSUM_LENGTH)
+/** The labels and dependencies by position; undefined when an entry is damaged (the whole file is then ignored). */
+function extrasOf(file: IndexFile): Map<number, [string[], string[]]> | undefined {
+  const extras = new Map<number, [string[], string[]]>()
+  for (const entry of file.extras as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 3) return undefined
+    const [at, labels, deps] = entry as unknown[]
+    if (typeof at !== 'number' || !isStringList(labels) || !isStringList(deps)) return undefined
+    extras.set(at, [labels, deps])
+  }
+  return extras
+}
 
-function tupleOf(header: RevisionHeader): HeaderTuple {
-  return [header.revision, header.downRevision, header.branchLabels, header.dependsOn, header.message, header.createDate]
+/** How many '\n'-separated entries a joined column holds (an empty string holds one, or none for no file). */
+function lineCount(text: string): number {
+  let count = 1
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count++
+  return count
+}
+
+/** The next index, filled one file at a time (a header without a checksum, or with a multi-line message, is left out). */
+class IndexWriter {
+  private readonly content: IndexFile
+  private readonly checksums: Buffer
+  private readonly messages: string[] = []
+  private readonly positionOf = new Map<string, number>()
+
+  constructor(
+    names: readonly string[],
+    private readonly stats: Float64Array,
+  ) {
+    this.content = { stamp: stamp(), names: names.join('\n'), revisions: [], downRevisions: [], messages: '', createDates: [], extras: [] }
+    this.checksums = Buffer.alloc(names.length * CHECKSUM_BYTES)
+  }
+
+  add(header: RevisionHeader | undefined, checksum: string | undefined): void {
+    const content = this.content
+    const at = content.revisions.length
+    const indexed = header !== undefined && checksum !== undefined && !header.message.includes('\n')
+    content.revisions.push(indexed ? header.revision : null)
+    content.downRevisions.push(indexed ? header.downRevision : null)
+    content.createDates.push(indexed ? header.createDate : null)
+    this.messages.push(indexed ? header.message : '')
+    if (indexed) this.checksums.write(checksum, at * CHECKSUM_BYTES, CHECKSUM_BYTES, 'hex')
+    if (indexed && (header.branchLabels.length > 0 || header.dependsOn.length > 0)) content.extras.push([at, header.branchLabels, header.dependsOn])
+    if (indexed && !this.positionOf.has(header.revision)) this.positionOf.set(header.revision, at)
+  }
+
+  bytes(): Buffer {
+    const content = this.content
+    // Parents become positions only now: a parent's file may sort after its child's.
+    content.downRevisions = content.downRevisions.map((down) => (typeof down === 'string' ? (this.positionOf.get(down) ?? down) : down))
+    content.messages = this.messages.join('\n')
+    return encodeIndex(content, content.revisions.length, this.stats, this.checksums)
+  }
 }
 
 export class HeaderIndex {
-  private readonly stored: IndexFile | undefined
-  /** Where each name sits in `stored`; undefined while the folder lists exactly the stored names (the usual case). */
+  private readonly source: IndexedSource | undefined
+  /** Where each name sits in the stored index; undefined while the folder lists exactly the stored names (the usual case). */
   private positions: Map<string, number> | undefined
   private sameNames = false
   private changed = false
   /** What `record` accepted: checksum and header of each file read again (a racy file has none). */
-  private readonly recorded = new Map<string, [string, HeaderTuple]>()
+  private readonly recorded = new Map<string, [string, RevisionHeader]>()
 
   private constructor(
     private readonly file: string | undefined,
-    stored: IndexFile | undefined,
+    source: IndexedSource | undefined,
   ) {
-    this.stored = stored
+    this.source = source
   }
 
-  /** The index of a versions folder: empty when caching is off or no index was written yet. */
-  static open(versionsDir: string): HeaderIndex {
-    const file = cacheFileFor(versionsDir, 'headers', 'json')
+  /**
+   * The index of a versions folder: empty when caching is off or no index was written yet. `prefix` (the folder
+   * and a slash) makes each header's path.
+   */
+  static open(versionsDir: string, prefix: string): HeaderIndex {
+    const file = cacheFileFor(versionsDir, 'headers', 'bin')
     if (!file) return new HeaderIndex(undefined, undefined)
     try {
-      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'))
-      if (validFile(parsed)) return new HeaderIndex(file, parsed)
+      const bytes = decodeIndex(readFileSync(file))
+      const extras = bytes && validFile(bytes.meta, bytes.count) ? extrasOf(bytes.meta) : undefined
+      if (bytes && extras) return new HeaderIndex(file, new IndexedSource(bytes.meta as IndexFile, prefix, extras, bytes.stats, bytes.checksums))
     } catch {
       // Missing or damaged: rebuilt from the files.
     }
@@ -155,62 +260,59 @@ export class HeaderIndex {
 
   /** The sorted names the folder holds now: one string comparison when nothing was added, removed or renamed. */
   begin(names: readonly string[]): void {
-    const stored = this.stored
-    this.sameNames = stored !== undefined && stored.headers.length === names.length && stored.names === names.join('\n')
+    const stored = this.source?.file
+    this.sameNames = stored !== undefined && stored.revisions.length === names.length && stored.names === names.join('\n')
     if (!this.sameNames) {
       this.changed = true
       this.positions = new Map((stored && stored.names !== '' ? stored.names.split('\n') : []).map((name, i) => [name, i]))
     }
   }
 
-  /** The header recorded for the `position`-th name, when its stats are exactly those recorded. */
-  lookup(position: number, name: string, path: string, stats: Stats): IndexedHeader | undefined {
-    const stored = this.stored
-    if (!stored) return undefined
+  /**
+   * The header recorded for the `position`-th name, when its stats (at `stats[position * STATS_PER_FILE]`) are
+   * exactly those recorded.
+   */
+  lookup(position: number, name: string, stats: Float64Array): IndexedHeader | undefined {
+    const source = this.source
+    if (!source) return undefined
     const at = this.sameNames ? position : this.positions?.get(name)
     if (at === undefined) return undefined
-    const tuple = stored.headers[at]
-    const s = at * STATS_PER_FILE
-    const st = stored.stats
-    if (st[s] !== stats.size || st[s + 1] !== stats.mtimeMs || st[s + 2] !== stats.ctimeMs || st[s + 3] !== stats.ino) return undefined
-    if (!validTuple(tuple)) return undefined
-    const checksum = stored.checksums.slice(at * CHECKSUM_LENGTH, (at + 1) * CHECKSUM_LENGTH)
-    if (checksum === NOT_INDEXED) return undefined
-    return new IndexedHeader(tuple, path, checksum)
+    const s = position * STATS_PER_FILE
+    const k = at * STATS_PER_FILE
+    const st = source.stats
+    if (st[k] !== stats[s] || st[k + 1] !== stats[s + 1] || st[k + 2] !== stats[s + 2] || st[k + 3] !== stats[s + 3]) return undefined
+    if (!validEntry(source.file, at)) return undefined
+    return new IndexedHeader(source, at, name)
   }
 
-  /** Records what was just read from `name` (unless it changed too recently to be told apart from a next change). */
-  record(name: string, stats: Stats, header: RevisionHeader, checksum: string): void {
-    if (Date.now() - Math.max(stats.mtimeMs, stats.ctimeMs) < RACY_MS) return
+  /**
+   * Records what was just read from `name`, the `position`-th file (unless it changed too recently to be told
+   * apart from a next change).
+   */
+  record(name: string, position: number, stats: Float64Array, header: RevisionHeader, checksum: string): void {
+    const s = position * STATS_PER_FILE
+    if (Date.now() - Math.max(stats[s + 1]!, stats[s + 2]!) < RACY_MS) return
     this.changed = true
-    this.recorded.set(name, [checksum, tupleOf(header)])
+    this.recorded.set(name, [checksum, header])
   }
 
   /**
    * Writes the index when a file was added, removed, renamed or read again (atomically: readers see the old or
    * the new one). `names`, `stats` and `headers` are the folder's files in the order they were looked up.
    */
-  save(names: readonly string[], stats: readonly Stats[], headers: readonly RevisionHeader[]): void {
+  save(names: readonly string[], stats: Float64Array, headers: readonly RevisionHeader[]): void {
     if (!this.file || !this.changed) return
-    const content: IndexFile = { stamp: stamp(), names: names.join('\n'), stats: [], checksums: '', headers: [] }
-    const checksums: string[] = []
+    const writer = new IndexWriter(names, stats)
     headers.forEach((header, i) => {
-      const s = stats[i]!
-      content.stats.push(s.size, s.mtimeMs, s.ctimeMs, s.ino)
-      const entry: [string, HeaderTuple] | undefined =
-        header instanceof IndexedHeader
-          ? [header.checksum, tupleOf(header)]
-          : this.recorded.get(names[i]!)
-      checksums.push(entry ? entry[0] : NOT_INDEXED)
-      content.headers.push(entry ? entry[1] : null)
+      const entry: [string, RevisionHeader] | undefined = header instanceof IndexedHeader ? [header.checksum, header] : this.recorded.get(names[i]!)
+      writer.add(entry?.[1], entry?.[0])
     })
-    content.checksums = checksums.join('')
     const temp = `${this.file}.${process.pid}.tmp`
     try {
       mkdirSync(dirname(this.file), { recursive: true })
       const fd = openSync(temp, 'w')
       try {
-        writeSync(fd, JSON.stringify(content))
+        writeSync(fd, writer.bytes())
       } finally {
         closeSync(fd)
       }

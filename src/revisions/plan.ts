@@ -20,6 +20,8 @@ export interface MigrationStep {
 export function planUpgrade(graph: RevisionGraph, currentHeads: readonly string[], target: string): MigrationStep[] {
   const current = checkCurrent(graph, currentHeads)
   const targets = parseUpgradeTarget(graph, current, target)
+  // Already there (the usual `upgrade head` with nothing to do): every target's ancestors are applied, no walk needed.
+  if (targets.every((id) => current.includes(id))) return []
   const applied = graph.ancestors(current)
   const needed = [...graph.ancestors(targets)].filter((id) => !applied.has(id))
   const order = graph.sortOldestFirst(needed, targets)

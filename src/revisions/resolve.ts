@@ -137,7 +137,10 @@ function lineageOf(graph: RevisionGraph, target: string, includeDependencies: bo
  * `_get_all_current`): what `current` prints.
  */
 export function allCurrentRevisions(graph: RevisionGraph, rows: readonly string[]): string[] {
-  const all = graph.ancestors(rows.filter((row) => graph.has(row)))
+  const known = rows.filter((row) => graph.has(row))
+  // One row and no dependsOn anywhere: everything below it is reached through a child, so the row is the only tip.
+  if (known.length === 1 && !graph.hasDependencies) return known
+  const all = graph.ancestors(known)
   const tips = [...all].filter((id) => !graph.children(id).some((child) => all.has(child)))
   return graph.sortNewestFirst(tips, [...rows])
 }

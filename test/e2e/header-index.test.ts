@@ -1,5 +1,5 @@
 /**
- * The header index (node_modules/.cache/strata-db/headers-*.json) never shows a stale graph: a file edited in
+ * The header index (node_modules/.cache/strata-db/headers-*.bin) never shows a stale graph: a file edited in
  * place (even with its size and mtime put back), added, removed or renamed is read again; a damaged index is
  * ignored and rewritten; `verify` still sees an applied file that changed; STRATA_CACHE_DIR=off writes none.
  * The index is the same on every dialect, so SQLite is enough.
@@ -9,11 +9,28 @@ import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, ut
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, it } from 'node:test'
+import { decodeIndex, encodeIndex } from '../../src/revisions/header-index-file.js'
 import type { UserProject } from '../support/project.js'
 import { type Scenario, createScenario, linkUserProject, revId } from '../support/safe-project.js'
 
 /** Files younger than this are not indexed (their next change could keep size and times): wait it out. */
 const RACY_WAIT_MS = 2100
+/** The JSON part of the index file, which the tests damage. */
+interface IndexFile {
+  stamp: string
+  names: string
+  revisions: unknown[]
+  downRevisions: unknown[]
+  messages: string
+  createDates: unknown[]
+  extras: unknown[]
+}
+
+function readIndex(path: string): { meta: IndexFile; count: number; stats: Float64Array; checksums: Buffer } {
+  const parts = decodeIndex(readFileSync(path))
+  assert.ok(parts, 'the index file is whole')
+  return { ...parts, meta: parts.meta as IndexFile }
+}
 /** A whole second: put back with utimes exactly (a fractional one would come back rounded and give the edit away). */
 const MTIME = 1_767_000_000
 
@@ -84,30 +101,52 @@ describe('header index', () => {
     await sleep(RACY_WAIT_MS)
     await headsOf()
     const index = join(indexDir(), indexFiles()[0]!)
-    const good = JSON.parse(readFileSync(index, 'utf8')) as { stamp: string; names: string; stats: number[]; checksums: string; headers: unknown[] }
-    assert.equal(good.headers.length, 3, 'three files indexed')
+    const whole = readIndex(index)
+    const good = whole.meta
+    assert.equal(good.revisions.length, 3, 'three files indexed')
+    const encode = (meta: object, count = whole.count) => encodeIndex(meta, count, whole.stats, whole.checksums)
     const cName = files.get(c)!.split('/').pop()!
     const position = good.names.split('\n').indexOf(cName)
-    const wrongHeader = structuredClone(good)
-    // c's entry says it revises a: believed, heads would be [b, c].
-    ;(wrongHeader.headers[position] as unknown[])[1] = 42
-    const shortStats = { ...good, stats: good.stats.slice(1) }
-    const namesOff = { ...good, names: good.names.replace(cName, 'zzz.ts') }
-    const damages = ['{"stamp":', 'null', '[]', JSON.stringify({ stamp: good.stamp, entries: {} }), JSON.stringify(wrongHeader), JSON.stringify(shortStats), JSON.stringify(namesOff)]
-    for (const damage of damages) {
-      writeFileSync(index, damage)
-      assert.deepEqual(await headsOf(), [c], damage.slice(0, 80))
-      assert.equal((JSON.parse(readFileSync(index, 'utf8')) as typeof good).headers.length, 3, 'rewritten whole')
+    const withEntry = (column: 'revisions' | 'downRevisions', value: unknown) => {
+      const damaged = structuredClone(good)
+      damaged[column][position] = value
+      return damaged
+    }
+    // A parent is written as the position of its entry: a position no entry has is damage, not a header.
+    assert.equal(typeof good.downRevisions[position], 'number', "c's parent is written as a position")
+    const goodBytes = readFileSync(index)
+    const wrongJson = Buffer.from(goodBytes)
+    wrongJson.write('{"stamp":', 8)
+    const damages: [string, Buffer][] = [
+      ['empty', Buffer.alloc(0)],
+      ['JSON text instead of bytes', Buffer.from(JSON.stringify(good))],
+      ['cut short', goodBytes.subarray(0, goodBytes.length - 1)],
+      ['one byte longer', Buffer.concat([goodBytes, Buffer.alloc(1)])],
+      ['a count that disagrees with the columns', encode(good, 2)],
+      ['damaged JSON', wrongJson],
+      ['another stamp', encode({ ...good, stamp: 'header-index 0' })],
+      ['a parent position no entry has', encode(withEntry('downRevisions', 42))],
+      ['a parent that is an object', encode(withEntry('downRevisions', { id: a }))],
+      ['a revision that is a number', encode(withEntry('revisions', 7))],
+      ['names renamed', encode({ ...good, names: good.names.replace(cName, 'zzz.ts') })],
+      ['one message too many', encode({ ...good, messages: `${good.messages}\nextra` })],
+      ['a column too short', encode({ ...good, createDates: good.createDates.slice(1) })],
+      ['a damaged label list', encode({ ...good, extras: [[position, 'label', []]] })],
+    ]
+    for (const [damage, bytes] of damages) {
+      writeFileSync(index, bytes)
+      assert.deepEqual(await headsOf(), [c], damage)
+      assert.equal(readIndex(index).meta.revisions.length, 3, `rewritten whole after: ${damage}`)
     }
   })
 
   it('an index that lies about a header, with the file unchanged, is believed only while the stats match', async () => {
     // What the index is for: it is trusted when the stats match. Changing the file's ctime (any write) ends that.
     const index = join(indexDir(), indexFiles()[0]!)
-    const good = JSON.parse(readFileSync(index, 'utf8')) as { names: string; headers: [string, unknown][] }
-    const position = good.names.split('\n').indexOf(files.get(c)!.split('/').pop()!)
-    good.headers[position]![1] = a
-    writeFileSync(index, JSON.stringify(good))
+    const { meta, count, stats, checksums } = readIndex(index)
+    const position = meta.names.split('\n').indexOf(files.get(c)!.split('/').pop()!)
+    meta.downRevisions[position] = a
+    writeFileSync(index, encodeIndex(meta, count, stats, checksums))
     assert.deepEqual((await headsOf()).sort(), [b, c].sort(), 'the index is what was read')
     const file = files.get(c)!
     writeFileSync(file, readFileSync(file, 'utf8'))
@@ -117,7 +156,7 @@ describe('header index', () => {
   it('history -v reads the doc comment from the file, which the index does not hold', async () => {
     await sleep(RACY_WAIT_MS)
     await headsOf()
-    assert.doesNotMatch(readFileSync(join(indexDir(), indexFiles()[0]!), 'utf8'), /Revision ID:/)
+    assert.doesNotMatch(readFileSync(join(indexDir(), indexFiles()[0]!), 'latin1'), /Revision ID:/)
     const verbose = await out(['history', '-v'])
     assert.match(verbose, new RegExp(`Revision ID: ${c}`))
     assert.match(verbose, new RegExp(`step ${a}`))

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { RevisionError, RevisionGraph } from '../../../src/revisions/index.js'
+import { RevisionError, RevisionGraph, allCurrentRevisions, planUpgrade } from '../../../src/revisions/index.js'
+import { SHAPE_BRANCH_POINT, SHAPE_HEAD, SHAPE_MERGE_POINT, SHAPE_REAL_HEAD } from '../../../src/revisions/graph.js'
 import { branched, graphOf, linear, merged, rev, twoRoots } from './fixtures.js'
 
 function assertGraphError(build: () => unknown, pattern: RegExp) {
@@ -197,5 +198,50 @@ describe('RevisionGraph shape', () => {
     const graph = new RevisionGraph(headers)
     assert.deepEqual(graph.heads, ['r9999'])
     assert.equal(graph.topologicalOrder().length, 10_000)
+  })
+})
+
+describe('RevisionGraph read shortcuts', () => {
+  const withDependency = () => graphOf(rev('a', null), rev('b', 'a'), rev('x', null), rev('c', 'b', { dependsOn: ['x'] }), rev('y', 'x'))
+
+  it('shapeFlags says what isRealHead, isHead, isBranchPoint and isMergePoint say, in one lookup', () => {
+    for (const graph of [linear(), branched(), merged(), twoRoots(), withDependency()]) {
+      for (const { revision: id } of graph.all()) {
+        const flags = graph.shapeFlags(id)
+        assert.deepEqual(
+          [!!(flags & SHAPE_REAL_HEAD), !!(flags & SHAPE_HEAD), !!(flags & SHAPE_BRANCH_POINT), !!(flags & SHAPE_MERGE_POINT)],
+          [graph.isRealHead(id), graph.isHead(id), graph.isBranchPoint(id), graph.isMergePoint(id)],
+          id,
+        )
+      }
+    }
+    // x is a head only through c's dependency: an effective head, not a real one.
+    const effective = graphOf(rev('a', null), rev('x', null), rev('c', 'a', { dependsOn: ['x'] }))
+    assert.equal(effective.shapeFlags('x'), SHAPE_HEAD)
+    assert.throws(() => linear().shapeFlags('zz'), RevisionError)
+  })
+
+  it('hasDependencies is true only when some revision has dependsOn', () => {
+    assert.equal(linear().hasDependencies, false)
+    assert.equal(merged().hasDependencies, false)
+    assert.equal(withDependency().hasDependencies, true)
+  })
+
+  it('allCurrentRevisions: one row is the only current revision without dependencies, not with them', () => {
+    assert.deepEqual(allCurrentRevisions(linear(), ['c']), ['c'])
+    assert.deepEqual(allCurrentRevisions(linear(), ['c', 'gone']), ['c'])
+    // c depends on x: x is applied and has no applied child, so it is current too.
+    assert.deepEqual(allCurrentRevisions(withDependency(), ['c']).sort(), ['c', 'x'])
+  })
+
+  it('planUpgrade at its target plans nothing; one step short plans that step', () => {
+    assert.deepEqual(planUpgrade(linear(), ['e'], 'head'), [])
+    assert.deepEqual(planUpgrade(branched(), ['d1', 'd2'], 'heads'), [])
+    assert.deepEqual(planUpgrade(branched(), ['d2', 'd1'], 'one@head'), [])
+    assert.deepEqual(
+      planUpgrade(linear(), ['d'], 'head').map((step) => step.revision.revision),
+      ['e'],
+    )
+    assert.throws(() => planUpgrade(linear(), ['gone'], 'head'), RevisionError)
   })
 })
