@@ -1,8 +1,6 @@
 import { parseDuration } from '../../config/ddl-lock.js'
 import { UsageError } from '../../config/errors.js'
-import { type ScriptOptions, downgradeSql, upgradeSql } from '../../commands/offline.js'
-import { downgrade, upgrade } from '../../commands/run.js'
-import { fleetAction } from './fleet.js'
+import type { ScriptOptions } from '../../commands/offline.js'
 import type { RunOptions } from '../../runtime/runner.js'
 import { type GlobalOptions, batchedOut } from '../output.js'
 
@@ -47,13 +45,17 @@ export function scriptOptions(options: Record<string, unknown>): ScriptOptions {
 export function actionFor(direction: 'upgrade' | 'downgrade') {
   return async (args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> => {
     const target = args[0] ?? 'head'
+    // The offline script writer, the fleet and the run loop are loaded only by the path that uses them: a plain
+    // `upgrade head` with nothing to do should not pay for the other two.
     if (options.sql) {
+      const { upgradeSql, downgradeSql } = await import('../../commands/offline.js')
       const write = direction === 'upgrade' ? upgradeSql : downgradeSql
       process.stdout.write(await write(globals.config, target, scriptOptions(options)))
       return 0
     }
     if (target.includes(':')) throw new UsageError(`a FROM:TO range is only valid with --sql`)
-    if (options.all) return fleetAction(globals, target, options)
+    if (options.all) return (await import('./fleet.js')).fleetAction(globals, target, options)
+    const { upgrade, downgrade } = await import('../../commands/run.js')
     const run = direction === 'upgrade' ? upgrade : downgrade
     const progress = batchedOut()
     try {
