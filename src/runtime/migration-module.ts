@@ -61,10 +61,10 @@ export class MigrationModules {
     const checksum = bytes ? createHash('sha256').update(bytes).digest('hex') : indexed!
     let module: Record<string, unknown>
     try {
-      const code = cached ?? this.cache.get(checksum) ?? { js: stripRevision(bytes!.toString('utf8'), path) }
+      const code = cached ?? this.cache.get(checksum) ?? stripRevision(bytes!.toString('utf8'), path)
       const evaluated = await evaluateRevision(path, code)
       module = evaluated.exports
-      if (evaluated.compiled) this.cache.add(checksum, code.js, evaluated.compiled)
+      if (evaluated.compiled) this.cache.add(checksum, evaluated.compiled.js, evaluated.compiled.script)
     } catch (error) {
       const where = error instanceof SyntaxError ? path : (stackLocation(error, path) ?? path)
       throw new StrataError(`migration file ${where} failed to load: ${describeLoadError(error)}`, { code: 'migration-file' })
