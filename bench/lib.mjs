@@ -76,3 +76,18 @@ ${downBody}
 }
 `
 }
+
+/** CPU (user + sys, /usr/bin/time) and wall seconds of one whole process. */
+export function timed(argv, cwd) {
+  const started = performance.now()
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...argv], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 })
+  const wall = (performance.now() - started) / 1000
+  if (r.error) {
+    const t = performance.now()
+    const plain = spawnSync(argv[0], argv.slice(1), { cwd, encoding: 'utf8', maxBuffer: 1 << 28 })
+    return { wall: (performance.now() - t) / 1000, cpu: null, status: plain.status, stderr: plain.stderr }
+  }
+  const lines = r.stderr.trimEnd().split('\n')
+  const [user, sys] = lines.pop().split(' ').map(Number)
+  return { wall, cpu: user + sys, status: r.status, stderr: lines.join('\n') }
+}

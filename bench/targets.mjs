@@ -7,25 +7,11 @@ import { createRequire } from 'node:module'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { BIN, REPO, machine, makeProject, median, revisionFile } from './lib.mjs'
+import { BIN, REPO, machine, makeProject, median, revisionFile, timed } from './lib.mjs'
 import { measureStartup } from './startup-measure.mjs'
 
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 7)
 const N = Number(process.env.BENCH_REVISIONS ?? 10000)
-
-function timed(argv, cwd) {
-  const started = performance.now()
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...argv], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 })
-  const wall = (performance.now() - started) / 1000
-  if (r.error) {
-    const t = performance.now()
-    const plain = spawnSync(argv[0], argv.slice(1), { cwd, encoding: 'utf8', maxBuffer: 1 << 28 })
-    return { wall: (performance.now() - t) / 1000, cpu: null, status: plain.status, stderr: plain.stderr }
-  }
-  const lines = r.stderr.trimEnd().split('\n')
-  const [user, sys] = lines.pop().split(' ').map(Number)
-  return { wall, cpu: user + sys, status: r.status, stderr: lines.join('\n') }
-}
 
 /** Interleaved rounds of several commands; medians of wall and CPU seconds per command. */
 function interleaved(commands) {

@@ -1,67 +1,104 @@
-// Issue 2 bench: `upgrade head` of a 5,000-revision chain on SQLite (each revision creates one small table),
-// against the same DDL run as raw SQL in one transaction with better-sqlite3 (the physical limit here).
+// Issue 2 / issue 16 bench: `upgrade head` of an N-revision chain on SQLite (each revision creates one small table),
+// at BENCH_SIZES (default 500,1000,5000). Four whole processes run interleaved, BENCH_RUNS rounds (default 7):
+// raw (node + better-sqlite3 running strata's exact DDL in one transaction: the physical limit), strata warm (the
+// compiled-revision cache and header index hold every file), strata cold (node_modules/.cache deleted first, as on
+// a fresh checkout or CI) and drizzle-kit `migrate` on the same DDL (when installed in bench/peers). The raw DDL
+// run inside this process is printed too, as a second reference. Ratios are of CPU medians (user + sys), steadier
+// than wall time on a shared machine; the absolute targets (500: 0.35 s, 1,000: 0.5 s) are wall on a quiet machine.
 import Database from 'better-sqlite3'
-import { rmSync, writeFileSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { makeProject, median, revisionFile, runCli } from './lib.mjs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { BIN, REPO, median, runCli, timed } from './lib.mjs'
+import { chainProject } from './upgrade-chain-setup.mjs'
 
-const N = Number(process.env.BENCH_REVISIONS ?? 5000)
-const RUNS = Number(process.env.BENCH_RUNS ?? 3)
-const id = (i) => i.toString(16).padStart(12, '0')
+const SIZES = (process.env.BENCH_SIZES ?? '500,1000,5000').split(',').map(Number)
+const ROUNDS = Number(process.env.BENCH_RUNS ?? 7)
+const DRIZZLE_BIN = join(REPO, 'bench', 'peers', 'node_modules', 'drizzle-kit', 'bin.cjs')
+const hasDrizzle = existsSync(DRIZZLE_BIN)
+const node = process.execPath
+const QUIET_LIMIT = { 500: 0.35, 1000: 0.5 }
 
-const project = makeProject('chain')
-try {
-  for (let i = 1; i <= N; i++) {
-    writeFileSync(
-      join(project.dir, 'migrations', 'versions', `${id(i)}_step.ts`),
-      revisionFile(
-        id(i),
-        i > 1 ? id(i - 1) : null,
-        `  await op.createTable('t_${i}', { id: integer().primaryKey(), name: varchar({ length: 50 }), created: timestamp() })`,
-        `  await op.dropTable('t_${i}')`,
-      ),
-    )
-  }
-  // The exact DDL strata runs, from its own offline script.
-  const script = runCli(project.dir, ['upgrade', 'head', '--sql'])
-  if (script.status !== 0) throw new Error(script.stderr)
-  const ddl = script.stdout.split(';\n').map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter((s) => /^CREATE TABLE "t_/.test(s))
-  if (ddl.length !== N) throw new Error(`expected ${N} CREATE TABLE statements, got ${ddl.length}`)
+function rawInProcess(ddl, file) {
+  const t0 = performance.now()
+  const db = new Database(file)
+  db.exec('BEGIN')
+  for (const s of ddl) db.exec(s)
+  db.exec('COMMIT')
+  db.close()
+  return (performance.now() - t0) / 1000
+}
 
-  // Warm: the compiled-revision cache (node_modules/.cache/strata-db) holds every file, as on any run after the
-  // first on a machine (the `--sql` run above filled it). Cold: the cache is deleted first, as on a fresh checkout.
-  const cacheDir = join(project.dir, 'node_modules', '.cache')
-  const raw = []
-  const warm = []
-  const cold = []
-  const peak = []
-  for (let r = 0; r < RUNS; r++) {
-    const rawFile = join(project.dir, `raw${r}.sqlite`)
-    const t0 = performance.now()
-    const db = new Database(rawFile)
-    db.exec('BEGIN')
-    for (const s of ddl) db.exec(s)
-    db.exec('COMMIT')
-    db.close()
-    raw.push((performance.now() - t0) / 1000)
-    rmSync(rawFile, { force: true })
-
-    for (const [times, clear] of [[cold, true], [warm, false]]) {
-      rmSync(join(project.dir, 'bench.sqlite'), { force: true })
-      if (clear) rmSync(cacheDir, { recursive: true, force: true })
-      const run = runCli(project.dir, ['upgrade', 'head'])
-      if (run.status !== 0) throw new Error(run.stderr)
-      times.push(run.seconds)
-      if (!clear) peak.push(run.peakMb)
+/** One process per contender per round, in a fixed interleaved order; each starts from an empty database. */
+function measure(project) {
+  const { dir } = project
+  const cache = join(dir, 'node_modules', '.cache')
+  const contenders = [
+    { name: 'raw', argv: [node, 'raw.mjs', 'ddl.json', 'raw.sqlite'], db: 'raw.sqlite' },
+    { name: 'warm', argv: [node, BIN, 'upgrade', 'head'], db: 'bench.sqlite' },
+    { name: 'cold', argv: [node, BIN, 'upgrade', 'head'], db: 'bench.sqlite', clear: cache },
+    ...(hasDrizzle ? [{ name: 'drizzle', argv: [node, DRIZZLE_BIN, 'migrate', '--config', 'drizzle.config.json'], db: 'drizzle.sqlite' }] : []),
+  ]
+  const runs = Object.fromEntries(contenders.map((c) => [c.name, []]))
+  const inProcess = []
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of contenders) {
+      rmSync(join(dir, c.db), { force: true })
+      if (c.clear) rmSync(c.clear, { recursive: true, force: true })
+      const r = timed(c.argv, dir)
+      if (r.status !== 0) throw new Error(`${c.name} failed: ${r.stderr}`)
+      runs[c.name].push(r)
     }
-    if (process.env.BENCH_VERBOSE) console.log(`  run ${r}: raw ${raw[r].toFixed(3)} s, strata cold ${cold[r].toFixed(3)} s, warm ${warm[r].toFixed(3)} s`)
+    rmSync(join(dir, 'inproc.sqlite'), { force: true })
+    inProcess.push(rawInProcess(project.ddl, join(dir, 'inproc.sqlite')))
   }
-  const rawS = median(raw)
-  const line = (label, times) => `  ${label.padEnd(36)} : ${median(times).toFixed(3)} s  (${(median(times) / rawS).toFixed(2)}× raw)`
-  console.log(`upgrade head, ${N}-revision chain, SQLite (median of ${RUNS}; strata includes process start)`)
-  console.log(`  ${'raw SQL, one transaction'.padEnd(36)} : ${rawS.toFixed(3)} s`)
-  console.log(`${line('strata upgrade head (warm cache)', warm)}, peak ${median(peak)?.toFixed(0)} MB`)
-  console.log(line('strata upgrade head (cold, no cache)', cold))
-} finally {
-  project.remove()
+  const summary = (list) => ({ wall: median(list.map((r) => r.wall)), cpu: list[0].cpu === null ? null : median(list.map((r) => r.cpu)) })
+  return { ...Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, summary(v)])), inProcess: median(inProcess) }
+}
+
+const s = (x) => (x === null || x === undefined ? '-' : `${x.toFixed(3)} s`)
+const verdict = (ok) => (ok ? 'meets' : 'misses')
+const basis = (r) => r.cpu ?? r.wall
+
+function report(size, m) {
+  const raw = basis(m.raw)
+  const row = (label, r) => {
+    const vsDrizzle = m.drizzle ? `, ${(basis(r) / basis(m.drizzle)).toFixed(2)}× drizzle-kit` : ''
+    return `  ${label.padEnd(30)} wall ${s(r.wall)}  CPU ${s(r.cpu)}  ${(basis(r) / raw).toFixed(2)}× raw${vsDrizzle}`
+  }
+  console.log(`${size} revisions (median of ${ROUNDS} interleaved rounds; ratios of CPU medians)`)
+  console.log(`  ${'raw, whole process'.padEnd(30)} wall ${s(m.raw.wall)}  CPU ${s(m.raw.cpu)}  (raw DDL in-process: ${s(m.inProcess)})`)
+  console.log(row('strata upgrade head, warm', m.warm))
+  console.log(row('strata upgrade head, cold', m.cold))
+  if (m.drizzle) console.log(row('drizzle-kit migrate', m.drizzle))
+  const warmRatio = basis(m.warm) / raw
+  const coldRatio = basis(m.cold) / raw
+  if (size === 5000) {
+    console.log(`  target warm at 5,000 ≤ 1.5× raw: ${warmRatio.toFixed(2)}× — ${verdict(warmRatio <= 1.5)}`)
+    if (m.drizzle) {
+      const vs = basis(m.warm) / basis(m.drizzle)
+      console.log(`  target warm at 5,000 faster than drizzle-kit migrate: ${vs.toFixed(2)}× — ${verdict(vs < 1)}`)
+    }
+    console.log(`  target cold at 5,000 ≤ 2× raw: ${coldRatio.toFixed(2)}× — ${verdict(coldRatio <= 2)}`)
+  }
+  const limit = QUIET_LIMIT[size]
+  if (limit)
+    for (const [label, r, ratio] of [['warm', m.warm, warmRatio], ['cold', m.cold, coldRatio]])
+      console.log(`  target ${label} at ${size} < ${limit} s wall (quiet machine): ${s(r.wall)}, ${ratio.toFixed(2)}× raw — ${verdict(r.wall < limit)}`)
+}
+
+console.log(`upgrade head on SQLite, one-table revisions, sizes ${SIZES.join(', ')}`)
+if (!hasDrizzle) console.log('drizzle-kit: skipped, not installed (npm install --prefix bench/peers, or BENCH_INSTALL_PEERS=1 npm run bench)')
+for (const size of SIZES) {
+  const project = chainProject(size)
+  try {
+    // Files younger than 2 s stay out of the header index; then one run fills both caches (warm = every later run).
+    await sleep(2100)
+    rmSync(join(project.dir, 'node_modules', '.cache'), { recursive: true, force: true })
+    const fill = runCli(project.dir, ['upgrade', 'head'])
+    if (fill.status !== 0) throw new Error(fill.stderr)
+    report(size, measure(project))
+  } finally {
+    project.remove()
+  }
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import type { Script } from 'node:vm'
 import { cacheFileFor } from '../revisions/cache-location.js'
+import { FAST_STRIP_VERSION } from './revision-fast-strip.js'
 import type { RevisionCode } from './revision-module-loader.js'
 
 /**
@@ -41,13 +42,13 @@ function writeAll(fd: number, buffers: Buffer[]): void {
 
 let stampCache: string | undefined
 
-/** What the cached code depends on besides the file: strata's and sucrase's versions, and V8's for the code cache. */
+/** What the cached code depends on besides the file: strata's, sucrase's and the fast strip's versions, and V8's for the code cache. */
 function stamp(): { code: string; v8: string } {
   if (!stampCache) {
     const require = createRequire(import.meta.url)
     const strata = (require('../../package.json') as { version: string }).version
     const sucrase = (require('sucrase/package.json') as { version: string }).version
-    stampCache = `strata ${strata}, sucrase ${sucrase}`
+    stampCache = `strata ${strata}, sucrase ${sucrase}, fast strip ${FAST_STRIP_VERSION}`
   }
   return { code: stampCache, v8: process.versions.v8 }
 }

@@ -2,6 +2,7 @@ import { builtinModules, createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import vm from 'node:vm'
 import { importModule } from './module-loader.js'
+import { stripTemplateShape } from './revision-fast-strip.js'
 
 /** Thrown by the fast path's `require` for a specifier it does not serve: the file is loaded by jiti instead. */
 const NEEDS_FULL_LOADER = Symbol('needs full loader')
@@ -13,12 +14,14 @@ export interface RevisionCode {
   js: string
   /** Absent when compiled in this run, or dropped from a pack written by another V8. */
   codeCache?: Buffer
+  /** The TypeScript, when `js` is the fast strip's: if V8 cannot parse it, sucrase strips the file instead. */
+  source?: string
 }
 
 export interface EvaluatedRevision {
   exports: Record<string, unknown>
-  /** The script, when it was compiled here without a usable code cache (the cache can store it). */
-  compiled?: vm.Script
+  /** The script and its JavaScript, when compiled here without a usable code cache (the cache can store them). */
+  compiled?: { js: string; script: vm.Script }
 }
 
 type Sucrase = typeof import('sucrase')
@@ -26,11 +29,20 @@ type Sucrase = typeof import('sucrase')
 let sucrase: Sucrase | undefined
 
 /**
+ * The file's TypeScript as CommonJS-style JavaScript: the fast strip for the template's plain shape
+ * (revision-fast-strip.ts), sucrase for anything else.
+ */
+export function stripRevision(source: string, path: string): RevisionCode {
+  const fast = stripTemplateShape(source)
+  return fast === undefined ? { js: sucraseStrip(source, path) } : { js: fast, source }
+}
+
+/**
  * The file's TypeScript as CommonJS-style JavaScript: types stripped, imports turned into `require` calls. sucrase
  * keeps every line where it was, so stack traces point at the file's own lines; it is loaded on first use (a run
  * whose files are all in the compiled-revision cache never needs it). A syntax error names file, line and column.
  */
-export function stripRevision(source: string, path: string): string {
+function sucraseStrip(source: string, path: string): string {
   sucrase ??= createRequire(import.meta.url)('sucrase') as Sucrase
   try {
     return sucrase.transform(source, { transforms: ['typescript', 'imports'], filePath: path, production: true }).code
@@ -63,16 +75,12 @@ export async function evaluateRevision(path: string, code: RevisionCode): Promis
   }
   let script: vm.Script
   try {
-    // The wrapper shares the code's first line, so line numbers are the file's own.
-    script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code.js}\n})`, {
-      filename: path,
-      ...(code.codeCache ? { cachedData: code.codeCache } : {}),
-    })
+    script = compileRevision(path, code)
   } catch (error) {
-    // V8 puts the location on the stack's first line ("/path/file.ts:12").
-    const where = error instanceof SyntaxError ? /^(.*:\d+)\n/.exec(error.stack ?? '')?.[1] : undefined
-    if (where) throw new SyntaxError(`${error instanceof Error ? error.message : String(error)} at ${where}`)
-    throw error
+    if (code.source === undefined) throw error
+    // TypeScript the fast strip could not see: sucrase strips the file (and names a real syntax error).
+    code = { js: sucraseStrip(code.source, path) }
+    script = compileRevision(path, code)
   }
   try {
     const run = script.runInThisContext() as (...args: unknown[]) => void
@@ -82,5 +90,20 @@ export async function evaluateRevision(path: string, code: RevisionCode): Promis
     if (error === NEEDS_FULL_LOADER) return { exports: await importModule(path) }
     throw error
   }
-  return { exports: module.exports, ...(code.codeCache && !script.cachedDataRejected ? {} : { compiled: script }) }
+  return { exports: module.exports, ...(code.codeCache && !script.cachedDataRejected ? {} : { compiled: { js: code.js, script } }) }
+}
+
+function compileRevision(path: string, code: RevisionCode): vm.Script {
+  try {
+    // The wrapper shares the code's first line, so line numbers are the file's own.
+    return new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code.js}\n})`, {
+      filename: path,
+      ...(code.codeCache ? { cachedData: code.codeCache } : {}),
+    })
+  } catch (error) {
+    // V8 puts the location on the stack's first line ("/path/file.ts:12").
+    const where = error instanceof SyntaxError ? /^(.*:\d+)\n/.exec(error.stack ?? '')?.[1] : undefined
+    if (where) throw new SyntaxError(`${error instanceof Error ? error.message : String(error)} at ${where}`)
+    throw error
+  }
 }

@@ -4,7 +4,7 @@ import type { TableExtra } from '../schema/extras.js'
 import { type Autoincrement, type DefaultValue, type EnumModel, type IndexElement, type IndexElementOptions, type IndexModel, type ReferentialAction, cloneColumnType } from '../schema/model.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from '../schema/naming.js'
 import { type SqlFragment, isSqlFragment } from '../schema/sql.js'
-import { type ColumnMap, type ExtrasFn, type TableOptions, table as defineTable, tableDefinition } from '../schema/table.js'
+import { type ColumnMap, type ExtrasFn, type TableOptions, defineTable } from '../schema/table.js'
 import type { AnyOperation } from './index.js'
 import { AddColumnOp, AlterColumnOp, type ColumnChanges, DropColumnOp, RenameColumnOp } from './column-ops.js'
 import {
@@ -149,7 +149,7 @@ export class Operations {
   }
 
   createTable<C extends ColumnMap>(name: string, columns: C, extras?: ExtrasFn<C> | TableExtra[] | TableOptions, options?: TableOptions): Promise<void> {
-    const model = buildTableModel(tableDefinition(defineTable(name, columns, extras, options)), this.naming)
+    const model = buildTableModel(defineTable(name, columns, extras, options), this.naming)
     delete model.renamedFrom
     for (const column of model.columns) delete column.renamedFrom
     return this.emit(new CreateTableOp(model))
@@ -170,7 +170,7 @@ export class Operations {
   /** Adds a column; a `.references()` or `.unique()` on the builder adds the constraint too. */
   addColumn(tableName: string, name: string, builder: ColumnBuilder, options: SchemaOption = {}): Promise<void> {
     const schema = options.schema ?? null
-    const probe = buildTableModel(tableDefinition(defineTable(tableName, { [name]: builder }, schema ? { schema } : {})), this.naming)
+    const probe = buildTableModel(defineTable(tableName, { [name]: builder }, schema ? { schema } : {}), this.naming)
     const column = probe.columns[0]!
     column.name = builder.config.name ?? name
     delete column.renamedFrom

@@ -6,7 +6,7 @@ import { RevisionCache } from '../config/revision-cache.js'
 import { evaluateRevision, stripRevision } from '../config/revision-module-loader.js'
 import type { DialectName } from '../dialects/dialect.js'
 import type { Operations } from '../operations/api.js'
-import { type RevisionHeader, revisionFileBytes } from '../revisions/index.js'
+import { type RevisionHeader, revisionFileBytes, revisionFileChecksum } from '../revisions/index.js'
 
 /** What `upgrade` and `downgrade` receive. */
 export interface Migration {
@@ -54,19 +54,17 @@ export class MigrationModules {
 
   private async load(revision: RevisionHeader): Promise<MigrationModule> {
     const { path } = revision
-    let bytes: Buffer
-    try {
-      bytes = revisionFileBytes(revision) ?? readFileSync(path)
-    } catch (error) {
-      throw new StrataError(`migration file ${path} cannot be read: ${(error as Error).message}`, { code: 'migration-file' })
-    }
-    const checksum = createHash('sha256').update(bytes).digest('hex')
+    // The header index vouches for the content's hash (size and times unchanged): a cached file is not read at all.
+    const indexed = revisionFileChecksum(revision)
+    const cached = indexed === undefined ? undefined : this.cache.get(indexed)
+    const bytes = cached ? undefined : readRevision(revision)
+    const checksum = bytes ? createHash('sha256').update(bytes).digest('hex') : indexed!
     let module: Record<string, unknown>
     try {
-      const code = this.cache.get(checksum) ?? { js: stripRevision(bytes.toString('utf8'), path) }
+      const code = cached ?? this.cache.get(checksum) ?? stripRevision(bytes!.toString('utf8'), path)
       const evaluated = await evaluateRevision(path, code)
       module = evaluated.exports
-      if (evaluated.compiled) this.cache.add(checksum, code.js, evaluated.compiled)
+      if (evaluated.compiled) this.cache.add(checksum, evaluated.compiled.js, evaluated.compiled.script)
     } catch (error) {
       const where = error instanceof SyntaxError ? path : (stackLocation(error, path) ?? path)
       throw new StrataError(`migration file ${where} failed to load: ${describeLoadError(error)}`, { code: 'migration-file' })
@@ -80,6 +78,14 @@ export class MigrationModules {
       transaction: module.transaction !== false,
       checksum,
     }
+  }
+}
+
+function readRevision(revision: RevisionHeader): Buffer {
+  try {
+    return revisionFileBytes(revision) ?? readFileSync(revision.path)
+  } catch (error) {
+    throw new StrataError(`migration file ${revision.path} cannot be read: ${(error as Error).message}`, { code: 'migration-file' })
   }
 }
 

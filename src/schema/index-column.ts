@@ -66,14 +66,33 @@ export interface IndexColumnMethods {
   collate(name: string): IndexColumn
 }
 
-export function indexColumnMethods(name: string): IndexColumnMethods {
-  const start = () => new IndexColumn(name)
-  return {
-    desc: () => start().desc(),
-    asc: () => start().asc(),
-    nullsFirst: () => start().nullsFirst(),
-    nullsLast: () => start().nullsLast(),
-    opclass: (n) => start().opclass(n),
-    collate: (n) => start().collate(n),
+/**
+ * A column bound to a table (`packages.id`): four plain fields, and the index-element methods on the prototype,
+ * so that a ref copies and prints as its fields and a table of many columns builds no closures per column.
+ */
+export class BoundColumn implements IndexColumnMethods {
+  constructor(
+    readonly tableName: string,
+    readonly tableSchema: string | null,
+    readonly name: string,
+    readonly key: string,
+  ) {}
+  desc(): IndexColumn {
+    return new IndexColumn(this.name).desc()
+  }
+  asc(): IndexColumn {
+    return new IndexColumn(this.name).asc()
+  }
+  nullsFirst(): IndexColumn {
+    return new IndexColumn(this.name).nullsFirst()
+  }
+  nullsLast(): IndexColumn {
+    return new IndexColumn(this.name).nullsLast()
+  }
+  opclass(name: string): IndexColumn {
+    return new IndexColumn(this.name).opclass(name)
+  }
+  collate(name: string): IndexColumn {
+    return new IndexColumn(this.name).collate(name)
   }
 }

@@ -1,6 +1,6 @@
 import { type ColumnBuilder, type ColumnRef, isColumnBuilder } from './columns.js'
 import type { TableExtra } from './extras.js'
-import { indexColumnMethods } from './index-column.js'
+import { BoundColumn } from './index-column.js'
 import type { PartitionKind } from './model.js'
 
 export interface TableOptions {
@@ -42,23 +42,25 @@ export type Table<C extends ColumnMap = ColumnMap> = { readonly [K in keyof C]: 
  * bound columns.
  */
 export function table<C extends ColumnMap>(name: string, columns: C, extras?: ExtrasFn<C> | TableExtra[] | TableOptions, options?: TableOptions): Table<C> {
+  const definition = defineTable(name, columns, extras, options)
+  const result = { ...definition.refs } as Record<string | symbol, unknown>
+  Object.defineProperty(result, TABLE, { value: definition, enumerable: false })
+  return Object.freeze(result) as Table<C>
+}
+
+/** @internal What `table()` keeps, without the table object itself (`op.createTable` needs only this). */
+export function defineTable<C extends ColumnMap>(name: string, columns: C, extras?: ExtrasFn<C> | TableExtra[] | TableOptions, options?: TableOptions): TableDefinition {
   let extrasArg: ExtrasFn<C> | TableExtra[] | undefined
   let opts: TableOptions = options ?? {}
   if (typeof extras === 'function' || Array.isArray(extras)) extrasArg = extras
   else if (extras) opts = extras
   const refs: Record<string, ColumnRef> = {}
-  for (const [key, builder] of Object.entries(columns)) {
+  for (const key of Object.keys(columns)) {
+    const builder = columns[key]
     if (!isColumnBuilder(builder)) throw new Error(`table('${name}'): column '${key}' is not a column builder`)
-    const columnName = builder.config.name ?? key
-    const ref = { tableName: name, tableSchema: opts.schema ?? null, name: columnName, key }
-    // Not enumerable: a ref stays four plain fields to anything that copies or prints it.
-    for (const [method, fn] of Object.entries(indexColumnMethods(columnName))) Object.defineProperty(ref, method, { value: fn })
-    refs[key] = Object.freeze(ref as ColumnRef)
+    refs[key] = Object.freeze(new BoundColumn(name, opts.schema ?? null, builder.config.name ?? key, key))
   }
-  const definition: TableDefinition = { name, options: opts, columns, extras: extrasArg as TableDefinition['extras'], refs }
-  const result = { ...refs } as Record<string | symbol, unknown>
-  Object.defineProperty(result, TABLE, { value: definition, enumerable: false })
-  return Object.freeze(result) as Table<C>
+  return { name, options: opts, columns, extras: extrasArg as TableDefinition['extras'], refs }
 }
 
 export function isTable(value: unknown): value is Table {
