@@ -3,6 +3,7 @@
 // databases they build.
 import pg from 'pg'
 import mysql from 'mysql2/promise'
+import { makeProject, runCli } from './lib.mjs'
 
 export function schemaSource(n) {
   const out = [`import { table, integer, bigint, varchar, text, boolean, numeric, timestamp, date, json, uuid, smallint, real, index, unique } from 'strata-db'`, '']
@@ -62,3 +63,20 @@ export const DATABASES = [
   ['PostgreSQL', 'postgres', pgDb],
   ['MariaDB', 'mysql', myDb],
 ]
+
+/** A database of `tables` tables built by strata itself (autogenerate, upgrade); `use(project, url)` runs while it exists. */
+export async function withSchema(label, make, tables, use) {
+  const db = make(`strata_bench_${label.replace(/\W/g, '_')}_${tables}`)
+  await db.create()
+  const project = makeProject(label, { url: db.url, schema: schemaSource(tables) })
+  try {
+    for (const args of [['revision', '--autogenerate', '-m', 'bench schema'], ['upgrade', 'head']]) {
+      const r = runCli(project.dir, args)
+      if (r.status !== 0) throw new Error(r.stderr)
+    }
+    return await use(project, db.url)
+  } finally {
+    project.remove()
+    await db.drop()
+  }
+}
