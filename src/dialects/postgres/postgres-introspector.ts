@@ -199,13 +199,14 @@ export async function introspectPostgres(connection: Connection, options: Intros
   }
 
   const columnNames = new Map<number, Map<number, string>>()
+  const parsing = new ColumnParsing()
   for (const row of columnRows) {
     const table = tables.get(Number(row.table_oid))
     if (!table) continue
     let names = columnNames.get(Number(row.table_oid))
     if (!names) columnNames.set(Number(row.table_oid), (names = new Map()))
     names.set(row.attnum, row.name)
-    table.columns.push(reflectColumn(row, enumsByOid, modelSchema))
+    table.columns.push(reflectColumn(row, enumsByOid, modelSchema, parsing))
   }
   const nameOf = (tableOid: number, attnum: number): string => columnNames.get(tableOid)?.get(attnum) ?? `#${attnum}`
 
@@ -284,20 +285,43 @@ export async function introspectPostgres(connection: Connection, options: Intros
   }
 }
 
-function reflectColumn(row: ColumnRow, enumsByOid: Map<number, EnumRow>, modelSchema: (s: string | null) => string | null): ColumnModel {
+/**
+ * Column types and defaults parsed once per distinct spelling: 12,000 columns have a handful of types and defaults
+ * (parsing each took ≈30 % of introspecting 1,000 tables). Every column gets its own copy: models are edited later.
+ */
+class ColumnParsing {
+  private readonly types = new Map<string, ColumnType>()
+  private readonly defaults = new Map<string, ReturnType<typeof reflectDefault>>()
+
+  type(typeSql: string): ColumnType {
+    let type = this.types.get(typeSql)
+    if (!type) this.types.set(typeSql, (type = parseNativeType(typeSql).type))
+    return structuredClone(type)
+  }
+
+  default(defaultSql: string, typeSql: string, type: ColumnType): ReturnType<typeof reflectDefault> {
+    const key = `${typeSql}\n${defaultSql}`
+    let value = this.defaults.get(key)
+    if (value === undefined) this.defaults.set(key, (value = reflectDefault(defaultSql, type)))
+    return structuredClone(value)
+  }
+}
+
+function reflectColumn(row: ColumnRow, enumsByOid: Map<number, EnumRow>, modelSchema: (s: string | null) => string | null, parsing: ColumnParsing): ColumnModel {
   const enumRow = enumsByOid.get(Number(row.type_oid))
   let type: ColumnType
   if (enumRow) {
     const schema = modelSchema(enumRow.schema)
     type = { kind: 'enum', name: enumRow.name, values: [...enumRow.labels], ...(schema ? { schema } : {}) }
   } else {
-    type = parseNativeType(row.type_sql).type
+    type = parsing.type(row.type_sql)
   }
   const column: ColumnModel = { name: row.name, type, nullable: !row.not_null, default: null, comment: row.comment ?? null }
   if (row.identity === 'a') column.autoincrement = 'always'
   else if (row.identity === 'd') column.autoincrement = 'by-default'
   else if (row.owns_sequence && row.default_sql?.startsWith('nextval(')) column.autoincrement = true
-  else if (row.default_sql !== null && row.generated !== 's') column.default = reflectDefault(row.default_sql, type)
+  else if (row.default_sql !== null && row.generated !== 's')
+    column.default = enumRow ? reflectDefault(row.default_sql, type) : parsing.default(row.default_sql, row.type_sql, type)
   if (row.generated === 's' && row.default_sql !== null) column.generated = { expression: row.default_sql, stored: true }
   if (row.collation) column.collation = row.collation
   return column
