@@ -1,37 +1,18 @@
-// Issue 4 bench: a 1,000-table schema (12 columns of assorted types, 2 indexes, 1 unique constraint, a foreign key
-// to the previous table in chains of 10) created in PostgreSQL and in MariaDB; times `strata check` (a no-change
-// compare) and its peak memory, and counts the catalog queries of one introspection (they must not grow with
-// the number of tables).
-import pg from 'pg'
-import mysql from 'mysql2/promise'
-import { writeFileSync, rmSync } from 'node:fs'
+// Issues 4 and 16 bench: the `check` schema (bench/check-schema.mjs: 12 columns of assorted types, 2 indexes,
+// 1 unique constraint, a foreign key to the previous table in chains of 10) created in PostgreSQL and in MariaDB;
+// times `strata check` (a no-change compare) and its peak memory at each size, and counts the catalog queries of
+// one introspection (they must not grow with the number of tables). Targets (issue 16): ≤ 0.4 s at 1,000 tables
+// on a quiet machine, ≤ 150 MB at 1,000 and ≤ 250 MB at 3,000, linear growth. BENCH_SIZES (PostgreSQL, default
+// 1000,2000,3000), BENCH_MYSQL_SIZES (default 1000), BENCH_RUNS (default 5).
 import { join } from 'node:path'
-import { makeProject, median, runCli, REPO } from './lib.mjs'
+import { DATABASES, withSchema } from './check-schema.mjs'
+import { median, runCli, REPO } from './lib.mjs'
 
-const TABLES = Number(process.env.BENCH_TABLES ?? 1000)
-const RUNS = Number(process.env.BENCH_RUNS ?? 3)
-
-function schemaSource(n) {
-  const out = [`import { table, integer, bigint, varchar, text, boolean, numeric, timestamp, date, json, uuid, smallint, real, index, unique } from 'strata-db'`, '']
-  for (let i = 0; i < n; i++) {
-    const ref = i % 10 === 0 ? '' : `.references(() => t${i - 1}.id)`
-    out.push(`export const t${i} = table('bench_${i}', {
-  id: integer().primaryKey(),
-  parentId: integer('parent_id')${ref},
-  name: varchar({ length: 100 }).notNull(),
-  code: varchar({ length: 20 }),
-  body: text(),
-  active: boolean().notNull().default(true),
-  price: numeric({ precision: 10, scale: 2 }),
-  total: bigint(),
-  created: timestamp().notNull(),
-  day: date(),
-  rank: smallint(),
-  score: real(),
-}, (t) => [index().on(t.name), index().on(t.created, t.rank), unique().on(t.code)])`)
-  }
-  return out.join('\n') + '\n'
-}
+const sizes = (value, fallback) => (value ?? fallback).split(',').map(Number)
+const SIZES = { postgres: sizes(process.env.BENCH_SIZES, '1000,2000,3000'), mysql: sizes(process.env.BENCH_MYSQL_SIZES, '1000') }
+const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const SECONDS_AT_1000 = 0.4
+const MB_LIMITS = { 1000: 150, 3000: 250 }
 
 async function countingIntrospect(dialectName, url) {
   const { loadDialect } = await import(join(REPO, 'dist/runtime/dialects.js'))
@@ -53,85 +34,52 @@ async function countingIntrospect(dialectName, url) {
   return { queries, ms, tables: model.tables.length }
 }
 
-async function bench(label, dialectName, adminUrl, createDb, dropDb, dbUrl) {
-  await createDb()
-  const project = makeProject(`introspect-${dialectName}`, { url: dbUrl, schema: schemaSource(TABLES) })
+function timeCheck(dir) {
+  runCli(dir, ['check']) // warm-up: fills the transform cache, as any second run finds it
+  const times = []
+  const peaks = []
+  for (let i = 0; i < RUNS; i++) {
+    const c = runCli(dir, ['check'])
+    if (c.status !== 0) throw new Error(`check found differences:\n${c.stdout}${c.stderr}`)
+    times.push(c.seconds)
+    peaks.push(c.peakMb)
+  }
+  return { seconds: median(times), mb: median(peaks) }
+}
+
+const verdict = (ok) => (ok ? 'meets' : 'misses')
+
+async function benchDialect(label, dialectName, make) {
+  const tinyQueries = await withSchema(`introspect-${dialectName}`, make, 2, (_, url) => countingIntrospect(dialectName, url))
+  const bySize = new Map()
+  for (const tables of SIZES[dialectName]) {
+    const result = await withSchema(`introspect-${dialectName}`, make, tables, async (project, url) => ({ ...timeCheck(project.dir), introspection: await countingIntrospect(dialectName, url) }))
+    bySize.set(tables, result)
+    const { seconds, mb, introspection } = result
+    console.log(`${label}, ${tables} tables: strata check (no changes) ${seconds.toFixed(3)} s wall, peak ${mb.toFixed(0)} MB (median of ${RUNS}); introspection alone ${introspection.ms.toFixed(0)} ms`)
+    if (tables === 1000)
+      console.log(`check ≤ ${SECONDS_AT_1000} s, ${label}, 1000 tables: ${seconds.toFixed(3)} s, ${(seconds / SECONDS_AT_1000).toFixed(2)}× the target (quiet machine only): ${verdict(seconds <= SECONDS_AT_1000)}`)
+    if (MB_LIMITS[tables]) console.log(`check ≤ ${MB_LIMITS[tables]} MB, ${label}, ${tables} tables: ${mb.toFixed(0)} MB, ${(mb / MB_LIMITS[tables]).toFixed(2)}× the limit: ${verdict(mb <= MB_LIMITS[tables])}`)
+    const queries = introspection.queries
+    console.log(`check catalog queries constant, ${label}: ${queries} for ${tables} tables, ${tinyQueries.queries} for 2 (ratio ${(queries / tinyQueries.queries).toFixed(2)}): ${verdict(queries === tinyQueries.queries)}`)
+  }
+  const [a, b, c] = [1000, 2000, 3000].map((n) => bySize.get(n))
+  if (a && b && c) {
+    // Linear: the second thousand tables cost about what the first did (within 25 %), in time and in memory.
+    const step = (key) => [b[key] - a[key], c[key] - b[key]]
+    const [t1, t2] = step('seconds')
+    const [m1, m2] = step('mb')
+    const linear = t2 <= t1 * 1.25 && m2 <= m1 * 1.25
+    console.log(
+      `check linear growth, ${label}: +${t1.toFixed(3)} s / +${m1.toFixed(0)} MB for 1000→2000, +${t2.toFixed(3)} s / +${m2.toFixed(0)} MB for 2000→3000 ` +
+        `(ratio ${(t2 / t1).toFixed(2)} / ${(m2 / m1).toFixed(2)}): ${verdict(linear)}`,
+    )
+  }
+}
+
+for (const [label, dialectName, make] of DATABASES) {
   try {
-    let r = runCli(project.dir, ['revision', '--autogenerate', '-m', 'bench schema'])
-    if (r.status !== 0) throw new Error(r.stderr)
-    r = runCli(project.dir, ['upgrade', 'head'])
-    if (r.status !== 0) throw new Error(r.stderr)
-    const times = []
-    const peaks = []
-    for (let i = 0; i < RUNS; i++) {
-      const c = runCli(project.dir, ['check'])
-      if (c.status !== 0) throw new Error(`check found differences:\n${c.stdout}${c.stderr}`)
-      times.push(c.seconds)
-      peaks.push(c.peakMb)
-    }
-    const small = await countingIntrospect(dialectName, dbUrl)
-    console.log(`${label}: ${TABLES} tables`)
-    console.log(`  strata check (no changes) : ${median(times).toFixed(3)} s wall, peak ${median(peaks)?.toFixed(0)} MB (median of ${RUNS})`)
-    console.log(`  introspection alone       : ${small.ms.toFixed(0)} ms, ${small.queries} catalog queries for ${small.tables} tables`)
-  } finally {
-    project.remove()
-    await dropDb()
-  }
-}
-
-async function queriesFor(dialectName, tables, url, createDb, dropDb) {
-  // The catalog query count for a tiny schema, to show it does not grow with the table count.
-  await createDb()
-  const project = makeProject(`introspect-small-${dialectName}`, { url, schema: schemaSource(tables) })
-  try {
-    runCli(project.dir, ['revision', '--autogenerate', '-m', 'small'])
-    runCli(project.dir, ['upgrade', 'head'])
-    return (await countingIntrospect(dialectName, url)).queries
-  } finally {
-    project.remove()
-    await dropDb()
-  }
-}
-
-const pgAdmin = process.env.STRATA_TEST_PG ?? 'postgresql://postgres@127.0.0.1:5432/test'
-const myAdmin = process.env.STRATA_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306/test'
-
-async function pgDb(name) {
-  const run = async (sql) => {
-    const c = new pg.Client({ connectionString: pgAdmin })
-    await c.connect()
-    await c.query(sql)
-    await c.end()
-  }
-  return {
-    url: pgAdmin.replace(/\/[^/]*$/, `/${name}`),
-    create: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => run(`CREATE DATABASE ${name}`)),
-    drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  }
-}
-async function myDb(name) {
-  const run = async (sql) => {
-    const c = await mysql.createConnection({ uri: myAdmin })
-    await c.query(sql)
-    await c.end()
-  }
-  return {
-    url: myAdmin.replace(/\/[^/]*$/, `/${name}`),
-    create: () => run(`DROP DATABASE IF EXISTS ${name}`).then(() => run(`CREATE DATABASE ${name}`)),
-    drop: () => run(`DROP DATABASE IF EXISTS ${name}`),
-  }
-}
-
-for (const [label, dialectName, make] of [
-  ['PostgreSQL', 'postgres', pgDb],
-  ['MariaDB', 'mysql', myDb],
-]) {
-  try {
-    const big = await make('strata_bench_big')
-    const tiny = await make('strata_bench_tiny')
-    const tinyQueries = await queriesFor(dialectName, 2, tiny.url, tiny.create, tiny.drop)
-    await bench(label, dialectName, null, big.create, big.drop, big.url)
-    console.log(`  catalog queries for 2 tables: ${tinyQueries}`)
+    await benchDialect(label, dialectName, make)
   } catch (error) {
     console.log(`${label}: skipped (${error.message.split('\n')[0]})`)
   }

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import { AlterColumnOp, type ColumnChanges } from '../operations/column-ops.js'
 import type { ColumnModel, ColumnType } from '../schema/model.js'
 import { jsonDefaultByValue } from '../schema/json-default.js'
@@ -113,7 +114,9 @@ export function diffColumn(
   }
   const typeChanged = !typesEqual(target.type, haveType, dialect.features.namedEnumTypes)
   const nullableChanged = target.nullable !== reflected.nullable
+  // Equal defaults on equal types need no normalizing (parsing the SQL): the usual case, and most of the cost.
   const defaultChanged =
+    (typeChanged || !isDeepStrictEqual(target.default ?? null, reflected.default ?? null)) &&
     dialect.normalizeDefault(jsonDefaultByValue(target.default, target.type) ?? null, { type: target.type }) !==
     dialect.normalizeDefault(jsonDefaultByValue(reflected.default, haveType) ?? null, { type: haveType })
   const commentChanged = (target.comment ?? null) !== (reflected.comment ?? null)

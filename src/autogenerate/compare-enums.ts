@@ -186,8 +186,10 @@ export function diffEnumLifetimes(
   for (const e of [...(history?.enums ?? []), ...reflected.enums]) if (e.name && !known.has(enumKey(e))) known.set(enumKey(e), e)
   for (const { match, columns } of matched)
     for (const [c, old] of columns.pairs) {
+      // The reflected type first: the declared one is a copy (12,000 of them for nothing on 1,000 tables).
+      if (old.type.kind !== 'enum') continue
       const type = declared.column(match.target, c).type
-      if (type.kind !== 'enum' || old.type.kind !== 'enum' || known.has(enumKey(type))) continue
+      if (type.kind !== 'enum' || known.has(enumKey(type))) continue
       known.set(enumKey(type), { name: type.name, schema: type.schema ?? null, values: [...old.type.values] })
     }
   const want = new Map(target.enums.map((e) => [enumKey(e), e]))

@@ -77,8 +77,9 @@ function keyTypes(parent: TableModel | undefined): Array<ColumnType | undefined>
 
 /** PostgreSQL cannot partition an existing table, nor change how a partitioned one splits its rows. */
 function refuseRepartitioning(target: SchemaModel, reflected: SchemaModel, scope: CompareScope): void {
+  const present = new Map(reflected.tables.map((t) => [tableKey(t), t]))
   for (const table of target.tables) {
-    const old = findTable(reflected, table.name, table.schema)
+    const old = present.get(tableKey(table))
     if (!old || !scope.tableInScope(table)) continue
     const want = table.partitionBy ? `${table.partitionBy.kind} (${table.partitionBy.columns.join(', ')})` : null
     const have = old.partitionBy ? `${old.partitionBy.kind} (${old.partitionBy.columns.join(', ')})` : null

@@ -10,9 +10,17 @@ type Named = { name: string; schema?: string | null; renamedFrom?: string; kind?
  * Declared `renamedFrom` of views, materialized views, sequences, routines and triggers: where the database has the
  * old name and not the new one, a rename (first of all changes), and a copy of `reflected` that has the object under
  * its new name, so that the rest of the comparison sees what is left to change (a new definition, new options).
+ * Only those objects are copied: the tables (most of a big model) are shared with `reflected`.
  */
 export function planObjectRenames(plan: Plan, target: SchemaModel, reflected: SchemaModel, scope: CompareScope, dialect: CompareDialect): SchemaModel {
-  const renamed = structuredClone(reflected)
+  const { triggers, views, sequences, routines } = structuredClone({ triggers: reflected.triggers, views: reflected.views, sequences: reflected.sequences, routines: reflected.routines })
+  const renamed: SchemaModel = {
+    ...reflected,
+    ...(triggers ? { triggers } : {}),
+    ...(views ? { views } : {}),
+    ...(sequences ? { sequences } : {}),
+    ...(routines ? { routines } : {}),
+  }
   const pass = <T extends Named>(wanted: T[] | undefined, present: T[] | undefined, wrap: (model: T, from: string) => RenamedObject, order = 1) => {
     for (const object of wanted ?? []) {
       if (!object.renamedFrom || !scope.tableInScope(object)) continue

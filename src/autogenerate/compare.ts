@@ -91,6 +91,7 @@ function planSchemas(plan: Plan, target: SchemaModel, reflected: SchemaModel, ma
  */
 export async function compareSchemas(target: SchemaModel, reflected: SchemaModel, options: CompareOptions): Promise<DetectedChange[]> {
   const { dialect } = options
+  const history = async () => options.history ?? (await options.loadHistory?.())
   const scope = new CompareScope(options)
   const declared = new DeclaredTarget(target)
   const canonical = dialect.canonicalize(structuredClone(target))
@@ -122,7 +123,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   )
   // MySQL and SQLite keep enum values on the columns: value changes are enum operations restating those columns.
   if (!dialect.features.namedEnumTypes) {
-    diffEnumLifetimes(plan, target, reflected, options.history, matched, scope, declared)
+    diffEnumLifetimes(plan, target, reflected, await history(), matched, scope, declared)
     diffInlineEnums(plan, matched, declared)
   }
   const gainsKeys = new Map<string, string[][]>()
@@ -144,6 +145,8 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   diffSequences(plan, target, objects, scope, dialect)
 
   const operations = plan.operations()
+  // Nothing to mark or respell (the usual `strata check`): lint and the history would only copy models.
+  if (operations.length === 0) return []
   const marks = operationMarks(operations, {
     dialect: familyOf(dialect.name),
     ...(dialect.maxIdentifierLength !== undefined ? { maxIdentifierLength: dialect.maxIdentifierLength } : {}),
@@ -153,7 +156,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
     // A `.concurrently()` index build is rendered in an autocommit block: no transaction to warn about.
     outsideTransaction: operations.map((operation) => runsOutsideTransaction(operation, familyOf(dialect.name))),
   })
-  const reflectedOnly = restoreDeclaredSpellings(operations, options.history, dialect)
+  const reflectedOnly = restoreDeclaredSpellings(operations, await history(), dialect)
   return operations.map((operation, index) => {
     const change = detectedChange(operation, marks[index]!)
     const spelling = reflectedOnly.get(operation)

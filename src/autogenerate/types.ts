@@ -63,6 +63,11 @@ export interface CompareOptions {
    * defaults as written, which downgrades restate instead of the server's own spelling.
    */
   history?: SchemaModel
+  /**
+   * Or the history on demand: asked only when the comparison needs it (enum lifetimes on MySQL and SQLite, or
+   * operations to write). A comparison that finds nothing on PostgreSQL never replays the revisions.
+   */
+  loadHistory?: () => Promise<SchemaModel | undefined>
   /** `lint.rules` of the config: the marks come from the lint catalogue. */
   lintRules?: RuleSettings
 }

@@ -2,7 +2,7 @@ import { type DetectedChange, type RenameHints, compareSchemas } from '../autoge
 import { StrataError } from '../config/errors.js'
 import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
 import { loadSchemaModel } from '../config/load-schema.js'
-import type { Dialect, DialectName } from '../dialects/dialect.js'
+import type { Connection, Dialect, DialectName } from '../dialects/dialect.js'
 import type { RevisionGraph } from '../revisions/index.js'
 import type { DatabaseUrl } from '../runtime/url.js'
 import type { SchemaModel } from '../schema/model.js'
@@ -41,14 +41,18 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   const { url, dialect } = await databaseOf(config, options)
   // The database works on its catalog queries while this process loads the schema files: started first, awaited
   // second (errors keep their order: a broken schema file is still reported before a database problem).
-  const reflecting = reflectDatabase(config, graph, dialect, url, options)
-  reflecting.catch(() => undefined)
+  const reading = readDatabase(config, graph, dialect, url, options)
   const target = options.target ?? (await loadSchemaModel(config, dialect))
-  const { reflected, versions } = await reflecting
-  const history = await historyModel(config, graph, dialect, versions)
+  const versions = await reading.versions
+  let history: Promise<SchemaModel | null> | undefined
+  const loadHistory = async () => (await (history ??= historyModel(config, graph, dialect, versions))) ?? undefined
+  // Without named enum types compare always needs the history (enum lifetimes): replay it while the catalog
+  // queries run. Elsewhere only changes need it (their declared spellings).
+  if (!dialect.features.namedEnumTypes) void loadHistory()
+  const reflected = await reading.reflected
   const changes = await compareSchemas(target, reflected, {
     dialect,
-    ...(history ? { history } : {}),
+    loadHistory,
     ...(options.renames ? { renames: options.renames } : {}),
     ...(config.config.include ? { include: config.config.include } : {}),
     ...(config.config.exclude ? { exclude: config.config.exclude } : {}),
@@ -61,14 +65,45 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   return { changes, dialect: dialect.name, target, reflected }
 }
 
-/** Reads the database for a comparison: the version rows (it must be at the heads) and the reflected schema. */
-async function reflectDatabase(
+/**
+ * Reads the database for a comparison: the version rows (it must be at the heads), then the reflected schema. Two
+ * promises, so the caller can start on the versions while the catalog queries run; neither is left unhandled.
+ */
+function readDatabase(
   config: ResolvedConfig,
   graph: RevisionGraph,
   dialect: Dialect,
   url: DatabaseUrl,
   options: CompareOptions,
-): Promise<{ reflected: SchemaModel; versions: string[] }> {
+): { versions: Promise<string[]>; reflected: Promise<SchemaModel> } {
+  const opening = openAtHeads(config, graph, dialect, url, options)
+  const reflected = opening.then(async ({ connection }) => {
+    if (!connection) return emptySchema()
+    try {
+      const own = new Set([config.versionTable, config.historyTable])
+      return await dialect.introspect(connection, {
+        ...(config.config.schemas ? { schemas: config.config.schemas } : {}),
+        excludeTables: (name) => own.has(name),
+        naming: config.naming,
+      })
+    } finally {
+      await connection.close().catch(() => undefined)
+    }
+  })
+  const versions = opening.then(({ versions }) => versions)
+  reflected.catch(() => undefined)
+  versions.catch(() => undefined)
+  return { versions, reflected }
+}
+
+/** Connects (when the database exists) and reads the version rows; fails, connection closed, when not at the heads. */
+async function openAtHeads(
+  config: ResolvedConfig,
+  graph: RevisionGraph,
+  dialect: Dialect,
+  url: DatabaseUrl,
+  options: CompareOptions,
+): Promise<{ connection: Connection | undefined; versions: string[] }> {
   const exists = await databaseIsThere(dialect, url, connectOptions(config))
   const connection = exists ? await connect(dialect, url, connectOptions(config)) : undefined
   try {
@@ -83,15 +118,9 @@ async function reflectDatabase(
           { code: 'not-up-to-date' },
         )
     }
-    if (!connection) return { reflected: emptySchema(), versions }
-    const own = new Set([config.versionTable, config.historyTable])
-    const reflected = await dialect.introspect(connection, {
-      ...(config.config.schemas ? { schemas: config.config.schemas } : {}),
-      excludeTables: (name) => own.has(name),
-      naming: config.naming,
-    })
-    return { reflected, versions }
-  } finally {
+    return { connection, versions }
+  } catch (error) {
     await connection?.close().catch(() => undefined)
+    throw error
   }
 }

@@ -5,7 +5,7 @@ import type { SchemaModel } from '../schema/model.js'
 import { type SchemaDialect, validateSchemaFor } from '../schema/validate.js'
 import { StrataError, describeLoadError } from './errors.js'
 import type { ResolvedConfig } from './load-config.js'
-import { importModule } from './module-loader.js'
+import { SchemaModuleLoader } from './schema-module-loader.js'
 
 function globToRegExp(pattern: string): RegExp {
   let re = ''
@@ -58,15 +58,17 @@ export async function loadSchemaModel(resolved: ResolvedConfig, dialect?: Schema
   const files = expandSchemaPatterns(resolved.schemaPatterns)
   if (files.length === 0) throw new StrataError(`no schema file matches ${resolved.schemaPatterns.join(', ')}`, { code: 'schema' })
   const exported: unknown[] = []
+  const loader = new SchemaModuleLoader()
   for (const file of files) {
     let module: Record<string, unknown>
     try {
-      module = await importModule(file)
+      module = await loader.import(file)
     } catch (error) {
       throw new StrataError(`schema file ${file} failed to load: ${describeLoadError(error)}`, { code: 'schema' })
     }
     exported.push(...Object.values(module))
   }
+  loader.save()
   try {
     const model = buildSchemaModel(exported, resolved.naming)
     if (dialect) validateSchemaFor(model, dialect)

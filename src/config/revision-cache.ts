@@ -91,6 +91,13 @@ export class RevisionCache {
     return cache
   }
 
+  /** The cache of the schema files in a folder: a pack of its own (`schema-*.jspack`), beside the revision packs. */
+  static forSchemas(schemaDir: string): RevisionCache {
+    const cache = new RevisionCache(cacheFileFor(schemaDir, 'schema', 'jspack'))
+    if (cache.file) cache.read(cache.file)
+    return cache
+  }
+
   static disabled(): RevisionCache {
     return new RevisionCache(undefined)
   }

@@ -31,6 +31,8 @@ import { introspectPostgresRoutines } from './postgres-routines.js'
 import { introspectPostgresObjects } from './postgres-objects.js'
 import { introspectPostgresPartitions } from './postgres-partitions.js'
 
+// Arrays come back as JSON (to_json): the driver parses JSON natively, while its array parser took ≈20 % of
+// introspecting 1,000 tables.
 const TABLE_FILTER = `c.relnamespace = ANY($1::oid[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition`
 
 const NAMESPACES_SQL = `
@@ -66,17 +68,17 @@ ORDER BY a.attrelid, a.attnum`
 // Every enum of the database: a column may use an enum from a schema that is not being reflected.
 const ENUMS_SQL = `
 SELECT t.oid, t.typname AS name, n.nspname AS schema,
-  array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+  to_json(array_agg(e.enumlabel::text ORDER BY e.enumsortorder)) AS labels
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 JOIN pg_enum e ON e.enumtypid = t.oid
 GROUP BY t.oid, t.typname, n.nspname`
 
 const CONSTRAINTS_SQL = `
-SELECT con.conrelid AS table_oid, con.conname AS name, con.contype AS type, con.conkey::int[] AS keys, con.conindid AS index_oid,
+SELECT con.conrelid AS table_oid, con.conname AS name, con.contype AS type, to_json(con.conkey::int[]) AS keys, con.conindid AS index_oid,
   rc.relname AS ref_table, rn.nspname AS ref_schema,
-  ARRAY(SELECT ra.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord)
-        JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.num ORDER BY k.ord) AS ref_columns,
+  to_json(ARRAY(SELECT ra.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord)
+        JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.num ORDER BY k.ord)) AS ref_columns,
   con.confupdtype AS on_update, con.confdeltype AS on_delete, con.condeferrable AS deferrable, con.condeferred AS deferred,
   CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid, true) END AS check_sql
 FROM pg_constraint con
@@ -88,20 +90,20 @@ WHERE ${TABLE_FILTER} AND con.contype IN ('p', 'u', 'f', 'c', 'x')`
 // Indexes that back a primary key, unique or exclusion constraint are the constraint's business, not reported.
 const INDEXES_SQL = `
 SELECT i.indrelid AS table_oid, i.indexrelid AS index_oid, ic.relname AS name, i.indisunique AS is_unique,
-  string_to_array(i.indkey::text, ' ')::int[] AS keys,
-  ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true) END
-        FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS expressions,
+  to_json(string_to_array(i.indkey::text, ' ')::int[]) AS keys,
+  to_json(ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true) END
+        FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k)) AS expressions,
   i.indnkeyatts AS key_count,
   pg_get_expr(i.indpred, i.indrelid, true) AS where_sql,
   am.amname AS method,
-  string_to_array(i.indoption::text, ' ')::int[] AS options,
-  ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END
-        FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, n) JOIN pg_opclass opc ON opc.oid = u.oid ORDER BY u.n) AS opclasses,
-  ARRAY(SELECT CASE WHEN u.oid = 0 OR a.attnum IS NULL OR u.oid = a.attcollation THEN NULL ELSE coll.collname::text END
+  to_json(string_to_array(i.indoption::text, ' ')::int[]) AS options,
+  to_json(ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END
+        FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, n) JOIN pg_opclass opc ON opc.oid = u.oid ORDER BY u.n)) AS opclasses,
+  to_json(ARRAY(SELECT CASE WHEN u.oid = 0 OR a.attnum IS NULL OR u.oid = a.attcollation THEN NULL ELSE coll.collname::text END
         FROM unnest(i.indcollation::oid[]) WITH ORDINALITY AS u(oid, n)
         LEFT JOIN pg_collation coll ON coll.oid = u.oid
         LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[u.n - 1] AND i.indkey[u.n - 1] <> 0
-        ORDER BY u.n) AS collations
+        ORDER BY u.n)) AS collations
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -199,13 +201,14 @@ export async function introspectPostgres(connection: Connection, options: Intros
   }
 
   const columnNames = new Map<number, Map<number, string>>()
+  const parsing = new ColumnParsing()
   for (const row of columnRows) {
     const table = tables.get(Number(row.table_oid))
     if (!table) continue
     let names = columnNames.get(Number(row.table_oid))
     if (!names) columnNames.set(Number(row.table_oid), (names = new Map()))
     names.set(row.attnum, row.name)
-    table.columns.push(reflectColumn(row, enumsByOid, modelSchema))
+    table.columns.push(reflectColumn(row, enumsByOid, modelSchema, parsing))
   }
   const nameOf = (tableOid: number, attnum: number): string => columnNames.get(tableOid)?.get(attnum) ?? `#${attnum}`
 
@@ -284,20 +287,43 @@ export async function introspectPostgres(connection: Connection, options: Intros
   }
 }
 
-function reflectColumn(row: ColumnRow, enumsByOid: Map<number, EnumRow>, modelSchema: (s: string | null) => string | null): ColumnModel {
+/**
+ * Column types and defaults parsed once per distinct spelling: 12,000 columns have a handful of types and defaults
+ * (parsing each took ≈30 % of introspecting 1,000 tables). Every column gets its own copy: models are edited later.
+ */
+class ColumnParsing {
+  private readonly types = new Map<string, ColumnType>()
+  private readonly defaults = new Map<string, ReturnType<typeof reflectDefault>>()
+
+  type(typeSql: string): ColumnType {
+    let type = this.types.get(typeSql)
+    if (!type) this.types.set(typeSql, (type = parseNativeType(typeSql).type))
+    return structuredClone(type)
+  }
+
+  default(defaultSql: string, typeSql: string, type: ColumnType): ReturnType<typeof reflectDefault> {
+    const key = `${typeSql}\n${defaultSql}`
+    let value = this.defaults.get(key)
+    if (value === undefined) this.defaults.set(key, (value = reflectDefault(defaultSql, type)))
+    return structuredClone(value)
+  }
+}
+
+function reflectColumn(row: ColumnRow, enumsByOid: Map<number, EnumRow>, modelSchema: (s: string | null) => string | null, parsing: ColumnParsing): ColumnModel {
   const enumRow = enumsByOid.get(Number(row.type_oid))
   let type: ColumnType
   if (enumRow) {
     const schema = modelSchema(enumRow.schema)
     type = { kind: 'enum', name: enumRow.name, values: [...enumRow.labels], ...(schema ? { schema } : {}) }
   } else {
-    type = parseNativeType(row.type_sql).type
+    type = parsing.type(row.type_sql)
   }
   const column: ColumnModel = { name: row.name, type, nullable: !row.not_null, default: null, comment: row.comment ?? null }
   if (row.identity === 'a') column.autoincrement = 'always'
   else if (row.identity === 'd') column.autoincrement = 'by-default'
   else if (row.owns_sequence && row.default_sql?.startsWith('nextval(')) column.autoincrement = true
-  else if (row.default_sql !== null && row.generated !== 's') column.default = reflectDefault(row.default_sql, type)
+  else if (row.default_sql !== null && row.generated !== 's')
+    column.default = enumRow ? reflectDefault(row.default_sql, type) : parsing.default(row.default_sql, row.type_sql, type)
   if (row.generated === 's' && row.default_sql !== null) column.generated = { expression: row.default_sql, stored: true }
   if (row.collation) column.collation = row.collation
   return column
