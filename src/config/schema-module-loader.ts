@@ -32,9 +32,9 @@ export class SchemaModuleLoader {
     const cache = this.cacheFor(dirname(path))
     const hash = createHash('sha256').update(bytes).digest('hex')
     try {
-      const code = cache.get(hash) ?? { js: stripRevision(source, path) }
+      const code = cache.get(hash) ?? stripRevision(source, path)
       const { exports, compiled } = await evaluateRevision(path, code)
-      if (compiled) cache.add(hash, code.js, compiled)
+      if (compiled) cache.add(hash, compiled.js, compiled.script)
       // In export-name order, as a module namespace (and jiti) has them: the model lists tables in that order.
       return Object.fromEntries(Object.keys(exports).sort().map((name) => [name, exports[name]]))
     } catch {
