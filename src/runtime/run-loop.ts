@@ -179,7 +179,7 @@ export class RunLoop {
       {
         statement: async (info) => {
           if (progressive) return this.progressStatement(info, state.historyId, resume, state, inTransaction)
-          await this.plainStatement(info, step)
+          await this.plainStatement(info, step, state.autocommitted)
           if (!this.target.inTransaction) state.autocommitted = info.number
         },
         setAutocommit: async (on) => {
@@ -241,11 +241,11 @@ export class RunLoop {
     else this.pipeline.whenDone(report)
   }
 
-  private async plainStatement(info: StatementInfo, step: MigrationStep): Promise<void> {
+  private async plainStatement(info: StatementInfo, step: MigrationStep, autocommitted: number): Promise<void> {
     // strata's tables come first, at the run's first write (a run that fails before writing leaves nothing).
     if (this.missing.version || this.missing.history) await this.createTables()
     if (this.pipelining && this.target.inTransaction) {
-      await this.pipeline.send(step, info, () => this.target.execute(info.sql))
+      await this.pipeline.send({ step, info, autocommitted }, () => this.target.execute(info.sql))
       // Stop running migration code as soon as a failure is known (the step's catch reports the right one).
       if (this.pipeline.failure) throw this.pipeline.failure.error
       return
@@ -265,7 +265,7 @@ export class RunLoop {
   }
 
   private inFlightFailure(failed: InFlightFailure): Promise<StepFailure> {
-    return this.failure(failed.step, statementError(failed.info, failed.error), false, 0, { historyId: 0, autocommitted: 0, uncertain: false })
+    return this.failure(failed.step, statementError(failed.info, failed.error), false, 0, { historyId: 0, autocommitted: failed.autocommitted, uncertain: false })
   }
 
   /** One statement of a migration: with lock-timeout retries where configured (live runs only). */

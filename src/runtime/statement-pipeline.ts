@@ -7,10 +7,15 @@
 import type { MigrationStep } from '../revisions/index.js'
 import type { StatementInfo } from './step-sink.js'
 
-/** A statement that failed while later ones were already on their way. */
-export interface InFlightFailure {
+/** A statement sent: its step, and the statements of that step an op.autocommit block committed before it. */
+export interface SentStatement {
   step: MigrationStep
   info: StatementInfo
+  autocommitted: number
+}
+
+/** A statement that failed while later ones were already on their way. */
+export interface InFlightFailure extends SentStatement {
   error: unknown
 }
 
@@ -32,11 +37,11 @@ export class StatementPipeline {
   }
 
   /** Sends a statement; waits only when the window is full. Its failure is kept, not thrown (see `settle`). */
-  async send(step: MigrationStep, info: StatementInfo, run: () => Promise<unknown>): Promise<void> {
+  async send(statement: SentStatement, run: () => Promise<unknown>): Promise<void> {
     const sent = run().then(
       () => undefined,
       (error: unknown) => {
-        this.failed ??= { step, info, error }
+        this.failed ??= { ...statement, error }
       },
     )
     this.inFlight.push(sent)

@@ -56,6 +56,26 @@ describeEachDialect('statements in flight', ({ dialect }) => {
     }
   })
 
+  it('a step failing after its op.autocommit block is reported with what the block committed, even when the next step threw first', async () => {
+    const s = await createScenario(project, dialect, 'autocommit')
+    try {
+      const [r1, r2, r3] = [revId(1, 'd'), revId(2, 'd'), revId(3, 'd')]
+      s.revision({ id: r1, down: null, message: 'table', imports: ['integer'], up: `  await op.createTable('a', { id: integer().primaryKey(), v: integer() })`, down_: `  await op.dropTable('a')` })
+      const index = dialect === 'postgres' ? 'CREATE INDEX CONCURRENTLY ix_a_v ON a (v)' : 'CREATE INDEX ix_a_v ON a (v)'
+      const up = `  await op.autocommit(async () => {\n    await op.execute('${index}')\n  })\n  await op.createTable('after_block', { id: integer() })\n  await op.execute('SELECT * FROM no_such_table')`
+      s.revision({ id: r2, down: r1, message: 'autocommit', imports: ['integer'], up })
+      s.revision({ id: r3, down: r2, message: 'throws', imports: [], up: `  throw new Error('revision 3 must not be the one reported')` })
+      assert.equal((await s.strata(['upgrade', r1])).code, 0)
+      const failed = await s.strata(['upgrade', 'head'])
+      assert.equal(failed.code, 1, failed.stdout + failed.stderr)
+      assert.match(errorLine(failed), new RegExp(`^upgrade ${r2} failed in execute .* at statement 3: SELECT \\* FROM no_such_table`))
+      if (dialect !== 'mysql') assert.match(errorLine(failed), /except the first 1 statement\(s\) of this step, committed by its op.autocommit block/)
+      assert.deepEqual(await versionRows(s.db), [r1])
+    } finally {
+      await s.db.drop()
+    }
+  })
+
   it('every step of a successful run has its own done row, in order, with a duration', async () => {
     const s = await createScenario(project, dialect, 'timed')
     try {
