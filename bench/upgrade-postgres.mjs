@@ -131,7 +131,6 @@ for (const n of SIZES) {
         runs[name].push(timed([process.execPath, project.bin, 'upgrade', 'head'], project.dir))
       }
     }
-    await admin(`DROP DATABASE IF EXISTS ${db}`)
     const failures = runs.psql.filter((r) => r.failed)
     const rawSplit = medians(runs.split)
     // psql's failed runs stopped early: the single-transaction reference is the successful runs only.
@@ -147,6 +146,7 @@ for (const n of SIZES) {
       console.log(`  ${n} revisions: ${name} upgrade head ${fmt(m)} = ${ratio.toFixed(2)}× ${against} (target ≤ ${TARGET}×: ${ratio <= TARGET ? 'meets' : 'misses'})${raw ? `; ${(m.wall / rawSplit.wall).toFixed(2)}× psql committing where strata does` : ''}`)
     }
   } finally {
+    await admin(`DROP DATABASE IF EXISTS ${db}`).catch(() => undefined)
     for (const [, project] of contenders) project.remove()
   }
 }
