@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { machine } from './lib.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const all = ['startup', 'targets', 'upgrade-chain', 'graph-bench', 'graph-cli-bench', 'introspect-bench', 'check-alembic', 'fleet-bench']
+const all = ['startup', 'targets', 'upgrade-chain', 'upgrade-postgres', 'graph-bench', 'graph-cli-bench', 'introspect-bench', 'check-alembic', 'fleet-bench']
 const only = process.env.BENCH_ONLY?.split(',')
 console.log(`strata benchmarks — ${new Date().toISOString().slice(0, 10)} — ${machine()}\n`)
 for (const name of all) {

@@ -17,6 +17,12 @@ export interface Connection {
   /** A statement; `rowCount` is the number of rows it changed (version-table steps assert it). */
   execute(sql: string, params?: unknown[]): Promise<{ rowCount: number }>
   close(): Promise<void>
+  /**
+   * True when statements may be sent before earlier ones have answered: the connection runs them one at a time in
+   * the order sent, and starts each one's timeout only when it runs (PostgreSQL). The run loop then keeps the
+   * server busy while it prepares the next steps. Absent: every call is awaited before the next.
+   */
+  readonly queuesStatements?: boolean
 }
 
 export interface IntrospectOptions {

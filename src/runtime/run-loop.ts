@@ -14,6 +14,7 @@ import type { MigrationModule } from './migration-module.js'
 import type { LiveTarget, RunTarget } from './run-target.js'
 import { isDataStatement, statementEffect } from './statement-effect.js'
 import { type StatementInfo, StatementError, StepSink } from './step-sink.js'
+import { type InFlightFailure, StatementPipeline } from './statement-pipeline.js'
 import { oneLine } from './step-failure.js'
 import type { HistoryRow, VersionStore } from './version-store.js'
 
@@ -112,6 +113,11 @@ export class RunLoop {
   private statementsSinceBudgetCheck = 0
   /** Revisions whose effects the open transaction holds (for a COMMIT failure's message). */
   private uncommitted: string[] = []
+  /** Migration statements sent inside a transaction before the earlier ones answered (statement-pipeline.ts). */
+  private readonly pipeline = new StatementPipeline()
+  private readonly pipelining: boolean
+  /** When the last step's work (its statements included) was done: steps in flight overlap. */
+  private lastStepDone = 0
 
   constructor(
     private readonly dialect: Dialect,
@@ -124,6 +130,9 @@ export class RunLoop {
     this.committedRows = [...state.heads]
     this.missing = { ...state.missing }
     this.staleRunning = [...state.staleRunning]
+    // Lock retries need each statement's answer before the next (a savepoint each); so do databases whose DDL commits.
+    const connection = (target as Partial<LiveTarget>).connection
+    this.pipelining = target.live && dialect.transactionalDDL && !options.lockRetry && connection?.queuesStatements === true
   }
 
   async run(steps: MigrationStep[], modules: MigrationModule[]): Promise<{ steps: StepResult[]; heads: string[] }> {
@@ -170,7 +179,7 @@ export class RunLoop {
       {
         statement: async (info) => {
           if (progressive) return this.progressStatement(info, state.historyId, resume, state, inTransaction)
-          await this.plainStatement(info)
+          await this.plainStatement(info, step, state.autocommitted)
           if (!this.target.inTransaction) state.autocommitted = info.number
         },
         setAutocommit: async (on) => {
@@ -193,10 +202,14 @@ export class RunLoop {
       await sink.flush()
       this.heads.advance(step.versionChanges)
     } catch (error) {
-      throw await this.failure(step, error, progressive, sink, state)
+      if (error instanceof StepFailure) throw error
+      // A statement still in flight from this or an earlier step may have failed first: that failure is the one.
+      const earlier = await this.pipeline.settle()
+      throw earlier ? await this.inFlightFailure(earlier) : await this.failure(step, error, progressive, sink.statementsDone, state)
     }
     const ms = performance.now() - t0
     const done = { status: 'done' as const, finished_at: isoNow(), duration_ms: this.target.live ? Math.round(ms) : null, statements_done: sink.statementsDone }
+    const result: StepResult = { revision: step.revision.revision, direction: step.direction, ms }
     this.uncommitted.push(step.revision.revision)
     this.statementsSinceBudgetCheck += sink.statementsDone
     if (progressive) {
@@ -204,24 +217,55 @@ export class RunLoop {
       await this.target.begin()
       await this.target.execute(this.store.historyUpdate(state.historyId, done))
       await this.commitPoint()
-    } else this.pendingHistory.push({ ...row, ...done })
+    }
+    const history = progressive ? null : { ...row, ...done }
+    if (history) this.pendingHistory.push(history)
     // A script states each step's version change right after it, as Alembic's do (a live run only at commit points).
     if (!this.target.live) {
       if (this.target.inTransaction) await this.writeState()
       else await this.commitPoint()
     }
-    if (this.target.live) this.options.log(`${formatStep(step)} (${formatMs(ms)})`)
-    return { revision: step.revision.revision, direction: step.direction, ms }
+    if (this.target.live) this.stepDone(step, t0, result, history)
+    return result
   }
 
-  private async plainStatement(info: StatementInfo): Promise<void> {
+  /** The step's line and timing: now, or once its statements in flight have answered (never if one fails). */
+  private stepDone(step: MigrationStep, t0: number, result: StepResult, history: Pick<HistoryRow, 'finished_at' | 'duration_ms'> | null): void {
+    const report = (at: number) => {
+      result.ms = at - Math.max(t0, this.lastStepDone)
+      this.lastStepDone = at
+      if (history) Object.assign(history, { finished_at: isoNow(), duration_ms: Math.round(result.ms) })
+      this.options.log(`${formatStep(step)} (${formatMs(result.ms)})`)
+    }
+    if (this.pipeline.idle) report(performance.now())
+    else this.pipeline.whenDone(report)
+  }
+
+  private async plainStatement(info: StatementInfo, step: MigrationStep, autocommitted: number): Promise<void> {
     // strata's tables come first, at the run's first write (a run that fails before writing leaves nothing).
     if (this.missing.version || this.missing.history) await this.createTables()
+    if (this.pipelining && this.target.inTransaction) {
+      await this.pipeline.send({ step, info, autocommitted }, () => this.target.execute(info.sql))
+      // Stop running migration code as soon as a failure is known (the step's catch reports the right one).
+      if (this.pipeline.failure) throw this.pipeline.failure.error
+      return
+    }
     try {
       await this.migrationStatement(info)
     } catch (error) {
       throw statementError(info, error)
     }
+  }
+
+  /** Waits for the statements in flight (before anything that reads, writes strata's rows or commits). */
+  private async settleInFlight(): Promise<void> {
+    if (this.pipeline.idle) return
+    const failed = await this.pipeline.settle()
+    if (failed) throw await this.inFlightFailure(failed)
+  }
+
+  private inFlightFailure(failed: InFlightFailure): Promise<StepFailure> {
+    return this.failure(failed.step, statementError(failed.info, failed.error), false, 0, { historyId: 0, autocommitted: failed.autocommitted, uncertain: false })
   }
 
   /** One statement of a migration: with lock-timeout retries where configured (live runs only). */
@@ -318,6 +362,7 @@ export class RunLoop {
    * none is), the lock is verified, and it commits.
    */
   private async commitPoint(): Promise<void> {
+    await this.settleInFlight()
     const needsWrite = this.missing.version || this.missing.history || this.staleRunning.length > 0 || this.heads.pending().length > 0 || this.pendingHistory.length > 0
     if (!this.target.inTransaction && !needsWrite) return
     if (needsWrite) {
@@ -346,6 +391,7 @@ export class RunLoop {
   private async budgetCommit(step: MigrationStep): Promise<void> {
     if (!this.budget || this.statementsSinceBudgetCheck < BUDGET_CHECK_EVERY || !this.target.inTransaction) return
     this.statementsSinceBudgetCheck = 0
+    await this.settleInFlight()
     const held = await this.budget.held((this.target as LiveTarget).connection)
     if (held < this.budget.limit) return
     this.options.log(`Committing after ${step.revision.revision}: ${this.budget.reason}; the run commits in several steps, each one atomic`)
@@ -368,13 +414,14 @@ export class RunLoop {
     }
   }
 
-  private async failure(step: MigrationStep, error: unknown, progressive: boolean, sink: StepSink, state: { historyId: number; autocommitted: number; uncertain: boolean }): Promise<StepFailure> {
+  private async failure(step: MigrationStep, error: unknown, progressive: boolean, statementsDone: number, state: { historyId: number; autocommitted: number; uncertain: boolean }): Promise<StepFailure> {
     await this.target.rollback()
+    this.pipeline.clear()
     this.heads.resetTo(this.committedRows)
     this.pendingHistory.length = 0
     let done = 0
-    if (progressive && state.historyId !== 0) done = (await this.readStatementsDone(state.historyId)) ?? sink.statementsDone
-    else if (progressive) done = Math.min(sink.statementsDone, this.options.resume.skip)
+    if (progressive && state.historyId !== 0) done = (await this.readStatementsDone(state.historyId)) ?? statementsDone
+    else if (progressive) done = Math.min(statementsDone, this.options.resume.skip)
     // A DDL statement whose connection is gone (lost, timed out) may have run; one the database answered with an
     // error did not. The connection itself tells which, whatever the driver's error codes.
     const uncertain = state.uncertain && (await this.target.query('SELECT 1').then(

@@ -135,7 +135,10 @@ function destroySocket(client: pg.Client): void {
 export class PostgresConnection implements Connection {
   readonly dialect = 'postgres' as const
   queryCount = 0
+  readonly queuesStatements = true
   private broken: Error | undefined
+  /** The statement sent last: the next one starts when it has answered (so its timer runs only while it runs). */
+  private last: Promise<unknown> = Promise.resolve()
 
   constructor(
     private readonly client: pg.Client,
@@ -148,7 +151,13 @@ export class PostgresConnection implements Connection {
     })
   }
 
-  private async run(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
+  private run(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
+    const result = this.last.then(() => this.runNow(sql, params))
+    this.last = result.catch(() => undefined)
+    return result
+  }
+
+  private async runNow(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
     if (this.broken) throw this.broken
     this.queryCount++
     const bound = this.statementTimeoutMs
