@@ -97,18 +97,19 @@ SELECT i.indrelid AS table_oid, i.indexrelid AS index_oid, ic.relname AS name, i
   pg_get_expr(i.indpred, i.indrelid, true) AS where_sql,
   am.amname AS method,
   to_json(string_to_array(i.indoption::text, ' ')::int[]) AS options,
-  to_json(ARRAY(SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END
-        FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, n) JOIN pg_opclass opc ON opc.oid = u.oid ORDER BY u.n)) AS opclasses,
-  to_json(ARRAY(SELECT CASE WHEN u.oid = 0 OR a.attnum IS NULL OR u.oid = a.attcollation THEN NULL ELSE coll.collname::text END
-        FROM unnest(i.indcollation::oid[]) WITH ORDINALITY AS u(oid, n)
-        LEFT JOIN pg_collation coll ON coll.oid = u.oid
-        LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[u.n - 1] AND i.indkey[u.n - 1] <> 0
-        ORDER BY u.n)) AS collations
+  to_json(ARRAY(SELECT (SELECT CASE WHEN opc.opcdefault THEN NULL ELSE opc.opcname::text END FROM pg_opclass opc WHERE opc.oid = u.oid)
+        FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS u(oid, n) ORDER BY u.n)) AS opclasses,
+  to_json(ARRAY(SELECT CASE WHEN u.oid = 0 OR i.indkey[u.n - 1] = 0
+                  OR u.oid = (SELECT a.attcollation FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[u.n - 1])
+                THEN NULL ELSE (SELECT coll.collname::text FROM pg_collation coll WHERE coll.oid = u.oid) END
+        FROM unnest(i.indcollation::oid[]) WITH ORDINALITY AS u(oid, n) ORDER BY u.n)) AS collations
 FROM pg_index i
 JOIN pg_class c ON c.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
 WHERE ${TABLE_FILTER}`
+// Opclass and collation names are looked up by oid in scalar subqueries: as joins inside the per-index subqueries,
+// the planner scanned pg_collation (hundreds of ICU rows) once per index (240 ms at 4,000 indexes; 22 ms now).
 // Indexes backing constraints are filtered out in JS with the constraint rows' index oids: pg_constraint has no
 // index on conindid, and fresh catalogs lack statistics, so any join with it became a nested loop (0.5 s at
 // 3,000 indexes).
