@@ -1,6 +1,7 @@
 import { StrataError } from '../config/errors.js'
 import { TimeoutError } from '../errors.js'
-import { type ResolvedConfig, connectOptions } from '../config/load-config.js'
+import { existsSync } from 'node:fs'
+import { type ResolvedConfig, connectOptions, databaseUrl } from '../config/load-config.js'
 import type { ConnectOptions, Dialect } from '../dialects/dialect.js'
 import type { DatabaseUrl } from '../runtime/url.js'
 import { type ConfigInput, type ProjectOptions, databaseOf, resolveProject } from './project.js'
@@ -10,6 +11,7 @@ import { type ConfigInput, type ProjectOptions, databaseOf, resolveProject } fro
  * Returns [] for a database strata never touched.
  */
 export async function readCurrentVersions(config: ResolvedConfig, options: ProjectOptions = {}): Promise<string[]> {
+  if (fileNotCreated(databaseUrl(config, options.url))) return []
   const { url, dialect } = await databaseOf(config, options)
   if (!(await databaseIsThere(dialect, url, connectOptions(config)))) return []
   // Imported once there is a database to read: a database strata never touched needs neither.
@@ -23,6 +25,14 @@ export async function readCurrentVersions(config: ResolvedConfig, options: Proje
   } finally {
     await connection.close().catch(() => undefined)
   }
+}
+
+/**
+ * A file database (SQLite, libSQL, PGlite) whose file or folder is not there yet has no version rows. Answered
+ * before loading the dialect, which is most of `strata current`'s start-up on an untouched database.
+ */
+function fileNotCreated(url: DatabaseUrl): boolean {
+  return url.filename !== undefined && url.filename !== '' && url.filename !== ':memory:' && !existsSync(url.filename)
 }
 
 /**
@@ -47,6 +57,5 @@ export interface CurrentInfo {
 /** `strata current`. */
 export async function current(config: ConfigInput, options: ProjectOptions = {}): Promise<CurrentInfo> {
   const resolved = await resolveProject(config)
-  const { url } = await databaseOf(resolved, options)
-  return { url: url.display, versions: await readCurrentVersions(resolved, options) }
+  return { url: databaseUrl(resolved, options.url).display, versions: await readCurrentVersions(resolved, options) }
 }
