@@ -59,10 +59,32 @@ function fleetFlags(command: Command, doing: string): Command {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
+const COMMAND_NAMES = ['init', 'revision', 'merge', 'squash', 'upgrade', 'downgrade', 'stamp', 'lint', 'current', 'history', 'heads', 'branches', 'show', 'pull', 'check', 'verify'] as const
+type CommandName = (typeof COMMAND_NAMES)[number]
+
+/** Global options that take a value (the token after them is not the command). */
+const GLOBAL_VALUE_OPTIONS = new Set(['-c', '--config', '--connect-timeout', '--statement-timeout'])
+
+/**
+ * The command a command line runs, when it is one of strata's: the first word that is not a global option or its
+ * value. Undefined for help, --version, an unknown word or none (commander then needs every command to answer).
+ */
+export function invokedCommand(args: readonly string[]): CommandName | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V' || arg === '--') return undefined
+    if (GLOBAL_VALUE_OPTIONS.has(arg)) i++
+    else if (!arg.startsWith('-')) return (COMMAND_NAMES as readonly string[]).includes(arg) ? (arg as CommandName) : undefined
+  }
+  return undefined
+}
+
 /** The width `--help` is pre-rendered for by the build (commander's width when stdout is not a terminal). */
 export const HELP_WIDTH = 80
 
-export function buildProgram(): Command {
+export function buildProgram(only?: CommandName): Command {
+  // Defining every command costs a few milliseconds of each start; a command line that names one needs only it.
+  const wanted = (name: CommandName) => only === undefined || only === name
   const program = new Command('strata')
     .description('Schema migrations for TypeScript: autogenerate, a revision graph, SQLite, PostgreSQL and MySQL.')
     .option('-c, --config <path>', 'config file (default: strata.config.ts, or STRATA_CONFIG)')
@@ -74,53 +96,62 @@ export function buildProgram(): Command {
     // Set before the subcommands are added: they inherit it. Usage errors then exit 2, not 1.
     .exitOverride()
 
-  program
-    .command('init')
-    .description('write strata.config.ts and a migrations/ folder')
-    .argument('[directory]', 'migrations folder', 'migrations')
-    .option('--url <url>', 'database URL to write into the config')
-    .option('--schema <path>', 'schema file to write into the config (default ./src/db/schema.ts)')
-    .option('--from-database', 'adopt the database at --url: pull the schema file, make a baseline revision, stamp it')
-    .option('--rev-id <id>', "with --from-database: the baseline's revision id")
-    .action(lazy(() => import('./actions/init.js'), 1))
+  if (wanted('init')) {
+    program
+      .command('init')
+      .description('write strata.config.ts and a migrations/ folder')
+      .argument('[directory]', 'migrations folder', 'migrations')
+      .option('--url <url>', 'database URL to write into the config')
+      .option('--schema <path>', 'schema file to write into the config (default ./src/db/schema.ts)')
+      .option('--from-database', 'adopt the database at --url: pull the schema file, make a baseline revision, stamp it')
+      .option('--rev-id <id>', "with --from-database: the baseline's revision id")
+      .action(lazy(() => import('./actions/init.js'), 1))
+  }
 
-  program
-    .command('revision')
-    .description('create a revision file (blank, or --autogenerate from the schema)')
-    .option('-m, --message <message>', 'what the revision does', '')
-    .option('--autogenerate', 'detect changes between the schema files and the database')
-    .option('--baseline', 'first revision of an existing database: creates its whole schema, then stamps the database at it')
-    .option('--head <rev>', "parent revision ('base' starts a new root)")
-    .option('--splice', 'allow a parent that is not a head (start a branch)')
-    .option('--branch-label <label>', 'label for a new branch (repeatable)', collect)
-    .option('--depends-on <rev>', 'revision or label this one depends on (repeatable)', collect)
-    .option('--rev-id <id>', 'use this revision id instead of a random one')
-    .option('--rename <old=new>', 'rename hint: table=new_table or table.column=new_column (repeatable)', collect)
-    .option('--allow-empty', 'write a file even when autogenerate detects nothing')
-    .option('--json', 'print the detected changes as JSON')
-    .option('--url <url>', 'database URL (overrides the config)')
-    .action(lazy(() => import('./actions/revision.js')))
+  if (wanted('revision')) {
+    program
+      .command('revision')
+      .description('create a revision file (blank, or --autogenerate from the schema)')
+      .option('-m, --message <message>', 'what the revision does', '')
+      .option('--autogenerate', 'detect changes between the schema files and the database')
+      .option('--baseline', 'first revision of an existing database: creates its whole schema, then stamps the database at it')
+      .option('--head <rev>', "parent revision ('base' starts a new root)")
+      .option('--splice', 'allow a parent that is not a head (start a branch)')
+      .option('--branch-label <label>', 'label for a new branch (repeatable)', collect)
+      .option('--depends-on <rev>', 'revision or label this one depends on (repeatable)', collect)
+      .option('--rev-id <id>', 'use this revision id instead of a random one')
+      .option('--rename <old=new>', 'rename hint: table=new_table or table.column=new_column (repeatable)', collect)
+      .option('--allow-empty', 'write a file even when autogenerate detects nothing')
+      .option('--json', 'print the detected changes as JSON')
+      .option('--url <url>', 'database URL (overrides the config)')
+      .action(lazy(() => import('./actions/revision.js')))
+  }
 
-  program
-    .command('merge')
-    .description('create a merge revision joining two or more revisions (or: heads)')
-    .argument('<revisions...>', "revisions to merge, or 'heads'")
-    .option('-m, --message <message>', 'message')
-    .option('--rev-id <id>', 'revision id')
-    .option('--branch-label <label>', 'branch label (repeatable)', collect)
-    .action(lazy(() => import('./actions/merge.js'), 1))
+  if (wanted('merge')) {
+    program
+      .command('merge')
+      .description('create a merge revision joining two or more revisions (or: heads)')
+      .argument('<revisions...>', "revisions to merge, or 'heads'")
+      .option('-m, --message <message>', 'message')
+      .option('--rev-id <id>', 'revision id')
+      .option('--branch-label <label>', 'branch label (repeatable)', collect)
+      .action(lazy(() => import('./actions/merge.js'), 1))
+  }
 
-  program
-    .command('squash')
-    .description('replace the linear range FROM..TO with one revision (its net schema change)')
-    .argument('<from>', 'first revision of the range')
-    .argument('<to>', 'last revision of the range')
-    .option('-m, --message <message>', 'message of the new revision')
-    .option('--rev-id <id>', 'revision id')
-    .option('--url <url>', 'database URL: chooses the dialect (overrides the config)')
-    .action(lazy(() => import('./actions/squash.js'), 2))
+  if (wanted('squash')) {
+    program
+      .command('squash')
+      .description('replace the linear range FROM..TO with one revision (its net schema change)')
+      .argument('<from>', 'first revision of the range')
+      .argument('<to>', 'last revision of the range')
+      .option('-m, --message <message>', 'message of the new revision')
+      .option('--rev-id <id>', 'revision id')
+      .option('--url <url>', 'database URL: chooses the dialect (overrides the config)')
+      .action(lazy(() => import('./actions/squash.js'), 2))
+  }
 
   for (const direction of ['upgrade', 'downgrade'] as const) {
+    if (!wanted(direction)) continue
     const command = program.command(direction)
     if (direction === 'upgrade')
       fleetFlags(command, 'migrated')
@@ -143,97 +174,117 @@ export function buildProgram(): Command {
       .action(lazy(() => import('./actions/run.js').then((m) => ({ action: m.actionFor(direction) })), 1))
   }
 
-  program
-    .command('stamp')
-    .description('set the version table to REVS without running migrations')
-    .argument('<revisions...>', 'revisions (or heads, base)')
-    .option('--purge', 'delete every version row first')
-    .option('--sql', 'print the SQL instead of running it (from an empty database, or one FROM:TO argument)')
-    .option('--dialect <name>', 'dialect for --sql when the URL is not set (sqlite, postgresql, mysql)')
-    .option('--lock-timeout <seconds>', 'seconds to wait for the migration lock')
-    .option('--url <url>', 'database URL (overrides the config)')
-    .action(lazy(() => import('./actions/stamp.js'), 1))
+  if (wanted('stamp')) {
+    program
+      .command('stamp')
+      .description('set the version table to REVS without running migrations')
+      .argument('<revisions...>', 'revisions (or heads, base)')
+      .option('--purge', 'delete every version row first')
+      .option('--sql', 'print the SQL instead of running it (from an empty database, or one FROM:TO argument)')
+      .option('--dialect <name>', 'dialect for --sql when the URL is not set (sqlite, postgresql, mysql)')
+      .option('--lock-timeout <seconds>', 'seconds to wait for the migration lock')
+      .option('--url <url>', 'database URL (overrides the config)')
+      .action(lazy(() => import('./actions/stamp.js'), 1))
+  }
 
-  program
-    .command('lint')
-    .description('check revisions against the lint rules (default: those not applied yet); exit 1 on an error')
-    .argument('[range]', "FROM:TO (e.g. 'base:head' for every revision)")
-    .option('--json', 'JSON output')
-    .option('--database', 'connect and add row, NULL and duplicate counts')
-    .option('--dialect <name>', 'dialect to lint for when no URL is set (sqlite, postgresql, mysql)')
-    .option('--url <url>', 'database URL (overrides the config)')
-    .action(lazy(() => import('./actions/lint.js'), 1))
+  if (wanted('lint')) {
+    program
+      .command('lint')
+      .description('check revisions against the lint rules (default: those not applied yet); exit 1 on an error')
+      .argument('[range]', "FROM:TO (e.g. 'base:head' for every revision)")
+      .option('--json', 'JSON output')
+      .option('--database', 'connect and add row, NULL and duplicate counts')
+      .option('--dialect <name>', 'dialect to lint for when no URL is set (sqlite, postgresql, mysql)')
+      .option('--url <url>', 'database URL (overrides the config)')
+      .action(lazy(() => import('./actions/lint.js'), 1))
+  }
 
-  const current = program
-    .command('current')
-    .description('show the revision(s) the database is at')
-    .option('-v, --verbose', 'also show the URL and the revision details')
-    .option('--json', 'JSON output')
-    .option('--url <url>', 'database URL (overrides the config)')
-  fleetFlags(current, 'read').action(lazy(() => import('./actions/current.js')))
+  if (wanted('current')) {
+    const current = program
+      .command('current')
+      .description('show the revision(s) the database is at')
+      .option('-v, --verbose', 'also show the URL and the revision details')
+      .option('--json', 'JSON output')
+      .option('--url <url>', 'database URL (overrides the config)')
+    fleetFlags(current, 'read').action(lazy(() => import('./actions/current.js')))
+  }
 
-  const historyCommand = program
-    .command('history')
-    .description('list revisions, newest first')
-    .option('-r, --rev-range <range>', 'A:B (either side may be current, base, heads, relative)')
-    .option('-v, --verbose', 'show every detail')
-    .option('-i, --indicate-current', 'mark the current revision(s)')
-    .option('--graph', 'draw the revision graph')
-    .option('--applied', 'show the steps recorded in strata_history instead')
-    .option('--json', 'JSON output')
-    .option('--url <url>', 'database URL (overrides the config)')
-  fleetFlags(historyCommand, 'read').action(lazy(() => import('./actions/history.js')))
+  if (wanted('history')) {
+    const historyCommand = program
+      .command('history')
+      .description('list revisions, newest first')
+      .option('-r, --rev-range <range>', 'A:B (either side may be current, base, heads, relative)')
+      .option('-v, --verbose', 'show every detail')
+      .option('-i, --indicate-current', 'mark the current revision(s)')
+      .option('--graph', 'draw the revision graph')
+      .option('--applied', 'show the steps recorded in strata_history instead')
+      .option('--json', 'JSON output')
+      .option('--url <url>', 'database URL (overrides the config)')
+    fleetFlags(historyCommand, 'read').action(lazy(() => import('./actions/history.js')))
+  }
 
-  program
-    .command('heads')
-    .description('show the head revisions')
-    .option('-v, --verbose', 'more detail')
-    .option('--json', 'JSON output')
-    .action(lazy(() => import('./actions/heads.js')))
+  if (wanted('heads')) {
+    program
+      .command('heads')
+      .description('show the head revisions')
+      .option('-v, --verbose', 'more detail')
+      .option('--json', 'JSON output')
+      .action(lazy(() => import('./actions/heads.js')))
+  }
 
-  program
-    .command('branches')
-    .description('show branch points')
-    .option('-v, --verbose', 'more detail')
-    .option('--json', 'JSON output')
-    .action(lazy(() => import('./actions/branches.js')))
+  if (wanted('branches')) {
+    program
+      .command('branches')
+      .description('show branch points')
+      .option('-v, --verbose', 'more detail')
+      .option('--json', 'JSON output')
+      .action(lazy(() => import('./actions/branches.js')))
+  }
 
-  program
-    .command('show')
-    .description('show one revision')
-    .argument('<revision>', 'revision id, prefix, label or head')
-    .option('--json', 'JSON output')
-    .action(lazy(() => import('./actions/show.js'), 1))
+  if (wanted('show')) {
+    program
+      .command('show')
+      .description('show one revision')
+      .argument('<revision>', 'revision id, prefix, label or head')
+      .option('--json', 'JSON output')
+      .action(lazy(() => import('./actions/show.js'), 1))
+  }
 
-  program
-    .command('pull')
-    .description('write the schema file from the database (tables, keys, indexes, enums…)')
-    .option('--out <file>', "file to write (default: the config's schema file)")
-    .option('--force', 'overwrite the file if it exists')
-    .option('--url <url>', 'database URL (overrides the config)')
-    .action(lazy(() => import('./actions/pull.js')))
+  if (wanted('pull')) {
+    program
+      .command('pull')
+      .description('write the schema file from the database (tables, keys, indexes, enums…)')
+      .option('--out <file>', "file to write (default: the config's schema file)")
+      .option('--force', 'overwrite the file if it exists')
+      .option('--url <url>', 'database URL (overrides the config)')
+      .action(lazy(() => import('./actions/pull.js')))
+  }
 
-  const checkCommand = program
-    .command('check')
-    .description('exit 1 and list the differences when the schema and the database disagree (the database must be at the heads)')
-    .option('--allow-behind', 'for a database behind the heads: compare it with the schema its applied revisions define')
-    .option('--replay', 'replay the whole history on a throwaway in-memory database (PGlite, for PostgreSQL) and compare that instead')
-    .option('--json', 'JSON output')
-    .option('--url <url>', 'database URL (overrides the config)')
-  fleetFlags(checkCommand, 'compared').action(lazy(() => import('./actions/check.js')))
+  if (wanted('check')) {
+    const checkCommand = program
+      .command('check')
+      .description('exit 1 and list the differences when the schema and the database disagree (the database must be at the heads)')
+      .option('--allow-behind', 'for a database behind the heads: compare it with the schema its applied revisions define')
+      .option('--replay', 'replay the whole history on a throwaway in-memory database (PGlite, for PostgreSQL) and compare that instead')
+      .option('--json', 'JSON output')
+      .option('--url <url>', 'database URL (overrides the config)')
+    fleetFlags(checkCommand, 'compared').action(lazy(() => import('./actions/check.js')))
+  }
 
-  const verifyCommand = program
-    .command('verify')
-    .description('exit 1 when an applied revision file changed since it ran')
-    .option('--json', 'JSON output')
-    .option('--url <url>', 'database URL (overrides the config)')
-  fleetFlags(verifyCommand, 'verified').action(lazy(() => import('./actions/verify.js')))
+  if (wanted('verify')) {
+    const verifyCommand = program
+      .command('verify')
+      .description('exit 1 when an applied revision file changed since it ran')
+      .option('--json', 'JSON output')
+      .option('--url <url>', 'database URL (overrides the config)')
+    fleetFlags(verifyCommand, 'verified').action(lazy(() => import('./actions/verify.js')))
+  }
 
   return program
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram()
+  const program = buildProgram(invokedCommand(argv.slice(2)))
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) })
   const verbose = argv.includes('--verbose')
   jsonRequested = undefined
