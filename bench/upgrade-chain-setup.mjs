@@ -36,6 +36,7 @@ export function chainProject(size) {
   writeFileSync(join(project.dir, 'ddl.json'), JSON.stringify(ddl))
   writeFileSync(join(project.dir, 'raw.mjs'), RAW_SCRIPT)
   writeDrizzleFolder(project.dir, ddl)
+  writeKnexFolder(project.dir, ddl)
   return { ...project, ddl }
 }
 
@@ -50,4 +51,24 @@ function writeDrizzleFolder(dir, ddl) {
   })
   writeFileSync(join(out, 'meta', '_journal.json'), JSON.stringify({ version: '7', dialect: 'sqlite', entries }, null, 2))
   writeFileSync(join(dir, 'drizzle.config.json'), JSON.stringify({ dialect: 'sqlite', out: './drizzle', dbCredentials: { url: './drizzle.sqlite' } }))
+}
+
+/**
+ * knex's migrator on the same DDL: one migration file per revision (`knex.raw` of the statement) and a script that
+ * runs `migrate.latest()` through the API (its CLI would only add its own start-up). knex runs a batch in one
+ * transaction, like strata's default.
+ */
+function writeKnexFolder(dir, ddl) {
+  const out = join(dir, 'knex-migrations')
+  mkdirSync(out, { recursive: true })
+  ddl.forEach((statement, i) => {
+    writeFileSync(join(out, `${String(i).padStart(5, '0')}_step.cjs`), `exports.up = (knex) => knex.raw(${JSON.stringify(statement)})\nexports.down = () => {}\n`)
+  })
+  const knexPath = join(REPO, 'bench', 'peers', 'node_modules', 'knex')
+  writeFileSync(
+    join(dir, 'knex-run.cjs'),
+    `const knex = require(${JSON.stringify(knexPath)})({ client: 'better-sqlite3', connection: { filename: './knex.sqlite' }, useNullAsDefault: true, migrations: { directory: './knex-migrations', loadExtensions: ['.cjs'] } })
+knex.migrate.latest().then(() => knex.destroy(), (error) => { console.error(error); process.exitCode = 1; return knex.destroy() })
+`,
+  )
 }

@@ -16,6 +16,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '500,1000,5000').split(',').map(Number
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 7)
 const DRIZZLE_BIN = join(REPO, 'bench', 'peers', 'node_modules', 'drizzle-kit', 'bin.cjs')
 const hasDrizzle = existsSync(DRIZZLE_BIN)
+const hasKnex = existsSync(join(REPO, 'bench', 'peers', 'node_modules', 'knex', 'package.json'))
 const node = process.execPath
 const QUIET_LIMIT = { 500: 0.35, 1000: 0.5 }
 
@@ -38,6 +39,7 @@ function measure(project) {
     { name: 'warm', argv: [node, BIN, 'upgrade', 'head'], db: 'bench.sqlite' },
     { name: 'cold', argv: [node, BIN, 'upgrade', 'head'], db: 'bench.sqlite', clear: cache },
     ...(hasDrizzle ? [{ name: 'drizzle', argv: [node, DRIZZLE_BIN, 'migrate', '--config', 'drizzle.config.json'], db: 'drizzle.sqlite' }] : []),
+    ...(hasKnex ? [{ name: 'knex', argv: [node, 'knex-run.cjs'], db: 'knex.sqlite' }] : []),
   ]
   const runs = Object.fromEntries(contenders.map((c) => [c.name, []]))
   const inProcess = []
@@ -71,6 +73,7 @@ function report(size, m) {
   console.log(row('strata upgrade head, warm', m.warm))
   console.log(row('strata upgrade head, cold', m.cold))
   if (m.drizzle) console.log(row('drizzle-kit migrate', m.drizzle))
+  if (m.knex) console.log(row('knex migrate.latest()', m.knex))
   const warmRatio = basis(m.warm) / raw
   const coldRatio = basis(m.cold) / raw
   if (size === 5000) {
@@ -81,6 +84,13 @@ function report(size, m) {
     }
     console.log(`  target cold at 5,000 ≤ 2× raw: ${coldRatio.toFixed(2)}× — ${verdict(coldRatio <= 2)}`)
   }
+  // "The fastest JS tool at every size we measure": warm and cold against every peer that ran.
+  for (const [peer, label] of [['drizzle', 'drizzle-kit migrate'], ['knex', 'knex migrate.latest()']]) {
+    if (!m[peer]) continue
+    const warm = basis(m.warm) / basis(m[peer])
+    const cold = basis(m.cold) / basis(m[peer])
+    console.log(`  target faster than ${label} at ${size}: warm ${warm.toFixed(2)}×, cold ${cold.toFixed(2)}× of its CPU — ${verdict(warm < 1)} warm, ${verdict(cold < 1)} cold`)
+  }
   const limit = QUIET_LIMIT[size]
   if (limit)
     for (const [label, r, ratio] of [['warm', m.warm, warmRatio], ['cold', m.cold, coldRatio]])
@@ -88,7 +98,8 @@ function report(size, m) {
 }
 
 console.log(`upgrade head on SQLite, one-table revisions, sizes ${SIZES.join(', ')}`)
-if (!hasDrizzle) console.log('drizzle-kit: skipped, not installed (npm install --prefix bench/peers, or BENCH_INSTALL_PEERS=1 npm run bench)')
+for (const [present, peer] of [[hasDrizzle, 'drizzle-kit'], [hasKnex, 'knex']])
+  if (!present) console.log(`${peer}: skipped, not installed (npm install --prefix bench/peers, or BENCH_INSTALL_PEERS=1 npm run bench)`)
 for (const size of SIZES) {
   const project = chainProject(size)
   try {
