@@ -1,6 +1,7 @@
 import { RevisionError, commaList } from './errors.js'
 import type { RevisionHeader } from './header.js'
-import { depthFirstPostOrder, findCycle } from './graph-order.js'
+import { depthFirstPostOrder } from './graph-order.js'
+import { GraphIndex, upEdges } from './graph-index.js'
 
 export interface RevisionGraphOptions {
   /** The folder the headers came from, named in error messages. */
@@ -16,17 +17,10 @@ export interface TraversalOptions {
   minRank?: number
 }
 
-/** Characters Alembic reserves for target syntax (`label@rev`, `rev+2`, `a:b`). */
-const ILLEGAL_ID_CHARACTERS = ['@', '-', '+', ':']
-const ILLEGAL_ID_PATTERN = /[@\-+:]/
-const RESERVED_NAMES = new Set(['head', 'heads', 'base', 'current'])
 export const SHAPE_HEAD = 1
 export const SHAPE_REAL_HEAD = 2
 export const SHAPE_BRANCH_POINT = 4
 export const SHAPE_MERGE_POINT = 8
-
-/** The shared empty edge list (most revisions have no dependencies, heads no children). */
-const NONE: readonly number[] = Object.freeze([])
 
 /**
  * The revision graph, validated up front: every downRevision and dependsOn resolves, ids and branch labels are
@@ -36,20 +30,18 @@ const NONE: readonly number[] = Object.freeze([])
 export class RevisionGraph {
   readonly versionsDir: string | undefined
   private readonly list: RevisionHeader[]
-  private readonly indexById = new Map<string, number>()
-  private readonly labelOwnerIndex = new Map<string, number>()
+  // Edges and ranks as positions in `list`, built and validated by GraphIndex (what each one is: graph-index.ts).
+  private readonly indexById: Map<string, number>
+  private readonly labelOwnerIndex: Map<string, number>
   private readonly parentsOf: (readonly number[])[]
-  /** Resolved dependsOn (labels replaced by the revision carrying them), without duplicates. */
   private readonly depsOf: (readonly number[])[]
-  /** parents then dependencies, without duplicates: every edge an upgrade must respect. */
   private readonly downOf: (readonly number[])[]
   private readonly childrenOf: (readonly number[])[]
   private readonly dependentsOf: (readonly number[])[]
-  /** Longest path from a revision with no down edges; strictly decreases along every down edge. */
   private readonly rank: Int32Array
   private readonly mark: Uint32Array
   private epoch = 0
-  private dependencyCount = 0
+  private readonly dependencyCount: number
   private labelsCache: (string[] | undefined)[] | undefined
   private shapeCache: Map<string, string[]> | undefined
   private readonly normalizedDepsCache: (string[] | undefined)[]
@@ -57,135 +49,19 @@ export class RevisionGraph {
   constructor(headers: readonly RevisionHeader[], options: RevisionGraphOptions = {}) {
     this.versionsDir = options.versionsDir
     this.list = [...headers]
+    const built = new GraphIndex(this.list, options.versionsDir)
+    this.indexById = built.indexById
+    this.labelOwnerIndex = built.labelOwnerIndex
+    this.parentsOf = built.parentsOf
+    this.depsOf = built.depsOf
+    this.downOf = built.downOf
+    this.childrenOf = built.childrenOf
+    this.dependentsOf = built.dependentsOf
+    this.rank = built.rank
+    this.dependencyCount = built.dependencyCount
     const n = this.list.length
-    this.parentsOf = new Array(n)
-    this.depsOf = new Array(n)
-    this.downOf = new Array(n)
-    this.childrenOf = new Array<readonly number[]>(n).fill(NONE)
-    this.dependentsOf = new Array<readonly number[]>(n).fill(NONE)
-    this.rank = new Int32Array(n)
     this.mark = new Uint32Array(n)
     this.normalizedDepsCache = new Array(n)
-    this.indexHeaders()
-    this.indexLabels()
-    this.linkEdges()
-    this.rankOrDetectCycle()
-  }
-
-  // ---- construction and validation ----
-
-  /** One pass over the headers, reading each field once: this runs cold (interpreted) on every command. */
-  private indexHeaders(): void {
-    const list = this.list
-    const indexById = this.indexById
-    for (let i = 0; i < list.length; i++) {
-      const header = list[i]
-      const id = header.revision
-      if (ILLEGAL_ID_PATTERN.test(id) || RESERVED_NAMES.has(id)) throw unusableIdError(header)
-      const down = header.downRevision
-      if (down === id || (down !== null && typeof down !== 'string' && down.includes(id))) throw graphError(`revision '${id}' in ${header.path} names itself as its downRevision`)
-      const deps = header.dependsOn
-      if (deps.length > 0 && deps.includes(id)) throw graphError(`revision '${id}' in ${header.path} names itself in dependsOn`)
-      const size = indexById.size
-      indexById.set(id, i)
-      if (indexById.size === size) {
-        const earlier = list.findIndex((other) => other.revision === id)
-        throw graphError(`revision '${id}' is defined twice: ${list[earlier].path} and ${header.path}`)
-      }
-    }
-  }
-
-  private indexLabels(): void {
-    for (let i = 0; i < this.list.length; i++) {
-      const header = this.list[i]
-      if (header.branchLabels.length === 0) continue
-      for (const label of header.branchLabels) {
-        const where = `'${header.revision}' (${header.path})`
-        if (/[@:]/.test(label) || label.trim() === '' || RESERVED_NAMES.has(label)) {
-          throw graphError(`branch label '${label}' on ${where} is not usable (no @ or :, not head/heads/base/current)`)
-        }
-        const owner = this.labelOwnerIndex.get(label)
-        if (owner !== undefined && owner !== i) {
-          const other = this.list[owner]
-          throw graphError(`branch label '${label}' is used twice: by '${other.revision}' (${other.path}) and by ${where}`)
-        }
-        const sameId = this.indexById.get(label)
-        if (sameId !== undefined) {
-          throw graphError(`branch label '${label}' on ${where} is also the id of revision '${label}' (${this.list[sameId].path})`)
-        }
-        this.labelOwnerIndex.set(label, i)
-      }
-    }
-  }
-
-  private linkEdges(): void {
-    const list = this.list
-    for (let i = 0; i < list.length; i++) {
-      const header = list[i]
-      const down = header.downRevision
-      // The usual revision has one parent and no dependencies: no intermediate arrays for it.
-      const parents = down === null ? NONE : typeof down === 'string' ? [this.parentIndex(header, down)] : unique(down.map((parent) => this.parentIndex(header, parent)))
-      const deps = header.dependsOn.length === 0 ? NONE : this.dependencyIndexes(header, i)
-      this.dependencyCount += deps.length
-      this.parentsOf[i] = parents
-      this.depsOf[i] = deps
-      this.downOf[i] = deps.length === 0 ? parents : unique([...parents, ...deps])
-      for (let k = 0; k < parents.length; k++) append(this.childrenOf, parents[k], i)
-      for (let k = 0; k < deps.length; k++) append(this.dependentsOf, deps[k], i)
-    }
-  }
-
-  private parentIndex(header: RevisionHeader, parent: string): number {
-    const index = this.indexById.get(parent)
-    if (index === undefined) {
-      throw graphError(`revision '${header.revision}' in ${header.path} revises '${parent}', which no file in ${this.versionsDir ?? 'the versions folder'} defines`)
-    }
-    return index
-  }
-
-  private dependencyIndexes(header: RevisionHeader, i: number): readonly number[] {
-    return unique(
-      header.dependsOn.map((dep) => {
-        const index = this.indexById.get(dep) ?? this.labelOwnerIndex.get(dep)
-        if (index === undefined) {
-          throw graphError(
-            `revision '${header.revision}' in ${header.path} depends on '${dep}', which is neither a revision nor a branch label in ${this.versionsDir ?? 'the versions folder'}`,
-          )
-        }
-        if (index === i) throw graphError(`revision '${header.revision}' in ${header.path} depends on itself through label '${dep}'`)
-        return index
-      }),
-    )
-  }
-
-  /** Kahn's algorithm over all down edges: ranks every revision, or names a cycle when some are left over. */
-  private rankOrDetectCycle(): void {
-    const n = this.list.length
-    const pending = new Int32Array(n)
-    const queue: number[] = []
-    for (let i = 0; i < n; i++) {
-      pending[i] = this.downOf[i].length
-      if (pending[i] === 0) queue.push(i)
-    }
-    for (let head = 0; head < queue.length; head++) {
-      const v = queue[head]
-      for (const up of this.upOf(v)) {
-        if (this.rank[up] <= this.rank[v]) this.rank[up] = this.rank[v] + 1
-        if (--pending[up] === 0) queue.push(up)
-      }
-    }
-    if (queue.length === n) return
-    const cycle = findCycle(this.downOf, pending)
-    const ids = [...cycle, cycle[0]].map((i) => this.list[i].revision)
-    const files = cycle.map((i) => this.list[i].path)
-    throw graphError(`revisions form a cycle (each revises or depends on the next): ${ids.join(' -> ')}; files: ${commaList(files)}`)
-  }
-
-  /** Children and dependents of a revision, without duplicates. */
-  private upOf(i: number): readonly number[] {
-    const dependents = this.dependentsOf[i]
-    if (dependents.length === 0) return this.childrenOf[i]
-    return unique([...this.childrenOf[i], ...dependents])
   }
 
   // ---- lookup ----
@@ -451,7 +327,7 @@ export class RevisionGraph {
 
   private neighbours(i: number, down: boolean, withDeps: boolean): readonly number[] {
     if (down) return withDeps ? this.downOf[i] : this.parentsOf[i]
-    return withDeps ? this.upOf(i) : this.childrenOf[i]
+    return withDeps ? upEdges(this.childrenOf, this.dependentsOf, i) : this.childrenOf[i]
   }
 
   /** Every revision, oldest first, one branch completed before the next (the order `upgrade heads` runs). */
@@ -519,26 +395,4 @@ export class RevisionGraph {
 export function parentIds(header: RevisionHeader): string[] {
   if (header.downRevision === null) return []
   return typeof header.downRevision === 'string' ? [header.downRevision] : header.downRevision
-}
-
-/** Adds `value` to the list at `at`, which may still be the shared empty list. */
-function append(lists: (readonly number[])[], at: number, value: number): void {
-  const list = lists[at]
-  if (list === NONE) lists[at] = [value]
-  else (list as number[]).push(value)
-}
-
-function unique<T>(items: readonly T[]): readonly T[] {
-  return items.length < 2 ? items : [...new Set(items)]
-}
-
-function unusableIdError(header: RevisionHeader): RevisionError {
-  const id = header.revision
-  if (RESERVED_NAMES.has(id)) return graphError(`revision id '${id}' in ${header.path} is a reserved word (head, heads, base, current)`)
-  const illegal = ILLEGAL_ID_CHARACTERS.filter((ch) => id.includes(ch))
-  return graphError(`revision id '${id}' in ${header.path} contains ${illegal.map((c) => `'${c}'`).join(', ')}, which targets reserve (@ - + :)`)
-}
-
-function graphError(message: string): RevisionError {
-  return new RevisionError(message, 'graph')
 }
