@@ -59,44 +59,36 @@ function fleetFlags(command: Command, doing: string): Command {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value]
 
-const COMMAND_NAMES = ['init', 'revision', 'merge', 'squash', 'upgrade', 'downgrade', 'stamp', 'lint', 'current', 'history', 'heads', 'branches', 'show', 'pull', 'check', 'verify'] as const
-type CommandName = (typeof COMMAND_NAMES)[number]
-
-/** Global options that take a value (the token after them is not the command). */
-const GLOBAL_VALUE_OPTIONS = new Set(['-c', '--config', '--connect-timeout', '--statement-timeout'])
-
-/**
- * The command a command line runs, when it is one of strata's: the first word that is not a global option or its
- * value. Undefined for help, --version, an unknown word or none (commander then needs every command to answer).
- */
-export function invokedCommand(args: readonly string[]): CommandName | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!
-    if (arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V' || arg === '--') return undefined
-    if (GLOBAL_VALUE_OPTIONS.has(arg)) i++
-    else if (!arg.startsWith('-')) return (COMMAND_NAMES as readonly string[]).includes(arg) ? (arg as CommandName) : undefined
-  }
-  return undefined
+/** `upgrade` and `downgrade`: the same options, a different direction. */
+function defineRun(program: Command, direction: 'upgrade' | 'downgrade'): void {
+  const command = program.command(direction)
+  if (direction === 'upgrade')
+    fleetFlags(command, 'migrated')
+      .option('--continue-on-error', 'with --all: keep starting databases after one failed')
+      .option('--json', 'with --all: print the summary as JSON')
+  command
+    .description(direction === 'upgrade' ? 'apply revisions up to TARGET (default head)' : 'revert revisions down to TARGET')
+    .argument(direction === 'upgrade' ? '[target]' : '<target>', 'head, heads, base, an id, label@head, +N, -N, FROM:TO with --sql…')
+    .option('--sql', 'print the SQL script instead of running it (offline; FROM:TO ranges)')
+    .option('--dialect <name>', 'dialect for --sql when the URL is not set (sqlite, postgresql, mysql)')
+    .addOption(new Option('--transaction-mode <mode>', 'all | each | none').choices(['all', 'each', 'none']))
+    .option('--lock-timeout <seconds>', 'seconds to wait for the migration lock')
+    .option('--ddl-lock-timeout <duration>', "bound on each statement's wait for a table lock ('2s', '500ms'; 0: off), then retry")
+    .option('--ddl-lock-retries <n>', 'retries of a statement cancelled by --ddl-lock-timeout (default 3)')
+    .option('--allow-changed', 'run even if an applied revision file changed since it ran')
+    .option('--restart-step', 'redo a step that stopped part-way from its first statement instead of resuming')
+    .option('--resume-skip', 'after an interrupted run: the statement that was running did take effect (skip it)')
+    .option('--resume-redo', 'after an interrupted run: the statement that was running did not take effect (run it)')
+    .option('--url <url>', 'database URL (overrides the config)')
+    .action(lazy(() => import('./actions/run.js').then((m) => ({ action: m.actionFor(direction) })), 1))
 }
 
-/** The width `--help` is pre-rendered for by the build (commander's width when stdout is not a terminal). */
-export const HELP_WIDTH = 80
-
-export function buildProgram(only?: CommandName): Command {
-  // Defining every command costs a few milliseconds of each start; a command line that names one needs only it.
-  const wanted = (name: CommandName) => only === undefined || only === name
-  const program = new Command('strata')
-    .description('Schema migrations for TypeScript: autogenerate, a revision graph, SQLite, PostgreSQL and MySQL.')
-    .option('-c, --config <path>', 'config file (default: strata.config.ts, or STRATA_CONFIG)')
-    .option('--verbose', 'show stack traces and more detail')
-    .option('--connect-timeout <seconds>', 'give up connecting after this long (default 10; 0: no bound)')
-    .option('--statement-timeout <seconds>', 'stop when one statement takes longer (default 0: no bound)')
-    .version(packageVersion(), '-V, --version', 'print the version of strata')
-    .showHelpAfterError('(run with --help for usage)')
-    // Set before the subcommands are added: they inherit it. Usage errors then exit 2, not 1.
-    .exitOverride()
-
-  if (wanted('init')) {
+/**
+ * Every command, by name, in the order `--help` lists them. A command line that names one defines only it: defining
+ * all of them costs a few milliseconds of every start.
+ */
+const COMMANDS = {
+  init: (program) => {
     program
       .command('init')
       .description('write strata.config.ts and a migrations/ folder')
@@ -106,9 +98,8 @@ export function buildProgram(only?: CommandName): Command {
       .option('--from-database', 'adopt the database at --url: pull the schema file, make a baseline revision, stamp it')
       .option('--rev-id <id>', "with --from-database: the baseline's revision id")
       .action(lazy(() => import('./actions/init.js'), 1))
-  }
-
-  if (wanted('revision')) {
+  },
+  revision: (program) => {
     program
       .command('revision')
       .description('create a revision file (blank, or --autogenerate from the schema)')
@@ -125,9 +116,8 @@ export function buildProgram(only?: CommandName): Command {
       .option('--json', 'print the detected changes as JSON')
       .option('--url <url>', 'database URL (overrides the config)')
       .action(lazy(() => import('./actions/revision.js')))
-  }
-
-  if (wanted('merge')) {
+  },
+  merge: (program) => {
     program
       .command('merge')
       .description('create a merge revision joining two or more revisions (or: heads)')
@@ -136,9 +126,8 @@ export function buildProgram(only?: CommandName): Command {
       .option('--rev-id <id>', 'revision id')
       .option('--branch-label <label>', 'branch label (repeatable)', collect)
       .action(lazy(() => import('./actions/merge.js'), 1))
-  }
-
-  if (wanted('squash')) {
+  },
+  squash: (program) => {
     program
       .command('squash')
       .description('replace the linear range FROM..TO with one revision (its net schema change)')
@@ -148,33 +137,10 @@ export function buildProgram(only?: CommandName): Command {
       .option('--rev-id <id>', 'revision id')
       .option('--url <url>', 'database URL: chooses the dialect (overrides the config)')
       .action(lazy(() => import('./actions/squash.js'), 2))
-  }
-
-  for (const direction of ['upgrade', 'downgrade'] as const) {
-    if (!wanted(direction)) continue
-    const command = program.command(direction)
-    if (direction === 'upgrade')
-      fleetFlags(command, 'migrated')
-        .option('--continue-on-error', 'with --all: keep starting databases after one failed')
-        .option('--json', 'with --all: print the summary as JSON')
-    command
-      .description(direction === 'upgrade' ? 'apply revisions up to TARGET (default head)' : 'revert revisions down to TARGET')
-      .argument(direction === 'upgrade' ? '[target]' : '<target>', 'head, heads, base, an id, label@head, +N, -N, FROM:TO with --sql…')
-      .option('--sql', 'print the SQL script instead of running it (offline; FROM:TO ranges)')
-      .option('--dialect <name>', 'dialect for --sql when the URL is not set (sqlite, postgresql, mysql)')
-      .addOption(new Option('--transaction-mode <mode>', 'all | each | none').choices(['all', 'each', 'none']))
-      .option('--lock-timeout <seconds>', 'seconds to wait for the migration lock')
-      .option('--ddl-lock-timeout <duration>', "bound on each statement's wait for a table lock ('2s', '500ms'; 0: off), then retry")
-      .option('--ddl-lock-retries <n>', 'retries of a statement cancelled by --ddl-lock-timeout (default 3)')
-      .option('--allow-changed', 'run even if an applied revision file changed since it ran')
-      .option('--restart-step', 'redo a step that stopped part-way from its first statement instead of resuming')
-      .option('--resume-skip', 'after an interrupted run: the statement that was running did take effect (skip it)')
-      .option('--resume-redo', 'after an interrupted run: the statement that was running did not take effect (run it)')
-      .option('--url <url>', 'database URL (overrides the config)')
-      .action(lazy(() => import('./actions/run.js').then((m) => ({ action: m.actionFor(direction) })), 1))
-  }
-
-  if (wanted('stamp')) {
+  },
+  upgrade: (program) => defineRun(program, 'upgrade'),
+  downgrade: (program) => defineRun(program, 'downgrade'),
+  stamp: (program) => {
     program
       .command('stamp')
       .description('set the version table to REVS without running migrations')
@@ -185,9 +151,8 @@ export function buildProgram(only?: CommandName): Command {
       .option('--lock-timeout <seconds>', 'seconds to wait for the migration lock')
       .option('--url <url>', 'database URL (overrides the config)')
       .action(lazy(() => import('./actions/stamp.js'), 1))
-  }
-
-  if (wanted('lint')) {
+  },
+  lint: (program) => {
     program
       .command('lint')
       .description('check revisions against the lint rules (default: those not applied yet); exit 1 on an error')
@@ -197,9 +162,8 @@ export function buildProgram(only?: CommandName): Command {
       .option('--dialect <name>', 'dialect to lint for when no URL is set (sqlite, postgresql, mysql)')
       .option('--url <url>', 'database URL (overrides the config)')
       .action(lazy(() => import('./actions/lint.js'), 1))
-  }
-
-  if (wanted('current')) {
+  },
+  current: (program) => {
     const current = program
       .command('current')
       .description('show the revision(s) the database is at')
@@ -207,9 +171,8 @@ export function buildProgram(only?: CommandName): Command {
       .option('--json', 'JSON output')
       .option('--url <url>', 'database URL (overrides the config)')
     fleetFlags(current, 'read').action(lazy(() => import('./actions/current.js')))
-  }
-
-  if (wanted('history')) {
+  },
+  history: (program) => {
     const historyCommand = program
       .command('history')
       .description('list revisions, newest first')
@@ -221,36 +184,32 @@ export function buildProgram(only?: CommandName): Command {
       .option('--json', 'JSON output')
       .option('--url <url>', 'database URL (overrides the config)')
     fleetFlags(historyCommand, 'read').action(lazy(() => import('./actions/history.js')))
-  }
-
-  if (wanted('heads')) {
+  },
+  heads: (program) => {
     program
       .command('heads')
       .description('show the head revisions')
       .option('-v, --verbose', 'more detail')
       .option('--json', 'JSON output')
       .action(lazy(() => import('./actions/heads.js')))
-  }
-
-  if (wanted('branches')) {
+  },
+  branches: (program) => {
     program
       .command('branches')
       .description('show branch points')
       .option('-v, --verbose', 'more detail')
       .option('--json', 'JSON output')
       .action(lazy(() => import('./actions/branches.js')))
-  }
-
-  if (wanted('show')) {
+  },
+  show: (program) => {
     program
       .command('show')
       .description('show one revision')
       .argument('<revision>', 'revision id, prefix, label or head')
       .option('--json', 'JSON output')
       .action(lazy(() => import('./actions/show.js'), 1))
-  }
-
-  if (wanted('pull')) {
+  },
+  pull: (program) => {
     program
       .command('pull')
       .description('write the schema file from the database (tables, keys, indexes, enums…)')
@@ -258,9 +217,8 @@ export function buildProgram(only?: CommandName): Command {
       .option('--force', 'overwrite the file if it exists')
       .option('--url <url>', 'database URL (overrides the config)')
       .action(lazy(() => import('./actions/pull.js')))
-  }
-
-  if (wanted('check')) {
+  },
+  check: (program) => {
     const checkCommand = program
       .command('check')
       .description('exit 1 and list the differences when the schema and the database disagree (the database must be at the heads)')
@@ -269,22 +227,62 @@ export function buildProgram(only?: CommandName): Command {
       .option('--json', 'JSON output')
       .option('--url <url>', 'database URL (overrides the config)')
     fleetFlags(checkCommand, 'compared').action(lazy(() => import('./actions/check.js')))
-  }
-
-  if (wanted('verify')) {
+  },
+  verify: (program) => {
     const verifyCommand = program
       .command('verify')
       .description('exit 1 when an applied revision file changed since it ran')
       .option('--json', 'JSON output')
       .option('--url <url>', 'database URL (overrides the config)')
     fleetFlags(verifyCommand, 'verified').action(lazy(() => import('./actions/verify.js')))
+  },
+} satisfies Record<string, (program: Command) => void>
+
+type CommandName = keyof typeof COMMANDS
+
+/**
+ * The command a command line runs, when it is one of strata's: the first word that is not a global option of
+ * `program` or its value. Undefined for help, --version, an unknown word or none (commander then needs every
+ * command to answer).
+ */
+export function invokedCommand(args: readonly string[], program: Command): CommandName | undefined {
+  const takesValue = new Set(program.options.filter((option) => option.required || option.optional).flatMap((option) => [option.short, option.long]))
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V' || arg === '--') return undefined
+    if (takesValue.has(arg)) i++
+    else if (!arg.startsWith('-')) return Object.hasOwn(COMMANDS, arg) ? (arg as CommandName) : undefined
   }
+  return undefined
+}
+
+/** The width `--help` is pre-rendered for by the build (commander's width when stdout is not a terminal). */
+export const HELP_WIDTH = 80
+
+/** The program with its global options and no command yet. */
+export function rootProgram(): Command {
+  return new Command('strata')
+    .description('Schema migrations for TypeScript: autogenerate, a revision graph, SQLite, PostgreSQL and MySQL.')
+    .option('-c, --config <path>', 'config file (default: strata.config.ts, or STRATA_CONFIG)')
+    .option('--verbose', 'show stack traces and more detail')
+    .option('--connect-timeout <seconds>', 'give up connecting after this long (default 10; 0: no bound)')
+    .option('--statement-timeout <seconds>', 'stop when one statement takes longer (default 0: no bound)')
+    .version(packageVersion(), '-V, --version', 'print the version of strata')
+    .showHelpAfterError('(run with --help for usage)')
+    // Set before the subcommands are added: they inherit it. Usage errors then exit 2, not 1.
+    .exitOverride()
+}
+
+/** The program with every command, or only `only`. */
+export function buildProgram(only?: CommandName, program = rootProgram()): Command {
+  for (const [name, define] of Object.entries(COMMANDS)) if (only === undefined || only === name) define(program)
 
   return program
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram(invokedCommand(argv.slice(2)))
+  const root = rootProgram()
+  const program = buildProgram(invokedCommand(argv.slice(2), root), root)
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) })
   const verbose = argv.includes('--verbose')
   jsonRequested = undefined
