@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { runCli } from './load-cli.cjs'
 
 /**
  * The `strata` command. A CommonJS file on purpose: Node starts a CommonJS entry about 6 ms faster than an ES
  * module one (no ES module loader to set up), which is most of what `strata --help` costs over bare Node. The
- * program itself is an ES module, imported from the bundle (scripts/bundle.mjs) for everything but the
+ * program itself is one CommonJS bundle, loaded with V8's code cache (load-cli.cts), for everything but the
  * pre-rendered help.
  *
  * `strata --help` at commander's default width (pipes, CI, 80-column terminals) prints the text the build rendered
@@ -22,23 +23,4 @@ function printPrerenderedHelp(args: string[]): boolean {
   }
 }
 
-// A path the compiler does not resolve: the bundle is made after it runs.
-const PROGRAM = '../bundle/program.js'
-
-if (!printPrerenderedHelp(process.argv.slice(2))) {
-  const program = import(PROGRAM) as Promise<typeof import('./program.js')>
-  program.then(
-    ({ main }) =>
-      main(process.argv).then(
-        (code) => {
-          process.exitCode = code
-        },
-        () => {
-          process.exitCode = 1
-        },
-      ),
-    () => {
-      process.exitCode = 1
-    },
-  )
-}
+if (!printPrerenderedHelp(process.argv.slice(2))) runCli(process.argv)

@@ -11,6 +11,7 @@ import { ruleSettings } from '../lint/settings.js'
 import { loadDialect } from '../runtime/dialects.js'
 import { compareWithDatabase } from './autogenerate.js'
 import { type ConfigInput, type ProjectOptions, loadGraph, resolveProject } from './project.js'
+import { importExternal } from '../runtime/external-import.js'
 
 export interface RevisionOptions extends ProjectOptions {
   message?: string
@@ -157,7 +158,7 @@ export async function formatSource(config: ResolvedConfig, source: string): Prom
       resolveConfig: (file: string) => Promise<Record<string, unknown> | null>
     }
     // require.resolve finds Prettier 3's CommonJS entry, whose API an import exposes as `default`.
-    const loaded = (await import(pathToFileURL(prettierPath).href)) as Partial<Prettier> & { default?: Prettier }
+    const loaded = await importExternal<Partial<Prettier> & { default?: Prettier }>(pathToFileURL(prettierPath).href)
     const prettier = typeof loaded.format === 'function' ? (loaded as Prettier) : loaded.default!
     const options = (await prettier.resolveConfig(`${config.versionsDir}/x.ts`)) ?? {}
     return await prettier.format(source, { ...options, parser: 'typescript' })

@@ -6,6 +6,7 @@ import { importDriver } from '../../runtime/drivers.js'
 import type { DatabaseUrl } from '../../runtime/url.js'
 import { BUSY_TIMEOUT_MS, FOREIGN_KEY_CHECK, SqliteError, describeViolations } from '../sqlite/sqlite-driver.js'
 import { tokenize } from '../sqlite/sqlite-parser.js'
+import { importExternal } from '../../runtime/external-import.js'
 
 /**
  * A Connection over @libsql/client. The client pools connections and rolls back any transaction a borrowed one
@@ -155,7 +156,7 @@ function clientConfig(url: DatabaseUrl): { url: string; authToken?: string } {
 
 /** Opens the database (a local file is created with its folder, as for SQLite). */
 export async function connectLibsql(url: DatabaseUrl, options: ConnectOptions = {}): Promise<LibsqlConnection> {
-  const { createClient } = await importDriver('libsql', () => import('@libsql/client'))
+  const { createClient } = await importDriver('libsql', () => importExternal<typeof import('@libsql/client')>('@libsql/client'))
   try {
     if (url.filename && url.filename !== ':memory:') mkdirSync(dirname(url.filename), { recursive: true })
     const client = createClient({ ...clientConfig(url), concurrency: 1, intMode: 'number' })

@@ -4,6 +4,7 @@ import type { Connection } from '../dialect.js'
 import { importDriver } from '../../runtime/drivers.js'
 import type { DatabaseUrl } from '../../runtime/url.js'
 import { wrapPostgresError } from '../postgres/postgres-driver.js'
+import { importExternal } from '../../runtime/external-import.js'
 
 /** PostgreSQL type oids node-postgres leaves as strings, which strata's PostgreSQL code expects. */
 const INT8_OID = 20
@@ -16,7 +17,7 @@ const NUMERIC_OID = 1700
 const memoryDatabases = new Map<string, Promise<PGlite>>()
 
 async function openPglite(url: DatabaseUrl): Promise<PGlite> {
-  const { PGlite: Pglite } = await importDriver('pglite', () => import('@electric-sql/pglite'))
+  const { PGlite: Pglite } = await importDriver('pglite', () => importExternal<typeof import('@electric-sql/pglite')>('@electric-sql/pglite'))
   const options = { parsers: { [INT8_OID]: (value: string) => value, [NUMERIC_OID]: (value: string) => value } }
   if (url.filename === ':memory:') return Pglite.create(options)
   mkdirSync(url.filename!, { recursive: true })

@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import Module = require('node:module')
+import { dirname, join, resolve } from 'node:path'
+import { Script } from 'node:vm'
+
+/**
+ * Loads the CLI's bundle (dist/cli/strata-cli.cjs, made by scripts/bundle.mjs) the way Node loads a CommonJS file,
+ * but compiled through `vm.Script` with V8's code cache: Node 20 caches no compiled code of its own, and compiling
+ * the program (and resolving and loading it as ES modules) was most of what a short command such as
+ * `strata current` cost over bare Node. Design: docs/design/cli-loading.md.
+ *
+ * One cache file per command (each compiles different functions), in `node_modules/.cache/strata-db/` of the
+ * project the command runs in (or `STRATA_CACHE_DIR`; `off` turns it off), named after the bundle's content hash
+ * and V8's version. V8 rejects a cache made by another V8 or with other flags; anything unreadable is ignored. The
+ * cache is only ever an optimisation: without it the bundle is compiled as usual, and the cache written afterwards.
+ */
+
+const BUNDLE = join(__dirname, 'strata-cli.cjs')
+/** Symbol.for: the same key src/runtime/external-import.ts reads. */
+const IMPORT_HOOK = Symbol.for('strata-db.import')
+
+type Program = { main: (argv: string[]) => Promise<number> }
+
+export function runCli(argv: string[]): void {
+  // `import()` works here (a file Node compiled), not inside a script compiled from a code cache: the bundle
+  // imports drivers, jiti and config files through this.
+  Object.defineProperty(globalThis, IMPORT_HOOK, { value: (specifier: string) => import(specifier) })
+  // ASCII by construction (scripts/bundle.mjs): read as one byte per character, without decoding UTF-8.
+  const source = readFileSync(BUNDLE, 'latin1')
+  const cacheFile = codeCacheFile(argv)
+  const cachedData = cacheFile ? readQuietly(cacheFile) : undefined
+  const script = new Script(Module.wrap(source), { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) })
+  const program = evaluate(script)
+  const saveCache = () => {
+    if (cacheFile && (!cachedData || script.cachedDataRejected)) writeCodeCache(cacheFile, script.createCachedData())
+  }
+  program.main(argv).then(
+    (code) => {
+      process.exitCode = code
+      saveCache()
+    },
+    () => {
+      process.exitCode = 1
+    },
+  )
+}
+
+/** Runs the bundle's module body as Node's CommonJS loader would, and registers it under its file name. */
+function evaluate(script: Script): Program {
+  const loader = Module as unknown as { _cache: Record<string, Module>; _nodeModulePaths: (dir: string) => string[] }
+  const module = new Module(BUNDLE)
+  module.filename = BUNDLE
+  module.paths = loader._nodeModulePaths(__dirname)
+  loader._cache[BUNDLE] = module
+  const body = script.runInThisContext() as (...args: unknown[]) => void
+  body.call(module.exports, module.exports, Module.createRequire(BUNDLE), module, BUNDLE, __dirname)
+  module.loaded = true
+  return module.exports as Program
+}
+
+function readQuietly(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file)
+  } catch {
+    return undefined
+  }
+}
+
+/** `cli-<bundle hash>-<v8>-<command>.v8` in the cache folder, or undefined when caching is off or there is none. */
+function codeCacheFile(argv: string[]): string | undefined {
+  const folder = cacheFolder()
+  const key = readQuietly(join(__dirname, 'strata-cli.key'))?.toString('utf8').trim()
+  if (!folder || !key) return undefined
+  const command = argv.slice(2).find((arg) => /^[a-z][a-z-]*$/.test(arg)) ?? 'none'
+  return join(folder, `${cachePrefix(key)}${command}.v8`)
+}
+
+function cachePrefix(key: string): string {
+  return `cli-${key}-${process.versions.v8.replace(/[^\w.]/g, '_')}-`
+}
+
+function cacheFolder(): string | undefined {
+  const env = process.env.STRATA_CACHE_DIR
+  if (env !== undefined && env !== '') return env === 'off' ? undefined : resolve(env)
+  for (let dir = process.cwd(); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'node_modules'))) return join(dir, 'node_modules', '.cache', 'strata-db')
+    if (dirname(dir) === dir) return undefined
+  }
+}
+
+/** Written whole or not at all (a temp file renamed), and the caches of other bundles or V8s removed. */
+function writeCodeCache(file: string, data: Buffer): void {
+  const temp = `${file}.${process.pid}.tmp`
+  try {
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(temp, data)
+    renameSync(temp, file)
+    const prefix = /^(cli-[^-]+-[^-]+-)/.exec(file.slice(dirname(file).length + 1))?.[1]
+    for (const name of readdirSync(dirname(file)))
+      if (name.startsWith('cli-') && name.endsWith('.v8') && !name.startsWith(prefix ?? name)) rmSync(join(dirname(file), name), { force: true })
+  } catch {
+    rmSync(temp, { force: true })
+  }
+}
