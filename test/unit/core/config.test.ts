@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { after, describe, it } from 'node:test'
 import { databaseUrl, loadConfig } from '../../../src/config/load-config.js'
 
@@ -56,5 +57,33 @@ describe('config loading', () => {
     await assert.rejects(loadConfig({ configPath: invalid }), /'schema' is required/)
     const mode = write('mode.config.ts', `export default { schema: 's.ts', transactionMode: 'sometimes' }\n`)
     await assert.rejects(loadConfig({ configPath: mode }), /'transactionMode' must be/)
+  })
+
+  it('loads every shape of config: plain with or without defineConfig, typed, top-level await, other imports', async () => {
+    const shapes: Record<string, string> = {
+      'plain-define.config.ts': `import { defineConfig } from 'strata-db'\n\nexport default defineConfig({\n  url: 'sqlite::memory:',\n  schema: './a.ts',\n})\n`,
+      'plain-env.config.ts': `const table = process.env.NO_SUCH_STRATA_VAR ?? 'plain_env'\nexport default { url: 'sqlite::memory:', schema: './a.ts', versionTable: table }\n`,
+      'typed.config.ts': `import { defineConfig } from 'strata-db'\nconst table: string = 'typed'\nexport default defineConfig({ url: 'sqlite::memory:', schema: './a.ts', versionTable: table })\n`,
+      'await.config.ts': `const table = await Promise.resolve('awaited')\nexport default { url: 'sqlite::memory:', schema: './a.ts', versionTable: table }\n`,
+      'imports.config.ts': `import { join } from 'node:path'\nexport default { url: 'sqlite::memory:', schema: join('.', 'a.ts'), versionTable: 'imported' }\n`,
+    }
+    // The typed config imports strata-db through jiti, from the project's node_modules.
+    mkdirSync(join(dir, 'node_modules'), { recursive: true })
+    symlinkSync(fileURLToPath(new URL('../../..', import.meta.url)), join(dir, 'node_modules', 'strata-db'))
+    const expected: Record<string, string> = {
+      'plain-define.config.ts': 'strata_version',
+      'plain-env.config.ts': 'plain_env',
+      'typed.config.ts': 'typed',
+      'await.config.ts': 'awaited',
+      'imports.config.ts': 'imported',
+    }
+    for (const [name, text] of Object.entries(shapes)) {
+      const config = await loadConfig({ configPath: write(name, text) })
+      assert.equal(config.versionTable, expected[name], name)
+      assert.deepEqual(config.schemaPatterns, [join(dir, 'a.ts')], name)
+    }
+    // A plain config that throws while it runs: the error is the config's own, not a fallback's.
+    const throwing = write('throws.config.ts', `export default { url: 'sqlite::memory:', schema: missingName }\n`)
+    await assert.rejects(loadConfig({ configPath: throwing }), /cannot load config .*throws\.config\.ts.*missingName is not defined/)
   })
 })
