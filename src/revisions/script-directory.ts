@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash } from '../runtime/lazy-hash.js'
 import { closeSync, openSync, readSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
 import { join } from 'node:path'
 import { parseRevisionHeader, type RevisionHeader } from './header.js'

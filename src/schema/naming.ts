@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash } from '../runtime/lazy-hash.js'
 
 /** What a convention knows about the object it names. */
 export interface NamingTokens {
