@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runCli } from './load-cli.cjs'
 
 /**
  * The `strata` command. A CommonJS file on purpose: Node starts a CommonJS entry about 6 ms faster than an ES
@@ -23,4 +22,5 @@ function printPrerenderedHelp(args: string[]): boolean {
   }
 }
 
-if (!printPrerenderedHelp(process.argv.slice(2))) runCli(process.argv)
+// Required here, not at the top: the pre-rendered help needs nothing else.
+if (!printPrerenderedHelp(process.argv.slice(2))) (require('./load-cli.cjs') as typeof import('./load-cli.cjs')).runCli(process.argv)
