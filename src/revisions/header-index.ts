@@ -12,6 +12,7 @@
  * The doc comment (`history -v`, `show`) is read from the file when asked for.
  * The index is only ever an optimisation: unreadable, foreign or damaged, it is ignored and rewritten.
  */
+import { createHash } from 'node:crypto'
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { endianness } from 'node:os'
@@ -60,6 +61,8 @@ class IndexedSource {
     readonly stats: Float64Array,
     /** The sha256 of each file, 32 bytes each (zeros for a file not indexed). */
     readonly checksums: Buffer,
+    /** The JSON part as stored: every header field the graph reads comes from it. */
+    readonly metaBytes: Buffer,
   ) {}
 
   message(at: number): string {
@@ -262,7 +265,7 @@ export class HeaderIndex {
     try {
       const bytes = decodeIndex(readFileSync(file))
       const extras = bytes && validFile(bytes.meta, bytes.count) ? extrasOf(bytes.meta) : undefined
-      if (bytes && extras) return new HeaderIndex(file, new IndexedSource(bytes.meta as IndexFile, prefix, extras, bytes.stats, bytes.checksums))
+      if (bytes && extras) return new HeaderIndex(file, new IndexedSource(bytes.meta as IndexFile, prefix, extras, bytes.stats, bytes.checksums, bytes.metaBytes))
     } catch {
       // Missing or damaged: rebuilt from the files.
     }
@@ -298,6 +301,16 @@ export class HeaderIndex {
     if (st[k] !== stats[s] || st[k + 1] !== stats[s + 1] || st[k + 2] !== stats[s + 2] || st[k + 3] !== stats[s + 3]) return undefined
     if (!validEntry(source.file, at)) return undefined
     return new IndexedHeader(source, at)
+  }
+
+  /**
+   * When the headers loaded are exactly the stored index's entries (same names, all `hits` of them looked up): a
+   * hash of the stored JSON, which holds every field the graph is built from. Undefined otherwise.
+   */
+  wholeIndexKey(hits: number): string | undefined {
+    const source = this.source
+    if (!source || !this.sameNames || this.changed || hits !== source.file.revisions.length) return undefined
+    return createHash('sha256').update(source.metaBytes).digest('hex')
   }
 
   /**
