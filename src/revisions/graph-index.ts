@@ -25,12 +25,19 @@ export class GraphIndex {
   readonly childrenOf: (readonly number[])[]
   readonly dependentsOf: (readonly number[])[]
   /** Longest path from a revision with no down edges; strictly decreases along every down edge. */
-  readonly rank: Int32Array
+  rank: Int32Array
   dependencyCount = 0
+  /** Whether `rank` came from a snapshot and has not (yet) failed a check. */
+  private rankFromSnapshot: boolean
 
+  /**
+   * `validatedRanks`: the ranks stored when exactly these headers were last validated (graph-snapshot.ts). The
+   * checks on ids are then skipped; the ranks are checked edge by edge, and recomputed if any is wrong.
+   */
   constructor(
     private readonly list: readonly RevisionHeader[],
     private readonly versionsDir: string | undefined,
+    validatedRanks?: Int32Array,
   ) {
     const n = list.length
     this.parentsOf = new Array(n)
@@ -38,21 +45,25 @@ export class GraphIndex {
     this.downOf = new Array(n)
     this.childrenOf = new Array<readonly number[]>(n).fill(NONE)
     this.dependentsOf = new Array<readonly number[]>(n).fill(NONE)
-    this.rank = new Int32Array(n)
-    this.indexHeaders()
+    this.rankFromSnapshot = validatedRanks?.length === n
+    this.rank = this.rankFromSnapshot ? validatedRanks! : new Int32Array(n)
+    this.indexHeaders(!this.rankFromSnapshot)
     this.indexLabels()
     this.linkEdges()
+    if (this.rankFromSnapshot) return
+    // A stored rank that failed its check is only a lost shortcut: sort the graph as without one.
+    if (validatedRanks) this.rank = new Int32Array(n)
     this.rankOrDetectCycle()
   }
 
   /** One pass over the headers, reading each field once: this runs cold (interpreted) on every command. */
-  private indexHeaders(): void {
+  private indexHeaders(checkIds: boolean): void {
     const list = this.list
     const indexById = this.indexById
     for (let i = 0; i < list.length; i++) {
       const header = list[i]
       const id = header.revision
-      if (ILLEGAL_ID_PATTERN.test(id) || RESERVED_NAMES.has(id)) throw unusableIdError(header)
+      if (checkIds && (ILLEGAL_ID_PATTERN.test(id) || RESERVED_NAMES.has(id))) throw unusableIdError(header)
       const down = header.downRevision
       if (down === id || (down !== null && typeof down !== 'string' && down.includes(id))) throw graphError(`revision '${id}' in ${header.path} names itself as its downRevision`)
       const deps = header.dependsOn
@@ -100,10 +111,22 @@ export class GraphIndex {
       this.dependencyCount += deps.length
       this.parentsOf[i] = parents
       this.depsOf[i] = deps
-      this.downOf[i] = deps.length === 0 ? parents : unique([...parents, ...deps])
+      const below = (this.downOf[i] = deps.length === 0 ? parents : unique([...parents, ...deps]))
       for (let k = 0; k < parents.length; k++) append(this.childrenOf, parents[k], i)
       for (let k = 0; k < deps.length; k++) append(this.dependentsOf, deps[k], i)
+      if (this.rankFromSnapshot && !this.rankFits(i, below)) this.rankFromSnapshot = false
     }
+  }
+
+  /**
+   * Whether `rank[i]` is one more than the highest rank below it (0 with nothing below): true for every revision
+   * exactly when `rank` is the longest path from a root, which also proves there is no cycle.
+   */
+  private rankFits(i: number, down: readonly number[]): boolean {
+    const rank = this.rank
+    let expected = 0
+    for (let k = 0; k < down.length; k++) if (rank[down[k]] + 1 > expected) expected = rank[down[k]] + 1
+    return rank[i] === expected
   }
 
   private parentIndex(header: RevisionHeader, parent: string): number {

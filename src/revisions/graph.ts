@@ -6,6 +6,11 @@ import { GraphIndex, upEdges } from './graph-index.js'
 export interface RevisionGraphOptions {
   /** The folder the headers came from, named in error messages. */
   versionsDir?: string
+  /**
+   * The ranks a previous validation of exactly these headers computed (the graph snapshot): the checks on ids are
+   * skipped and the ranks are checked in one pass instead of being computed. Only for the loader.
+   */
+  validatedRanks?: Int32Array
 }
 
 export interface TraversalOptions {
@@ -49,7 +54,7 @@ export class RevisionGraph {
   constructor(headers: readonly RevisionHeader[], options: RevisionGraphOptions = {}) {
     this.versionsDir = options.versionsDir
     this.list = [...headers]
-    const built = new GraphIndex(this.list, options.versionsDir)
+    const built = new GraphIndex(this.list, options.versionsDir, options.validatedRanks)
     this.indexById = built.indexById
     this.labelOwnerIndex = built.labelOwnerIndex
     this.parentsOf = built.parentsOf
@@ -208,6 +213,11 @@ export class RevisionGraph {
   /** Revisions whose dependsOn names `id` (or its label). */
   dependents(id: string): string[] {
     return this.ids(this.dependentsOf[this.indexOf(id)])
+  }
+
+  /** Every revision's rank, in header order (what the graph snapshot stores). */
+  ranks(): Int32Array {
+    return this.rank.slice()
   }
 
   /** Longest path from a root; an ancestor always has a lower rank than its descendants. */

@@ -17,6 +17,8 @@ export const CHECKSUM_BYTES = 32
 export interface IndexBytes {
   /** The parsed JSON part (checked by the caller). */
   meta: unknown
+  /** The JSON part's bytes: all the graph depends on, so its hash keys the graph snapshot (graph-snapshot.ts). */
+  metaBytes: Buffer
   count: number
   stats: Float64Array
   checksums: Buffer
@@ -34,14 +36,15 @@ export function decodeIndex(bytes: Buffer): IndexBytes | undefined {
   const start = statsOffset(jsonBytes)
   const checksumsAt = start + count * STATS_PER_FILE * STAT_BYTES
   if (bytes.length !== checksumsAt + count * CHECKSUM_BYTES) return undefined
-  const meta: unknown = JSON.parse(bytes.toString('utf8', PREFIX_BYTES, PREFIX_BYTES + jsonBytes))
+  const metaBytes = bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + jsonBytes)
+  const meta: unknown = JSON.parse(metaBytes.toString('utf8'))
   const at = bytes.byteOffset + start
   // A Float64Array needs an aligned offset: the file's own buffer usually gives one, a copy otherwise.
   const stats =
     at % STAT_BYTES === 0
       ? new Float64Array(bytes.buffer, at, count * STATS_PER_FILE)
       : new Float64Array(bytes.buffer.slice(at, at + count * STATS_PER_FILE * STAT_BYTES))
-  return { meta, count, stats, checksums: bytes.subarray(checksumsAt) }
+  return { meta, metaBytes, count, stats, checksums: bytes.subarray(checksumsAt) }
 }
 
 /** The bytes of an index file: `stats` holds at least `count` files, `checksums` exactly `count` × 32 bytes. */

@@ -5,11 +5,14 @@
  * difference in those stats means the file is read and parsed again, like git's index.
  *
  * The file is columnar: the stats and checksums as bytes (header-index-file.ts), then in JSON all names in one
- * string, one array per header field, labels and dependencies only where there are some, and no doc comments.
- * Reading 10,000 entries then allocates a few strings per file and no object.
+ * string, one column per header field, labels and dependencies only where there are some, and no doc comments.
+ * The columns the graph does not need (names, messages, create dates) are one string each, split only when a
+ * command asks: reading 10,000 entries then allocates one string per file (its id) that outlives the command's
+ * first garbage collections, and the collector copies what survives.
  * The doc comment (`history -v`, `show`) is read from the file when asked for.
  * The index is only ever an optimisation: unreadable, foreign or damaged, it is ignored and rewritten.
  */
+import { createHash } from 'node:crypto'
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { endianness } from 'node:os'
@@ -20,7 +23,7 @@ import { CHECKSUM_BYTES, STATS_PER_FILE, decodeIndex, encodeIndex } from './head
 
 export { STATS_PER_FILE } from './header-index-file.js'
 
-const INDEX_FORMAT = 3
+const INDEX_FORMAT = 4
 /**
  * A file changed less than this long ago is not indexed: a second change within the file system's timestamp
  * granularity could leave size and times as they were ("racily clean" in git's words).
@@ -38,7 +41,8 @@ interface IndexFile {
   downRevisions: (number | string | string[] | null)[]
   /** The messages joined with '\n' (split only when one is asked for: `heads` and `current` never need them). */
   messages: string
-  createDates: (string | null)[]
+  /** The create dates joined with '\n', '' for none (a create date is never empty and has no line break). */
+  createDates: string
   /** [position, branchLabels, dependsOn] of the few headers that have labels or dependencies. */
   extras: [number, string[], string[]][]
 }
@@ -46,6 +50,8 @@ interface IndexFile {
 /** What the headers of one load share: the parsed file, the folder prefix of their paths, their labels and deps. */
 class IndexedSource {
   private messageList: string[] | undefined
+  private createDateList: string[] | undefined
+  private nameList: string[] | undefined
 
   constructor(
     readonly file: IndexFile,
@@ -55,11 +61,24 @@ class IndexedSource {
     readonly stats: Float64Array,
     /** The sha256 of each file, 32 bytes each (zeros for a file not indexed). */
     readonly checksums: Buffer,
+    /** The JSON part as stored: every header field the graph reads comes from it. */
+    readonly metaBytes: Buffer,
   ) {}
 
   message(at: number): string {
     this.messageList ??= this.file.messages.split('\n')
     return this.messageList[at]!
+  }
+
+  createDate(at: number): string | null {
+    this.createDateList ??= this.file.createDates.split('\n')
+    return this.createDateList[at] || null
+  }
+
+  /** The file name of entry `at` (a header is only ever looked up under its own name). */
+  name(at: number): string {
+    this.nameList ??= this.file.names.split('\n')
+    return this.nameList[at]!
   }
 }
 
@@ -86,10 +105,10 @@ export class IndexedHeader implements RevisionHeader {
   declare readonly dependsOn: string[]
   declare private readonly source: IndexedSource
   declare private readonly at: number
-  declare private readonly name: string
   declare private docText: string | undefined
 
-  constructor(source: IndexedSource, at: number, name: string) {
+  // No name kept: the folder listing's 10,000 strings then die young instead of being copied by the collector.
+  constructor(source: IndexedSource, at: number) {
     const file = source.file
     const down = file.downRevisions[at]!
     const extras = source.extras.size === 0 ? undefined : source.extras.get(at)
@@ -99,7 +118,6 @@ export class IndexedHeader implements RevisionHeader {
     this.dependsOn = extras ? extras[1] : NONE
     this.source = source
     this.at = at
-    this.name = name
     this.docText = undefined
   }
 
@@ -108,11 +126,11 @@ export class IndexedHeader implements RevisionHeader {
   }
 
   get createDate(): string | null {
-    return this.source.file.createDates[this.at] as string | null
+    return this.source.createDate(this.at)
   }
 
   get path(): string {
-    return this.source.prefix + this.name
+    return this.source.prefix + this.source.name(this.at)
   }
 
   get checksum(): string {
@@ -140,11 +158,9 @@ function isStringList(value: unknown): value is string[] {
 /** One file's entry, checked field by field: a damaged entry is a miss, never a wrong header. */
 function validEntry(file: IndexFile, at: number): boolean {
   const down: unknown = file.downRevisions[at]
-  const createDate: unknown = file.createDates[at]
   return (
     typeof file.revisions[at] === 'string' &&
-    (down === null || typeof down === 'string' || (typeof down === 'number' && typeof file.revisions[down] === 'string') || isStringList(down)) &&
-    (createDate === null || typeof createDate === 'string')
+    (down === null || typeof down === 'string' || (typeof down === 'number' && typeof file.revisions[down] === 'string') || isStringList(down))
   )
 }
 
@@ -152,15 +168,15 @@ function validEntry(file: IndexFile, at: number): boolean {
 function validFile(parsed: unknown, count: number): parsed is IndexFile {
   if (typeof parsed !== 'object' || parsed === null) return false
   const file = parsed as Partial<IndexFile>
-  if (file.stamp !== stamp() || typeof file.names !== 'string') return false
+  if (file.stamp !== stamp()) return false
   const column = (list: unknown) => Array.isArray(list) && list.length === count
-  // A names string that disagrees with the count never matches the folder's: every lookup then goes by name.
+  const joined = (text: unknown) => typeof text === 'string' && (count === 0 ? text === '' : lineCount(text) === count)
   return (
     column(file.revisions) &&
     column(file.downRevisions) &&
-    typeof file.messages === 'string' &&
-    (count === 0 ? file.messages === '' : lineCount(file.messages) === count) &&
-    column(file.createDates) &&
+    joined(file.messages) &&
+    joined(file.createDates) &&
+    joined(file.names) &&
     Array.isArray(file.extras)
   )
 }
@@ -184,28 +200,29 @@ function lineCount(text: string): number {
   return count
 }
 
-/** The next index, filled one file at a time (a header without a checksum, or with a multi-line message, is left out). */
+/** The next index, filled one file at a time (a header without a checksum, or with a line break in its message or create date, is left out). */
 class IndexWriter {
   private readonly content: IndexFile
   private readonly checksums: Buffer
   private readonly messages: string[] = []
+  private readonly createDates: string[] = []
   private readonly positionOf = new Map<string, number>()
 
   constructor(
     names: readonly string[],
     private readonly stats: Float64Array,
   ) {
-    this.content = { stamp: stamp(), names: names.join('\n'), revisions: [], downRevisions: [], messages: '', createDates: [], extras: [] }
+    this.content = { stamp: stamp(), names: names.join('\n'), revisions: [], downRevisions: [], messages: '', createDates: '', extras: [] }
     this.checksums = Buffer.alloc(names.length * CHECKSUM_BYTES)
   }
 
   add(header: RevisionHeader | undefined, checksum: string | undefined): void {
     const content = this.content
     const at = content.revisions.length
-    const indexed = header !== undefined && checksum !== undefined && !header.message.includes('\n')
+    const indexed = header !== undefined && checksum !== undefined && !header.message.includes('\n') && !header.createDate?.includes('\n')
     content.revisions.push(indexed ? header.revision : null)
     content.downRevisions.push(indexed ? header.downRevision : null)
-    content.createDates.push(indexed ? header.createDate : null)
+    this.createDates.push(indexed ? (header.createDate ?? '') : '')
     this.messages.push(indexed ? header.message : '')
     if (indexed) this.checksums.write(checksum, at * CHECKSUM_BYTES, CHECKSUM_BYTES, 'hex')
     if (indexed && (header.branchLabels.length > 0 || header.dependsOn.length > 0)) content.extras.push([at, header.branchLabels, header.dependsOn])
@@ -217,6 +234,7 @@ class IndexWriter {
     // Parents become positions only now: a parent's file may sort after its child's.
     content.downRevisions = content.downRevisions.map((down) => (typeof down === 'string' ? (this.positionOf.get(down) ?? down) : down))
     content.messages = this.messages.join('\n')
+    content.createDates = this.createDates.join('\n')
     return encodeIndex(content, content.revisions.length, this.stats, this.checksums)
   }
 }
@@ -247,7 +265,7 @@ export class HeaderIndex {
     try {
       const bytes = decodeIndex(readFileSync(file))
       const extras = bytes && validFile(bytes.meta, bytes.count) ? extrasOf(bytes.meta) : undefined
-      if (bytes && extras) return new HeaderIndex(file, new IndexedSource(bytes.meta as IndexFile, prefix, extras, bytes.stats, bytes.checksums))
+      if (bytes && extras) return new HeaderIndex(file, new IndexedSource(bytes.meta as IndexFile, prefix, extras, bytes.stats, bytes.checksums, bytes.metaBytes))
     } catch {
       // Missing or damaged: rebuilt from the files.
     }
@@ -282,7 +300,17 @@ export class HeaderIndex {
     const st = source.stats
     if (st[k] !== stats[s] || st[k + 1] !== stats[s + 1] || st[k + 2] !== stats[s + 2] || st[k + 3] !== stats[s + 3]) return undefined
     if (!validEntry(source.file, at)) return undefined
-    return new IndexedHeader(source, at, name)
+    return new IndexedHeader(source, at)
+  }
+
+  /**
+   * When the headers loaded are exactly the stored index's entries (same names, all `hits` of them looked up): a
+   * hash of the stored JSON, which holds every field the graph is built from. Undefined otherwise.
+   */
+  wholeIndexKey(hits: number): string | undefined {
+    const source = this.source
+    if (!source || !this.sameNames || this.changed || hits !== source.file.revisions.length) return undefined
+    return createHash('sha256').update(source.metaBytes).digest('hex')
   }
 
   /**

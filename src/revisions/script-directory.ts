@@ -2,8 +2,10 @@ import { createHash } from '../runtime/lazy-hash.js'
 import { closeSync, openSync, readSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
 import { join } from 'node:path'
 import { parseRevisionHeader, type RevisionHeader } from './header.js'
+import { chooseStatInto } from './file-stats.js'
 import { HeaderIndex, IndexedHeader, STATS_PER_FILE } from './header-index.js'
 import { RevisionGraph } from './graph.js'
+import { readGraphSnapshot, writeGraphSnapshot } from './graph-snapshot.js'
 
 const REVISION_FILE = /\.(ts|mts|js|mjs)$/
 const DECLARATION_FILE = /\.d\.(ts|mts)$/
@@ -39,6 +41,11 @@ export function revisionFileChecksum(header: RevisionHeader): string | undefined
  * running any of them. A folder that does not exist holds no revisions.
  */
 export function loadRevisionHeaders(versionsDir: string, options: LoadRevisionsOptions = {}): RevisionHeader[] {
+  return readHeaders(versionsDir, options).headers
+}
+
+/** The headers, and the graph snapshot's key when they are exactly the header index's entries. */
+function readHeaders(versionsDir: string, options: LoadRevisionsOptions): { headers: RevisionHeader[]; wholeIndexKey: string | undefined } {
   // One join for the folder, then plain concatenation: path.join per file costs more than its stat.
   const prefix = join(versionsDir, '/')
   const index = HeaderIndex.open(versionsDir, prefix)
@@ -48,9 +55,13 @@ export function loadRevisionHeaders(versionsDir: string, options: LoadRevisionsO
   const names = statted ? statted.names : listed
   const reader = new SmallFileReader(options.keepBytes === true)
   index.begin(names)
+  let hits = 0
   const headers = names.map((name, position): RevisionHeader => {
     const known = statted && index.lookup(position, name, statted.stats)
-    if (known) return known
+    if (known) {
+      hits++
+      return known
+    }
     const path = prefix + name
     const bytes = reader.read(path)
     const header = parseRevisionHeader(bytes.toString('utf8'), path)
@@ -63,7 +74,7 @@ export function loadRevisionHeaders(versionsDir: string, options: LoadRevisionsO
     return header
   })
   if (statted) index.save(names, statted.stats, headers)
-  return headers
+  return { headers, wholeIndexKey: statted ? index.wholeIndexKey(hits) : undefined }
 }
 
 function readFolder<T>(read: () => T[]): T[] {
@@ -90,21 +101,19 @@ function listFiles(versionsDir: string): string[] {
 
 /**
  * The size, mtimeMs, ctimeMs and inode of each listed name that is a file (following symlinks), packed in one
- * array: no `Stats` object outlives its file's turn, so the garbage collector never copies 10,000 of them. A name
- * gone since the listing is skipped.
+ * array: no `Stats` object is made (file-stats.ts), so 10,000 files leave no garbage. A name gone since the
+ * listing is skipped.
  */
 function statFiles(prefix: string, listed: string[]): { names: string[]; stats: Float64Array } {
   const names: string[] = []
   const stats = new Float64Array(listed.length * STATS_PER_FILE)
+  if (listed.length === 0) return { names, stats }
+  const statInto = chooseStatInto(prefix + listed[0])
   let s = 0
   for (const name of listed) {
-    const found = statSync(prefix + name, { throwIfNoEntry: false })
-    if (!found?.isFile()) continue
+    if (!statInto(prefix + name, stats, s)) continue
     names.push(name)
-    stats[s++] = found.size
-    stats[s++] = found.mtimeMs
-    stats[s++] = found.ctimeMs
-    stats[s++] = found.ino
+    s += STATS_PER_FILE
   }
   return { names, stats }
 }
@@ -158,5 +167,12 @@ function isFileEntry(dir: string, entry: Dirent): boolean {
 
 /** Loads and validates the revision graph of a versions folder (throws RevisionError on an invalid graph). */
 export function loadRevisionGraph(versionsDir: string, options: LoadRevisionsOptions = {}): RevisionGraph {
-  return new RevisionGraph(loadRevisionHeaders(versionsDir, options), { versionsDir })
+  const { headers, wholeIndexKey: key } = readHeaders(versionsDir, options)
+  const validatedRanks = key === undefined ? undefined : readGraphSnapshot(versionsDir, key, headers.length)
+  const graph = new RevisionGraph(headers, { versionsDir, validatedRanks })
+  if (key === undefined) return graph
+  // Written when missing, or when the stored ranks failed their check (the graph then computed its own).
+  const ranks = graph.ranks()
+  if (!validatedRanks || !Buffer.from(ranks.buffer).equals(Buffer.from(validatedRanks.buffer))) writeGraphSnapshot(versionsDir, key, ranks)
+  return graph
 }

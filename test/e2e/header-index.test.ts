@@ -22,7 +22,7 @@ interface IndexFile {
   revisions: unknown[]
   downRevisions: unknown[]
   messages: string
-  createDates: unknown[]
+  createDates: string
   extras: unknown[]
 }
 
@@ -130,7 +130,9 @@ describe('header index', () => {
       ['a revision that is a number', encode(withEntry('revisions', 7))],
       ['names renamed', encode({ ...good, names: good.names.replace(cName, 'zzz.ts') })],
       ['one message too many', encode({ ...good, messages: `${good.messages}\nextra` })],
-      ['a column too short', encode({ ...good, createDates: good.createDates.slice(1) })],
+      ['a column too short', encode({ ...good, revisions: good.revisions.slice(1) })],
+      ['one create date too many', encode({ ...good, createDates: `${good.createDates}\nextra` })],
+      ['one name too few', encode({ ...good, names: good.names.slice(good.names.indexOf('\n') + 1) })],
       ['a damaged label list', encode({ ...good, extras: [[position, 'label', []]] })],
     ]
     for (const [damage, bytes] of damages) {
@@ -160,6 +162,15 @@ describe('header index', () => {
     const verbose = await out(['history', '-v'])
     assert.match(verbose, new RegExp(`Revision ID: ${c}`))
     assert.match(verbose, new RegExp(`step ${a}`))
+  })
+
+  it('history --json from the index is what the files say (paths, messages, create dates)', async () => {
+    await sleep(RACY_WAIT_MS)
+    await headsOf()
+    const fromFiles = JSON.parse(await out(['history', '--json'], { STRATA_CACHE_DIR: 'off' })) as { path: string; createDate: string | null }[]
+    assert.equal(fromFiles.length, 3)
+    assert.ok(fromFiles.every((r) => r.createDate !== null && r.path.endsWith('.ts')), 'the files have create dates and paths')
+    assert.deepEqual(JSON.parse(await out(['history', '--json'])), fromFiles)
   })
 
   it('verify sees an applied file that changed, even with its size and mtime put back', async () => {
