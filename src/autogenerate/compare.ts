@@ -4,7 +4,7 @@ import type { AnyOperation } from '../operations/index.js'
 import { CreateSchemaOp, DropSchemaOp } from '../operations/misc-ops.js'
 import { CreateTableOp, DropTableOp } from '../operations/table-ops.js'
 import type { ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js'
-import { qualifiedName, tableKey } from '../schema/model.js'
+import { cloneModel, qualifiedName, tableKey } from '../schema/model.js'
 import { diffEnumLifetimes, diffEnums, diffInlineEnums } from './compare-enums.js'
 import type { RenamedName } from './compare-constraints.js'
 import { diffViews } from './compare-views.js'
@@ -94,8 +94,8 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   const history = async () => options.history ?? (await options.loadHistory?.())
   const scope = new CompareScope(options)
   const declared = new DeclaredTarget(target)
-  const canonical = dialect.canonicalize(structuredClone(target))
-  const working = structuredClone(reflected)
+  const canonical = dialect.canonicalize(cloneModel(target))
+  const working = cloneModel(reflected)
   const plan = new Plan()
 
   const reflectedByKey = new Map(working.tables.map((t) => [tableKey(t), t]))

@@ -68,12 +68,15 @@ export async function loadSchemaModel(resolved: ResolvedConfig, dialect?: Schema
     }
     exported.push(...Object.values(module))
   }
-  loader.save()
   try {
     const model = buildSchemaModel(exported, resolved.naming)
     if (dialect) validateSchemaFor(model, dialect)
     return model
   } catch (error) {
     throw new StrataError(`schema is invalid: ${(error as Error).message}`, { code: 'schema' })
+  } finally {
+    // After the build: the code cache then holds the table callbacks too (`(t) => [index()…]`, `() => users.id`),
+    // which V8 otherwise compiles lazily on every run (≈40 ms at 1,000 tables).
+    loader.save()
   }
 }

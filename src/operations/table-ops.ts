@@ -1,6 +1,6 @@
 import type { AnyOperation } from './index.js'
 import type { SchemaModel, TableModel } from '../schema/model.js'
-import { findTable } from '../schema/model.js'
+import { cloneModel, findTable } from '../schema/model.js'
 import { NotReversibleError, Operation, display, requireTable } from './base.js'
 
 export class CreateTableOp extends Operation {
@@ -16,7 +16,7 @@ export class CreateTableOp extends Operation {
   }
   apply(model: SchemaModel): void {
     if (findTable(model, this.table.name, this.table.schema)) throw new Error(`table '${display(this.table.name, this.table.schema)}' already exists`)
-    model.tables.push(structuredClone(this.table))
+    model.tables.push(cloneModel(this.table))
   }
 }
 

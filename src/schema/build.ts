@@ -1,6 +1,7 @@
 import { type ColumnRef, isColumnBuilder } from './columns.js'
 import { type Enumeration, isEnumeration } from './enum.js'
 import { type ColumnArg, type IndexArg, type TableExtra } from './extras.js'
+import { tableKey } from './model.js'
 import type { ColumnModel, EnumModel, ExtensionModel, PartitionByModel, PartitionModel, PolicyModel, RoutineModel, SequenceModel, TriggerModel, ViewModel, ForeignKeyModel, IndexElement, IndexModel, SchemaModel, TableModel } from './model.js'
 import { isIndexColumn } from './index-column.js'
 import { elementColumn } from './index-elements.js'
@@ -185,6 +186,7 @@ function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention
 /** Every exported table and enum of the given modules, as one schema model. Enums used by columns count too. */
 export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConvention = defaultNamingConvention): SchemaModel {
   const tables: TableModel[] = []
+  const tableKeys = new Set<string>()
   const enums = new Map<string, EnumModel>()
   const seenTables = new Set<Table>()
   const views: ViewModel[] = []
@@ -212,8 +214,8 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
       if (seenTables.has(value)) continue
       seenTables.add(value)
       const model = buildTableModel(tableDefinition(value), naming)
-      if (tables.some((t) => t.name === model.name && (t.schema ?? null) === (model.schema ?? null)))
-        throw new Error(`table '${model.name}' is declared twice`)
+      if (tableKeys.has(tableKey(model))) throw new Error(`table '${model.name}' is declared twice`)
+      tableKeys.add(tableKey(model))
       tables.push(model)
       if (tableDefinition(value).options.rls) rowSecurity.push({ table: model.name, schema: model.schema ?? null })
       for (const builder of Object.values(tableDefinition(value).columns as ColumnMap)) {

@@ -69,6 +69,13 @@ function tooLong(name: string, what: string, dialect: SchemaDialect): string | n
   return `${what}: the name is ${length} ${unit} long; ${displayName} allows at most ${dialect.maxIdentifierLength}: shorten it`
 }
 
+/** The names of a table's constraints and indexes (labels cost more: `namedObjects` when a message needs them). */
+function objectNames(table: TableModel): string[] {
+  const names = table.primaryKey?.name ? [table.primaryKey.name] : []
+  for (const list of [table.indexes, table.uniques, table.foreignKeys, table.checks]) for (const item of list) names.push(item.name)
+  return names
+}
+
 /** The named objects of a table, each with how a message names it (`index 'ix_a'`). */
 function namedObjects(table: TableModel): Array<{ name: string; label: string }> {
   return [
@@ -81,20 +88,22 @@ function namedObjects(table: TableModel): Array<{ name: string; label: string }>
 }
 
 function tooLongIn(table: TableModel, dialect: SchemaDialect): string | null {
-  const names = [
-    { name: table.name, what: `table '${table.name}'` },
-    ...table.columns.map((c) => ({ name: c.name, what: `column '${table.name}.${c.name}'` })),
-    ...namedObjects(table).map(({ name, label }) => ({ name, what: `${label} on table '${table.name}'` })),
-  ]
-  for (const { name, what } of names) {
-    const found = tooLong(name, what, dialect)
-    if (found) return found
-  }
+  // A label is written only for a name that is too long (17,000 names at 1,000 tables, all fine).
+  if (tooLongName(table.name, dialect)) return tooLong(table.name, `table '${table.name}'`, dialect)
+  for (const c of table.columns) if (tooLongName(c.name, dialect)) return tooLong(c.name, `column '${table.name}.${c.name}'`, dialect)
+  if (!objectNames(table).some((name) => tooLongName(name, dialect))) return null
+  for (const { name, label } of namedObjects(table)) if (tooLongName(name, dialect)) return tooLong(name, `${label} on table '${table.name}'`, dialect)
   return null
+}
+
+function tooLongName(name: string, dialect: SchemaDialect): boolean {
+  return (dialect.schemaRules.identifierLengthUnit === 'bytes' ? Buffer.byteLength(name) : [...name].length) > dialect.maxIdentifierLength
 }
 
 /** Two constraints or indexes of one table with one name (a name given twice, or a generated name given again). */
 function sameNameTwice(table: TableModel): string | null {
+  const names = objectNames(table)
+  if (new Set(names).size === names.length) return null
   const seen = new Map<string, string>()
   for (const { name, label } of namedObjects(table)) {
     const earlier = seen.get(name)

@@ -16,6 +16,7 @@ import {
 } from '../../../src/index.js'
 import { buildSchemaModel } from '../../../src/internals.js'
 import { shortenName } from '../../../src/schema/naming.js'
+import { cloneModel } from '../../../src/schema/model.js'
 
 describe('schema DSL → model', () => {
   const users = table('users', { id: integer().primaryKey().autoincrement(), email: varchar({ length: 200 }).notNull().unique() })
@@ -86,5 +87,35 @@ describe('schema DSL → model', () => {
   it('rejects a table declared twice and an enum with conflicting values', () => {
     assert.throws(() => buildSchemaModel([table('t', { a: integer() }), table('t', { b: integer() })]), /declared twice/)
     assert.throws(() => buildSchemaModel([enumeration('e', ['a']), enumeration('e', ['b'])]), /different values/)
+  })
+})
+
+describe('cloneModel', () => {
+  it('copies a model as structuredClone does, sharing no object with it', () => {
+    const users = table('users', { id: integer().primaryKey(), email: varchar({ length: 200 }).notNull().unique().comment('login') })
+    const model = buildSchemaModel([users, table('posts', { id: integer().primaryKey(), author: integer().references(() => users.id) }, (t) => [index().on(t.author)])])
+    const copy = cloneModel(model)
+    assert.deepEqual(copy, structuredClone(model))
+    const shared: string[] = []
+    const walk = (a: unknown, b: unknown, path: string) => {
+      if (typeof a !== 'object' || a === null) return
+      if (a === b) shared.push(path)
+      for (const key of Object.keys(a)) walk((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`)
+    }
+    walk(model, copy, 'model')
+    assert.deepEqual(shared, [])
+    copy.tables[0]!.columns[0]!.name = 'changed'
+    assert.equal(model.tables[0]!.columns[0]!.name, 'id')
+  })
+
+  it('keeps undefined properties and copies a class instance as structuredClone does (a plain object)', () => {
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    const value = { a: undefined, p: new Point(1), list: [1, 'two', null] }
+    const copy = cloneModel(value)
+    assert.ok(Object.hasOwn(copy, 'a'))
+    assert.deepEqual(copy, structuredClone(value))
+    assert.equal(Object.getPrototypeOf(copy.p), Object.prototype)
   })
 })
