@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url'
+import { sourceStack } from './revision-batch.js'
 
 export { StrataError, UsageError } from '../errors.js'
 
@@ -20,7 +21,7 @@ export function describeLoadError(error: unknown): string {
 
 /** `file:line` of the first stack frame inside `path` (a file URL or a plain path), when the stack has one. */
 export function stackLocation(error: unknown, path: string): string | undefined {
-  const stack = (error as Error)?.stack ?? ''
+  const stack = sourceStack((error as Error)?.stack ?? '')
   const href = pathToFileURL(path).href
   for (const line of stack.split('\n').slice(1)) {
     const at = line.indexOf(href) >= 0 ? line.indexOf(href) + href.length : line.indexOf(path) >= 0 ? line.indexOf(path) + path.length : -1

@@ -2,6 +2,7 @@ import { builtinModules, createRequire } from 'node:module'
 import { dirname } from 'node:path'
 import vm from 'node:vm'
 import { importModule } from './module-loader.js'
+import { type RevisionWrapper, WRAPPER_HEAD, WRAPPER_TAIL } from './revision-batch.js'
 import { stripTemplateShape } from './revision-fast-strip.js'
 
 /** Thrown by the fast path's `require` for a specifier it does not serve: the file is loaded by jiti instead. */
@@ -62,6 +63,24 @@ function sucraseStrip(source: string, path: string): string {
  * jiti, which resolves modules fully.
  */
 export async function evaluateRevision(path: string, code: RevisionCode): Promise<EvaluatedRevision> {
+  let script: vm.Script
+  try {
+    script = compileRevision(path, code)
+  } catch (error) {
+    if (code.source === undefined) throw error
+    // TypeScript the fast strip could not see: sucrase strips the file (and names a real syntax error).
+    code = { js: sucraseStrip(code.source, path) }
+    script = compileRevision(path, code)
+  }
+  const exports = await runRevisionWrapper(path, script.runInThisContext() as RevisionWrapper)
+  return { exports, ...(code.codeCache && !script.cachedDataRejected ? {} : { compiled: { js: code.js, script } }) }
+}
+
+/**
+ * Runs a revision file's compiled wrapper: its exports. `strata-db` is the running instance; a file that imports
+ * anything else (statically) is loaded with jiti instead, which resolves modules fully.
+ */
+export async function runRevisionWrapper(path: string, wrapper: RevisionWrapper): Promise<Record<string, unknown>> {
   strataApi ??= import('../index.js') as Promise<Record<string, unknown>>
   const api = await strataApi
   const module = { exports: {} as Record<string, unknown> }
@@ -73,30 +92,20 @@ export async function evaluateRevision(path: string, code: RevisionCode): Promis
     if (evaluated || id.startsWith('node:') || builtinModules.includes(id)) return createRequire(path)(id)
     throw NEEDS_FULL_LOADER
   }
-  let script: vm.Script
   try {
-    script = compileRevision(path, code)
-  } catch (error) {
-    if (code.source === undefined) throw error
-    // TypeScript the fast strip could not see: sucrase strips the file (and names a real syntax error).
-    code = { js: sucraseStrip(code.source, path) }
-    script = compileRevision(path, code)
-  }
-  try {
-    const run = script.runInThisContext() as (...args: unknown[]) => void
-    run(module.exports, requireFn, module, path, dirname(path))
+    wrapper(module.exports, requireFn, module, path, dirname(path))
     evaluated = true
   } catch (error) {
-    if (error === NEEDS_FULL_LOADER) return { exports: await importModule(path) }
+    if (error === NEEDS_FULL_LOADER) return await importModule(path)
     throw error
   }
-  return { exports: module.exports, ...(code.codeCache && !script.cachedDataRejected ? {} : { compiled: { js: code.js, script } }) }
+  return module.exports
 }
 
 function compileRevision(path: string, code: RevisionCode): vm.Script {
   try {
     // The wrapper shares the code's first line, so line numbers are the file's own.
-    return new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code.js}\n})`, {
+    return new vm.Script(`${WRAPPER_HEAD}${code.js}${WRAPPER_TAIL}`, {
       filename: path,
       ...(code.codeCache ? { cachedData: code.codeCache } : {}),
     })

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url'
+import { sourceStack } from '../config/revision-batch.js'
 import type { DialectFamily } from '../dialects/dialect.js'
 import { type OperationSink, Operations } from '../operations/api.js'
 import type { AnyOperation } from '../operations/index.js'
@@ -57,7 +58,7 @@ function markingProxy(operations: Operations, file: string | undefined): Operati
       const value = Reflect.get(target, property, receiver) as unknown
       if (typeof value !== 'function' || typeof property !== 'string' || NOT_OPERATIONS.has(property)) return typeof value === 'function' ? value.bind(target) : value
       return (...args: unknown[]) => {
-        const line = file ? callerLine(new Error().stack ?? '', file) : null
+        const line = file ? callerLine(sourceStack(new Error().stack ?? ''), file) : null
         void target.query(`${LINE_MARK}${line ?? ''}`)
         return (value as (...a: unknown[]) => unknown).apply(target, args)
       }

@@ -12,7 +12,7 @@
  * The doc comment (`history -v`, `show`) is read from the file when asked for.
  * The index is only ever an optimisation: unreadable, foreign or damaged, it is ignored and rewritten.
  */
-import { createHash } from 'node:crypto'
+import { createHash } from '../runtime/lazy-hash.js'
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { endianness } from 'node:os'

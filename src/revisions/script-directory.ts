@@ -1,6 +1,6 @@
-import { createHash } from '../runtime/lazy-hash.js'
 import { closeSync, openSync, readSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
 import { join } from 'node:path'
+import { sha256Hex } from '../config/sha256.js'
 import { parseRevisionHeader, type RevisionHeader } from './header.js'
 import { chooseStatInto } from './file-stats.js'
 import { HeaderIndex, IndexedHeader, STATS_PER_FILE } from './header-index.js'
@@ -67,7 +67,7 @@ function readHeaders(versionsDir: string, options: LoadRevisionsOptions): { head
     const header = parseRevisionHeader(bytes.toString('utf8'), path)
     if (options.keepBytes) fileBytes.set(header, bytes)
     if (statted) {
-      const checksum = createHash('sha256').update(bytes).digest('hex')
+      const checksum = sha256Hex(bytes)
       fileChecksums.set(header, checksum)
       index.record(name, position, statted.stats, header, checksum)
     }

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { StrataError, describeLoadError, stackLocation } from '../config/errors.js'
 import { RevisionCache } from '../config/revision-cache.js'
-import { evaluateRevision, stripRevision } from '../config/revision-module-loader.js'
+import { sha256Hex } from '../config/sha256.js'
+import { type BatchSource, type RevisionBatch, batchKey, batchRanges, batchSource, compileBatch, parseStoredBatch, storedBatch } from '../config/revision-batch.js'
+import { type RevisionCode, evaluateRevision, runRevisionWrapper, stripRevision } from '../config/revision-module-loader.js'
 import type { DialectName } from '../dialects/dialect.js'
 import type { Operations } from '../operations/api.js'
 import { type RevisionHeader, revisionFileBytes, revisionFileChecksum } from '../revisions/index.js'
@@ -43,7 +44,19 @@ export class MigrationModules {
 
   async all(): Promise<MigrationModule[]> {
     const modules: MigrationModule[] = []
-    for (const revision of this.revisions) modules.push(await this.load(revision))
+    let sources: RevisionSource[]
+    try {
+      sources = this.revisions.map((revision) => this.locate(revision))
+    } catch {
+      // A file that cannot be read: loading them one by one names it, after loading those before it.
+      sources = []
+      for (const revision of this.revisions) modules.push(await this.load(this.locate(revision)))
+    }
+    for (const [start, end] of batchRanges(sources.map((s) => s.checksum))) {
+      const batch = end - start > 1 ? await this.loadBatch(sources.slice(start, end)) : undefined
+      if (batch) modules.push(...batch)
+      else for (let i = start; i < end; i++) modules.push(await this.load(sources[i]!))
+    }
     return modules
   }
 
@@ -52,32 +65,93 @@ export class MigrationModules {
     this.cache.save()
   }
 
-  private async load(revision: RevisionHeader): Promise<MigrationModule> {
-    const { path } = revision
-    // The header index vouches for the content's hash (size and times unchanged): a cached file is not read at all.
+  /**
+   * Several files compiled as one script (config/revision-batch.ts). The cache's entry for the batch (keyed by
+   * the files' content hashes) holds its JavaScript and code cache, so a warm run reads no file and checks one seal
+   * per batch. Undefined when any file cannot be read or stripped, or they do not compile together: the caller
+   * then loads them one by one, which names the file at fault.
+   */
+  private async loadBatch(sources: RevisionSource[]): Promise<MigrationModule[] | undefined> {
+    const paths = sources.map((s) => s.revision.path)
+    const key = batchKey(sources.map((s) => s.checksum))
+    const stored = this.cache.get(key)
+    let source: BatchSource
+    let batch: RevisionBatch | undefined
+    try {
+      source = stored ? parseStoredBatch(stored.js) : batchSource(sources.map((s) => this.code(s).js))
+      batch = compileBatch(paths, source, stored?.codeCache)
+    } catch {
+      return undefined
+    }
+    if (!batch) return undefined
+    const modules: MigrationModule[] = []
+    for (let i = 0; i < sources.length; i++) {
+      let exports: Record<string, unknown>
+      try {
+        exports = await runRevisionWrapper(paths[i]!, batch.wrappers[i]!)
+      } catch (error) {
+        throw loadError(paths[i]!, error)
+      }
+      modules.push(migrationModule(paths[i]!, exports, sources[i]!.checksum))
+    }
+    if (batch.compiled) this.cache.add(key, storedBatch(source), batch.script)
+    return modules
+  }
+
+  /**
+   * A file's content hash. The header index vouches for it (size and times unchanged): such a file is not read
+   * here. Any other file is read and hashed.
+   */
+  private locate(revision: RevisionHeader): RevisionSource {
     const indexed = revisionFileChecksum(revision)
-    const cached = indexed === undefined ? undefined : this.cache.get(indexed)
-    const bytes = cached ? undefined : readRevision(revision)
-    const checksum = bytes ? createHash('sha256').update(bytes).digest('hex') : indexed!
+    if (indexed !== undefined) return { revision, checksum: indexed }
+    const bytes = readRevision(revision)
+    return { revision, checksum: sha256Hex(bytes), bytes }
+  }
+
+  /** A file's JavaScript: from the cache, or stripped from its source. */
+  private code({ revision, checksum, bytes }: RevisionSource): RevisionCode {
+    return this.cache.get(checksum) ?? stripRevision((bytes ?? readRevision(revision)).toString('utf8'), revision.path)
+  }
+
+  /** One file as its own script. */
+  private async load(source: RevisionSource): Promise<MigrationModule> {
+    const { revision, checksum } = source
+    const { path } = revision
     let module: Record<string, unknown>
     try {
-      const code = cached ?? this.cache.get(checksum) ?? stripRevision(bytes!.toString('utf8'), path)
+      const code = this.code(source)
       const evaluated = await evaluateRevision(path, code)
       module = evaluated.exports
       if (evaluated.compiled) this.cache.add(checksum, evaluated.compiled.js, evaluated.compiled.script)
     } catch (error) {
-      const where = error instanceof SyntaxError ? path : (stackLocation(error, path) ?? path)
-      throw new StrataError(`migration file ${where} failed to load: ${describeLoadError(error)}`, { code: 'migration-file' })
+      throw loadError(path, error)
     }
-    const { upgrade, downgrade } = module
-    if (typeof upgrade !== 'function' || typeof downgrade !== 'function')
-      throw new StrataError(`migration file ${path} must export async functions 'upgrade' and 'downgrade'`, { code: 'migration-file' })
-    return {
-      upgrade: upgrade as MigrationModule['upgrade'],
-      downgrade: downgrade as MigrationModule['downgrade'],
-      transaction: module.transaction !== false,
-      checksum,
-    }
+    return migrationModule(path, module, checksum)
+  }
+}
+
+interface RevisionSource {
+  revision: RevisionHeader
+  checksum: string
+  /** Its content, when read to hash it. */
+  bytes?: Buffer
+}
+
+function loadError(path: string, error: unknown): StrataError {
+  const where = error instanceof SyntaxError ? path : (stackLocation(error, path) ?? path)
+  return new StrataError(`migration file ${where} failed to load: ${describeLoadError(error)}`, { code: 'migration-file' })
+}
+
+function migrationModule(path: string, module: Record<string, unknown>, checksum: string): MigrationModule {
+  const { upgrade, downgrade } = module
+  if (typeof upgrade !== 'function' || typeof downgrade !== 'function')
+    throw new StrataError(`migration file ${path} must export async functions 'upgrade' and 'downgrade'`, { code: 'migration-file' })
+  return {
+    upgrade: upgrade as MigrationModule['upgrade'],
+    downgrade: downgrade as MigrationModule['downgrade'],
+    transaction: module.transaction !== false,
+    checksum,
   }
 }
 
@@ -104,5 +178,5 @@ export async function withMigrationModules<T>(revisions: RevisionHeader[], body:
 
 /** sha256 of a file's bytes: recorded per applied step, compared by `verify` and before resuming. */
 export function fileChecksum(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex')
+  return sha256Hex(readFileSync(path))
 }

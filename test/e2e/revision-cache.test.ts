@@ -200,6 +200,50 @@ describe('compiled-revision cache', () => {
     }
   })
 
+  it('files compiled as one batch: one entry for all of them, errors name the file and line, a damaged batch entry is rewritten', async () => {
+    assert.equal((await s.strata(['downgrade', 'base'])).code, 0)
+    rmSync(cacheDir(), { recursive: true, force: true })
+    const r4 = revId(4, 'ca')
+    const r5 = revId(5, 'ca')
+    const second = s.revision({ id: r4, down: r1, message: 'second', imports: ['integer'], up: `  await op.createTable('t4', { id: integer().primaryKey() })`, down_: `  await op.dropTable('t4')` })
+    const throwing = s.revision({ id: r5, down: r4, message: 'throws later', up: `  await op.execute('SELECT 1')\n  throw new Error('boom in a batch')` })
+    const name = throwing.split('/').pop()!.replace('.', '\\.')
+    // A batch entry: the line where each file's code starts, then the batch's JavaScript (one array of wrappers).
+    const batchEntries = () => readPack(join(cacheDir(), packs()[0]!)).entries.filter((e) => /^\d+(,\d+)*\n\[/.test(e.js.toString()))
+    try {
+      try {
+        // The first run compiles the batch and stores it; the second runs it from the cache.
+        for (let run = 0; run < 2; run++) {
+          const result = await s.strata(['upgrade', 'head'])
+          assert.equal(result.code, 1)
+          assert.match(errorLine(result), new RegExp(`${name}:17\\) failed: boom in a batch;`), `run ${run + 1}: ${errorLine(result)}`)
+          const { entries } = readPack(join(cacheDir(), packs()[0]!))
+          assert.equal(entries.length, 1, `run ${run + 1}: one entry, the batch's`)
+          assert.deepEqual(batchEntries().length, 1)
+          assert.match(entries[0]!.js.toString(), /createTable\('t1'[^]*createTable\('t4'[^]*boom in a batch/)
+          assert.ok(entries[0]!.code.length > 0, 'with its code cache')
+        }
+      } finally {
+        rmSync(throwing)
+      }
+      // Other files make another batch (and the downgrade, in the other order, a third); a damaged one never runs,
+      // and is rewritten.
+      await upgradeThenCheck(['t1', 't4'])
+      const pack = join(cacheDir(), packs()[0]!)
+      assert.equal(batchEntries().length, 3)
+      const damages = [(e: PackEntry) => ({ ...e, code: Buffer.from(e.code).fill(0x5a, 100, 140) }), (e: PackEntry) => ({ ...e, js: Buffer.from(e.js.toString().replace("'t4'", "'t9'")) })]
+      for (const damage of damages) {
+        const { header, entries } = readPack(pack)
+        writeFileSync(pack, packBytes(header, entries.map((e) => (batchEntries().some((b) => b.key.equals(e.key)) ? damage(e) : e))))
+        await upgradeThenCheck(['t1', 't4'])
+        // All were damaged: the two these runs used are whole again; the other is kept as it was, and never used.
+        assert.equal(batchEntries().filter((e) => e.seal.equals(sealOf(e))).length, 2, 'the batches these runs used were rewritten')
+      }
+    } finally {
+      rmSync(second)
+    }
+  })
+
   it('STRATA_CACHE_DIR moves the cache; STRATA_CACHE_DIR=off turns it off', async () => {
     rmSync(cacheDir(), { recursive: true, force: true })
     const elsewhere = mkdtempSync(join(tmpdir(), 'strata-cache-'))
