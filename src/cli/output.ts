@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import type Picocolors from 'picocolors'
 import { StrataError, errorJson } from '../errors.js'
 import { maskPasswords } from '../runtime/url.js'
+import { sourceStack } from '../config/revision-batch.js'
 
 // picocolors is CommonJS: require() spares every command Node's ES-module interop for it (see program.ts).
 const pc = createRequire(import.meta.url)('picocolors') as typeof Picocolors
@@ -66,7 +67,8 @@ export function reportError(error: unknown, verbose: boolean, json = false): num
   const message = maskPasswords(e?.message ?? String(error)).split('\n')[0] ?? ''
   if (json) printJson(errorJson(error, message))
   err(`${pc.red('error:')} ${message}`)
-  if (verbose && e?.stack) err(maskPasswords(e.stack))
+  // A frame in a batch of revision files names the file and its own line (config/revision-batch.ts).
+  if (verbose && e?.stack) err(maskPasswords(sourceStack(e.stack)))
   return error instanceof StrataError ? error.exitCode : 1
 }
 
