@@ -8,7 +8,7 @@
  * revision file's own path and line, from a line table kept per batch.
  */
 import vm from 'node:vm'
-import { sha256Hex } from './sha256.js'
+import { sha256Hex } from '../runtime/lazy-hash.js'
 
 /** The parameters every revision file's code is wrapped in (CommonJS-style, like Node's module wrapper). */
 export const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) {'

@@ -4,7 +4,7 @@ import { dirname } from 'node:path'
 import type { Script } from 'node:vm'
 import { cacheFileFor } from '../revisions/cache-location.js'
 import { FAST_STRIP_VERSION } from './revision-fast-strip.js'
-import { sha256Hex } from './sha256.js'
+import { sha256Hex } from '../runtime/lazy-hash.js'
 import type { RevisionCode } from './revision-module-loader.js'
 
 /**

@@ -12,7 +12,7 @@
  * The doc comment (`history -v`, `show`) is read from the file when asked for.
  * The index is only ever an optimisation: unreadable, foreign or damaged, it is ignored and rewritten.
  */
-import { createHash } from '../runtime/lazy-hash.js'
+import { sha256Hex } from '../runtime/lazy-hash.js'
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { endianness } from 'node:os'
@@ -310,7 +310,7 @@ export class HeaderIndex {
   wholeIndexKey(hits: number): string | undefined {
     const source = this.source
     if (!source || !this.sameNames || this.changed || hits !== source.file.revisions.length) return undefined
-    return createHash('sha256').update(source.metaBytes).digest('hex')
+    return sha256Hex(source.metaBytes)
   }
 
   /**

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs'
 import { join } from 'node:path'
-import { sha256Hex } from '../config/sha256.js'
+import { sha256Hex } from '../runtime/lazy-hash.js'
 import { parseRevisionHeader, type RevisionHeader } from './header.js'
 import { chooseStatInto } from './file-stats.js'
 import { HeaderIndex, IndexedHeader, STATS_PER_FILE } from './header-index.js'
