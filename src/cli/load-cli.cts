@@ -79,6 +79,7 @@ function cachePrefix(key: string): string {
   return `cli-${key}-${process.versions.v8.replace(/[^\w.]/g, '_')}-`
 }
 
+/** The rule of src/revisions/cache-location.ts, restated: this runs before the bundle that holds it is loaded. */
 function cacheFolder(): string | undefined {
   const env = process.env.STRATA_CACHE_DIR
   if (env !== undefined && env !== '') return env === 'off' ? undefined : resolve(env)
