@@ -4,8 +4,12 @@ import { StrataError, errorJson } from '../errors.js'
 import { maskPasswords } from '../runtime/url.js'
 import { sourceStack } from '../config/revision-batch.js'
 
-// picocolors is CommonJS: require() spares every command Node's ES-module interop for it (see program.ts).
-const pc = createRequire(import.meta.url)('picocolors') as typeof Picocolors
+// picocolors is CommonJS: require() spares every command Node's ES-module interop for it (see program.ts). Loaded
+// on the first coloured line: picocolors reads process.stdout.isTTY when loaded, and creating process.stdout (a
+// socket when it is a pipe) is work a command that prints nothing, such as `current` on an untouched database,
+// should not do.
+let picocolors: typeof Picocolors | undefined
+const pc = (): typeof Picocolors => (picocolors ??= createRequire(import.meta.url)('picocolors') as typeof Picocolors)
 
 export interface GlobalOptions {
   config?: string
@@ -14,7 +18,7 @@ export interface GlobalOptions {
   statementTimeout?: string
 }
 
-export const out = (line = '') => process.stdout.write(`${line}\n`)
+export const out = (line = '') => stdout().write(`${line}\n`)
 /**
  * A progress log for long runs: lines are written in batches at most 50 ms apart instead of one write each (5,000
  * lines into a pipe cost 0.2 s as single writes). `flush` before anything else is printed, and at the end.
@@ -43,14 +47,24 @@ export function batchedOut(intervalMs = 50): { log: (line: string) => void; flus
 
 /** Many lines in one write (10,000 history lines are one syscall, not 10,000). */
 export const outLines = (lines: string[]) => {
-  if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`)
+  if (lines.length > 0) stdout().write(`${lines.join('\n')}\n`)
 }
 
-// `strata history | head` closes the pipe early: that is not an error worth a stack trace.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0)
-  throw error
-})
+let stdoutReady = false
+/**
+ * process.stdout, for everything strata prints on it: created on first use, not when this module loads, and with
+ * its EPIPE handler then (`strata history | head` closes the pipe early: not an error worth a stack trace).
+ */
+export function stdout(): NodeJS.WriteStream {
+  if (!stdoutReady) {
+    stdoutReady = true
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(0)
+      throw error
+    })
+  }
+  return process.stdout
+}
 export const err = (line: string) => process.stderr.write(`${line}\n`)
 
 export function printJson(value: unknown): void {
@@ -66,12 +80,12 @@ export function reportError(error: unknown, verbose: boolean, json = false): num
   const e = error as Error & { exitCode?: number }
   const message = maskPasswords(e?.message ?? String(error)).split('\n')[0] ?? ''
   if (json) printJson(errorJson(error, message))
-  err(`${pc.red('error:')} ${message}`)
+  err(`${pc().red('error:')} ${message}`)
   // A frame in a batch of revision files names the file and its own line (config/revision-batch.ts).
   if (verbose && e?.stack) err(maskPasswords(sourceStack(e.stack)))
   return error instanceof StrataError ? error.exitCode : 1
 }
 
 export function warn(line: string): string {
-  return pc.yellow(line)
+  return pc().yellow(line)
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type * as Commander from 'commander'
 import { UsageError, errorJson } from '../errors.js'
-import { type GlobalOptions, printJson, reportError } from './output.js'
+import { type GlobalOptions, printJson, reportError, stdout } from './output.js'
 
 // commander is CommonJS: require() loads it without Node's ES-module interop, which would first load and run its
 // CommonJS export scanner (cjs-module-lexer), about 4 ms of every command's start-up.
@@ -283,7 +283,7 @@ export function buildProgram(only?: CommandName, program = rootProgram()): Comma
 export async function main(argv: string[]): Promise<number> {
   const root = rootProgram()
   const program = buildProgram(invokedCommand(argv.slice(2), root), root)
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  program.configureOutput({ writeOut: (s) => stdout().write(s), writeErr: (s) => process.stderr.write(s) })
   const verbose = argv.includes('--verbose')
   jsonRequested = undefined
   try {

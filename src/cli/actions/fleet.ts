@@ -4,7 +4,7 @@ import { type HistoryFleetResult, appliedHistoryFleet, checkFleet, verifyFleet }
 import { resolveProject } from '../../commands/project.js'
 import type { ResolvedConfig } from '../../config/load-config.js'
 import { FleetProgress, PROBLEM_STATUSES, seconds } from '../fleet-progress.js'
-import { type GlobalOptions, out, outLines, printJson } from '../output.js'
+import { type GlobalOptions, out, outLines, printJson, stdout } from '../output.js'
 import { runOptions } from './run.js'
 
 const short = (revs: string[]) => (revs.length === 0 ? 'base' : revs.join(','))
@@ -56,7 +56,7 @@ async function runFleet<R extends FleetResult>(
   const settings = fleetOptions(options)
   const config = await resolveProject(globals.config)
   const json = options.json === true
-  const progress = json ? undefined : new FleetProgress(process.stdout)
+  const progress = json ? undefined : new FleetProgress(stdout())
   const results = await verb(config, {
     ...settings,
     ...(progress ? { onTargets: (count: number) => (progress.total = count), onStart: (name: string) => progress.start(name), onResult: (r: FleetResult) => progress.finish(r) } : {}),

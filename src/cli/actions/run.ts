@@ -2,7 +2,7 @@ import { parseDuration } from '../../config/ddl-lock.js'
 import { UsageError } from '../../config/errors.js'
 import type { ScriptOptions } from '../../commands/offline.js'
 import type { RunOptions } from '../../runtime/runner.js'
-import { type GlobalOptions, batchedOut } from '../output.js'
+import { type GlobalOptions, batchedOut, stdout } from '../output.js'
 
 export function runOptions(options: Record<string, unknown>): RunOptions & { url?: string } {
   const result: RunOptions & { url?: string } = {}
@@ -50,7 +50,7 @@ export function actionFor(direction: 'upgrade' | 'downgrade') {
     if (options.sql) {
       const { upgradeSql, downgradeSql } = await import('../../commands/offline.js')
       const write = direction === 'upgrade' ? upgradeSql : downgradeSql
-      process.stdout.write(await write(globals.config, target, scriptOptions(options)))
+      stdout().write(await write(globals.config, target, scriptOptions(options)))
       return 0
     }
     if (target.includes(':')) throw new UsageError(`a FROM:TO range is only valid with --sql`)
