@@ -170,20 +170,20 @@ export function diffEnums(
 /**
  * Enum types on MySQL and SQLite, which have none: the same `createEnum` / `dropEnum` operations PostgreSQL gets
  * (they compile to nothing here), so that the revision also runs there. The enums the database has are those the
- * applied revisions declare (`history`), those SQLite names on its columns, and those of target columns matched
+ * applied revisions declare (`historyEnums`), those SQLite names on its columns, and those of target columns matched
  * to reflected enum columns (MySQL keeps no names).
  */
 export function diffEnumLifetimes(
   plan: Plan,
   target: SchemaModel,
   reflected: SchemaModel,
-  history: SchemaModel | undefined,
+  historyEnums: readonly EnumModel[] | undefined,
   matched: ColumnPairs[],
   scope: CompareScope,
   declared: DeclaredTarget,
 ): void {
   const known = new Map<string, EnumModel>()
-  for (const e of [...(history?.enums ?? []), ...reflected.enums]) if (e.name && !known.has(enumKey(e))) known.set(enumKey(e), e)
+  for (const e of [...(historyEnums ?? []), ...reflected.enums]) if (e.name && !known.has(enumKey(e))) known.set(enumKey(e), e)
   for (const { match, columns } of matched)
     for (const [c, old] of columns.pairs) {
       // The reflected type first: the declared one is a copy (12,000 of them for nothing on 1,000 tables).

@@ -92,6 +92,7 @@ function planSchemas(plan: Plan, target: SchemaModel, reflected: SchemaModel, ma
 export async function compareSchemas(target: SchemaModel, reflected: SchemaModel, options: CompareOptions): Promise<DetectedChange[]> {
   const { dialect } = options
   const history = async () => options.history ?? (await options.loadHistory?.())
+  const historyEnums = async () => (options.history ? options.history.enums : options.loadHistoryEnums ? await options.loadHistoryEnums() : (await history())?.enums)
   const scope = new CompareScope(options)
   const declared = new DeclaredTarget(target)
   const canonical = dialect.canonicalize(cloneModel(target))
@@ -123,7 +124,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   )
   // MySQL and SQLite keep enum values on the columns: value changes are enum operations restating those columns.
   if (!dialect.features.namedEnumTypes) {
-    diffEnumLifetimes(plan, target, reflected, await history(), matched, scope, declared)
+    diffEnumLifetimes(plan, target, reflected, await historyEnums(), matched, scope, declared)
     diffInlineEnums(plan, matched, declared)
   }
   const gainsKeys = new Map<string, string[][]>()

@@ -1,6 +1,6 @@
 import type { Dialect } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
-import type { SchemaModel } from '../schema/model.js'
+import type { EnumModel, SchemaModel } from '../schema/model.js'
 import type { RuleSettings } from '../lint/lint-operations.js'
 import type { OperationMark } from '../lint/marks.js'
 
@@ -68,6 +68,11 @@ export interface CompareOptions {
    * operations to write). A comparison that finds nothing on PostgreSQL never replays the revisions.
    */
   loadHistory?: () => Promise<SchemaModel | undefined>
+  /**
+   * Only the history's enums, which is all enum lifetimes need (MySQL and SQLite): the CLI answers from a cache
+   * instead of replaying the revisions. Without it they come from `history` / `loadHistory`.
+   */
+  loadHistoryEnums?: () => Promise<EnumModel[] | undefined>
   /** `lint.rules` of the config: the marks come from the lint catalogue. */
   lintRules?: RuleSettings
 }

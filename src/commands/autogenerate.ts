@@ -5,13 +5,14 @@ import { loadSchemaModel } from '../config/load-schema.js'
 import type { Connection, Dialect, DialectName } from '../dialects/dialect.js'
 import type { RevisionGraph } from '../revisions/index.js'
 import type { DatabaseUrl } from '../runtime/url.js'
-import type { SchemaModel } from '../schema/model.js'
+import type { EnumModel, SchemaModel } from '../schema/model.js'
 import { emptySchema } from '../schema/model.js'
 import { connect } from '../runtime/run-session.js'
 import { VersionStore } from '../runtime/version-store.js'
 import { ruleSettings } from '../lint/settings.js'
 import { LEASE_TABLE } from '../runtime/lease-lock.js'
 import { databaseIsThere } from './current.js'
+import { historyEnums } from './history-enums.js'
 import { historyModel } from './history-model.js'
 import { type ProjectOptions, databaseOf, loadGraph } from './project.js'
 
@@ -46,13 +47,17 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   const versions = await reading.versions
   let history: Promise<SchemaModel | null> | undefined
   const loadHistory = async () => (await (history ??= historyModel(config, graph, dialect, versions))) ?? undefined
-  // Without named enum types compare always needs the history (enum lifetimes): replay it while the catalog
-  // queries run. Elsewhere only changes need it (their declared spellings).
-  if (!dialect.features.namedEnumTypes) void loadHistory()
+  // Without named enum types compare always needs the history's enums (enum lifetimes): read them from their
+  // cache, or replay the history, while the catalog queries run. Elsewhere only changes need the history (their
+  // declared spellings).
+  let enums: Promise<EnumModel[] | undefined> | undefined
+  const loadHistoryEnums = () => (enums ??= historyEnums(config, graph, dialect, versions, loadHistory))
+  if (!dialect.features.namedEnumTypes) loadHistoryEnums().catch(() => undefined)
   const reflected = await reading.reflected
   const changes = await compareSchemas(target, reflected, {
     dialect,
     loadHistory,
+    loadHistoryEnums,
     ...(options.renames ? { renames: options.renames } : {}),
     ...(config.config.include ? { include: config.config.include } : {}),
     ...(config.config.exclude ? { exclude: config.config.exclude } : {}),
