@@ -13,9 +13,9 @@
  * The index is only ever an optimisation: unreadable, foreign or damaged, it is ignored and rewritten.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { endianness } from 'node:os'
 import { dirname } from 'node:path'
+import { packageVersion } from '../runtime/package-version.js'
 import { cacheFileFor } from './cache-location.js'
 import { leadingDocComment, type RevisionHeader } from './header.js'
 import { CHECKSUM_BYTES, STATS_PER_FILE, decodeIndex, encodeIndex } from './header-index-file.js'
@@ -119,7 +119,7 @@ function newGeneration(): string {
 
 /** The index depends on how strata parses headers: a new version of strata rebuilds it. */
 function stamp(): string {
-  stampText ??= `header-index ${INDEX_FORMAT} ${endianness()}, strata ${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}`
+  stampText ??= `header-index ${INDEX_FORMAT} ${endianness()}, strata ${packageVersion()}`
   return stampText
 }
 
