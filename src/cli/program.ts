@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type * as Commander from 'commander'
 import { UsageError, errorJson } from '../errors.js'
+import { packageVersion } from '../runtime/package-version.js'
 import { type GlobalOptions, printJson, reportError, stdout } from './output.js'
 
 // commander is CommonJS: require() loads it without Node's ES-module interop, which would first load and run its
@@ -43,11 +43,6 @@ function applyTimeoutOptions(globals: GlobalOptions): void {
     if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) throw new UsageError(`${flag} must be a number of seconds, got '${value}'`)
     process.env[variable] = String(seconds)
   }
-}
-
-/** The installed package's version (dist/cli/program.js → package.json). */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
 }
 
 /** `--all` and `--concurrency` of a fleet verb. */

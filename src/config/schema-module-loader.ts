@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash } from '../runtime/lazy-hash.js'
 import { readFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { dirname } from 'node:path'

@@ -31,8 +31,9 @@ export class GraphIndex {
   private rankFromSnapshot: boolean
 
   /**
-   * `validatedRanks`: the ranks stored when exactly these headers were last validated (graph-snapshot.ts). The
-   * checks on ids are then skipped; the ranks are checked edge by edge, and recomputed if any is wrong.
+   * `validatedRanks`: the ranks stored when these headers were last validated (graph-snapshot.ts). Every check
+   * still runs; the ranks are checked edge by edge instead of computed, and recomputed if any is wrong, so a stale
+   * or damaged snapshot costs time, never correctness.
    */
   constructor(
     private readonly list: readonly RevisionHeader[],
@@ -47,7 +48,7 @@ export class GraphIndex {
     this.dependentsOf = new Array<readonly number[]>(n).fill(NONE)
     this.rankFromSnapshot = validatedRanks?.length === n
     this.rank = this.rankFromSnapshot ? validatedRanks! : new Int32Array(n)
-    this.indexHeaders(!this.rankFromSnapshot)
+    this.indexHeaders()
     this.indexLabels()
     this.linkEdges()
     if (this.rankFromSnapshot) return
@@ -57,13 +58,13 @@ export class GraphIndex {
   }
 
   /** One pass over the headers, reading each field once: this runs cold (interpreted) on every command. */
-  private indexHeaders(checkIds: boolean): void {
+  private indexHeaders(): void {
     const list = this.list
     const indexById = this.indexById
     for (let i = 0; i < list.length; i++) {
       const header = list[i]
       const id = header.revision
-      if (checkIds && (ILLEGAL_ID_PATTERN.test(id) || RESERVED_NAMES.has(id))) throw unusableIdError(header)
+      if (ILLEGAL_ID_PATTERN.test(id) || RESERVED_NAMES.has(id)) throw unusableIdError(header)
       const down = header.downRevision
       if (down === id || (down !== null && typeof down !== 'string' && down.includes(id))) throw graphError(`revision '${id}' in ${header.path} names itself as its downRevision`)
       const deps = header.dependsOn

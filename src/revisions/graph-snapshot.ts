@@ -1,23 +1,24 @@
 /**
  * The graph snapshot: the ranks of a validated revision graph, kept next to the header index and keyed by the
- * hash of the index's JSON (which holds every header field the graph is built from). A warm read whose headers
- * are exactly the index's then skips the checks already passed on those same headers, and checks the ranks in
- * one pass over the edges instead of sorting the graph (graph-index.ts): a damaged snapshot is recomputed, never
+ * index's generation (header-index.ts: new on every write of the index, whose JSON holds every header field the
+ * graph is built from). A warm read whose headers are exactly the index's then checks the ranks in one pass over
+ * the edges instead of sorting the graph (graph-index.ts); every other check on the headers still runs. The key
+ * only says which snapshot is worth trying: a stale or damaged one fails that check and is recomputed, never
  * believed.
  *
- *   u32 format, u32 revision count, 32 bytes sha256 key, count × int32 rank (machine order: the key hashes the
- *   index's stamp, which names the byte order).
+ *   u32 format, u32 revision count, 16 bytes key, count × int32 rank (machine order, as the index's stamp says:
+ *   another byte order means another index, so another key).
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { cacheFileFor } from './cache-location.js'
 
-const FORMAT = 1
-const KEY_BYTES = 32
+const FORMAT = 2
+const KEY_BYTES = 16
 const HEADER_BYTES = 8 + KEY_BYTES
 const RANK_BYTES = 4
 
-/** The ranks stored for `key` (a hex sha256) and `count` revisions, or undefined (none, another key, damaged). */
+/** The ranks stored for `key` (32 hex digits) and `count` revisions, or undefined (none, another key, damaged). */
 export function readGraphSnapshot(versionsDir: string, key: string, count: number): Int32Array | undefined {
   const file = cacheFileFor(versionsDir, 'graph', 'bin')
   if (!file) return undefined
@@ -33,7 +34,7 @@ export function readGraphSnapshot(versionsDir: string, key: string, count: numbe
   return new Int32Array(bytes.buffer.slice(start, start + count * RANK_BYTES))
 }
 
-/** Stores the ranks of the graph built from the index whose JSON hashes to `key` (atomically; failures ignored). */
+/** Stores the ranks of the graph built from the index whose key is `key` (atomically; failures ignored). */
 export function writeGraphSnapshot(versionsDir: string, key: string, rank: Int32Array): void {
   const file = cacheFileFor(versionsDir, 'graph', 'bin')
   if (!file) return

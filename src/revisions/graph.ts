@@ -7,8 +7,8 @@ export interface RevisionGraphOptions {
   /** The folder the headers came from, named in error messages. */
   versionsDir?: string
   /**
-   * The ranks a previous validation of exactly these headers computed (the graph snapshot): the checks on ids are
-   * skipped and the ranks are checked in one pass instead of being computed. Only for the loader.
+   * The ranks a previous validation of these headers computed (the graph snapshot): they are checked in one pass
+   * instead of being computed (every other check still runs). Only for the loader.
    */
   validatedRanks?: Int32Array
 }

@@ -17,7 +17,7 @@ export const CHECKSUM_BYTES = 32
 export interface IndexBytes {
   /** The parsed JSON part (checked by the caller). */
   meta: unknown
-  /** The JSON part's bytes: all the graph depends on, so its hash keys the graph snapshot (graph-snapshot.ts). */
+  /** The JSON part's bytes: all the graph depends on (its length is part of the graph snapshot's key). */
   metaBytes: Buffer
   count: number
   stats: Float64Array

@@ -12,18 +12,30 @@
  * The doc comment (`history -v`, `show`) is read from the file when asked for.
  * The index is only ever an optimisation: unreadable, foreign or damaged, it is ignored and rewritten.
  */
-import { sha256Hex } from '../runtime/lazy-hash.js'
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { endianness } from 'node:os'
 import { dirname } from 'node:path'
+import { packageVersion } from '../runtime/package-version.js'
 import { cacheFileFor } from './cache-location.js'
 import { leadingDocComment, type RevisionHeader } from './header.js'
 import { CHECKSUM_BYTES, STATS_PER_FILE, decodeIndex, encodeIndex } from './header-index-file.js'
 
 export { STATS_PER_FILE } from './header-index-file.js'
 
-const INDEX_FORMAT = 4
+/** The versions folder's own stats (size, mtimeMs, ctimeMs, ino) and the time just before they were taken. */
+export interface FolderStats {
+  stats: Float64Array
+  now: number
+}
+
+const FOLDER_STATS = 4
+
+function sameFolder(stored: readonly number[], now: ArrayLike<number>): boolean {
+  for (let i = 0; i < FOLDER_STATS; i++) if (stored[i] !== now[i]) return false
+  return true
+}
+
+const INDEX_FORMAT = 5
 /**
  * A file changed less than this long ago is not indexed: a second change within the file system's timestamp
  * granularity could leave size and times as they were ("racily clean" in git's words).
@@ -33,6 +45,8 @@ const RACY_MS = 2000
 /** The JSON part of the index (the stats and checksums follow it as bytes: see header-index-file.ts). */
 interface IndexFile {
   stamp: string
+  /** New on every write (newGeneration): names this exact content for the graph snapshot, without hashing it. */
+  generation: string
   /** The indexed file names, sorted, joined with '\n'. */
   names: string
   /** One column per header field, one entry per file (null revision: not indexed, it changed too recently). */
@@ -45,6 +59,12 @@ interface IndexFile {
   createDates: string
   /** [position, branchLabels, dependsOn] of the few headers that have labels or dependencies. */
   extras: [number, string[], string[]][]
+  /**
+   * The versions folder's own size, mtimeMs, ctimeMs and inode when `names` was listed, if every name listed was a
+   * file and the folder had not changed for RACY_MS: adding, removing or renaming a file changes them, so while
+   * they are the same `names` is still the listing (script-directory.ts). Null otherwise.
+   */
+  folder: number[] | null
 }
 
 /** What the headers of one load share: the parsed file, the folder prefix of their paths, their labels and deps. */
@@ -61,7 +81,7 @@ class IndexedSource {
     readonly stats: Float64Array,
     /** The sha256 of each file, 32 bytes each (zeros for a file not indexed). */
     readonly checksums: Buffer,
-    /** The JSON part as stored: every header field the graph reads comes from it. */
+    /** The JSON part as stored: every header field the graph reads comes from it (its length is part of the snapshot's key). */
     readonly metaBytes: Buffer,
   ) {}
 
@@ -84,9 +104,22 @@ class IndexedSource {
 
 let stampText: string | undefined
 
+const hex8 = (value: number) => (value >>> 0).toString(16).padStart(8, '0')
+
+/**
+ * 24 hex digits that no other write of an index has: the time, the process and 32 random bits. The graph snapshot
+ * is keyed by it instead of by a hash of the index, which cost a read loading node:crypto (5-15 ms) or hashing
+ * 600 KB in cold JavaScript (about as much). Every write by strata gets a new one, so a snapshot never outlives
+ * the index it was computed from; an index damaged in place is no more trusted than before, since its headers are
+ * believed anyway, and the snapshot's ranks are still checked edge by edge.
+ */
+function newGeneration(): string {
+  return hex8(Date.now() / 0x100000000) + hex8(Date.now()) + hex8(process.pid ^ (Math.random() * 0x100000000))
+}
+
 /** The index depends on how strata parses headers: a new version of strata rebuilds it. */
 function stamp(): string {
-  stampText ??= `header-index ${INDEX_FORMAT} ${endianness()}, strata ${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}`
+  stampText ??= `header-index ${INDEX_FORMAT} ${endianness()}, strata ${packageVersion()}`
   return stampText
 }
 
@@ -172,6 +205,8 @@ function validFile(parsed: unknown, count: number): parsed is IndexFile {
   const column = (list: unknown) => Array.isArray(list) && list.length === count
   const joined = (text: unknown) => typeof text === 'string' && (count === 0 ? text === '' : lineCount(text) === count)
   return (
+    typeof file.generation === 'string' &&
+    (file.folder === null || (Array.isArray(file.folder) && file.folder.length === FOLDER_STATS && file.folder.every((n) => typeof n === 'number'))) &&
     column(file.revisions) &&
     column(file.downRevisions) &&
     joined(file.messages) &&
@@ -211,8 +246,9 @@ class IndexWriter {
   constructor(
     names: readonly string[],
     private readonly stats: Float64Array,
+    folder: number[] | null,
   ) {
-    this.content = { stamp: stamp(), names: names.join('\n'), revisions: [], downRevisions: [], messages: '', createDates: '', extras: [] }
+    this.content = { stamp: stamp(), generation: newGeneration(), names: names.join('\n'), revisions: [], downRevisions: [], messages: '', createDates: '', extras: [], folder }
     this.checksums = Buffer.alloc(names.length * CHECKSUM_BYTES)
   }
 
@@ -245,6 +281,8 @@ export class HeaderIndex {
   private positions: Map<string, number> | undefined
   private sameNames = false
   private changed = false
+  /** The folder's stats to record with the names (IndexFile.folder). */
+  private folder: number[] | null = null
   /** What `record` accepted: checksum and header of each file read again (a racy file has none). */
   private readonly recorded = new Map<string, [string, RevisionHeader]>()
 
@@ -276,10 +314,27 @@ export class HeaderIndex {
     return this.file !== undefined
   }
 
-  /** The sorted names the folder holds now: one string comparison when nothing was added, removed or renamed. */
-  begin(names: readonly string[]): void {
+  /**
+   * The stored names, when the folder's own stats (`folder`, taken at `now` before anything else) are exactly
+   * those recorded with them: no file can have been added, removed or renamed since. Undefined otherwise (list it).
+   */
+  unchangedListing(folder: FolderStats | undefined): string[] | undefined {
     const stored = this.source?.file
-    this.sameNames = stored !== undefined && stored.revisions.length === names.length && stored.names === names.join('\n')
+    if (!stored?.folder || !folder || !sameFolder(stored.folder, folder.stats)) return undefined
+    return stored.names === '' ? [] : stored.names.split('\n')
+  }
+
+  /**
+   * The sorted names the folder holds now: one string comparison when nothing was added, removed or renamed, none
+   * when they are the stored names (`unchangedListing`). `folder` is recorded with them when every name listed was
+   * a file (`wholeListing`) and the folder is older than RACY_MS.
+   */
+  begin(names: readonly string[], folder?: FolderStats, wholeListing = false, fromIndex = false): void {
+    const stored = this.source?.file
+    this.folder = folder && wholeListing && folder.now - Math.max(folder.stats[1]!, folder.stats[2]!) >= RACY_MS ? [...folder.stats] : null
+    // A folder not recorded yet (it was too recent) is recorded once it is old enough: one more write.
+    if (stored && (stored.folder === null ? this.folder !== null : this.folder === null || !sameFolder(stored.folder, this.folder))) this.changed = true
+    this.sameNames = stored !== undefined && stored.revisions.length === names.length && (fromIndex || stored.names === names.join('\n'))
     if (!this.sameNames) {
       this.changed = true
       this.positions = new Map((stored && stored.names !== '' ? stored.names.split('\n') : []).map((name, i) => [name, i]))
@@ -304,13 +359,14 @@ export class HeaderIndex {
   }
 
   /**
-   * When the headers loaded are exactly the stored index's entries (same names, all `hits` of them looked up): a
-   * hash of the stored JSON, which holds every field the graph is built from. Undefined otherwise.
+   * When the headers loaded are exactly the stored index's entries (same names, all `hits` of them looked up): the
+   * index's generation and the length of its JSON (which holds every field the graph is built from), as 32 hex
+   * digits. Undefined otherwise.
    */
   wholeIndexKey(hits: number): string | undefined {
     const source = this.source
     if (!source || !this.sameNames || this.changed || hits !== source.file.revisions.length) return undefined
-    return sha256Hex(source.metaBytes)
+    return source.file.generation + hex8(source.metaBytes.length)
   }
 
   /**
@@ -330,7 +386,7 @@ export class HeaderIndex {
    */
   save(names: readonly string[], stats: Float64Array, headers: readonly RevisionHeader[]): void {
     if (!this.file || !this.changed) return
-    const writer = new IndexWriter(names, stats)
+    const writer = new IndexWriter(names, stats, this.folder)
     headers.forEach((header, i) => {
       const entry: [string, RevisionHeader] | undefined = header instanceof IndexedHeader ? [header.checksum, header] : this.recorded.get(names[i]!)
       writer.add(entry?.[1], entry?.[0])

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { sha256Hex } from '../runtime/lazy-hash.js'
 import { parseRevisionHeader, type RevisionHeader } from './header.js'
 import { chooseStatInto } from './file-stats.js'
-import { HeaderIndex, IndexedHeader, STATS_PER_FILE } from './header-index.js'
+import { type FolderStats, HeaderIndex, IndexedHeader, STATS_PER_FILE } from './header-index.js'
 import { RevisionGraph } from './graph.js'
 import { readGraphSnapshot, writeGraphSnapshot } from './graph-snapshot.js'
 
@@ -49,12 +49,21 @@ function readHeaders(versionsDir: string, options: LoadRevisionsOptions): { head
   // One join for the folder, then plain concatenation: path.join per file costs more than its stat.
   const prefix = join(versionsDir, '/')
   const index = HeaderIndex.open(versionsDir, prefix)
+  const folder = index.enabled ? statFolder(versionsDir) : undefined
+  // An unchanged folder still holds the names it held: no listing, no sort (each file is still stat'ed below).
+  let unchanged = index.unchangedListing(folder)
   // With an index every file is stat'ed anyway, which also tells files from folders: a plain listing is enough.
-  const listed = index.enabled ? listNames(versionsDir) : listFiles(versionsDir)
-  const statted = index.enabled ? statFiles(prefix, listed) : undefined
+  let listed = unchanged ?? (index.enabled ? listNames(versionsDir) : listFiles(versionsDir))
+  let statted = index.enabled ? statFiles(prefix, listed) : undefined
+  if (unchanged && statted!.names.length !== listed.length) {
+    // A stored name that is no file: the index does not hold this folder's names (damaged), so list the folder.
+    unchanged = undefined
+    listed = listNames(versionsDir)
+    statted = statFiles(prefix, listed)
+  }
   const names = statted ? statted.names : listed
   const reader = new SmallFileReader(options.keepBytes === true)
-  index.begin(names)
+  index.begin(names, folder, names.length === listed.length, unchanged !== undefined)
   let hits = 0
   const headers = names.map((name, position): RevisionHeader => {
     const known = statted && index.lookup(position, name, statted.stats)
@@ -84,6 +93,17 @@ function readFolder<T>(read: () => T[]): T[] {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
     throw error
   }
+}
+
+/**
+ * The versions folder's own size, mtimeMs, ctimeMs and inode, and the time just before they were read (a change
+ * after that has a later time); undefined when it is missing or not a folder (listing it then says what is wrong).
+ */
+function statFolder(versionsDir: string): FolderStats | undefined {
+  const now = Date.now()
+  const found = statSync(versionsDir, { throwIfNoEntry: false })
+  if (!found?.isDirectory()) return undefined
+  return { stats: Float64Array.of(found.size, found.mtimeMs, found.ctimeMs, found.ino), now }
 }
 
 /** Names that can hold a revision, sorted (folders among them are dropped once stat'ed). */

@@ -26,3 +26,8 @@ export function sha256Hex(data: string | Buffer): string {
   const loaded = nodeCrypto()
   return typeof loaded.hash === 'function' ? loaded.hash('sha256', data) : loaded.createHash('sha256').update(data).digest('hex')
 }
+
+/** node:crypto's `randomBytes`, for the few ids that must not collide across processes (lease holders). */
+export function randomBytes(size: number): Buffer {
+  return nodeCrypto().randomBytes(size)
+}

@@ -10,7 +10,7 @@
  * lease lapse in the meantime). Times are the server's clock (`Dialect.nowMillisSql`), never the clients'.
  */
 import { hostname } from 'node:os'
-import { randomBytes } from 'node:crypto'
+import { randomBytes } from './lazy-hash.js'
 import type { Connection, Dialect, HeldLock } from '../dialects/dialect.js'
 import { pollUntil } from '../dialects/shared/poll.js'
 import { LockLostError, LockTimeoutError } from '../errors.js'

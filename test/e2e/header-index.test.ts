@@ -173,6 +173,20 @@ describe('header index', () => {
     assert.deepEqual(JSON.parse(await out(['history', '--json'])), fromFiles)
   })
 
+  it('warm read commands do not load node:crypto (the graph snapshot is keyed without hashing)', async () => {
+    await out(['upgrade', 'head'])
+    await sleep(RACY_WAIT_MS)
+    await headsOf()
+    // A preload that writes, on exit, the crypto modules the process loaded.
+    const preload = join(project.dir, 'crypto-probe.cjs')
+    const report = join(project.dir, 'crypto-probe.json')
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList.filter((m) => m.includes('crypto')))))`)
+    for (const args of [['heads'], ['current'], ['history'], ['upgrade', 'head']]) {
+      await out(args, { NODE_OPTIONS: `--require ${preload}` })
+      assert.deepEqual(JSON.parse(readFileSync(report, 'utf8')), [], `strata ${args.join(' ')}`)
+    }
+  })
+
   it('verify sees an applied file that changed, even with its size and mtime put back', async () => {
     await out(['upgrade', 'head'])
     await sleep(RACY_WAIT_MS)

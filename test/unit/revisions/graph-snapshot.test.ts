@@ -14,8 +14,8 @@ import { renderRevisionFile } from '../../../src/revisions/script-writer.js'
 
 /** Files younger than this are not indexed (header-index.ts): wait it out. */
 const RACY_WAIT_MS = 2100
-/** u32 format, u32 count, 32-byte key: the ranks follow. */
-const RANKS_AT = 40
+/** u32 format, u32 count, 16-byte key: the ranks follow. */
+const RANKS_AT = 24
 
 describe('graph snapshot', () => {
   const root = mkdtempSync(join(tmpdir(), 'strata-graph-snapshot-'))
