@@ -6,6 +6,16 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+// NODE_EXTRA_CA_CERTS makes every Node process parse that certificate bundle when it starts, whether or not it
+// ever opens a TLS connection: with Debian's full bundle that is ~416 M instructions, four fifths of `node -e 0`
+// (measured with callgrind on Node 20). It is an artefact of the machine (sandboxes and corporate proxies set it),
+// not of the tools compared, and it hides start-up costs, so the processes the benches time run without it, the
+// same for strata, `node -e 0`, raw and the peers. BENCH_KEEP_CA_CERTS=1 keeps it.
+if (process.env.NODE_EXTRA_CA_CERTS !== undefined && process.env.BENCH_KEEP_CA_CERTS !== '1') {
+  delete process.env.NODE_EXTRA_CA_CERTS
+  process.env.BENCH_CA_CERTS_REMOVED = '1'
+}
 export const BIN = join(REPO, 'dist', 'cli', 'bin.cjs')
 
 /** A temp project whose node_modules/strata-db links to this repository (like `npm install ../strata`). */
@@ -50,7 +60,8 @@ export function median(values) {
 }
 
 export function machine() {
-  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`
+  const certs = process.env.BENCH_CA_CERTS_REMOVED === '1' ? ' (NODE_EXTRA_CA_CERTS unset for the timed processes; BENCH_KEEP_CA_CERTS=1 keeps it)' : ''
+  return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${certs}`
 }
 
 export function revisionFile(rev, down, body, downBody) {

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import { REPO, median } from './lib.mjs'
+import { REPO, machine, median } from './lib.mjs'
 
 /** The bin npm links as `strata` (package.json "bin"). */
 export const STARTUP_BIN = join(REPO, 'dist', 'cli', 'bin.cjs')
@@ -72,7 +72,7 @@ export function measureStartup(projectDir, rounds) {
   const helpRatio = basis(help) / basis(bare)
   const verdict = (ok) => (ok ? 'meets' : 'misses')
   return [
-    `start-up, median of ${rounds} interleaved rounds, CPU from ${bare.cpu === null ? 'nowhere (wall only)' : timer.source}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
+    `start-up, median of ${rounds} interleaved rounds, CPU from ${bare.cpu === null ? 'nowhere (wall only)' : timer.source}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)} — ${machine()}`,
     `  node -e 0                         ${ms(bare.wall)} wall / ${ms(bare.cpu)} CPU`,
     `  strata --help                     ${ms(help.wall)} wall / ${ms(help.cpu)} CPU = ${helpRatio.toFixed(2)}× node -e 0 (target ≤ ${HELP_RATIO_TARGET}×: ${verdict(helpRatio <= HELP_RATIO_TARGET)})`,
     `  strata current, untouched SQLite  ${ms(current.wall)} wall / ${ms(current.cpu)} CPU = ${(basis(current) / basis(bare)).toFixed(2)}× node -e 0 (target ≤ ${CURRENT_WALL_TARGET_MS} ms wall on a quiet machine: ${verdict(current.wall <= CURRENT_WALL_TARGET_MS)})`,

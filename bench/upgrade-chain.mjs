@@ -9,7 +9,7 @@ import Database from 'better-sqlite3'
 import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { BIN, REPO, median, runCli, timed } from './lib.mjs'
+import { BIN, REPO, machine, median, runCli, timed } from './lib.mjs'
 import { chainProject } from './upgrade-chain-setup.mjs'
 
 const SIZES = (process.env.BENCH_SIZES ?? '500,1000,5000').split(',').map(Number)
@@ -97,7 +97,7 @@ function report(size, m) {
       console.log(`  target ${label} at ${size} < ${limit} s wall (quiet machine): ${s(r.wall)}, ${ratio.toFixed(2)}× raw — ${verdict(r.wall < limit)}`)
 }
 
-console.log(`upgrade head on SQLite, one-table revisions, sizes ${SIZES.join(', ')}`)
+console.log(`upgrade head on SQLite, one-table revisions, sizes ${SIZES.join(', ')} — ${machine()}`)
 for (const [present, peer] of [[hasDrizzle, 'drizzle-kit'], [hasKnex, 'knex']])
   if (!present) console.log(`${peer}: skipped, not installed (npm install --prefix bench/peers, or BENCH_INSTALL_PEERS=1 npm run bench)`)
 for (const size of SIZES) {
