@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs'
+import { fstatSync, readFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
@@ -13,12 +13,31 @@ import { join } from 'node:path'
  */
 function printPrerenderedHelp(args: string[]): boolean {
   if (args.length !== 1 || (args[0] !== '--help' && args[0] !== '-h')) return false
-  if (process.stdout.isTTY && process.stdout.columns !== 80) return false
+  // Only a character device can be a terminal: a pipe or a file is answered without creating process.stdout.
+  if (fstatSync(1).isCharacterDevice() && process.stdout.isTTY && process.stdout.columns !== 80) return false
+  let text: Buffer
   try {
-    process.stdout.write(readFileSync(join(__dirname, 'help-80.txt'), 'utf8'))
-    return true
+    text = readFileSync(join(__dirname, 'help-80.txt'))
   } catch {
     return false
+  }
+  writeAll(text)
+  return true
+}
+
+/**
+ * Writes to file descriptor 1 directly: creating `process.stdout` (a socket object when it is a pipe, which loads
+ * net and the streams) costs more than the rest of printing the help. A reader that has gone (EPIPE) is not an
+ * error; a descriptor that would block (non-blocking, full) hands what is left to process.stdout.
+ */
+function writeAll(text: Buffer): void {
+  let offset = 0
+  try {
+    while (offset < text.length) offset += writeSync(1, text, offset)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EAGAIN') process.stdout.write(text.subarray(offset))
+    else if (code !== 'EPIPE') throw error
   }
 }
 
