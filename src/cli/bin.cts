@@ -14,7 +14,7 @@ import { join } from 'node:path'
 function printPrerenderedHelp(args: string[]): boolean {
   if (args.length !== 1 || (args[0] !== '--help' && args[0] !== '-h')) return false
   // Only a character device can be a terminal: a pipe or a file is answered without creating process.stdout.
-  if (fstatSync(1).isCharacterDevice() && process.stdout.isTTY && process.stdout.columns !== 80) return false
+  if (stdoutIsCharacterDevice() && process.stdout.isTTY && process.stdout.columns !== 80) return false
   let text: Buffer
   try {
     text = readFileSync(join(__dirname, 'help-80.txt'))
@@ -23,6 +23,15 @@ function printPrerenderedHelp(args: string[]): boolean {
   }
   writeAll(text)
   return true
+}
+
+/** True also when fd 1 cannot be looked at (closed): commander then prints the help its own way. */
+function stdoutIsCharacterDevice(): boolean {
+  try {
+    return fstatSync(1).isCharacterDevice()
+  } catch {
+    return true
+  }
 }
 
 /**
