@@ -28,10 +28,12 @@ const HEADER_CONSTANT = /\bexport\s+const\s+(revision|downRevision|branchLabels|
  */
 export function parseRevisionHeader(source: string, path: string): RevisionHeader {
   const values = new Map<HeaderName, HeaderLiteral>()
-  const scanner = new SourceScanner(source)
+  const plain = plainHeaderLines(source)
+  let scanner: SourceScanner | undefined
   HEADER_CONSTANT.lastIndex = 0
   for (let match = HEADER_CONSTANT.exec(source); match; match = HEADER_CONSTANT.exec(source)) {
-    if (!scanner.isCodeAt(match.index)) continue
+    const inCode = plain.constants.has(match.index) || (match.index >= plain.docEnd && (scanner ??= new SourceScanner(source)).isCodeAt(match.index))
+    if (!inCode) continue
     const name = match[1] as HeaderName
     if (values.has(name)) throw headerError(path, `'${name}' is declared twice`)
     try {
@@ -64,6 +66,41 @@ export function parseRevisionHeader(source: string, path: string): RevisionHeade
     path,
     doc,
   }
+}
+
+const STRING = `'[^'\\\\\\n]*'|"[^"\\\\\\n]*"`
+/** A leading block comment and the rest of its line (only white space before it). */
+const LEADING_COMMENT = /[ \t\r\n]*\/\*[\s\S]*?\*\/[ \t\r]*(?:\n|$)/y
+/**
+ * One line of the template's shape, closed on itself (no comment, no template, no escape): blank, a named import,
+ * or `export const <name> = <null, a string or an array of strings>` (group 1).
+ */
+const PLAIN_LINE = new RegExp(
+  `(?:[ \\t\\r]*|import[ \\t]+(?:type[ \\t]+)?\\{[\\w$ \\t,]*\\}[ \\t]+from[ \\t]+(?:${STRING})[ \\t]*;?[ \\t\\r]*` +
+    `|(export)[ \\t]+const[ \\t]+[\\w$]+[ \\t]*=[ \\t]*(?:null|${STRING}|\\[[ \\t]*(?:(?:${STRING})[ \\t]*(?:,[ \\t]*(?:${STRING})[ \\t]*)*)?\\])[ \\t]*;?[ \\t\\r]*)(?:\\n|$)`,
+  'y',
+)
+
+/**
+ * What the template's shape says without the lexer: a `export const` match inside the leading comment (before
+ * `docEnd`) is not code, and one that starts a plain line after it (`constants`) is. Any other match is left to
+ * SourceScanner. The plain lines hold only closed strings, so the lexer is in code at the start of each of them.
+ * On a cold run this is per revision file: the lexer steps through the header a character at a time.
+ */
+function plainHeaderLines(source: string): { docEnd: number; constants: Set<number> } {
+  const constants = new Set<number>()
+  LEADING_COMMENT.lastIndex = 0
+  if (!LEADING_COMMENT.test(source)) return { docEnd: 0, constants }
+  const docEnd = LEADING_COMMENT.lastIndex
+  let at = docEnd
+  while (at < source.length) {
+    PLAIN_LINE.lastIndex = at
+    const line = PLAIN_LINE.exec(source)
+    if (!line || PLAIN_LINE.lastIndex === at) break
+    if (line[1]) constants.add(at)
+    at = PLAIN_LINE.lastIndex
+  }
+  return { docEnd, constants }
 }
 
 function headerError(path: string, problem: string): RevisionError {

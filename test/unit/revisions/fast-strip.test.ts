@@ -58,11 +58,31 @@ describe('fast type strip of the revision template', () => {
       'const r = /a/g',
       'await op.execute(`UPDATE ${t}`)',
       "await import('node:fs')",
+      "const x = 'a' as T",
+      'const x = y /* c */ as T',
+      'const x = `a` satisfies(T)',
+      'asserts x',
+      "await op.execute('unclosed)",
+      'await op.execute(`unclosed)',
+      '/* unclosed',
+      'const x = 1 / 2',
     ])
       assert.equal(stripTemplateShape(body(code)), undefined, code)
     assert.equal(stripTemplateShape(template.replace("export const dependsOn = null", 'export const dependsOn = null, x = 1')), undefined)
     assert.equal(stripTemplateShape(`${template}\nexport { x }\n`), undefined)
     assert.equal(stripTemplateShape(template.replace(/^import .*$/m, "import fs from 'node:fs'")), undefined)
+  })
+
+  it('takes strings, comments and property names that only look like TypeScript', () => {
+    const body = (code: string) => template.replace("await op.dropTable('t') // a < b", code)
+    for (const code of [
+      "await op.execute('a < b as T /* @ */')",
+      'await op.execute(`x as T $ $x {`) // as T',
+      'const x = y.\n    as\n  /* import <T> */ const z = x.type',
+      "const x = \"it's \\\" as T\"",
+      'const types = 1, type = 2, as = type',
+    ])
+      assert.ok(stripTemplateShape(body(code)), code)
   })
 
   it('keeps property names that are TypeScript words, and other named imports (the loader resolves them)', () => {

@@ -132,6 +132,28 @@ describe('parseRevisionHeader', () => {
     assert.equal(parsed.message, 'first line')
   })
 
+  it('reads the template shape without the lexer, and the same as the lexer would', () => {
+    const lines = [
+      '/**',
+      " * export const revision = 'in-doc'",
+      ' */',
+      'import { type Migration } from "export const revision = \'in-import\'"',
+      '',
+      "export const revision = 'real'",
+      "export const downRevision = ['p1', \"export const dependsOn = 'in-value'\"]",
+      'export const branchLabels = null',
+    ]
+    for (const eol of ['\n', '\r\n']) {
+      const parsed = header(lines.join(eol))
+      assert.equal(parsed.revision, 'real')
+      assert.deepEqual(parsed.downRevision, ['p1', "export const dependsOn = 'in-value'"])
+      assert.deepEqual(parsed.dependsOn, [])
+    }
+    // After the plain lines the lexer decides: a second declaration in code is still found.
+    assertHeaderError(`${lines.join('\n')}\nexport async function upgrade() {}\nexport const revision = 'again'`, /'revision' is declared twice/)
+    assert.equal(header(`${lines.join('\n')}\n\`\nexport const revision = 'in-template'\``).revision, 'real')
+  })
+
   it('takes the message from a leading comment after a shebang or line comments, and skips header fields', () => {
     assert.equal(header("#!/usr/bin/env node\n// eslint-disable\n/* hello there */\nexport const revision = 'a'\nexport const downRevision = null").message, 'hello there')
     assert.equal(header("/**\n * Revision ID: a\n */\nexport const revision = 'a'\nexport const downRevision = null").message, '')
