@@ -86,8 +86,8 @@ function readDatabase(
   options: CompareOptions,
 ): { queried: Promise<void>; versions: Promise<string[]>; reflected: Promise<SchemaModel> } {
   const opening = openAtHeads(config, graph, dialect, url, options)
-  // A turn of the event loop after opening: introspection has sent its first query (or its batch) by then.
-  const queried = opening.then(nextTurn, nextTurn)
+  let markSent = (): void => undefined
+  const sent = new Promise<void>((resolve) => (markSent = resolve))
   const reflected = opening.then(async ({ connection }) => {
     if (!connection) return emptySchema()
     try {
@@ -96,11 +96,15 @@ function readDatabase(
         ...(config.config.schemas ? { schemas: config.config.schemas } : {}),
         excludeTables: (name) => own.has(name),
         naming: config.naming,
+        onQueriesSent: markSent,
       })
     } finally {
       await connection.close().catch(() => undefined)
     }
   })
+  // Settles when the heavy catalog queries are on the wire (plus a turn of the event loop for the driver to write
+  // them), or when introspection or opening ends without saying so.
+  const queried = Promise.race([sent, reflected]).then(nextTurn, nextTurn)
   const versions = opening.then(({ versions }) => versions)
   reflected.catch(() => undefined)
   versions.catch(() => undefined)

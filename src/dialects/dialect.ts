@@ -44,6 +44,11 @@ export interface IntrospectOptions {
   excludeTables?: (name: string, schema: string | null) => boolean
   /** Names for constraints the database keeps unnamed (SQLite); default: strata's convention. */
   naming?: NamingConvention
+  /**
+   * Called once the catalog queries that keep the server busiest are on the wire, so the caller can load the
+   * schema files meanwhile (check, autogenerate). Not called: the caller learns it when introspection ends.
+   */
+  onQueriesSent?: () => void
 }
 
 export interface CompileContext {

@@ -178,7 +178,9 @@ type CatalogRows = [
 
 export async function introspectMysql(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const server = await mysqlServerOf(connection)
-  const [[first], tables, columns, indexRows, fkRows, ruleRows, checkRows = []] = (await queryAll(connection, catalogStatements(server))) as CatalogRows
+  const pending = queryAll(connection, catalogStatements(server))
+  options.onQueriesSent?.()
+  const [[first], tables, columns, indexRows, fkRows, ruleRows, checkRows = []] = (await pending) as CatalogRows
   const db = first?.db
   if (!db) throw new Error('no database selected: the MySQL URL must name a database')
   const exclude = options.excludeTables ?? (() => false)
