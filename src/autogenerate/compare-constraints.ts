@@ -137,6 +137,42 @@ const RANK = { primaryKey: 0, unique: 1, index: 2, check: 3 } as const
  * column lists of the keys (primary, unique, unique index) it adds: a new table's foreign key onto one of them
  * must wait until it exists.
  */
+/** What every kind's pass of `diffConstraints` shares. */
+interface KindPass {
+  target: TableModel
+  reflected: TableModel
+  scope: CompareScope
+  renamedNames: Array<[string, string]>
+  renameObject: (kind: RenamedKind) => (from: string, to: string) => void
+}
+
+/**
+ * One kind of named object (uniques, indexes, foreign keys, checks): matched by name, else by `key`; renamed
+ * when only the plan's renames tell them apart; a pair that is not `same` is dropped and added again. One small
+ * function for the four kinds: as one large function with every closure inlined, TurboFan took 80–160 ms to
+ * optimise it at 1,000 tables, and the process waited for that compile to end before exiting.
+ */
+function diffKind<T extends { name: string }>(
+  pass: KindPass,
+  kind: Exclude<RenamedKind, 'primaryKey'>,
+  wanted: T[],
+  present: T[],
+  key: (item: T) => string,
+  same: (t: T, r: T) => boolean,
+  { drop, add }: { drop: (item: T) => void; add: (item: T) => void },
+): void {
+  const { target, reflected, scope } = pass
+  const matched = matchByName<T>(wanted, present, key)
+  pairRenamed(matched, key, pass.renamedNames, pass.renameObject(kind))
+  for (const [t, r] of matched.pairs) {
+    if (!scope.includes(kind, t, target, false, r) || same(t, r)) continue
+    drop(r)
+    add(t)
+  }
+  for (const t of matched.added) if (scope.includes(kind, t, target, false, null)) add(t)
+  for (const r of matched.removed) if (scope.includes(kind, r, reflected, true, null)) drop(r)
+}
+
 export function diffConstraints(target: TableModel, reflected: TableModel, ctx: ConstraintContext): { addedKeys: string[][] } {
   const { plan, dialect, scope, declared } = ctx
   const schema = target.schema ?? null
@@ -162,61 +198,38 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
     op.apply({ tables: [reflected], enums: [] })
     plan.add(Phase.RenameColumn, [key, '~', from], op)
   }
-  const uniques = matchByName<UniqueModel>(target.uniques, reflected.uniques, (u) => u.columns.join('\u0000'))
-  pairRenamed(uniques, (u) => u.columns.join('\u0000'), renamedNames, renameObject('unique'))
-  const dropUnique = (u: UniqueModel) => plan.add(Phase.DropConstraint, [key, RANK.unique, u.name], new DropUniqueOp(name, u.name, schema, structuredClone(u)))
-  const addUnique = (u: UniqueModel) => {
-    plan.add(Phase.AddConstraint, [key, RANK.unique, u.name], new AddUniqueOp(name, declared.unique(target, u), schema))
-    addedKeys.push([...u.columns])
-  }
-  for (const [t, r] of uniques.pairs) {
-    if (!scope.includes('unique', t, target, false, r) || sameList(t.columns, r.columns)) continue
-    dropUnique(r)
-    addUnique(t)
-  }
-  for (const t of uniques.added) if (scope.includes('unique', t, target, false, null)) addUnique(t)
-  for (const r of uniques.removed) if (scope.includes('unique', r, reflected, true, null)) dropUnique(r)
+  const pass = { target, reflected, scope, renamedNames, renameObject }
 
-  const indexes = matchByName<IndexModel>(target.indexes, reflected.indexes, (i) => indexSignature(i, dialect))
-  pairRenamed(indexes, (i) => indexSignature(i, dialect), renamedNames, renameObject('index'))
-  const dropIndex = (i: IndexModel) => plan.add(Phase.DropConstraint, [key, RANK.index, i.name], new DropIndexOp(name, i.name, schema, structuredClone(i)))
-  const addIndex = (i: IndexModel) => {
-    const { concurrently, ...index } = declared.index(target, i)
-    plan.add(Phase.AddConstraint, [key, RANK.index, i.name], new CreateIndexOp(name, index, schema, concurrently === true))
-    if (i.unique && i.elements.every((e) => typeof e === 'string') && !i.where) addedKeys.push(i.elements as string[])
-  }
-  for (const [t, r] of indexes.pairs) {
-    if (!scope.includes('index', t, target, false, r) || indexSignature(t, dialect) === indexSignature(r, dialect)) continue
-    dropIndex(r)
-    addIndex(t)
-  }
-  for (const t of indexes.added) if (scope.includes('index', t, target, false, null)) addIndex(t)
-  for (const r of indexes.removed) if (scope.includes('index', r, reflected, true, null)) dropIndex(r)
+  const uniqueKey = (u: UniqueModel) => u.columns.join('\u0000')
+  diffKind<UniqueModel>(pass, 'unique', target.uniques, reflected.uniques, uniqueKey, (t, r) => sameList(t.columns, r.columns), {
+    drop: (u) => plan.add(Phase.DropConstraint, [key, RANK.unique, u.name], new DropUniqueOp(name, u.name, schema, structuredClone(u))),
+    add: (u) => {
+      plan.add(Phase.AddConstraint, [key, RANK.unique, u.name], new AddUniqueOp(name, declared.unique(target, u), schema))
+      addedKeys.push([...u.columns])
+    },
+  })
 
-  const fks = matchByName<ForeignKeyModel>(target.foreignKeys, reflected.foreignKeys, (f) => foreignKeySignature(f, target))
-  pairRenamed(fks, (f) => foreignKeySignature(f, target), renamedNames, renameObject('foreignKey'))
-  const dropFk = (f: ForeignKeyModel) => plan.add(Phase.DropForeignKey, [key, f.name], new DropForeignKeyOp(name, f.name, schema, structuredClone(f)))
-  const addFk = (f: ForeignKeyModel) => plan.add(Phase.AddForeignKey, [key, f.name], new AddForeignKeyOp(name, declared.foreignKey(target, f), schema))
-  for (const [t, r] of fks.pairs) {
-    if (!scope.includes('foreignKey', t, target, false, r) || foreignKeySignature(t, target) === foreignKeySignature(r, reflected)) continue
-    dropFk(r)
-    addFk(t)
-  }
-  for (const t of fks.added) if (scope.includes('foreignKey', t, target, false, null)) addFk(t)
-  for (const r of fks.removed) if (scope.includes('foreignKey', r, reflected, true, null)) dropFk(r)
+  const indexKey = (i: IndexModel) => indexSignature(i, dialect)
+  diffKind<IndexModel>(pass, 'index', target.indexes, reflected.indexes, indexKey, (t, r) => indexKey(t) === indexKey(r), {
+    drop: (i) => plan.add(Phase.DropConstraint, [key, RANK.index, i.name], new DropIndexOp(name, i.name, schema, structuredClone(i))),
+    add: (i) => {
+      const { concurrently, ...index } = declared.index(target, i)
+      plan.add(Phase.AddConstraint, [key, RANK.index, i.name], new CreateIndexOp(name, index, schema, concurrently === true))
+      if (i.unique && i.elements.every((e) => typeof e === 'string') && !i.where) addedKeys.push(i.elements as string[])
+    },
+  })
+
+  const fkKey = (f: ForeignKeyModel) => foreignKeySignature(f, target)
+  diffKind<ForeignKeyModel>(pass, 'foreignKey', target.foreignKeys, reflected.foreignKeys, fkKey, (t, r) => fkKey(t) === foreignKeySignature(r, reflected), {
+    drop: (f) => plan.add(Phase.DropForeignKey, [key, f.name], new DropForeignKeyOp(name, f.name, schema, structuredClone(f))),
+    add: (f) => plan.add(Phase.AddForeignKey, [key, f.name], new AddForeignKeyOp(name, declared.foreignKey(target, f), schema)),
+  })
 
   const checkText = (c: CheckModel) => dialect.normalizeExpression(c.expression)
-  const checks = matchByName<CheckModel>(target.checks, reflected.checks, checkText)
-  pairRenamed(checks, checkText, renamedNames, renameObject('check'))
-  const dropCheck = (c: CheckModel) => plan.add(Phase.DropConstraint, [key, RANK.check, c.name], new DropCheckOp(name, c.name, schema, structuredClone(c)))
-  const addCheck = (c: CheckModel) => plan.add(Phase.AddConstraint, [key, RANK.check, c.name], new AddCheckOp(name, declared.check(target, c), schema))
-  for (const [t, r] of checks.pairs) {
-    if (!scope.includes('check', t, target, false, r) || checkText(t) === checkText(r)) continue
-    dropCheck(r)
-    addCheck(t)
-  }
-  for (const t of checks.added) if (scope.includes('check', t, target, false, null)) addCheck(t)
-  for (const r of checks.removed) if (scope.includes('check', r, reflected, true, null)) dropCheck(r)
+  diffKind<CheckModel>(pass, 'check', target.checks, reflected.checks, checkText, (t, r) => checkText(t) === checkText(r), {
+    drop: (c) => plan.add(Phase.DropConstraint, [key, RANK.check, c.name], new DropCheckOp(name, c.name, schema, structuredClone(c))),
+    add: (c) => plan.add(Phase.AddConstraint, [key, RANK.check, c.name], new AddCheckOp(name, declared.check(target, c), schema)),
+  })
 
   return { addedKeys }
 }

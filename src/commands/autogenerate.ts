@@ -7,13 +7,13 @@ import type { RevisionGraph } from '../revisions/index.js'
 import type { DatabaseUrl } from '../runtime/url.js'
 import type { EnumModel, SchemaModel } from '../schema/model.js'
 import { emptySchema } from '../schema/model.js'
-import { connect } from '../runtime/run-session.js'
 import { VersionStore } from '../runtime/version-store.js'
 import { ruleSettings } from '../lint/settings.js'
 import { LEASE_TABLE } from '../runtime/lease-lock.js'
-import { databaseIsThere } from './current.js'
+import { connectIfThere } from './current.js'
 import { historyEnums } from './history-enums.js'
 import { historyModel } from './history-model.js'
+import { nextTurn } from '../runtime/next-turn.js'
 import { type ProjectOptions, databaseOf, loadGraph } from './project.js'
 
 export interface CompareOptions extends ProjectOptions {
@@ -41,8 +41,11 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   const graph = loadGraph(config)
   const { url, dialect } = await databaseOf(config, options)
   // The database works on its catalog queries while this process loads the schema files: started first, awaited
-  // second (errors keep their order: a broken schema file is still reported before a database problem).
+  // second (errors keep their order: a broken schema file is still reported before a database problem). The
+  // connection is opened and the catalog queries sent first (the driver, the handshake and each query need this
+  // thread): a batch runs whole on the server while the schema loads, which yields between steps to send the next.
   const reading = readDatabase(config, graph, dialect, url, options)
+  await reading.queried
   const target = options.target ?? (await loadSchemaModel(config, dialect))
   const versions = await reading.versions
   let history: Promise<SchemaModel | null> | undefined
@@ -73,6 +76,7 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
 /**
  * Reads the database for a comparison: the version rows (it must be at the heads), then the reflected schema. Two
  * promises, so the caller can start on the versions while the catalog queries run; neither is left unhandled.
+ * `queried` settles (never fails) once the catalog queries are under way, or opening failed.
  */
 function readDatabase(
   config: ResolvedConfig,
@@ -80,8 +84,10 @@ function readDatabase(
   dialect: Dialect,
   url: DatabaseUrl,
   options: CompareOptions,
-): { versions: Promise<string[]>; reflected: Promise<SchemaModel> } {
+): { queried: Promise<void>; versions: Promise<string[]>; reflected: Promise<SchemaModel> } {
   const opening = openAtHeads(config, graph, dialect, url, options)
+  let markSent = (): void => undefined
+  const sent = new Promise<void>((resolve) => (markSent = resolve))
   const reflected = opening.then(async ({ connection }) => {
     if (!connection) return emptySchema()
     try {
@@ -90,15 +96,19 @@ function readDatabase(
         ...(config.config.schemas ? { schemas: config.config.schemas } : {}),
         excludeTables: (name) => own.has(name),
         naming: config.naming,
+        onQueriesSent: markSent,
       })
     } finally {
       await connection.close().catch(() => undefined)
     }
   })
+  // Settles when the heavy catalog queries are on the wire (plus a turn of the event loop for the driver to write
+  // them), or when introspection or opening ends without saying so.
+  const queried = Promise.race([sent, reflected]).then(nextTurn, nextTurn)
   const versions = opening.then(({ versions }) => versions)
   reflected.catch(() => undefined)
   versions.catch(() => undefined)
-  return { versions, reflected }
+  return { queried, versions, reflected }
 }
 
 /** Connects (when the database exists) and reads the version rows; fails, connection closed, when not at the heads. */
@@ -109,8 +119,8 @@ async function openAtHeads(
   url: DatabaseUrl,
   options: CompareOptions,
 ): Promise<{ connection: Connection | undefined; versions: string[] }> {
-  const exists = await databaseIsThere(dialect, url, connectOptions(config))
-  const connection = exists ? await connect(dialect, url, connectOptions(config)) : undefined
+  // Only strata's reads run on this session: it may batch them (the catalog queries in one round trip).
+  const connection = await connectIfThere(dialect, url, { ...connectOptions(config), readBatches: true })
   try {
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)
     const versions = connection ? ((await store.readVersions(connection)) ?? []) : []

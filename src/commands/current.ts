@@ -2,7 +2,7 @@ import { StrataError } from '../config/errors.js'
 import { TimeoutError } from '../errors.js'
 import { existsSync } from 'node:fs'
 import { type ResolvedConfig, connectOptions, databaseUrl } from '../config/load-config.js'
-import type { ConnectOptions, Dialect } from '../dialects/dialect.js'
+import type { ConnectOptions, Connection, Dialect } from '../dialects/dialect.js'
 import type { DatabaseUrl } from '../runtime/url.js'
 import { type ConfigInput, type ProjectOptions, databaseOf, resolveProject } from './project.js'
 
@@ -13,10 +13,10 @@ import { type ConfigInput, type ProjectOptions, databaseOf, resolveProject } fro
 export async function readCurrentVersions(config: ResolvedConfig, options: ProjectOptions = {}): Promise<string[]> {
   if (fileNotCreated(databaseUrl(config, options.url))) return []
   const { url, dialect } = await databaseOf(config, options)
-  if (!(await databaseIsThere(dialect, url, connectOptions(config)))) return []
+  const connection = await connectIfThere(dialect, url, connectOptions(config))
+  if (!connection) return []
   // Imported once there is a database to read: a database strata never touched needs neither.
-  const [{ connect, maskSecret }, { VersionStore }] = await Promise.all([import('../runtime/run-session.js'), import('../runtime/version-store.js')])
-  const connection = await connect(dialect, url, connectOptions(config))
+  const [{ maskSecret }, { VersionStore }] = await Promise.all([import('../runtime/run-session.js'), import('../runtime/version-store.js')])
   try {
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)
     return (await store.readVersions(connection)) ?? []
@@ -47,6 +47,23 @@ export async function databaseIsThere(dialect: Dialect, url: DatabaseUrl, option
   })
   if (exists || dialect.features.fileDatabase) return exists
   throw new StrataError(`database '${url.database}' does not exist on ${url.host}:${url.port} (${url.display}): create it, or fix the URL`, { code: 'no-database' })
+}
+
+/**
+ * A connection to the database, or undefined for a database file not created yet. A server database is connected
+ * to straight away, and asked whether it exists only when that fails, for the clearer message: one connection
+ * on the usual path instead of two (a handshake, a query and a close saved).
+ */
+export async function connectIfThere(dialect: Dialect, url: DatabaseUrl, options?: ConnectOptions): Promise<Connection | undefined> {
+  const { connect } = await import('../runtime/run-session.js')
+  if (dialect.features.fileDatabase) return (await databaseIsThere(dialect, url, options)) ? await connect(dialect, url, options) : undefined
+  try {
+    return await connect(dialect, url, options)
+  } catch (error) {
+    // A timeout is its own clear message (and asking again would wait as long again).
+    if (!(error instanceof TimeoutError)) await databaseIsThere(dialect, url, options)
+    throw error
+  }
 }
 
 export interface CurrentInfo {

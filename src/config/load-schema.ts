@@ -6,6 +6,7 @@ import { type SchemaDialect, validateSchemaFor } from '../schema/validate.js'
 import { StrataError, describeLoadError } from './errors.js'
 import type { ResolvedConfig } from './load-config.js'
 import { SchemaModuleLoader } from './schema-module-loader.js'
+import { nextTurn } from '../runtime/next-turn.js'
 
 function globToRegExp(pattern: string): RegExp {
   let re = ''
@@ -69,7 +70,10 @@ export async function loadSchemaModel(resolved: ResolvedConfig, dialect?: Schema
     exported.push(...Object.values(module))
   }
   try {
+    // `check` and autogenerate send catalog queries one after another while the schema loads: each needs this thread.
+    await nextTurn()
     const model = buildSchemaModel(exported, resolved.naming)
+    await nextTurn()
     if (dialect) validateSchemaFor(model, dialect)
     return model
   } catch (error) {

@@ -23,6 +23,18 @@ export interface Connection {
    * server busy while it prepares the next steps. Absent: every call is awaited before the next.
    */
   readonly queuesStatements?: boolean
+  /**
+   * Several read statements in one round trip, their rows in order: the server runs them back to back while this
+   * process does other work (MySQL: multi-statement text, on a session opened with `readBatches`). Absent: the
+   * caller sends them one at a time.
+   */
+  queryBatch?(statements: ReadStatement[]): Promise<unknown[][]>
+}
+
+/** One statement of a `queryBatch`. */
+export interface ReadStatement {
+  sql: string
+  params?: unknown[]
 }
 
 export interface IntrospectOptions {
@@ -32,6 +44,11 @@ export interface IntrospectOptions {
   excludeTables?: (name: string, schema: string | null) => boolean
   /** Names for constraints the database keeps unnamed (SQLite); default: strata's convention. */
   naming?: NamingConvention
+  /**
+   * Called once the catalog queries that keep the server busiest are on the wire, so the caller can load the
+   * schema files meanwhile (check, autogenerate). Not called: the caller learns it when introspection ends.
+   */
+  onQueriesSent?: () => void
 }
 
 export interface CompileContext {
@@ -56,6 +73,11 @@ export interface ConnectOptions {
   connectTimeoutMs?: number
   /** Give up on any single statement after this long (the server is asked to cancel it where it can). */
   statementTimeoutMs?: number
+  /**
+   * The session only ever runs strata's own reads (check, autogenerate): it may offer `queryBatch`. Never set for
+   * a session that runs migrations, where a user's `a; b` must stay one statement.
+   */
+  readBatches?: boolean
 }
 
 /**

@@ -47,6 +47,13 @@ describeEachDialect('check --allow-behind', ({ dialect, db }) => {
     )
   })
 
+  it('check and current on a server database that does not exist say so (connecting first, asking only when that fails)', async (t) => {
+    if (dialect === 'sqlite') return t.skip('a SQLite file that does not exist is an empty database')
+    const missing = { DATABASE_URL: db().url.replace(/\/[^/?]*(\?|$)/, '/strata_no_such_db$1') }
+    for (const command of [['check'], ['current']])
+      await fails(project, command, /database 'strata_no_such_db' does not exist on .*: create it, or fix the URL/, missing)
+  })
+
   it('--allow-behind compares with the schema r1 defines: clean, then a drifted column is found', async () => {
     const clean = await strata(project, ['check', '--allow-behind'], env())
     assert.equal(clean.code, 0, clean.stdout + clean.stderr)

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import type mysql from 'mysql2/promise'
-import type { ConnectOptions, Connection } from '../dialect.js'
+import type { ConnectOptions, Connection, ReadStatement } from '../dialect.js'
 import { connectTimeoutError, statementTimeoutError, within } from '../timeouts.js'
 import { DatabaseError, type DatabaseErrorDetails, TimeoutError } from '../../errors.js'
 import { importDriver } from '../../runtime/drivers.js'
@@ -80,7 +80,7 @@ export function mysqlConnectionOptions(url: DatabaseUrl, withDatabase = true, bo
     host: url.host ?? '127.0.0.1',
     port: url.port ?? 3306,
     user: url.user ?? 'root',
-    multipleStatements: false,
+    multipleStatements: bounds.readBatches === true,
     dateStrings: true,
     supportBigNumbers: true,
     bigNumberStrings: true,
@@ -106,7 +106,10 @@ export class MysqlConnection implements Connection {
     readonly server: MysqlServerInfo,
     private readonly url: DatabaseUrl,
     private readonly statementTimeoutMs = 0,
-  ) {}
+    readBatches = false,
+  ) {
+    if (readBatches) this.queryBatch = (statements) => this.runBatch(statements)
+  }
 
   /**
    * One statement, bounded by `statementTimeout` on the client: MySQL has no server-side bound for DDL, and a
@@ -130,6 +133,16 @@ export class MysqlConnection implements Connection {
   async query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
     const rows = await this.run(sql, params)
     return (Array.isArray(rows) ? rows : []) as T[]
+  }
+
+  /** Set on a session opened with `readBatches` (mysql2's `multipleStatements`), which runs only strata's reads. */
+  queryBatch?: (statements: ReadStatement[]) => Promise<unknown[][]>
+
+  /** The statements as one multi-statement text (`?` placeholders filled by mysql2, in order): a result set each. */
+  private async runBatch(statements: ReadStatement[]): Promise<unknown[][]> {
+    const results = await this.run(statements.map((s) => s.sql).join(';\n'), statements.flatMap((s) => s.params ?? []))
+    if (!Array.isArray(results) || results.length !== statements.length) throw new Error(`expected ${statements.length} result sets from one batch`)
+    return results.map((rows) => (Array.isArray(rows) ? rows : []))
   }
 
   async execute(sql: string, params?: unknown[]): Promise<{ rowCount: number }> {
@@ -178,7 +191,7 @@ async function openRaw(url: DatabaseUrl, withDatabase: boolean, bounds: ConnectO
 
 export async function connectMysql(url: DatabaseUrl, options: ConnectOptions = {}): Promise<MysqlConnection> {
   const { raw, version } = await openRaw(url, true, options)
-  return new MysqlConnection(raw, parseServerVersion(version), url, options.statementTimeoutMs)
+  return new MysqlConnection(raw, parseServerVersion(version), url, options.statementTimeoutMs, options.readBatches)
 }
 
 export async function mysqlDatabaseExists(url: DatabaseUrl, options: ConnectOptions = {}): Promise<boolean> {

@@ -3,7 +3,8 @@
  * the number of tables: server version, tables, columns, index columns, foreign key columns, referential rules,
  * check constraints. The result has the same shape `canonicalizeMysql` gives a target model.
  */
-import type { Connection, IntrospectOptions } from '../dialect.js'
+import type { Connection, IntrospectOptions, ReadStatement } from '../dialect.js'
+import { queryAll } from '../read-batch.js'
 import type { CheckModel, ColumnModel, DefaultValue, ForeignKeyModel, IndexElement, IndexModel, ReferentialAction, SchemaModel, TableModel } from '../../schema/model.js'
 import { emptyTable } from '../../schema/model.js'
 import { type MysqlServerInfo, mysqlServerOf, serverAtLeast } from './mysql-driver.js'
@@ -127,54 +128,62 @@ interface TableParts {
   collation: string | null
 }
 
+/**
+ * The catalog reads, in one batch where the connection offers it: the server then answers them back to back
+ * while `check` loads the schema files. Filtered by DATABASE() rather than a parameter, which the first of them
+ * would otherwise have to answer first.
+ */
+function catalogStatements(server: MysqlServerInfo): ReadStatement[] {
+  // TABLE_COLLATION: a column in its table's collation has no collation of its own in the model.
+  const statements: ReadStatement[] = [
+    { sql: `SELECT DATABASE() AS db, ${MYSQL_OBJECT_COLUMNS}` },
+    { sql: `SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'` },
+    {
+      sql: `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION, COLLATION_NAME
+       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION`,
+    },
+    {
+      sql: `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION${!server.mariadb && serverAtLeast(server, 8, 0, 13) ? ', EXPRESSION' : ''}
+       FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
+    },
+    {
+      sql: `SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
+       FROM information_schema.KEY_COLUMN_USAGE
+      WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
+    },
+    { sql: `SELECT TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()` },
+  ]
+  // MySQL 8's CHECK_CONSTRAINTS has no table name (check names are unique per schema there); MariaDB's has one.
+  if (server.mariadb)
+    statements.push({ sql: `SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()` })
+  else if (serverAtLeast(server, 8, 0, 16))
+    statements.push({
+      sql: `SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE
+             FROM information_schema.TABLE_CONSTRAINTS tc
+             JOIN information_schema.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+            WHERE tc.TABLE_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE = 'CHECK'`,
+    })
+  return statements
+}
+
+type CatalogRows = [
+  Array<{ db: string | null } & ObjectColumns>,
+  Array<{ TABLE_NAME: string; TABLE_COMMENT: string | null; TABLE_COLLATION: string | null }>,
+  ColumnRow[],
+  IndexRow[],
+  ForeignKeyRow[],
+  RuleRow[],
+  CheckRow[]?,
+]
+
 export async function introspectMysql(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const server = await mysqlServerOf(connection)
-  const [first] = await connection.query<{ db: string | null } & ObjectColumns>(`SELECT DATABASE() AS db, ${MYSQL_OBJECT_COLUMNS}`)
+  const pending = queryAll(connection, catalogStatements(server))
+  options.onQueriesSent?.()
+  const [[first], tables, columns, indexRows, fkRows, ruleRows, checkRows = []] = (await pending) as CatalogRows
   const db = first?.db
   if (!db) throw new Error('no database selected: the MySQL URL must name a database')
   const exclude = options.excludeTables ?? (() => false)
-
-  // TABLE_COLLATION: a column in its table's collation has no collation of its own in the model.
-  const tables = await connection.query<{ TABLE_NAME: string; TABLE_COMMENT: string | null; TABLE_COLLATION: string | null }>(
-    `SELECT TABLE_NAME, TABLE_COMMENT, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE'`,
-    [db],
-  )
-  const columns = await connection.query<ColumnRow>(
-    `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_DEFAULT, IS_NULLABLE, COLUMN_TYPE, EXTRA, COLUMN_COMMENT, GENERATION_EXPRESSION, COLLATION_NAME
-       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
-    [db],
-  )
-  const functionalIndexes = !server.mariadb && serverAtLeast(server, 8, 0, 13)
-  const indexRows = await connection.query<IndexRow>(
-    `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, SUB_PART, COLLATION${functionalIndexes ? ', EXPRESSION' : ''}
-       FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
-    [db],
-  )
-  const fkRows = await connection.query<ForeignKeyRow>(
-    `SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
-       FROM information_schema.KEY_COLUMN_USAGE
-      WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
-    [db],
-  )
-  const ruleRows = await connection.query<RuleRow>(
-    `SELECT TABLE_NAME, CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`,
-    [db],
-  )
-  // MySQL 8's CHECK_CONSTRAINTS has no table name (check names are unique per schema there); MariaDB's has one.
-  const checkRows = server.mariadb
-    ? await connection.query<CheckRow>(
-        `SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, LEVEL FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`,
-        [db],
-      )
-    : serverAtLeast(server, 8, 0, 16)
-      ? await connection.query<CheckRow>(
-          `SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE
-             FROM information_schema.TABLE_CONSTRAINTS tc
-             JOIN information_schema.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
-            WHERE tc.TABLE_SCHEMA = ? AND tc.CONSTRAINT_TYPE = 'CHECK'`,
-          [db],
-        )
-      : []
 
   const parts = new Map<string, TableParts>()
   for (const row of tables) {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import type pg from 'pg'
 import type { ConnectionOptions } from 'node:tls'
-import type { ConnectOptions, Connection } from '../dialect.js'
+import type { ConnectOptions, Connection, ReadStatement } from '../dialect.js'
 import { connectTimeoutError, statementTimeoutError, within } from '../timeouts.js'
 import { DatabaseError, type DatabaseErrorDetails, StrataError, TimeoutError } from '../../errors.js'
 import { importDriver } from '../../runtime/drivers.js'
@@ -132,10 +132,11 @@ function destroySocket(client: pg.Client): void {
   ;(client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy()
 }
 
-/** A live session. `queryCount` counts statements sent, for benchmarks and tests. */
+/** A live session. `queryCount` counts statements sent and `roundTrips` the messages carrying them, for benchmarks and tests. */
 export class PostgresConnection implements Connection {
   readonly dialect = 'postgres' as const
   queryCount = 0
+  roundTrips = 0
   readonly queuesStatements = true
   private broken: Error | undefined
   /** The statement sent last: the next one starts when it has answered (so its timer runs only while it runs). */
@@ -152,18 +153,20 @@ export class PostgresConnection implements Connection {
     })
   }
 
-  private run(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
-    const result = this.last.then(() => this.runNow(sql, params))
+  /** `statements`: how many a multi-statement string holds (the server bounds each; the client waits for all). */
+  private run(sql: string, params?: unknown[], statements = 1): Promise<pg.QueryResult> {
+    const result = this.last.then(() => this.runNow(sql, params, statements))
     this.last = result.catch(() => undefined)
     return result
   }
 
-  private async runNow(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
+  private async runNow(sql: string, params: unknown[] | undefined, statements: number): Promise<pg.QueryResult> {
     if (this.broken) throw this.broken
-    this.queryCount++
+    this.queryCount += statements
+    this.roundTrips++
     const bound = this.statementTimeoutMs
     try {
-      return await within(this.client.query(sql, params as unknown[] | undefined), bound && bound + CLIENT_GRACE_MS, () => this.abandon(sql))
+      return await within(this.client.query(sql, params as unknown[] | undefined), bound && bound * statements + CLIENT_GRACE_MS, () => this.abandon(sql))
     } catch (error) {
       if (error instanceof TimeoutError) throw error
       const wrapped = wrapPostgresError(error, this.url, sql)
@@ -189,6 +192,18 @@ export class PostgresConnection implements Connection {
     // A multi-statement string yields one result per statement: the rows of the last one are the answer.
     const last = Array.isArray(result) ? (result as pg.QueryResult[])[(result as pg.QueryResult[]).length - 1] : result
     return (last?.rows ?? []) as T[]
+  }
+
+  /**
+   * Read statements without parameters as one multi-statement string (the simple protocol takes several): the
+   * server runs them back to back. Statements with parameters go one at a time.
+   */
+  async queryBatch(statements: ReadStatement[]): Promise<unknown[][]> {
+    if (statements.some((s) => s.params && s.params.length > 0)) return Promise.all(statements.map((s) => this.query(s.sql, s.params)))
+    const result = await this.run(statements.map((s) => s.sql).join(';\n'), undefined, statements.length)
+    const results = Array.isArray(result) ? (result as pg.QueryResult[]) : [result]
+    if (results.length !== statements.length) throw new Error(`expected ${statements.length} results from one batch, got ${results.length}`)
+    return results.map((r) => r.rows ?? [])
   }
 
   async execute(sql: string, params?: unknown[]): Promise<{ rowCount: number }> {

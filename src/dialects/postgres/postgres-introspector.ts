@@ -9,6 +9,7 @@
  * carry its name.
  */
 import type { Connection, IntrospectOptions } from '../dialect.js'
+import { queryAll } from '../read-batch.js'
 import type {
   CheckModel,
   ColumnModel,
@@ -186,6 +187,12 @@ interface IndexRow {
 
 const ACTIONS: Record<string, ReferentialAction | undefined> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' }
 
+/** `'{1,2}'::oid[]`: oids are integers, checked, so the literal needs no quoting beyond its own. */
+function oidArrayLiteral(oids: number[]): string {
+  if (!oids.every((oid) => Number.isSafeInteger(oid) && oid >= 0)) throw new Error(`not oids: ${oids.join(', ')}`)
+  return `'{${oids.join(',')}}'::oid[]`
+}
+
 export async function introspectPostgres(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const explicit = options.schemas && options.schemas.length > 0 ? options.schemas : null
   const [ns] = await connection.query<{ current: string | null; schemas: Array<{ oid: number; name: string }> }>(NAMESPACES_SQL, [explicit])
@@ -194,11 +201,19 @@ export async function introspectPostgres(connection: Connection, options: Intros
   const oids = [...namespaces.keys()]
   const modelSchema = (name: string | null): string | null => (name === null || name === current ? null : name)
 
-  const tableRows = await connection.query<TableRow>(TABLES_SQL, [oids])
-  const columnRows = await connection.query<ColumnRow>(COLUMNS_SQL, [oids])
-  const enumRows = await connection.query<EnumRow>(ENUMS_SQL)
-  const constraintRows = await connection.query<ConstraintRow>(CONSTRAINTS_SQL, [oids])
-  const indexRows = await connection.query<IndexRow>(INDEXES_SQL, [oids])
+  // One batch where the connection offers it (the oids written in, as the simple protocol takes no parameters):
+  // the server runs the five heaviest queries back to back while the caller loads the schema files.
+  const literal = oidArrayLiteral(oids)
+  const withOids = (sql: string) => sql.replace('$1::oid[]', () => literal)
+  const pending = queryAll(connection, [
+    { sql: withOids(TABLES_SQL) },
+    { sql: withOids(COLUMNS_SQL) },
+    { sql: ENUMS_SQL },
+    { sql: withOids(CONSTRAINTS_SQL) },
+    { sql: withOids(INDEXES_SQL) },
+  ])
+  options.onQueriesSent?.()
+  const [tableRows, columnRows, enumRows, constraintRows, indexRows] = (await pending) as [TableRow[], ColumnRow[], EnumRow[], ConstraintRow[], IndexRow[]]
 
   const enumsByOid = new Map<number, EnumRow>(enumRows.map((e) => [Number(e.oid), e]))
   const tables = new Map<number, TableModel>()

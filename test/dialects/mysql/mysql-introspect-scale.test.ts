@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Connection } from '../../../src/dialects/dialect.js'
 import { mysqlDialect } from '../../../src/dialects/mysql/mysql-dialect.js'
+import { parseDatabaseUrl } from '../../../src/runtime/url.js'
 import { type MysqlTestContext, openMysql } from './helpers.js'
 
 const TABLES = 1000
@@ -69,6 +70,31 @@ describe('mysql introspection at scale', () => {
     assert.deepEqual(t500.foreignKeys.map((f) => f.name), ['fk_t500_ref'])
     assert.equal(t500.columns.find((c) => c.name === 'j')!.type.kind, 'json')
     assert.deepEqual(t500.checks, [])
+
+    // A read session (check, autogenerate) sends the same statements as one batch, and reflects the same model.
+    const reader = await mysqlDialect.connect(parseDatabaseUrl(ctx.db.url, process.cwd()), { readBatches: true })
+    try {
+      assert.ok(reader.queryBatch, 'a readBatches session offers queryBatch')
+      let batches = 0
+      let batched = 0
+      const counted: Connection = {
+        dialect: 'mysql',
+        query: (sql, params) => reader.query(sql, params),
+        execute: (sql, params) => reader.execute(sql, params),
+        queryBatch: (statements) => {
+          batches++
+          batched += statements.length
+          return reader.queryBatch!(statements)
+        },
+        close: () => reader.close(),
+      }
+      assert.deepEqual(await mysqlDialect.introspect(counted), many)
+      assert.equal(batches, 1)
+      // The same statements; the server version (asked once of a connection strata did not open) is not in it.
+      assert.equal(batched + 1, large.count())
+    } finally {
+      await reader.close()
+    }
 
     // Warm runs, the usual case for `check` and `revision --autogenerate`.
     const again = performance.now()

@@ -21,6 +21,19 @@ describe('postgres driver', () => {
     assert.equal(conn.queryCount - before, 4)
   })
 
+  it('runs a batch of reads in one round trip, and statements with parameters one at a time', async () => {
+    const { conn } = ctx()
+    const [before, trips] = [conn.queryCount, conn.roundTrips]
+    assert.deepEqual(await conn.queryBatch([{ sql: 'SELECT 1 AS a' }, { sql: 'SELECT 2 AS b UNION ALL SELECT 3' }, { sql: 'SELECT 4 AS c WHERE false' }]), [
+      [{ a: 1 }],
+      [{ b: 2 }, { b: 3 }],
+      [],
+    ])
+    assert.deepEqual([conn.queryCount - before, conn.roundTrips - trips], [3, 1])
+    assert.deepEqual(await conn.queryBatch([{ sql: 'SELECT $1::int AS a', params: [5] }, { sql: 'SELECT 6 AS b' }]), [[{ a: 5 }], [{ b: 6 }]])
+    assert.deepEqual([conn.queryCount - before, conn.roundTrips - trips], [5, 3])
+  })
+
   it('identifies itself as application_name strata unless the URL says otherwise', async () => {
     const { conn, url } = ctx()
     assert.deepEqual(await conn.query(`SELECT current_setting('application_name') AS a`), [{ a: 'strata' }])
