@@ -3,7 +3,6 @@ import { currentVersions, describeRevision, rangeNeedsDatabase } from '../../com
 import { loadGraph, resolveProject } from '../../commands/project.js'
 import { drawGraph, formatHistoryLine, historyRange } from '../../revisions/index.js'
 import type { HistoryRow } from '../../runtime/version-store.js'
-import { historyFleetAction } from './fleet.js'
 import { type GlobalOptions, out, outLines, printJson } from '../output.js'
 
 /** One recorded step of `history --applied`. */
@@ -13,7 +12,8 @@ const stepLine = (r: HistoryRow) =>
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
   if (options.all) {
     if (!options.applied) throw new UsageError('history --all needs --applied: the revision files are the same for every database')
-    return historyFleetAction(globals, options, stepLine)
+    // Imported only for --all: the fleet code pulls in the whole run loop, which a plain `history` never needs.
+    return (await import('./fleet.js')).historyFleetAction(globals, options, stepLine)
   }
   const config = await resolveProject(globals.config)
   const projectOptions = typeof options.url === 'string' ? { url: options.url } : {}
