@@ -1,16 +1,17 @@
 import { RevisionError, commaList } from './errors.js'
 import type { RevisionHeader } from './header.js'
 import { depthFirstPostOrder } from './graph-order.js'
-import { GraphIndex, upEdges } from './graph-index.js'
+import { GraphIndex, type StoredGraph, upEdges } from './graph-index.js'
+import type { EdgeLists } from './graph-edges.js'
 
 export interface RevisionGraphOptions {
   /** The folder the headers came from, named in error messages. */
   versionsDir?: string
   /**
-   * The ranks a previous validation of these headers computed (the graph snapshot): they are checked in one pass
-   * instead of being computed (every other check still runs). Only for the loader.
+   * What a previous validation of exactly these header fields stored (the graph snapshot): checked against the
+   * headers and adopted instead of validating again. Only for the loader, which compares the fields byte for byte.
    */
-  validatedRanks?: Int32Array
+  stored?: StoredGraph
 }
 
 export interface TraversalOptions {
@@ -38,11 +39,11 @@ export class RevisionGraph {
   // Edges and ranks as positions in `list`, built and validated by GraphIndex (what each one is: graph-index.ts).
   private readonly indexById: Map<string, number>
   private readonly labelOwnerIndex: Map<string, number>
-  private readonly parentsOf: (readonly number[])[]
-  private readonly depsOf: (readonly number[])[]
-  private readonly downOf: (readonly number[])[]
-  private readonly childrenOf: (readonly number[])[]
-  private readonly dependentsOf: (readonly number[])[]
+  private readonly parentsOf: EdgeLists
+  private readonly depsOf: EdgeLists
+  private readonly downOf: EdgeLists
+  private readonly childrenOf: EdgeLists
+  private readonly dependentsOf: EdgeLists
   private readonly rank: Int32Array
   private readonly mark: Uint32Array
   private epoch = 0
@@ -54,7 +55,7 @@ export class RevisionGraph {
   constructor(headers: readonly RevisionHeader[], options: RevisionGraphOptions = {}) {
     this.versionsDir = options.versionsDir
     this.list = [...headers]
-    const built = new GraphIndex(this.list, options.versionsDir, options.validatedRanks)
+    const built = new GraphIndex(this.list, options.versionsDir, options.stored)
     this.indexById = built.indexById
     this.labelOwnerIndex = built.labelOwnerIndex
     this.parentsOf = built.parentsOf
@@ -126,24 +127,24 @@ export class RevisionGraph {
 
   /** Revisions no downRevision points at (Alembic's heads); includes revisions only other dependsOn point at. */
   get heads(): string[] {
-    return this.shape('heads', (i) => this.childrenOf[i].length === 0)
+    return this.shape('heads', (i) => this.childrenOf.count(i) === 0)
   }
 
   /** Revisions nothing points at, through downRevision or dependsOn (what `heads` as a target means). */
   get realHeads(): string[] {
-    return this.shape('realHeads', (i) => this.childrenOf[i].length === 0 && this.dependentsOf[i].length === 0)
+    return this.shape('realHeads', (i) => this.childrenOf.count(i) === 0 && this.dependentsOf.count(i) === 0)
   }
 
   get bases(): string[] {
-    return this.shape('bases', (i) => this.parentsOf[i].length === 0)
+    return this.shape('bases', (i) => this.parentsOf.count(i) === 0)
   }
 
   get branchPoints(): string[] {
-    return this.shape('branchPoints', (i) => this.childrenOf[i].length > 1)
+    return this.shape('branchPoints', (i) => this.childrenOf.count(i) > 1)
   }
 
   get mergePoints(): string[] {
-    return this.shape('mergePoints', (i) => this.parentsOf[i].length > 1)
+    return this.shape('mergePoints', (i) => this.parentsOf.count(i) > 1)
   }
 
   /** A list of revisions with some shape, computed once (returned as a copy). */
@@ -161,21 +162,21 @@ export class RevisionGraph {
   /** What the one-line description marks, from one lookup: a sum of the `SHAPE_*` flags. */
   shapeFlags(id: string): number {
     const i = this.indexOf(id)
-    const children = this.childrenOf[i].length
+    const children = this.childrenOf.count(i)
     let flags = 0
-    if (children === 0) flags |= this.dependentsOf[i].length === 0 ? SHAPE_REAL_HEAD | SHAPE_HEAD : SHAPE_HEAD
+    if (children === 0) flags |= this.dependentsOf.count(i) === 0 ? SHAPE_REAL_HEAD | SHAPE_HEAD : SHAPE_HEAD
     if (children > 1) flags |= SHAPE_BRANCH_POINT
-    if (this.parentsOf[i].length > 1) flags |= SHAPE_MERGE_POINT
+    if (this.parentsOf.count(i) > 1) flags |= SHAPE_MERGE_POINT
     return flags
   }
 
   isHead(id: string): boolean {
-    return this.childrenOf[this.indexOf(id)].length === 0
+    return this.childrenOf.count(this.indexOf(id)) === 0
   }
 
   isRealHead(id: string): boolean {
     const i = this.indexOf(id)
-    return this.childrenOf[i].length === 0 && this.dependentsOf[i].length === 0
+    return this.childrenOf.count(i) === 0 && this.dependentsOf.count(i) === 0
   }
 
   /** A head only because the revisions after it merely depend on it. */
@@ -184,40 +185,40 @@ export class RevisionGraph {
   }
 
   isBase(id: string): boolean {
-    return this.parentsOf[this.indexOf(id)].length === 0
+    return this.parentsOf.count(this.indexOf(id)) === 0
   }
 
   isBranchPoint(id: string): boolean {
-    return this.childrenOf[this.indexOf(id)].length > 1
+    return this.childrenOf.count(this.indexOf(id)) > 1
   }
 
   isMergePoint(id: string): boolean {
-    return this.parentsOf[this.indexOf(id)].length > 1
+    return this.parentsOf.count(this.indexOf(id)) > 1
   }
 
   /** downRevision ids. */
   parents(id: string): string[] {
-    return this.ids(this.parentsOf[this.indexOf(id)])
+    return this.ids(this.parentsOf.list(this.indexOf(id)))
   }
 
   /** Revisions whose downRevision is `id`. */
   children(id: string): string[] {
-    return this.ids(this.childrenOf[this.indexOf(id)])
+    return this.ids(this.childrenOf.list(this.indexOf(id)))
   }
 
   /** dependsOn resolved to revision ids. */
   dependencies(id: string): string[] {
-    return this.ids(this.depsOf[this.indexOf(id)])
+    return this.ids(this.depsOf.list(this.indexOf(id)))
   }
 
   /** Revisions whose dependsOn names `id` (or its label). */
   dependents(id: string): string[] {
-    return this.ids(this.dependentsOf[this.indexOf(id)])
+    return this.ids(this.dependentsOf.list(this.indexOf(id)))
   }
 
-  /** Every revision's rank, in header order (what the graph snapshot stores). */
-  ranks(): Int32Array {
-    return this.rank.slice()
+  /** What the graph snapshot stores: ranks and edges (the graph's own arrays: not to be changed). */
+  stored(): StoredGraph {
+    return { rank: this.rank, parents: this.parentsOf, deps: this.depsOf }
   }
 
   /** Longest path from a root; an ancestor always has a lower rank than its descendants. */
@@ -244,25 +245,26 @@ export class RevisionGraph {
   }
 
   private computeNormalizedDeps(i: number): number[] {
-    const candidates = new Set(this.depsOf[i])
+    const ownDeps = this.depsOf.list(i)
+    const candidates = new Set(ownDeps)
     if (candidates.size === 0) return []
     // Only a revision that depends on a candidate can remove it; the walk below stops under the lowest of those.
     let minRank = Infinity
     for (const dep of candidates) {
-      for (const x of this.dependentsOf[dep]) if (x !== i && this.rank[x] < minRank) minRank = this.rank[x]
+      for (const x of this.dependentsOf.list(dep)) if (x !== i && this.rank[x] < minRank) minRank = this.rank[x]
     }
     if (minRank !== Infinity) {
       const stamp = this.nextEpoch()
-      const todo = [...this.parentsOf[i]]
+      const todo = this.parentsOf.list(i)
       while (todo.length > 0 && candidates.size > 0) {
         const v = todo.pop() as number
         if (this.mark[v] === stamp || this.rank[v] < minRank) continue
         this.mark[v] = stamp
-        for (const dep of this.depsOf[v]) candidates.delete(dep)
-        for (const parent of this.parentsOf[v]) todo.push(parent)
+        for (const dep of this.depsOf.list(v)) candidates.delete(dep)
+        for (const parent of this.parentsOf.list(v)) todo.push(parent)
       }
     }
-    return this.depsOf[i].filter((dep) => candidates.has(dep))
+    return ownDeps.filter((dep) => candidates.has(dep))
   }
 
   /**
@@ -284,9 +286,9 @@ export class RevisionGraph {
       for (;;) {
         const labels = (result[v] ??= [])
         for (const label of header.branchLabels) if (!labels.includes(label)) labels.push(label)
-        if (this.childrenOf[v].length !== 1) break
-        const next = this.childrenOf[v][0]
-        if (this.parentsOf[next].length > 1) break
+        if (this.childrenOf.count(v) !== 1) break
+        const next = this.childrenOf.at(v, 0)
+        if (this.parentsOf.count(next) > 1) break
         v = next
       }
     })
@@ -336,8 +338,8 @@ export class RevisionGraph {
   }
 
   private neighbours(i: number, down: boolean, withDeps: boolean): readonly number[] {
-    if (down) return withDeps ? this.downOf[i] : this.parentsOf[i]
-    return withDeps ? upEdges(this.childrenOf, this.dependentsOf, i) : this.childrenOf[i]
+    if (down) return withDeps ? this.downOf.list(i) : this.parentsOf.list(i)
+    return withDeps ? upEdges(this.childrenOf, this.dependentsOf, i) : this.childrenOf.list(i)
   }
 
   /** Every revision, oldest first, one branch completed before the next (the order `upgrade heads` runs). */
