@@ -10,23 +10,26 @@ import type { EdgeLists } from './graph-edges.js'
  * revision comes after everything below it. Reversing the edge order (and the result) gives newest-first orders.
  */
 export function depthFirstPostOrder(downOf: EdgeLists, inSet: Uint8Array, starts: readonly number[], reverseEdges: boolean): number[] {
+  // The offsets and targets as locals, not EdgeLists calls: this loop runs once per edge, mostly interpreted.
+  const { start, targets } = downOf
   const visited = new Uint8Array(downOf.size)
   const out: number[] = []
   const nodes: number[] = []
   const positions: number[] = []
-  for (const start of starts) {
-    if (!inSet[start] || visited[start]) continue
-    visited[start] = 1
-    nodes.push(start)
+  for (const first of starts) {
+    if (!inSet[first] || visited[first]) continue
+    visited[first] = 1
+    nodes.push(first)
     positions.push(0)
     while (nodes.length > 0) {
       const top = nodes.length - 1
-      const node = nodes[top]
-      const count = downOf.count(node)
-      let position = positions[top]
+      const node = nodes[top]!
+      const from = start[node]!
+      const count = start[node + 1]! - from
+      let position = positions[top]!
       let descended = false
       while (position < count) {
-        const next = downOf.at(node, reverseEdges ? count - 1 - position : position)
+        const next = targets[from + (reverseEdges ? count - 1 - position : position)]!
         position++
         if (inSet[next] && !visited[next]) {
           positions[top] = position

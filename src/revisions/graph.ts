@@ -23,6 +23,8 @@ export interface TraversalOptions {
   minRank?: number
 }
 
+const NO_LABELS: readonly string[] = Object.freeze([])
+
 export const SHAPE_HEAD = 1
 export const SHAPE_REAL_HEAD = 2
 export const SHAPE_BRANCH_POINT = 4
@@ -161,7 +163,21 @@ export class RevisionGraph {
 
   /** What the one-line description marks, from one lookup: a sum of the `SHAPE_*` flags. */
   shapeFlags(id: string): number {
-    const i = this.indexOf(id)
+    return this.shapeFlagsAt(this.indexOf(id))
+  }
+
+  /** The position of a revision id in the header order (throws like `require`): for the `…At` methods. */
+  positionOf(id: string): number {
+    return this.indexOf(id)
+  }
+
+  /** The header at a position (`positionOf`). */
+  headerAt(i: number): RevisionHeader {
+    return this.list[i]!
+  }
+
+  /** `shapeFlags` by position. */
+  shapeFlagsAt(i: number): number {
     const children = this.childrenOf.count(i)
     let flags = 0
     if (children === 0) flags |= this.dependentsOf.count(i) === 0 ? SHAPE_REAL_HEAD | SHAPE_HEAD : SHAPE_HEAD
@@ -272,9 +288,14 @@ export class RevisionGraph {
    * passing a merge point or going past a branch point (the branch point itself still carries the label).
    */
   labelsOf(id: string): string[] {
-    const i = this.indexOf(id)
+    const labels = this.labelsAt(this.indexOf(id))
+    return labels === NO_LABELS ? [] : (labels as string[])
+  }
+
+  /** `labelsOf` by position (the list is the graph's own: not to be changed). */
+  labelsAt(i: number): readonly string[] {
     if (!this.labelsCache) this.labelsCache = this.computeLabels()
-    return this.labelsCache[i] ?? []
+    return this.labelsCache[i] ?? NO_LABELS
   }
 
   /** The labels of each revision; most have none (undefined): no array for them. */
@@ -358,6 +379,18 @@ export class RevisionGraph {
     const [members, inSet] = this.membership(ids)
     const order = [...starts.filter((id) => this.has(id)).map((id) => this.indexOf(id)), ...members]
     return this.ids(depthFirstPostOrder(this.downOf, inSet, order, false))
+  }
+
+  /** Every revision, newest first (what `history` lists without a range): `sortNewestFirst` of all, from the heads, without looking ids up. */
+  allNewestFirst(): RevisionHeader[] {
+    const n = this.list.length
+    const starts: number[] = []
+    for (let i = n - 1; i >= 0; i--) if (this.childrenOf.count(i) === 0) starts.push(i)
+    for (let i = 0; i < n; i++) starts.push(i)
+    const order = depthFirstPostOrder(this.downOf, new Uint8Array(n).fill(1), starts, true)
+    const headers: RevisionHeader[] = new Array(n)
+    for (let k = 0; k < n; k++) headers[k] = this.list[order[n - 1 - k]!]!
+    return headers
   }
 
   /** The reverse: each revision before what it revises; `starts` (e.g. current heads) come first, in order. */

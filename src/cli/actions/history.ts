@@ -1,7 +1,7 @@
 import { UsageError } from '../../config/errors.js'
 import { currentVersions, describeRevision, rangeNeedsDatabase } from '../../commands/graph.js'
 import { loadGraph, resolveProject } from '../../commands/project.js'
-import { drawGraph, formatHistoryLine, historyRange } from '../../revisions/index.js'
+import { drawGraph, formatHistoryLines, historyRange } from '../../revisions/index.js'
 import type { HistoryRow } from '../../runtime/version-store.js'
 import { type GlobalOptions, out, outLines, printJson } from '../output.js'
 
@@ -38,6 +38,6 @@ export async function action(_args: string[], options: Record<string, unknown>, 
     return 0
   }
   const mark = options.indicateCurrent ? current : undefined
-  outLines(revisions.map((r) => formatHistoryLine(graph, r, options.verbose === true, mark)))
+  outLines(formatHistoryLines(graph, revisions, options.verbose === true, mark))
   return 0
 }
