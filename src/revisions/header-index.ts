@@ -341,6 +341,25 @@ export class HeaderIndex {
   }
 
   /**
+   * Every stored header, when the names are the stored ones (`begin`) and `stats` holds exactly the stored stats
+   * for each of them (one memcmp instead of a comparison per file); undefined otherwise, or when an entry is
+   * damaged (look each one up then).
+   */
+  allUnchanged(stats: Float64Array): IndexedHeader[] | undefined {
+    const source = this.source
+    if (!source || !this.sameNames) return undefined
+    const count = source.file.revisions.length
+    const bytes = count * STATS_PER_FILE * Float64Array.BYTES_PER_ELEMENT
+    if (stats.length < count * STATS_PER_FILE || !Buffer.from(stats.buffer, stats.byteOffset, bytes).equals(Buffer.from(source.stats.buffer, source.stats.byteOffset, bytes))) return undefined
+    const headers: IndexedHeader[] = new Array(count)
+    for (let at = 0; at < count; at++) {
+      if (!validEntry(source.file, at)) return undefined
+      headers[at] = new IndexedHeader(source, at)
+    }
+    return headers
+  }
+
+  /**
    * The header recorded for the `position`-th name, when its stats (at `stats[position * STATS_PER_FILE]`) are
    * exactly those recorded.
    */

@@ -64,6 +64,13 @@ function readHeaders(versionsDir: string, options: LoadRevisionsOptions): { head
   const names = statted ? statted.names : listed
   const reader = new SmallFileReader(options.keepBytes === true)
   index.begin(names, folder, names.length === listed.length, unchanged !== undefined)
+  // The usual warm read: every file's stats as stored, compared in one go.
+  const unchangedHeaders = statted ? index.allUnchanged(statted.stats) : undefined
+  if (statted && unchangedHeaders) {
+    // Still written when the folder's own stats are to be recorded (begin).
+    index.save(names, statted.stats, unchangedHeaders)
+    return { headers: unchangedHeaders, wholeIndexMeta: index.wholeIndexMeta(unchangedHeaders.length) }
+  }
   let hits = 0
   const headers = names.map((name, position): RevisionHeader => {
     const known = statted && index.lookup(position, name, statted.stats)
