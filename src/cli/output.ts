@@ -1,3 +1,4 @@
+import { fstatSync, writeSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type Picocolors from 'picocolors'
 import { StrataError, errorJson } from '../errors.js'
@@ -18,7 +19,7 @@ export interface GlobalOptions {
   statementTimeout?: string
 }
 
-export const out = (line = '') => stdout().write(`${line}\n`)
+export const out = (line = '') => writeOut(`${line}\n`)
 /**
  * A progress log for long runs: lines are written in batches at most 50 ms apart instead of one write each (5,000
  * lines into a pipe cost 0.2 s as single writes). `flush` before anything else is printed, and at the end.
@@ -47,7 +48,44 @@ export function batchedOut(intervalMs = 50): { log: (line: string) => void; flus
 
 /** Many lines in one write (10,000 history lines are one syscall, not 10,000). */
 export const outLines = (lines: string[]) => {
-  if (lines.length > 0) stdout().write(`${lines.join('\n')}\n`)
+  if (lines.length > 0) writeOut(`${lines.join('\n')}\n`)
+}
+
+/**
+ * Whether `out` and `outLines` write to fd 1 themselves: while it is a pipe, a socket or a file and nothing has
+ * created process.stdout. Creating it for a pipe loads node:net and the streams, about a tenth of a warm read
+ * command; a terminal keeps process.stdout (colours, widths). From the first `stdout()` on, everything goes through
+ * process.stdout, so what is printed keeps its order on every platform.
+ */
+let direct: boolean | undefined
+
+function writeOut(text: string): void {
+  direct ??= !stdoutReady && fdOneTakesPlainWrites()
+  if (!direct) {
+    stdout().write(text)
+    return
+  }
+  const bytes = Buffer.from(text, 'utf8')
+  let offset = 0
+  try {
+    while (offset < bytes.length) offset += writeSync(1, bytes, offset)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    // A reader that closed the pipe early (`strata history | head`): as stdout()'s EPIPE handler does.
+    if (code === 'EPIPE') process.exit(0)
+    // A non-blocking descriptor that is full: process.stdout waits for it, and takes every later line too.
+    if (code !== 'EAGAIN') throw error
+    stdout().write(bytes.subarray(offset))
+  }
+}
+
+function fdOneTakesPlainWrites(): boolean {
+  try {
+    const stats = fstatSync(1)
+    return stats.isFIFO() || stats.isSocket() || stats.isFile()
+  } catch {
+    return false
+  }
 }
 
 let stdoutReady = false
@@ -58,6 +96,7 @@ let stdoutReady = false
 export function stdout(): NodeJS.WriteStream {
   if (!stdoutReady) {
     stdoutReady = true
+    direct = false
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') process.exit(0)
       throw error

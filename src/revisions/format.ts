@@ -20,32 +20,49 @@ export interface RevisionLineOptions {
 
 /** `<base>` for a first revision, else its downRevision ids: `a, b`. */
 export function formatDownRevisions(graph: RevisionGraph, id: string): string {
+  return downRevisionsAt(graph, graph.positionOf(id))
+}
+
+function downRevisionsAt(graph: RevisionGraph, i: number): string {
   // The usual revision has one parent: its header already holds the text.
-  const down = graph.require(id).downRevision
+  const down = graph.headerAt(i).downRevision
   if (typeof down === 'string') return down
-  const parents = graph.parents(id)
+  const parents = graph.parents(graph.headerAt(i).revision)
   return parents.length === 0 ? '<base>' : commaList(parents)
 }
 
 /** One line about a revision, e.g. `a, b -> e (mergepoint), merge` or `c1 (one) (head)`. */
 export function formatRevisionLine(graph: RevisionGraph, id: string, options: RevisionLineOptions = {}): string {
-  const header = graph.require(id)
+  return formatLineAt(graph, graph.positionOf(id), options, options.current ? new Set(options.current) : undefined)
+}
+
+/** `formatRevisionLine` for many revisions: one id lookup each, and `current` made a set once. */
+export function formatRevisionLines(graph: RevisionGraph, ids: readonly string[], options: RevisionLineOptions = {}): string[] {
+  const current = options.current ? new Set(options.current) : undefined
+  const lines: string[] = new Array(ids.length)
+  for (let k = 0; k < ids.length; k++) lines[k] = formatLineAt(graph, graph.positionOf(ids[k]!), options, current)
+  return lines
+}
+
+function formatLineAt(graph: RevisionGraph, i: number, options: RevisionLineOptions, current: ReadonlySet<string> | undefined): string {
+  const header = graph.headerAt(i)
+  const id = header.revision
   const headIndicators = options.headIndicators ?? true
   const treeIndicators = options.treeIndicators ?? true
   let text = id
   if (options.includeParents) {
     const deps = header.dependsOn.length > 0 ? ` (${commaList(header.dependsOn)})` : ''
-    text = `${formatDownRevisions(graph, id)}${deps} -> ${text}`
+    text = `${downRevisionsAt(graph, i)}${deps} -> ${text}`
   }
   if (options.includeBranches) {
-    const labels = graph.labelsOf(id)
+    const labels = graph.labelsAt(i)
     if (labels.length > 0) text += ` (${commaList(labels)})`
   }
-  const shape = headIndicators || treeIndicators ? graph.shapeFlags(id) : 0
+  const shape = headIndicators || treeIndicators ? graph.shapeFlagsAt(i) : 0
   if (headIndicators || treeIndicators) {
     if (shape & SHAPE_REAL_HEAD) text += ' (head)'
     else if (shape & SHAPE_HEAD) text += ' (effective head)'
-    if (options.current && new Set(options.current).has(id)) text += ' (current)'
+    if (current?.has(id)) text += ' (current)'
   }
   if (treeIndicators) {
     if (shape & SHAPE_BRANCH_POINT) text += ' (branchpoint)'

@@ -1,14 +1,22 @@
 import { RevisionError, commaList } from './errors.js'
 import type { RevisionHeader } from './header.js'
 import { findCycle } from './graph-order.js'
+import { EdgeLists, uniqueNumbers } from './graph-edges.js'
 
 /** Characters Alembic reserves for target syntax (`label@rev`, `rev+2`, `a:b`). */
 const ILLEGAL_ID_CHARACTERS = ['@', '-', '+', ':']
 const ILLEGAL_ID_PATTERN = /[@\-+:]/
 const RESERVED_NAMES = new Set(['head', 'heads', 'base', 'current'])
 
-/** The shared empty edge list (most revisions have no dependencies, heads no children). */
+/** The shared empty edge list (most revisions have no dependencies). */
 const NONE: readonly number[] = Object.freeze([])
+
+/** What the graph snapshot stores of a validated graph (graph-snapshot.ts). */
+export interface StoredGraph {
+  rank: Int32Array
+  parents: EdgeLists
+  deps: EdgeLists
+}
 
 /**
  * The revision graph's edges and ranks as positions in the header list, built and validated in one go: ids and
@@ -17,44 +25,63 @@ const NONE: readonly number[] = Object.freeze([])
 export class GraphIndex {
   readonly indexById = new Map<string, number>()
   readonly labelOwnerIndex = new Map<string, number>()
-  readonly parentsOf: (readonly number[])[]
+  parentsOf!: EdgeLists
   /** Resolved dependsOn (labels replaced by the revision carrying them), without duplicates. */
-  readonly depsOf: (readonly number[])[]
+  depsOf!: EdgeLists
   /** parents then dependencies, without duplicates: every edge an upgrade must respect. */
-  readonly downOf: (readonly number[])[]
-  readonly childrenOf: (readonly number[])[]
-  readonly dependentsOf: (readonly number[])[]
+  downOf!: EdgeLists
+  childrenOf!: EdgeLists
+  dependentsOf!: EdgeLists
   /** Longest path from a revision with no down edges; strictly decreases along every down edge. */
-  rank: Int32Array
-  dependencyCount = 0
-  /** Whether `rank` came from a snapshot and has not (yet) failed a check. */
-  private rankFromSnapshot: boolean
+  rank!: Int32Array
 
   /**
-   * `validatedRanks`: the ranks stored when these headers were last validated (graph-snapshot.ts). Every check
-   * still runs; the ranks are checked edge by edge instead of computed, and recomputed if any is wrong, so a stale
-   * or damaged snapshot costs time, never correctness.
+   * `stored`: what the graph snapshot kept when exactly these header fields were last validated (its caller
+   * compares them byte for byte). Then only its own consistency is checked (edges against the headers, ranks
+   * along the edges, ids unique); any disagreement means the whole validation below, as without a snapshot.
    */
   constructor(
     private readonly list: readonly RevisionHeader[],
     private readonly versionsDir: string | undefined,
-    validatedRanks?: Int32Array,
+    stored?: StoredGraph,
   ) {
-    const n = list.length
-    this.parentsOf = new Array(n)
-    this.depsOf = new Array(n)
-    this.downOf = new Array(n)
-    this.childrenOf = new Array<readonly number[]>(n).fill(NONE)
-    this.dependentsOf = new Array<readonly number[]>(n).fill(NONE)
-    this.rankFromSnapshot = validatedRanks?.length === n
-    this.rank = this.rankFromSnapshot ? validatedRanks! : new Int32Array(n)
+    if (stored && this.adopt(stored)) return
+    this.indexById.clear()
+    this.labelOwnerIndex.clear()
     this.indexHeaders()
     this.indexLabels()
     this.linkEdges()
-    if (this.rankFromSnapshot) return
-    // A stored rank that failed its check is only a lost shortcut: sort the graph as without one.
-    if (validatedRanks) this.rank = new Int32Array(n)
     this.rankOrDetectCycle()
+  }
+
+  get dependencyCount(): number {
+    return this.depsOf.edgeCount
+  }
+
+  /** Takes a stored graph when it is whole and agrees with the headers (false: validate from scratch). */
+  private adopt(stored: StoredGraph): boolean {
+    const list = this.list
+    const n = list.length
+    if (stored.rank.length !== n || stored.parents.size !== n || stored.deps.size !== n) return false
+    const indexById = this.indexById
+    for (let i = 0; i < n; i++) indexById.set(list[i]!.revision, i)
+    if (indexById.size !== n) return false
+    for (let i = 0; i < n; i++) {
+      const labels = list[i]!.branchLabels
+      for (let k = 0; k < labels.length; k++) this.labelOwnerIndex.set(labels[k]!, i)
+    }
+    if (!storedEdgesMatch(list, stored)) return false
+    this.setEdges(stored.parents, stored.deps)
+    this.rank = stored.rank
+    return ranksFit(this.downOf, this.rank)
+  }
+
+  private setEdges(parents: EdgeLists, deps: EdgeLists): void {
+    this.parentsOf = parents
+    this.depsOf = deps
+    this.downOf = parents.union(deps)
+    this.childrenOf = parents.reversed()
+    this.dependentsOf = deps.reversed()
   }
 
   /** One pass over the headers, reading each field once: this runs cold (interpreted) on every command. */
@@ -103,31 +130,15 @@ export class GraphIndex {
 
   private linkEdges(): void {
     const list = this.list
+    const parentLists: (readonly number[])[] = new Array(list.length)
+    const depLists: (readonly number[])[] = new Array(list.length)
     for (let i = 0; i < list.length; i++) {
       const header = list[i]
       const down = header.downRevision
-      // The usual revision has one parent and no dependencies: no intermediate arrays for it.
-      const parents = down === null ? NONE : typeof down === 'string' ? [this.parentIndex(header, down)] : unique(down.map((parent) => this.parentIndex(header, parent)))
-      const deps = header.dependsOn.length === 0 ? NONE : this.dependencyIndexes(header, i)
-      this.dependencyCount += deps.length
-      this.parentsOf[i] = parents
-      this.depsOf[i] = deps
-      const below = (this.downOf[i] = deps.length === 0 ? parents : unique([...parents, ...deps]))
-      for (let k = 0; k < parents.length; k++) append(this.childrenOf, parents[k], i)
-      for (let k = 0; k < deps.length; k++) append(this.dependentsOf, deps[k], i)
-      if (this.rankFromSnapshot && !this.rankFits(i, below)) this.rankFromSnapshot = false
+      parentLists[i] = down === null ? NONE : typeof down === 'string' ? [this.parentIndex(header, down)] : unique(down.map((parent) => this.parentIndex(header, parent)))
+      depLists[i] = header.dependsOn.length === 0 ? NONE : this.dependencyIndexes(header, i)
     }
-  }
-
-  /**
-   * Whether `rank[i]` is one more than the highest rank below it (0 with nothing below): true for every revision
-   * exactly when `rank` is the longest path from a root, which also proves there is no cycle.
-   */
-  private rankFits(i: number, down: readonly number[]): boolean {
-    const rank = this.rank
-    let expected = 0
-    for (let k = 0; k < down.length; k++) if (rank[down[k]] + 1 > expected) expected = rank[down[k]] + 1
-    return rank[i] === expected
+    this.setEdges(EdgeLists.fromLists(parentLists), EdgeLists.fromLists(depLists))
   }
 
   private parentIndex(header: RevisionHeader, parent: string): number {
@@ -156,16 +167,17 @@ export class GraphIndex {
   /** Kahn's algorithm over all down edges: ranks every revision, or names a cycle when some are left over. */
   private rankOrDetectCycle(): void {
     const n = this.list.length
+    const rank = (this.rank = new Int32Array(n))
     const pending = new Int32Array(n)
     const queue: number[] = []
     for (let i = 0; i < n; i++) {
-      pending[i] = this.downOf[i].length
+      pending[i] = this.downOf.count(i)
       if (pending[i] === 0) queue.push(i)
     }
     for (let head = 0; head < queue.length; head++) {
       const v = queue[head]
       for (const up of upEdges(this.childrenOf, this.dependentsOf, v)) {
-        if (this.rank[up] <= this.rank[v]) this.rank[up] = this.rank[v] + 1
+        if (rank[up] <= rank[v]) rank[up] = rank[v] + 1
         if (--pending[up] === 0) queue.push(up)
       }
     }
@@ -177,18 +189,53 @@ export class GraphIndex {
   }
 }
 
-/** Children and dependents of a revision, without duplicates. */
-export function upEdges(childrenOf: readonly (readonly number[])[], dependentsOf: readonly (readonly number[])[], i: number): readonly number[] {
-  const dependents = dependentsOf[i]
-  if (dependents.length === 0) return childrenOf[i]
-  return unique([...childrenOf[i], ...dependents])
+/**
+ * Whether the stored edges are those the headers name: each parent and dependency, in order, is the revision
+ * with that id (or, for a dependency, carrying that label). Compares strings; builds nothing.
+ */
+function storedEdgesMatch(list: readonly RevisionHeader[], stored: StoredGraph): boolean {
+  const { parents, deps } = stored
+  for (let i = 0; i < list.length; i++) {
+    const header = list[i]!
+    const down = header.downRevision
+    const count = parents.count(i)
+    if (down === null ? count !== 0 : typeof down === 'string' ? count !== 1 || list[parents.at(i, 0)]?.revision !== down : !sameIds(list, parents, i, down, false)) return false
+    if (header.dependsOn.length === 0 ? deps.count(i) !== 0 : !sameIds(list, deps, i, header.dependsOn, true)) return false
+  }
+  return true
 }
 
-/** Adds `value` to the list at `at`, which may still be the shared empty list. */
-function append(lists: (readonly number[])[], at: number, value: number): void {
-  const list = lists[at]
-  if (list === NONE) lists[at] = [value]
-  else (list as number[]).push(value)
+/** Whether the edges of `i` are exactly `names` resolved (duplicates dropped), in order. */
+function sameIds(list: readonly RevisionHeader[], edges: EdgeLists, i: number, names: readonly string[], labels: boolean): boolean {
+  const distinct = [...new Set(names)]
+  if (edges.count(i) !== distinct.length) return false
+  return distinct.every((name, k) => {
+    const target = list[edges.at(i, k)]
+    return target !== undefined && edges.at(i, k) !== i && (target.revision === name || (labels && target.branchLabels.includes(name)))
+  })
+}
+
+/**
+ * Whether every rank is one more than the highest rank below it (0 with nothing below): true exactly when `rank`
+ * is the longest path from a root, which also proves there is no cycle.
+ */
+function ranksFit(downOf: EdgeLists, rank: Int32Array): boolean {
+  const { start, targets } = downOf
+  for (let i = 0; i < rank.length; i++) {
+    let expected = 0
+    for (let e = start[i]!; e < start[i + 1]!; e++) {
+      const below = rank[targets[e]!]! + 1
+      if (below > expected) expected = below
+    }
+    if (rank[i] !== expected) return false
+  }
+  return true
+}
+
+/** Children and dependents of a revision, without duplicates. */
+export function upEdges(childrenOf: EdgeLists, dependentsOf: EdgeLists, i: number): readonly number[] {
+  if (dependentsOf.count(i) === 0) return childrenOf.list(i)
+  return uniqueNumbers([...childrenOf.list(i), ...dependentsOf.list(i)])
 }
 
 function unique<T>(items: readonly T[]): readonly T[] {

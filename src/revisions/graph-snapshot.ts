@@ -1,25 +1,29 @@
 /**
- * The graph snapshot: the ranks of a validated revision graph, kept next to the header index and keyed by the
- * index's generation (header-index.ts: new on every write of the index, whose JSON holds every header field the
- * graph is built from). A warm read whose headers are exactly the index's then checks the ranks in one pass over
- * the edges instead of sorting the graph (graph-index.ts); every other check on the headers still runs. The key
- * only says which snapshot is worth trying: a stale or damaged one fails that check and is recomputed, never
- * believed.
+ * The graph snapshot: a validated revision graph (ranks, parent and dependency edges as positions), kept next to
+ * the header index with a copy of the index's JSON part, which holds every header field the graph is built from
+ * (and the index's generation, new on every write). A warm read whose headers are exactly the index's entries,
+ * with that JSON byte for byte the one stored here, adopts the graph: it checks the stored edges against the
+ * headers and the ranks along the edges (graph-index.ts), and builds no per-revision arrays. Anything else (no
+ * snapshot, other bytes, a damaged one) means the graph is validated from the headers, and the snapshot rewritten.
  *
- *   u32 format, u32 revision count, 16 bytes key, count × int32 rank (machine order, as the index's stamp says:
- *   another byte order means another index, so another key).
+ *   u32 format, u32 revision count n, u32 JSON length, u32 parent edges p, u32 dependency edges d,
+ *   the JSON, zero padding to a multiple of 4, then int32 (machine order, as the index's stamp says):
+ *   n ranks, n + 1 parent offsets, p parents, n + 1 dependency offsets, d dependencies.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { cacheFileFor } from './cache-location.js'
+import { EdgeLists } from './graph-edges.js'
+import type { StoredGraph } from './graph-index.js'
 
-const FORMAT = 2
-const KEY_BYTES = 16
-const HEADER_BYTES = 8 + KEY_BYTES
-const RANK_BYTES = 4
+const FORMAT = 3
+const HEADER_WORDS = 5
+const WORD = 4
 
-/** The ranks stored for `key` (32 hex digits) and `count` revisions, or undefined (none, another key, damaged). */
-export function readGraphSnapshot(versionsDir: string, key: string, count: number): Int32Array | undefined {
+const padded = (bytes: number) => Math.ceil(bytes / WORD) * WORD
+
+/** The graph stored for the index whose JSON part is `meta`, with `count` revisions; undefined otherwise (none, other JSON, damaged). */
+export function readGraphSnapshot(versionsDir: string, meta: Buffer, count: number): StoredGraph | undefined {
   const file = cacheFileFor(versionsDir, 'graph', 'bin')
   if (!file) return undefined
   let bytes: Buffer
@@ -28,21 +32,48 @@ export function readGraphSnapshot(versionsDir: string, key: string, count: numbe
   } catch {
     return undefined
   }
-  if (bytes.length !== HEADER_BYTES + count * RANK_BYTES || bytes.readUInt32LE(0) !== FORMAT || bytes.readUInt32LE(4) !== count) return undefined
-  if (bytes.toString('hex', 8, HEADER_BYTES) !== key) return undefined
-  const start = bytes.byteOffset + HEADER_BYTES
-  return new Int32Array(bytes.buffer.slice(start, start + count * RANK_BYTES))
+  if (bytes.length < HEADER_WORDS * WORD) return undefined
+  const word = (k: number) => bytes.readUInt32LE(k * WORD)
+  const [format, n, metaLength, parentEdges, depEdges] = [0, 1, 2, 3, 4].map(word)
+  const intsAt = HEADER_WORDS * WORD + padded(metaLength!)
+  const ints = n! * 3 + 2 + parentEdges! + depEdges!
+  if (format !== FORMAT || n !== count || metaLength !== meta.length || bytes.length !== intsAt + ints * WORD) return undefined
+  if (!meta.equals(bytes.subarray(HEADER_WORDS * WORD, HEADER_WORDS * WORD + metaLength))) return undefined
+  // An Int32Array needs an aligned offset: a file's own buffer gives one, a copy otherwise.
+  const at = bytes.byteOffset + intsAt
+  const all = at % WORD === 0 ? new Int32Array(bytes.buffer, at, ints) : new Int32Array(bytes.buffer.slice(at, at + ints * WORD))
+  let next = 0
+  const take = (length: number) => all.subarray(next, (next += length))
+  const rank = take(count)
+  const parents = new EdgeLists(take(count + 1), take(parentEdges!))
+  const deps = new EdgeLists(take(count + 1), take(depEdges!))
+  // Each revision's edges are checked against its header (graph-index.ts); what is left is that they cover the lists.
+  return covers(parents) && covers(deps) ? { rank, parents, deps } : undefined
 }
 
-/** Stores the ranks of the graph built from the index whose key is `key` (atomically; failures ignored). */
-export function writeGraphSnapshot(versionsDir: string, key: string, rank: Int32Array): void {
+function covers(edges: EdgeLists): boolean {
+  return edges.start[0] === 0 && edges.start[edges.size] === edges.edgeCount
+}
+
+/** The bytes of a snapshot of `graph`, built from the index whose JSON part is `meta`. */
+export function encodeGraphSnapshot(meta: Buffer, graph: StoredGraph): Buffer {
+  const arrays = [graph.rank, graph.parents.start, graph.parents.targets, graph.deps.start, graph.deps.targets]
+  const intsAt = HEADER_WORDS * WORD + padded(meta.length)
+  const bytes = Buffer.alloc(intsAt + arrays.reduce((sum, array) => sum + array.length, 0) * WORD)
+  ;[FORMAT, graph.rank.length, meta.length, graph.parents.edgeCount, graph.deps.edgeCount].forEach((value, k) => bytes.writeUInt32LE(value, k * WORD))
+  meta.copy(bytes, HEADER_WORDS * WORD)
+  let at = intsAt
+  for (const array of arrays) {
+    Buffer.from(array.buffer, array.byteOffset, array.byteLength).copy(bytes, at)
+    at += array.byteLength
+  }
+  return bytes
+}
+
+/** Stores `bytes` (encodeGraphSnapshot) as the snapshot of a versions folder (atomically; failures ignored). */
+export function writeGraphSnapshot(versionsDir: string, bytes: Buffer): void {
   const file = cacheFileFor(versionsDir, 'graph', 'bin')
   if (!file) return
-  const bytes = Buffer.alloc(HEADER_BYTES + rank.length * RANK_BYTES)
-  bytes.writeUInt32LE(FORMAT, 0)
-  bytes.writeUInt32LE(rank.length, 4)
-  bytes.write(key, 8, KEY_BYTES, 'hex')
-  Buffer.from(rank.buffer, rank.byteOffset, rank.length * RANK_BYTES).copy(bytes, HEADER_BYTES)
   const temp = `${file}.${process.pid}.tmp`
   try {
     mkdirSync(dirname(file), { recursive: true })

@@ -1,16 +1,17 @@
 import { RevisionError, commaList } from './errors.js'
 import type { RevisionHeader } from './header.js'
 import { depthFirstPostOrder } from './graph-order.js'
-import { GraphIndex, upEdges } from './graph-index.js'
+import { GraphIndex, type StoredGraph, upEdges } from './graph-index.js'
+import type { EdgeLists } from './graph-edges.js'
 
 export interface RevisionGraphOptions {
   /** The folder the headers came from, named in error messages. */
   versionsDir?: string
   /**
-   * The ranks a previous validation of these headers computed (the graph snapshot): they are checked in one pass
-   * instead of being computed (every other check still runs). Only for the loader.
+   * What a previous validation of exactly these header fields stored (the graph snapshot): checked against the
+   * headers and adopted instead of validating again. Only for the loader, which compares the fields byte for byte.
    */
-  validatedRanks?: Int32Array
+  stored?: StoredGraph
 }
 
 export interface TraversalOptions {
@@ -21,6 +22,8 @@ export interface TraversalOptions {
   /** Only for ancestors: skip revisions whose rank is below this (their ancestors cannot matter to the caller). */
   minRank?: number
 }
+
+const NO_LABELS: readonly string[] = Object.freeze([])
 
 export const SHAPE_HEAD = 1
 export const SHAPE_REAL_HEAD = 2
@@ -38,11 +41,11 @@ export class RevisionGraph {
   // Edges and ranks as positions in `list`, built and validated by GraphIndex (what each one is: graph-index.ts).
   private readonly indexById: Map<string, number>
   private readonly labelOwnerIndex: Map<string, number>
-  private readonly parentsOf: (readonly number[])[]
-  private readonly depsOf: (readonly number[])[]
-  private readonly downOf: (readonly number[])[]
-  private readonly childrenOf: (readonly number[])[]
-  private readonly dependentsOf: (readonly number[])[]
+  private readonly parentsOf: EdgeLists
+  private readonly depsOf: EdgeLists
+  private readonly downOf: EdgeLists
+  private readonly childrenOf: EdgeLists
+  private readonly dependentsOf: EdgeLists
   private readonly rank: Int32Array
   private readonly mark: Uint32Array
   private epoch = 0
@@ -54,7 +57,7 @@ export class RevisionGraph {
   constructor(headers: readonly RevisionHeader[], options: RevisionGraphOptions = {}) {
     this.versionsDir = options.versionsDir
     this.list = [...headers]
-    const built = new GraphIndex(this.list, options.versionsDir, options.validatedRanks)
+    const built = new GraphIndex(this.list, options.versionsDir, options.stored)
     this.indexById = built.indexById
     this.labelOwnerIndex = built.labelOwnerIndex
     this.parentsOf = built.parentsOf
@@ -126,24 +129,24 @@ export class RevisionGraph {
 
   /** Revisions no downRevision points at (Alembic's heads); includes revisions only other dependsOn point at. */
   get heads(): string[] {
-    return this.shape('heads', (i) => this.childrenOf[i].length === 0)
+    return this.shape('heads', (i) => this.childrenOf.count(i) === 0)
   }
 
   /** Revisions nothing points at, through downRevision or dependsOn (what `heads` as a target means). */
   get realHeads(): string[] {
-    return this.shape('realHeads', (i) => this.childrenOf[i].length === 0 && this.dependentsOf[i].length === 0)
+    return this.shape('realHeads', (i) => this.childrenOf.count(i) === 0 && this.dependentsOf.count(i) === 0)
   }
 
   get bases(): string[] {
-    return this.shape('bases', (i) => this.parentsOf[i].length === 0)
+    return this.shape('bases', (i) => this.parentsOf.count(i) === 0)
   }
 
   get branchPoints(): string[] {
-    return this.shape('branchPoints', (i) => this.childrenOf[i].length > 1)
+    return this.shape('branchPoints', (i) => this.childrenOf.count(i) > 1)
   }
 
   get mergePoints(): string[] {
-    return this.shape('mergePoints', (i) => this.parentsOf[i].length > 1)
+    return this.shape('mergePoints', (i) => this.parentsOf.count(i) > 1)
   }
 
   /** A list of revisions with some shape, computed once (returned as a copy). */
@@ -160,22 +163,36 @@ export class RevisionGraph {
 
   /** What the one-line description marks, from one lookup: a sum of the `SHAPE_*` flags. */
   shapeFlags(id: string): number {
-    const i = this.indexOf(id)
-    const children = this.childrenOf[i].length
+    return this.shapeFlagsAt(this.indexOf(id))
+  }
+
+  /** The position of a revision id in the header order (throws like `require`): for the `…At` methods. */
+  positionOf(id: string): number {
+    return this.indexOf(id)
+  }
+
+  /** The header at a position (`positionOf`). */
+  headerAt(i: number): RevisionHeader {
+    return this.list[i]!
+  }
+
+  /** `shapeFlags` by position. */
+  shapeFlagsAt(i: number): number {
+    const children = this.childrenOf.count(i)
     let flags = 0
-    if (children === 0) flags |= this.dependentsOf[i].length === 0 ? SHAPE_REAL_HEAD | SHAPE_HEAD : SHAPE_HEAD
+    if (children === 0) flags |= this.dependentsOf.count(i) === 0 ? SHAPE_REAL_HEAD | SHAPE_HEAD : SHAPE_HEAD
     if (children > 1) flags |= SHAPE_BRANCH_POINT
-    if (this.parentsOf[i].length > 1) flags |= SHAPE_MERGE_POINT
+    if (this.parentsOf.count(i) > 1) flags |= SHAPE_MERGE_POINT
     return flags
   }
 
   isHead(id: string): boolean {
-    return this.childrenOf[this.indexOf(id)].length === 0
+    return this.childrenOf.count(this.indexOf(id)) === 0
   }
 
   isRealHead(id: string): boolean {
     const i = this.indexOf(id)
-    return this.childrenOf[i].length === 0 && this.dependentsOf[i].length === 0
+    return this.childrenOf.count(i) === 0 && this.dependentsOf.count(i) === 0
   }
 
   /** A head only because the revisions after it merely depend on it. */
@@ -184,40 +201,40 @@ export class RevisionGraph {
   }
 
   isBase(id: string): boolean {
-    return this.parentsOf[this.indexOf(id)].length === 0
+    return this.parentsOf.count(this.indexOf(id)) === 0
   }
 
   isBranchPoint(id: string): boolean {
-    return this.childrenOf[this.indexOf(id)].length > 1
+    return this.childrenOf.count(this.indexOf(id)) > 1
   }
 
   isMergePoint(id: string): boolean {
-    return this.parentsOf[this.indexOf(id)].length > 1
+    return this.parentsOf.count(this.indexOf(id)) > 1
   }
 
   /** downRevision ids. */
   parents(id: string): string[] {
-    return this.ids(this.parentsOf[this.indexOf(id)])
+    return this.ids(this.parentsOf.list(this.indexOf(id)))
   }
 
   /** Revisions whose downRevision is `id`. */
   children(id: string): string[] {
-    return this.ids(this.childrenOf[this.indexOf(id)])
+    return this.ids(this.childrenOf.list(this.indexOf(id)))
   }
 
   /** dependsOn resolved to revision ids. */
   dependencies(id: string): string[] {
-    return this.ids(this.depsOf[this.indexOf(id)])
+    return this.ids(this.depsOf.list(this.indexOf(id)))
   }
 
   /** Revisions whose dependsOn names `id` (or its label). */
   dependents(id: string): string[] {
-    return this.ids(this.dependentsOf[this.indexOf(id)])
+    return this.ids(this.dependentsOf.list(this.indexOf(id)))
   }
 
-  /** Every revision's rank, in header order (what the graph snapshot stores). */
-  ranks(): Int32Array {
-    return this.rank.slice()
+  /** What the graph snapshot stores: ranks and edges (the graph's own arrays: not to be changed). */
+  stored(): StoredGraph {
+    return { rank: this.rank, parents: this.parentsOf, deps: this.depsOf }
   }
 
   /** Longest path from a root; an ancestor always has a lower rank than its descendants. */
@@ -244,25 +261,26 @@ export class RevisionGraph {
   }
 
   private computeNormalizedDeps(i: number): number[] {
-    const candidates = new Set(this.depsOf[i])
+    const ownDeps = this.depsOf.list(i)
+    const candidates = new Set(ownDeps)
     if (candidates.size === 0) return []
     // Only a revision that depends on a candidate can remove it; the walk below stops under the lowest of those.
     let minRank = Infinity
     for (const dep of candidates) {
-      for (const x of this.dependentsOf[dep]) if (x !== i && this.rank[x] < minRank) minRank = this.rank[x]
+      for (const x of this.dependentsOf.list(dep)) if (x !== i && this.rank[x] < minRank) minRank = this.rank[x]
     }
     if (minRank !== Infinity) {
       const stamp = this.nextEpoch()
-      const todo = [...this.parentsOf[i]]
+      const todo = this.parentsOf.list(i)
       while (todo.length > 0 && candidates.size > 0) {
         const v = todo.pop() as number
         if (this.mark[v] === stamp || this.rank[v] < minRank) continue
         this.mark[v] = stamp
-        for (const dep of this.depsOf[v]) candidates.delete(dep)
-        for (const parent of this.parentsOf[v]) todo.push(parent)
+        for (const dep of this.depsOf.list(v)) candidates.delete(dep)
+        for (const parent of this.parentsOf.list(v)) todo.push(parent)
       }
     }
-    return this.depsOf[i].filter((dep) => candidates.has(dep))
+    return ownDeps.filter((dep) => candidates.has(dep))
   }
 
   /**
@@ -270,9 +288,14 @@ export class RevisionGraph {
    * passing a merge point or going past a branch point (the branch point itself still carries the label).
    */
   labelsOf(id: string): string[] {
-    const i = this.indexOf(id)
+    const labels = this.labelsAt(this.indexOf(id))
+    return labels === NO_LABELS ? [] : (labels as string[])
+  }
+
+  /** `labelsOf` by position (the list is the graph's own: not to be changed). */
+  labelsAt(i: number): readonly string[] {
     if (!this.labelsCache) this.labelsCache = this.computeLabels()
-    return this.labelsCache[i] ?? []
+    return this.labelsCache[i] ?? NO_LABELS
   }
 
   /** The labels of each revision; most have none (undefined): no array for them. */
@@ -284,9 +307,9 @@ export class RevisionGraph {
       for (;;) {
         const labels = (result[v] ??= [])
         for (const label of header.branchLabels) if (!labels.includes(label)) labels.push(label)
-        if (this.childrenOf[v].length !== 1) break
-        const next = this.childrenOf[v][0]
-        if (this.parentsOf[next].length > 1) break
+        if (this.childrenOf.count(v) !== 1) break
+        const next = this.childrenOf.at(v, 0)
+        if (this.parentsOf.count(next) > 1) break
         v = next
       }
     })
@@ -336,8 +359,8 @@ export class RevisionGraph {
   }
 
   private neighbours(i: number, down: boolean, withDeps: boolean): readonly number[] {
-    if (down) return withDeps ? this.downOf[i] : this.parentsOf[i]
-    return withDeps ? upEdges(this.childrenOf, this.dependentsOf, i) : this.childrenOf[i]
+    if (down) return withDeps ? this.downOf.list(i) : this.parentsOf.list(i)
+    return withDeps ? upEdges(this.childrenOf, this.dependentsOf, i) : this.childrenOf.list(i)
   }
 
   /** Every revision, oldest first, one branch completed before the next (the order `upgrade heads` runs). */
@@ -356,6 +379,18 @@ export class RevisionGraph {
     const [members, inSet] = this.membership(ids)
     const order = [...starts.filter((id) => this.has(id)).map((id) => this.indexOf(id)), ...members]
     return this.ids(depthFirstPostOrder(this.downOf, inSet, order, false))
+  }
+
+  /** Every revision, newest first (what `history` lists without a range): `sortNewestFirst` of all, from the heads, without looking ids up. */
+  allNewestFirst(): RevisionHeader[] {
+    const n = this.list.length
+    const starts: number[] = []
+    for (let i = n - 1; i >= 0; i--) if (this.childrenOf.count(i) === 0) starts.push(i)
+    for (let i = 0; i < n; i++) starts.push(i)
+    const order = depthFirstPostOrder(this.downOf, new Uint8Array(n).fill(1), starts, true)
+    const headers: RevisionHeader[] = new Array(n)
+    for (let k = 0; k < n; k++) headers[k] = this.list[order[n - 1 - k]!]!
+    return headers
   }
 
   /** The reverse: each revision before what it revises; `starts` (e.g. current heads) come first, in order. */

@@ -81,7 +81,7 @@ class IndexedSource {
     readonly stats: Float64Array,
     /** The sha256 of each file, 32 bytes each (zeros for a file not indexed). */
     readonly checksums: Buffer,
-    /** The JSON part as stored: every header field the graph reads comes from it (its length is part of the snapshot's key). */
+    /** The JSON part as stored: every header field the graph reads comes from it (the graph snapshot keeps a copy). */
     readonly metaBytes: Buffer,
   ) {}
 
@@ -107,11 +107,10 @@ let stampText: string | undefined
 const hex8 = (value: number) => (value >>> 0).toString(16).padStart(8, '0')
 
 /**
- * 24 hex digits that no other write of an index has: the time, the process and 32 random bits. The graph snapshot
- * is keyed by it instead of by a hash of the index, which cost a read loading node:crypto (5-15 ms) or hashing
- * 600 KB in cold JavaScript (about as much). Every write by strata gets a new one, so a snapshot never outlives
- * the index it was computed from; an index damaged in place is no more trusted than before, since its headers are
- * believed anyway, and the snapshot's ranks are still checked edge by edge.
+ * 24 hex digits that no other write of an index has: the time, the process and 32 random bits. It is part of the
+ * JSON the graph snapshot keeps a copy of and compares byte for byte (a memcmp, where hashing the index cost a
+ * read loading node:crypto, 5-15 ms): every write by strata gets a new one, so a snapshot never outlives the index
+ * it was computed from, even when the headers come out the same.
  */
 function newGeneration(): string {
   return hex8(Date.now() / 0x100000000) + hex8(Date.now()) + hex8(process.pid ^ (Math.random() * 0x100000000))
@@ -342,6 +341,25 @@ export class HeaderIndex {
   }
 
   /**
+   * Every stored header, when the names are the stored ones (`begin`) and `stats` holds exactly the stored stats
+   * for each of them (one memcmp instead of a comparison per file); undefined otherwise, or when an entry is
+   * damaged (look each one up then).
+   */
+  allUnchanged(stats: Float64Array): IndexedHeader[] | undefined {
+    const source = this.source
+    if (!source || !this.sameNames) return undefined
+    const count = source.file.revisions.length
+    const bytes = count * STATS_PER_FILE * Float64Array.BYTES_PER_ELEMENT
+    if (stats.length < count * STATS_PER_FILE || !Buffer.from(stats.buffer, stats.byteOffset, bytes).equals(Buffer.from(source.stats.buffer, source.stats.byteOffset, bytes))) return undefined
+    const headers: IndexedHeader[] = new Array(count)
+    for (let at = 0; at < count; at++) {
+      if (!validEntry(source.file, at)) return undefined
+      headers[at] = new IndexedHeader(source, at)
+    }
+    return headers
+  }
+
+  /**
    * The header recorded for the `position`-th name, when its stats (at `stats[position * STATS_PER_FILE]`) are
    * exactly those recorded.
    */
@@ -360,13 +378,13 @@ export class HeaderIndex {
 
   /**
    * When the headers loaded are exactly the stored index's entries (same names, all `hits` of them looked up): the
-   * index's generation and the length of its JSON (which holds every field the graph is built from), as 32 hex
-   * digits. Undefined otherwise.
+   * index's JSON part as stored, which holds every field the graph is built from and the index's generation (the
+   * graph snapshot is kept for exactly these bytes). Undefined otherwise.
    */
-  wholeIndexKey(hits: number): string | undefined {
+  wholeIndexMeta(hits: number): Buffer | undefined {
     const source = this.source
     if (!source || !this.sameNames || this.changed || hits !== source.file.revisions.length) return undefined
-    return source.file.generation + hex8(source.metaBytes.length)
+    return source.metaBytes
   }
 
   /**

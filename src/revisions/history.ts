@@ -1,7 +1,7 @@
 import { RevisionError, commaList } from './errors.js'
 import type { RevisionGraph } from './graph.js'
 import type { RevisionHeader } from './header.js'
-import { formatRevisionLine, formatRevisionVerbose } from './format.js'
+import { formatRevisionLine, formatRevisionLines, formatRevisionVerbose } from './format.js'
 import { unknownCurrentError } from './plan.js'
 import { parseDowngradeTarget, parseRelativeTarget, parseUpgradeTarget } from './resolve.js'
 
@@ -18,9 +18,7 @@ export function historyRange(graph: RevisionGraph, range: string | undefined, cu
     if (unknown.length > 0) throw unknownCurrentError(graph, unknown)
     return [...currentHeads]
   }
-  if (range === undefined || range.trim() === '') {
-    return ids(graph, graph.sortNewestFirst(graph.all().map((header) => header.revision), graph.heads))
-  }
+  if (range === undefined || range.trim() === '') return graph.allNewestFirst()
   const colon = range.indexOf(':')
   if (colon < 0) throw new RevisionError(`History range requires [start]:[end], [start]:, or :[end] (got '${range}')`, 'range')
   const startText = range.slice(0, colon).trim()
@@ -85,4 +83,11 @@ export function formatHistoryLine(
   const id = typeof revision === 'string' ? revision : revision.revision
   if (verbose) return formatRevisionVerbose(graph, id, { current })
   return formatRevisionLine(graph, id, { includeParents: true, includeBranches: true, includeDoc: true, current })
+}
+
+/** `formatHistoryLine` for every revision of a `history` listing, with one lookup per line. */
+export function formatHistoryLines(graph: RevisionGraph, revisions: readonly RevisionHeader[], verbose = false, current?: Iterable<string>): string[] {
+  if (verbose) return revisions.map((revision) => formatHistoryLine(graph, revision, true, current))
+  const ids = revisions.map((revision) => revision.revision)
+  return formatRevisionLines(graph, ids, { includeParents: true, includeBranches: true, includeDoc: true, current })
 }

@@ -27,12 +27,13 @@ export { planUpgrade, planDowngrade, planStamp, type MigrationStep } from './pla
 export { applyVersionChanges, VersionTableSimulator, type VersionChange } from './version-table.js'
 export {
   formatRevisionLine,
+  formatRevisionLines,
   formatRevisionVerbose,
   formatDownRevisions,
   describeCurrent,
   type RevisionLineOptions,
 } from './format.js'
-export { historyRange, formatHistoryLine } from './history.js'
+export { historyRange, formatHistoryLine, formatHistoryLines } from './history.js'
 export { drawGraph, type DrawGraphOptions } from './graph-drawing.js'
 
 /**

@@ -5,7 +5,7 @@ import { parseRevisionHeader, type RevisionHeader } from './header.js'
 import { chooseStatInto } from './file-stats.js'
 import { type FolderStats, HeaderIndex, IndexedHeader, STATS_PER_FILE } from './header-index.js'
 import { RevisionGraph } from './graph.js'
-import { readGraphSnapshot, writeGraphSnapshot } from './graph-snapshot.js'
+import { encodeGraphSnapshot, readGraphSnapshot, writeGraphSnapshot } from './graph-snapshot.js'
 
 const REVISION_FILE = /\.(ts|mts|js|mjs)$/
 const DECLARATION_FILE = /\.d\.(ts|mts)$/
@@ -44,8 +44,8 @@ export function loadRevisionHeaders(versionsDir: string, options: LoadRevisionsO
   return readHeaders(versionsDir, options).headers
 }
 
-/** The headers, and the graph snapshot's key when they are exactly the header index's entries. */
-function readHeaders(versionsDir: string, options: LoadRevisionsOptions): { headers: RevisionHeader[]; wholeIndexKey: string | undefined } {
+/** The headers, and the header index's JSON part when they are exactly its entries (what the graph snapshot is kept for). */
+function readHeaders(versionsDir: string, options: LoadRevisionsOptions): { headers: RevisionHeader[]; wholeIndexMeta: Buffer | undefined } {
   // One join for the folder, then plain concatenation: path.join per file costs more than its stat.
   const prefix = join(versionsDir, '/')
   const index = HeaderIndex.open(versionsDir, prefix)
@@ -64,6 +64,13 @@ function readHeaders(versionsDir: string, options: LoadRevisionsOptions): { head
   const names = statted ? statted.names : listed
   const reader = new SmallFileReader(options.keepBytes === true)
   index.begin(names, folder, names.length === listed.length, unchanged !== undefined)
+  // The usual warm read: every file's stats as stored, compared in one go.
+  const unchangedHeaders = statted ? index.allUnchanged(statted.stats) : undefined
+  if (statted && unchangedHeaders) {
+    // Still written when the folder's own stats are to be recorded (begin).
+    index.save(names, statted.stats, unchangedHeaders)
+    return { headers: unchangedHeaders, wholeIndexMeta: index.wholeIndexMeta(unchangedHeaders.length) }
+  }
   let hits = 0
   const headers = names.map((name, position): RevisionHeader => {
     const known = statted && index.lookup(position, name, statted.stats)
@@ -83,7 +90,7 @@ function readHeaders(versionsDir: string, options: LoadRevisionsOptions): { head
     return header
   })
   if (statted) index.save(names, statted.stats, headers)
-  return { headers, wholeIndexKey: statted ? index.wholeIndexKey(hits) : undefined }
+  return { headers, wholeIndexMeta: statted ? index.wholeIndexMeta(hits) : undefined }
 }
 
 function readFolder<T>(read: () => T[]): T[] {
@@ -187,12 +194,12 @@ function isFileEntry(dir: string, entry: Dirent): boolean {
 
 /** Loads and validates the revision graph of a versions folder (throws RevisionError on an invalid graph). */
 export function loadRevisionGraph(versionsDir: string, options: LoadRevisionsOptions = {}): RevisionGraph {
-  const { headers, wholeIndexKey: key } = readHeaders(versionsDir, options)
-  const validatedRanks = key === undefined ? undefined : readGraphSnapshot(versionsDir, key, headers.length)
-  const graph = new RevisionGraph(headers, { versionsDir, validatedRanks })
-  if (key === undefined) return graph
-  // Written when missing, or when the stored ranks failed their check (the graph then computed its own).
-  const ranks = graph.ranks()
-  if (!validatedRanks || !Buffer.from(ranks.buffer).equals(Buffer.from(validatedRanks.buffer))) writeGraphSnapshot(versionsDir, key, ranks)
+  const { headers, wholeIndexMeta: meta } = readHeaders(versionsDir, options)
+  const stored = meta === undefined ? undefined : readGraphSnapshot(versionsDir, meta, headers.length)
+  const graph = new RevisionGraph(headers, { versionsDir, stored })
+  if (meta === undefined) return graph
+  // Written when missing, or when the stored graph failed its checks (the graph then validated the headers itself).
+  const own = graph.stored()
+  if (own.parents !== stored?.parents) writeGraphSnapshot(versionsDir, encodeGraphSnapshot(meta, own))
   return graph
 }

@@ -1,7 +1,8 @@
 /**
- * strata's stdout is created on first use (src/cli/output.ts), with its EPIPE handler: a reader that closes the pipe
- * early (`strata history | head`) ends the command quietly with exit code 0, not with a stack trace. The history
- * here is long enough that its text (one write) does not fit in a pipe's buffer.
+ * strata's stdout is created on first use (src/cli/output.ts), with its EPIPE handler, and plain lines into a pipe
+ * or a file are written to fd 1 without creating it: a reader that closes the pipe early (`strata history | head`)
+ * ends the command quietly with exit code 0, not with a stack trace. The history here is long enough that its text
+ * (one write) does not fit in a pipe's buffer.
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -55,5 +56,21 @@ describe('stdout closed early by the reader', () => {
     assert.equal(closed.printed, full.stdout.slice(0, 100))
     assert.equal(closed.stderr, '')
     assert.equal(closed.code, 0)
+  })
+
+  it('read commands print whole into a pipe and a file without creating process.stdout (no node:net)', () => {
+    // A preload that writes, on exit, whether the process loaded node:net (what process.stdout for a pipe needs).
+    const preload = project.write('net-probe.cjs', `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(project.path('net-probe.json'))}, JSON.stringify(process.moduleLoadList.some((m) => m === 'NativeModule net'))))`)
+    const full = project.strata(['history'])
+    for (const args of [['history'], ['heads'], ['history', '--json', '-r', '-2:']]) {
+      const piped = project.strata(args, { NODE_OPTIONS: `--require ${preload}` })
+      assert.equal(piped.code, 0, piped.stderr)
+      assert.equal(JSON.parse(readFileSync(project.path('net-probe.json'), 'utf8')), false, `strata ${args.join(' ')} loaded node:net`)
+      if (args.length === 1 && args[0] === 'history') assert.equal(piped.stdout, full.stdout)
+    }
+    const bin = join(project.dir, 'node_modules', 'strata-db', 'dist', 'cli', 'bin.cjs')
+    const intoFile = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" history > history.txt`], { cwd: project.dir, encoding: 'utf8' })
+    assert.equal(intoFile.status, 0, intoFile.stderr)
+    assert.equal(readFileSync(project.path('history.txt'), 'utf8'), full.stdout)
   })
 })

@@ -1,9 +1,8 @@
 import { UsageError } from '../../config/errors.js'
 import { currentVersions, describeRevision, rangeNeedsDatabase } from '../../commands/graph.js'
 import { loadGraph, resolveProject } from '../../commands/project.js'
-import { drawGraph, formatHistoryLine, historyRange } from '../../revisions/index.js'
+import { drawGraph, formatHistoryLines, historyRange } from '../../revisions/index.js'
 import type { HistoryRow } from '../../runtime/version-store.js'
-import { historyFleetAction } from './fleet.js'
 import { type GlobalOptions, out, outLines, printJson } from '../output.js'
 
 /** One recorded step of `history --applied`. */
@@ -13,7 +12,8 @@ const stepLine = (r: HistoryRow) =>
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
   if (options.all) {
     if (!options.applied) throw new UsageError('history --all needs --applied: the revision files are the same for every database')
-    return historyFleetAction(globals, options, stepLine)
+    // Imported only for --all: the fleet code pulls in the whole run loop, which a plain `history` never needs.
+    return (await import('./fleet.js')).historyFleetAction(globals, options, stepLine)
   }
   const config = await resolveProject(globals.config)
   const projectOptions = typeof options.url === 'string' ? { url: options.url } : {}
@@ -38,6 +38,6 @@ export async function action(_args: string[], options: Record<string, unknown>, 
     return 0
   }
   const mark = options.indicateCurrent ? current : undefined
-  outLines(revisions.map((r) => formatHistoryLine(graph, r, options.verbose === true, mark)))
+  outLines(formatHistoryLines(graph, revisions, options.verbose === true, mark))
   return 0
 }

@@ -1,7 +1,8 @@
 /**
- * The graph snapshot (graph-<hash>.bin beside the header index) holds the ranks of a validated graph. It is used
- * only for headers that are exactly the index's entries, and its ranks are checked, never believed: damaged ranks
- * give the same graph as no snapshot, and are rewritten.
+ * The graph snapshot (graph-<hash>.bin beside the header index) holds the ranks and edges of a validated graph,
+ * with a copy of the index's JSON part. It is used only for headers that are exactly the index's entries, with
+ * that JSON unchanged, and its ranks and edges are checked against the headers: damaged ones give the same graph as
+ * no snapshot, and are rewritten.
  */
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -14,8 +15,8 @@ import { renderRevisionFile } from '../../../src/revisions/script-writer.js'
 
 /** Files younger than this are not indexed (header-index.ts): wait it out. */
 const RACY_WAIT_MS = 2100
-/** u32 format, u32 count, 16-byte key: the ranks follow. */
-const RANKS_AT = 24
+/** Where the ranks start: after five u32 (format, count, JSON length, parent and dependency edge counts) and the JSON, padded to 4. */
+const ranksAt = (bytes: Buffer) => 20 + Math.ceil(bytes.readUInt32LE(8) / 4) * 4
 
 describe('graph snapshot', () => {
   const root = mkdtempSync(join(tmpdir(), 'strata-graph-snapshot-'))
@@ -71,10 +72,44 @@ describe('graph snapshot', () => {
     const good = readFileSync(snapshotFile())
     for (const damage of [0, 7, -1]) {
       const bad = Buffer.from(good)
-      for (let at = RANKS_AT; at < bad.length; at += 4) bad.writeInt32LE(damage, at)
+      for (let at = ranksAt(bad); at < ranksAt(bad) + 4 * bad.readUInt32LE(4); at += 4) bad.writeInt32LE(damage, at)
       writeFileSync(snapshotFile(), bad)
       assert.deepEqual(summary(loadRevisionGraph(versions)), truth, `all ranks ${damage}`)
       assert.deepEqual(readFileSync(snapshotFile()), good, `rewritten after all ranks ${damage}`)
+    }
+  })
+
+  it('damaged edges and lengths are noticed, and the graph validated from the headers', () => {
+    const truth = expected()
+    const good = readFileSync(snapshotFile())
+    const count = good.readUInt32LE(4)
+    const parentsAt = ranksAt(good) + 4 * count + 4 * (count + 1)
+    const damaged = (change: (bytes: Buffer) => void) => {
+      const bad = Buffer.from(good)
+      change(bad)
+      return bad
+    }
+    const damages: [string, Buffer][] = [
+      // Every parent pointing at the first revision: ranks that fit those edges would still be a wrong graph.
+      [
+        'parents moved',
+        damaged((bad) => {
+          for (let at = parentsAt; at < parentsAt + 4 * good.readUInt32LE(12); at += 4) bad.writeInt32LE(0, at)
+        }),
+      ],
+      // e5's parents are c3 and d4, both of rank 2: e5 naming d4 twice fits every rank, yet would make c3 a head.
+      ['a parent swapped for one of the same rank', damaged((bad) => bad.writeInt32LE(3, parentsAt + 4 * 3))],
+      ['a parent out of range', damaged((bad) => bad.writeInt32LE(1000, parentsAt))],
+      ['a dependency moved', damaged((bad) => bad.writeInt32LE(bad.readInt32LE(bad.length - 4) === 0 ? 1 : 0, bad.length - 4))],
+      ['parent offsets moved', damaged((bad) => bad.writeInt32LE(bad.readInt32LE(ranksAt(bad) + 4 * count + 4) + 1, ranksAt(bad) + 4 * count + 4))],
+      ['the JSON copy changed', damaged((bad) => bad.write('X', 21))],
+      ['cut short', good.subarray(0, good.length - 4)],
+      ['another format', damaged((bad) => bad.writeUInt32LE(2, 0))],
+    ]
+    for (const [damage, bytes] of damages) {
+      writeFileSync(snapshotFile(), bytes)
+      assert.deepEqual(summary(loadRevisionGraph(versions)), truth, damage)
+      assert.deepEqual(readFileSync(snapshotFile()), good, `rewritten after: ${damage}`)
     }
   })
 

@@ -5,6 +5,7 @@ import {
   describeCurrent,
   drawGraph,
   formatHistoryLine,
+  formatHistoryLines,
   formatRevisionLine,
   formatRevisionVerbose,
   historyRange,
@@ -85,6 +86,18 @@ describe('history lines', () => {
     assert.equal(formatHistoryLine(withDependency, 'b2'), 'a (b1) -> b2 (head), msg b2')
     assert.equal(formatHistoryLine(withDependency, 'b1'), 'a -> b1 (effective head), msg b1')
     assert.equal(formatHistoryLine(linear(), 'c', false, ['c']), 'b -> c (current), msg c')
+  })
+
+  it('formats a whole listing as line by line, from the heads without looking ids up', () => {
+    for (const graph of [linear(), branched(), merged(), twoRoots()]) {
+      const all = graph.all().map((header) => header.revision)
+      const listing = historyRange(graph, undefined, [])
+      assert.deepEqual(listing.map((header) => header.revision), graph.sortNewestFirst(all, graph.heads))
+      const current = [all[1]!]
+      for (const verbose of [false, true]) {
+        assert.deepEqual(formatHistoryLines(graph, listing, verbose, current), listing.map((header) => formatHistoryLine(graph, header, verbose, current)))
+      }
+    }
   })
 
   it('formats the verbose form like alembic history -v', () => {
