@@ -24,6 +24,8 @@ async function countingIntrospect(dialectName, url) {
     get(target, prop) {
       const value = target[prop]
       if (prop === 'query' || prop === 'execute') return (...args) => (queries++, value.apply(target, args))
+      // A batch is several catalog statements in one round trip: each counts.
+      if (prop === 'queryBatch' && value) return (statements) => ((queries += statements.length), value.call(target, statements))
       return typeof value === 'function' ? value.bind(target) : value
     },
   })
