@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import type mysql from 'mysql2/promise'
 import type { ConnectOptions, Connection, ReadStatement } from '../dialect.js'
 import { connectTimeoutError, statementTimeoutError, within } from '../timeouts.js'
-import { DatabaseError, type DatabaseErrorDetails, TimeoutError } from '../../errors.js'
+import { DatabaseError, type DatabaseErrorDetails, StrataError, TimeoutError } from '../../errors.js'
 import { importDriver } from '../../runtime/drivers.js'
 import type { DatabaseUrl } from '../../runtime/url.js'
 import { maskSecret } from '../shared/secrets.js'
@@ -141,7 +141,7 @@ export class MysqlConnection implements Connection {
   /** The statements as one multi-statement text (`?` placeholders filled by mysql2, in order): a result set each. */
   private async runBatch(statements: ReadStatement[]): Promise<unknown[][]> {
     const results = await this.run(statements.map((s) => s.sql).join(';\n'), statements.flatMap((s) => s.params ?? []))
-    if (!Array.isArray(results) || results.length !== statements.length) throw new Error(`expected ${statements.length} result sets from one batch`)
+    if (!Array.isArray(results) || results.length !== statements.length) throw new StrataError(`expected ${statements.length} result sets from one batch of catalog reads`, { code: 'database' })
     return results.map((rows) => (Array.isArray(rows) ? rows : []))
   }
 

@@ -202,7 +202,7 @@ export class PostgresConnection implements Connection {
     if (statements.some((s) => s.params && s.params.length > 0)) return Promise.all(statements.map((s) => this.query(s.sql, s.params)))
     const result = await this.run(statements.map((s) => s.sql).join(';\n'), undefined, statements.length)
     const results = Array.isArray(result) ? (result as pg.QueryResult[]) : [result]
-    if (results.length !== statements.length) throw new Error(`expected ${statements.length} results from one batch, got ${results.length}`)
+    if (results.length !== statements.length) throw new StrataError(`expected ${statements.length} results from one batch of catalog reads, got ${results.length}`, { code: 'database' })
     return results.map((r) => r.rows ?? [])
   }
 
