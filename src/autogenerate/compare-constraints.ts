@@ -132,11 +132,6 @@ function foreignKeySignature(fk: ForeignKeyModel, _table: TableModel): string {
 
 const RANK = { primaryKey: 0, unique: 1, index: 2, check: 3 } as const
 
-/**
- * Diffs the primary key, unique constraints, indexes, foreign keys and checks of one matched table. Returns the
- * column lists of the keys (primary, unique, unique index) it adds: a new table's foreign key onto one of them
- * must wait until it exists.
- */
 /** What every kind's pass of `diffConstraints` shares. */
 interface KindPass {
   target: TableModel
@@ -173,6 +168,11 @@ function diffKind<T extends { name: string }>(
   for (const r of matched.removed) if (scope.includes(kind, r, reflected, true, null)) drop(r)
 }
 
+/**
+ * Diffs the primary key, unique constraints, indexes, foreign keys and checks of one matched table. Returns the
+ * column lists of the keys (primary, unique, unique index) it adds: a new table's foreign key onto one of them
+ * must wait until it exists.
+ */
 export function diffConstraints(target: TableModel, reflected: TableModel, ctx: ConstraintContext): { addedKeys: string[][] } {
   const { plan, dialect, scope, declared } = ctx
   const schema = target.schema ?? null

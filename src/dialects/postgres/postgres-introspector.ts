@@ -10,6 +10,7 @@
  */
 import type { Connection, IntrospectOptions } from '../dialect.js'
 import { queryAll } from '../read-batch.js'
+import { StrataError } from '../../errors.js'
 import type {
   CheckModel,
   ColumnModel,
@@ -189,7 +190,7 @@ const ACTIONS: Record<string, ReferentialAction | undefined> = { r: 'restrict', 
 
 /** `'{1,2}'::oid[]`: oids are integers, checked, so the literal needs no quoting beyond its own. */
 function oidArrayLiteral(oids: number[]): string {
-  if (!oids.every((oid) => Number.isSafeInteger(oid) && oid >= 0)) throw new Error(`not oids: ${oids.join(', ')}`)
+  if (!oids.every((oid) => Number.isSafeInteger(oid) && oid >= 0)) throw new StrataError(`the catalog returned namespace oids that are not integers: ${oids.join(', ')}`, { code: 'database' })
   return `'{${oids.join(',')}}'::oid[]`
 }
 
@@ -204,7 +205,7 @@ export async function introspectPostgres(connection: Connection, options: Intros
   // One batch where the connection offers it (the oids written in, as the simple protocol takes no parameters):
   // the server runs the five heaviest queries back to back while the caller loads the schema files.
   const literal = oidArrayLiteral(oids)
-  const withOids = (sql: string) => sql.replace('$1::oid[]', () => literal)
+  const withOids = (sql: string) => sql.replaceAll('$1::oid[]', () => literal)
   const pending = queryAll(connection, [
     { sql: withOids(TABLES_SQL) },
     { sql: withOids(COLUMNS_SQL) },
