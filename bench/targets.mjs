@@ -60,15 +60,32 @@ const large = await readsProject(N)
 const small = await readsProject(Math.max(1, Math.round(N / 10)))
 try {
   const bare = { argv: [node, '-e', '0'], cwd: large.dir }
-  const results = interleaved([bare, ...readCommands.map((args) => strata(args, large.dir)), ...readCommands.map((args) => strata(args, small.dir))])
-  const node0 = results[0]
-  const above = (r) => (r.cpu ?? r.wall) - (node0.cpu ?? node0.wall)
+  // The reference for "no growth beyond reading headers": a process that reads every file's header (read-headers.mjs).
+  const headers = (project) => ({ argv: [node, join(REPO, 'bench', 'read-headers.mjs'), join(project.dir, 'migrations', 'versions')], cwd: project.dir })
+  const results = interleaved([
+    bare,
+    headers(large),
+    headers(small),
+    ...readCommands.map((args) => strata(args, large.dir)),
+    ...readCommands.map((args) => strata(args, small.dir)),
+  ])
+  const [node0, headersLarge, headersSmall] = results
+  const cpu = (r) => r.cpu ?? r.wall
+  const above = (r) => cpu(r) - cpu(node0)
+  // Growth from N/10 to N revisions, in µs of CPU per added revision.
+  const perRevision = (large, small) => ((cpu(large) - cpu(small)) / (N - N / 10)) * 1e6
+  const headersGrowth = perRevision(headersLarge, headersSmall)
+  console.log(`reading every header (bench/read-headers.mjs): ${ms(headersSmall.cpu)} CPU at ${N / 10}, ${ms(headersLarge.cpu)} at ${N}: grows ${headersGrowth.toFixed(1)} µs per revision`)
   readCommands.forEach((args, k) => {
-    const r = results[1 + k]
-    const s = results[1 + readCommands.length + k]
-    const growth = above(s) > 0 ? `${(above(r) / above(s)).toFixed(1)}×` : '-'
+    const r = results[3 + k]
+    const s = results[3 + readCommands.length + k]
+    const growthRatio = above(s) > 0 ? `${(above(r) / above(s)).toFixed(1)}×` : '-'
+    const growth = perRevision(r, s)
     console.log(
-      `${N} revisions, warm: strata ${args.join(' ').padEnd(12)} ${ms(r.wall)} wall / ${ms(r.cpu)} CPU = ${(r.wall / READ_TARGET).toFixed(2)}× the 150 ms target (${verdict(r.wall <= READ_TARGET)}: the target is for a quiet machine); work above node -e 0 at ${N / 10} → ${N}: ${growth}`,
+      `${N} revisions, warm: strata ${args.join(' ').padEnd(12)} ${ms(r.wall)} wall / ${ms(r.cpu)} CPU = ${(r.wall / READ_TARGET).toFixed(2)}× the 150 ms target (${verdict(r.wall <= READ_TARGET)}: the target is for a quiet machine); work above node -e 0 at ${N / 10} → ${N}: ${growthRatio}`,
+    )
+    console.log(
+      `  growth ${growth.toFixed(1)} µs per revision against ${headersGrowth.toFixed(1)} for reading the headers = ${(growth / headersGrowth).toFixed(2)}× (target ≤ 1×, no growth beyond reading headers: ${verdict(growth <= headersGrowth)})`,
     )
   })
 } finally {
