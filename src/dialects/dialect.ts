@@ -249,6 +249,11 @@ export interface Dialect {
    * defaults and expressions normalised). Compare runs on canonical forms of both sides.
    */
   canonicalize(model: SchemaModel): SchemaModel
+  /**
+   * `canonicalize` shares no object with its input and leaves it unchanged (test/unit/canonicalize-copies.test.ts):
+   * compare then canonicalizes the declared model without deep-copying it first. Absent: compare copies it.
+   */
+  readonly canonicalizeCopies?: boolean
   /** A default in the dialect's canonical spelling, for comparison (`'0'::integer` and `0` → the same string). */
   normalizeDefault(value: DefaultValue | null | undefined, column: { type: SchemaModel['tables'][number]['columns'][number]['type'] }): string | null
   /** A check/where/index expression in a canonical spelling, for comparison. */

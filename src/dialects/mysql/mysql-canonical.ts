@@ -24,7 +24,8 @@ function canonicalColumn(column: ColumnModel, inPrimaryKey: boolean): ColumnMode
     name: column.name,
     type: canonicalMysqlType(column.type),
     nullable: inPrimaryKey ? false : column.nullable,
-    default: column.default ?? null,
+    // Copied: compare canonicalizes the declared model without copying it first (canonicalizeCopies).
+    default: column.default ? { ...column.default } : null,
     comment: column.comment || null,
   }
   if (column.autoincrement) out.autoincrement = true
@@ -65,7 +66,7 @@ function canonicalTable(table: TableModel): TableModel {
   const uniques: UniqueModel[] = table.uniques.map((u) => ({ name: u.name, columns: [...u.columns] }))
   const indexes: IndexModel[] = []
   for (const index of table.indexes) {
-    if (isPlainUniqueIndex(index)) uniques.push({ name: index.name, columns: index.elements as string[] })
+    if (isPlainUniqueIndex(index)) uniques.push({ name: index.name, columns: [...(index.elements as string[])] })
     else if (isForeignKeyBackingIndex(index, foreignKeys)) continue
     else {
       const out: IndexModel = { name: index.name, elements: index.elements.map(canonicalMysqlElement), unique: index.unique }

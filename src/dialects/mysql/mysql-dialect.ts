@@ -25,6 +25,7 @@ export const mysqlDialect: Dialect = {
   describeUnmodelled: describeMysqlUnmodelled,
   ...compilerMembers(mysqlCompilers),
   canonicalize: canonicalizeMysql,
+  canonicalizeCopies: true,
   normalizeDefault: normalizeMysqlDefault,
   normalizeExpression: normalizeMysqlExpression,
   quoteIdentifier: quoteMysqlIdentifier,

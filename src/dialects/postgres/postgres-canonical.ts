@@ -158,7 +158,8 @@ function canonicalColumn(column: ColumnModel, inPrimaryKey: boolean): ColumnMode
     type: native.type,
     // Primary keys, identity and serial columns are NOT NULL on the server.
     nullable: column.nullable && !inPrimaryKey && !autoincrement,
-    default: autoincrement ? null : (column.default ?? null),
+    // Copied: compare canonicalizes the declared model without copying it first (canonicalizeCopies).
+    default: autoincrement || !column.default ? null : { ...column.default },
     comment: column.comment || null,
   }
   if (out.default && out.default.kind === 'sql' && /^\s*null\s*$/i.test(out.default.sql)) out.default = null

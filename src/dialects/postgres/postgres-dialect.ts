@@ -26,6 +26,7 @@ export const postgresDialect: Dialect = {
   declaredColumn: declaredPostgresColumn,
   ...compilerMembers(postgresCompilers),
   canonicalize: canonicalizePostgres,
+  canonicalizeCopies: true,
   normalizeDefault: normalizePgDefault,
   normalizeExpression: normalizeExpressionText,
   portableExpression: portablePostgresExpression,
