@@ -328,7 +328,11 @@ export function cloneModel<T>(value: T): T {
   }
   const proto = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== null) return structuredClone(value)
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(value)) out[key] = cloneModel((value as Record<string, unknown>)[key])
+  // A spread copies the object's shape at once (V8 clones its hidden class); only nested objects need a call.
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) }
+  for (const key in out) {
+    const child = out[key]
+    if (typeof child === 'object' && child !== null && Object.hasOwn(out, key)) out[key] = cloneModel(child)
+  }
   return out as T
 }

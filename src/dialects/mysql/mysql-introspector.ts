@@ -5,8 +5,8 @@
  */
 import type { Connection, IntrospectOptions, ReadStatement } from '../dialect.js'
 import { queryAll } from '../read-batch.js'
-import type { CheckModel, ColumnModel, DefaultValue, ForeignKeyModel, IndexElement, IndexModel, ReferentialAction, SchemaModel, TableModel } from '../../schema/model.js'
-import { emptyTable } from '../../schema/model.js'
+import type { CheckModel, ColumnModel, ColumnType, DefaultValue, ForeignKeyModel, IndexElement, IndexModel, ReferentialAction, SchemaModel, TableModel } from '../../schema/model.js'
+import { cloneColumnType, emptyTable } from '../../schema/model.js'
 import { type MysqlServerInfo, mysqlServerOf, serverAtLeast } from './mysql-driver.js'
 import { canonicalNumber, isForeignKeyBackingIndex, sortByName } from './mysql-canonical.js'
 import { tokenizeExpression } from './mysql-expression.js'
@@ -176,6 +176,13 @@ type CatalogRows = [
   CheckRow[]?,
 ]
 
+/** mysqlColumnType once per distinct COLUMN_TYPE (a few dozen for 12,000 columns); each column gets its own copy. */
+function columnTypeOf(text: string, seen: Map<string, ColumnType>): ColumnType {
+  let type = seen.get(text)
+  if (!type) seen.set(text, (type = mysqlColumnType(text)))
+  return cloneColumnType(type)
+}
+
 export async function introspectMysql(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const server = await mysqlServerOf(connection)
   const pending = queryAll(connection, catalogStatements(server))
@@ -196,10 +203,11 @@ export async function introspectMysql(connection: Connection, options: Introspec
     })
   }
 
+  const types = new Map<string, ColumnType>()
   for (const row of columns) {
     const table = parts.get(row.TABLE_NAME)
     if (!table) continue
-    const type = mysqlColumnType(row.COLUMN_TYPE)
+    const type = columnTypeOf(row.COLUMN_TYPE, types)
     const column: ColumnModel = {
       name: row.COLUMN_NAME,
       type,

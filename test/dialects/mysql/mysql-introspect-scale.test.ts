@@ -69,6 +69,12 @@ describe('mysql introspection at scale', () => {
     assert.deepEqual(t500.uniques, [{ name: 'uq_t500_a', columns: ['a'] }])
     assert.deepEqual(t500.foreignKeys.map((f) => f.name), ['fk_t500_ref'])
     assert.equal(t500.columns.find((c) => c.name === 'j')!.type.kind, 'json')
+    // Types are read once per distinct COLUMN_TYPE: every column still has its own, right one.
+    assert.deepEqual(t500.columns.find((c) => c.name === 'a')!.type, { kind: 'varchar', length: 50 })
+    assert.deepEqual(t500.columns.find((c) => c.name === 'c')!.type, { kind: 'numeric', precision: 10, scale: 2 })
+    assert.deepEqual(t500.columns.find((c) => c.name === 'e')!.type, { kind: 'boolean' })
+    const t499 = many.tables.find((t) => t.name === 't499')!
+    assert.notEqual(t499.columns[2]!.type, t500.columns[2]!.type)
     assert.deepEqual(t500.checks, [])
 
     // A read session (check, autogenerate) sends the same statements as one batch, and reflects the same model.
