@@ -28,7 +28,7 @@ export function runCli(argv: string[]): void {
   // ASCII by construction (scripts/bundle.mjs): read as one byte per character, without decoding UTF-8.
   const source = readFileSync(BUNDLE, 'latin1')
   const cacheFile = codeCacheFile(argv)
-  const cachedData = cacheFile ? readQuietly(cacheFile) : undefined
+  const cachedData = cacheFile ? readChecked(cacheFile) : undefined
   const script = new Script(Module.wrap(source), { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) })
   const program = evaluate(script)
   const saveCache = () => {
@@ -56,6 +56,25 @@ function evaluate(script: Script): Program {
   body.call(module.exports, module.exports, Module.createRequire(BUNDLE), module, BUNDLE, __dirname)
   module.loaded = true
   return module.exports as Program
+}
+
+/**
+ * The cache's data when its CRC-32 trailer matches. V8 checks a code cache's version, flags and lengths, but not its
+ * content (release builds skip the checksum), and would run damaged bytecode; a file that fails is compiled afresh
+ * and rewritten. Without `zlib.crc32` (Node before 20.15) the cache is not used.
+ */
+function readChecked(file: string): Buffer | undefined {
+  const bytes = readQuietly(file)
+  const crc32 = crc32Function()
+  if (!bytes || !crc32 || bytes.length < 4) return undefined
+  const data = bytes.subarray(0, bytes.length - 4)
+  return crc32(data) === bytes.readUInt32LE(bytes.length - 4) ? data : undefined
+}
+
+function crc32Function(): ((data: Buffer) => number) | undefined {
+  // Required here: zlib is loaded only by commands that have a code cache to check.
+  const zlib = require('node:zlib') as { crc32?: (data: Buffer) => number }
+  return typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined
 }
 
 function readQuietly(file: string): Buffer | undefined {
@@ -89,12 +108,19 @@ function cacheFolder(): string | undefined {
   }
 }
 
-/** Written whole or not at all (a temp file renamed), and the caches of other bundles or V8s removed. */
+/**
+ * Written whole or not at all (a temp file renamed), with a CRC-32 trailer (`readChecked`), and the caches of other
+ * bundles or V8s removed.
+ */
 function writeCodeCache(file: string, data: Buffer): void {
+  const crc32 = crc32Function()
+  if (!crc32) return
   const temp = `${file}.${process.pid}.tmp`
   try {
     mkdirSync(dirname(file), { recursive: true })
-    writeFileSync(temp, data)
+    const trailer = Buffer.alloc(4)
+    trailer.writeUInt32LE(crc32(data), 0)
+    writeFileSync(temp, Buffer.concat([data, trailer]))
     renameSync(temp, file)
     const prefix = /^(cli-[^-]+-[^-]+-)/.exec(file.slice(dirname(file).length + 1))?.[1]
     for (const name of readdirSync(dirname(file)))

@@ -84,6 +84,18 @@ describe('the CLI code cache', () => {
     assert.notDeepEqual(readFileSync(path), garbage)
   })
 
+  it('is not used when a byte of its data has changed (V8 would run it), and is rewritten', () => {
+    const dir = fresh()
+    const expected = strata(dir, ['history'])
+    const path = join(cacheDir(dir), codeCaches(cacheDir(dir))[0]!)
+    const damaged = readFileSync(path)
+    // A byte inside V8's payload: its header (magic number, version and flags hashes, lengths) stays valid.
+    damaged[Math.floor(damaged.length / 2)]! ^= 0x01
+    writeFileSync(path, damaged)
+    assert.equal(strata(dir, ['history']), expected)
+    assert.notDeepEqual(readFileSync(path), damaged)
+  })
+
   it('removes the caches of another bundle when it writes its own', () => {
     const dir = fresh()
     mkdirSync(cacheDir(dir), { recursive: true })
