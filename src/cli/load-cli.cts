@@ -72,7 +72,7 @@ function readChecked(file: string): Buffer | undefined {
 }
 
 function crc32Function(): ((data: Buffer) => number) | undefined {
-  // Required here: zlib is loaded only by commands that have a code cache to check.
+  // Required here, not at the top: only a command that reads or writes a code cache needs zlib.
   const zlib = require('node:zlib') as { crc32?: (data: Buffer) => number }
   return typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined
 }
