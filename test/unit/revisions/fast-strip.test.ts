@@ -34,6 +34,9 @@ async function operations(exports: Record<string, unknown>, name: 'upgrade' | 'd
   return calls
 }
 
+/** The template with its downgrade's statement replaced by `code`. */
+const withBody = (code: string) => template.replace("await op.dropTable('t') // a < b", code)
+
 describe('fast type strip of the revision template', () => {
   it('gives what sucrase gives: the same exports, the same operations, every line in place', async () => {
     const fast = stripTemplateShape(template)
@@ -50,7 +53,6 @@ describe('fast type strip of the revision template', () => {
   })
 
   it('leaves to sucrase what would parse as JavaScript with another meaning, or what it does not know', () => {
-    const body = (code: string) => template.replace("await op.dropTable('t') // a < b", code)
     for (const code of [
       "await op.query<Row>('SELECT 1')",
       'const x = y as\n  Foo',
@@ -67,14 +69,13 @@ describe('fast type strip of the revision template', () => {
       '/* unclosed',
       'const x = 1 / 2',
     ])
-      assert.equal(stripTemplateShape(body(code)), undefined, code)
+      assert.equal(stripTemplateShape(withBody(code)), undefined, code)
     assert.equal(stripTemplateShape(template.replace("export const dependsOn = null", 'export const dependsOn = null, x = 1')), undefined)
     assert.equal(stripTemplateShape(`${template}\nexport { x }\n`), undefined)
     assert.equal(stripTemplateShape(template.replace(/^import .*$/m, "import fs from 'node:fs'")), undefined)
   })
 
   it('takes strings, comments and property names that only look like TypeScript', () => {
-    const body = (code: string) => template.replace("await op.dropTable('t') // a < b", code)
     for (const code of [
       "await op.execute('a < b as T /* @ */')",
       'await op.execute(`x as T $ $x {`) // as T',
@@ -82,7 +83,7 @@ describe('fast type strip of the revision template', () => {
       "const x = \"it's \\\" as T\"",
       'const types = 1, type = 2, as = type',
     ])
-      assert.ok(stripTemplateShape(body(code)), code)
+      assert.ok(stripTemplateShape(withBody(code)), code)
   })
 
   it('keeps property names that are TypeScript words, and other named imports (the loader resolves them)', () => {
