@@ -5,7 +5,7 @@ import type { RuleSettings } from '../lint/lint-operations.js'
 import type { OperationMark } from '../lint/marks.js'
 
 /** What compare needs from a dialect: its canonical forms. */
-export type CompareDialect = Pick<Dialect, 'name' | 'features' | 'canonicalize' | 'canonicalizeCopies' | 'normalizeDefault' | 'normalizeExpression' | 'portableExpression'> &
+export type CompareDialect = Pick<Dialect, 'name' | 'features' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression' | 'portableExpression'> &
   Partial<Pick<Dialect, 'maxIdentifierLength' | 'schemaRules'>>
 
 /**

@@ -246,14 +246,11 @@ export interface Dialect {
 
   /**
    * The model as this dialect would reflect it after creating it (types mapped to what the server keeps,
-   * defaults and expressions normalised). Compare runs on canonical forms of both sides.
+   * defaults and expressions normalised). Compare runs on canonical forms of both sides. A fresh model: it shares
+   * no object with its input and leaves it unchanged, so compare hands it the declared model without a deep copy
+   * (test/unit/autogenerate/canonicalize-copies.test.ts checks every registered dialect).
    */
   canonicalize(model: SchemaModel): SchemaModel
-  /**
-   * `canonicalize` shares no object with its input and leaves it unchanged (test/unit/canonicalize-copies.test.ts):
-   * compare then canonicalizes the declared model without deep-copying it first. Absent: compare copies it.
-   */
-  readonly canonicalizeCopies?: boolean
   /** A default in the dialect's canonical spelling, for comparison (`'0'::integer` and `0` → the same string). */
   normalizeDefault(value: DefaultValue | null | undefined, column: { type: SchemaModel['tables'][number]['columns'][number]['type'] }): string | null
   /** A check/where/index expression in a canonical spelling, for comparison. */

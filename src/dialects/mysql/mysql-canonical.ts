@@ -24,7 +24,7 @@ function canonicalColumn(column: ColumnModel, inPrimaryKey: boolean): ColumnMode
     name: column.name,
     type: canonicalMysqlType(column.type),
     nullable: inPrimaryKey ? false : column.nullable,
-    // Copied: compare canonicalizes the declared model without copying it first (canonicalizeCopies).
+    // Copied: canonicalize shares no object with the declared model (compare does not copy it first).
     default: column.default ? { ...column.default } : null,
     comment: column.comment || null,
   }

@@ -25,7 +25,6 @@ export const mysqlDialect: Dialect = {
   describeUnmodelled: describeMysqlUnmodelled,
   ...compilerMembers(mysqlCompilers),
   canonicalize: canonicalizeMysql,
-  canonicalizeCopies: true,
   normalizeDefault: normalizeMysqlDefault,
   normalizeExpression: normalizeMysqlExpression,
   quoteIdentifier: quoteMysqlIdentifier,

@@ -158,7 +158,7 @@ function canonicalColumn(column: ColumnModel, inPrimaryKey: boolean): ColumnMode
     type: native.type,
     // Primary keys, identity and serial columns are NOT NULL on the server.
     nullable: column.nullable && !inPrimaryKey && !autoincrement,
-    // Copied: compare canonicalizes the declared model without copying it first (canonicalizeCopies).
+    // Copied: canonicalize shares no object with the declared model (compare does not copy it first).
     default: autoincrement || !column.default ? null : { ...column.default },
     comment: column.comment || null,
   }

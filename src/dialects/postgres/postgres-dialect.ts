@@ -26,7 +26,6 @@ export const postgresDialect: Dialect = {
   declaredColumn: declaredPostgresColumn,
   ...compilerMembers(postgresCompilers),
   canonicalize: canonicalizePostgres,
-  canonicalizeCopies: true,
   normalizeDefault: normalizePgDefault,
   normalizeExpression: normalizeExpressionText,
   portableExpression: portablePostgresExpression,
