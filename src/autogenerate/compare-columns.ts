@@ -1,6 +1,5 @@
-import { isDeepStrictEqual } from 'node:util'
 import { AlterColumnOp, type ColumnChanges } from '../operations/column-ops.js'
-import type { ColumnModel, ColumnType } from '../schema/model.js'
+import type { ColumnModel, ColumnType, DefaultValue } from '../schema/model.js'
 import { jsonDefaultByValue } from '../schema/json-default.js'
 import type { CompareDialect } from './types.js'
 
@@ -91,6 +90,12 @@ export function columnFacts(column: ColumnModel): BaseFacts & ColumnChanges {
   return facts
 }
 
+/** Both defaults absent, or spelled alike: equal without normalizing. Any other pair is normalized and compared. */
+function sameDefaultSpelling(a: DefaultValue | null | undefined, b: DefaultValue | null | undefined): boolean {
+  if (!a || !b) return !a && !b
+  return a.kind === 'literal' ? b.kind === 'literal' && a.value === b.value : b.kind === 'sql' && a.sql === b.sql
+}
+
 /**
  * The alteration turning `reflected` into `target` (canonical), or null when they are equal. What changes is
  * taken from `declared`, the column as the schema declares it.
@@ -116,7 +121,7 @@ export function diffColumn(
   const nullableChanged = target.nullable !== reflected.nullable
   // Equal defaults on equal types need no normalizing (parsing the SQL): the usual case, and most of the cost.
   const defaultChanged =
-    (typeChanged || !isDeepStrictEqual(target.default ?? null, reflected.default ?? null)) &&
+    (typeChanged || !sameDefaultSpelling(target.default, reflected.default)) &&
     dialect.normalizeDefault(jsonDefaultByValue(target.default, target.type) ?? null, { type: target.type }) !==
     dialect.normalizeDefault(jsonDefaultByValue(reflected.default, haveType) ?? null, { type: haveType })
   const commentChanged = (target.comment ?? null) !== (reflected.comment ?? null)

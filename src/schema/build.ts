@@ -53,7 +53,9 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
   const pkColumns: string[] = []
   // MySQL's convention numbers unnamed foreign keys per table, in declaration order.
   const unnamedForeignKeys = { count: 0 }
-  for (const [key, builder] of Object.entries(definition.columns)) {
+  // Keys, not entries: destructuring an entry runs the iterator protocol, once per column of the schema.
+  for (const key of Object.keys(definition.columns)) {
+    const builder = definition.columns[key]!
     const column: ColumnModel = builder.toModel(key)
     if (builder.config.invalidDefault) throw new Error(`column '${name}.${column.name}': ${builder.config.invalidDefault}`)
     model.columns.push(column)
