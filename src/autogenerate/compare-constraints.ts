@@ -26,6 +26,8 @@ export interface ConstraintContext {
   declared: DeclaredTarget
   /** Table and column renames of the plan, set once tables and columns are matched. */
   renamedNames?: RenamedName[]
+  /** Called before a reflected table (part of the working model) is changed (see compareSchemas). */
+  beforeWorkingChange: () => void
 }
 
 /** A rename in the plan: a table (`table` null), or a column of the table keyed `table`. */
@@ -119,6 +121,35 @@ function indexSignature(index: IndexModel, dialect: CompareDialect): string {
   return JSON.stringify([index.unique, index.elements.map((e) => elementText(e, dialect)), where, index.using ?? '', index.include ?? []])
 }
 
+/**
+ * Indexes whose signatures are equal. The usual pair (the same plain columns, nothing else) is told equal without
+ * building both signatures (JSON of every element); any other pair compares them.
+ */
+function sameIndex(t: IndexModel, r: IndexModel, dialect: CompareDialect): boolean {
+  const plainAlike =
+    t.unique === r.unique &&
+    !t.where &&
+    !r.where &&
+    (t.using ?? '') === (r.using ?? '') &&
+    sameList(t.include ?? [], r.include ?? []) &&
+    t.elements.length === r.elements.length &&
+    t.elements.every((e, i) => typeof e === 'string' && e === r.elements[i])
+  return plainAlike || indexSignature(t, dialect) === indexSignature(r, dialect)
+}
+
+/** Foreign keys whose signatures are equal: field by field first, the signatures only when that says no. */
+function sameForeignKey(t: ForeignKeyModel, r: ForeignKeyModel, table: TableModel, reflectedTable: TableModel): boolean {
+  const alike =
+    t.referencedTable === r.referencedTable &&
+    (t.referencedSchema ?? null) === (r.referencedSchema ?? null) &&
+    sameList(t.columns, r.columns) &&
+    sameList(t.referencedColumns, r.referencedColumns) &&
+    (t.onDelete ?? 'no action') === (r.onDelete ?? 'no action') &&
+    (t.onUpdate ?? 'no action') === (r.onUpdate ?? 'no action') &&
+    (t.deferrable || false) === (r.deferrable || false)
+  return alike || foreignKeySignature(t, table) === foreignKeySignature(r, reflectedTable)
+}
+
 function foreignKeySignature(fk: ForeignKeyModel, _table: TableModel): string {
   return JSON.stringify([
     fk.columns,
@@ -195,6 +226,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   const renamedNames = (ctx.renamedNames ?? []).filter((r) => r.table === null || r.table === key).map((r): [string, string] => [r.from, r.to])
   const renameObject = (kind: RenamedKind) => (from: string, to: string) => {
     const op = new RenameConstraintOp(name, from, to, kind, schema)
+    ctx.beforeWorkingChange()
     op.apply({ tables: [reflected], enums: [] })
     plan.add(Phase.RenameColumn, [key, '~', from], op)
   }
@@ -210,7 +242,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   })
 
   const indexKey = (i: IndexModel) => indexSignature(i, dialect)
-  diffKind<IndexModel>(pass, 'index', target.indexes, reflected.indexes, indexKey, (t, r) => indexKey(t) === indexKey(r), {
+  diffKind<IndexModel>(pass, 'index', target.indexes, reflected.indexes, indexKey, (t, r) => sameIndex(t, r, dialect), {
     drop: (i) => plan.add(Phase.DropConstraint, [key, RANK.index, i.name], new DropIndexOp(name, i.name, schema, structuredClone(i))),
     add: (i) => {
       const { concurrently, ...index } = declared.index(target, i)
@@ -220,7 +252,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   })
 
   const fkKey = (f: ForeignKeyModel) => foreignKeySignature(f, target)
-  diffKind<ForeignKeyModel>(pass, 'foreignKey', target.foreignKeys, reflected.foreignKeys, fkKey, (t, r) => fkKey(t) === foreignKeySignature(r, reflected), {
+  diffKind<ForeignKeyModel>(pass, 'foreignKey', target.foreignKeys, reflected.foreignKeys, fkKey, (t, r) => sameForeignKey(t, r, target, reflected), {
     drop: (f) => plan.add(Phase.DropForeignKey, [key, f.name], new DropForeignKeyOp(name, f.name, schema, structuredClone(f))),
     add: (f) => plan.add(Phase.AddForeignKey, [key, f.name], new AddForeignKeyOp(name, declared.foreignKey(target, f), schema)),
   })

@@ -4,6 +4,7 @@ import { qualifiedName } from '../schema/model.js'
 import type { DeclaredTarget } from './declared.js'
 import type { CompareScope } from './filters.js'
 import { Phase, type Plan } from './ordering.js'
+import type { ColumnPair } from './compare-tables.js'
 
 function enumKey(e: { name: string; schema?: string | null }): string {
   return qualifiedName(e.name, e.schema)
@@ -80,7 +81,7 @@ function renamedBy(ops: Array<AddEnumValueOp | RenameEnumValueOp | AlterEnumOp>)
 /** One side of a matched column pair, as compare sees it. */
 interface ColumnPairs {
   match: { target: TableModel }
-  columns: { pairs: Array<[ColumnModel, ColumnModel]> }
+  columns: { pairs: ColumnPair[] }
 }
 
 /**
@@ -89,11 +90,11 @@ interface ColumnPairs {
  * carries the rows over. Columns of one enum with the same current values share the operations. The reflected
  * columns are updated (values, and a default naming a renamed value) so that the column diff sees only what is left.
  */
-export function diffInlineEnums(plan: Plan, matched: ColumnPairs[], declared: DeclaredTarget): void {
+export function diffInlineEnums(plan: Plan, matched: ColumnPairs[], declared: DeclaredTarget, beforeWorkingChange: () => void): void {
   const groups = new Map<string, { change: EnumValueChange; reflected: ColumnModel[] }>()
   for (const { match, columns } of matched) {
     const t = match.target
-    for (const [c, old] of columns.pairs) {
+    for (const { target: c, reflected: old } of columns.pairs) {
       if (c.type.kind !== 'enum' || old.type.kind !== 'enum') continue
       const type = declared.column(t, c).type
       if (type.kind !== 'enum') continue
@@ -112,6 +113,7 @@ export function diffInlineEnums(plan: Plan, matched: ColumnPairs[], declared: De
       group.reflected.push(old)
     }
   }
+  if (groups.size > 0) beforeWorkingChange()
   for (const { change, reflected } of groups.values()) {
     const ops = enumValueOperations(change)
     for (const op of ops) plan.add(Phase.ColumnEnum, [qualifiedName(change.name, change.schema)], op)
@@ -136,6 +138,7 @@ export function diffEnums(
   scope: CompareScope,
   declared: DeclaredTarget,
   outOfScope: TableModel[],
+  beforeWorkingChange: () => void,
 ): void {
   const have = new Map(reflected.enums.map((e) => [enumKey(e), e]))
   const want = new Map(target.enums.map((e) => [enumKey(e), e]))
@@ -156,6 +159,7 @@ export function diffEnums(
       for (const op of ops) {
         plan.add(Phase.Enum, [enumKey(e)], op)
         // The columns see the new values (and defaults follow renamed values), as they will once this runs.
+        beforeWorkingChange()
         op.apply(working)
       }
     }
@@ -185,7 +189,7 @@ export function diffEnumLifetimes(
   const known = new Map<string, EnumModel>()
   for (const e of [...(historyEnums ?? []), ...reflected.enums]) if (e.name && !known.has(enumKey(e))) known.set(enumKey(e), e)
   for (const { match, columns } of matched)
-    for (const [c, old] of columns.pairs) {
+    for (const { target: c, reflected: old } of columns.pairs) {
       // The reflected type first: the declared one is a copy (12,000 of them for nothing on 1,000 tables).
       if (old.type.kind !== 'enum') continue
       const type = declared.column(match.target, c).type

@@ -17,6 +17,8 @@ export interface TableContext {
   options: CompareOptions
   /** The reflected model as the planned operations leave it (renames applied): later steps compare against it. */
   working: SchemaModel
+  /** Called before anything changes `working` (see compareSchemas). */
+  beforeWorkingChange: () => void
   /** The target as declared: what operations carry, and the rename hints. */
   declared: DeclaredTarget
   /** The plan's table and column renames, once tables and columns are matched. */
@@ -92,6 +94,7 @@ export async function matchTables(
   for (const [t, r] of renamed) {
     const previousName = r.name
     const op = new RenameTableOp(r.name, t.name, t.schema ?? null)
+    ctx.beforeWorkingChange()
     op.apply(ctx.working)
     ctx.plan.add(Phase.RenameTable, [tableKey(t)], op)
     pairs.push({ target: t, reflected: r, previousName })
@@ -110,9 +113,18 @@ function columnHintsFromOptions(match: MatchedTable, ctx: TableContext): Array<[
   return hints
 }
 
-/** The columns of a matched table: pairs (target, reflected in the working model), and the unpaired ones. */
+/** A target column and its reflected column (in the working model). */
+export interface ColumnPair {
+  target: ColumnModel
+  reflected: ColumnModel
+}
+
+/**
+ * The columns of a matched table: the pairs, and the unpaired ones. Pairs are objects, not tuples: destructuring a
+ * tuple runs the iterator protocol, which costs about 0.3 µs per column in code V8 has not optimised yet.
+ */
 export interface MatchedColumns {
-  pairs: Array<[ColumnModel, ColumnModel]>
+  pairs: ColumnPair[]
   added: ColumnModel[]
   removed: ColumnModel[]
 }
@@ -121,18 +133,21 @@ export interface MatchedColumns {
 export async function matchColumns(match: MatchedTable, ctx: TableContext): Promise<MatchedColumns> {
   const { target: t, reflected: r } = match
   const { scope } = ctx
+  // Maps by name, not `find` per column: this runs for every column of every table (12,000 on 1,000 tables).
+  let reflectedByName = columnsByName(r.columns)
+  const targetByName = columnsByName(t.columns)
   // A column the hook leaves out is left alone on both sides (never added, dropped or altered).
   const skipped = new Set<string>()
   const targetColumns = t.columns.filter((c) => {
-    const keep = scope.includes('column', c, t, false, r.columns.find((x) => x.name === c.name) ?? null)
+    const keep = scope.includes('column', c, t, false, reflectedByName.get(c.name) ?? null)
     if (!keep) skipped.add(c.name)
     return keep
   })
-  const reflectedColumns = r.columns.filter(
-    (c) => !skipped.has(c.name) && (t.columns.some((x) => x.name === c.name) || scope.includes('column', c, r, true, null)),
-  )
-  const added = targetColumns.filter((c) => !reflectedColumns.some((x) => x.name === c.name))
-  const removed = reflectedColumns.filter((c) => !targetColumns.some((x) => x.name === c.name))
+  const reflectedColumns = r.columns.filter((c) => !skipped.has(c.name) && (targetByName.has(c.name) || scope.includes('column', c, r, true, null)))
+  const keptTargetNames = new Set(targetColumns.map((c) => c.name))
+  const keptReflectedNames = new Set(reflectedColumns.map((c) => c.name))
+  const added = targetColumns.filter((c) => !keptReflectedNames.has(c.name))
+  const removed = reflectedColumns.filter((c) => !keptTargetNames.has(c.name))
   const renames: Array<[ColumnModel, ColumnModel]> = []
   const optionHints = columnHintsFromOptions(match, ctx)
   for (const c of [...added]) {
@@ -166,15 +181,26 @@ export async function matchColumns(match: MatchedTable, ctx: TableContext): Prom
   }
   for (const [c, old] of renames) {
     const op = new RenameColumnOp(t.name, old.name, c.name, t.schema ?? null)
+    ctx.beforeWorkingChange()
     op.apply(ctx.working)
     ctx.plan.add(Phase.RenameColumn, [tableKey(t), t.columns.indexOf(c)], op)
   }
-  const pairs: Array<[ColumnModel, ColumnModel]> = []
+  // The renames changed names in the reflected table.
+  if (renames.length > 0) reflectedByName = columnsByName(r.columns)
+  const stillAdded = new Set(added)
+  const pairs: ColumnPair[] = []
   for (const c of targetColumns) {
-    const other = r.columns.find((x) => x.name === c.name)
-    if (other && !added.includes(c)) pairs.push([c, other])
+    const other = reflectedByName.get(c.name)
+    if (other && !stillAdded.has(c)) pairs.push({ target: c, reflected: other })
   }
   return { pairs, added, removed }
+}
+
+/** A table's columns by name; the first of a name wins, as `find` would. */
+function columnsByName(columns: ColumnModel[]): Map<string, ColumnModel> {
+  const byName = new Map<string, ColumnModel>()
+  for (const c of columns) if (!byName.has(c.name)) byName.set(c.name, c)
+  return byName
 }
 
 /** Diffs one matched table whose columns are paired: columns, comment, keys, indexes and constraints. */
@@ -186,7 +212,7 @@ export function diffTable(match: MatchedTable, columns: MatchedColumns, ctx: Tab
   for (const c of columns.added) plan.add(Phase.AddColumn, [key, t.columns.indexOf(c)], new AddColumnOp(t.name, ctx.declared.column(t, c), schema))
   for (const c of columns.removed)
     plan.add(Phase.DropColumn, [key, r.columns.indexOf(c)], new DropColumnOp(t.name, c.name, schema, structuredClone(c)))
-  for (const [c, old] of columns.pairs) {
+  for (const { target: c, reflected: old } of columns.pairs) {
     if (generationChanged(c, old, dialect)) {
       // A generated column's expression or kind cannot be altered in place: it is dropped (before anything is
       // added) and added again; its values are computed, so nothing is lost.

@@ -45,11 +45,12 @@ function planCreates(plan: Plan, added: TableModel[], gainsKeys: Map<string, str
  * Dropped tables, referencing tables first. Foreign keys inside a cycle are dropped beforehand, so each
  * DropTableOp carries the table as it is when dropped and its reverse can recreate the tables in order.
  */
-function planDrops(plan: Plan, removed: TableModel[], working: SchemaModel): void {
+function planDrops(plan: Plan, removed: TableModel[], working: SchemaModel, beforeWorkingChange: () => void): void {
   const { order, deferred } = dependencyOrder(removed)
   for (const t of order) {
     for (const fk of deferred.get(tableKey(t)) ?? []) {
       const op = new DropForeignKeyOp(t.name, fk.name, t.schema ?? null, structuredClone(fk))
+      beforeWorkingChange()
       op.apply(working)
       plan.add(Phase.DropForeignKey, [tableKey(t), fk.name], op)
     }
@@ -85,11 +86,32 @@ function planSchemas(plan: Plan, target: SchemaModel, reflected: SchemaModel, ma
   }
 }
 
+/** A comparison planned on the caller's reflected model needs to change it: it starts again on a copy. */
+class WorkingCopyNeeded extends Error {}
+
 /**
  * Compares the target schema (as declared) with the reflected database schema and returns the operations that
  * turn the database into the target, in a safe order. Each operation carries what its `reverse()` needs.
+ *
+ * The plan is made against a working model, which planned renames, enum value changes and drops in a foreign-key
+ * cycle change. Most comparisons plan none of these and only read it, so the first attempt reads the reflected
+ * model itself (a copy is 12,000 columns on 1,000 tables, and garbage to collect); the first change it would make
+ * abandons that attempt, which starts again on a copy. With `askRename` the copy is made first, so that no
+ * question is asked twice.
  */
 export async function compareSchemas(target: SchemaModel, reflected: SchemaModel, options: CompareOptions): Promise<DetectedChange[]> {
+  if (!options.askRename) {
+    try {
+      return await compareAgainst(target, reflected, null, options)
+    } catch (error) {
+      if (!(error instanceof WorkingCopyNeeded)) throw error
+    }
+  }
+  return compareAgainst(target, reflected, cloneModel(reflected), options)
+}
+
+/** One comparison, against `copy` as the working model, or against `reflected` itself (never changed) when null. */
+async function compareAgainst(target: SchemaModel, reflected: SchemaModel, copy: SchemaModel | null, options: CompareOptions): Promise<DetectedChange[]> {
   const { dialect } = options
   const history = async () => options.history ?? (await options.loadHistory?.())
   const historyEnums = async () => (options.history ? options.history.enums : options.loadHistoryEnums ? await options.loadHistoryEnums() : (await history())?.enums)
@@ -97,7 +119,10 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   const declared = new DeclaredTarget(target)
   // canonicalize returns a fresh model (the Dialect contract): no deep copy of the declared one first.
   const canonical = dialect.canonicalize(target)
-  const working = cloneModel(reflected)
+  const working = copy ?? reflected
+  const beforeWorkingChange = () => {
+    if (!copy) throw new WorkingCopyNeeded()
+  }
   const plan = new Plan()
 
   const reflectedByKey = new Map(working.tables.map((t) => [tableKey(t), t]))
@@ -114,9 +139,9 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   const comparedSet = new Set(compared)
   const outOfScope = working.tables.filter((t) => !comparedSet.has(t))
 
-  if (dialect.features.namedEnumTypes) diffEnums(plan, canonical, reflected, working, scope, declared, outOfScope)
+  if (dialect.features.namedEnumTypes) diffEnums(plan, canonical, reflected, working, scope, declared, outOfScope, beforeWorkingChange)
 
-  const ctx: TableContext = { plan, dialect, scope, options, working, declared }
+  const ctx: TableContext = { plan, dialect, scope, options, working, declared, beforeWorkingChange }
   const { pairs, added, removed } = await matchTables(targets, compared, ctx)
   const matched = []
   for (const match of pairs) matched.push({ match, columns: await matchColumns(match, ctx) })
@@ -126,7 +151,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   // MySQL and SQLite keep enum values on the columns: value changes are enum operations restating those columns.
   if (!dialect.features.namedEnumTypes) {
     diffEnumLifetimes(plan, target, reflected, await historyEnums(), matched, scope, declared)
-    diffInlineEnums(plan, matched, declared)
+    diffInlineEnums(plan, matched, declared, beforeWorkingChange)
   }
   const gainsKeys = new Map<string, string[][]>()
   for (const { match, columns } of matched) {
@@ -135,7 +160,7 @@ export async function compareSchemas(target: SchemaModel, reflected: SchemaModel
   }
   planDependentForeignKeys(plan, working, targets, declared)
   planCreates(plan, added, gainsKeys, declared)
-  planDrops(plan, removed, working)
+  planDrops(plan, removed, working, beforeWorkingChange)
 
   if (dialect.features.schemas && options.managedSchemas?.length)
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())

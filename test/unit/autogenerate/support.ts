@@ -41,8 +41,20 @@ export function reflect(m: SchemaModel): SchemaModel {
   return copy
 }
 
+/**
+ * Compares with the reflected model frozen: compare must never change the model it is given (it plans against it
+ * until a change is needed, then against a copy), and a missed change throws here instead of passing unseen.
+ */
 export function compare(target: SchemaModel, reflected: SchemaModel, options: Partial<CompareOptions> = {}): Promise<DetectedChange[]> {
-  return compareSchemas(target, reflected, { dialect: identityDialect(), ...options })
+  return compareSchemas(target, deepFreeze(reflected), { dialect: identityDialect(), ...options })
+}
+
+/** Freezes a value and everything reachable from it; returns it. */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value
+  Object.freeze(value)
+  for (const child of Object.values(value)) deepFreeze(child)
+  return value
 }
 
 export function messages(changes: DetectedChange[]): string[] {
