@@ -67,11 +67,19 @@ interface Matched<T> {
   removed: T[]
 }
 
+/** Both lists name the same objects in the same order (both sides sort by name), every one named. */
+function sameNames(target: Array<{ name: string }>, reflected: Array<{ name: string }>): boolean {
+  if (target.length !== reflected.length) return false
+  for (let i = 0; i < target.length; i++) if (!target[i]!.name || target[i]!.name !== reflected[i]!.name) return false
+  return true
+}
+
 /**
  * Pairs objects by name. Objects without a name (some databases do not keep constraint names) are paired by
  * their signature instead, so that a missing name alone is never reported as a change.
  */
 export function matchByName<T extends { name: string }>(target: T[], reflected: T[], signature: (item: T) => string): Matched<T> {
+  if (sameNames(target, reflected)) return { pairs: target.map((t, i) => [t, reflected[i]!]), added: [], removed: [] }
   const result: Matched<T> = { pairs: [], added: [], removed: [] }
   const left = [...reflected]
   const take = (found: number) => left.splice(found, 1)[0]!

@@ -27,6 +27,11 @@ class Disturbed {
     }
   }
 
+  /** True when no foreign key can be touched: no column changes type, no key is dropped. */
+  get nothing(): boolean {
+    return this.typed.size === 0 && this.droppedKeys.size === 0
+  }
+
   private dropKey(table: string, columns: string[]): void {
     this.droppedKeys.set(table, [...(this.droppedKeys.get(table) ?? []), columns])
   }
@@ -52,6 +57,7 @@ class Disturbed {
  */
 export function planDependentForeignKeys(plan: Plan, working: SchemaModel, targets: TableModel[], declared: DeclaredTarget): void {
   const disturbed = new Disturbed(plan.operations())
+  if (disturbed.nothing) return
   const targetByKey = new Map(targets.map((t) => [tableKey(t), t]))
   for (const table of working.tables) {
     const key = tableKey(table)

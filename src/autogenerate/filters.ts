@@ -37,6 +37,11 @@ export class CompareScope {
     return !matchesAny(this.exclude, table)
   }
 
+  /** True when the user's includeObject hook may leave objects out. */
+  get hasObjectHook(): boolean {
+    return this.options.includeObject !== undefined
+  }
+
   /** The user's includeObject hook; true when there is none. */
   includes(type: ComparedObjectType, object: { name: string; schema?: string | null }, table: TableModel | null, reflected: boolean, compareTo: unknown): boolean {
     const hook = this.options.includeObject
