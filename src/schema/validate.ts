@@ -72,8 +72,18 @@ function tooLong(name: string, what: string, dialect: SchemaDialect): string | n
 /** The names of a table's constraints and indexes (labels cost more: `namedObjects` when a message needs them). */
 function objectNames(table: TableModel): string[] {
   const names = table.primaryKey?.name ? [table.primaryKey.name] : []
-  for (const list of [table.indexes, table.uniques, table.foreignKeys, table.checks]) for (const item of list) names.push(item.name)
+  for (const item of table.indexes) names.push(item.name)
+  for (const item of table.uniques) names.push(item.name)
+  for (const item of table.foreignKeys) names.push(item.name)
+  for (const item of table.checks) names.push(item.name)
   return names
+}
+
+/** True when a name appears twice (a nested loop for the few names most tables have, a set beyond). */
+function hasDuplicate(names: string[]): boolean {
+  if (names.length > 16) return new Set(names).size !== names.length
+  for (let i = 1; i < names.length; i++) for (let j = 0; j < i; j++) if (names[i] === names[j]) return true
+  return false
 }
 
 /** The named objects of a table, each with how a message names it (`index 'ix_a'`). */
@@ -106,8 +116,7 @@ function tooLongName(name: string, dialect: SchemaDialect): boolean {
 
 /** Two constraints or indexes of one table with one name (a name given twice, or a generated name given again). */
 function sameNameTwice(table: TableModel): string | null {
-  const names = objectNames(table)
-  if (new Set(names).size === names.length) return null
+  if (!hasDuplicate(objectNames(table))) return null
   const seen = new Map<string, string>()
   for (const { name, label } of namedObjects(table)) {
     const earlier = seen.get(name)

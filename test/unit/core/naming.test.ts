@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { foreignKey, index, integer, primaryKey, table, unique, varchar, sql } from '../../../src/index.js'
 import { buildSchemaModel } from '../../../src/internals.js'
-import { namingPresets, postgresObjectName, resolveNaming } from '../../../src/schema/naming.js'
+import { applyConvention, namingPresets, postgresObjectName, resolveNaming, shortenName } from '../../../src/schema/naming.js'
 import { resolveConfig } from '../../../src/config/load-config.js'
 
 const customers = table('customers', { id: integer().primaryKey(), email: varchar({ length: 200 }).notNull().unique() })
@@ -80,5 +80,29 @@ describe('naming presets', () => {
       () => resolveConfig({ schema: 's.ts', naming: 'oracle' as never }, file),
       /invalid config .*'naming' must be one of 'strata', 'postgres', 'mysql', 'sqlite' or an object of templates/,
     )
+  })
+
+  it('fills a template as five replaceAlls one after another would, braces and $ patterns in names included', () => {
+    // The rules are filled in one pass over their parts; every name must stay what the chained replaceAlls made.
+    const chained = (rule: string, t: { table: string; columns: string[]; referredTable?: string; ordinal?: number }) =>
+      shortenName(
+        rule
+          .replaceAll('{table}', t.table)
+          .replaceAll('{columns}', t.columns.join('_'))
+          .replaceAll('{column0}', t.columns[0] ?? '')
+          .replaceAll('{referredTable}', t.referredTable ?? '')
+          .replaceAll('{n}', String(t.ordinal ?? 1)),
+      )
+    const rules = [...Object.values(namingPresets).flatMap((c) => Object.values(c).filter((r): r is string => typeof r === 'string')), '{{table}}', 'x{{n}', '{table}{columns}}', '{col{table}umns}', '{}', 'plain', '{table}_{table}_{n}{n}']
+    const values = ['users', 'a$&b', 'p$$', "q$'", 'r$`', '{n}', 'n}', '{columns', '', 'ü'.repeat(30), 'x'.repeat(70)]
+    let checked = 0
+    for (const rule of rules)
+      for (const table of values)
+        for (const column of values.slice(0, 6)) {
+          const tokens = { table, columns: [column, 'b'], referredTable: table === '' ? undefined : `${table}_ref`, ordinal: 3 }
+          assert.equal(applyConvention(rule, tokens), chained(rule, tokens), `${rule} with ${JSON.stringify(tokens)}`)
+          checked++
+        }
+    assert.ok(checked > 500)
   })
 })
