@@ -11,13 +11,9 @@
 import type { ColumnModel, ColumnType, DefaultValue, ForeignKeyModel, IndexElement, IndexModel, SchemaModel, TableModel, UniqueModel } from '../../schema/model.js'
 import { normalizeMysqlExpression, tokenizeExpression } from './mysql-expression.js'
 import { canonicalMysqlType } from './mysql-types.js'
-import { byName, canonicalForeignKey } from '../shared/canonical.js'
+import { canonicalForeignKey, sortByName } from '../shared/canonical.js'
 import { canonicalElement } from '../../schema/index-elements.js'
 import { quoteMysqlIdentifier } from './mysql-sql.js'
-
-export function sortByName<T extends { name: string }>(items: T[]): T[] {
-  return items.sort(byName)
-}
 
 function canonicalColumn(column: ColumnModel, inPrimaryKey: boolean): ColumnModel {
   const out: ColumnModel = {

@@ -17,7 +17,7 @@ import type { ExprNode } from './postgres-expression-tree.js'
 import { canonicalNumber, canonicalTemporal, normalizePgExpression, quoteString, reducedExpression, render } from './postgres-expression.js'
 import { PG_MAX_IDENTIFIER_BYTES, quoteLiteral } from './postgres-quote.js'
 import { canonicalColumnType } from './postgres-types.js'
-import { byName, canonicalForeignKey } from '../shared/canonical.js'
+import { byName, canonicalForeignKey, sortByName } from '../shared/canonical.js'
 import { canonicalElement, canonicalIndexDetails } from '../../schema/index-elements.js'
 
 function compareText(a: string, b: string): number {
@@ -197,10 +197,10 @@ export function canonicalTable(table: TableModel): TableModel {
     schema: table.schema ?? null,
     columns: table.columns.map((c) => canonicalColumn(c, pkColumns.has(c.name))),
     primaryKey: table.primaryKey ? { name: table.primaryKey.name ?? defaultPrimaryKeyName(table.name), columns: [...table.primaryKey.columns] } : null,
-    indexes: table.indexes.map((i) => canonicalIndex(i, table)).sort(byName),
-    uniques: table.uniques.map((u) => ({ name: u.name, columns: [...u.columns] })).sort(byName),
-    foreignKeys: table.foreignKeys.map(canonicalPgForeignKey).sort(byName),
-    checks: table.checks.map((c) => ({ name: c.name, expression: c.expression })).sort(byName),
+    indexes: sortByName(table.indexes.map((i) => canonicalIndex(i, table))),
+    uniques: sortByName(table.uniques.map((u) => ({ name: u.name, columns: [...u.columns] }))),
+    foreignKeys: sortByName(table.foreignKeys.map(canonicalPgForeignKey)),
+    checks: sortByName(table.checks.map((c) => ({ name: c.name, expression: c.expression }))),
     // COMMENT ON … IS '' removes the comment.
     comment: table.comment || null,
   }

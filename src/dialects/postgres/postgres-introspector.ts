@@ -26,7 +26,8 @@ import type {
 } from '../../schema/model.js'
 import { cloneColumnType, emptyTable } from '../../schema/model.js'
 import { canonicalElement } from '../../schema/index-elements.js'
-import { byName, compareTables, reflectDefault } from './postgres-canonical.js'
+import { compareTables, reflectDefault } from './postgres-canonical.js'
+import { sortByName } from '../shared/canonical.js'
 import { parseNativeType } from './postgres-types.js'
 import { introspectPostgresViews } from './postgres-views.js'
 import { introspectPostgresRoutines } from './postgres-routines.js'
@@ -277,10 +278,10 @@ export async function introspectPostgres(connection: Connection, options: Intros
   }
   const result = [...tables.values()]
   for (const table of result) {
-    table.indexes.sort(byName)
-    table.uniques.sort(byName)
-    table.foreignKeys.sort(byName)
-    table.checks.sort(byName)
+    sortByName(table.indexes)
+    sortByName(table.uniques)
+    sortByName(table.foreignKeys)
+    sortByName(table.checks)
   }
   result.sort(compareTables)
 

@@ -6,6 +6,11 @@ export function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
 }
 
+/** Sorts in place by name; a list of none or one is left as it is (`sort` allocates a work area even then). */
+export function sortByName<T extends { name: string }>(items: T[]): T[] {
+  return items.length < 2 ? items : items.sort(byName)
+}
+
 export interface ForeignKeyFacts {
   /** Actions the server keeps as "no action" (MySQL reflects RESTRICT and NO ACTION alike). */
   defaultActions: readonly ReferentialAction[]

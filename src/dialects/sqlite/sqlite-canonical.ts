@@ -1,7 +1,7 @@
 import type { ColumnModel, ColumnType, DefaultValue, EnumModel, ForeignKeyModel, IndexElement, IndexModel, SchemaModel, TableModel } from '../../schema/model.js'
 import { type Token, tokenize } from './sqlite-parser.js'
 import { fromDeclaredType, isIntegerKind, toDeclaredType } from './sqlite-types.js'
-import { byName, canonicalForeignKey } from '../shared/canonical.js'
+import { byName, canonicalForeignKey, sortByName } from '../shared/canonical.js'
 import { canonicalElement, elementExpression } from '../../schema/index-elements.js'
 
 /** An SQL string literal. */
@@ -128,10 +128,10 @@ export function isAutoincrementColumn(column: ColumnModel, table: TableModel): b
 
 /** Orders a table's lists by name (columns keep their position): the introspector and canonicalize both end here. */
 export function sortTable(table: TableModel): TableModel {
-  table.indexes.sort(byName)
-  table.uniques.sort(byName)
-  table.foreignKeys.sort(byName)
-  table.checks.sort(byName)
+  sortByName(table.indexes)
+  sortByName(table.uniques)
+  sortByName(table.foreignKeys)
+  sortByName(table.checks)
   return table
 }
 
