@@ -184,6 +184,28 @@ function columnTypeOf(text: string, seen: Map<string, ColumnType>): ColumnType {
   return cloneColumnType(type)
 }
 
+const ON_UPDATE_NOW = /\bon update current_timestamp\b/i
+const AUTO_INCREMENT = /auto_increment/i
+const GENERATED = /\b(virtual|stored|persistent) generated\b/i
+
+/**
+ * What a column's EXTRA says: ON UPDATE CURRENT_TIMESTAMP, AUTO_INCREMENT, or a generated column (none of which
+ * has a default of its own). The patterns are constants: a literal in the loop is a new RegExp per column.
+ */
+function reflectExtra(column: ColumnModel, extra: string, generationExpression: string | null | undefined): void {
+  if (ON_UPDATE_NOW.test(extra)) column.onUpdateNow = true
+  if (AUTO_INCREMENT.test(extra)) {
+    column.autoincrement = true
+    column.default = null
+  }
+  const generated = GENERATED.exec(extra)
+  if (generated && generationExpression) {
+    column.generated = { expression: generationExpression, stored: generated[1]!.toLowerCase() !== 'virtual' }
+    column.default = null
+    // MariaDB reports every generated column as nullable (it accepts no NOT NULL on one).
+  }
+}
+
 export async function introspectMysql(connection: Connection, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const server = await mysqlServerOf(connection)
   const pending = queryAll(connection, catalogStatements(server))
@@ -217,17 +239,8 @@ export async function introspectMysql(connection: Connection, options: Introspec
       comment: row.COLUMN_COMMENT || null,
     }
     if (row.COLLATION_NAME && row.COLLATION_NAME !== table.collation && COLLATABLE.has(type.kind)) column.collation = row.COLLATION_NAME
-    if (/\bon update current_timestamp\b/i.test(row.EXTRA ?? '')) column.onUpdateNow = true
-    if (/auto_increment/i.test(row.EXTRA ?? '')) {
-      column.autoincrement = true
-      column.default = null
-    }
-    const generated = /\b(virtual|stored|persistent) generated\b/i.exec(row.EXTRA ?? '')
-    if (generated && row.GENERATION_EXPRESSION) {
-      column.generated = { expression: row.GENERATION_EXPRESSION, stored: generated[1]!.toLowerCase() !== 'virtual' }
-      column.default = null
-      // MariaDB reports every generated column as nullable (it accepts no NOT NULL on one).
-    }
+    // Most columns have no EXTRA: the patterns are not even tried.
+    if (row.EXTRA) reflectExtra(column, row.EXTRA, row.GENERATION_EXPRESSION)
     table.model.columns.push(column)
   }
 
