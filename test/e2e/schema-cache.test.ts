@@ -6,7 +6,7 @@
  * SQLite is enough.
  */
 import assert from 'node:assert/strict'
-import { existsSync, readdirSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { importModule } from '../../src/config/module-loader.js'
@@ -65,5 +65,35 @@ describe('schema file cache', () => {
     await fails(project, ['check'], /^error: schema file .*schema\.ts failed to load: /, env())
     project.write('schema.ts', `import { table, integer } from 'strata-db'\n\nthrow new Error('boom from the schema')\n`)
     await fails(project, ['check'], /^error: schema file .*schema\.ts failed to load: .*boom from the schema/, env())
+  })
+
+  it('a large entry (a schema of 400 tables) is sealed from its parts: kept when intact, recompiled when a byte flips', async () => {
+    const tables = Array.from({ length: 400 }, (_, i) => `export const t${i} = table('t${i}', { id: integer().primaryKey(), name: varchar({ length: 40 }).notNull() }, (t) => [index().on(t.name)])`)
+    const file = project.write('large.ts', `import { table, integer, varchar, index } from 'strata-db'\n\n${tables.join('\n')}\n`)
+    const load = async () => {
+      const loader = new SchemaModuleLoader()
+      const exports = Object.keys(await loader.import(file))
+      loader.save()
+      return exports
+    }
+    const before = new Set(packs())
+    assert.equal((await load()).length, 400)
+    const pack = join(cacheDir(), packs().find((f) => !before.has(f)) ?? packs()[0]!)
+    const written = readFileSync(pack)
+    assert.ok(written.length > 64 * 1024, `a large entry: ${written.length} bytes`)
+    const mtime = () => statSync(pack).mtimeMs
+    const first = mtime()
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    assert.equal((await load()).length, 400)
+    assert.equal(mtime(), first, 'an intact entry is used as it is: nothing recompiled, the pack not rewritten')
+
+    // One byte in the JavaScript's half of the pack, one near its end (the code cache): each must be caught.
+    for (const at of [Math.floor(written.length * 0.3), written.length - 100]) {
+      const damaged = Buffer.from(written)
+      damaged[at] = damaged[at]! ^ 0x20
+      writeFileSync(pack, damaged)
+      assert.equal((await load()).length, 400)
+      assert.ok(!readFileSync(pack).equals(damaged), `the entry with byte ${at} flipped is recompiled and the pack rewritten`)
+    }
   })
 })
