@@ -41,19 +41,26 @@ function canonicalMysqlElement(element: IndexElement): IndexElement {
 /** MySQL reflects RESTRICT as NO ACTION and keeps no DEFERRABLE. */
 const canonicalMysqlForeignKey = (fk: ForeignKeyModel) => canonicalForeignKey(fk, { defaultActions: ['no action', 'restrict'], schemas: true, deferrable: false })
 
+// Loops, not every/some with a closure: these run for every index of every table, on both sides of a compare.
 function sameColumns(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i])
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 /** True for the index MySQL keeps behind a foreign key (auto-created, or added by strata under the key's name). */
 export function isForeignKeyBackingIndex(index: { name: string; unique: boolean; elements: unknown[] }, foreignKeys: ForeignKeyModel[]): boolean {
+  if (index.unique) return false
   // Named after the constraint, or (for an unnamed constraint) after its first column.
-  return !index.unique && foreignKeys.some((fk) => (fk.name === index.name || fk.columns[0] === index.name) && sameColumns(fk.columns, index.elements))
+  for (const fk of foreignKeys) if ((fk.name === index.name || fk.columns[0] === index.name) && sameColumns(fk.columns, index.elements)) return true
+  return false
 }
 
 /** A unique index the server would report as a unique constraint: every element a plain column, no predicate. */
 export function isPlainUniqueIndex(index: IndexModel): boolean {
-  return index.unique && !index.where && index.elements.every((e) => typeof e === 'string')
+  if (!index.unique || index.where) return false
+  for (const e of index.elements) if (typeof e !== 'string') return false
+  return true
 }
 
 function canonicalTable(table: TableModel): TableModel {
