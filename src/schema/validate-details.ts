@@ -11,7 +11,16 @@ type Rules = Pick<SchemaRules, 'displayName' | 'details'>
 /** Column types `.collate()` applies to (and that introspectors reflect a collation for). */
 export const COLLATABLE: ReadonlySet<string> = new Set(['varchar', 'char', 'text', 'raw'])
 
+/** An index of plain columns with no method and no INCLUDE: nothing any database refuses (the usual index). */
+function plainIndex(index: IndexModel): boolean {
+  if (index.using || index.include?.length) return false
+  for (const element of index.elements) if (typeof element !== 'string') return false
+  return true
+}
+
 function indexProblem(table: TableModel, index: IndexModel, rules: Rules): string | null {
+  // Checked before any message is built: this runs for every index of the schema.
+  if (plainIndex(index)) return null
   const { details, displayName } = rules
   const where = `table '${table.name}', index '${index.name}'`
   const method = index.using?.toLowerCase()
@@ -32,6 +41,8 @@ function indexProblem(table: TableModel, index: IndexModel, rules: Rules): strin
 }
 
 function columnProblem(table: TableModel, column: ColumnModel, rules: Rules): string | null {
+  // Most columns have neither: no message is built for them (this runs for every column of the schema).
+  if (!column.collation && !column.onUpdateNow) return null
   const where = `column '${table.name}.${column.name}'`
   if (column.collation && !COLLATABLE.has(column.type.kind)) return `${where}: .collate() needs a text, varchar or char column (this one is ${column.type.kind})`
   if (!column.onUpdateNow) return null
