@@ -15,7 +15,9 @@ export function globToRegExp(pattern: string): RegExp {
 
 function matchesAny(patterns: RegExp[], table: { name: string; schema?: string | null }): boolean {
   const qualified = tableKey(table)
-  return patterns.some((p) => p.test(table.name) || p.test(qualified))
+  // A table without a schema has its name as its key: one test is enough (twice per table, every table).
+  for (const p of patterns) if (p.test(table.name) || (qualified !== table.name && p.test(qualified))) return true
+  return false
 }
 
 /** Decides which tables and objects take part in a comparison. */
