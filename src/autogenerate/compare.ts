@@ -96,18 +96,30 @@ class WorkingCopyNeeded extends Error {}
  * The plan is made against a working model, which planned renames, enum value changes and drops in a foreign-key
  * cycle change. Most comparisons plan none of these and only read it, so the first attempt reads the reflected
  * model itself (a copy is 12,000 columns on 1,000 tables, and garbage to collect); the first change it would make
- * abandons that attempt, which starts again on a copy. With `askRename` the copy is made first, so that no
- * question is asked twice.
+ * abandons that attempt, which starts again on a copy. With a user callback (`askRename`, `includeObject`) the
+ * copy is made first: no question is asked twice, and a hook never sees the caller's own model. The history is
+ * loaded at most once for both attempts.
  */
 export async function compareSchemas(target: SchemaModel, reflected: SchemaModel, options: CompareOptions): Promise<DetectedChange[]> {
-  if (!options.askRename) {
+  const shared: CompareOptions = {
+    ...options,
+    ...(options.loadHistory ? { loadHistory: once(options.loadHistory) } : {}),
+    ...(options.loadHistoryEnums ? { loadHistoryEnums: once(options.loadHistoryEnums) } : {}),
+  }
+  if (!options.askRename && !options.includeObject) {
     try {
-      return await compareAgainst(target, reflected, null, options)
+      return await compareAgainst(target, reflected, null, shared)
     } catch (error) {
       if (!(error instanceof WorkingCopyNeeded)) throw error
     }
   }
-  return compareAgainst(target, reflected, cloneModel(reflected), options)
+  return compareAgainst(target, reflected, cloneModel(reflected), shared)
+}
+
+/** `load`, called at most once: later calls get the first call's promise. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined
+  return () => (loaded ??= load())
 }
 
 /** One comparison, against `copy` as the working model, or against `reflected` itself (never changed) when null. */

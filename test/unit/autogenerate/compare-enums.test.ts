@@ -119,6 +119,17 @@ describe('compare: enums on MySQL and SQLite (inline column types)', () => {
     assert.deepEqual([op.name, op.value, op.position, op.existing, op.columns], ['mood', 'meh', { after: 'happy' }, ['happy', 'sad'], usages])
   })
 
+  it('loads the history once, also when a value change makes compare start again on a copy', async () => {
+    let loads = 0
+    const loadHistoryEnums = async () => {
+      loads++
+      return []
+    }
+    const changes = await compare(inline(['happy', 'meh', 'sad']), inline(['happy', 'sad']), { dialect, loadHistoryEnums })
+    assert.deepEqual(messages(changes), ["added value 'meh' to enum 'mood'"])
+    assert.equal(loads, 1)
+  })
+
   it('renames a hinted value (a default naming it follows), and rebuilds for a removal', async () => {
     const mood = enumeration('mood', ['joyful', 'sad'], { renamedValues: { joyful: 'happy' } })
     // The declared model keeps its enums (the hints live there); the database reflects none.

@@ -71,4 +71,29 @@ describe('compare: filters', () => {
     assert.deepEqual(changes, [])
     assert.equal((await compare(target, reflected)).length, 5)
   })
+
+  it('asks the hook once per object and never hands it the caller\'s reflected model, also when a rename is planned', async () => {
+    // A planned rename changes the working model: compare works on a copy from the start when there is a hook.
+    const target = model(table('accounts', { id: integer(), email: text() }, { renamedFrom: 'users' }), t('kept'))
+    const reflected = model(table('users', { id: integer(), email: text() }), t('kept'))
+    const callerObjects = new Set<unknown>()
+    const walk = (value: unknown): void => {
+      if (typeof value !== 'object' || value === null || callerObjects.has(value)) return
+      callerObjects.add(value)
+      for (const child of Object.values(value)) walk(child)
+    }
+    walk(reflected)
+    const asked: string[] = []
+    const changes = await compare(target, reflected, {
+      includeObject: (o) => {
+        asked.push(`${o.type} ${o.table ?? ''} ${o.name} ${o.reflected}`)
+        assert.ok(!callerObjects.has(o.compareTo), `${o.type} ${o.name}: compareTo is the caller's own object`)
+        return true
+      },
+    })
+    assert.deepEqual(messages(changes), ["renamed table 'users' to 'accounts'"])
+    assert.ok(asked.length > 0)
+    assert.deepEqual(asked, [...new Set(asked)], 'no object asked about twice')
+  })
 })
+
