@@ -67,8 +67,11 @@ interface Matched<T> {
   removed: T[]
 }
 
-/** Both lists name the same objects in the same order (both sides sort by name), every one named. */
-function sameNames(target: Array<{ name: string }>, reflected: Array<{ name: string }>): boolean {
+/**
+ * Both lists name the same objects in the same order, every one named: constraints (both sides sort them by
+ * name), or a table's columns (a database never reflects two columns of one name).
+ */
+export function sameNames(target: Array<{ name: string }>, reflected: Array<{ name: string }>): boolean {
   if (target.length !== reflected.length) return false
   for (let i = 0; i < target.length; i++) if (!target[i]!.name || target[i]!.name !== reflected[i]!.name) return false
   return true
@@ -169,6 +172,10 @@ function foreignKeySignature(fk: ForeignKeyModel, _table: TableModel): string {
   ])
 }
 
+/** The sameness `diffKind` asks of a unique pair and of a check pair (indexes and foreign keys have theirs above). */
+const sameUnique = (t: UniqueModel, r: UniqueModel) => sameList(t.columns, r.columns)
+const sameCheck = (t: CheckModel, r: CheckModel, dialect: CompareDialect) => dialect.normalizeExpression(t.expression) === dialect.normalizeExpression(r.expression)
+
 /** True when both lists name the same objects in the same order and `same` holds for each pair. */
 function allSame<T extends { name: string }>(target: T[], reflected: T[], same: (t: T, r: T) => boolean): boolean {
   if (!sameNames(target, reflected)) return false
@@ -182,10 +189,10 @@ function allSame<T extends { name: string }>(target: T[], reflected: T[], same: 
  */
 function unchangedByName(target: TableModel, reflected: TableModel, dialect: CompareDialect): boolean {
   return (
-    allSame(target.uniques, reflected.uniques, (t, r) => sameList(t.columns, r.columns)) &&
+    allSame(target.uniques, reflected.uniques, sameUnique) &&
     allSame(target.indexes, reflected.indexes, (t, r) => sameIndex(t, r, dialect)) &&
     allSame(target.foreignKeys, reflected.foreignKeys, (t, r) => sameForeignKey(t, r, target, reflected)) &&
-    allSame(target.checks, reflected.checks, (t, r) => dialect.normalizeExpression(t.expression) === dialect.normalizeExpression(r.expression))
+    allSame(target.checks, reflected.checks, (t, r) => sameCheck(t, r, dialect))
   )
 }
 
@@ -264,7 +271,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   const pass = { target, reflected, scope, renamedNames, renameObject }
 
   const uniqueKey = (u: UniqueModel) => u.columns.join('\u0000')
-  diffKind<UniqueModel>(pass, 'unique', target.uniques, reflected.uniques, uniqueKey, (t, r) => sameList(t.columns, r.columns), {
+  diffKind<UniqueModel>(pass, 'unique', target.uniques, reflected.uniques, uniqueKey, sameUnique, {
     drop: (u) => plan.add(Phase.DropConstraint, [key, RANK.unique, u.name], new DropUniqueOp(name, u.name, schema, structuredClone(u))),
     add: (u) => {
       plan.add(Phase.AddConstraint, [key, RANK.unique, u.name], new AddUniqueOp(name, declared.unique(target, u), schema))
@@ -289,7 +296,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   })
 
   const checkText = (c: CheckModel) => dialect.normalizeExpression(c.expression)
-  diffKind<CheckModel>(pass, 'check', target.checks, reflected.checks, checkText, (t, r) => checkText(t) === checkText(r), {
+  diffKind<CheckModel>(pass, 'check', target.checks, reflected.checks, checkText, (t, r) => sameCheck(t, r, dialect), {
     drop: (c) => plan.add(Phase.DropConstraint, [key, RANK.check, c.name], new DropCheckOp(name, c.name, schema, structuredClone(c))),
     add: (c) => plan.add(Phase.AddConstraint, [key, RANK.check, c.name], new AddCheckOp(name, declared.check(target, c), schema)),
   })

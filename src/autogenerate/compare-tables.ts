@@ -3,7 +3,7 @@ import { RenameTableOp, SetTableCommentOp } from '../operations/table-ops.js'
 import type { ColumnModel, SchemaModel, TableModel } from '../schema/model.js'
 import { qualifiedName, tableKey } from '../schema/model.js'
 import { diffColumn, typesCompatible } from './compare-columns.js'
-import { type RenamedName, diffConstraints } from './compare-constraints.js'
+import { type RenamedName, diffConstraints, sameNames } from './compare-constraints.js'
 import type { DeclaredTarget } from './declared.js'
 import type { CompareScope } from './filters.js'
 import { Phase, type Plan } from './ordering.js'
@@ -133,7 +133,8 @@ export interface MatchedColumns {
 export async function matchColumns(match: MatchedTable, ctx: TableContext): Promise<MatchedColumns> {
   const { target: t, reflected: r } = match
   const { scope } = ctx
-  if (!scope.hasObjectHook && sameColumnNames(t.columns, r.columns)) return { pairs: t.columns.map((c, i) => ({ target: c, reflected: r.columns[i]! })), added: [], removed: [] }
+  // The usual table: the same column names in the same order pair up by position (nothing added, removed or renamed).
+  if (!scope.hasObjectHook && sameNames(t.columns, r.columns)) return { pairs: t.columns.map((c, i) => ({ target: c, reflected: r.columns[i]! })), added: [], removed: [] }
   // Maps by name, not `find` per column: this runs for every column of every table (12,000 on 1,000 tables).
   let reflectedByName = columnsByName(r.columns)
   const targetByName = columnsByName(t.columns)
@@ -195,16 +196,6 @@ export async function matchColumns(match: MatchedTable, ctx: TableContext): Prom
     if (other && !stillAdded.has(c)) pairs.push({ target: c, reflected: other })
   }
   return { pairs, added, removed }
-}
-
-/**
- * The same column names in the same order: the usual table, whose columns pair up by position (nothing added,
- * removed or renamed) without the maps. A database never reflects two columns of one name.
- */
-function sameColumnNames(target: ColumnModel[], reflected: ColumnModel[]): boolean {
-  if (target.length !== reflected.length) return false
-  for (let i = 0; i < target.length; i++) if (target[i]!.name !== reflected[i]!.name) return false
-  return true
 }
 
 /** A table's columns by name; the first of a name wins, as `find` would. */

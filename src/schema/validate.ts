@@ -79,13 +79,6 @@ function objectNames(table: TableModel): string[] {
   return names
 }
 
-/** True when a name appears twice (a nested loop for the few names most tables have, a set beyond). */
-function hasDuplicate(names: string[]): boolean {
-  if (names.length > 16) return new Set(names).size !== names.length
-  for (let i = 1; i < names.length; i++) for (let j = 0; j < i; j++) if (names[i] === names[j]) return true
-  return false
-}
-
 /** The named objects of a table, each with how a message names it (`index 'ix_a'`). */
 function namedObjects(table: TableModel): Array<{ name: string; label: string }> {
   return [
@@ -116,7 +109,8 @@ function tooLongName(name: string, dialect: SchemaDialect): boolean {
 
 /** Two constraints or indexes of one table with one name (a name given twice, or a generated name given again). */
 function sameNameTwice(table: TableModel): string | null {
-  if (!hasDuplicate(objectNames(table))) return null
+  const names = objectNames(table)
+  if (new Set(names).size === names.length) return null
   const seen = new Map<string, string>()
   for (const { name, label } of namedObjects(table)) {
     const earlier = seen.get(name)
