@@ -14,6 +14,8 @@ export interface ProjectOptions {
   url?: string
   /** Where each line of output goes (default: nowhere). */
   log?: (line: string) => void
+  /** Writes out the lines `log` holds back, if it batches them (before a statement that blocks this thread). */
+  flushLog?: () => void
 }
 
 export async function resolveProject(input: ConfigInput): Promise<ResolvedConfig> {
@@ -39,5 +41,5 @@ export async function runEnvironment(config: ResolvedConfig, options: ProjectOpt
   // A run hashes and compiles the files it reads for the graph: keep their bytes rather than read them twice.
   const graph = loadGraph(config, { keepBytes: true })
   const { url, dialect } = await databaseOf(config, options)
-  return { config, url, dialect, graph, log: options.log ?? (() => undefined) }
+  return { config, url, dialect, graph, log: options.log ?? (() => undefined), ...(options.flushLog ? { flushLog: options.flushLog } : {}) }
 }

@@ -24,6 +24,12 @@ export interface Connection {
    */
   readonly queuesStatements?: boolean
   /**
+   * True when a statement runs on this thread (an in-process database: SQLite, libSQL files, PGlite): until it
+   * returns nothing else in this process runs, not even a timer. The run loop writes out held-back progress lines
+   * before each statement, since a timer cannot do it during a long one.
+   */
+  readonly blocksThread?: boolean
+  /**
    * Several read statements in one round trip, their rows in order: the server runs them back to back while this
    * process does other work (MySQL: multi-statement text, on a session opened with `readBatches`). Absent: the
    * caller sends them one at a time.

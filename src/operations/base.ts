@@ -23,6 +23,13 @@ export abstract class Operation {
   abstract describe(): string
   /** Replays the operation on a schema model (mutating it). */
   abstract apply(model: SchemaModel): void
+  /**
+   * True when the operation's statements read and write no existing rows (creating a new table), so they take
+   * about as long on a large database as on an empty one. A getter, so that it is no field of the data.
+   */
+  get touchesNoRows(): boolean {
+    return false
+  }
 }
 
 /** An operation lacks the facts to undo itself (a drop without the old definition): code `not-reversible`. */

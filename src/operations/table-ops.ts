@@ -8,6 +8,9 @@ export class CreateTableOp extends Operation {
   constructor(readonly table: TableModel) {
     super()
   }
+  override get touchesNoRows(): boolean {
+    return true
+  }
   reverse(): AnyOperation {
     return new DropTableOp(this.table.name, this.table.schema ?? null, this.table)
   }

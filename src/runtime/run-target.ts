@@ -11,6 +11,8 @@ import { applyToReplay, offlineCompileError } from './offline-replay.js'
 export interface RunTarget {
   readonly live: boolean
   readonly inTransaction: boolean
+  /** Live, on an in-process database: a statement holds this thread until it returns (Connection.blocksThread). */
+  readonly blocksThread?: boolean
   begin(): Promise<void>
   /** Live: verifies the lock first, so a run that lost it never commits. */
   commit(): Promise<void>
@@ -31,6 +33,7 @@ export interface RunTarget {
 export class LiveTarget implements RunTarget {
   readonly live = true
   inTransaction: boolean
+  readonly blocksThread: boolean
   readonly compileContext: CompileContext
 
   constructor(
@@ -40,6 +43,7 @@ export class LiveTarget implements RunTarget {
     inTransaction: boolean,
   ) {
     this.inTransaction = inTransaction
+    this.blocksThread = connection.blocksThread === true
     this.compileContext = {
       offline: false,
       connection,

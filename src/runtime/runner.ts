@@ -22,6 +22,8 @@ export interface RunEnvironment {
   dialect: Dialect
   graph: RevisionGraph
   log: (line: string) => void
+  /** Writes out the lines `log` holds back (see LoopOptions). */
+  flushLog?: () => void
 }
 
 export interface RunOptions {
@@ -78,7 +80,7 @@ export async function runMigrations(env: RunEnvironment, direction: 'up' | 'down
       store,
       live,
       { heads, missing: { version: versions === null, history: history === null }, staleRunning: (history ?? []).filter((row) => row.status === 'running') },
-      { mode, naming: config.naming, resume, resumeChoice: options.resumeChoice, lockRetry, log },
+      { mode, naming: config.naming, resume, resumeChoice: options.resumeChoice, lockRetry, log, flushLog: env.flushLog },
     )
     try {
       return await loop.run(steps, modules)

@@ -111,6 +111,35 @@ describeEachDialect('safe runs: concurrency, kills and lock timeouts', ({ dialec
     }
   })
 
+  it('the lines of finished steps are out while a long statement runs (even on a database in this process)', async () => {
+    const s = await createScenario(project, dialect, 'progress')
+    try {
+      // Quick steps, each a few ms, then a long one: the last quick lines are held back for the next batched write
+      // when the long statement starts. On SQLite no timer can write them while it runs.
+      const ids = Array.from({ length: 21 }, (_, i) => revId(i + 1, 'g'))
+      ids.forEach((id, i) =>
+        s.revision({
+          id,
+          down: i === 0 ? null : ids[i - 1]!,
+          message: i === 20 ? 'long' : `quick ${i + 1}`,
+          imports: ['integer'],
+          up: i === 20 ? `  await op.createTable('k2', { id: integer() })\n${slowLines(dialect)}` : `  await op.createTable('q_${i + 1}', { id: integer().primaryKey() })`,
+          down_: `  await op.dropTable('${i === 20 ? 'k2' : `q_${i + 1}`}')`,
+        }),
+      )
+      const run = s.spawn(['upgrade', 'head'], { SLOW: '3' })
+      const exitedAt = run.done.then((r) => ({ r, at: Date.now() }))
+      await waitFor(() => run.output().includes('quick 20') || run.child.exitCode !== null, 60_000, 'the 20th step line or the end')
+      const seenAt = Date.now()
+      const { r, at } = await exitedAt
+      assert.equal(r.code, 0, r.stderr)
+      assert.ok(r.stdout.includes(`-> ${ids[19]}, quick 20 (`), r.stdout)
+      assert.ok(at - seenAt >= 1000, `the 20th step's line came ${at - seenAt} ms before the end of the 3 s statement after it`)
+    } finally {
+      await s.db.drop()
+    }
+  })
+
   it('a process killed (SIGKILL) in a long migration: the next run gets the lock at once and reaches head', async () => {
     const s = await createScenario(project, dialect, 'killed')
     try {

@@ -59,7 +59,7 @@ export function actionFor(direction: 'upgrade' | 'downgrade') {
     const run = direction === 'upgrade' ? upgrade : downgrade
     const progress = batchedOut()
     try {
-      await run(globals.config, target, { ...runOptions(options), log: progress.log })
+      await run(globals.config, target, { ...runOptions(options), log: progress.log, flushLog: progress.flush })
     } finally {
       progress.flush()
     }

@@ -19,6 +19,8 @@ import { importExternal } from '../../runtime/external-import.js'
  */
 export class LibsqlConnection implements Connection {
   readonly dialect = 'libsql' as const
+  // The database runs in this process: a statement holds the event loop until it returns.
+  readonly blocksThread = true
   private transaction: Transaction | undefined
 
   constructor(

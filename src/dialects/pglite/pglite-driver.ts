@@ -27,6 +27,8 @@ async function openPglite(url: DatabaseUrl): Promise<PGlite> {
 /** A Connection over PGlite: one in-process session, the PostgreSQL dialect's SQL and errors. */
 export class PgliteConnection implements Connection {
   readonly dialect = 'pglite' as const
+  // The database runs in this process: a statement holds the event loop until it returns.
+  readonly blocksThread = true
 
   constructor(
     private readonly db: PGlite,

@@ -67,6 +67,8 @@ export function describeViolations(rows: Record<string, unknown>[]): string {
  */
 export class SqliteConnection implements Connection {
   readonly dialect = 'sqlite' as const
+  // The database runs in this process: a statement holds the event loop until it returns.
+  readonly blocksThread = true
 
   constructor(
     private db: Database.Database,
