@@ -127,14 +127,14 @@ describeEachDialect('safe runs: concurrency, kills and lock timeouts', ({ dialec
           down_: `  await op.dropTable('${i === 20 ? 'k2' : `q_${i + 1}`}')`,
         }),
       )
-      const run = s.spawn(['upgrade', 'head'], { SLOW: '3' })
+      const run = s.spawn(['upgrade', 'head'], { SLOW: '4' })
       const exitedAt = run.done.then((r) => ({ r, at: Date.now() }))
       await waitFor(() => run.output().includes('quick 20') || run.child.exitCode !== null, 60_000, 'the 20th step line or the end')
       const seenAt = Date.now()
       const { r, at } = await exitedAt
       assert.equal(r.code, 0, r.stderr)
       assert.ok(r.stdout.includes(`-> ${ids[19]}, quick 20 (`), r.stdout)
-      assert.ok(at - seenAt >= 1000, `the 20th step's line came ${at - seenAt} ms before the end of the 3 s statement after it`)
+      assert.ok(at - seenAt >= 1000, `the 20th step's line came ${at - seenAt} ms before the end of the 4 s statement after it`)
     } finally {
       await s.db.drop()
     }
