@@ -165,6 +165,8 @@ export function shortenName(name: string, limit = MAX_GENERATED_NAME): string {
   // A UTF-16 unit is at most 3 bytes of UTF-8: most names are short enough without counting.
   if (name.length * 3 <= limit || Buffer.byteLength(name) <= limit) return name
   const hash = createHash('sha1').update(name).digest('hex').slice(0, 8)
+  // No room for a prefix and its underscore: the hash alone, cut to the limit.
+  if (limit < 10) return hash.slice(0, Math.max(1, limit))
   let prefix = name.slice(0, limit - 9)
   while (Buffer.byteLength(prefix) > limit - 9) prefix = prefix.slice(0, -1)
   return `${prefix}_${hash}`

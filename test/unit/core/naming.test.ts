@@ -82,6 +82,16 @@ describe('naming presets', () => {
     )
   })
 
+  it('shortens to any limit, however small, in bytes of UTF-8 and the same way each time', () => {
+    const long = 'ü'.repeat(40) + '_orders_customer_id_fkey'
+    for (const limit of [1, 5, 9, 10, 11, 20, 63]) {
+      const short = shortenName(long, limit)
+      assert.ok(Buffer.byteLength(short) <= limit, `${limit}: ${short}`)
+      assert.equal(shortenName(long, limit), short)
+    }
+    assert.match(shortenName(long, 20), /^ü{5}_[0-9a-f]{8}$/)
+  })
+
   it('fills a template as five replaceAlls one after another would, braces and $ patterns in names included', () => {
     // The rules are filled in one pass over their parts; every name must stay what the chained replaceAlls made.
     const chained = (rule: string, t: { table: string; columns: string[]; referredTable?: string; ordinal?: number }) =>
