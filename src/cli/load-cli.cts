@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import Module = require('node:module')
 import { dirname, join, resolve } from 'node:path'
 import { Script } from 'node:vm'
+import { installDependencyCodeCache } from './dependency-code-cache.cjs'
 
 /**
  * Loads the CLI's bundle (dist/cli/strata-cli.cjs, made by scripts/bundle.mjs) the way Node loads a CommonJS file,
@@ -31,8 +32,10 @@ export function runCli(argv: string[]): void {
   const cachedData = cacheFile ? readChecked(cacheFile) : undefined
   const script = new Script(Module.wrap(source), { filename: BUNDLE, ...(cachedData ? { cachedData } : {}) })
   const program = evaluate(script)
+  const dependencies = dependencyCache(argv)
   const saveCache = () => {
     if (cacheFile && (!cachedData || script.cachedDataRejected)) writeCodeCache(cacheFile, script.createCachedData())
+    dependencies?.save()
   }
   program.main(argv).then(
     (code) => {
@@ -71,9 +74,9 @@ function readChecked(file: string): Buffer | undefined {
   return crc32(data) === bytes.readUInt32LE(bytes.length - 4) ? data : undefined
 }
 
-function crc32Function(): ((data: Buffer) => number) | undefined {
+function crc32Function(): ((data: Buffer | string) => number) | undefined {
   // Required here, not at the top: only a command that reads or writes a code cache needs zlib.
-  const zlib = require('node:zlib') as { crc32?: (data: Buffer) => number }
+  const zlib = require('node:zlib') as { crc32?: (data: Buffer | string) => number }
   return typeof zlib.crc32 === 'function' ? zlib.crc32 : undefined
 }
 
@@ -90,12 +93,36 @@ function codeCacheFile(argv: string[]): string | undefined {
   const folder = cacheFolder()
   const key = readQuietly(join(__dirname, 'strata-cli.key'))?.toString('utf8').trim()
   if (!folder || !key) return undefined
-  const command = argv.slice(2).find((arg) => /^[a-z][a-z-]*$/.test(arg)) ?? 'none'
-  return join(folder, `${cachePrefix(key)}${command}.v8`)
+  return join(folder, `${cachePrefix(key)}${commandOf(argv)}.v8`)
+}
+
+function commandOf(argv: string[]): string {
+  return argv.slice(2).find((arg) => /^[a-z][a-z-]*$/.test(arg)) ?? 'none'
 }
 
 function cachePrefix(key: string): string {
-  return `cli-${key}-${process.versions.v8.replace(/[^\w.]/g, '_')}-`
+  return `cli-${key}-${v8Version()}-`
+}
+
+function v8Version(): string {
+  return process.versions.v8.replace(/[^\w.]/g, '_')
+}
+
+/**
+ * The code cache of the packages the command loads (dependency-code-cache.cts), in
+ * `deps-<v8>-<command>.v8` beside the CLI's: read now, written after the command when it changed.
+ */
+function dependencyCache(argv: string[]): { save(): void } | undefined {
+  const folder = cacheFolder()
+  const crc32 = crc32Function()
+  if (!folder || !crc32) return undefined
+  const file = join(folder, `deps-${v8Version()}-${commandOf(argv)}.v8`)
+  const cache = installDependencyCodeCache(readChecked(file), crc32)
+  return { save: () => saveDependencyCache(file, cache.serialize()) }
+}
+
+function saveDependencyCache(file: string, data: Buffer | undefined): void {
+  if (data) writeChecked(file, data, 'deps-')
 }
 
 /** The rule of src/revisions/cache-location.ts, restated: this runs before the bundle that holds it is loaded. */
@@ -108,11 +135,16 @@ function cacheFolder(): string | undefined {
   }
 }
 
-/**
- * Written whole or not at all (a temp file renamed), with a CRC-32 trailer (`readChecked`), and the caches of other
- * bundles or V8s removed.
- */
 function writeCodeCache(file: string, data: Buffer): void {
+  writeChecked(file, data, 'cli-')
+}
+
+/**
+ * Written whole or not at all (a temp file renamed), with a CRC-32 trailer (`readChecked`). The other files of the
+ * same `family` made for another bundle or V8 (a different `<family><key>-` prefix: `cli-<hash>-<v8>-` or
+ * `deps-<v8>-`) are removed.
+ */
+function writeChecked(file: string, data: Buffer, family: 'cli-' | 'deps-'): void {
   const crc32 = crc32Function()
   if (!crc32) return
   const temp = `${file}.${process.pid}.tmp`
@@ -122,9 +154,10 @@ function writeCodeCache(file: string, data: Buffer): void {
     trailer.writeUInt32LE(crc32(data), 0)
     writeFileSync(temp, Buffer.concat([data, trailer]))
     renameSync(temp, file)
-    const prefix = /^(cli-[^-]+-[^-]+-)/.exec(file.slice(dirname(file).length + 1))?.[1]
-    for (const name of readdirSync(dirname(file)))
-      if (name.startsWith('cli-') && name.endsWith('.v8') && !name.startsWith(prefix ?? name)) rmSync(join(dirname(file), name), { force: true })
+    const name = file.slice(dirname(file).length + 1)
+    const prefix = family === 'cli-' ? /^(cli-[^-]+-[^-]+-)/.exec(name)?.[1] : `deps-${v8Version()}-`
+    for (const other of readdirSync(dirname(file)))
+      if (other.startsWith(family) && other.endsWith('.v8') && !other.startsWith(prefix ?? other)) rmSync(join(dirname(file), other), { force: true })
   } catch {
     rmSync(temp, { force: true })
   }

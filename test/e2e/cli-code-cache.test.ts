@@ -6,29 +6,16 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import Database from 'better-sqlite3'
-import { REPO } from '../support/project.js'
+import { REPO, linkedSqliteProject } from '../support/project.js'
 
 const BIN = join(REPO, 'dist', 'cli', 'bin.cjs')
 const BUNDLE = join(REPO, 'dist', 'cli', 'strata-cli.cjs')
 
-function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'strata-code-cache-'))
-  mkdirSync(join(dir, 'node_modules'))
-  symlinkSync(REPO, join(dir, 'node_modules', 'strata-db'))
-  mkdirSync(join(dir, 'migrations', 'versions'), { recursive: true })
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
-  writeFileSync(join(dir, 'schema.ts'), 'export {}\n')
-  writeFileSync(
-    join(dir, 'strata.config.ts'),
-    `import { defineConfig } from 'strata-db'\n\nexport default defineConfig({ url: 'sqlite:///./app.sqlite', schema: './schema.ts', migrations: './migrations' })\n`,
-  )
-  return dir
-}
+const project = () => linkedSqliteProject('strata-code-cache-')
 
 function strata(dir: string, args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', STRATA_CACHE_DIR: '', ...env } })

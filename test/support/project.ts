@@ -4,7 +4,7 @@
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -96,4 +96,22 @@ export function typeCheck(project: UserProject, files: string[]): CliResult {
 /** A plain `strata.config.ts`: the URL, `./src/db/schema.ts`, and `extra` config entries (`, schemas: […]`). */
 export function writeStrataConfig(project: UserProject, url: string, extra = ''): void {
   project.write('strata.config.ts', `import { defineConfig } from 'strata-db'\n\nexport default defineConfig({ url: '${url}', schema: './src/db/schema.ts'${extra} })\n`)
+}
+
+/**
+ * A bare SQLite project in a temp folder whose node_modules/strata-db links to this repository, for tests of the
+ * caches under node_modules/.cache (run with dist/cli/bin.cjs). The caller removes it.
+ */
+export function linkedSqliteProject(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  mkdirSync(join(dir, 'node_modules'))
+  symlinkSync(REPO, join(dir, 'node_modules', 'strata-db'))
+  mkdirSync(join(dir, 'migrations', 'versions'), { recursive: true })
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
+  writeFileSync(join(dir, 'schema.ts'), 'export {}\n')
+  writeFileSync(
+    join(dir, 'strata.config.ts'),
+    `import { defineConfig } from 'strata-db'\n\nexport default defineConfig({ url: 'sqlite:///./app.sqlite', schema: './schema.ts', migrations: './migrations' })\n`,
+  )
+  return dir
 }

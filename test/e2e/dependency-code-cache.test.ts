@@ -1,0 +1,210 @@
+/**
+ * The code cache of the packages a command loads (src/cli/dependency-code-cache.cts, docs/design/cli-loading.md,
+ * "Packages"): written after a command, used by the next, never stale, and giving each module what Node's own
+ * loader gives it. The mechanism is driven in child processes (it replaces `Module.prototype._compile` for the
+ * process); the CLI's use of it through the SQLite driver.
+ */
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import Database from 'better-sqlite3'
+import { REPO, linkedSqliteProject } from '../support/project.js'
+
+const BIN = join(REPO, 'dist', 'cli', 'bin.cjs')
+const MECHANISM = join(REPO, 'dist', 'cli', 'dependency-code-cache.cjs')
+
+/** Loads `entry` with the cache in `cacheFile` (read before, written after when it changed); prints a JSON report. */
+const HARNESS = `
+const { readFileSync, writeFileSync } = require('node:fs')
+const { crc32 } = require('node:zlib')
+const { installDependencyCodeCache } = require(${JSON.stringify(MECHANISM)})
+const [cacheFile, entry] = process.argv.slice(2)
+let stored
+try { stored = readFileSync(cacheFile) } catch {}
+const cache = installDependencyCodeCache(stored, crc32)
+Promise.resolve(require(entry).run()).then((value) => {
+  const data = cache.serialize()
+  if (data) writeFileSync(cacheFile, data)
+  process.stdout.write(JSON.stringify({ value, wrote: data !== undefined, names: data ? names(data) : [] }))
+})
+function names(bytes) {
+  const out = []
+  for (let at = 0; at < bytes.length; ) {
+    const length = bytes.readUInt32LE(at)
+    out.push(bytes.toString('utf8', at + 4, at + 4 + length))
+    at += 4 + length
+    at += 8 + bytes.readUInt32LE(at + 4)
+  }
+  return out
+}
+`
+
+interface Report {
+  value: unknown
+  wrote: boolean
+  names: string[]
+}
+
+describe('the dependency code cache', () => {
+  const dirs: string[] = []
+  const tempDir = (label: string) => {
+    const dir = mkdtempSync(join(tmpdir(), `strata-deps-cache-${label}-`))
+    dirs.push(dir)
+    return dir
+  }
+  after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+  /** A folder with node_modules/fake (the package under test) and a harness beside it. */
+  function workspace(files: Record<string, string>) {
+    const dir = tempDir('mechanism')
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true })
+      writeFileSync(join(dir, path), text)
+    }
+    writeFileSync(join(dir, 'harness.cjs'), HARNESS)
+    const run = (entry = 'fake'): Report => {
+      const result = spawnSync(process.execPath, [join(dir, 'harness.cjs'), join(dir, 'cache.bin'), entry], { cwd: dir, encoding: 'utf8' })
+      assert.equal(result.status, 0, result.stderr)
+      return JSON.parse(result.stdout) as Report
+    }
+    return { dir, run }
+  }
+
+  it('compiles a package once, then runs it from the cache without rewriting it', () => {
+    const { dir, run } = workspace({
+      'node_modules/fake/package.json': '{"name":"fake","main":"index.js"}',
+      'node_modules/fake/index.js': "const part = require('./part')\nexports.run = () => part.twice(21)\n",
+      'node_modules/fake/part.js': 'exports.twice = (n) => n * 2\n',
+    })
+    const first = run()
+    assert.deepEqual(first, {
+      value: 42,
+      wrote: true,
+      names: [join(dir, 'node_modules', 'fake', 'index.js'), join(dir, 'node_modules', 'fake', 'part.js')],
+    })
+    assert.deepEqual(run(), { value: 42, wrote: false, names: [] })
+  })
+
+  it('never runs the code of an earlier source of the same length (V8 checks only the length)', () => {
+    const { dir, run } = workspace({
+      'node_modules/fake/package.json': '{"name":"fake"}',
+      'node_modules/fake/index.js': "exports.run = () => 'old'\n",
+    })
+    assert.equal(run().value, 'old')
+    assert.equal(run().wrote, false)
+    writeFileSync(join(dir, 'node_modules', 'fake', 'index.js'), "exports.run = () => 'new'\n")
+    const changed = run()
+    assert.deepEqual([changed.value, changed.wrote], ['new', true])
+    assert.equal(run().value, 'new')
+  })
+
+  it("gives a cached module Node's require, module, __filename and __dirname, import(), and its own name in stack traces", () => {
+    const { dir, run } = workspace({
+      'node_modules/fake/package.json': '{"name":"fake"}',
+      'node_modules/fake/index.js': [
+        "'use strict'",
+        "const { join } = require('node:path')",
+        'const self = this',
+        'exports.run = async () => {',
+        "  const esm = await require('./dynamic.js')()",
+        '  let line',
+        "  try { throw new Error('here') } catch (error) { line = /index\\.js:(\\d+)/.exec(error.stack)[1] }",
+        '  return {',
+        "    resolved: require.resolve('./esm.mjs') === join(__dirname, 'esm.mjs'),",
+        "    paths: Array.isArray(require.resolve.paths('x')),",
+        '    cache: require.cache[__filename] === module,',
+        '    exportsIsThis: self === exports && module.exports === exports,',
+        "    file: __filename.endsWith(join('fake', 'index.js')),",
+        '    esm: esm.value,',
+        '    line: Number(line),',
+        '  }',
+        '}',
+      ].join('\n'),
+      'node_modules/fake/esm.mjs': 'export const value = 7\n',
+      // Left to Node's loader: Node 20 loses a vm script's import() hook when its code comes from cached data.
+      'node_modules/fake/dynamic.js': "module.exports = () => import('./esm.mjs')\n",
+    })
+    const expected = { resolved: true, paths: true, cache: true, exportsIsThis: true, file: true, esm: 7, line: 7 }
+    const first = run()
+    assert.deepEqual(first.value, expected)
+    assert.deepEqual(first.names, [join(dir, 'node_modules', 'fake', 'index.js')])
+    assert.deepEqual(run(), { value: expected, wrote: false, names: [] })
+  })
+
+  it("leaves files outside node_modules, and what it cannot wrap (a hashbang), to Node's loader", () => {
+    const { dir, run } = workspace({
+      'node_modules/fake/package.json': '{"name":"fake"}',
+      'node_modules/fake/index.js': "exports.run = () => require('./cli.js').name + require('../../local.js')\n",
+      'node_modules/fake/cli.js': "#!/usr/bin/env node\nexports.name = 'cli'\n",
+      'local.js': "module.exports = '+local'\n",
+    })
+    const first = run()
+    assert.equal(first.value, 'cli+local')
+    assert.deepEqual(first.names, [join(dir, 'node_modules', 'fake', 'index.js')])
+    assert.deepEqual(run(), { value: 'cli+local', wrote: false, names: [] })
+  })
+
+  it('ignores stored data that ends mid-entry', () => {
+    const { dir, run } = workspace({
+      'node_modules/fake/package.json': '{"name":"fake"}',
+      'node_modules/fake/index.js': 'exports.run = () => 1\n',
+    })
+    run()
+    const cache = join(dir, 'cache.bin')
+    writeFileSync(cache, readFileSync(cache).subarray(0, 40))
+    assert.deepEqual([run().value, run().value], [1, 1])
+  })
+
+  describe('in the CLI', () => {
+    function project(): string {
+      const dir = linkedSqliteProject('strata-deps-cache-cli-')
+      dirs.push(dir)
+      new Database(join(dir, 'app.sqlite')).close()
+      return dir
+    }
+    const strata = (dir: string, args: string[], env: Record<string, string> = {}) => {
+      const result = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', STRATA_CACHE_DIR: '', ...env } })
+      assert.equal(result.status, 0, result.stderr)
+      return result.stdout
+    }
+    const cacheDir = (dir: string) => join(dir, 'node_modules', '.cache', 'strata-db')
+    const dependencyCaches = (folder: string) => {
+      try {
+        return readdirSync(folder).filter((name) => name.startsWith('deps-'))
+      } catch {
+        return []
+      }
+    }
+
+    it('keeps the driver compiled for the next command, and rewrites a damaged file', () => {
+      const dir = project()
+      assert.equal(strata(dir, ['current']), '')
+      const files = dependencyCaches(cacheDir(dir))
+      assert.deepEqual(files, [`deps-${process.versions.v8.replace(/[^\w.]/g, '_')}-current.v8`])
+      const path = join(cacheDir(dir), files[0]!)
+      assert.match(readFileSync(path, 'latin1'), /better-sqlite3/)
+      utimesSync(path, new Date(2001, 0, 1), new Date(2001, 0, 1))
+      assert.equal(strata(dir, ['current']), '')
+      assert.equal(statSync(path).mtime.getFullYear(), 2001)
+      const damaged = readFileSync(path)
+      damaged[Math.floor(damaged.length / 2)]! ^= 0x01
+      writeFileSync(path, damaged)
+      assert.equal(strata(dir, ['current']), '')
+      assert.notDeepEqual(readFileSync(path), damaged)
+    })
+
+    it('removes the files of another V8, and writes nothing when caching is off', () => {
+      const dir = project()
+      strata(dir, ['current'], { STRATA_CACHE_DIR: 'off' })
+      assert.deepEqual(dependencyCaches(cacheDir(dir)), [])
+      mkdirSync(cacheDir(dir), { recursive: true })
+      writeFileSync(join(cacheDir(dir), 'deps-0.0.0-current.v8'), 'old')
+      strata(dir, ['current'])
+      assert.equal(dependencyCaches(cacheDir(dir)).some((name) => name.startsWith('deps-0.0.0-')), false)
+      assert.equal(dependencyCaches(cacheDir(dir)).length, 1)
+    })
+  })
+})
