@@ -14,7 +14,8 @@ import { Script, constants as vmConstants } from 'node:vm'
  * module's source: V8 checks only a source's length, and an upgraded package must never run the old bytecode.
  * Anything this cannot do exactly as Node would goes to Node's own `_compile`: a module that may call `import()`
  * (Node 20 loses a vm script's import hook when the script comes from cached data), one Node compiles as
- * something other than CommonJS, or one V8 rejects inside the wrapper (a hashbang).
+ * something other than CommonJS, one V8 rejects inside the wrapper (a hashbang), and every module when source
+ * maps are on (`--enable-source-maps`).
  */
 
 type Crc32 = (data: Buffer | string) => number
@@ -84,7 +85,9 @@ export function installDependencyCodeCache(stored: Buffer | undefined, crc32: Cr
 }
 
 function cacheable(content: unknown, filename: string, format: string | undefined): content is string {
-  return (format === undefined || format === 'commonjs') && filename.includes(PACKAGES) && typeof content === 'string' && !DYNAMIC_IMPORT.test(content)
+  // With --enable-source-maps Node reads each module's source map as it compiles it: its loader keeps that.
+  if (process.sourceMapsEnabled || (format !== undefined && format !== 'commonjs')) return false
+  return filename.includes(PACKAGES) && typeof content === 'string' && !DYNAMIC_IMPORT.test(content)
 }
 
 /** The `require` Node gives a module (lib/internal/modules/helpers.js, makeRequireFunction), for `module`. */

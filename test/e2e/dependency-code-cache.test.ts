@@ -65,8 +65,8 @@ describe('the dependency code cache', () => {
       writeFileSync(join(dir, path), text)
     }
     writeFileSync(join(dir, 'harness.cjs'), HARNESS)
-    const run = (entry = 'fake'): Report => {
-      const result = spawnSync(process.execPath, [join(dir, 'harness.cjs'), join(dir, 'cache.bin'), entry], { cwd: dir, encoding: 'utf8' })
+    const run = (entry = 'fake', nodeOptions: string[] = []): Report => {
+      const result = spawnSync(process.execPath, [...nodeOptions, join(dir, 'harness.cjs'), join(dir, 'cache.bin'), entry], { cwd: dir, encoding: 'utf8' })
       assert.equal(result.status, 0, result.stderr)
       return JSON.parse(result.stdout) as Report
     }
@@ -145,6 +145,15 @@ describe('the dependency code cache', () => {
     assert.equal(first.value, 'cli+local')
     assert.deepEqual(first.names, [join(dir, 'node_modules', 'fake', 'index.js')])
     assert.deepEqual(run(), { value: 'cli+local', wrote: false, names: [] })
+  })
+
+  it("leaves every module to Node's loader when source maps are on (it reads them as it compiles)", () => {
+    const { run } = workspace({
+      'node_modules/fake/package.json': '{"name":"fake"}',
+      'node_modules/fake/index.js': 'exports.run = () => 3\n',
+    })
+    assert.deepEqual(run('fake', ['--enable-source-maps']), { value: 3, wrote: false, names: [] })
+    assert.equal(run().wrote, true)
   })
 
   it('ignores stored data that ends mid-entry', () => {
