@@ -9,9 +9,10 @@ import { Script, constants as vmConstants } from 'node:vm'
  * docs/design/cli-loading.md, "Packages".
  *
  * While a command runs, `Module.prototype._compile` compiles such a module through `vm.Script` with the cached data
- * stored for it, and runs it as Node's loader would. After the command, `save()` writes one file with the data of
- * every module the command compiled, when anything had to be compiled afresh. Each entry carries a CRC-32 of its
- * module's source: V8 checks only a source's length, and an upgraded package must never run the old bytecode.
+ * stored for it, and runs it as Node's loader would. After the command, when anything had to be compiled afresh,
+ * the caller writes one file with the data of every module the command compiled, and of those stored before that
+ * it did not load. Each entry carries a CRC-32 of its module's source: V8 checks only a source's length, and an
+ * upgraded package must never run the old bytecode.
  * Anything this cannot do exactly as Node would goes to Node's own `_compile`: a module that may call `import()`
  * (Node 20 loses a vm script's import hook when the script comes from cached data), one Node compiles as
  * something other than CommonJS, one V8 rejects inside the wrapper (a hashbang), and every module when source
@@ -80,7 +81,7 @@ export function installDependencyCodeCache(stored: Buffer | undefined, crc32: Cr
     return body.call(this.exports, this.exports, requireFor(this, loader), this, filename, dirname(filename))
   }
   return {
-    serialize: () => (fresh ? serializeEntries(compiled) : undefined),
+    serialize: () => (fresh ? serializeEntries([...compiled, ...unused(entries, compiled)]) : undefined),
   }
 }
 
@@ -121,6 +122,17 @@ function parseEntries(bytes: Buffer): Map<string, Entry> {
     at += length
   }
   return entries
+}
+
+/**
+ * The stored entries of modules this run did not load (a driver loads some parts only on some paths, an
+ * authentication plugin say): kept, so that two commands loading different parts do not rewrite the file in turn.
+ */
+function unused(entries: Map<string, Entry>, compiled: readonly Compiled[]): Compiled[] {
+  const loaded = new Set(compiled.map((c) => c.filename))
+  const kept: Compiled[] = []
+  for (const [filename, { crc, data }] of entries) if (!loaded.has(filename)) kept.push({ filename, crc, reuse: data })
+  return kept
 }
 
 function serializeEntries(compiled: readonly Compiled[]): Buffer {

@@ -88,6 +88,18 @@ describe('the dependency code cache', () => {
     assert.deepEqual(run(), { value: 42, wrote: false, names: [] })
   })
 
+  it('keeps the modules another run loaded, so that two runs loading different parts do not rewrite it in turn', () => {
+    const { dir, run } = workspace({
+      'node_modules/fake/package.json': '{"name":"fake"}',
+      'node_modules/fake/a.js': "exports.run = () => 'a'\n",
+      'node_modules/fake/b.js': "exports.run = () => 'b'\n",
+    })
+    const [a, b] = ['a.js', 'b.js'].map((name) => join(dir, 'node_modules', 'fake', name))
+    assert.deepEqual(run('fake/a.js'), { value: 'a', wrote: true, names: [a] })
+    assert.deepEqual(run('fake/b.js'), { value: 'b', wrote: true, names: [b, a] })
+    assert.deepEqual([run('fake/a.js').wrote, run('fake/b.js').wrote], [false, false])
+  })
+
   it('never runs the code of an earlier source of the same length (V8 checks only the length)', () => {
     const { dir, run } = workspace({
       'node_modules/fake/package.json': '{"name":"fake"}',
