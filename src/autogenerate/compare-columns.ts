@@ -2,14 +2,11 @@ import { AlterColumnOp, type ColumnChanges } from '../operations/column-ops.js'
 import type { ColumnModel, ColumnType, DefaultValue } from '../schema/model.js'
 import { jsonDefaultByValue } from '../schema/json-default.js'
 import type { CompareDialect } from './types.js'
+import { sameItems } from '../schema/same-items.js'
 
 function sameRawSql(a: string, b: string): boolean {
   const norm = (s: string) => s.trim().replace(/\s+/g, ' ').toLowerCase()
   return norm(a) === norm(b)
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i])
 }
 
 /**
@@ -23,7 +20,7 @@ export function typesEqual(target: ColumnType, reflected: ColumnType, enumsAsTyp
     case 'enum': {
       const r = reflected as typeof target
       if (enumsAsTypes) return target.name === r.name && (target.schema ?? null) === (r.schema ?? null)
-      return sameList(target.values, r.values)
+      return sameItems(target.values, r.values)
     }
     case 'raw':
       return sameRawSql(target.sql, (reflected as typeof target).sql)

@@ -18,6 +18,7 @@ import type { CompareScope } from './filters.js'
 import { Phase, type Plan } from './ordering.js'
 import type { CompareDialect } from './types.js'
 import { elementColumn, elementExpression, elementOptions } from '../schema/index-elements.js'
+import { sameItems } from '../schema/same-items.js'
 
 export interface ConstraintContext {
   plan: Plan
@@ -115,10 +116,6 @@ export function matchByName<T extends { name: string }>(target: T[], reflected: 
   return result
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i])
-}
-
 function elementText(element: IndexElement, dialect: CompareDialect): string {
   const column = elementColumn(element)
   const target = column !== null ? `c:${column}` : `e:${dialect.normalizeExpression(elementExpression(element) ?? '')}`
@@ -142,7 +139,7 @@ function sameIndex(t: IndexModel, r: IndexModel, dialect: CompareDialect): boole
     !t.where &&
     !r.where &&
     (t.using ?? '') === (r.using ?? '') &&
-    sameList(t.include ?? [], r.include ?? []) &&
+    sameItems(t.include ?? [], r.include ?? []) &&
     t.elements.length === r.elements.length &&
     t.elements.every((e, i) => typeof e === 'string' && e === r.elements[i])
   return plainAlike || indexSignature(t, dialect) === indexSignature(r, dialect)
@@ -153,8 +150,8 @@ function sameForeignKey(t: ForeignKeyModel, r: ForeignKeyModel, table: TableMode
   const alike =
     t.referencedTable === r.referencedTable &&
     (t.referencedSchema ?? null) === (r.referencedSchema ?? null) &&
-    sameList(t.columns, r.columns) &&
-    sameList(t.referencedColumns, r.referencedColumns) &&
+    sameItems(t.columns, r.columns) &&
+    sameItems(t.referencedColumns, r.referencedColumns) &&
     (t.onDelete ?? 'no action') === (r.onDelete ?? 'no action') &&
     (t.onUpdate ?? 'no action') === (r.onUpdate ?? 'no action') &&
     (t.deferrable || false) === (r.deferrable || false)
@@ -173,7 +170,7 @@ function foreignKeySignature(fk: ForeignKeyModel, _table: TableModel): string {
 }
 
 /** The sameness `diffKind` asks of a unique pair and of a check pair (indexes and foreign keys have theirs above). */
-const sameUnique = (t: UniqueModel, r: UniqueModel) => sameList(t.columns, r.columns)
+const sameUnique = (t: UniqueModel, r: UniqueModel) => sameItems(t.columns, r.columns)
 const sameCheck = (t: CheckModel, r: CheckModel, dialect: CompareDialect) => dialect.normalizeExpression(t.expression) === dialect.normalizeExpression(r.expression)
 
 /** True when both lists name the same objects in the same order and `same` holds for each pair. */
@@ -249,7 +246,7 @@ export function diffConstraints(target: TableModel, reflected: TableModel, ctx: 
   // Primary keys are compared by their columns: their names are not reliable across databases.
   const wantPk = target.primaryKey?.columns ?? []
   const havePk = reflected.primaryKey?.columns ?? []
-  if (!sameList(wantPk, havePk)) {
+  if (!sameItems(wantPk, havePk)) {
     if (reflected.primaryKey && havePk.length > 0)
       plan.add(Phase.DropConstraint, [key, RANK.primaryKey], new DropPrimaryKeyOp(name, schema, structuredClone(reflected.primaryKey)))
     if (target.primaryKey && wantPk.length > 0) {

@@ -14,6 +14,7 @@ import { canonicalMysqlType } from './mysql-types.js'
 import { canonicalForeignKey, sortByName } from '../shared/canonical.js'
 import { canonicalElement } from '../../schema/index-elements.js'
 import { quoteMysqlIdentifier } from './mysql-sql.js'
+import { sameItems } from '../../schema/same-items.js'
 
 function canonicalColumn(column: ColumnModel, inPrimaryKey: boolean): ColumnModel {
   const out: ColumnModel = {
@@ -41,18 +42,11 @@ function canonicalMysqlElement(element: IndexElement): IndexElement {
 /** MySQL reflects RESTRICT as NO ACTION and keeps no DEFERRABLE. */
 const canonicalMysqlForeignKey = (fk: ForeignKeyModel) => canonicalForeignKey(fk, { defaultActions: ['no action', 'restrict'], schemas: true, deferrable: false })
 
-// Loops, not every/some with a closure: these run for every index of every table, on both sides of a compare.
-function sameColumns(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
-
 /** True for the index MySQL keeps behind a foreign key (auto-created, or added by strata under the key's name). */
 export function isForeignKeyBackingIndex(index: { name: string; unique: boolean; elements: unknown[] }, foreignKeys: ForeignKeyModel[]): boolean {
   if (index.unique) return false
   // Named after the constraint, or (for an unnamed constraint) after its first column.
-  for (const fk of foreignKeys) if ((fk.name === index.name || fk.columns[0] === index.name) && sameColumns(fk.columns, index.elements)) return true
+  for (const fk of foreignKeys) if ((fk.name === index.name || fk.columns[0] === index.name) && sameItems(fk.columns, index.elements)) return true
   return false
 }
 
