@@ -217,9 +217,12 @@ describe('the dependency code cache', () => {
       assert.notDeepEqual(readFileSync(path), damaged)
     })
 
-    it('removes the files of another V8, and writes nothing when caching is off', () => {
+    it('removes the files of another V8, follows STRATA_CACHE_DIR, and writes nothing when caching is off', () => {
       const dir = project()
       strata(dir, ['current'], { STRATA_CACHE_DIR: 'off' })
+      assert.deepEqual(dependencyCaches(cacheDir(dir)), [])
+      strata(dir, ['current'], { STRATA_CACHE_DIR: join(dir, 'elsewhere') })
+      assert.equal(dependencyCaches(join(dir, 'elsewhere')).length, 1)
       assert.deepEqual(dependencyCaches(cacheDir(dir)), [])
       mkdirSync(cacheDir(dir), { recursive: true })
       writeFileSync(join(cacheDir(dir), 'deps-0.0.0-current.v8'), 'old')
