@@ -32,7 +32,8 @@ Promise.resolve(require(entry).run()).then((value) => {
 })
 function names(bytes) {
   const out = []
-  for (let at = 0; at < bytes.length; ) {
+  // After the format line, 'strata-deps 1' and a line feed.
+  for (let at = 14; at < bytes.length; ) {
     const length = bytes.readUInt32LE(at)
     out.push(bytes.toString('utf8', at + 4, at + 4 + length))
     at += 4 + length
@@ -65,8 +66,12 @@ describe('the dependency code cache', () => {
       writeFileSync(join(dir, path), text)
     }
     writeFileSync(join(dir, 'harness.cjs'), HARNESS)
-    const run = (entry = 'fake', nodeOptions: string[] = []): Report => {
-      const result = spawnSync(process.execPath, [...nodeOptions, join(dir, 'harness.cjs'), join(dir, 'cache.bin'), entry], { cwd: dir, encoding: 'utf8' })
+    const run = (entry = 'fake', nodeOptions: string[] = [], env: Record<string, string> = {}): Report => {
+      const result = spawnSync(process.execPath, [...nodeOptions, join(dir, 'harness.cjs'), join(dir, 'cache.bin'), entry], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, ...env },
+      })
       assert.equal(result.status, 0, result.stderr)
       return JSON.parse(result.stdout) as Report
     }
@@ -98,6 +103,10 @@ describe('the dependency code cache', () => {
     assert.deepEqual(run('fake/a.js'), { value: 'a', wrote: true, names: [a] })
     assert.deepEqual(run('fake/b.js'), { value: 'b', wrote: true, names: [b, a] })
     assert.deepEqual([run('fake/a.js').wrote, run('fake/b.js').wrote], [false, false])
+    // A module whose file is gone (a removed package, an old version's folder) is not kept.
+    rmSync(a)
+    writeFileSync(join(dir, 'node_modules', 'fake', 'c.js'), "exports.run = () => 'c'\n")
+    assert.deepEqual(run('fake/c.js'), { value: 'c', wrote: true, names: [join(dir, 'node_modules', 'fake', 'c.js'), b] })
   })
 
   it('never runs the code of an earlier source of the same length (V8 checks only the length)', () => {
@@ -122,6 +131,7 @@ describe('the dependency code cache', () => {
         'const self = this',
         'exports.run = async () => {',
         "  const esm = await require('./dynamic.js')()",
+        "  const built = await require('./built.js')('node:path')",
         '  let line',
         "  try { throw new Error('here') } catch (error) { line = /index\\.js:(\\d+)/.exec(error.stack)[1] }",
         '  return {',
@@ -131,6 +141,7 @@ describe('the dependency code cache', () => {
         '    exportsIsThis: self === exports && module.exports === exports,',
         "    file: __filename.endsWith(join('fake', 'index.js')),",
         '    esm: esm.value,',
+        '    built: typeof built.join,',
         '    line: Number(line),',
         '  }',
         '}',
@@ -138,8 +149,10 @@ describe('the dependency code cache', () => {
       'node_modules/fake/esm.mjs': 'export const value = 7\n',
       // Left to Node's loader: Node 20 loses a vm script's import() hook when its code comes from cached data.
       'node_modules/fake/dynamic.js': "module.exports = () => import('./esm.mjs')\n",
+      // …and so is code built at run time, which may call import() as well.
+      'node_modules/fake/built.js': "module.exports = new Function('specifier', 'return im' + 'port(specifier)')\n",
     })
-    const expected = { resolved: true, paths: true, cache: true, exportsIsThis: true, file: true, esm: 7, line: 7 }
+    const expected = { resolved: true, paths: true, cache: true, exportsIsThis: true, file: true, esm: 7, built: 'function', line: 8 }
     const first = run()
     assert.deepEqual(first.value, expected)
     assert.deepEqual(first.names, [join(dir, 'node_modules', 'fake', 'index.js')])
@@ -168,7 +181,18 @@ describe('the dependency code cache', () => {
     assert.equal(run().wrote, true)
   })
 
-  it('ignores stored data that ends mid-entry', () => {
+  it("leaves every module to Node's loader when it checks them: coverage on, or a policy", () => {
+    const { dir, run } = workspace({
+      'node_modules/fake/package.json': '{"name":"fake"}',
+      'node_modules/fake/index.js': 'exports.run = () => 4\n',
+      'policy.json': '{"onerror":"log","resources":{}}',
+    })
+    assert.deepEqual(run('fake', [], { NODE_V8_COVERAGE: join(dir, 'coverage') }), { value: 4, wrote: false, names: [] })
+    assert.deepEqual(run('fake', [`--experimental-policy=${join(dir, 'policy.json')}`]), { value: 4, wrote: false, names: [] })
+    assert.equal(run().wrote, true)
+  })
+
+  it('ignores stored data of another layout, or that ends mid-entry', () => {
     const { dir, run } = workspace({
       'node_modules/fake/package.json': '{"name":"fake"}',
       'node_modules/fake/index.js': 'exports.run = () => 1\n',
@@ -177,6 +201,8 @@ describe('the dependency code cache', () => {
     const cache = join(dir, 'cache.bin')
     writeFileSync(cache, readFileSync(cache).subarray(0, 40))
     assert.deepEqual([run().value, run().value], [1, 1])
+    writeFileSync(cache, Buffer.concat([Buffer.from('strata-deps 0\n'), readFileSync(cache).subarray(14)]))
+    assert.deepEqual(run(), { value: 1, wrote: true, names: [join(dir, 'node_modules', 'fake', 'index.js')] })
   })
 
   describe('in the CLI', () => {
