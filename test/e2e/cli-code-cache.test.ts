@@ -5,32 +5,19 @@
  */
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import Database from 'better-sqlite3'
-import { REPO, linkedSqliteProject } from '../support/project.js'
+import { REPO, cacheFiles, linkedCacheDir, linkedSqliteProject, runLinkedCli } from '../support/project.js'
 
-const BIN = join(REPO, 'dist', 'cli', 'bin.cjs')
 const BUNDLE = join(REPO, 'dist', 'cli', 'strata-cli.cjs')
 
 const project = () => linkedSqliteProject('strata-code-cache-')
 
-function strata(dir: string, args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', STRATA_CACHE_DIR: '', ...env } })
-  assert.equal(result.status, 0, result.stderr)
-  return result.stdout
-}
-
-const cacheDir = (dir: string) => join(dir, 'node_modules', '.cache', 'strata-db')
-const codeCaches = (folder: string) => {
-  try {
-    return readdirSync(folder).filter((name) => name.startsWith('cli-') && name.endsWith('.v8'))
-  } catch {
-    return []
-  }
-}
+const strata = runLinkedCli
+const cacheDir = linkedCacheDir
+const codeCaches = (folder: string) => cacheFiles(folder, 'cli-')
 
 describe('the CLI code cache', () => {
   const dirs: string[] = []

@@ -6,14 +6,13 @@
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import Database from 'better-sqlite3'
-import { REPO, linkedSqliteProject } from '../support/project.js'
+import { REPO, cacheFiles, linkedCacheDir, linkedSqliteProject, runLinkedCli } from '../support/project.js'
 
-const BIN = join(REPO, 'dist', 'cli', 'bin.cjs')
 const MECHANISM = join(REPO, 'dist', 'cli', 'dependency-code-cache.cjs')
 
 /** Loads `entry` with the cache in `cacheFile` (read before, written after when it changed); prints a JSON report. */
@@ -212,19 +211,9 @@ describe('the dependency code cache', () => {
       new Database(join(dir, 'app.sqlite')).close()
       return dir
     }
-    const strata = (dir: string, args: string[], env: Record<string, string> = {}) => {
-      const result = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', STRATA_CACHE_DIR: '', ...env } })
-      assert.equal(result.status, 0, result.stderr)
-      return result.stdout
-    }
-    const cacheDir = (dir: string) => join(dir, 'node_modules', '.cache', 'strata-db')
-    const dependencyCaches = (folder: string) => {
-      try {
-        return readdirSync(folder).filter((name) => name.startsWith('deps-'))
-      } catch {
-        return []
-      }
-    }
+    const strata = runLinkedCli
+    const cacheDir = linkedCacheDir
+    const dependencyCaches = (folder: string) => cacheFiles(folder, 'deps-')
 
     it('keeps the driver compiled for the next command, and rewrites a damaged file', () => {
       const dir = project()

@@ -4,7 +4,7 @@
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -114,4 +114,27 @@ export function linkedSqliteProject(prefix: string): string {
     `import { defineConfig } from 'strata-db'\n\nexport default defineConfig({ url: 'sqlite:///./app.sqlite', schema: './schema.ts', migrations: './migrations' })\n`,
   )
   return dir
+}
+
+/** Runs dist/cli/bin.cjs in a `linkedSqliteProject` (the default cache folder, no colour); asserts exit 0, returns stdout. */
+export function runLinkedCli(dir: string, args: string[], env: Record<string, string> = {}): string {
+  const result = spawnSync(process.execPath, [join(REPO, 'dist', 'cli', 'bin.cjs'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', STRATA_CACHE_DIR: '', ...env },
+  })
+  if (result.status !== 0) throw new Error(`strata ${args.join(' ')} exited ${result.status}: ${result.stderr}`)
+  return result.stdout
+}
+
+/** The project's default cache folder. */
+export const linkedCacheDir = (dir: string): string => join(dir, 'node_modules', '.cache', 'strata-db')
+
+/** The `.v8` files in `folder` whose names start with `prefix` (none when the folder does not exist). */
+export function cacheFiles(folder: string, prefix: string): string[] {
+  try {
+    return readdirSync(folder).filter((name) => name.startsWith(prefix) && name.endsWith('.v8'))
+  } catch {
+    return []
+  }
 }
