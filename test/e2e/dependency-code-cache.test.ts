@@ -108,6 +108,29 @@ describe('the dependency code cache', () => {
     assert.deepEqual(run('fake/c.js'), { value: 'c', wrote: true, names: [join(dir, 'node_modules', 'fake', 'c.js'), b] })
   })
 
+  it('keeps at most 2,000 entries of modules a run did not load', () => {
+    const { dir, run } = workspace({
+      'node_modules/fake/package.json': '{"name":"fake"}',
+      'node_modules/fake/index.js': 'exports.run = () => 5\n',
+    })
+    // 2,001 stored entries for files that exist but this run does not load (their data is never used).
+    const parts = [Buffer.from('strata-deps 1\n')]
+    mkdirSync(join(dir, 'node_modules', 'many'))
+    for (let i = 0; i < 2001; i++) {
+      const file = join(dir, 'node_modules', 'many', `m${i}.js`)
+      writeFileSync(file, '')
+      const name = Buffer.from(file)
+      const fields = Buffer.alloc(12)
+      fields.writeUInt32LE(name.length, 0)
+      parts.push(fields.subarray(0, 4), name, fields.subarray(4))
+    }
+    writeFileSync(join(dir, 'cache.bin'), Buffer.concat(parts))
+    const report = run()
+    assert.equal(report.wrote, true)
+    assert.equal(report.names.length, 1 + 2000)
+    assert.equal(report.names[0], join(dir, 'node_modules', 'fake', 'index.js'))
+  })
+
   it('never runs the code of an earlier source of the same length (V8 checks only the length)', () => {
     const { dir, run } = workspace({
       'node_modules/fake/package.json': '{"name":"fake"}',
