@@ -116,6 +116,8 @@ export interface TrialResult {
   killedAt: number
   /** The killed run finished before the signal (no fault injected). */
   finished: boolean
+  /** How long the first run lasted, process start included (its whole length when it finished). */
+  ranMs: number
   mode: string
   rerun: { code: number; stderr: string }
 }
@@ -126,10 +128,12 @@ export interface TrialResult {
  */
 export async function killTrial(s: Scenario, delayMs: number, mode: string | null): Promise<TrialResult> {
   const args = ['upgrade', 'head', ...(mode ? ['--transaction-mode', mode] : [])]
+  const t0 = performance.now()
   const victim = s.spawn(args)
   const timer = setTimeout(() => victim.child.kill('SIGKILL'), delayMs)
   const first = await victim.done
+  const ranMs = performance.now() - t0
   clearTimeout(timer)
   const rerun = await s.strata([...args, '--lock-timeout', '30'])
-  return { killedAt: delayMs, finished: first.code === 0, mode: mode ?? 'default', rerun: { code: rerun.code, stderr: rerun.stderr } }
+  return { killedAt: delayMs, finished: first.code === 0, ranMs, mode: mode ?? 'default', rerun: { code: rerun.code, stderr: rerun.stderr } }
 }
