@@ -210,7 +210,9 @@ describe('the dependency code cache', () => {
       'policy.json': '{"onerror":"log","resources":{}}',
     })
     assert.deepEqual(run('fake', [], { NODE_V8_COVERAGE: join(dir, 'coverage') }), { value: 4, wrote: false, names: [] })
-    assert.deepEqual(run('fake', [`--experimental-policy=${join(dir, 'policy.json')}`]), { value: 4, wrote: false, names: [] })
+    // Node 22.2 removed policies: that case is checked where Node still has them.
+    if (process.allowedNodeEnvironmentFlags.has('--experimental-policy'))
+      assert.deepEqual(run('fake', [`--experimental-policy=${join(dir, 'policy.json')}`]), { value: 4, wrote: false, names: [] })
     assert.equal(run().wrote, true)
   })
 
