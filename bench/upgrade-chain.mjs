@@ -6,7 +6,7 @@
 // run inside this process is printed too, as a second reference. Ratios are of CPU medians (user + sys), steadier
 // than wall time on a shared machine; the absolute targets (500: 0.35 s, 1,000: 0.5 s) are wall on a quiet machine.
 import Database from 'better-sqlite3'
-import { existsSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { BIN, REPO, machine, median, runCli, timed } from './lib.mjs'
@@ -97,6 +97,33 @@ function report(size, m) {
       console.log(`  target ${label} at ${size} < ${limit} s wall (quiet machine): ${s(r.wall)}, ${ratio.toFixed(2)}× raw — ${verdict(r.wall < limit)}`)
 }
 
+/**
+ * Where a process's CPU goes by thread (Linux): the main thread, and V8's helper threads (the optimizing compiler
+ * and the GC), which run beside it on a second core. Medians of a few more runs of raw and of warm strata.
+ */
+function threadSplit(project, runs = 5) {
+  if (!existsSync('/proc/self/task') || readdirSync('/proc/self/task').length === 0) {
+    console.log('  CPU by thread: skipped (needs Linux /proc)')
+    return
+  }
+  const preload = join(REPO, 'bench', 'thread-cpu.cjs')
+  const split = (argv, db) => {
+    const main = []
+    const helpers = []
+    for (let i = 0; i < runs; i++) {
+      rmSync(join(project.dir, db), { force: true })
+      const r = timed([argv[0], '-r', preload, ...argv.slice(1)], project.dir)
+      const m = /thread-cpu main=(\d+) helpers=(\d+)/.exec(r.stderr)
+      if (r.status !== 0 || !m) throw new Error(`thread split failed: ${r.stderr}`)
+      main.push(Number(m[1]) / 1000)
+      helpers.push(Number(m[2]) / 1000)
+    }
+    return `main thread ${s(median(main))}, helper threads ${s(median(helpers))}`
+  }
+  console.log(`  CPU by thread (median of ${runs}): raw ${split([node, 'raw.mjs', 'ddl.json', 'raw.sqlite'], 'raw.sqlite')}`)
+  console.log(`  ${' '.repeat(29)}strata warm ${split([node, BIN, 'upgrade', 'head'], 'bench.sqlite')}`)
+}
+
 console.log(`upgrade head on SQLite, one-table revisions, sizes ${SIZES.join(', ')} — ${machine()}`)
 for (const [present, peer] of [[hasDrizzle, 'drizzle-kit'], [hasKnex, 'knex']])
   if (!present) console.log(`${peer}: skipped, not installed (npm install --prefix bench/peers, or BENCH_INSTALL_PEERS=1 npm run bench)`)
@@ -109,6 +136,7 @@ for (const size of SIZES) {
     const fill = runCli(project.dir, ['upgrade', 'head'])
     if (fill.status !== 0) throw new Error(fill.stderr)
     report(size, measure(project))
+    if (size === Math.max(...SIZES)) threadSplit(project)
   } finally {
     project.remove()
   }
