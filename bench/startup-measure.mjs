@@ -5,10 +5,9 @@
 // CPU comes from `perf stat` (task-clock, microseconds) when it runs here, else from /usr/bin/time (user + sys in
 // 10 ms steps: coarser than the 6 ms the --help target allows, so its ratio is then rough). Wall time is what the
 // `current` target is about, and only a quiet machine gives it: the load average is printed alongside.
-import { spawnSync } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import { REPO, machine, median } from './lib.mjs'
+import { CPU_SOURCE, REPO, machine, median, timed } from './lib.mjs'
 
 /** The bin npm links as `strata` (package.json "bin"). */
 export const STARTUP_BIN = join(REPO, 'dist', 'cli', 'bin.cjs')
@@ -16,35 +15,10 @@ export const STARTUP_BIN = join(REPO, 'dist', 'cli', 'bin.cjs')
 const HELP_RATIO_TARGET = 1.1
 const CURRENT_WALL_TARGET_MS = 100
 
-/** perf's own figures: task-clock (CPU ms) and the elapsed time it measured (without perf's own start-up). */
-function timeWithPerf(argv, cwd) {
-  const r = spawnSync('perf', ['stat', '-e', 'task-clock', ...argv], { cwd, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } })
-  const cpu = Number(/([\d.]+)\s+msec\s+task-clock/.exec(r.stderr)?.[1])
-  const wall = Number(/([\d.]+)\s+seconds time elapsed/.exec(r.stderr)?.[1]) * 1000
-  return { wall, cpu, status: r.status, stderr: r.stderr }
-}
-
-function perfWorks() {
-  const r = timeWithPerf([process.execPath, '-e', '0'])
-  return r.status === 0 && Number.isFinite(r.cpu) && Number.isFinite(r.wall)
-}
-
-function timeWithTime(argv, cwd) {
-  const started = performance.now()
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...argv], { cwd, encoding: 'utf8' })
-  const wall = performance.now() - started
-  if (r.error) {
-    const t = performance.now()
-    const plain = spawnSync(argv[0], argv.slice(1), { cwd, encoding: 'utf8' })
-    return { wall: performance.now() - t, cpu: null, status: plain.status, stderr: plain.stderr }
-  }
-  const [user, sys] = r.stderr.trimEnd().split('\n').pop().split(' ').map(Number)
-  return { wall, cpu: (user + sys) * 1000, status: r.status, stderr: r.stderr }
-}
-
-/** `run` times one process: wall ms, CPU ms (null when neither perf nor /usr/bin/time is there), status, stderr. */
-function makeTimer() {
-  return perfWorks() ? { source: 'perf stat', run: timeWithPerf } : { source: '/usr/bin/time', run: timeWithTime }
+/** One whole process: wall and CPU in ms (CPU null when neither perf nor /usr/bin/time runs here). */
+function timeMs(argv, cwd) {
+  const r = timed(argv, cwd)
+  return { wall: r.wall * 1000, cpu: r.cpu === null ? null : r.cpu * 1000, status: r.status, stderr: r.stderr }
 }
 
 /**
@@ -52,14 +26,13 @@ function makeTimer() {
  * created) and returns the lines to print, each with its figure, ratio and verdict.
  */
 export function measureStartup(projectDir, rounds) {
-  const timer = makeTimer()
   const node = process.execPath
   const commands = [[node, '-e', '0'], [node, STARTUP_BIN, '--help'], [node, STARTUP_BIN, 'current']]
   const runs = commands.map(() => [])
   const loadBefore = loadavg()[0]
   for (let round = 0; round < rounds; round++)
     commands.forEach((argv, k) => {
-      const result = timer.run(argv, projectDir)
+      const result = timeMs(argv, projectDir)
       if (result.status !== 0) throw new Error(`${argv.join(' ')} failed: ${result.stderr}`)
       runs[k].push(result)
     })
@@ -72,7 +45,7 @@ export function measureStartup(projectDir, rounds) {
   const helpRatio = basis(help) / basis(bare)
   const verdict = (ok) => (ok ? 'meets' : 'misses')
   return [
-    `start-up, median of ${rounds} interleaved rounds, CPU from ${bare.cpu === null ? 'nowhere (wall only)' : timer.source}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)} — ${machine()}`,
+    `start-up, median of ${rounds} interleaved rounds, CPU from ${bare.cpu === null ? 'nowhere (wall only)' : CPU_SOURCE}, load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)} — ${machine()}`,
     `  node -e 0                         ${ms(bare.wall)} wall / ${ms(bare.cpu)} CPU`,
     `  strata --help                     ${ms(help.wall)} wall / ${ms(help.cpu)} CPU = ${helpRatio.toFixed(2)}× node -e 0 (target ≤ ${HELP_RATIO_TARGET}×: ${verdict(helpRatio <= HELP_RATIO_TARGET)})`,
     `  strata current, untouched SQLite  ${ms(current.wall)} wall / ${ms(current.cpu)} CPU = ${(basis(current) / basis(bare)).toFixed(2)}× node -e 0 (target ≤ ${CURRENT_WALL_TARGET_MS} ms wall on a quiet machine: ${verdict(current.wall <= CURRENT_WALL_TARGET_MS)})`,

@@ -1,7 +1,7 @@
 // Issue 16 targets that need no peer tool: start-up and the read commands on 10,000 revisions, each measured in
-// interleaved rounds of whole processes (on a shared machine only ratios within one run compare). CPU is user + sys
-// from /usr/bin/time (steadier than wall under load). Peers (drizzle-kit, knex, Alembic) are compared when
-// installed; otherwise one line says how to install them for the bench.
+// interleaved rounds of whole processes (on a shared machine only ratios within one run compare). CPU comes from
+// `perf stat` where it runs, else /usr/bin/time (lib.mjs `timed`; steadier than wall under load). Peers
+// (drizzle-kit, knex, Alembic) are compared when installed; otherwise one line says how to install them for the bench.
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -3,13 +3,14 @@
 // raw (node + better-sqlite3 running strata's exact DDL in one transaction: the physical limit), strata warm (the
 // compiled-revision cache and header index hold every file), strata cold (node_modules/.cache deleted first, as on
 // a fresh checkout or CI) and drizzle-kit `migrate` on the same DDL (when installed in bench/peers). The raw DDL
-// run inside this process is printed too, as a second reference. Ratios are of CPU medians (user + sys), steadier
-// than wall time on a shared machine; the absolute targets (500: 0.35 s, 1,000: 0.5 s) are wall on a quiet machine.
+// run inside this process is printed too, as a second reference. Ratios are of CPU medians (perf stat's task-clock
+// where it runs, else user + sys from /usr/bin/time in 10 ms steps), steadier than wall time on a shared machine;
+// the absolute targets (500: 0.35 s, 1,000: 0.5 s) are wall on a quiet machine.
 import Database from 'better-sqlite3'
 import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { BIN, REPO, machine, median, runCli, timed } from './lib.mjs'
+import { BIN, CPU_SOURCE, REPO, machine, median, runCli, timed } from './lib.mjs'
 import { chainProject } from './upgrade-chain-setup.mjs'
 
 const SIZES = (process.env.BENCH_SIZES ?? '500,1000,5000').split(',').map(Number)
@@ -68,7 +69,7 @@ function report(size, m) {
     const vsDrizzle = m.drizzle ? `, ${(basis(r) / basis(m.drizzle)).toFixed(2)}× drizzle-kit` : ''
     return `  ${label.padEnd(30)} wall ${s(r.wall)}  CPU ${s(r.cpu)}  ${(basis(r) / raw).toFixed(2)}× raw${vsDrizzle}`
   }
-  console.log(`${size} revisions (median of ${ROUNDS} interleaved rounds; ratios of CPU medians)`)
+  console.log(`${size} revisions (median of ${ROUNDS} interleaved rounds; ratios of CPU medians, CPU from ${CPU_SOURCE})`)
   console.log(`  ${'raw, whole process'.padEnd(30)} wall ${s(m.raw.wall)}  CPU ${s(m.raw.cpu)}  (raw DDL in-process: ${s(m.inProcess)})`)
   console.log(row('strata upgrade head, warm', m.warm))
   console.log(row('strata upgrade head, cold', m.cold))
