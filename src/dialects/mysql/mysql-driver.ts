@@ -10,7 +10,7 @@ import { DatabaseError, type DatabaseErrorDetails, StrataError, TimeoutError } f
 import { importDriver } from '../../runtime/drivers.js'
 import type { DatabaseUrl } from '../../runtime/url.js'
 import { maskSecret } from '../shared/secrets.js'
-import { importExternal } from '../../runtime/external-import.js'
+import { importCommonJs } from '../../runtime/external-import.js'
 
 /** What kind of server is on the other end: the SQL differs between MariaDB and MySQL in places. */
 export interface MysqlServerInfo {
@@ -169,7 +169,7 @@ export class MysqlConnection implements Connection {
  */
 async function openRaw(url: DatabaseUrl, withDatabase: boolean, bounds: ConnectOptions): Promise<{ raw: mysql.Connection; version: string }> {
   const bound = bounds.connectTimeoutMs
-  const { default: driver } = await importDriver('mysql', () => importExternal<{ default: typeof import('mysql2/promise') }>('mysql2/promise'))
+  const { default: driver } = await importDriver('mysql', () => importCommonJs<typeof import('mysql2/promise')>('mysql2/promise'))
   let opened: mysql.Connection | undefined
   const open = async () => {
     opened = await driver.createConnection(mysqlConnectionOptions(url, withDatabase, bounds))

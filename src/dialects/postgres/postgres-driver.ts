@@ -11,7 +11,7 @@ import { DatabaseError, type DatabaseErrorDetails, StrataError, TimeoutError } f
 import { importDriver } from '../../runtime/drivers.js'
 import type { DatabaseUrl } from '../../runtime/url.js'
 import { maskSecret } from '../shared/secrets.js'
-import { importExternal } from '../../runtime/external-import.js'
+import { importCommonJs } from '../../runtime/external-import.js'
 
 export const DEFAULT_APPLICATION_NAME = 'strata'
 
@@ -233,11 +233,11 @@ export class PostgresConnection implements Connection {
  * builds a fetch `Response` to find out, which makes Node load its whole fetch implementation (undici): about 20 ms
  * of every PostgreSQL command. A `navigator` naming Node.js, defined only while pg loads, answers it directly.
  */
-async function importPg(): Promise<typeof import('pg')> {
-  if ('navigator' in globalThis) return importExternal<typeof import('pg')>('pg')
+async function importPg(): Promise<{ default: typeof import('pg') }> {
+  if ('navigator' in globalThis) return importCommonJs<typeof import('pg')>('pg')
   Object.defineProperty(globalThis, 'navigator', { value: { userAgent: 'Node.js' }, configurable: true })
   try {
-    return await importExternal<typeof import('pg')>('pg')
+    return await importCommonJs<typeof import('pg')>('pg')
   } finally {
     delete (globalThis as { navigator?: unknown }).navigator
   }

@@ -11,7 +11,7 @@ import type { HeldLock } from '../dialect.js'
 import { LockLostError, LockTimeoutError } from '../../errors.js'
 import { missingFolders, removeEmptyFolders } from '../../runtime/created-folders.js'
 import { importDriver } from '../../runtime/drivers.js'
-import { importExternal } from '../../runtime/external-import.js'
+import { importCommonJs } from '../../runtime/external-import.js'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -68,7 +68,7 @@ function inodeAt(path: string): number | undefined {
  * it locked) and starts over on a new one, so two runs never hold locks on different files.
  */
 export async function acquireFileLock(databaseFile: string, timeoutMs: number): Promise<HeldLock> {
-  const { default: Database } = await importDriver('sqlite', () => importExternal<{ default: typeof import('better-sqlite3') }>('better-sqlite3'))
+  const { default: Database } = await importDriver('sqlite', () => importCommonJs<typeof import('better-sqlite3')>('better-sqlite3'))
   const path = lockFilePath(databaseFile)
   const deadline = Date.now() + Math.max(0, timeoutMs)
   // Folders this made (deepest first), removed again on release when they are left empty.

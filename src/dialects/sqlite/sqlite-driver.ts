@@ -6,7 +6,7 @@ import { DatabaseError, type DatabaseErrorDetails } from '../../errors.js'
 import { missingFolders, removeEmptyFolders } from '../../runtime/created-folders.js'
 import { importDriver } from '../../runtime/drivers.js'
 import { maskPasswords, type DatabaseUrl } from '../../runtime/url.js'
-import { importExternal } from '../../runtime/external-import.js'
+import { importCommonJs } from '../../runtime/external-import.js'
 
 /**
  * How long a statement waits for another connection's lock before failing with SQLITE_BUSY, when no
@@ -215,7 +215,7 @@ export async function connectSqlite(url: DatabaseUrl, options: ConnectOptions = 
   const filename = url.filename
   if (!filename) throw new SqliteError(`SQLite URL '${url.display}' names no file`, { code: 'connect' })
   // Loaded on first connect: `current` on a database not created yet never loads the native driver.
-  const { default: driver } = await importDriver('sqlite', () => importExternal<{ default: typeof import('better-sqlite3') }>('better-sqlite3'))
+  const { default: driver } = await importDriver('sqlite', () => importCommonJs<typeof import('better-sqlite3')>('better-sqlite3'))
   try {
     const busyTimeoutMs = options.statementTimeoutMs || BUSY_TIMEOUT_MS
     // `?foreign_keys=on` keeps enforcement on, as engines that ignore the pragma do (Cloudflare D1): rebuilds then
