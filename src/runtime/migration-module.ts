@@ -86,13 +86,17 @@ export class MigrationModules {
     if (!batch) return undefined
     const modules: MigrationModule[] = []
     for (let i = 0; i < sources.length; i++) {
+      // Not `paths[i]`: on Node 20, indexing an array made by `.map` deoptimizes this loop once TurboFan has
+      // optimized it ("wrong map" in --trace-deopt), and the loop is then compiled again.
+      const { revision, checksum } = sources[i]!
+      const path = revision.path
       let exports: Record<string, unknown>
       try {
-        exports = await runRevisionWrapper(paths[i]!, batch.wrappers[i]!)
+        exports = await runRevisionWrapper(path, batch.wrappers[i]!)
       } catch (error) {
-        throw loadError(paths[i]!, error)
+        throw loadError(path, error)
       }
-      modules.push(migrationModule(paths[i]!, exports, sources[i]!.checksum))
+      modules.push(migrationModule(path, exports, checksum))
     }
     if (batch.compiled) this.cache.add(key, storedBatch(source), batch.script)
     return modules

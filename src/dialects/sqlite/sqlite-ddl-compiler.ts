@@ -32,7 +32,9 @@ export const sqliteCompilers = {
   ...sqliteRoutineCompilers,
   createTable: (operation) => {
     if (operation.table.partitionBy) return postgresOnlyPartition(operation)
-    return [createTableSql(operation.table), ...operation.table.indexes.map((i) => createIndexSql(i, operation.table.name))]
+    const statements = [createTableSql(operation.table)]
+    for (const index of operation.table.indexes) statements.push(createIndexSql(index, operation.table.name))
+    return statements
   },
   createSequence: postgresOnlySequence,
   dropSequence: postgresOnlySequence,
