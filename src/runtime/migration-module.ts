@@ -72,7 +72,10 @@ export class MigrationModules {
    * then loads them one by one, which names the file at fault.
    */
   private async loadBatch(sources: RevisionSource[]): Promise<MigrationModule[] | undefined> {
-    const paths = sources.map((s) => s.revision.path)
+    // A loop, not `.map`: on Node 20, indexing an array made by `.map` (below) deoptimizes this function once
+    // TurboFan has optimized it ("wrong map" in --trace-deopt), and it is then compiled again.
+    const paths: string[] = []
+    for (const s of sources) paths.push(s.revision.path)
     const key = batchKey(sources.map((s) => s.checksum))
     const stored = this.cache.get(key)
     let source: BatchSource
@@ -86,17 +89,14 @@ export class MigrationModules {
     if (!batch) return undefined
     const modules: MigrationModule[] = []
     for (let i = 0; i < sources.length; i++) {
-      // Not `paths[i]`: on Node 20, indexing an array made by `.map` deoptimizes this loop once TurboFan has
-      // optimized it ("wrong map" in --trace-deopt), and the loop is then compiled again.
-      const { revision, checksum } = sources[i]!
-      const path = revision.path
+      const path = paths[i]!
       let exports: Record<string, unknown>
       try {
         exports = await runRevisionWrapper(path, batch.wrappers[i]!)
       } catch (error) {
         throw loadError(path, error)
       }
-      modules.push(migrationModule(path, exports, checksum))
+      modules.push(migrationModule(path, exports, sources[i]!.checksum))
     }
     if (batch.compiled) this.cache.add(key, storedBatch(source), batch.script)
     return modules
