@@ -217,6 +217,16 @@ export class RevisionGraph {
     return this.ids(this.parentsOf.list(this.indexOf(id)))
   }
 
+  /**
+   * The one revision `id` revises, when it has exactly one parent and no dependencies (most steps of most
+   * histories); undefined for a base, a merge point or a revision with dependencies. Allocates nothing.
+   */
+  soleParent(id: string): string | undefined {
+    const i = this.indexOf(id)
+    if (this.parentsOf.count(i) !== 1 || this.depsOf.count(i) !== 0) return undefined
+    return this.list[this.parentsOf.at(i, 0)]!.revision
+  }
+
   /** Revisions whose downRevision is `id`. */
   children(id: string): string[] {
     return this.ids(this.childrenOf.list(this.indexOf(id)))

@@ -59,9 +59,13 @@ export class VersionTableSimulator {
   /** Whether no row is below another row (a well-kept table); known together with `applied`. */
   private rowsAreHeads = false
 
+  /**
+   * `singleParentShortcut: false` works every step out the general way; the tests compare the two on random graphs.
+   */
   constructor(
     private readonly graph: RevisionGraph,
     rows: readonly string[],
+    private readonly options: { singleParentShortcut?: boolean } = {},
   ) {
     this.table = new VersionRows([...new Set(rows)])
   }
@@ -80,6 +84,8 @@ export class VersionTableSimulator {
   /** The changes for upgrading `revision`, applied to the simulated rows. */
   upgrade(revision: string): VersionChange[] {
     const applied = this.appliedRevisions()
+    const parent = this.options.singleParentShortcut === false ? undefined : this.graph.soleParent(revision)
+    if (parent !== undefined) return this.upgradeFromParent(revision, parent, applied)
     const inOrder = !applied.has(revision) && this.downNeighbours(revision).every((down) => applied.has(down))
     const downs = this.graph.normalizedDownRevisions(revision)
     const present = downs.filter((down) => this.table.has(down))
@@ -106,6 +112,20 @@ export class VersionTableSimulator {
     if (inOrder) applied.add(revision)
     else this.applied = undefined
     return changes
+  }
+
+  /**
+   * `upgrade` of a revision with one parent and no dependencies: what the general case works out, without its
+   * lists and sets. Its down neighbours and normalized down revisions are just the parent, so the parent's row
+   * (if it is one) moves up, or the revision gets a row of its own.
+   */
+  private upgradeFromParent(revision: string, parent: string, applied: Set<string>): VersionChange[] {
+    const inOrder = !applied.has(revision) && applied.has(parent)
+    const change: VersionChange = this.table.has(parent) ? { kind: 'update', from: parent, to: revision } : { kind: 'insert', revision }
+    this.table.apply(change)
+    if (inOrder) applied.add(revision)
+    else this.applied = undefined
+    return [change]
   }
 
   /** The changes for downgrading `revision`, applied to the simulated rows. */

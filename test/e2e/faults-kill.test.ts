@@ -13,21 +13,10 @@ import { describeEachDialect } from '../support/databases.js'
 import { MODES, checkWorkload, killTrial, writeWorkload } from '../support/fault-workload.js'
 import type { UserProject } from '../support/project.js'
 import { createScenario, linkUserProject } from '../support/safe-project.js'
+import { seededRandom as random } from '../support/seeded-random.js'
 
 const TRIALS = Number(process.env.STRATA_FAULT_TRIALS ?? 20)
 const REVISIONS = 14
-
-/** A small seeded generator (mulberry32): a failing trial names its seed and can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describeEachDialect('faults: SIGKILL at random points of a long run', ({ dialect }) => {
   let project: UserProject
