@@ -57,6 +57,19 @@ export interface StepResult {
   ms: number
 }
 
+/**
+ * A StepResult made by a constructor, not an object literal. Every step's result lives until the run ends, so V8
+ * soon decides to allocate a literal's objects in the old generation, and that decision deoptimizes `runStep`
+ * mid-run (Node 20: TurboFan then compiles it again). A constructor call has no such allocation site.
+ */
+class StepOutcome implements StepResult {
+  constructor(
+    readonly revision: string,
+    readonly direction: 'up' | 'down',
+    public ms: number,
+  ) {}
+}
+
 /** `Running upgrade a -> b, message`: the step line of online runs and offline scripts. */
 export function formatStep(step: MigrationStep): string {
   const rev = step.revision
@@ -220,7 +233,7 @@ export class RunLoop {
     }
     const ms = performance.now() - t0
     const done = { status: 'done' as const, finished_at: isoNow(), duration_ms: this.target.live ? Math.round(ms) : null, statements_done: sink.statementsDone }
-    const result: StepResult = { revision: step.revision.revision, direction: step.direction, ms }
+    const result: StepResult = new StepOutcome(step.revision.revision, step.direction, ms)
     this.uncommitted.push(step.revision.revision)
     this.statementsSinceBudgetCheck += sink.statementsDone
     if (progressive) {
