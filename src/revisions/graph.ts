@@ -391,6 +391,34 @@ export class RevisionGraph {
     return this.ids(depthFirstPostOrder(this.downOf, inSet, order, false))
   }
 
+  /**
+   * What `upgrade` runs to reach `targets` from the rows `current`: every ancestor of the targets (dependencies
+   * included) that is not an ancestor of `current`, oldest first, walked from the targets in order. The same as
+   * `sortOldestFirst` of that difference, worked out by position in two walks over the edge arrays: a long history
+   * is planned without a set of ids or a lookup per revision.
+   */
+  upgradeOrder(current: readonly string[], targets: readonly string[]): RevisionHeader[] {
+    const n = this.list.length
+    // Open: not below a current row. The applied region is closed downwards, so every revision still needed is
+    // reached from a target through open revisions only, and the walk below visits exactly those.
+    const open = new Uint8Array(n).fill(1)
+    const todo: number[] = []
+    for (const id of current) todo.push(this.indexOf(id))
+    const { start, targets: down } = this.downOf
+    while (todo.length > 0) {
+      const v = todo.pop()!
+      if (open[v] === 0) continue
+      open[v] = 0
+      for (let e = start[v]!; e < start[v + 1]!; e++) if (open[down[e]!] === 1) todo.push(down[e]!)
+    }
+    const starts: number[] = []
+    for (const id of targets) starts.push(this.indexOf(id))
+    const order = depthFirstPostOrder(this.downOf, open, starts, false)
+    const headers: RevisionHeader[] = new Array(order.length)
+    for (let k = 0; k < order.length; k++) headers[k] = this.list[order[k]!]!
+    return headers
+  }
+
   /** Every revision, newest first (what `history` lists without a range): `sortNewestFirst` of all, from the heads, without looking ids up. */
   allNewestFirst(): RevisionHeader[] {
     const n = this.list.length

@@ -22,11 +22,14 @@ export function planUpgrade(graph: RevisionGraph, currentHeads: readonly string[
   const targets = parseUpgradeTarget(graph, current, target)
   // Already there (the usual `upgrade head` with nothing to do): every target's ancestors are applied, no walk needed.
   if (targets.every((id) => current.includes(id))) return []
-  const applied = graph.ancestors(current)
-  const needed = [...graph.ancestors(targets)].filter((id) => !applied.has(id))
-  const order = graph.sortOldestFirst(needed, targets)
+  const order = graph.upgradeOrder(current, targets)
   const table = new VersionTableSimulator(graph, current)
-  return order.map((id) => ({ revision: graph.require(id), direction: 'up', versionChanges: table.upgrade(id) }))
+  const steps: MigrationStep[] = new Array(order.length)
+  for (let k = 0; k < order.length; k++) {
+    const revision = order[k]!
+    steps[k] = { revision, direction: 'up', versionChanges: table.upgrade(revision.revision) }
+  }
+  return steps
 }
 
 /**
