@@ -36,7 +36,7 @@ export function decodeIndex(bytes: Buffer): IndexBytes | undefined {
   const start = statsOffset(jsonBytes)
   const checksumsAt = start + count * STATS_PER_FILE * STAT_BYTES
   if (bytes.length !== checksumsAt + count * CHECKSUM_BYTES) return undefined
-  const metaBytes = bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + jsonBytes)
+  const metaBytes = indexMetaBytes(bytes)
   const meta: unknown = JSON.parse(metaBytes.toString('utf8'))
   const at = bytes.byteOffset + start
   // A Float64Array needs an aligned offset: the file's own buffer usually gives one, a copy otherwise.
@@ -45,6 +45,11 @@ export function decodeIndex(bytes: Buffer): IndexBytes | undefined {
       ? new Float64Array(bytes.buffer, at, count * STATS_PER_FILE)
       : new Float64Array(bytes.buffer.slice(at, at + count * STATS_PER_FILE * STAT_BYTES))
   return { meta, metaBytes, count, stats, checksums: bytes.subarray(checksumsAt) }
+}
+
+/** The JSON part of an index file's bytes (as `decodeIndex` gives it as `metaBytes`). */
+export function indexMetaBytes(bytes: Buffer): Buffer {
+  return bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + bytes.readUInt32LE(0))
 }
 
 /** The bytes of an index file: `stats` holds at least `count` files, `checksums` exactly `count` × 32 bytes. */

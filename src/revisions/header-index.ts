@@ -18,7 +18,7 @@ import { dirname } from 'node:path'
 import { packageVersion } from '../runtime/package-version.js'
 import { cacheFileFor } from './cache-location.js'
 import { leadingDocComment, type RevisionHeader } from './header.js'
-import { CHECKSUM_BYTES, STATS_PER_FILE, decodeIndex, encodeIndex } from './header-index-file.js'
+import { CHECKSUM_BYTES, STATS_PER_FILE, decodeIndex, encodeIndex, indexMetaBytes } from './header-index-file.js'
 
 export { STATS_PER_FILE } from './header-index-file.js'
 
@@ -251,10 +251,14 @@ class IndexWriter {
     this.checksums = Buffer.alloc(names.length * CHECKSUM_BYTES)
   }
 
+  /** Whether every file added so far is in the index (none was left out). */
+  complete = true
+
   add(header: RevisionHeader | undefined, checksum: string | undefined): void {
     const content = this.content
     const at = content.revisions.length
     const indexed = header !== undefined && checksum !== undefined && !header.message.includes('\n') && !header.createDate?.includes('\n')
+    if (!indexed) this.complete = false
     content.revisions.push(indexed ? header.revision : null)
     content.downRevisions.push(indexed ? header.downRevision : null)
     this.createDates.push(indexed ? (header.createDate ?? '') : '')
@@ -400,10 +404,11 @@ export class HeaderIndex {
 
   /**
    * Writes the index when a file was added, removed, renamed or read again (atomically: readers see the old or
-   * the new one). `names`, `stats` and `headers` are the folder's files in the order they were looked up.
+   * the new one). `names`, `stats` and `headers` are the folder's files in the order they were looked up. Returns
+   * the new index's JSON part when it holds every one of them (see `wholeIndexMeta`), else undefined.
    */
-  save(names: readonly string[], stats: Float64Array, headers: readonly RevisionHeader[]): void {
-    if (!this.file || !this.changed) return
+  save(names: readonly string[], stats: Float64Array, headers: readonly RevisionHeader[]): Buffer | undefined {
+    if (!this.file || !this.changed) return undefined
     const writer = new IndexWriter(names, stats, this.folder)
     headers.forEach((header, i) => {
       const entry: [string, RevisionHeader] | undefined = header instanceof IndexedHeader ? [header.checksum, header] : this.recorded.get(names[i]!)
@@ -412,16 +417,20 @@ export class HeaderIndex {
     const temp = `${this.file}.${process.pid}.tmp`
     try {
       mkdirSync(dirname(this.file), { recursive: true })
+      const bytes = writer.bytes()
       const fd = openSync(temp, 'w')
       try {
-        writeSync(fd, writer.bytes())
+        writeSync(fd, bytes)
       } finally {
         closeSync(fd)
       }
       renameSync(temp, this.file)
+      // The next command reads these bytes back: their JSON part is what a graph snapshot for it is keyed by.
+      return writer.complete ? indexMetaBytes(bytes) : undefined
     } catch {
       // A read-only or full disk only costs the next command its speed.
       rmSync(temp, { force: true })
+      return undefined
     }
   }
 }

@@ -68,8 +68,8 @@ function readHeaders(versionsDir: string, options: LoadRevisionsOptions): { head
   const unchangedHeaders = statted ? index.allUnchanged(statted.stats) : undefined
   if (statted && unchangedHeaders) {
     // Still written when the folder's own stats are to be recorded (begin).
-    index.save(names, statted.stats, unchangedHeaders)
-    return { headers: unchangedHeaders, wholeIndexMeta: index.wholeIndexMeta(unchangedHeaders.length) }
+    const written = index.save(names, statted.stats, unchangedHeaders)
+    return { headers: unchangedHeaders, wholeIndexMeta: written ?? index.wholeIndexMeta(unchangedHeaders.length) }
   }
   let hits = 0
   const headers = names.map((name, position): RevisionHeader => {
@@ -89,8 +89,11 @@ function readHeaders(versionsDir: string, options: LoadRevisionsOptions): { head
     }
     return header
   })
-  if (statted) index.save(names, statted.stats, headers)
-  return { headers, wholeIndexMeta: statted ? index.wholeIndexMeta(hits) : undefined }
+  if (!statted) return { headers, wholeIndexMeta: undefined }
+  // An index written just now with every file in it is what the next command reads: the graph snapshot can be
+  // written for it already, so the run after a fresh checkout is as quick as any other.
+  const written = index.save(names, statted.stats, headers)
+  return { headers, wholeIndexMeta: written ?? index.wholeIndexMeta(hits) }
 }
 
 function readFolder<T>(read: () => T[]): T[] {

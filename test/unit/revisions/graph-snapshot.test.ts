@@ -57,14 +57,18 @@ describe('graph snapshot', () => {
     rmSync(root, { recursive: true, force: true })
   })
 
-  it('is written once the headers come whole from the index, then gives the same graph', () => {
+  it('is written with a header index that holds every file, then gives the same graph', () => {
     const truth = expected()
-    assert.deepEqual(summary(loadRevisionGraph(versions)), truth, 'first load: writes the header index')
-    assert.deepEqual(summary(loadRevisionGraph(versions)), truth, 'second load: writes the snapshot')
+    assert.deepEqual(summary(loadRevisionGraph(versions)), truth, 'first load: writes the header index and the snapshot')
     assert.ok(existsSync(snapshotFile()))
     const written = readFileSync(snapshotFile())
+    const index = readFileSync(join(cache, readdirSync(cache).find((name) => name.startsWith('headers-'))!))
+    assert.deepEqual(summary(loadRevisionGraph(versions)), truth, 'second load: uses it')
     assert.deepEqual(summary(loadRevisionGraph(versions)), truth, 'third load: uses it')
     assert.deepEqual(readFileSync(snapshotFile()), written, 'a snapshot that checks out is not rewritten')
+    // Keyed by the index's JSON part, which the first load wrote: the snapshot holds a copy of it.
+    const json = index.subarray(8, 8 + index.readUInt32LE(0))
+    assert.ok(written.subarray(20, 20 + json.length).equals(json))
   })
 
   it('damaged ranks are noticed, recomputed and rewritten', () => {
@@ -111,6 +115,18 @@ describe('graph snapshot', () => {
       assert.deepEqual(summary(loadRevisionGraph(versions)), truth, damage)
       assert.deepEqual(readFileSync(snapshotFile()), good, `rewritten after: ${damage}`)
     }
+  })
+
+  it('is not written with an index that leaves out a file changed just now', async () => {
+    rmSync(cache, { recursive: true, force: true })
+    write('b2', 'a1')
+    const truth = expected()
+    assert.deepEqual(summary(loadRevisionGraph(versions)), truth, 'b2 too recent to index')
+    assert.ok(!readdirSync(cache).some((name) => name.startsWith('graph-')), 'no snapshot for an index without b2')
+    await sleep(RACY_WAIT_MS)
+    assert.deepEqual(summary(loadRevisionGraph(versions)), truth, 'b2 indexed now, with the snapshot')
+    assert.ok(existsSync(snapshotFile()))
+    assert.deepEqual(summary(loadRevisionGraph(versions)), truth, 'the snapshot used')
   })
 
   it('a changed folder does not use the old snapshot', async () => {
