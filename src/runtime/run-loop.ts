@@ -193,7 +193,8 @@ export class RunLoop {
     const progressive = this.progressive(module)
     if (!this.target.live) this.target.comment(formatStep(step))
     if (!inTransaction || progressive) await this.commitPoint()
-    if (inTransaction) await this.target.begin()
+    // Most steps find the run's transaction open already: no await for them.
+    if (inTransaction && !this.target.inTransaction) await this.target.begin()
     const row = this.historyRow(step, module, resume.skip)
     const state = { historyId: 0, autocommitted: 0, uncertain: false }
     if (progressive) state.historyId = await this.startRow(row)
@@ -223,7 +224,7 @@ export class RunLoop {
       const body = step.direction === 'up' ? module.upgrade : module.downgrade
       await body({ op, dialect: this.dialect.name, offline: !this.target.live })
       await op.drain()
-      await sink.flush()
+      if (sink.holding) await sink.flush()
       this.heads.advance(step.versionChanges)
     } catch (error) {
       if (error instanceof StepFailure) throw error

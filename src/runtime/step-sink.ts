@@ -76,8 +76,13 @@ export class StepSink implements OperationSink {
       this.held.push(operation)
       return
     }
-    await this.flush()
+    if (this.held.length > 0) await this.flush()
     await this.runBatch([operation])
+  }
+
+  /** Whether operations wait for `flush`. */
+  get holding(): boolean {
+    return this.held.length > 0
   }
 
   /** Runs the operations held back for batching (before a query, an autocommit boundary, the step's end). */
