@@ -76,7 +76,7 @@ export class StepSink implements OperationSink {
       this.held.push(operation)
       return
     }
-    if (this.held.length > 0) await this.flush()
+    if (this.holding) await this.flush()
     await this.runBatch([operation])
   }
 
