@@ -3,8 +3,10 @@ import { createRequire } from 'node:module'
 import { describe, it } from 'node:test'
 import vm from 'node:vm'
 import { stripTemplateShape } from '../../../src/config/revision-fast-strip.js'
-import { evaluateRevision, stripRevision } from '../../../src/config/revision-module-loader.js'
+import { dirname } from 'node:path'
+import { evaluateRevision, folderOf, stripRevision } from '../../../src/config/revision-module-loader.js'
 import { renderRevisionFile } from '../../../src/revisions/script-writer.js'
+import { seededRandom } from '../../support/seeded-random.js'
 
 const sucrase = createRequire(import.meta.url)('sucrase') as typeof import('sucrase')
 
@@ -102,5 +104,20 @@ describe('fast type strip of the revision template', () => {
     const evaluated = await evaluateRevision('/virtual/a1_typed.ts', code)
     assert.deepEqual(await operations(evaluated.exports, 'downgrade'), [['dropTable', 't']])
     assert.ok(evaluated.compiled && !evaluated.compiled.js.includes(': string'), 'the cache gets the JavaScript that compiled')
+  })
+})
+
+describe('the folder a revision file is given as __dirname', () => {
+  it('is path.dirname of its path, whatever path came before (remembered folder or not)', () => {
+    const tricky = ['/a/b/c.ts', '/a/b/d.ts', '/a/bc/d.ts', '/a/b/c/d.ts', '/a/b//d.ts', '/a/b/', '/a/b/c.ts/', '/x.ts', '/', 'rel/x.ts', 'x.ts', '/a/b/.ts', '/a/b/c.ts']
+    for (const path of [...tricky, ...tricky.reverse()]) assert.equal(folderOf(path), dirname(path), path)
+    const random = seededRandom(16)
+    const parts = ['a', 'b', 'ab', '', '.', '..', 'v.ts']
+    for (let i = 0; i < 5000; i++) {
+      const count = 1 + Math.floor(random() * 4)
+      const segments = Array.from({ length: count }, () => parts[Math.floor(random() * parts.length)]!)
+      const path = `${random() < 0.8 ? '/' : ''}${segments.join('/')}`
+      assert.equal(folderOf(path), dirname(path), `case ${i}: ${path}`)
+    }
   })
 })
