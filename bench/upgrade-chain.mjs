@@ -56,7 +56,10 @@ function measure(project) {
     inProcess.push(rawInProcess(project.ddl, join(dir, 'inproc.sqlite')))
   }
   const summary = (list) => ({ wall: median(list.map((r) => r.wall)), cpu: list[0].cpu === null ? null : median(list.map((r) => r.cpu)) })
-  return { ...Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, summary(v)])), inProcess: median(inProcess) }
+  // Each round's own ratio to raw, whose processes ran seconds apart: a machine whose speed drifts over minutes
+  // moves both sides of such a ratio together, and the medians of each side apart.
+  const paired = (name) => median(runs[name].map((r, round) => basis(r) / basis(runs.raw[round])))
+  return { ...Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, summary(v)])), inProcess: median(inProcess), paired: { warm: paired('warm'), cold: paired('cold') } }
 }
 
 const s = (x) => (x === null || x === undefined ? '-' : `${x.toFixed(3)} s`)
@@ -73,6 +76,7 @@ function report(size, m) {
   console.log(`  ${'raw, whole process'.padEnd(30)} wall ${s(m.raw.wall)}  CPU ${s(m.raw.cpu)}  (raw DDL in-process: ${s(m.inProcess)})`)
   console.log(row('strata upgrade head, warm', m.warm))
   console.log(row('strata upgrade head, cold', m.cold))
+  console.log(`  ${'per-round ratios to raw'.padEnd(30)} warm ${m.paired.warm.toFixed(2)}×, cold ${m.paired.cold.toFixed(2)}× (medians of each round's own ratio; the targets below use the medians above)`)
   if (m.drizzle) console.log(row('drizzle-kit migrate', m.drizzle))
   if (m.knex) console.log(row('knex migrate.latest()', m.knex))
   const warmRatio = basis(m.warm) / raw
