@@ -55,10 +55,13 @@ WHERE ${TABLE_FILTER}`
 
 // Defaults and collations are looked up only for the columns that have one (atthasdef, a collatable type): as
 // joins, a fresh database's catalogs (no statistics) got a nested loop probing every column (≈45 ms at 12,000).
+// A default is deparsed without its table (relid 0): a default cannot name a column, and with the table named
+// PostgreSQL opens it to learn its column names, building a relation cache entry per table in a new session
+// (3,000 defaults: 106 → 67 ms). A generated column's expression names columns, so it keeps its table.
 const COLUMNS_SQL = `
 SELECT a.attrelid AS table_oid, a.attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type_sql,
   a.atttypid AS type_oid, a.attnotnull AS not_null, a.attidentity AS identity, a.attgenerated AS generated,
-  CASE WHEN a.atthasdef THEN (SELECT pg_get_expr(ad.adbin, ad.adrelid) FROM pg_attrdef ad
+  CASE WHEN a.atthasdef THEN (SELECT pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) FROM pg_attrdef ad
                               WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum) END AS default_sql,
   CASE WHEN a.attcollation <> 0 THEN (SELECT coll.collname FROM pg_collation coll JOIN pg_type ty ON ty.oid = a.atttypid
                                       WHERE coll.oid = a.attcollation AND a.attcollation <> ty.typcollation) END AS collation,
@@ -83,8 +86,8 @@ GROUP BY t.oid, t.typname, n.nspname`
 const CONSTRAINTS_SQL = `
 SELECT con.conrelid AS table_oid, con.conname AS name, con.contype AS type, to_json(con.conkey::int[]) AS keys, con.conindid AS index_oid,
   rc.relname AS ref_table, rn.nspname AS ref_schema,
-  CASE WHEN con.contype = 'f' THEN to_json(ARRAY(SELECT ra.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord)
-        JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = k.num ORDER BY k.ord)) END AS ref_columns,
+  CASE WHEN con.contype = 'f' THEN to_json(ARRAY(SELECT (SELECT ra.attname::text FROM pg_attribute ra WHERE ra.attrelid = con.confrelid AND ra.attnum = k.num)
+        FROM unnest(con.confkey) WITH ORDINALITY AS k(num, ord) ORDER BY k.ord)) END AS ref_columns,
   con.confupdtype AS on_update, con.confdeltype AS on_delete, con.condeferrable AS deferrable, con.condeferred AS deferred,
   CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid, true) END AS check_sql
 FROM pg_constraint con
@@ -92,6 +95,8 @@ JOIN pg_class c ON c.oid = con.conrelid
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE ${TABLE_FILTER} AND con.contype IN ('p', 'u', 'f', 'c', 'x')`
+// A foreign key's referenced columns are looked up one by one (an index probe each), not joined: the join read
+// every column of the referenced table and hashed them, per key (2,700 keys: 34 → 21 ms).
 
 // Indexes that back a primary key, unique or exclusion constraint are the constraint's business, not reported.
 const INDEXES_SQL = `
