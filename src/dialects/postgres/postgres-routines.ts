@@ -85,14 +85,17 @@ WHERE p.pronamespace = ANY($1::oid[]) AND p.prokind IN ('f', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
 ORDER BY p.proname`
 
+// The user's triggers are picked out of pg_trigger first (OFFSET 0 keeps the planner from flattening that): left
+// to itself on catalogs without statistics, it probed pg_trigger's index once per relation of the schema, tables,
+// indexes and sequences alike (3,000 tables: 15,000 probes, 29–35 ms for no trigger; 2–6 ms now).
 const TRIGGERS_SQL = `
 SELECT t.tgname AS name, c.relname AS "table", c.relnamespace AS nsp, t.tgtype AS type, pg_get_triggerdef(t.oid) AS definition,
   md5(pg_get_triggerdef(t.oid)) AS fingerprint, d.description AS comment, p.proname AS function, p.pronamespace AS fnsp
-FROM pg_trigger t
+FROM (SELECT oid, tgname, tgrelid, tgtype, tgfoid FROM pg_trigger WHERE NOT tgisinternal OFFSET 0) t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_proc p ON p.oid = t.tgfoid
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0
-WHERE NOT t.tgisinternal AND c.relnamespace = ANY($1::oid[])
+WHERE c.relnamespace = ANY($1::oid[])
 ORDER BY t.tgname`
 
 interface RoutineRow {
