@@ -36,17 +36,29 @@ async function countingIntrospect(dialectName, url) {
   return { queries, ms, tables: model.tables.length }
 }
 
-function timeCheck(dir) {
-  runCli(dir, ['check']) // warm-up: fills the transform cache, as any second run finds it
-  const times = []
-  const peaks = []
-  for (let i = 0; i < RUNS; i++) {
-    const c = runCli(dir, ['check'])
-    if (c.status !== 0) throw new Error(`check found differences:\n${c.stdout}${c.stderr}`)
-    times.push(c.seconds)
-    peaks.push(c.peakMb)
-  }
-  return { seconds: median(times), mb: median(peaks) }
+/**
+ * `strata check` in each project, RUNS rounds, the projects interleaved within a round: the sizes are compared with
+ * one another (linear growth), and a machine whose speed drifts over minutes would move sizes timed one after the
+ * other apart.
+ */
+function timeChecks(dirs) {
+  for (const dir of dirs) runCli(dir, ['check']) // warm-up: fills the transform cache, as any second run finds it
+  const times = dirs.map(() => [])
+  const peaks = dirs.map(() => [])
+  for (let i = 0; i < RUNS; i++)
+    dirs.forEach((dir, k) => {
+      const c = runCli(dir, ['check'])
+      if (c.status !== 0) throw new Error(`check found differences:\n${c.stdout}${c.stderr}`)
+      times[k].push(c.seconds)
+      peaks[k].push(c.peakMb)
+    })
+  return dirs.map((_, k) => ({ seconds: median(times[k]), mb: median(peaks[k]) }))
+}
+
+/** Every size's database and project at once (nested: each is dropped when the body is done). */
+async function withSchemas(dialectName, make, sizes, use, made = []) {
+  if (made.length === sizes.length) return use(made)
+  return withSchema(`introspect-${dialectName}`, make, sizes[made.length], (project, url) => withSchemas(dialectName, make, sizes, use, [...made, { project, url }]))
 }
 
 const verdict = (ok) => (ok ? 'meets' : 'misses')
@@ -54,11 +66,14 @@ const verdict = (ok) => (ok ? 'meets' : 'misses')
 async function benchDialect(label, dialectName, make) {
   const tinyQueries = await withSchema(`introspect-${dialectName}`, make, 2, (_, url) => countingIntrospect(dialectName, url))
   const bySize = new Map()
-  for (const tables of SIZES[dialectName]) {
-    const result = await withSchema(`introspect-${dialectName}`, make, tables, async (project, url) => ({ ...timeCheck(project.dir), introspection: await countingIntrospect(dialectName, url) }))
-    bySize.set(tables, result)
-    const { seconds, mb, introspection } = result
-    console.log(`${label}, ${tables} tables: strata check (no changes) ${seconds.toFixed(3)} s wall, peak ${mb.toFixed(0)} MB (median of ${RUNS}); introspection alone ${introspection.ms.toFixed(0)} ms`)
+  const sizes = SIZES[dialectName]
+  await withSchemas(dialectName, make, sizes, async (made) => {
+    const checks = timeChecks(made.map((m) => m.project.dir))
+    for (const [k, tables] of sizes.entries()) bySize.set(tables, { ...checks[k], introspection: await countingIntrospect(dialectName, made[k].url) })
+  })
+  for (const tables of sizes) {
+    const { seconds, mb, introspection } = bySize.get(tables)
+    console.log(`${label}, ${tables} tables: strata check (no changes) ${seconds.toFixed(3)} s wall, peak ${mb.toFixed(0)} MB (median of ${RUNS}, the sizes interleaved); introspection alone ${introspection.ms.toFixed(0)} ms`)
     if (tables === 1000)
       console.log(`check ≤ ${SECONDS_AT_1000} s, ${label}, 1000 tables: ${seconds.toFixed(3)} s, ${(seconds / SECONDS_AT_1000).toFixed(2)}× the target (quiet machine only): ${verdict(seconds <= SECONDS_AT_1000)}`)
     if (MB_LIMITS[tables]) console.log(`check ≤ ${MB_LIMITS[tables]} MB, ${label}, ${tables} tables: ${mb.toFixed(0)} MB, ${(mb / MB_LIMITS[tables]).toFixed(2)}× the limit: ${verdict(mb <= MB_LIMITS[tables])}`)
