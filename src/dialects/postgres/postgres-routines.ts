@@ -96,7 +96,7 @@ JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_proc p ON p.oid = t.tgfoid
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0
 WHERE c.relnamespace = ANY($1::oid[])
-ORDER BY t.tgname`
+ORDER BY t.tgname, c.relnamespace, c.relname`
 
 interface RoutineRow {
   name: string
