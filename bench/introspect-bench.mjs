@@ -66,7 +66,8 @@ const verdict = (ok) => (ok ? 'meets' : 'misses')
 async function benchDialect(label, dialectName, make) {
   const tinyQueries = await withSchema(`introspect-${dialectName}`, make, 2, (_, url) => countingIntrospect(dialectName, url))
   const bySize = new Map()
-  const sizes = SIZES[dialectName]
+  // Each size has its own database (named after it): a size given twice would drop the one in use.
+  const sizes = [...new Set(SIZES[dialectName])]
   await withSchemas(dialectName, make, sizes, async (made) => {
     const checks = timeChecks(made.map((m) => m.project.dir))
     for (const [k, tables] of sizes.entries()) bySize.set(tables, { ...checks[k], introspection: await countingIntrospect(dialectName, made[k].url) })
