@@ -111,7 +111,7 @@ let lastFolder = ''
 export function folderOf(path: string): string {
   const folder = lastFolder
   const after = folder.length
-  // The same folder: `path` is `folder/name`, with no other separator in `name` (else dirname says, exactly).
+  // The same folder: `path` is `folder/name`, with no other separator in `name`. Anything else goes to dirname.
   if (sep === '/' && after > 1 && path.startsWith(folder) && path.charCodeAt(after) === 47 && path.indexOf('/', after + 1) === -1 && path.length > after + 1) return folder
   return (lastFolder = dirname(path))
 }
