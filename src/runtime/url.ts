@@ -52,10 +52,15 @@ const PASSWORD_PARAMETER = /(^|[?&;\s])((?:password|passwd|pwd|pass)\s*=\s*)('(?
 export function maskPasswords(text: string): string {
   // Up to the last '@' of the token: a password may itself hold an unencoded '@' (better mask too much than leak).
   let masked = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)\S*@/gi, '$1***@')
+  // A URL with a typo in its scheme (`mysql//u:pw@h`, `mysql:/u:pw@h`) still holds `user:password@`.
+  masked = masked.replace(USER_INFO_WITH_PASSWORD, '$1$2:***@')
   masked = masked.replace(PASSWORD_PARAMETER, '$1$2***')
   for (const password of knownPasswords) if (masked.includes(password)) masked = masked.split(password).join('***')
   return masked
 }
+
+/** `user:password@` after a start, a space, a quote or a slash, but not `scheme://`; the password runs to the last '@' before a space or quote. */
+const USER_INFO_WITH_PASSWORD = /(^|[\s'"/])([^\s'"/:@]+):(?!\*\*\*@)(?!\/\/)[^\s'"]*@/g
 
 /** Names of the query parameters that carry a password (they are used as the password, never passed on). */
 const PASSWORD_PARAMETERS = ['password', 'passwd', 'pwd', 'pass']

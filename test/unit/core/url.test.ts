@@ -52,6 +52,17 @@ describe('database URLs', () => {
     assert.equal(maskPasswords('mysql://root@h/d'), 'mysql://root@h/d')
   })
 
+  it('masks the password of a URL whose scheme has a typo, and says the URL is malformed without it', () => {
+    assert.equal(maskPasswords("'mysql//root:S3cret@127.0.0.1:3306/x'"), "'mysql//root:***@127.0.0.1:3306/x'")
+    assert.equal(maskPasswords('mysql:/root:S3cret@h/x'), 'mysql:***@h/x')
+    assert.equal(maskPasswords('root:/S3cret@h/x'), 'root:***@h/x')
+    assert.equal(maskPasswords('root:p@ss/w@h/x and more'), 'root:***@h/x and more')
+    assert.equal(maskPasswords('at 10:30 the host h said no'), 'at 10:30 the host h said no')
+    for (const typo of ['mysql//root:S3cret@127.0.0.1:3306/x', 'mysql:/root:S3cret@127.0.0.1:3306/x', 'postgres:root:S3cret@h/x']) {
+      assert.throws(() => parseDatabaseUrl(typo, '/'), (e: Error) => /malformed database URL|no host|names no database/.test(e.message) && !e.message.includes('S3cret'))
+    }
+  })
+
   it('masks a password given as a parameter: ?password=, &pwd=, libpq key=value (quoted or not)', () => {
     assert.equal(maskPasswords('postgresql://u@h/d?password=zq9x&sslmode=require'), 'postgresql://u@h/d?password=***&sslmode=require')
     assert.equal(maskPasswords('mysql://u@h/d?ssl=true&pwd=zq9x'), 'mysql://u@h/d?ssl=true&pwd=***')
