@@ -161,5 +161,7 @@ async function storedDefinition(runner: CycleRunner): Promise<string> {
       ? "SELECT pg_get_viewdef('named_people'::regclass) AS d"
       : "SELECT VIEW_DEFINITION AS d FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'named_people'"
   const [row] = await rawQuery<{ d: string }>(runner.db, sql)
-  return row!.d
+  // MySQL names the database in every table reference; pull leaves out the current one's (a view built from the file
+  // in another database must read that database).
+  return runner.dialect === 'mysql' ? row!.d.replaceAll(`\`${new URL(runner.db.url).pathname.slice(1)}\`.`, '') : row!.d
 }

@@ -24,6 +24,7 @@ export const MYSQL_OBJECT_COLUMNS = `
   (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${OBJECTS_TABLE}') AS has_records`
 
 export interface ObjectColumns {
+  db: string | null
   views_json: string | unknown[] | null
   routines_json: string | unknown[] | null
   parameters_json: string | unknown[] | null
@@ -50,7 +51,7 @@ export async function mysqlObjects(connection: Connection, row: ObjectColumns): 
       records.set(`${r.kind}:${r.name}`, { fingerprint: r.fingerprint, json: r.record })
   const recordOf = (kind: string, name: string) => records.get(`${kind}:${name}`)
   return {
-    views: views.map((v) => reflectView(v, recordOf('view', v.name))),
+    views: views.map((v) => reflectView(v, recordOf('view', v.name), row.db)),
     routines: routines.map((r) => reflectRoutine(r, parameters, recordOf)),
     triggers: triggers.map((t) => reflectTrigger(t, recordOf('trigger', t.name))),
   }

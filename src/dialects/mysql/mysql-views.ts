@@ -77,9 +77,45 @@ export interface ViewRow {
   checkOption: string
 }
 
-/** A view from information_schema.VIEWS, with strata's record where it has one. */
-export function reflectView(row: ViewRow, record: { fingerprint: string; json: string } | undefined): ViewModel {
+/**
+ * A view from information_schema.VIEWS, with strata's record where it has one. The server's text names every table
+ * with its database (`` `shop`.`orders` ``): that qualifier is dropped for the current database, so the text creates
+ * the same view in another database (a test database built from the baseline) instead of reading this one.
+ */
+export function reflectView(row: ViewRow, record: { fingerprint: string; json: string } | undefined, database: string | null): ViewModel {
   const option = (row.checkOption ?? '').toLowerCase()
   const checkOption = option === 'local' || option === 'cascaded' ? option : null
-  return reflectedView({ name: row.name, schema: null, serverDefinition: row.definition, fingerprint: row.fingerprint, checkOption }, record ?? null)
+  const serverDefinition = database ? withoutDatabaseQualifier(row.definition, database) : row.definition
+  return reflectedView({ name: row.name, schema: null, serverDefinition, fingerprint: row.fingerprint, checkOption }, record ?? null)
+}
+
+/** Removes `` `database`. `` before a name, outside string literals and other quoted names. */
+export function withoutDatabaseQualifier(sql: string, database: string): string {
+  const qualifier = `${q(database)}.`
+  let out = ''
+  let i = 0
+  while (i < sql.length) {
+    const ch = sql[i]!
+    if (ch === '`' && sql.startsWith(qualifier, i)) {
+      i += qualifier.length
+      continue
+    }
+    const end = ch === "'" || ch === '"' || ch === '`' ? quotedEnd(sql, i) : i + 1
+    out += sql.slice(i, end)
+    i = end
+  }
+  return out
+}
+
+/** The index after the quoted text starting at `start` (a doubled quote, or a backslash in a string, escapes). */
+function quotedEnd(sql: string, start: number): number {
+  const quote = sql[start]!
+  let i = start + 1
+  while (i < sql.length) {
+    if (quote !== '`' && sql[i] === '\\') i += 2
+    else if (sql[i] !== quote) i++
+    else if (sql[i + 1] === quote) i += 2
+    else return i + 1
+  }
+  return sql.length
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { normalizeViewSql } from '../../../src/autogenerate/view-sql.js'
+import { withoutDatabaseQualifier } from '../../../src/dialects/mysql/mysql-views.js'
 import { parseCreateView } from '../../../src/dialects/sqlite/sqlite-views.js'
 import { parseCreateTrigger } from '../../../src/dialects/sqlite/sqlite-triggers.js'
 import { reflectedView, viewRecordJson } from '../../../src/dialects/shared/view-record.js'
@@ -110,5 +111,17 @@ describe('compare: views', () => {
     await assertRoundTrip(model(wide, v('select name from people'), reader), reflect(model(people, v('select name from people'), reader)))
     const idOnly = await compare(model(table('people', { id: integer().primaryKey(), name: text(), age: integer() }), v('select id from people')), reflect(model(people, v('select id from people'))))
     assert.deepEqual(messages(idOnly), ["added column 'people.age'"])
+  })
+})
+
+describe("MySQL view text: the current database's qualifier", () => {
+  it('is dropped before names, and kept inside string literals, other names and other databases', () => {
+    const server = "select `shop`.`orders`.`id` AS `id`,'`shop`.x' AS `s`,`shopping`.`t`.`a` AS `a`,`other`.`t`.`b` AS `b` from (`shop`.`orders` join `other`.`t`) where `shop`.`orders`.`note` <> 'it''s `shop`.' and `x` = \"`shop`.\""
+    assert.equal(
+      withoutDatabaseQualifier(server, 'shop'),
+      "select `orders`.`id` AS `id`,'`shop`.x' AS `s`,`shopping`.`t`.`a` AS `a`,`other`.`t`.`b` AS `b` from (`orders` join `other`.`t`) where `orders`.`note` <> 'it''s `shop`.' and `x` = \"`shop`.\"",
+    )
+    assert.equal(withoutDatabaseQualifier('select `we``ird`.`t`.`a` AS `a` from `we``ird`.`t`', 'we`ird'), 'select `t`.`a` AS `a` from `t`')
+    assert.equal(withoutDatabaseQualifier("select 'a\\'`shop`.' AS `x` from `shop`.`t`", 'shop'), "select 'a\\'`shop`.' AS `x` from `t`")
   })
 })
