@@ -62,6 +62,21 @@ export function maskPasswords(text: string): string {
 /** `user:password@` after a start, a space, a quote or a slash, but not `scheme://`; the password runs to the last '@' before a space or quote. */
 const USER_INFO_WITH_PASSWORD = /(^|[\s'"/])([^\s'"/:@]+):(?!\*\*\*@)(?!\/\/)[^\s'"]*@/g
 
+/**
+ * Remembers the password of `scheme://user:password@host` before the URL is checked, so a message about a malformed
+ * URL masks it even where the URL pattern cannot find it (a space in the password). It runs to the last '@'.
+ */
+function rememberUserInfoPassword(text: string): void {
+  const match = /^[a-z][a-z0-9+.-]*:\/*[^:/@]*:(.*)@/is.exec(text)
+  if (!match) return
+  rememberPassword(match[1]!)
+  try {
+    rememberPassword(decodeURIComponent(match[1]!))
+  } catch {
+    // Not valid percent-encoding: the text as written is what a message would show.
+  }
+}
+
 /** Names of the query parameters that carry a password (they are used as the password, never passed on). */
 const PASSWORD_PARAMETERS = ['password', 'passwd', 'pwd', 'pass']
 
@@ -82,6 +97,7 @@ function takePasswordParameter(parsed: DatabaseUrl): void {
  */
 export function parseDatabaseUrl(raw: string, baseDir: string): DatabaseUrl {
   const text = raw.trim()
+  rememberUserInfoPassword(text)
   const schemeMatch = /^([a-z][a-z0-9]*)(\+[a-z0-9_]+)?:/i.exec(text)
   if (!schemeMatch) throw new UrlError(`malformed database URL '${maskPasswords(text)}': expected sqlite:///path, postgresql://… or mysql://…`)
   const dialect = dialectForScheme(schemeMatch[1]!)
