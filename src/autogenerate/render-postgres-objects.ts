@@ -7,7 +7,7 @@ type Entry = { key: string; value: Doc }
 const str = (value: string): Doc => text(stringLiteral(value))
 const entry = (key: string, value: Doc): Entry => ({ key, value })
 
-function extensionArgs(e: ExtensionModel): Doc[] {
+export function extensionArgs(e: ExtensionModel): Doc[] {
   const entries: Entry[] = []
   if (e.schema) entries.push(entry('schema', str(e.schema)))
   if (e.version) entries.push(entry('version', str(e.version)))
@@ -15,7 +15,7 @@ function extensionArgs(e: ExtensionModel): Doc[] {
 }
 
 /** A policy's options, its table and schema left out. */
-function policyEntries(p: PolicyModel, imports: ImportSet): Entry[] {
+export function policyEntries(p: PolicyModel, imports: ImportSet): Entry[] {
   const entries: Entry[] = [entry('for', str(p.for))]
   if (p.to.length) entries.push(entry('to', namesDoc(p.to)))
   if (p.using) entries.push(entry('using', text(sqlTemplate(p.using, imports))))

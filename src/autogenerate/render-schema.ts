@@ -41,26 +41,43 @@ export function typeDoc(type: ColumnType, imports: ImportSet): Doc {
   }
 }
 
+/** A column's part in its table's primary key, as the schema file says it. */
+export type KeyPart = 'inline' | 'table-level' | null
+
 /**
  * A column builder with its chain: `varchar({ length: 100 }).notNull().default('x').comment('…')`.
- * `inlinePrimaryKey` renders `.primaryKey()` (which implies NOT NULL).
+ * An `'inline'` key column renders `.primaryKey()` (which implies NOT NULL).
  */
-export function columnDoc(column: ColumnModel, imports: ImportSet, inlinePrimaryKey = false): Doc {
-  const links: Array<{ name: string; args: Doc[] }> = []
-  if (inlinePrimaryKey) links.push({ name: 'primaryKey', args: [] })
-  else if (!column.nullable) links.push({ name: 'notNull', args: [] })
+export function columnDoc(column: ColumnModel, imports: ImportSet, keyPart: KeyPart = null): Doc {
+  const links = nullabilityLinks(column, keyPart)
   // No default and `default(null)` are the same column: only a real default is written.
   if (column.default) links.push({ name: 'default', args: [defaultDoc(column.default, imports)] })
   if (column.autoincrement === true) links.push({ name: 'autoincrement', args: [] })
   else if (column.autoincrement) links.push({ name: 'autoincrement', args: [str(column.autoincrement)] })
   if (column.comment != null) links.push({ name: 'comment', args: [str(column.comment)] })
-  if (column.generated) {
-    const args = [text(sqlTemplate(column.generated.expression, imports))]
-    if (column.generated.stored) args.push(object([{ key: 'stored', value: text('true') }]))
-    links.push({ name: 'generatedAlwaysAs', args })
-  }
+  links.push(...generatedLinks(column, imports))
   links.push(...columnDetailLinks(column))
   return chain(typeDoc(column.type, imports), links)
+}
+
+/**
+ * `.primaryKey()`, `.notNull()`, or nothing; `.nullable()` for a nullable key column (SQLite keeps NULL in a
+ * non-INTEGER key column), since a key implies NOT NULL otherwise.
+ */
+export function nullabilityLinks(column: ColumnModel, keyPart: KeyPart): Array<{ name: string; args: Doc[] }> {
+  const links: Array<{ name: string; args: Doc[] }> = []
+  if (keyPart === 'inline') links.push({ name: 'primaryKey', args: [] })
+  if (!column.nullable && keyPart !== 'inline') links.push({ name: 'notNull', args: [] })
+  if (column.nullable && keyPart !== null) links.push({ name: 'nullable', args: [] })
+  return links
+}
+
+/** `.generatedAlwaysAs(sql\`…\`, { stored: true })` for a generated column (the migration's and pull's renderers). */
+export function generatedLinks(column: ColumnModel, imports: ImportSet): Array<{ name: string; args: Doc[] }> {
+  if (!column.generated) return []
+  const args = [text(sqlTemplate(column.generated.expression, imports))]
+  if (column.generated.stored) args.push(object([{ key: 'stored', value: text('true') }]))
+  return [{ name: 'generatedAlwaysAs', args }]
 }
 
 function indexDoc(index: IndexModel, imports: ImportSet): Doc {
@@ -103,8 +120,10 @@ function primaryKeyInline(table: TableModel): boolean {
 /** The arguments of `op.createTable(name, columns, extras?, options?)`. */
 export function createTableArgs(table: TableModel, imports: ImportSet): Doc[] {
   const inlinePk = primaryKeyInline(table) ? table.primaryKey!.columns[0] : undefined
+  const keyColumns = table.primaryKey?.columns ?? []
+  const keyPart = (name: string): KeyPart => (name === inlinePk ? 'inline' : keyColumns.includes(name) ? 'table-level' : null)
   const columns = object(
-    table.columns.map((c) => ({ key: propertyKey(c.name), value: columnDoc(c, imports, c.name === inlinePk) })),
+    table.columns.map((c) => ({ key: propertyKey(c.name), value: columnDoc(c, imports, keyPart(c.name)) })),
     true,
   )
   const extras: Doc[] = []

@@ -230,7 +230,7 @@ export interface Dialect {
   /** The whole schema with a fixed number of catalog queries (not per table). */
   introspect(connection: Connection, options?: IntrospectOptions): Promise<SchemaModel>
   /**
-   * Objects and details the model does not carry (views, triggers, routines, generated columns…), one line each,
+   * Objects and details the model does not carry (domains, exclusion constraints, events, WITHOUT ROWID…), one line each,
    * sorted: `pull` lists them instead of dropping them silently. Shrinks as the model grows.
    */
   describeUnmodelled(connection: Connection, options?: IntrospectOptions): Promise<string[]>

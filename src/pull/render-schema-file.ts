@@ -7,11 +7,12 @@ import { routineDeclarationDoc, triggerDeclarationDoc } from '../autogenerate/re
 import { viewDeclarationDoc } from '../autogenerate/render-views.js'
 import { partitionByDoc, partitionValuesDoc } from '../autogenerate/render-partitions.js'
 import { sequenceDeclarationDoc } from '../autogenerate/render-sequences.js'
+import { extensionArgs, policyEntries } from '../autogenerate/render-postgres-objects.js'
 import { dependencyOrder } from '../autogenerate/ordering.js'
 import { type Doc, PRINT_WIDTH, arrow, call, chain, object, print, text } from '../autogenerate/render-layout.js'
-import { typeDoc } from '../autogenerate/render-schema.js'
+import { generatedLinks, nullabilityLinks, typeDoc } from '../autogenerate/render-schema.js'
 import { ImportSet, defaultDoc, namesDoc, propertyKey, sqlTemplate, stringLiteral } from '../autogenerate/render-values.js'
-import type { ColumnModel, ColumnType, EnumModel, ForeignKeyModel, PartitionModel, SchemaModel, TableModel } from '../schema/model.js'
+import type { ColumnModel, ColumnType, EnumModel, ForeignKeyModel, PartitionModel, PolicyModel, SchemaModel, TableModel } from '../schema/model.js'
 import { qualifiedName, tableKey } from '../schema/model.js'
 import type { NamingConvention } from '../schema/naming.js'
 import { ConstNames, isIdentifier } from './identifiers.js'
@@ -22,7 +23,7 @@ import { columnDetailLinks, elementChainDoc, indexDetailLinks } from '../autogen
 const DSL_NAMES = [
   'table', 'smallint', 'integer', 'bigint', 'varchar', 'char', 'text', 'boolean', 'real', 'double', 'numeric', 'date', 'time',
   'timestamp', 'json', 'jsonb', 'uuid', 'bytes', 'customType', 'enumeration', 'index', 'uniqueIndex', 'unique', 'check',
-  'primaryKey', 'foreignKey', 'sql', 'ColumnRef', 'indexColumn', 'partition', 'minValue', 'maxValue',
+  'primaryKey', 'foreignKey', 'sql', 'ColumnRef', 'indexColumn', 'partition', 'minValue', 'maxValue', 'extension', 'policy',
 ]
 
 export interface SchemaFileOptions {
@@ -48,6 +49,8 @@ interface FileContext {
   enumConsts: Map<string, string>
   /** Tables declared so far: a reference to any other needs an annotated thunk. */
   declared: Set<string>
+  /** Tables with row-level security enabled (written `rls: true`). */
+  rowSecurity: Set<string>
 }
 
 function enumKey(type: Extract<ColumnType, { kind: 'enum' }>, table: TableModel, column: ColumnModel): string {
@@ -105,9 +108,8 @@ function actionEntries(fk: ForeignKeyModel): Array<{ key: string; value: Doc }> 
 
 function columnDoc(column: ColumnModel, plan: TablePlan, ctx: FileContext): Doc {
   const key = plan.keys.get(column.name)!
-  const links: Array<{ name: string; args: Doc[] }> = []
-  if (plan.inlinePrimaryKey === column.name) links.push({ name: 'primaryKey', args: [] })
-  else if (!column.nullable) links.push({ name: 'notNull', args: [] })
+  const keyPart = plan.inlinePrimaryKey === column.name ? 'inline' : plan.primaryKey?.object.includes(column.name) ? 'table-level' : null
+  const links = nullabilityLinks(column, keyPart)
   const unique = plan.inlineUniques.get(column.name)
   if (unique) links.push({ name: 'unique', args: unique.name === undefined ? [] : [str(unique.name)] })
   if (column.default) links.push({ name: 'default', args: [defaultDoc(column.default, ctx.imports)] })
@@ -119,6 +121,7 @@ function columnDoc(column: ColumnModel, plan: TablePlan, ctx: FileContext): Doc 
     links.push({ name: 'references', args: [referenceThunk(reference.object, ctx)!, ...(options.length ? [object(options)] : [])] })
   }
   if (column.comment != null) links.push({ name: 'comment', args: [str(column.comment)] })
+  links.push(...generatedLinks(column, ctx.imports))
   links.push(...columnDetailLinks(column))
   return chain(columnType(column, plan.table, key === column.name ? null : column.name, ctx), links)
 }
@@ -175,6 +178,7 @@ function tableDeclaration(constName: string, plan: TablePlan, ctx: FileContext):
   if (table.schema) options.push({ key: 'schema', value: str(table.schema) })
   if (table.comment != null) options.push({ key: 'comment', value: str(table.comment) })
   if (table.partitionBy) options.push({ key: 'partitionBy', value: partitionByDoc(table.partitionBy) })
+  if (ctx.rowSecurity.has(tableKey(table))) options.push({ key: 'rls', value: text('true') })
   if (options.length > 0) args.push(object(options))
   const head = `export const ${constName} = `
   return head + print(call(ctx.imports.use('table'), ...args), 0, head.length)
@@ -194,7 +198,8 @@ export function referencesTableIn(model: SchemaModel): (fk: ForeignKeyModel) => 
 /** The schema file's source text. */
 export function renderSchemaFile(model: SchemaModel, options: SchemaFileOptions): string {
   const names = new ConstNames(DSL_NAMES)
-  const ctx: FileContext = { imports: new ImportSet(), tableConsts: new Map(), plans: new Map(), enumConsts: new Map(), declared: new Set() }
+  const rowSecurity = new Set((model.rowSecurity ?? []).map((r) => tableKey({ name: r.table, schema: r.schema ?? null })))
+  const ctx: FileContext = { imports: new ImportSet(), tableConsts: new Map(), plans: new Map(), enumConsts: new Map(), declared: new Set(), rowSecurity }
   const enums = collectEnums(model)
   for (const e of enums) ctx.enumConsts.set(e.key, names.claim(e.model.name, 'Enum'))
   const { order } = dependencyOrder(model.tables)
@@ -203,7 +208,7 @@ export function renderSchemaFile(model: SchemaModel, options: SchemaFileOptions)
     ctx.tableConsts.set(tableKey(table), names.claim(table.schema && order.some((t) => t !== table && t.name === table.name) ? `${table.schema}_${table.name}` : table.name, 'Table'))
     ctx.plans.set(tableKey(table), planTable(table, options.naming, inFile))
   }
-  const blocks: string[] = []
+  const blocks: string[] = [...extensionDeclarations(model, names, ctx)]
   for (const e of enums) blocks.push(enumDeclaration(ctx.enumConsts.get(e.key)!, e.model, ctx.imports))
   for (const table of order) {
     const key = tableKey(table)
@@ -237,7 +242,24 @@ function objectDeclarations(model: SchemaModel, names: ConstNames, ctx: FileCont
     ...byName(model.views).map((v) => declare(v.name, 'View', viewDeclarationDoc(v, ctx.imports))),
     ...byName(model.routines).map((r) => declare(r.name, r.kind === 'function' ? 'Function' : 'Procedure', routineDeclarationDoc(r, ctx.imports))),
     ...byName(model.triggers).map((t) => declare(t.name, 'Trigger', triggerDeclarationDoc(t, ctx.imports))),
+    ...[...(model.policies ?? [])].sort(byTableThenName).map((p) => declare(p.name, 'Policy', policyDeclarationDoc(p, ctx))),
   ]
+}
+
+/** The extensions the schema needs (PostgreSQL), first in the file: `export const uuidOssp = extension('uuid-ossp')`. */
+function extensionDeclarations(model: SchemaModel, names: ConstNames, ctx: FileContext): string[] {
+  return [...(model.extensions ?? [])]
+    .sort((a, b) => a.name.localeCompare(b.name, 'en'))
+    .map((e) => `export const ${names.claim(e.name, 'Extension')} = ${print(call(ctx.imports.use('extension'), ...extensionArgs(e)), 0, 0)}`)
+}
+
+const byTableThenName = (a: PolicyModel, b: PolicyModel) => a.table.localeCompare(b.table, 'en') || a.name.localeCompare(b.name, 'en')
+
+/** `policy('name', { table: orders, for: 'select', to: [...], using: sql\`…\` })`, naming the table's const when it is in the file. */
+function policyDeclarationDoc(p: PolicyModel, ctx: FileContext): Doc {
+  const tableConst = ctx.tableConsts.get(tableKey({ name: p.table, schema: p.schema ?? null }))
+  const table = tableConst ? [{ key: 'table', value: text(tableConst) }] : [{ key: 'table', value: str(p.table) }, ...(p.schema ? [{ key: 'schema', value: str(p.schema) }] : [])]
+  return call(ctx.imports.use('policy'), str(p.name), object([...table, ...policyEntries(p, ctx.imports)]))
 }
 
 function importStatement(names: string[]): string {

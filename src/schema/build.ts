@@ -51,6 +51,8 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
   if (options.renamedFrom) model.renamedFrom = options.renamedFrom
   if (options.partitionBy) model.partitionBy = partitionByModel(definition)
   const pkColumns: string[] = []
+  // `.nullable()` said outright: a table-level primary key leaves such a column nullable (SQLite allows NULL there).
+  const explicitlyNullable = new Set<string>()
   // MySQL's convention numbers unnamed foreign keys per table, in declaration order.
   const unnamedForeignKeys = { count: 0 }
   // Keys, not entries: destructuring an entry runs the iterator protocol, once per column of the schema.
@@ -61,6 +63,7 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
     model.columns.push(column)
     const c = builder.config
     if (c.primaryKey) pkColumns.push(column.name)
+    if (c.explicitNullable) explicitlyNullable.add(column.name)
     if (c.unique) {
       const uqName = typeof c.unique === 'string' ? c.unique : applyConvention(naming.unique, { table: name, columns: [column.name] })
       model.uniques.push({ name: uqName, columns: [column.name] })
@@ -97,7 +100,7 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
 
   const extras: TableExtra[] =
     typeof definition.extras === 'function' ? definition.extras(definition.refs) : (definition.extras ?? [])
-  for (const extra of extras) addExtra(model, extra, naming, unnamedForeignKeys)
+  for (const extra of extras) addExtra(model, extra, naming, unnamedForeignKeys, explicitlyNullable)
   return model
 }
 
@@ -122,7 +125,7 @@ function cleanForeignKey(fk: ForeignKeyModel): ForeignKeyModel {
   return fk
 }
 
-function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention, unnamedForeignKeys: { count: number }): void {
+function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention, unnamedForeignKeys: { count: number }, explicitlyNullable: ReadonlySet<string>): void {
   const table = model.name
   switch (extra.extra) {
     case 'index': {
@@ -148,7 +151,7 @@ function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention
     case 'primaryKey': {
       const columns = extra.columns.map(columnName)
       model.primaryKey = { name: extra.name ?? applyConvention(naming.primaryKey, { table, columns }), columns }
-      for (const column of model.columns) if (columns.includes(column.name)) column.nullable = false
+      for (const column of model.columns) if (columns.includes(column.name) && !explicitlyNullable.has(column.name)) column.nullable = false
       return
     }
     case 'foreignKey': {

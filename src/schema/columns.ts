@@ -40,6 +40,8 @@ export class ColumnBuilder {
     name?: string
     type: ColumnType
     nullable: boolean
+    /** `.nullable()` was the last word on nullability (a table-level primary key then leaves the column nullable). */
+    explicitNullable?: boolean
     primaryKey: boolean
     unique: boolean | string
     default?: DefaultValue | null
@@ -62,17 +64,24 @@ export class ColumnBuilder {
   primaryKey(): this {
     this.config.primaryKey = true
     this.config.nullable = false
+    this.config.explicitNullable = false
     return this
   }
 
   notNull(): this {
     this.config.nullable = false
+    this.config.explicitNullable = false
     return this
   }
 
-  /** Explicitly nullable (the default); useful to undo `notNull()` in a derived builder. */
+  /**
+   * Explicitly nullable (the default); useful to undo `notNull()` in a derived builder. After `.primaryKey()`, or on a
+   * column of a table-level `primaryKey`, it keeps a key column nullable, which only SQLite allows (a legacy quirk of
+   * non-INTEGER keys that `pull` reproduces); the other databases make key columns NOT NULL whatever is declared.
+   */
   nullable(): this {
     this.config.nullable = true
+    this.config.explicitNullable = true
     return this
   }
 

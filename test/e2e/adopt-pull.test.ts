@@ -68,6 +68,16 @@ describeEachDialect('strata pull round trip on real-world schemas', ({ dialect }
       for (const line of first.unmodelled) assert.ok(first.source.includes(` * - ${line}\n`), line)
     })
 
+    it(`${name}: a baseline of the pulled file builds a fresh database that check finds equal to the file`, async () => {
+      const fresh = await createTestDatabase(dialect, `pull ${name} fresh`)
+      databases.push(fresh)
+      const steps = [['revision', '--baseline', '-m', 'baseline', '--rev-id', 'base1'], ['upgrade', 'head', '--url', fresh.url], ['check', '--url', fresh.url]]
+      for (const args of steps) {
+        const result = project.strata(args)
+        assert.equal(result.code, 0, `strata ${args.join(' ')}\n${result.stdout}${result.stderr}`)
+      }
+    })
+
   }
 
   it('every pulled file type-checks under strict', () => {

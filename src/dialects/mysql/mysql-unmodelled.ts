@@ -4,10 +4,6 @@ import type { Connection } from '../dialect.js'
 const UNMODELLED_SQL = `
 SELECT CONCAT('event ', EVENT_NAME) AS line FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()
 UNION ALL
-SELECT CONCAT('generated column ', c.TABLE_NAME, '.', c.COLUMN_NAME, ' (written as a plain column)') FROM information_schema.COLUMNS c
-  JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE'
- WHERE c.TABLE_SCHEMA = DATABASE() AND c.EXTRA LIKE '%GENERATED%' AND c.EXTRA NOT LIKE '%DEFAULT_GENERATED%'
-UNION ALL
 SELECT DISTINCT CONCAT('index ', INDEX_NAME, ' on ', TABLE_NAME, ': ', INDEX_TYPE) FROM information_schema.STATISTICS
  WHERE TABLE_SCHEMA = DATABASE() AND INDEX_TYPE IN ('FULLTEXT', 'SPATIAL')`
 

@@ -22,19 +22,13 @@ const UNMODELLED_SQL = `
 SELECT 'domain ' || t.typname AS line FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
  WHERE t.typtype = 'd' AND n.nspname = ANY(${SCHEMAS}) AND ${NOT_FROM_EXTENSION('pg_type', 't.oid')}
 UNION ALL
-SELECT 'generated column ' || c.relname || '.' || a.attname || ' (written as a plain column)' FROM pg_attribute a
-  JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE a.attgenerated <> '' AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p') AND n.nspname = ANY(${SCHEMAS})
-UNION ALL
 SELECT 'exclusion constraint ' || con.conname || ' on ' || c.relname FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace WHERE con.contype = 'x' AND n.nspname = ANY(${SCHEMAS})
 UNION ALL
 SELECT 'partition ' || c.relname || ' of partition ' || pc.relname || ' (sub-partitioning)' FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_inherits i ON i.inhrelid = c.oid JOIN pg_class pc ON pc.oid = i.inhparent
  WHERE c.relispartition AND pc.relispartition AND n.nspname = ANY(${SCHEMAS})
-UNION ALL
-SELECT 'row-level security policy ' || p.polname || ' on ' || c.relname FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
-  JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ANY(${SCHEMAS})`
+`
 
 export async function describePostgresUnmodelled(connection: Connection, options: IntrospectOptions = {}): Promise<string[]> {
   const schemas = options.schemas && options.schemas.length > 0 ? options.schemas : null

@@ -2,11 +2,9 @@
 import type { Connection } from '../dialect.js'
 
 const UNMODELLED_SQL = `
-SELECT 'generated column ' || t.name || '.' || c.name || ' (left out)' AS line
-  FROM sqlite_schema t JOIN pragma_table_xinfo(t.name) c
- WHERE t.type = 'table' AND t.name NOT LIKE 'sqlite_%' AND c.hidden IN (2, 3)
+SELECT 'WITHOUT ROWID clause of table ' || name AS line FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID%'
 UNION ALL
-SELECT 'WITHOUT ROWID clause of table ' || name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID%'`
+SELECT 'STRICT option of table ' || name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND strict = 1 AND name NOT LIKE 'sqlite_%'`
 
 export async function describeSqliteUnmodelled(connection: Connection): Promise<string[]> {
   const rows = await connection.query<{ line: string }>(UNMODELLED_SQL)
