@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { compareSchemas, renderOperations } from '../autogenerate/index.js'
 import { StrataError, UsageError } from '../errors.js'
 import { isValidRevisionId, newRevisionId, renderRevisionFile, slugify, writeRevisionFile } from '../revisions/script-writer.js'
@@ -13,6 +13,7 @@ import { stamp } from './run.js'
 import { type ForeignHistory, detectForeignHistory, recordTakeover } from './takeover.js'
 import type { ResolvedConfig } from '../config/load-config.js'
 import { loadDialect } from '../runtime/dialects.js'
+import { missingFolders, removeEmptyFolders } from '../runtime/created-folders.js'
 import { connect } from '../runtime/runner.js'
 import { type DatabaseUrl, parseDatabaseUrl } from '../runtime/url.js'
 import { VersionStore } from '../runtime/version-store.js'
@@ -132,6 +133,8 @@ export async function initFromDatabase(options: InitFromDatabaseOptions): Promis
   const created = init({ ...options, url, settings })
   const schemaFile = resolve(cwd, options.schema ?? DEFAULT_SCHEMA_FILE)
   const schemaExisted = existsSync(schemaFile)
+  // The schema file's folders that pull would create (src/db/): taken back with the file on failure.
+  const schemaFolders = missingFolders(dirname(schemaFile))
   // Alembic's head becomes the baseline's id: the version row stays valid for strata (and for Alembic).
   const alembicHead = takesOverAlembic && foreign.applied.length === 1 && isValidRevisionId(foreign.applied[0]!) ? foreign.applied[0] : undefined
   const revId = options.revId ?? alembicHead
@@ -143,6 +146,7 @@ export async function initFromDatabase(options: InitFromDatabaseOptions): Promis
     rmSync(created.configFile, { force: true })
     rmSync(created.migrationsDir, { recursive: true, force: true })
     if (!schemaExisted) rmSync(schemaFile, { force: true })
+    removeEmptyFolders(schemaFolders)
     throw error
   }
 }

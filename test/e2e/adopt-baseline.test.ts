@@ -101,3 +101,26 @@ describeEachDialect('adopting a database: init --from-database, baseline, change
     assert.match(again.stderr, /a baseline starts the history/)
   })
 })
+
+describeEachDialect('init --from-database that fails after pull takes back everything it wrote', ({ dialect }) => {
+  let project: UserProject
+  let broken: TestDatabase
+  before(async () => {
+    // strata's history table already taken by a view of another shape: the stamp, the last step, fails.
+    broken = await createTestDatabase(dialect, 'baseline broken')
+    await runScript(broken, 'CREATE TABLE things (id INTEGER NOT NULL PRIMARY KEY);\nCREATE VIEW strata_history AS SELECT 1 AS x;')
+    project = linkedProject(`baseline-broken-${dialect}`)
+  })
+  after(async () => {
+    project?.remove()
+    await broken?.drop()
+  })
+
+  it('exits 1 with one line, and leaves no config, migrations, schema file or src/db folder', () => {
+    const before = readdirSync(project.dir).sort()
+    const result = project.strata(['init', '--from-database', '--url', broken.url])
+    assert.equal(result.code, 1, result.stdout + result.stderr)
+    assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr)
+    assert.deepEqual(readdirSync(project.dir).sort(), before)
+  })
+})
