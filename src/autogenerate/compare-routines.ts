@@ -19,7 +19,7 @@ function functionOf(t: TriggerModel): string {
 }
 
 function triggerShape(t: TriggerModel): string {
-  return JSON.stringify([t.table, t.timing, [...t.events].sort(), t.forEach, sqlText(t.when), sqlText(t.body), functionOf(t)])
+  return JSON.stringify([t.table, t.timing, [...t.events].sort(), [...(t.updateOf ?? [])].sort(), t.forEach, sqlText(t.when), sqlText(t.body), functionOf(t)])
 }
 
 const keyOf = (o: { name: string; schema?: string | null }) => qualifiedName(o.name, o.schema)

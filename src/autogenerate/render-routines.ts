@@ -21,7 +21,9 @@ function routineEntries(r: RoutineModel, imports: ImportSet): Entry[] {
 
 /** A trigger's options, table and schema left out. */
 function triggerEntries(t: TriggerModel, imports: ImportSet): Entry[] {
-  const entries: Entry[] = [entry('timing', str(t.timing)), entry('events', namesDoc(t.events)), entry('forEach', str(t.forEach))]
+  const entries: Entry[] = [entry('timing', str(t.timing)), entry('events', namesDoc(t.events))]
+  if (t.updateOf?.length) entries.push(entry('updateOf', namesDoc(t.updateOf)))
+  entries.push(entry('forEach', str(t.forEach)))
   if (t.when) entries.push(entry('when', text(sqlTemplate(t.when, imports))))
   if (t.body) entries.push(entry('body', text(sqlTemplate(t.body, imports))))
   if (t.function) entries.push(entry('function', str(t.function)))

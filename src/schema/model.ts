@@ -239,6 +239,8 @@ export interface TriggerModel {
   table: string
   timing: 'before' | 'after' | 'instead of'
   events: TriggerEvent[]
+  /** `UPDATE OF` these columns only (SQLite, PostgreSQL): the update event fires when one of them is set. */
+  updateOf?: string[]
   forEach: 'row' | 'statement'
   when?: string | null
   body?: string | null

@@ -27,6 +27,8 @@ export interface TriggerOptions {
   table: Table | string
   timing: 'before' | 'after' | 'instead of'
   events: TriggerEvent[]
+  /** SQLite, PostgreSQL: the update event fires only when one of these columns (database names) is set. */
+  updateOf?: string[]
   forEach?: 'row' | 'statement'
   when?: Text
   /** SQLite, MySQL: the statements the trigger runs. */
@@ -96,6 +98,10 @@ export function triggerModel(name: string, options: TriggerOptions & { schema?: 
     timing: options.timing,
     events: [...options.events],
     forEach: options.forEach ?? 'row',
+  }
+  if (options.updateOf?.length) {
+    if (!options.events.includes('update')) throw new Error(`trigger('${name}'): updateOf needs the 'update' event`)
+    model.updateOf = [...options.updateOf]
   }
   if (options.when) model.when = textOf(options.when)
   if (options.body) model.body = textOf(options.body).replace(/;\s*$/u, '')

@@ -128,6 +128,28 @@ describeEachDialect('triggers, functions and procedures', ({ dialect, db }) => {
       })
     })
 
+  if (dialect !== 'mysql')
+    it('detects a trigger narrowed to UPDATE OF a column; it fires only when that column is set; downgrade widens it again', async () => {
+      await runner.run({
+        name: 'update_of',
+        a: IMPORTS + TABLES + auditTrigger(dialect, 'update', "['update']"),
+        b: IMPORTS + TABLES + auditTrigger(dialect, 'update', "['update'], updateOf: ['name']"),
+        seed: ["INSERT INTO customers (id, name) VALUES (1, 'Ada')"],
+        detected: ["changed trigger 'customers_audit' on 'customers'"],
+        file: (source) => assert.match(source, /updateOf: \['name'\]/),
+        atB: async () => {
+          await rawQuery(runner.db, 'UPDATE customers SET id = 2 WHERE id = 1')
+          assert.deepEqual(await actions(runner), [])
+          await rawQuery(runner.db, "UPDATE customers SET name = 'Ada L' WHERE id = 2")
+          assert.deepEqual(await actions(runner), ['update'])
+        },
+        atA: async () => {
+          await rawQuery(runner.db, 'UPDATE customers SET id = 3 WHERE id = 2')
+          assert.deepEqual(await actions(runner), ['update', 'update'])
+        },
+      })
+    })
+
   it('the same trigger and routines spelled another way: nothing detected', async () => {
     const respell = (source: string) => source.replace('insert into audit (customer_id, action)', 'INSERT INTO audit(customer_id,action)\n   ').replaceAll('x + ', 'X  +  ')
     await runner.run({

@@ -12,7 +12,8 @@ function createTriggerSql(t: TriggerModel): string {
   if (t.events.length !== 1 || t.events[0] === 'truncate') throw new Error(`trigger '${t.name}': a SQLite trigger has exactly one event (insert, update or delete): declare one trigger per event`)
   if (t.forEach !== 'row') throw new Error(`trigger '${t.name}': SQLite triggers run for each row`)
   const when = t.when ? `\nWHEN ${t.when}` : ''
-  return `CREATE TRIGGER ${quoteName(t.name)} ${t.timing.toUpperCase()} ${t.events[0]!.toUpperCase()} ON ${quoteName(t.table)}\nFOR EACH ROW${when}\nBEGIN\n${t.body};\nEND`
+  const event = t.events[0]!.toUpperCase() + (t.updateOf?.length ? ` OF ${t.updateOf.map(quoteName).join(', ')}` : '')
+  return `CREATE TRIGGER ${quoteName(t.name)} ${t.timing.toUpperCase()} ${event} ON ${quoteName(t.table)}\nFOR EACH ROW${when}\nBEGIN\n${t.body};\nEND`
 }
 
 
@@ -36,6 +37,9 @@ const TRIGGER = new RegExp(
   'iu',
 )
 
+/** The names of an `UPDATE OF a, "b c", [d]` list (quoted names may hold commas and spaces). */
+const COLUMN_NAMES = /"(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[^\s,]+/gu
+
 function unquote(name: string): string {
   const first = name[0]
   if (first === '"' || first === '`') return name.slice(1, -1).replaceAll(first + first, first)
@@ -56,6 +60,8 @@ export function parseCreateTrigger(sql: string): Omit<TriggerModel, 'schema'> | 
     forEach: 'row',
     body: body!.trim().replace(/;\s*$/u, ''),
   }
+  const updateOf = /^UPDATE\s+OF\s+([\s\S]+)$/iu.exec(event!.trim())
+  if (updateOf) trigger.updateOf = (updateOf[1]!.match(COLUMN_NAMES) ?? []).map(unquote)
   if (when) trigger.when = when.trim()
   return trigger
 }

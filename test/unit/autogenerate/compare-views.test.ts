@@ -36,12 +36,13 @@ describe('SQLite CREATE VIEW parsing', () => {
 })
 
 describe('SQLite CREATE TRIGGER parsing', () => {
-  it('reads timing, event, table, WHEN and body as written', () => {
-    assert.deepEqual(parseCreateTrigger('create trigger if not exists [t 1] instead of update of a, b on "my ""t"" able" for each row when new.a > 1 begin\n  select 1;\n  select 2;\nend;'), {
+  it('reads timing, event, UPDATE OF columns, table, WHEN and body as written', () => {
+    assert.deepEqual(parseCreateTrigger('create trigger if not exists [t 1] instead of update of a, "b, c" ,[d] on "my ""t"" able" for each row when new.a > 1 begin\n  select 1;\n  select 2;\nend;'), {
       name: 't 1',
       table: 'my "t" able',
       timing: 'instead of',
       events: ['update'],
+      updateOf: ['a', 'b, c', 'd'],
       forEach: 'row',
       when: 'new.a > 1',
       body: 'select 1;\n  select 2',
