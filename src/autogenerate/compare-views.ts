@@ -36,16 +36,22 @@ function readsOf(view: ViewModel): Set<string> {
   return new Set(sqlTokens(view.definition))
 }
 
+/** A table that planned operations change: its name as the operations spell it, and the changed columns (lower case). */
+interface TouchedTable {
+  name: string
+  columns: Set<string>
+}
+
 /**
  * Tables and columns that planned operations change in a way a view reading them blocks (PostgreSQL refuses to
- * drop or retype a column a view reads, or drop its table): table name → changed columns ('*' for the table).
+ * drop or retype a column a view reads, or drop its table): lower-cased table name → changes ('*' for the table).
  */
-function blockedBy(operations: AnyOperation[]): Map<string, Set<string>> {
-  const touched = new Map<string, Set<string>>()
+function blockedBy(operations: AnyOperation[]): Map<string, TouchedTable> {
+  const touched = new Map<string, TouchedTable>()
   const touch = (table: string, column: string) => {
     const key = table.toLowerCase()
-    if (!touched.has(key)) touched.set(key, new Set())
-    touched.get(key)!.add(column.toLowerCase())
+    if (!touched.has(key)) touched.set(key, { name: table, columns: new Set() })
+    touched.get(key)!.columns.add(column.toLowerCase())
   }
   for (const op of operations) {
     if (op.kind === 'dropTable') touch(op.name, '*')
@@ -57,11 +63,11 @@ function blockedBy(operations: AnyOperation[]): Map<string, Set<string>> {
   return touched
 }
 
-/** The first table change that the view blocks, as words for the `Detected` line, or null. */
-function blockingChange(reads: Set<string>, touched: Map<string, Set<string>>): string | null {
-  for (const [table, columns] of touched) {
-    if (!reads.has(table)) continue
-    if (columns.has('*') || reads.has('*') || [...columns].some((c) => reads.has(c))) return `'${table}'`
+/** The first table change that the view blocks, as words for the `Detected` line (the table as spelled), or null. */
+function blockingChange(reads: Set<string>, touched: Map<string, TouchedTable>): string | null {
+  for (const [key, { name, columns }] of touched) {
+    if (!reads.has(key)) continue
+    if (columns.has('*') || reads.has('*') || [...columns].some((c) => reads.has(c))) return `'${name}'`
   }
   return null
 }

@@ -227,6 +227,43 @@ describeDialect('mysql', 'index details', ({ dialect, db }) => {
   })
 })
 
+describeDialect('sqlite', 'collation names written in lower case', ({ dialect, db }) => {
+  let runner: CycleRunner
+  before(() => {
+    runner = new CycleRunner(dialect, db(), 'lower-collations')
+  })
+  after(() => runner?.remove())
+
+  // SQLite names collations without regard to case: `collate nocase` is NOCASE, and stays spelled as written.
+  it('a table made with `collate nocase` / `collate rtrim`: nothing detected, declared in either case or pulled', async () => {
+    const config = runner.writeConfig()
+    try {
+      await runScript(
+        runner.db,
+        `CREATE TABLE decks (id INTEGER PRIMARY KEY, name text not null collate nocase, code text collate rtrim);
+CREATE INDEX ix_decks_code ON decks (code collate nocase, name collate rtrim);`,
+      )
+      const decks = (nocase: string, rtrim: string) => `${IMPORTS}export const decks = table('decks', {
+  id: integer().primaryKey(),
+  name: text().notNull().collate('${nocase}'),
+  code: text().collate('${rtrim}'),
+}, (t) => [index('ix_decks_code').on(t.code.collate('${nocase}'), t.name.collate('${rtrim}'))])
+`
+      runner.project.write('schemas/lower.ts', decks('nocase', 'rtrim'))
+      runner.project.write('schemas/upper.ts', decks('NOCASE', 'RTRIM'))
+      assert.deepEqual(await runner.differences('./schemas/lower.ts'), [])
+      assert.deepEqual(await runner.differences('./schemas/upper.ts'), [])
+      assert.equal(runner.autogenerate('./schemas/lower.ts', 'lower_noop').path, null, 'no changes: no revision file')
+
+      const pulled = await pull(runner.project.path('strata.config.ts'), { out: runner.project.path('schemas/pulled.ts') })
+      assert.match(pulled.source, /name: text\(\)\.notNull\(\)\.collate\('NOCASE'\)/)
+      assert.deepEqual(await runner.differences('./schemas/pulled.ts'), [], pulled.source)
+    } finally {
+      await runner.reset(config)
+    }
+  })
+})
+
 /** Tables made by plain SQL with the details, per dialect, and what `pull` must write for them. */
 const PULLED: Record<'postgres' | 'sqlite' | 'mysql', { sql: string; written: RegExp[] }> = {
   postgres: {

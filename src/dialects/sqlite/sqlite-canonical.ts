@@ -147,8 +147,11 @@ export function enumsUsedBy(tables: TableModel[]): EnumModel[] {
 
 const canonicalSqliteForeignKey = (fk: ForeignKeyModel) => canonicalForeignKey(fk, { defaultActions: ['no action'], schemas: false, deferrable: true })
 
-/** SQLite compares collation names without regard to case. */
-const foldCollation = (name: string) => name.toUpperCase()
+/**
+ * SQLite compares collation names without regard to case (built-in and sqlite3_create_collation ones alike): one
+ * spelling, upper case, on both sides of a comparison (the introspector reflects names through this too).
+ */
+export const foldCollation = (name: string) => name.toUpperCase()
 
 /** `"a" COLLATE NOCASE DESC` written as an expression is the column `a` with options, as SQLite reflects it. */
 function columnElementOf(expression: string): IndexElement | null {

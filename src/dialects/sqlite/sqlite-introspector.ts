@@ -1,7 +1,7 @@
 import type { Connection, IntrospectOptions } from '../dialect.js'
 import type { CheckModel, ColumnModel, ForeignKeyModel, IndexElement, IndexModel, ReferentialAction, SchemaModel, TableModel, UniqueModel } from '../../schema/model.js'
 import { type NamingConvention, applyConvention, defaultNamingConvention } from '../../schema/naming.js'
-import { enumsUsedBy, parseDefaultText, sortTable } from './sqlite-canonical.js'
+import { enumsUsedBy, foldCollation, parseDefaultText, sortTable } from './sqlite-canonical.js'
 import { type ParsedColumn, type ParsedTable, parseCreateIndex, parseCreateTable, splitTopLevel, tokenize } from './sqlite-parser.js'
 import { fromDeclaredType } from './sqlite-types.js'
 import { reflectSqliteViews, sqliteObjectRows } from './sqlite-views.js'
@@ -139,7 +139,8 @@ function buildColumns(rows: ColumnRow[], parsed: ParsedTable | null, checks: Che
     const column: ColumnModel = { name: row.name, type, nullable: row.notnull === 0 && !isRowidAlias(row, rows), default: parseDefaultText(row.dflt_value, type) }
     if (source?.primaryKey?.autoincrement) column.autoincrement = true
     if (row.hidden !== 0 && source?.generation) column.generated = { ...source.generation }
-    if (source?.collation) column.collation = source.collation
+    // `collate nocase` is NOCASE: reflected in canonicalize's spelling, so check and pull agree with the schema.
+    if (source?.collation) column.collation = foldCollation(source.collation)
     columns.push(column)
   }
   return columns
@@ -170,7 +171,7 @@ function columnElement(row: IndexColumnRow, name: string, columns: ColumnModel[]
   const own = columns.find((c) => sameName(c.name, name))?.collation ?? 'BINARY'
   const element: IndexElement = { column: name }
   if (row.descending === 1) element.desc = true
-  if (row.coll && row.coll.toUpperCase() !== own.toUpperCase()) element.collate = row.coll
+  if (row.coll && foldCollation(row.coll) !== foldCollation(own)) element.collate = foldCollation(row.coll)
   return element.desc || element.collate ? element : name
 }
 

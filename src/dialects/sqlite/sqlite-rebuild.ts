@@ -130,7 +130,7 @@ export async function rebuildTable(
   const facts = await liveFacts(ctx, old.name)
   const table = quoteName(old.name)
   const temp = quoteName(`${REBUILD_PREFIX}${old.name}`)
-  const statements = [createTableSql(target, `${REBUILD_PREFIX}${old.name}`, facts?.tableOptions ?? '')]
+  const statements = [...offlineOptionsNote(table, facts), createTableSql(target, `${REBUILD_PREFIX}${old.name}`, facts?.tableOptions ?? '')]
 
   const targets: string[] = []
   const sources: string[] = []
@@ -157,6 +157,15 @@ export async function rebuildTable(
 
   statements.push(`DROP TABLE ${table}`, 'PRAGMA legacy_alter_table = ON', `ALTER TABLE ${temp} RENAME TO ${table}`, 'PRAGMA legacy_alter_table = OFF')
   return [...statements, ...rebuildTail(old, target, facts)]
+}
+
+/**
+ * Offline, the CREATE TABLE text is out of reach and the model carries no table options: a WITHOUT ROWID or STRICT
+ * table would come back without them, silently. The script says so where it creates the new table.
+ */
+function offlineOptionsNote(table: string, facts: LiveFacts | null): string[] {
+  if (facts) return []
+  return [`-- strata: table options of ${table} (WITHOUT ROWID, STRICT) cannot be read offline; the rebuilt table has none: run the migration online, or add them to the CREATE TABLE below if ${table} has them`]
 }
 
 /** After either order: indexes and triggers (dropped with the old table), then the foreign key checks. */

@@ -1,6 +1,6 @@
 import { display } from '../../operations/base.js'
 import type { AnyOperation } from '../../operations/index.js'
-import type { ColumnModel, SchemaModel } from '../../schema/model.js'
+import type { ColumnModel, ReferentialAction, SchemaModel } from '../../schema/model.js'
 import { currentTable } from '../subjects.js'
 import type { LintContext, LintRule } from '../types.js'
 import { elementColumn } from '../../schema/index-elements.js'
@@ -40,9 +40,25 @@ function rebuiltTable(operation: AnyOperation, context: LintContext): { name: st
   }
 }
 
-/** Tables whose foreign keys cascade deletes from `table`: a rebuild run with foreign keys on would empty them. */
-function cascadingChildren(model: SchemaModel, table: string): string[] {
-  return model.tables.filter((t) => t.name !== table && t.foreignKeys.some((f) => f.referencedTable === table && f.onDelete === 'cascade')).map((t) => t.name)
+/** What the DROP's implicit DELETE does to a child's rows with foreign keys on, per ON DELETE action. */
+const DELETE_EFFECTS: Partial<Record<ReferentialAction, string>> = {
+  cascade: 'lose their rows',
+  'set null': 'have their references set to NULL',
+  'set default': 'have their references set to their default',
+}
+
+/**
+ * Children whose ON DELETE action changes their rows when `table` is dropped: a rebuild run with foreign keys on
+ * would fire it (the same children strata refuses to rebuild around where enforcement stays on). Grouped by action.
+ */
+function actingChildren(model: SchemaModel, table: string): string[] {
+  const key = table.toLowerCase()
+  const groups: string[] = []
+  for (const [action, effect] of Object.entries(DELETE_EFFECTS)) {
+    const children = model.tables.filter((t) => t.name.toLowerCase() !== key && t.foreignKeys.some((f) => f.referencedTable.toLowerCase() === key && f.onDelete === action))
+    if (children.length) groups.push(`ON DELETE ${action.toUpperCase()} children ${children.map((c) => `'${c.name}'`).join(', ')} ${effect}`)
+  }
+  return groups
 }
 
 export const sqliteRebuild = {
@@ -55,10 +71,10 @@ export const sqliteRebuild = {
   check(operation, context) {
     const table = rebuiltTable(operation, context)
     if (!table) return null
-    const children = cascadingChildren(context.model, table.name)
-    const cascade = children.length ? `; ON DELETE CASCADE children ${children.map((c) => `'${c}'`).join(', ')} lose their rows if it runs with foreign_keys on` : ''
+    const children = actingChildren(context.model, table.name)
+    const acting = children.length ? `; if it runs with foreign_keys on, ${children.join(', ')}` : ''
     return {
-      message: `rebuilds table '${display(table.name, table.schema)}' (copies every row under the write lock${cascade})`,
+      message: `rebuilds table '${display(table.name, table.schema)}' (copies every row under the write lock${acting})`,
       fix: 'let strata run it (it turns foreign keys off and re-creates indexes and triggers); batch changes to one table into one migration; never replay the SQL with foreign_keys on',
       data: { kind: 'triggers', table: table.name, schema: table.schema },
     }

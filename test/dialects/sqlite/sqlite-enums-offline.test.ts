@@ -151,6 +151,15 @@ describe('sqlite offline SQL', () => {
     assert.deepStrictEqual(comparable(reflected), comparable(sqliteDialect.canonicalize(model)))
   })
 
+  it('a rebuild notes that table options (WITHOUT ROWID, STRICT) cannot be read offline, where it creates the table', async () => {
+    const graves = buildTableModel(tableDefinition(table('graves', { id: integer().primaryKey(), epitaph: text() })))
+    const { statements } = await offlineScript([new CreateTableOp(graves), new AlterColumnOp('graves', 'epitaph', { nullable: false }, { nullable: true })])
+    const note = statements.findIndex((s) => s.startsWith('-- strata: table options of "graves" (WITHOUT ROWID, STRICT) cannot be read offline'))
+    assert.ok(note >= 0, statements.join('\n'))
+    assert.match(statements[note]!, /run the migration online, or add them to the CREATE TABLE below/)
+    assert.match(statements[note + 1]!, /^CREATE TABLE "_strata_new_graves"/)
+  })
+
   it('refuses at compile time to drop a column a check or an expression index still uses', async () => {
     const { model } = await offlineScript(kitchenSink().tables.map((t) => new CreateTableOp(t)))
     const ctx: CompileContext = { offline: true, table: async (name, schema) => findTable(model, name, schema) }

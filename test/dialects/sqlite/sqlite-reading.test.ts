@@ -250,4 +250,19 @@ describe('sqlite introspection of a database strata did not create', () => {
     const [row] = await db.connection.query<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'child'`)
     assert.match(row!.sql, /"shout" TEXT GENERATED ALWAYS AS \(upper\(label\)\) VIRTUAL/)
   })
+
+  it('reads collation names written in lower case as canonicalize spells them (SQLite ignores their case)', async () => {
+    await db.connection.execute(`CREATE TABLE decks (id INTEGER PRIMARY KEY, name text not null collate nocase, code text collate rtrim)`)
+    await db.connection.execute(`CREATE INDEX ix_decks_code ON decks (code collate nocase, name collate rtrim, id collate binary)`)
+    const decks = await reflectTable(db.connection, 'decks')
+    assert.deepStrictEqual(decks.columns.map((c) => c.collation ?? null), [null, 'NOCASE', 'RTRIM'])
+    assert.deepStrictEqual(decks.indexes[0]!.elements, [{ column: 'code', collate: 'NOCASE' }, { column: 'name', collate: 'RTRIM' }, 'id'])
+    const lower = <T extends { collation?: string | null; collate?: string }>(x: T): T => ({ ...x, ...(x.collation ? { collation: x.collation.toLowerCase() } : {}), ...(x.collate ? { collate: x.collate.toLowerCase() } : {}) })
+    const declared: TableModel = {
+      ...structuredClone(decks),
+      columns: decks.columns.map(lower),
+      indexes: decks.indexes.map((i) => ({ ...i, elements: i.elements.map((e) => (typeof e === 'string' ? e : lower(e))) })),
+    }
+    assert.deepStrictEqual(comparable(sqliteDialect.canonicalize({ tables: [declared], enums: [], schemas: [] })), comparable({ tables: [decks], enums: [], schemas: [] }))
+  })
 })
