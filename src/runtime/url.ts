@@ -43,7 +43,8 @@ function rememberPassword(password: string): void {
  * A password given as a parameter: `?password=…` / `&password=…` in a URL, `password=…` in a libpq key=value
  * string (quoted or not), and the `pwd`/`pass` spellings some drivers take.
  */
-const PASSWORD_PARAMETER = /(^|[?&;\s])((?:password|passwd|pwd|pass)\s*=\s*)('(?:[^'\\]|\\.)*'|"[^"]*"|[^&;\s'"]*)/gi
+// An unquoted value ends before '&', ';', a space, a quote, or the ': ' of a message that goes on after the URL.
+const PASSWORD_PARAMETER = /(^|[?&;\s])((?:password|passwd|pwd|pass)\s*=\s*)('(?:[^'\\]|\\.)*'|"[^"]*"|[^&;\s'"]*?(?=[&;\s'"]|:\s|:$|$))/gi
 
 /**
  * Replaces the password in anything URL-shaped or parameter-shaped, and any password strata has parsed; used on

@@ -71,6 +71,8 @@ describe('database URLs', () => {
     assert.equal(maskPasswords('mysql://u@h/d?ssl=true&pwd=zq9x'), 'mysql://u@h/d?ssl=true&pwd=***')
     assert.equal(maskPasswords("host=h password='a b' dbname=d"), 'host=h password=*** dbname=d')
     assert.equal(maskPasswords('host=h password=zq9x dbname=d'), 'host=h password=*** dbname=d')
+    assert.equal(maskPasswords('mysql://u@h/d?password=zq9x: Access denied'), 'mysql://u@h/d?password=***: Access denied')
+    assert.equal(maskPasswords('mysql://u@h/d?password=zq:9x'), 'mysql://u@h/d?password=***')
     assert.equal(maskPasswords('password authentication failed for user "u"'), 'password authentication failed for user "u"')
   })
 
