@@ -8,7 +8,7 @@ import type { DeclaredTarget } from './declared.js'
 import type { CompareScope } from './filters.js'
 import { Phase, type Plan } from './ordering.js'
 import type { CompareDialect, CompareOptions } from './types.js'
-import { generationChanged } from './compare-generated.js'
+import { generationChanged, planGeneratedColumnChange } from './compare-generated.js'
 
 export interface TableContext {
   plan: Plan
@@ -216,10 +216,7 @@ export function diffTable(match: MatchedTable, columns: MatchedColumns, ctx: Tab
     plan.add(Phase.DropColumn, [key, r.columns.indexOf(c)], new DropColumnOp(t.name, c.name, schema, structuredClone(c)))
   for (const { target: c, reflected: old } of columns.pairs) {
     if (generationChanged(c, old, dialect)) {
-      // A generated column's expression or kind cannot be altered in place: it is dropped (before anything is
-      // added) and added again; its values are computed, so nothing is lost.
-      plan.add(Phase.DropConstraint, [key, `column:${c.name}`], new DropColumnOp(t.name, c.name, schema, structuredClone(old)))
-      plan.add(Phase.AddColumn, [key, t.columns.indexOf(c)], new AddColumnOp(t.name, ctx.declared.column(t, c), schema))
+      planGeneratedColumnChange(match, c, old, ctx)
       continue
     }
     const op = diffColumn(t.name, schema, c, old, dialect, () => ctx.declared.column(t, c))

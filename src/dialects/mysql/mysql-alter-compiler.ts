@@ -11,6 +11,7 @@ import { tokenizeExpression } from './mysql-expression.js'
 import { columnDefinitionSql, columnList } from './mysql-column-sql.js'
 import { checkIdentifierLength, quoteMysqlIdentifier as q, quoteMysqlLiteral } from './mysql-sql.js'
 import { elementColumn, elementExpression } from '../../schema/index-elements.js'
+import { sameItems } from '../../schema/same-items.js'
 
 const COLUMN_FACTS = ['type', 'nullable', 'default', 'comment', 'autoincrement', 'collation', 'onUpdateNow'] as const
 
@@ -128,23 +129,54 @@ function keysOf(table: TableModel): KeyColumns[] {
   return keys
 }
 
-/** Index names that really exist on the table (online), including the backing indexes reflection hides. */
-async function liveIndexNames(ctx: CompileContext, table: string): Promise<Set<string> | undefined> {
+/** Indexes that really exist on the table (online) with their columns, including the backing indexes reflection hides. */
+async function liveIndexes(ctx: CompileContext, table: string): Promise<Map<string, string[]> | undefined> {
   if (ctx.offline || !ctx.connection) return undefined
-  const rows = await ctx.connection.query<{ INDEX_NAME: string }>(
-    'SELECT DISTINCT INDEX_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+  const rows = await ctx.connection.query<{ INDEX_NAME: string; COLUMN_NAME: string | null }>(
+    'SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX',
     [table],
   )
-  return new Set(rows.map((r) => r.INDEX_NAME))
+  const indexes = new Map<string, string[]>()
+  for (const row of rows) {
+    const columns = indexes.get(row.INDEX_NAME) ?? []
+    if (row.COLUMN_NAME !== null) columns.push(row.COLUMN_NAME)
+    indexes.set(row.INDEX_NAME, columns)
+  }
+  return indexes
 }
 
-function isBackingIndexPresent(table: TableModel, fkName: string, live: Set<string> | undefined): boolean {
+/**
+ * The index the server keeps behind foreign key `fkName`, or null. The server names it after the key or, for a key
+ * made without a name (`FOREIGN KEY (dept_no) …` in a script strata did not write), after the key's first column:
+ * the introspector hides both. Online the live index says which. Offline the replayed model cannot tell: the key's
+ * own name is assumed, as strata names the key, and so the index, when it creates one.
+ */
+function backingIndexName(table: TableModel, fkName: string, live: Map<string, string[]> | undefined): string | null {
   // An index of the model under that name is the user's own (it did not match the backing-index rule).
-  if (table.indexes.some((i) => i.name === fkName) || table.uniques.some((u) => u.name === fkName)) return false
-  if (live) return live.has(fkName)
-  // Offline: the server made one when no other key could serve the foreign key.
+  const own = (name: string) => table.indexes.some((i) => i.name === name) || table.uniques.some((u) => u.name === name)
   const fk = table.foreignKeys.find((f) => f.name === fkName)
-  return !!fk && !keysOf(table).some((k) => startsWith(k.columns, fk.columns))
+  if (own(fkName)) return null
+  if (live) {
+    if (live.has(fkName)) return fkName
+    const first = fk?.columns[0]
+    return fk && first !== undefined && !own(first) && sameItems(live.get(first) ?? [], fk.columns) ? first : null
+  }
+  // Offline: the server made one when no other key could serve the foreign key.
+  return fk && !keysOf(table).some((k) => startsWith(k.columns, fk.columns)) ? fkName : null
+}
+
+/**
+ * The backing index to drop with foreign key `fkName` (and `droppedForeignKeys`), or null: none, or one another
+ * foreign key still needs, with no other index to serve it (the server would refuse to drop it).
+ */
+function backingIndexToDrop(table: TableModel, fkName: string, live: Map<string, string[]> | undefined, droppedForeignKeys: string[] = []): string | null {
+  const name = backingIndexName(table, fkName, live)
+  if (!name) return null
+  const columns = live?.get(name) ?? table.foreignKeys.find((f) => f.name === fkName)?.columns ?? []
+  const others = [...keysOf(table).map((k) => k.columns), ...[...(live ?? [])].filter(([n]) => n !== name).map(([, c]) => c)]
+  const gone = new Set([fkName, ...droppedForeignKeys])
+  const needed = table.foreignKeys.some((f) => !gone.has(f.name) && startsWith(columns, f.columns) && !others.some((c) => startsWith(c, f.columns)))
+  return needed ? null : name
 }
 
 /**
@@ -152,7 +184,7 @@ function isBackingIndexPresent(table: TableModel, fkName: string, live: Set<stri
  * index a foreign key can use (error 1553), so each such key gets an index under its own name (which reflection
  * treats as the key's backing index). Foreign keys in `droppedForeignKeys` go away in the same ALTER.
  */
-function replacementIndexClauses(table: TableModel, dropping: string[], live: Set<string> | undefined, droppedForeignKeys: string[] = []): string[] {
+function replacementIndexClauses(table: TableModel, dropping: string[], live: Map<string, string[]> | undefined, droppedForeignKeys: string[] = []): string[] {
   const keys = keysOf(table)
   const dropped = keys.filter((k) => dropping.includes(k.name))
   const remaining = keys.filter((k) => !dropping.includes(k.name))
@@ -161,7 +193,7 @@ function replacementIndexClauses(table: TableModel, dropping: string[], live: Se
     if (droppedForeignKeys.includes(fk.name)) continue
     if (!dropped.some((k) => startsWith(k.columns, fk.columns))) continue
     if (remaining.some((k) => startsWith(k.columns, fk.columns))) continue
-    if (live?.has(fk.name)) continue
+    if (live && backingIndexName(table, fk.name, live)) continue
     checkIdentifierLength(fk.name, 'index')
     clauses.push(`ADD INDEX ${q(fk.name)} (${columnList(fk.columns)})`)
   }
@@ -171,16 +203,16 @@ function replacementIndexClauses(table: TableModel, dropping: string[], live: Se
 /** ALTER TABLE … [ADD INDEX replacement,] DROP INDEX / DROP PRIMARY KEY. */
 export async function compileDropKey(ctx: CompileContext, tableName: string, schema: string | null, keyName: string, dropClause: string): Promise<string[]> {
   const table = await ctx.table(tableName, schema)
-  const replacements = table && table.foreignKeys.length ? replacementIndexClauses(table, [keyName], await liveIndexNames(ctx, tableName)) : []
+  const replacements = table && table.foreignKeys.length ? replacementIndexClauses(table, [keyName], await liveIndexes(ctx, tableName)) : []
   return [`ALTER TABLE ${q(tableName)} ${[...replacements, dropClause].join(', ')}`]
 }
 
 /** DROP FOREIGN KEY, plus the index the server made for it (it outlives the key), so the table is as before. */
 export async function compileDropForeignKey(ctx: CompileContext, tableName: string, schema: string | null, name: string): Promise<string[]> {
   const table = await ctx.table(tableName, schema)
-  const live = await liveIndexNames(ctx, tableName)
-  const backing = table ? isBackingIndexPresent(table, name, live) : (live?.has(name) ?? false)
-  return [`ALTER TABLE ${q(tableName)} DROP FOREIGN KEY ${q(name)}${backing ? `, DROP INDEX ${q(name)}` : ''}`]
+  const live = await liveIndexes(ctx, tableName)
+  const backing = table ? backingIndexToDrop(table, name, live) : live?.has(name) ? name : null
+  return [`ALTER TABLE ${q(tableName)} DROP FOREIGN KEY ${q(name)}${backing ? `, DROP INDEX ${q(backing)}` : ''}`]
 }
 
 function mentions(expression: string, column: string): boolean {
@@ -199,7 +231,7 @@ export async function compileDropColumn(op: DropColumnOp, ctx: CompileContext, d
   const table = await ctx.table(op.table, op.schema)
   const clauses: string[] = []
   if (table) {
-    const live = await liveIndexNames(ctx, op.table)
+    const live = await liveIndexes(ctx, op.table)
     const foreignKeys = table.foreignKeys.filter((f) => f.columns.includes(op.name)).map((f) => f.name)
     const keys = [
       ...table.uniques.filter((u) => u.columns.includes(op.name)).map((u) => u.name),
@@ -207,7 +239,8 @@ export async function compileDropColumn(op: DropColumnOp, ctx: CompileContext, d
     ]
     for (const fk of foreignKeys) {
       clauses.push(`DROP FOREIGN KEY ${q(fk)}`)
-      if (isBackingIndexPresent(table, fk, live)) clauses.push(`DROP INDEX ${q(fk)}`)
+      const backing = backingIndexToDrop(table, fk, live, foreignKeys)
+      if (backing) clauses.push(`DROP INDEX ${q(backing)}`)
     }
     clauses.push(...replacementIndexClauses(table, keys, live, foreignKeys))
     for (const key of keys) clauses.push(`DROP INDEX ${q(key)}`)

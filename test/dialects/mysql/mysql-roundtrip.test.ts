@@ -238,7 +238,8 @@ describe('mysql round trip (kitchen sink)', () => {
     // A column-level check is named after its column on MariaDB; it is a real check, unlike JSON's.
     assert.deepEqual(legacy.checks, [{ name: 'n', expression: '`n` > 0' }])
     assert.deepEqual(legacy.foreignKeys.map((f) => f.name), ['legacy_ibfk_1'])
-    assert.ok(legacy.indexes.some((i) => i.name === 'ft_body'))
+    // A FULLTEXT key is not in the model (pull lists it as unmodelled): never written, added or dropped.
+    assert.ok(!legacy.indexes.some((i) => i.name === 'ft_body'))
     await ctx.connection.execute('DROP TABLE legacy')
   })
 })

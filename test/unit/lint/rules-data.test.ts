@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { bigint, integer, numeric, text, varchar } from '../../../src/index.js'
+import { bigint, bytes, customType, integer, numeric, text, varchar } from '../../../src/index.js'
 import { ALL_DIALECTS, type Body, ruleCases, rulesOf } from './support.js'
 
 ruleCases('drop-schema', {
@@ -112,4 +112,27 @@ describe('change-column-type: widening is not flagged, narrowing and unsafe cast
       it(`${label} on ${dialect}: ${flagged ? 'flagged' : 'not flagged'}`, async () => {
         assert.equal((await rulesOf(dialect, body)).includes('change-column-type'), flagged)
       })
+})
+
+describe('change-column-type on MySQL: larger TEXT/BLOB sizes and SETs grown at the end are widenings', () => {
+  const raw = (sql: string) => customType(sql)
+  const change = (type: ReturnType<typeof raw>, existingType: ReturnType<typeof raw>): Body => (op) => op.alterColumn('posts', 'body', { type, existingType })
+  const cases: Array<[string, Body, boolean]> = [
+    ['text → mediumtext', change(raw('mediumtext'), text()), false],
+    ['tinytext → text', change(text(), raw('tinytext')), false],
+    ['mediumtext → longtext', change(raw('LONGTEXT'), raw('mediumtext')), false],
+    ['varchar(20) → mediumtext', change(raw('mediumtext'), varchar({ length: 20 })), false],
+    ['blob → mediumblob', change(raw('mediumblob'), raw('blob')), false],
+    ['mediumblob → longblob (bytes)', change(bytes(), raw('mediumblob')), false],
+    ["set('a','b') → set('a','b','c')", change(raw("set('a','b','c')"), raw("set('a','b')")), false],
+    ['mediumtext → text', change(text(), raw('mediumtext')), true],
+    ['longblob (bytes) → blob', change(raw('blob'), bytes()), true],
+    ['text → mediumblob', change(raw('mediumblob'), text()), true],
+    ["set('a','b') → set('c','a','b')", change(raw("set('c','a','b')"), raw("set('a','b')")), true],
+    ["set('a','b') → set('a')", change(raw("set('a')"), raw("set('a','b')")), true],
+  ]
+  for (const [label, body, flagged] of cases)
+    it(`${label}: ${flagged ? 'flagged' : 'not flagged'}`, async () => {
+      assert.equal((await rulesOf('mysql', body)).includes('change-column-type'), flagged)
+    })
 })

@@ -1,8 +1,8 @@
 /** Lock and rewrite rules, per dialect: the violation, the safe form, and the exemption for new tables. */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { bigint, integer, sql, text, varchar } from '../../../src/index.js'
-import { ruleCases, rulesOf } from './support.js'
+import { bigint, customType, integer, sql, text, varchar } from '../../../src/index.js'
+import { lintBody, ruleCases, rulesOf } from './support.js'
 
 ruleCases('create-index-blocking', {
   violate: (op) => op.createIndex('ix_posts_title', 'posts', ['title']),
@@ -92,9 +92,50 @@ describe('lock rules: details', () => {
     assert.ok(!appended.includes('mysql-copy-algorithm'))
   })
 
+  it('mysql-copy-algorithm: a value added after the last one is an append (what autogenerate writes), in place', async () => {
+    const mood = (position: { after?: string; before?: string }, existing = ['happy', 'sad', 'meh']) =>
+      rulesOf('mysql', (op) => op.addEnumValue('mood', 'ok', { existing, ...position, columns: [{ table: 'users', column: 'mood' }] }))
+    assert.ok(!(await mood({ after: 'meh' })).includes('mysql-copy-algorithm'))
+    assert.ok((await mood({ after: 'sad' })).includes('mysql-copy-algorithm'))
+    assert.ok((await mood({ before: 'meh' })).includes('mysql-copy-algorithm'))
+    // The 256th value makes the enum take two bytes a row: the table is copied even for an append.
+    const many = Array.from({ length: 255 }, (_, i) => `v${i}`)
+    const [finding] = (await lintBody('mysql', (op) => op.addEnumValue('mood', 'ok', { existing: many, after: 'v254', columns: [{ table: 'users', column: 'mood' }] }))).filter(
+      (f) => f.rule === 'mysql-copy-algorithm',
+    )
+    assert.match(finding!.hit.message, /enum value 'ok' makes the enum take 2 bytes a row/)
+  })
+
+  it('mysql-copy-algorithm: a SET gaining values at its end is in place while its row size stays', async () => {
+    const change = (to: string, from: string) => rulesOf('mysql', (op) => op.alterColumn('posts', 'body', { type: customType(to), existingType: customType(from) }))
+    assert.ok(!(await change("set('a','b','c')", "set('a','b')")).includes('mysql-copy-algorithm'))
+    assert.ok((await change("set('c','a','b')", "set('a','b')")).includes('mysql-copy-algorithm'))
+    const values = (n: number) => `set(${Array.from({ length: n }, (_, i) => `'v${i}'`).join(',')})`
+    assert.ok((await change(values(9), values(8))).includes('mysql-copy-algorithm'), 'a ninth value takes a second byte')
+  })
+
   it('sqlite-rebuild names ON DELETE CASCADE children of the rebuilt table', async () => {
     const { lintBody } = await import('./support.js')
     const [finding] = (await lintBody('sqlite', (op) => op.createCheck('ck_age', 'users', 'age >= 0'))).filter((f) => f.rule === 'sqlite-rebuild')
     assert.match(finding!.hit.message, /rebuilds table 'users'.*ON DELETE CASCADE children 'posts'/)
+  })
+
+  it('sqlite-rebuild names SET NULL and SET DEFAULT children too (the DROP changes their rows as well), not NO ACTION ones', async () => {
+    const { existingSchema, lintBody } = await import('./support.js')
+    const model = await existingSchema('sqlite')
+    const child = (name: string, onDelete?: 'set null' | 'set default' | 'restrict') => ({
+      name,
+      columns: [{ name: 'user_id', type: { kind: 'bigint' as const }, nullable: true, default: null }],
+      indexes: [],
+      uniques: [],
+      checks: [],
+      foreignKeys: [{ name: `fk_${name}_user`, columns: ['user_id'], referencedTable: 'Users', referencedColumns: ['id'], ...(onDelete ? { onDelete } : {}) }],
+    })
+    model.tables.push(child('notes', 'set null'), child('badges', 'set default'), child('logs'), child('audits', 'restrict'))
+    const [finding] = (await lintBody('sqlite', (op) => op.createCheck('ck_age', 'users', 'age >= 0'), { model })).filter((f) => f.rule === 'sqlite-rebuild')
+    assert.equal(
+      finding!.hit.message,
+      "rebuilds table 'users' (copies every row under the write lock; if it runs with foreign_keys on, ON DELETE CASCADE children 'posts' lose their rows, ON DELETE SET NULL children 'notes' have their references set to NULL, ON DELETE SET DEFAULT children 'badges' have their references set to their default)",
+    )
   })
 })
