@@ -52,7 +52,7 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
   if (options.partitionBy) model.partitionBy = partitionByModel(definition)
   const pkColumns: string[] = []
   // `.nullable()` said outright: a table-level primary key leaves such a column nullable (SQLite allows NULL there).
-  const explicitlyNullable = new Set<string>()
+  let explicitlyNullable: Set<string> | null = null
   // MySQL's convention numbers unnamed foreign keys per table, in declaration order.
   const unnamedForeignKeys = { count: 0 }
   // Keys, not entries: destructuring an entry runs the iterator protocol, once per column of the schema.
@@ -63,7 +63,7 @@ export function buildTableModel(definition: TableDefinition, naming: NamingConve
     model.columns.push(column)
     const c = builder.config
     if (c.primaryKey) pkColumns.push(column.name)
-    if (c.explicitNullable) explicitlyNullable.add(column.name)
+    if (c.explicitNullable) (explicitlyNullable ??= new Set()).add(column.name)
     if (c.unique) {
       const uqName = typeof c.unique === 'string' ? c.unique : applyConvention(naming.unique, { table: name, columns: [column.name] })
       model.uniques.push({ name: uqName, columns: [column.name] })
@@ -125,7 +125,7 @@ function cleanForeignKey(fk: ForeignKeyModel): ForeignKeyModel {
   return fk
 }
 
-function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention, unnamedForeignKeys: { count: number }, explicitlyNullable: ReadonlySet<string>): void {
+function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention, unnamedForeignKeys: { count: number }, explicitlyNullable: ReadonlySet<string> | null): void {
   const table = model.name
   switch (extra.extra) {
     case 'index': {
@@ -151,7 +151,7 @@ function addExtra(model: TableModel, extra: TableExtra, naming: NamingConvention
     case 'primaryKey': {
       const columns = extra.columns.map(columnName)
       model.primaryKey = { name: extra.name ?? applyConvention(naming.primaryKey, { table, columns }), columns }
-      for (const column of model.columns) if (columns.includes(column.name) && !explicitlyNullable.has(column.name)) column.nullable = false
+      for (const column of model.columns) if (columns.includes(column.name) && !explicitlyNullable?.has(column.name)) column.nullable = false
       return
     }
     case 'foreignKey': {
