@@ -51,12 +51,14 @@ const PASSWORD_PARAMETER = /(^|[?&;\s])((?:password|passwd|pwd|pass)\s*=\s*)('(?
  * every message that may echo one.
  */
 export function maskPasswords(text: string): string {
+  // Known passwords first, whole: the patterns below would otherwise mask a part of one and leave the rest unmatched.
+  let masked = text
+  for (const password of knownPasswords) if (masked.includes(password)) masked = masked.split(password).join('***')
   // Up to the last '@' of the token: a password may itself hold an unencoded '@' (better mask too much than leak).
-  let masked = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)\S*@/gi, '$1***@')
+  masked = masked.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)\S*@/gi, '$1***@')
   // A URL with a typo in its scheme (`mysql//u:pw@h`, `mysql:/u:pw@h`) still holds `user:password@`.
   masked = masked.replace(USER_INFO_WITH_PASSWORD, '$1$2:***@')
   masked = masked.replace(PASSWORD_PARAMETER, '$1$2***')
-  for (const password of knownPasswords) if (masked.includes(password)) masked = masked.split(password).join('***')
   return masked
 }
 
