@@ -16,6 +16,7 @@ export type StrataErrorCode =
   | 'init'
   | 'config'
   | 'schema'
+  | 'unmanaged-schema'
   // reaching the database
   | 'url'
   | 'driver-missing'

@@ -94,6 +94,17 @@ function sameDefaultSpelling(a: DefaultValue | null | undefined, b: DefaultValue
 }
 
 /**
+ * An auto-increment a dialect declares as a type (PostgreSQL: a serial column is `customType('serial')`, since
+ * `autoincrement()` is an identity) is stated as declared on both sides, type included: `true` alone cannot tell a
+ * serial from an identity, and the operation (and its reverse) must, offline too.
+ */
+function restateDeclaredType(changes: ColumnChanges, given: BaseFacts, have: BaseFacts, reflectedAsDeclared: ColumnModel, dialect: CompareDialect): void {
+  have.type = structuredClone(reflectedAsDeclared.type)
+  have.autoincrement = reflectedAsDeclared.autoincrement ?? false
+  if (!typesEqual(given.type, have.type, dialect.features.namedEnumTypes)) changes.type = given.type
+}
+
+/**
  * The alteration turning `reflected` into `target` (canonical), or null when they are equal. What changes is
  * taken from `declared`, the column as the schema declares it.
  */
@@ -134,7 +145,10 @@ export function diffColumn(
   if (nullableChanged) changes.nullable = target.nullable
   if (defaultChanged) changes.default = given.default
   if (commentChanged) changes.comment = given.comment
-  if (autoincrementChanged) changes.autoincrement = given.autoincrement
+  if (autoincrementChanged) {
+    changes.autoincrement = given.autoincrement
+    if (dialect.declaredColumn) restateDeclaredType(changes, given, have, dialect.declaredColumn({ ...reflected, type: haveType }), dialect)
+  }
   if (collationChanged) {
     changes.collation = given.collation ?? null
     have.collation ??= null

@@ -21,6 +21,8 @@ export enum Phase {
   Enum,
   /** Sequences exist before the tables whose defaults call nextval() on them. */
   CreateSequence,
+  /** Functions a new check, default, generated column or index calls: before the tables (see `calledRoutines`). */
+  CreateCalledRoutine,
   RenameTable,
   RenameColumn,
   /** Partitions go before their parent table changes or goes (a partition's rows go with it). */
@@ -44,6 +46,8 @@ export enum Phase {
   CreatePartition,
   DropTable,
   DropColumn,
+  /** Functions a dropped check, default, generated column or index called: once those are gone. */
+  DropCalledRoutine,
   /** After the defaults that call nextval() on them are gone. */
   DropSequence,
   DropEnum,
@@ -80,10 +84,47 @@ export class Plan {
   }
 
   operations(): AnyOperation[] {
+    const moved = calledRoutines(this.entries)
+    const phase = (e: { phase: Phase; op: AnyOperation }) => moved.get(e.op) ?? e.phase
     return [...this.entries]
-      .sort((a, b) => a.phase - b.phase || compareKeys(a.key, b.key) || a.seq - b.seq)
+      .sort((a, b) => phase(a) - phase(b) || compareKeys(a.key, b.key) || a.seq - b.seq)
       .map((e) => e.op)
   }
+}
+
+/** Phases whose operations hold SQL that may call a function: the SQL they create, and the SQL they remove. */
+const CREATING = new Set([Phase.CreateTable, Phase.AddColumn, Phase.AlterColumn, Phase.AddConstraint, Phase.AddForeignKey, Phase.CreatePartition])
+const DROPPING = new Set([Phase.DropConstraint, Phase.DropTable, Phase.DropColumn])
+
+/** True when `name(` (or `"name"(`, in any schema) occurs in the operation's data: its checks, defaults, expressions. */
+function calls(text: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`(^|[^A-Za-z0-9_$])${escaped}(\\\\")?\\s*\\(`, 'i').test(text)
+}
+
+/**
+ * Functions created (or dropped) by the plan that a check, default, generated column or index expression created
+ * (or dropped) by it calls: routines otherwise come after every table and go before any, which a table whose
+ * CHECK calls the function cannot wait for (and the server refuses to drop a function a check still uses). Such a
+ * function moves to `CreateCalledRoutine` (before the tables) or `DropCalledRoutine` (after them); the downgrade,
+ * the reverse in reverse order, then drops it after the table and creates it before. Found by name in the
+ * operations' data, so a false match only moves a function earlier (or a drop later).
+ */
+function calledRoutines(entries: ReadonlyArray<{ phase: Phase; op: AnyOperation }>): Map<AnyOperation, Phase> {
+  const moved = new Map<AnyOperation, Phase>()
+  const created = entries.filter((e) => e.op.kind === 'createRoutine' && e.op.routine.kind === 'function')
+  const dropped = entries.filter((e) => e.op.kind === 'dropRoutine' && e.op.routineKind === 'function')
+  if (created.length === 0 && dropped.length === 0) return moved
+  const textOf = (phases: Set<Phase>) =>
+    entries
+      .filter((e) => phases.has(e.phase))
+      .map((e) => JSON.stringify(e.op))
+      .join('\n')
+  const creating = created.length > 0 ? textOf(CREATING) : ''
+  const dropping = dropped.length > 0 ? textOf(DROPPING) : ''
+  for (const { op } of created) if (op.kind === 'createRoutine' && calls(creating, op.routine.name)) moved.set(op, Phase.CreateCalledRoutine)
+  for (const { op } of dropped) if (op.kind === 'dropRoutine' && calls(dropping, op.name)) moved.set(op, Phase.DropCalledRoutine)
+  return moved
 }
 
 /**

@@ -6,7 +6,7 @@ import type { OperationMark } from '../lint/marks.js'
 
 /** What compare needs from a dialect: its canonical forms. */
 export type CompareDialect = Pick<Dialect, 'name' | 'features' | 'canonicalize' | 'normalizeDefault' | 'normalizeExpression' | 'portableExpression'> &
-  Partial<Pick<Dialect, 'maxIdentifierLength' | 'schemaRules'>>
+  Partial<Pick<Dialect, 'maxIdentifierLength' | 'schemaRules' | 'declaredColumn'>>
 
 /**
  * Rename hints given outside the schema (CLI flags, API callers), old name → new name.

@@ -13,6 +13,7 @@ import { LEASE_TABLE } from '../runtime/lease-lock.js'
 import { connectIfThere } from './current.js'
 import { historyEnums } from './history-enums.js'
 import { historyModel } from './history-model.js'
+import { assertSchemasManaged } from './managed-schemas.js'
 import { nextTurn } from '../runtime/next-turn.js'
 import { type ProjectOptions, databaseOf, loadGraph } from './project.js'
 
@@ -47,6 +48,7 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
   const reading = readDatabase(config, graph, dialect, url, options)
   await reading.queried
   const target = options.target ?? (await loadSchemaModel(config, dialect))
+  assertSchemasManaged(target, dialect, config)
   const versions = await reading.versions
   let history: Promise<SchemaModel | null> | undefined
   const loadHistory = async () => (await (history ??= historyModel(config, graph, dialect, versions))) ?? undefined

@@ -6,11 +6,8 @@
 import type { CompileContext } from '../dialect.js'
 import type { BulkInsertOp } from '../../operations/misc-ops.js'
 import type {
-  CheckModel,
   ColumnModel,
   ForeignKeyModel,
-  IndexElement,
-  IndexModel,
   PrimaryKeyModel,
   ReferentialAction,
   TableModel,
@@ -19,13 +16,12 @@ import type {
 import { compileAlterColumn, compileAlterEnum } from './postgres-alter-compiler.js'
 import { defaultPrimaryKeyName } from './postgres-canonical.js'
 import { qualify, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
-import { columnCommentSql, commentSql, createEnumSql, defaultSql, identityClause } from './postgres-sql-parts.js'
+import { checkClause, columnCommentSql, columnList, commentSql, createEnumSql, createIndexSql, defaultSql, identityClause } from './postgres-sql-parts.js'
 import { columnTypeSql } from './postgres-types.js'
 import { postgresViewCompilers } from './postgres-views.js'
 import { postgresRoutineCompilers } from './postgres-routines.js'
 import { postgresObjectCompilers } from './postgres-objects.js'
 import { type CompilerTable, portableCompilers } from '../shared/compiler-table.js'
-import { elementColumn, elementExpression, elementOptions } from '../../schema/index-elements.js'
 import { compilePostgresPartition, partitionByClause } from './postgres-partitions.js'
 import { compilePostgresSequence } from './postgres-sequences.js'
 import { compilePostgresRename } from './postgres-renames.js'
@@ -49,10 +45,6 @@ export function columnDefinition(column: ColumnModel): string {
   return parts.join(' ')
 }
 
-function columnList(columns: string[]): string {
-  return columns.map(quoteIdentifier).join(', ')
-}
-
 function action(value: ReferentialAction): string {
   return value.toUpperCase()
 }
@@ -65,37 +57,12 @@ function uniqueClause(unique: UniqueModel): string {
   return `CONSTRAINT ${quoteIdentifier(unique.name)} UNIQUE (${columnList(unique.columns)})`
 }
 
-function checkClause(check: CheckModel): string {
-  return `CONSTRAINT ${quoteIdentifier(check.name)} CHECK (${check.expression})`
-}
-
 function foreignKeyClause(fk: ForeignKeyModel): string {
   let sql = `CONSTRAINT ${quoteIdentifier(fk.name)} FOREIGN KEY (${columnList(fk.columns)}) REFERENCES ${qualify(fk.referencedTable, fk.referencedSchema ?? null)} (${columnList(fk.referencedColumns)})`
   if (fk.onDelete && fk.onDelete !== 'no action') sql += ` ON DELETE ${action(fk.onDelete)}`
   if (fk.onUpdate && fk.onUpdate !== 'no action') sql += ` ON UPDATE ${action(fk.onUpdate)}`
   if (fk.deferrable) sql += fk.deferrable === 'initially deferred' ? ' DEFERRABLE INITIALLY DEFERRED' : ' DEFERRABLE'
   return sql
-}
-
-/** `col COLLATE "C" text_pattern_ops DESC NULLS LAST`, in the order PostgreSQL's grammar wants. */
-function indexElementSql(element: IndexElement): string {
-  const column = elementColumn(element)
-  const { desc, nulls, opclass, collate } = elementOptions(element)
-  let sql = column !== null ? quoteIdentifier(column) : `(${elementExpression(element)})`
-  if (collate) sql += ` COLLATE ${quoteIdentifier(collate)}`
-  if (opclass) sql += ` ${opclass}`
-  if (desc) sql += ' DESC'
-  if (nulls) sql += ` NULLS ${nulls.toUpperCase()}`
-  return sql
-}
-
-function createIndexSql(index: IndexModel, table: string, schema: string | null, concurrently = false): string {
-  if (index.elements.length === 0) throw new Error(`index "${index.name}" has no columns`)
-  const elements = index.elements.map(indexElementSql).join(', ')
-  const using = index.using ? ` USING ${index.using}` : ''
-  const include = index.include?.length ? ` INCLUDE (${columnList(index.include)})` : ''
-  const where = index.where ? ` WHERE ${index.where}` : ''
-  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdentifier(index.name)} ON ${qualify(table, schema)}${using} (${elements})${include}${where}`
 }
 
 function createTableSql(table: TableModel): string[] {

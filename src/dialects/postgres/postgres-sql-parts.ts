@@ -1,5 +1,6 @@
 /** SQL pieces shared by the table and alter compilers. */
-import type { DefaultValue, EnumModel } from '../../schema/model.js'
+import type { CheckModel, DefaultValue, EnumModel, IndexElement, IndexModel } from '../../schema/model.js'
+import { elementColumn, elementExpression, elementOptions } from '../../schema/index-elements.js'
 import { qualify, quoteIdentifier, quoteLiteral } from './postgres-quote.js'
 
 export function defaultSql(value: DefaultValue): string {
@@ -21,4 +22,33 @@ export function columnCommentSql(table: string, schema: string | null, column: s
 export function createEnumSql(enumType: EnumModel): string {
   if (enumType.values.length === 0) throw new Error(`enum "${enumType.name}" has no values`)
   return `CREATE TYPE ${qualify(enumType.name, enumType.schema ?? null)} AS ENUM (${enumType.values.map(quoteLiteral).join(', ')})`
+}
+
+export function columnList(columns: string[]): string {
+  return columns.map(quoteIdentifier).join(', ')
+}
+
+export function checkClause(check: CheckModel): string {
+  return `CONSTRAINT ${quoteIdentifier(check.name)} CHECK (${check.expression})`
+}
+
+/** `col COLLATE "C" text_pattern_ops DESC NULLS LAST`, in the order PostgreSQL's grammar wants. */
+function indexElementSql(element: IndexElement): string {
+  const column = elementColumn(element)
+  const { desc, nulls, opclass, collate } = elementOptions(element)
+  let sql = column !== null ? quoteIdentifier(column) : `(${elementExpression(element)})`
+  if (collate) sql += ` COLLATE ${quoteIdentifier(collate)}`
+  if (opclass) sql += ` ${opclass}`
+  if (desc) sql += ' DESC'
+  if (nulls) sql += ` NULLS ${nulls.toUpperCase()}`
+  return sql
+}
+
+export function createIndexSql(index: IndexModel, table: string, schema: string | null, concurrently = false): string {
+  if (index.elements.length === 0) throw new Error(`index "${index.name}" has no columns`)
+  const elements = index.elements.map(indexElementSql).join(', ')
+  const using = index.using ? ` USING ${index.using}` : ''
+  const include = index.include?.length ? ` INCLUDE (${columnList(index.include)})` : ''
+  const where = index.where ? ` WHERE ${index.where}` : ''
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${quoteIdentifier(index.name)} ON ${qualify(table, schema)}${using} (${elements})${include}${where}`
 }

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { AddForeignKeyOp, CreateTableOp, DropTableOp } from '../../../src/operations/index.js'
 import { integer, text } from '../../../src/schema/columns.js'
-import { foreignKey, index, unique } from '../../../src/schema/extras.js'
+import { check, foreignKey, index, unique } from '../../../src/schema/extras.js'
+import { sqlFunction } from '../../../src/schema/routines.js'
+import { sql } from '../../../src/schema/sql.js'
 import { emptySchema } from '../../../src/schema/model.js'
 import { table } from '../../../src/schema/table.js'
 import { dependencyOrder } from '../../../src/autogenerate/ordering.js'
@@ -31,6 +33,43 @@ describe('compare: order of operations', () => {
     const dropped = await assertRoundTrip(emptySchema(), target)
     assert.deepEqual(messages(dropped), ["removed foreign key 'fk_a_b' on 'a'", "removed table 'b'", "removed table 'a'"])
     assert.deepEqual((dropped[2]!.operation as DropTableOp).table?.foreignKeys.map((f) => f.name), ['fk_a_a'])
+  })
+
+  it('creates a function a CHECK, a default or an index expression calls before its table; drops it after', async () => {
+    const fn = (name: string) => sqlFunction(name, { args: 'j integer', returns: 'boolean', language: 'sql', body: 'select j > 0' })
+    const jobs = table('jobs', { id: integer().primaryKey(), n: integer().default(sql`pick_n()`) }, (c) => [
+      check('valid_n', sql`"Ok_N"(n)`),
+      index('ix_expr').on(sql`public.ix_fn(${c.n})`),
+    ])
+    const target = model(fn('Ok_N'), fn('pick_n'), fn('ix_fn'), fn('unused'), jobs)
+    const changes = await assertRoundTrip(target, emptySchema())
+    assert.deepEqual(messages(changes), [
+      "added function 'Ok_N'",
+      "added function 'ix_fn'",
+      "added function 'pick_n'",
+      "added table 'jobs'",
+      "added function 'unused'",
+    ])
+    // The downgrade (the reverse, in reverse order) drops the table first, then the functions it called.
+    assert.deepEqual(
+      reverseAll(changes.map((c) => c.operation)).map((op) => op.describe()),
+      ["removed function 'unused'", "removed table 'jobs'", "removed function 'pick_n'", "removed function 'ix_fn'", "removed function 'Ok_N'"],
+    )
+    // Dropped together: the table (and its check) before the function it calls.
+    assert.deepEqual(messages(await assertRoundTrip(model(fn('unused')), target)), [
+      "removed table 'jobs'",
+      "removed function 'Ok_N'",
+      "removed function 'ix_fn'",
+      "removed function 'pick_n'",
+    ])
+  })
+
+  it('adds a function before the CHECK on an existing table that calls it', async () => {
+    const fn = sqlFunction('positive', { args: 'j integer', returns: 'boolean', language: 'sql', body: 'select j > 0' })
+    const plain = table('t', { id: integer().primaryKey(), n: integer() })
+    const checked = table('t', { id: integer().primaryKey(), n: integer() }, () => [check('ck_n', sql`positive(n)`)])
+    assert.deepEqual(messages(await assertRoundTrip(model(fn, checked), model(plain))), ["added function 'positive'", "added check constraint 'ck_n' on 't'"])
+    assert.deepEqual(messages(await assertRoundTrip(model(plain), model(fn, checked))), ["removed check constraint 'ck_n' on 't'", "removed function 'positive'"])
   })
 
   it('drops referencing tables before the tables they reference', async () => {
