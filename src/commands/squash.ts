@@ -14,7 +14,7 @@ import { type RevisionGraph, type RevisionHeader, planUpgrade, resolveRevisionId
 import { isValidRevisionId, newRevisionId, renderRevisionFile, slugify, writeRevisionFile } from '../revisions/script-writer.js'
 import { withMigrationModules } from '../runtime/migration-module.js'
 import { applyToReplay } from '../runtime/offline-replay.js'
-import { type SchemaModel, emptySchema } from '../schema/model.js'
+import { type SchemaModel, emptySchema, qualifiedName } from '../schema/model.js'
 import type { NamingConvention } from '../schema/naming.js'
 import { type ConfigInput, type ProjectOptions, databaseOf, loadGraph, resolveProject } from './project.js'
 import { formatSource, wrapLongImport } from './revision.js'
@@ -105,6 +105,31 @@ function renameHints(operations: AnyOperation[]): RenameHints {
   return { tables, columns }
 }
 
+/**
+ * Enum value renames inside the range, composed, as the `renamedValues` hints (new value → old) of the enums in the
+ * range's end model: the net comparison then keeps them renames, not a value dropped and another added.
+ */
+function hintEnumValueRenames(model: SchemaModel, operations: AnyOperation[]): void {
+  const renames = new Map<string, { name: string; schema: string | null; values: string[]; renamed: Record<string, string> }>()
+  for (const op of operations) {
+    if (op.kind !== 'renameEnumValue') continue
+    const key = qualifiedName(op.name, op.schema)
+    const entry = renames.get(key) ?? { name: op.name, schema: op.schema, values: op.values, renamed: {} }
+    const original = entry.renamed[op.from] ?? op.from
+    delete entry.renamed[op.from]
+    if (original !== op.to) entry.renamed[op.to] = original
+    entry.values = op.values
+    renames.set(key, entry)
+  }
+  for (const [key, { name, schema, values, renamed }] of renames) {
+    if (Object.keys(renamed).length === 0) continue
+    const existing = model.enums.find((e) => qualifiedName(e.name, e.schema) === key)
+    // A dialect whose enums live in their columns keeps no enum list: the hint is all the entry is for.
+    if (existing) existing.renamedValues = { ...existing.renamedValues, ...renamed }
+    else model.enums.push({ name, schema, values: [...values], renamedValues: renamed })
+  }
+}
+
 /** Points the header of a child revision at `to` instead of `from`. */
 function reparent(path: string, from: string, to: string): void {
   const source = readFileSync(path, 'utf8')
@@ -145,7 +170,10 @@ export async function squash(input: ConfigInput, fromSpec: string, toSpec: strin
       { code: 'revision' },
     )
 
-  const changes = await compareSchemas(after.model, dialect.canonicalize(start), {
+  hintEnumValueRenames(after.model, after.operations.map((o) => o.operation))
+  // canonicalize gives tables, enums and schemas: the objects before the range (views, routines, triggers,
+  // extensions, sequences, policies…) are kept as they are, or compare would see them all as added.
+  const changes = await compareSchemas(after.model, { ...start, ...dialect.canonicalize(start) }, {
     dialect,
     renames: renameHints(after.operations.map((o) => o.operation)),
     ...(config.config.schemas ? { managedSchemas: config.config.schemas } : {}),
