@@ -75,14 +75,17 @@ async function restateEnumColumns(
   const statements: string[] = []
   const renamePairs = Object.entries(renames).filter(([to, from]) => to !== from)
   for (const usage of usages) {
-    const current = await currentColumn(ctx, usage.table, usage.schema ?? null, usage.column)
+    const model = await ctx.table(usage.table, usage.schema ?? null)
+    const current = model?.columns.find((c) => c.name === usage.column)
     if (!current) throw new Error(`enum '${enumName}': column '${usage.table}.${usage.column}' is not known, so it cannot be restated`)
     const table = q(usage.table)
     if (renamePairs.length) {
       const widened = [...existing, ...values.filter((v) => !existing.includes(v))]
       statements.push(`ALTER TABLE ${table} MODIFY COLUMN ${columnDefinitionSql({ ...current, type: { kind: 'enum', name: enumName, values: widened } })}`)
+      // Carrying a value over is not an update of the row: ON UPDATE CURRENT_TIMESTAMP columns keep their time.
+      const kept = model!.columns.filter((c) => c.onUpdateNow).map((c) => `, ${q(c.name)} = ${q(c.name)}`).join('')
       for (const [to, from] of renamePairs)
-        statements.push(`UPDATE ${table} SET ${q(usage.column)} = ${quoteMysqlLiteral(to)} WHERE ${q(usage.column)} = ${quoteMysqlLiteral(from)}`)
+        statements.push(`UPDATE ${table} SET ${q(usage.column)} = ${quoteMysqlLiteral(to)}${kept} WHERE ${q(usage.column)} = ${quoteMysqlLiteral(from)}`)
     }
     const byOld: Record<string, string> = {}
     for (const [to, from] of renamePairs) byOld[from] = to

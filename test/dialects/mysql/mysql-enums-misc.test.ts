@@ -32,6 +32,7 @@ const diary: TableModel = {
     { name: 'id', type: { kind: 'integer' }, nullable: false },
     { name: 'feeling', type: mood, nullable: false, default: { kind: 'literal', value: 'happy' }, comment: 'how it went' },
     { name: 'other', type: mood, nullable: true },
+    { name: 'touched', type: { kind: 'timestamp', mysqlType: 'timestamp' }, nullable: false, default: { kind: 'sql', sql: 'CURRENT_TIMESTAMP' }, onUpdateNow: true },
   ],
   primaryKey: { columns: ['id'] },
   indexes: [],
@@ -82,9 +83,12 @@ describe('mysql enum and misc operations', () => {
     assert.deepEqual((await column('feeling')).type, { kind: 'enum', name: '', values: ['happy', 'sad'] })
   })
 
-  it('renameEnumValue carries rows and the default over', async () => {
+  it('renameEnumValue carries rows and the default over, and leaves ON UPDATE CURRENT_TIMESTAMP columns as they were', async () => {
+    await ctx.connection.execute("UPDATE diary SET touched = '2001-02-03 04:05:06'")
+    const touched = async () => (await ctx.connection.query<{ t: string }>("SELECT DATE_FORMAT(touched, '%Y-%m-%d %T') AS t FROM diary ORDER BY id")).map((r) => r.t)
     const op = new RenameEnumValueOp('mood', 'happy', 'glad', ['happy', 'sad'], usages)
     const statements = await ctx.run(op)
+    assert.deepEqual(await touched(), ['2001-02-03 04:05:06', '2001-02-03 04:05:06', '2001-02-03 04:05:06'])
     assert.ok(statements.some((s) => s.startsWith('UPDATE `diary` SET `feeling` = \'glad\'')))
     const feeling = await column('feeling')
     assert.deepEqual(feeling.type, { kind: 'enum', name: '', values: ['glad', 'sad'] })
