@@ -22,9 +22,32 @@ function textLength(type: ColumnType): number {
   return 0
 }
 
+/** PostgreSQL's serial types are integers with a sequence default: as types, the integer they store. */
+const SERIAL_INTEGERS: Record<string, ColumnType['kind']> = { smallserial: 'smallint', serial2: 'smallint', serial: 'integer', serial4: 'integer', bigserial: 'bigint', serial8: 'bigint' }
+
+/** A custom type with a length whose values all fit a longer length: `varbinary(35)`, `bit varying(8)`. */
+const VARYING_RAW = /^(varbinary|varchar|character varying|bit varying|varbit)\s*\(\s*(\d+)\s*\)$/i
+
+function asPortable(type: ColumnType): ColumnType {
+  if (type.kind !== 'raw') return type
+  const integer = SERIAL_INTEGERS[type.sql.trim().toLowerCase()]
+  return integer ? ({ kind: integer } as ColumnType) : type
+}
+
+/** True when both are the same varying custom type and `to` is at least as long. */
+function widensVaryingRaw(from: ColumnType, to: ColumnType): boolean {
+  if (from.kind !== 'raw' || to.kind !== 'raw') return false
+  const a = VARYING_RAW.exec(from.sql.trim())
+  const b = VARYING_RAW.exec(to.sql.trim())
+  return !!a && !!b && a[1]!.toLowerCase() === b[1]!.toLowerCase() && Number(b[2]) >= Number(a[2])
+}
+
 /** True when every value of `from` is a value of `to`. */
-function widens(from: ColumnType, to: ColumnType): boolean {
+function widens(fromType: ColumnType, toType: ColumnType): boolean {
+  const from = asPortable(fromType)
+  const to = asPortable(toType)
   if (from.kind === to.kind && JSON.stringify(from) === JSON.stringify(to)) return true
+  if (widensVaryingRaw(from, to)) return true
   const fromInt = INTEGER_WIDTH[from.kind]
   const toInt = INTEGER_WIDTH[to.kind]
   if (fromInt && toInt) return toInt >= fromInt
@@ -61,6 +84,8 @@ const IN_PLACE: Record<DialectFamily, (from: ColumnType, to: ColumnType) => bool
 /** Classifies a type change on a dialect; an unknown previous type counts as unsafe. */
 export function classifyTypeChange(from: ColumnType | undefined, to: ColumnType, dialect: DialectFamily): TypeChange {
   if (!from || !widens(from, to)) return 'unsafe'
+  // serial → integer (an identity now) is the same stored type: nothing is rewritten.
+  if (JSON.stringify(asPortable(from)) === JSON.stringify(asPortable(to))) return 'in-place'
   return IN_PLACE[dialect](from, to) ? 'in-place' : 'rewrite'
 }
 

@@ -5,6 +5,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { bigint, bytes, customType, integer, numeric, text, varchar } from '../../../src/index.js'
+import type { DialectFamily } from '../../../src/dialects/dialect.js'
 import { ALL_DIALECTS, type Body, ruleCases, rulesOf } from './support.js'
 
 ruleCases('drop-schema', {
@@ -134,5 +135,22 @@ describe('change-column-type on MySQL: larger TEXT/BLOB sizes and SETs grown at 
   for (const [label, body, flagged] of cases)
     it(`${label}: ${flagged ? 'flagged' : 'not flagged'}`, async () => {
       assert.equal((await rulesOf('mysql', body)).includes('change-column-type'), flagged)
+    })
+})
+
+describe('change-column-type on custom types: a serial is its integer, a longer varying type is a widening', () => {
+  const change = (type: ReturnType<typeof customType> | ReturnType<typeof integer>, existingType: ReturnType<typeof customType> | ReturnType<typeof integer>): Body => (op) =>
+    op.alterColumn('users', 'age', { type, existingType })
+  const cases: Array<[string, Body, boolean, DialectFamily]> = [
+    ['serial → integer (identity)', change(integer(), customType('serial')), false, 'postgres'],
+    ['integer → serial', change(customType('serial'), integer()), false, 'postgres'],
+    ['bigserial → integer', change(integer(), customType('bigserial')), true, 'postgres'],
+    ['varbinary(35) → varbinary(64)', change(customType('varbinary(64)'), customType('varbinary(35)')), false, 'mysql'],
+    ['varbinary(64) → varbinary(35)', change(customType('varbinary(35)'), customType('varbinary(64)')), true, 'mysql'],
+    ['binary(35) → binary(64) (padded: values change)', change(customType('binary(64)'), customType('binary(35)')), true, 'mysql'],
+  ]
+  for (const [label, body, flagged, dialect] of cases)
+    it(`${label} on ${dialect}: ${flagged ? 'flagged' : 'not flagged'}`, async () => {
+      assert.equal((await rulesOf(dialect, body)).includes('change-column-type'), flagged)
     })
 })
