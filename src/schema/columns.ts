@@ -178,9 +178,15 @@ export function isColumnBuilder(value: unknown): value is ColumnBuilder {
 // Builders accept `(name?)`, `(options?)` or `(name, options)`: the name defaults to the key in the table.
 type Args<O> = [] | [string] | [O] | [string, O]
 
-function split<O extends object>(args: Args<O>): { name?: string; options: Partial<O> } {
-  if (typeof args[0] === 'string') return { name: args[0], options: (args[1] as O | undefined) ?? {} }
-  return { options: (args[0] as O | undefined) ?? {} }
+/**
+ * The column name and options of a builder call. A misspelled option (`{ lenght: 64 }`) is refused: a schema file
+ * loads without a type check, and the option would otherwise be dropped without a word.
+ */
+function split<O extends object>(args: Args<O>, builder: string, keys: readonly string[]): { name?: string; options: Partial<O> } {
+  const named = typeof args[0] === 'string'
+  const options = ((named ? args[1] : args[0]) as O | undefined) ?? {}
+  for (const key in options) if (!keys.includes(key)) throw new Error(`${builder}(): unknown option '${key}' (it takes ${keys.join(', ')})`)
+  return named ? { name: args[0] as string, options } : { options }
 }
 
 function simple(kind: 'smallint' | 'integer' | 'bigint' | 'text' | 'boolean' | 'real' | 'double' | 'date' | 'json' | 'jsonb' | 'uuid' | 'bytes') {
@@ -201,18 +207,23 @@ export const jsonb = simple('jsonb')
 export const uuid = simple('uuid')
 export const bytes = simple('bytes')
 
+const LENGTH = ['length']
+const NUMERIC = ['precision', 'scale']
+const TIME = ['withTimezone', 'precision']
+const TIMESTAMP = ['withTimezone', 'precision', 'mysqlType']
+
 export function varchar(...args: Args<{ length: number }>): ColumnBuilder {
-  const { name, options } = split(args)
+  const { name, options } = split(args, 'varchar', LENGTH)
   return new ColumnBuilder(options.length === undefined ? { kind: 'varchar' } : { kind: 'varchar', length: options.length }, name)
 }
 
 export function char(...args: Args<{ length: number }>): ColumnBuilder {
-  const { name, options } = split(args)
+  const { name, options } = split(args, 'char', LENGTH)
   return new ColumnBuilder({ kind: 'char', length: options.length ?? 1 }, name)
 }
 
 export function numeric(...args: Args<{ precision: number; scale?: number }>): ColumnBuilder {
-  const { name, options } = split(args)
+  const { name, options } = split(args, 'numeric', NUMERIC)
   const type: ColumnType = { kind: 'numeric' }
   if (options.precision !== undefined) type.precision = options.precision
   if (options.scale !== undefined) type.scale = options.scale
@@ -237,12 +248,12 @@ function temporalType<K extends 'time' | 'timestamp'>(kind: K, options: Partial<
 }
 
 export function time(...args: Args<Partial<TimeOptions>>): ColumnBuilder {
-  const { name, options } = split(args)
+  const { name, options } = split(args, 'time', TIME)
   return new ColumnBuilder(temporalType('time', options), name)
 }
 
 export function timestamp(...args: Args<Partial<TimestampOptions>>): ColumnBuilder {
-  const { name, options } = split(args)
+  const { name, options } = split(args, 'timestamp', TIMESTAMP)
   const type: ColumnType = temporalType('timestamp', options)
   if (options.mysqlType === 'timestamp') type.mysqlType = 'timestamp'
   return new ColumnBuilder(type, name)
