@@ -48,12 +48,16 @@ export function table<C extends ColumnMap>(name: string, columns: C, extras?: Ex
   return Object.freeze(result) as Table<C>
 }
 
+const TABLE_OPTIONS: readonly string[] = ['schema', 'comment', 'renamedFrom', 'rls', 'partitionBy'] satisfies Array<keyof TableOptions>
+
 /** @internal What `table()` keeps, without the table object itself (`op.createTable` needs only this). */
 export function defineTable<C extends ColumnMap>(name: string, columns: C, extras?: ExtrasFn<C> | TableExtra[] | TableOptions, options?: TableOptions): TableDefinition {
   let extrasArg: ExtrasFn<C> | TableExtra[] | undefined
   let opts: TableOptions = options ?? {}
   if (typeof extras === 'function' || Array.isArray(extras)) extrasArg = extras
   else if (extras) opts = extras
+  // A schema file loads without a type check: a misspelled option (`shema`) would be dropped without a word.
+  for (const key in opts) if (!TABLE_OPTIONS.includes(key)) throw new Error(`table('${name}'): unknown option '${key}' (it takes ${TABLE_OPTIONS.join(', ')})`)
   const refs: Record<string, ColumnRef> = {}
   for (const key of Object.keys(columns)) {
     const builder = columns[key]

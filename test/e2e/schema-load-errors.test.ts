@@ -68,12 +68,14 @@ describeEachDialect('schema mistakes at load', ({ dialect, db }) => {
     assert.deepEqual(revisionFiles(), before)
   })
 
-  it('a misspelled builder option: one line naming the option and what the builder takes, no revision file', async () => {
+  it('a misspelled column or table option: one line naming the option and what the builder takes, no revision file', async () => {
     project.write('schema.ts', `import { table, integer, varchar } from 'strata-db'\n\nexport const t = table('t', { id: integer().primaryKey(), reason: varchar({ lenght: 64 }) })\n`)
     const before = revisionFiles()
     const message = /^error: .*varchar\(\): unknown option 'lenght' \(it takes length\)$/
     await fails(project, ['revision', '--autogenerate', '-m', 'typo'], message, env())
     await fails(project, ['check'], message, env())
+    project.write('schema.ts', `import { table, integer } from 'strata-db'\n\nexport const t = table('t', { id: integer().primaryKey() }, { shema: 'sales' })\n`)
+    await fails(project, ['revision', '--autogenerate', '-m', 'typo'], /^error: .*table\('t'\): unknown option 'shema' \(it takes schema, comment, renamedFrom, rls, partitionBy\)$/, env())
     assert.deepEqual(revisionFiles(), before)
   })
 })
