@@ -1,9 +1,10 @@
+import type { AnyOperation } from '../operations/index.js'
 import { CreateRoutineOp, CreateTriggerOp, DropRoutineOp, DropTriggerOp, ReplaceRoutineOp, ReplaceTriggerOp } from '../operations/routine-ops.js'
 import type { RoutineModel, SchemaModel, TriggerModel } from '../schema/model.js'
 import { qualifiedName } from '../schema/model.js'
 import type { CompareScope } from './filters.js'
 import { Phase, type Plan } from './ordering.js'
-import { normalizeViewSql } from './view-sql.js'
+import { normalizeViewSql, sqlTokens } from './view-sql.js'
 
 const sqlText = (text: string | null | undefined) => normalizeViewSql(text ?? '')
 
@@ -25,11 +26,36 @@ function triggerShape(t: TriggerModel): string {
 const keyOf = (o: { name: string; schema?: string | null }) => qualifiedName(o.name, o.schema)
 
 /**
+ * A test for triggers as the database has them: true when one names a table or column that the planned operations
+ * rename (its table, its `UPDATE OF` list, a name in its condition or body). Such a trigger cannot be replaced
+ * after the renames: the downgrade would replace it back, under the old names, before renaming them back (and a
+ * trigger on a renamed table is no longer where the replacement drops it). It is dropped before the renames and
+ * created after them. Judged by names, like views: a name that only looks alike costs a drop and a create.
+ */
+function namesRenamed(operations: AnyOperation[]): (t: TriggerModel) => boolean {
+  const tables = new Set<string>()
+  const columns: Array<{ table: string; from: string }> = []
+  for (const op of operations) {
+    if (op.kind === 'renameTable') tables.add(qualifiedName(op.from, op.schema).toLowerCase())
+    else if (op.kind === 'renameColumn') columns.push({ table: qualifiedName(op.table, op.schema).toLowerCase(), from: op.from.toLowerCase() })
+  }
+  if (tables.size === 0 && columns.length === 0) return () => false
+  const oldNames = new Set([...tables].map((k) => k.slice(k.lastIndexOf('.') + 1)))
+  return (t) => {
+    const table = qualifiedName(t.table, t.schema).toLowerCase()
+    if (tables.has(table)) return true
+    const words = new Set([...sqlTokens(`${t.when ?? ''} ${t.body ?? ''}`), ...(t.updateOf ?? []).map((c) => c.toLowerCase())])
+    if ([...oldNames].some((name) => words.has(name))) return true
+    return columns.some((c) => words.has(c.from) && (c.table === table || words.has(c.table.slice(c.table.lastIndexOf('.') + 1))))
+  }
+}
+
+/**
  * Functions, procedures and triggers: added, removed or changed (compared after normalising their SQL). Triggers
  * are dropped first and routines after them; routines are created after every table (and before views), triggers
- * last.
+ * last. A changed trigger is replaced in place, unless it names what the plan renames (see `namesRenamed`).
  */
-export function diffRoutines(plan: Plan, target: SchemaModel, reflected: SchemaModel, scope: CompareScope): void {
+export function diffRoutines(plan: Plan, target: SchemaModel, reflected: SchemaModel, scope: CompareScope, operations: AnyOperation[]): void {
   const routineKey = (r: RoutineModel) => `${r.kind}:${keyOf(r)}`
   const wanted = (target.routines ?? []).filter((r) => scope.includes(r.kind, r, null, false, null))
   const present = new Map((reflected.routines ?? []).filter((r) => scope.includes(r.kind, r, null, true, null)).map((r) => [routineKey(r), r]))
@@ -44,11 +70,17 @@ export function diffRoutines(plan: Plan, target: SchemaModel, reflected: SchemaM
   const triggersInScope = (list: TriggerModel[] | undefined, reflectedSide: boolean) =>
     (list ?? []).filter((t) => scope.tableInScope({ name: t.table, schema: t.schema ?? null }) && scope.includes('trigger', t, null, reflectedSide, null))
   const presentTriggers = new Map(triggersInScope(reflected.triggers, true).map((t) => [keyOf(t), t]))
+  const renamedUnder = namesRenamed(operations)
   for (const t of [...triggersInScope(target.triggers, false)].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1))) {
     const old = presentTriggers.get(keyOf(t))
     presentTriggers.delete(keyOf(t))
     if (!old) plan.add(Phase.CreateTrigger, [keyOf(t)], new CreateTriggerOp(structuredClone(t)))
-    else if (triggerShape(old) !== triggerShape(t)) plan.add(Phase.CreateTrigger, [keyOf(t)], new ReplaceTriggerOp(structuredClone(t), structuredClone(old)))
+    else if (triggerShape(old) === triggerShape(t)) continue
+    else if (!renamedUnder(old)) plan.add(Phase.CreateTrigger, [keyOf(t)], new ReplaceTriggerOp(structuredClone(t), structuredClone(old)))
+    else {
+      plan.add(Phase.DropTrigger, [keyOf(old)], new DropTriggerOp(old.name, old.table, old.schema ?? null, structuredClone(old)))
+      plan.add(Phase.CreateTrigger, [keyOf(t)], new CreateTriggerOp(structuredClone(t)))
+    }
   }
   for (const [key, old] of presentTriggers) plan.add(Phase.DropTrigger, [key], new DropTriggerOp(old.name, old.table, old.schema ?? null, structuredClone(old)))
 }

@@ -4,7 +4,8 @@ import type { SchemaModel, ViewModel } from '../schema/model.js'
 import { qualifiedName } from '../schema/model.js'
 import type { CompareScope } from './filters.js'
 import { Phase, type Plan } from './ordering.js'
-import { normalizeViewSql, sqlTokens } from './view-sql.js'
+import { UsageError } from '../errors.js'
+import { normalizeViewSql, readsQualified, sqlTokens } from './view-sql.js'
 
 const viewKey = (v: { name: string; schema?: string | null }) => qualifiedName(v.name, v.schema)
 
@@ -44,7 +45,9 @@ interface TouchedTable {
 
 /**
  * Tables and columns that planned operations change in a way a view reading them blocks (PostgreSQL refuses to
- * drop or retype a column a view reads, or drop its table): lower-cased table name → changes ('*' for the table).
+ * drop or retype a column a view reads, or drop its table), or that a view's old text names under a name the plan
+ * renames (the downgrade creates that text again only once the name is back: the view must go before the rename,
+ * not be replaced after it): lower-cased table name → changes ('*' for the table).
  */
 function blockedBy(operations: AnyOperation[]): Map<string, TouchedTable> {
   const touched = new Map<string, TouchedTable>()
@@ -55,6 +58,7 @@ function blockedBy(operations: AnyOperation[]): Map<string, TouchedTable> {
   }
   for (const op of operations) {
     if (op.kind === 'dropTable') touch(op.name, '*')
+    else if (op.kind === 'renameTable') touch(op.from, '*')
     else if (op.kind === 'dropColumn') touch(op.table, op.name)
     else if (op.kind === 'renameColumn') touch(op.table, op.from)
     else if (op.kind === 'alterColumn' && op.changes.type !== undefined) touch(op.table, op.name)
@@ -70,6 +74,29 @@ function blockingChange(reads: Set<string>, touched: Map<string, TouchedTable>):
     if (columns.has('*') || reads.has('*') || [...columns].some((c) => reads.has(c))) return `'${name}'`
   }
   return null
+}
+
+/**
+ * Refuses a view the plan creates (new, changed, or re-created around a change) whose SQL still reads a column the
+ * plan drops, named with its table (`t.code`, `` `t`.`code` ``) or with an alias of it (`from t x … x.code`): its
+ * creation would fail once the column is gone, and on MySQL, whose DDL is not transactional, the column and its
+ * values would be gone already. An unqualified name is not judged (it may be an alias, a keyword, another table's
+ * column): the server says so when the view is created.
+ */
+function refuseReadingDropped(views: ViewModel[], operations: AnyOperation[]): void {
+  const at = (table: string, schema: string | null, column: string) => JSON.stringify([schema, table.toLowerCase(), column.toLowerCase()])
+  // A column dropped and added again (a generated column changed), or another one renamed to its name, is still there.
+  const back = new Set(
+    operations.flatMap((op) => (op.kind === 'addColumn' ? [at(op.table, op.schema, op.column.name)] : op.kind === 'renameColumn' ? [at(op.table, op.schema, op.to)] : [])),
+  )
+  const drops = operations.flatMap((op) => (op.kind === 'dropColumn' && !back.has(at(op.table, op.schema, op.name)) ? [op] : []))
+  if (drops.length === 0) return
+  for (const view of views)
+    for (const drop of drops) {
+      if (!readsQualified(view.definition, drop.table, drop.name)) continue
+      const column = qualifiedName(`${drop.table}.${drop.name}`, drop.schema)
+      throw new UsageError(`view '${viewKey(view)}' reads column '${column}', which the schema drops: change the view or keep the column`)
+    }
 }
 
 /** Views in creation order: a view after the views it reads. Ties keep name order. */
@@ -91,12 +118,12 @@ function creationOrder(views: ViewModel[]): ViewModel[] {
  * that is dropped or replaced): those are dropped first and created again last. Drops run before any table change,
  * creations after all of them, each in dependency order.
  */
-export function diffViews(plan: Plan, target: SchemaModel, reflected: SchemaModel, scope: CompareScope, planned: AnyOperation[]): void {
+export function diffViews(plan: Plan, target: SchemaModel, reflected: SchemaModel, scope: CompareScope, operations: AnyOperation[]): void {
   const wanted = (target.views ?? []).filter((v) => scope.tableInScope(v) && scope.includes('view', v, null, false, null))
   const present = (reflected.views ?? []).filter((v) => scope.tableInScope(v) && scope.includes('view', v, null, true, null))
   const presentByKey = new Map(present.map((v) => [viewKey(v), v]))
   const wantedKeys = new Set(wanted.map(viewKey))
-  const touched = blockedBy(planned)
+  const touched = blockedBy(operations)
 
   const dropped = new Map<string, { view: ViewModel; reason: RecreateReason | null }>()
   const created = new Map<string, { view: ViewModel; reason: RecreateReason | null; replaces?: ViewModel }>()
@@ -130,6 +157,8 @@ export function diffViews(plan: Plan, target: SchemaModel, reflected: SchemaMode
       grew = true
     }
   }
+
+  refuseReadingDropped([...created.values()].map((c) => c.view), operations)
 
   const drops = creationOrder([...dropped.values()].map((d) => d.view)).reverse()
   drops.forEach((v, position) => {

@@ -179,7 +179,7 @@ async function compareAgainst(target: SchemaModel, reflected: SchemaModel, copy:
   diffPartitions(plan, target, reflected, scope, dialect)
   const objects = planObjectRenames(plan, target, reflected, scope, dialect)
   diffViews(plan, target, objects, scope, plan.operations())
-  diffRoutines(plan, target, objects, scope)
+  diffRoutines(plan, target, objects, scope, plan.operations())
   diffPostgresObjects(plan, target, reflected, scope, dialect)
   diffSequences(plan, target, objects, scope, dialect)
 

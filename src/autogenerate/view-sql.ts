@@ -57,3 +57,30 @@ export function mentions(tokens: ReadonlySet<string>, name: string): boolean {
   return tokens.has(name.toLowerCase())
 }
 
+/** Words after a table in a FROM list that are not its alias. */
+const NOT_ALIAS = new Set(['where', 'join', 'inner', 'left', 'right', 'full', 'cross', 'natural', 'straight_join', 'on', 'using', 'group', 'order', 'having', 'limit', 'offset', 'fetch', 'for', 'union', 'except', 'intersect', 'window', 'lateral', 'with'])
+
+/**
+ * True when `sql` reads `column` of `table` by a qualified name: `table.column` (quoted or not), or `alias.column`
+ * where the SQL reads the table under that alias (`from table alias`, `join schema.table as alias`). The table must
+ * be read directly (after FROM, JOIN or a comma); a derived table or WITH query of the same name makes the answer
+ * no, as does a name only, without its table: only what the SQL itself pins on the table counts.
+ */
+export function readsQualified(sql: string, table: string, column: string): boolean {
+  const tokens = sqlTokens(sql)
+  const t = table.toLowerCase()
+  const c = column.toLowerCase()
+  const qualifiers = new Set<string>()
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i] !== t || tokens[i + 1] === '.') continue
+    const before = tokens[i - 1] === '.' ? tokens[i - 3] : tokens[i - 1]
+    // `(…) t`, `(…) as t`, `t as (…)`: another relation under the table's name.
+    if (before === ')' || (before === 'as' && tokens[i - 2] === ')') || (tokens[i + 1] === 'as' && tokens[i + 2] === '(')) return false
+    if (before !== 'from' && before !== 'join' && before !== ',') continue
+    qualifiers.add(t)
+    const alias = tokens[i + 1] === 'as' ? tokens[i + 2] : tokens[i + 1]
+    if (alias !== undefined && /^[a-z_][a-z0-9_$]*$/.test(alias) && !NOT_ALIAS.has(alias)) qualifiers.add(alias)
+  }
+  for (let i = 0; i + 2 < tokens.length; i++) if (qualifiers.has(tokens[i]!) && tokens[i + 1] === '.' && tokens[i + 2] === c) return true
+  return false
+}

@@ -1,4 +1,4 @@
-import { renameInExpression } from './expression-names.js'
+import { renameInExpression, renameInIndexExpression } from './expression-names.js'
 import type { AnyOperation } from './index.js'
 import type { Autoincrement, ColumnModel, ColumnType, DefaultValue, SchemaModel } from '../schema/model.js'
 import { NotReversibleError, Operation, display, requireTable } from './base.js'
@@ -110,7 +110,7 @@ export class RenameColumnOp extends Operation {
     // The database renames the column inside expressions too (checks, predicates, index expressions, defaults).
     const rename = (sql: string) => renameInExpression(sql, this.from, this.to)
     for (const i of table.indexes) {
-      i.elements = i.elements.map((e) => (typeof e !== 'string' && 'expression' in e ? { ...e, expression: rename(e.expression) } : e))
+      i.elements = i.elements.map((e) => (typeof e !== 'string' && 'expression' in e ? { ...e, expression: renameInIndexExpression(e.expression, this.from, this.to) } : e))
       if (i.where) i.where = rename(i.where)
     }
     for (const c of table.checks) c.expression = rename(c.expression)

@@ -39,6 +39,20 @@ export function renameInExpression(sql: string, from: string, to: string): strin
   return out
 }
 
+/** An index key part that is a column with a prefix length, `name(10)` (and a direction): how MySQL's are reflected. */
+const PREFIX_KEY_PART = /^(\s*)([A-Za-z_][A-Za-z0-9_$]*)(\s*\(\s*\d+\s*\)\s*(?:asc|desc)?\s*)$/i
+
+/**
+ * Renames a column inside an index expression element. A column with a prefix length (`code(20)`) is that column,
+ * not a call of a function `code` (no index keys on a function of one integer literal), and the database renames it
+ * with the column; anything else is an expression (`renameInExpression`).
+ */
+export function renameInIndexExpression(sql: string, from: string, to: string): string {
+  const prefix = PREFIX_KEY_PART.exec(sql)
+  if (!prefix || prefix[2]!.toLowerCase() !== from.toLowerCase() || !plainName(from)) return renameInExpression(sql, from, to)
+  return `${prefix[1]}${renameInExpression(prefix[2]!, from, to)}${prefix[3]}`
+}
+
 /** The index just past the literal or quoted name opening at `start` (a doubled closer is an escape). */
 function closing(sql: string, start: number, close: string): number {
   let i = start + 1
