@@ -12,7 +12,7 @@ import { HeadMaintainer } from './head-maintainer.js'
 import type { LockRetry } from './lock-retry.js'
 import type { MigrationModule } from './migration-module.js'
 import type { LiveTarget, RunTarget } from './run-target.js'
-import { isDataStatement, statementEffect } from './statement-effect.js'
+import { isDataStatement, isIdempotentDdl, statementEffect } from './statement-effect.js'
 import { type StatementInfo, StatementError, StepSink } from './step-sink.js'
 import { type InFlightFailure, StatementPipeline } from './statement-pipeline.js'
 import { oneLine } from './step-failure.js'
@@ -24,6 +24,18 @@ export interface ResumePoint {
   /** The first step stopped without a record of how its next statement ended (the process died). */
   uncertain: boolean
   message?: string
+}
+
+/** What one step's run keeps while it goes. */
+interface StepState {
+  /** Its strata_history row, once written (0 before). */
+  historyId: number
+  /** Statements committed by an op.autocommit block of a step whose progress is not recorded (offline scripts). */
+  autocommitted: number
+  /** A DDL statement was running outside a transaction: if the connection is lost, it may have taken effect. */
+  uncertain: boolean
+  /** Where the step is relative to its op.autocommit blocks, for a transactional step that records its progress. */
+  block: 'none' | 'inside' | 'after'
 }
 
 export interface LoopState {
@@ -196,20 +208,28 @@ export class RunLoop {
     // Most steps find the run's transaction open already: no await for them.
     if (inTransaction && !this.target.inTransaction) await this.target.begin()
     const row = this.historyRow(step, module, resume.skip)
-    const state = { historyId: 0, autocommitted: 0, uncertain: false }
+    // `block`: inside an op.autocommit block of a transactional step, which from there records its progress.
+    const state: StepState = { historyId: 0, autocommitted: 0, uncertain: false, block: 'none' }
     if (progressive) state.historyId = await this.startRow(row)
+    const recorded = () => progressive || state.block !== 'none'
     const sink: StepSink = new StepSink(
       this.dialect,
       this.target.compileContext,
       {
         statement: async (info) => {
           if (progressive) return this.progressStatement(info, state.historyId, resume, state, inTransaction)
+          if (state.block === 'inside') return this.progressStatement(info, state.historyId, resume, state, false)
+          if (state.block === 'after') return this.awaitedStatement(info)
           await this.plainStatement(info, step, state.autocommitted)
           if (!this.target.inTransaction) state.autocommitted = info.number
         },
         setAutocommit: async (on) => {
           if (progressive) return
-          if (!on) return inTransaction ? this.target.begin() : undefined
+          if (!on) {
+            if (state.block === 'inside') state.block = 'after'
+            return inTransaction ? this.target.begin() : undefined
+          }
+          if (this.target.live && inTransaction && this.dialect.transactionalDDL) return this.enterAutocommitBlock(row, sink.statementsDone, state)
           await this.commitPoint()
         },
         query: (sql, params) => this.target.query(sql, params),
@@ -230,20 +250,20 @@ export class RunLoop {
       if (error instanceof StepFailure) throw error
       // A statement still in flight from this or an earlier step may have failed first: that failure is the one.
       const earlier = await this.pipeline.settle()
-      throw earlier ? await this.inFlightFailure(earlier) : await this.failure(step, error, progressive, sink.statementsDone, state)
+      throw earlier ? await this.inFlightFailure(earlier) : await this.failure(step, error, recorded(), sink.statementsDone, state)
     }
     const ms = performance.now() - t0
     const done = { status: 'done' as const, finished_at: isoNow(), duration_ms: this.target.live ? Math.round(ms) : null, statements_done: sink.statementsDone }
     const result: StepResult = new StepOutcome(step.revision.revision, step.direction, ms)
     this.uncommitted.push(step.revision.revision)
     this.statementsSinceBudgetCheck += sink.statementsDone
-    if (progressive) {
+    if (recorded()) {
       // The step's row and the version rows change together, in one transaction (the step's own, where open).
       await this.target.begin()
       await this.target.execute(this.store.historyUpdate(state.historyId, done))
       await this.commitPoint()
     }
-    const history = progressive ? null : { ...row, ...done }
+    const history = recorded() ? null : { ...row, ...done }
     if (history) this.pendingHistory.push(history)
     // A script states each step's version change right after it, as Alembic's do (a live run only at commit points).
     if (!this.target.live) {
@@ -275,6 +295,30 @@ export class RunLoop {
       if (this.pipeline.failure) throw this.pipeline.failure.error
       return
     }
+    try {
+      await this.migrationStatement(info)
+    } catch (error) {
+      throw statementError(info, error)
+    }
+  }
+
+  /**
+   * The start of an op.autocommit block in a transactional step: what the step did so far commits here, with a
+   * history row saying how many of its statements that is. From here on the step records its progress (each
+   * statement of the block, then the rest of the step in a new transaction), so a run that stops later, here or in
+   * a later step, resumes after what was committed instead of running it again.
+   */
+  private async enterAutocommitBlock(row: Omit<HistoryRow, 'id'>, statementsDone: number, state: StepState): Promise<void> {
+    if (state.historyId === 0) state.historyId = await this.startRow({ ...row, statements_done: statementsDone })
+    else {
+      await this.target.execute(this.store.historyUpdate(state.historyId, { statements_done: statementsDone }))
+      await this.commitPoint()
+    }
+    state.block = 'inside'
+  }
+
+  /** A statement after a recorded step's autocommit block: in its transaction, its answer awaited (never in flight). */
+  private async awaitedStatement(info: StatementInfo): Promise<void> {
     try {
       await this.migrationStatement(info)
     } catch (error) {
@@ -343,6 +387,10 @@ export class RunLoop {
     if (choice) {
       this.options.log(`Statement ${info.number} of the interrupted step: assumed ${choice === 'skip' ? 'done (--resume-skip)' : 'not done (--resume-redo)'}`)
       return choice === 'skip'
+    }
+    if (isIdempotentDdl(info.sql)) {
+      this.options.log(`Statement ${info.number} of the interrupted step (${info.operation.kind}) has the same effect run twice: running it`)
+      return false
     }
     const live = this.target as LiveTarget
     const effect = await statementEffect(this.dialect, live.connection, info.batch ?? [info.operation], info)
@@ -442,7 +490,7 @@ export class RunLoop {
     }
   }
 
-  private async failure(step: MigrationStep, error: unknown, progressive: boolean, statementsDone: number, state: { historyId: number; autocommitted: number; uncertain: boolean }): Promise<StepFailure> {
+  private async failure(step: MigrationStep, error: unknown, progressive: boolean, statementsDone: number, state: Pick<StepState, 'historyId' | 'autocommitted' | 'uncertain'>): Promise<StepFailure> {
     await this.target.rollback()
     this.pipeline.clear()
     this.heads.resetTo(this.committedRows)

@@ -49,3 +49,11 @@ export function isDataStatement(sql: string): boolean {
   const head = sql.replace(/^(\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '').slice(0, 16).toUpperCase()
   return /^(INSERT|UPDATE|DELETE|REPLACE|MERGE|WITH|SELECT)\b/.test(head)
 }
+
+/**
+ * DDL that is safe to run again whether or not it took effect (`DROP … IF EXISTS`, `CREATE … IF NOT EXISTS`): an
+ * interrupted one is simply run again. PostgreSQL's resumed CREATE INDEX CONCURRENTLY starts with such a drop.
+ */
+export function isIdempotentDdl(sql: string): boolean {
+  return /^\s*(DROP\s+[A-Z ]*?\bIF\s+EXISTS\b|CREATE\s+[A-Z ]*?\bIF\s+NOT\s+EXISTS\b)/i.test(sql)
+}

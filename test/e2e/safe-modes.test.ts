@@ -114,7 +114,7 @@ describeEachDialect('safe runs: transaction modes, autocommit blocks, checksums'
     }
   })
 
-  it('op.autocommit commits before its block and resumes the transaction after it', async () => {
+  it('op.autocommit commits before its block and resumes the transaction after it; a rerun resumes after what was committed', async () => {
     const s = await createScenario(project, dialect, 'autocommit')
     try {
       s.revision({ id: r0, down: null, message: 'table', imports: ['integer'], up: `  await op.createTable('a', { id: integer().primaryKey(), v: integer() })`, down_: `  await op.dropTable('a')` })
@@ -126,14 +126,28 @@ describeEachDialect('safe runs: transaction modes, autocommit blocks, checksums'
         imports: ['integer'],
         up: `  await op.bulkInsert('a', [{ id: 1, v: 1 }])\n  await op.autocommit(async () => {\n    await op.execute('${index}')\n  })\n  await op.createTable('after_block', { id: integer() })\n  await op.execute('SELECT * FROM no_such_table')`,
       })
+      s.revision({ id: r2, down: r1, message: 'later', up: `  await op.execute('SELECT * FROM missing_later')` })
       const failed = await s.strata(['upgrade', 'head'])
       assert.equal(failed.code, 1)
-      // What ran before and inside the block was committed; what came after it was rolled back with the step.
+      // What ran before and inside the block was committed, with a record of it; what came after it was rolled back.
       assert.deepEqual(await ids(s, 'a'), [1])
       const tables = await userTables(s)
       assert.equal(tables.includes('after_block'), dialect === 'mysql', tables.join(','))
-      if (dialect !== 'mysql') assert.match(errorLine(failed), /except the first 2 statement\(s\) of this step, committed by its op.autocommit block/)
+      if (dialect !== 'mysql') assert.match(errorLine(failed), /the database holds the effect of its first 2 statement\(s\); statement 3 did not take effect; fix the cause and rerun 'strata upgrade' to resume at statement 3/)
       assert.deepEqual(await versionRows(s.db), [r0])
+      // Fixed, the rerun resumes after the committed statements (the row is not inserted twice) and finishes r1; r2
+      // fails on its own, and r1 stays done (it committed when it finished, block and all).
+      await rawQuery(s.db, 'CREATE TABLE no_such_table (x integer)')
+      const second = await s.strata(['upgrade', 'head'])
+      assert.equal(second.code, 1, second.stdout + second.stderr)
+      assert.match(errorLine(second), new RegExp(`upgrade ${r2} failed`))
+      assert.deepEqual(await versionRows(s.db), [r1])
+      assert.deepEqual(await ids(s, 'a'), [1])
+      assert.ok((await userTables(s)).includes('after_block'))
+      await rawQuery(s.db, 'CREATE TABLE missing_later (x integer)')
+      const third = await s.strata(['upgrade', 'head'])
+      assert.equal(third.code, 0, third.stdout + third.stderr)
+      assert.deepEqual(await versionRows(s.db), [r2])
     } finally {
       await s.db.drop()
     }
