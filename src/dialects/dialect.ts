@@ -115,6 +115,11 @@ export interface DialectFeatures {
   readonly sequences: boolean
   /** Materialized views: where false a schema declaring one is refused when it loads. */
   readonly materializedViews: boolean
+  /**
+   * An operation compiled to several statements (SQLite's table rebuild) runs in a transaction of its own, with its
+   * progress record, where the step has none: a stop half-way leaves the table as it was, never half-rebuilt.
+   */
+  readonly atomicOperations: boolean
 }
 
 /**

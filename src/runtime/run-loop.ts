@@ -354,6 +354,7 @@ export class RunLoop {
    * its record; the first statement after an interrupted attempt is checked against the schema before it runs.
    */
   private async progressStatement(info: StatementInfo, historyId: number, resume: ResumePoint, state: { uncertain: boolean }, grouped: boolean): Promise<void> {
+    if (!grouped && info.count > 1 && this.dialect.features.atomicOperations) return this.atomicOperationStatement(info, historyId)
     const data = isDataStatement(info.sql)
     const progress = this.store.historyUpdate(historyId, { statements_done: info.number })
     if (!data && resume.uncertain && info.number === resume.skip + 1 && (await this.alreadyDone(info))) {
@@ -379,6 +380,30 @@ export class RunLoop {
     state.uncertain = false
     if (data && !grouped) await this.target.commit()
     if (!data && grouped) await this.target.begin()
+  }
+
+  /**
+   * One statement of an operation compiled to several, where the dialect runs them in a transaction of their own:
+   * it opens at the first, the progress record joins the last, and it commits there. A run that stops half-way
+   * leaves none of them, and a resume starts at the operation's first statement, compiled from the same table.
+   */
+  private async atomicOperationStatement(info: StatementInfo, historyId: number): Promise<void> {
+    // No effect check on a resume: the record commits with the operation, so it says exactly what is done.
+    try {
+      if (info.index === 0) {
+        await (this.target as LiveTarget).verifyLock()
+        await this.target.begin()
+      }
+      await this.migrationStatement(info)
+      if (info.index === info.count - 1) {
+        await this.target.execute(this.store.historyUpdate(historyId, { statements_done: info.number }))
+        await this.target.commit()
+      }
+    } catch (error) {
+      await this.target.rollback()
+      if (error instanceof LockLostError) throw error
+      throw statementError(info, error)
+    }
   }
 
   /** Whether an uncertain DDL statement took effect; stops the run where the schema cannot tell. */

@@ -1,5 +1,6 @@
 import type { Connection, Dialect } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
+import type { SchemaModel } from '../schema/model.js'
 
 /**
  * Whether a statement that may or may not have run (the process died between the statement and its progress
@@ -25,12 +26,14 @@ export async function statementEffect(
 ): Promise<StatementEffect> {
   if (operations.length === 0 || operations.some((o) => !o || OPAQUE.has(o.kind))) return 'unknown'
   const reflected = await dialect.introspect(connection)
-  const before = JSON.stringify(dialect.canonicalize(structuredClone(reflected)))
+  // canonicalize gives tables and enums; views, routines, triggers and the other objects are compared as reflected.
+  const state = (model: SchemaModel) => JSON.stringify({ ...model, ...dialect.canonicalize(model) })
+  const before = state(structuredClone(reflected))
   const after = structuredClone(reflected)
   let present: boolean
   try {
     for (const operation of operations) operation!.apply(after)
-    present = JSON.stringify(dialect.canonicalize(after)) === before
+    present = state(after) === before
   } catch {
     // What it creates already exists, or what it drops or renames is gone: it ran.
     present = true

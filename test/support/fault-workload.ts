@@ -1,6 +1,7 @@
 /**
- * A long run for fault injection (issue 10): revisions that mix DDL, DML that follows DDL, DML-only steps and
- * `transaction = false` migrations, with effects that can be counted. A run is killed with SIGKILL at a random
+ * A long run for fault injection (issue 10): revisions that mix DDL, DML that follows DDL, an index and then a type
+ * change of its column (a SQLite table rebuild), DML-only steps, `transaction = false` migrations and op.autocommit
+ * blocks, with effects that can be counted. A run is killed with SIGKILL at a random
  * moment, a second run must reach head, and then every effect must be present exactly once: the balance of every
  * account, one ledger row per revision, every column, index and table.
  *
@@ -9,7 +10,7 @@
  */
 import assert from 'node:assert/strict'
 import type { TestDialect } from './databases.js'
-import { columnNames, rawQuery, tableNames, versionRows } from './inspect.js'
+import { columnNames, rawQuery, tableNames, validIndexNames, versionRows } from './inspect.js'
 import { type Scenario, revId } from './safe-project.js'
 
 export const ACCOUNTS = 400
@@ -21,11 +22,15 @@ export interface Workload {
   /** What every account's balance must be at head. */
   balance: number
   columns: string[]
+  /** Indexes on accounts that must exist (and be valid) at head. */
+  indexes: string[]
   sideTables: Array<{ name: string; rows: number }>
 }
 
-type Kind = 'ddl-then-dml' | 'index-then-dml' | 'no-transaction' | 'dml-only'
-const KINDS: Kind[] = ['ddl-then-dml', 'index-then-dml', 'no-transaction', 'dml-only']
+type Kind = 'ddl-then-dml' | 'index-then-dml' | 'rebuild-then-dml' | 'no-transaction' | 'autocommit-then-dml' | 'dml-only'
+// In this order from the first revision on: a column, an index on it, a type change of that column (SQLite rebuilds
+// the table, and must keep the index), a migration without a transaction, an op.autocommit block, data alone.
+const KINDS: Kind[] = ['dml-only', 'ddl-then-dml', 'index-then-dml', 'rebuild-then-dml', 'no-transaction', 'autocommit-then-dml']
 
 /** Writes `count` revisions into the scenario; returns what the database must hold at head. */
 export function writeWorkload(s: Scenario, count: number, prefix = 'f'): Workload {
@@ -46,6 +51,7 @@ export function writeWorkload(s: Scenario, count: number, prefix = 'f'): Workloa
   })
   let balance = START_BALANCE
   const columns: string[] = []
+  const indexes: string[] = []
   const sideTables: Workload['sideTables'] = []
   for (let i = 1; i < count; i++) {
     const kind = KINDS[i % KINDS.length]!
@@ -60,6 +66,19 @@ export function writeWorkload(s: Scenario, count: number, prefix = 'f'): Workloa
     } else if (kind === 'index-then-dml') {
       const column = columns.at(-1) ?? 'balance'
       lines.push(`  await op.createIndex('ix_accounts_${i}', 'accounts', ['${column}'])`, `  await op.execute('UPDATE accounts SET balance = balance - 20')`, `  await op.execute('UPDATE accounts SET balance = balance + 30')`)
+      indexes.push(`ix_accounts_${i}`)
+      balance += 10
+    } else if (kind === 'rebuild-then-dml' && columns.length > 0) {
+      const column = columns.at(-1)!
+      lines.push(`  await op.alterColumn('accounts', '${column}', { type: bigint(), existingType: integer() })`, `  await op.execute('UPDATE accounts SET balance = balance + 3')`)
+      balance += 3
+    } else if (kind === 'autocommit-then-dml') {
+      lines.push(
+        `  await op.execute('UPDATE accounts SET balance = balance + 11')`,
+        `  await op.autocommit(async () => {\n    await op.createIndex('ix_auto_${i}', 'accounts', ['balance'])\n  })`,
+        `  await op.execute('UPDATE accounts SET balance = balance - 1')`,
+      )
+      indexes.push(`ix_auto_${i}`)
       balance += 10
     } else if (kind === 'no-transaction') {
       const table = `side${i}`
@@ -76,9 +95,9 @@ export function writeWorkload(s: Scenario, count: number, prefix = 'f'): Workloa
       // balance * 2 - balance: unchanged if both ran once; any repeat or skip shows.
     }
     lines.push(ledger)
-    s.revision({ id: ids[i]!, down: ids[i - 1]!, message: `${kind} ${i}`, imports: ['integer'], up: lines.join('\n'), extra })
+    s.revision({ id: ids[i]!, down: ids[i - 1]!, message: `${kind} ${i}`, imports: ['bigint', 'integer'], up: lines.join('\n'), extra })
   }
-  return { head: ids.at(-1)!, revisions: ids, balance, columns, sideTables }
+  return { head: ids.at(-1)!, revisions: ids, balance, columns, indexes, sideTables }
 }
 
 /** Asserts that every effect of the workload is present exactly once. */
@@ -95,6 +114,8 @@ export async function checkWorkload(s: Scenario, w: Workload, label: string): Pr
   )
   const cols = await columnNames(db, 'accounts')
   for (const column of w.columns) assert.ok(cols.includes(column), `${label}: column ${column} exists`)
+  const indexes = await validIndexNames(db, 'accounts')
+  for (const index of w.indexes) assert.ok(indexes.includes(index), `${label}: index ${index} exists and is valid (has: ${indexes.join(', ')})`)
   const tables = await tableNames(db)
   for (const side of w.sideTables) {
     assert.ok(tables.includes(side.name), `${label}: table ${side.name} exists`)

@@ -61,3 +61,14 @@ export async function versionRows(db: TestDatabase, table = 'strata_version'): P
   if (!(await tableNames(db).catch((): string[] => [])).includes(table)) return null
   return (await rawQuery<{ version_num: string }>(db, `SELECT version_num FROM ${table}`)).map((r) => r.version_num).sort()
 }
+
+/** The table's indexes that the database would use (PostgreSQL: not INVALID), by name. */
+export async function validIndexNames(db: TestDatabase, table: string): Promise<string[]> {
+  const sql =
+    db.dialect === 'sqlite'
+      ? `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '${table}'`
+      : db.dialect === 'postgres'
+        ? `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid WHERE t.relname = '${table}' AND t.relnamespace = current_schema()::regnamespace AND i.indisvalid`
+        : `SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}'`
+  return (await rawQuery<{ name: string }>(db, sql)).map((r) => r.name).sort()
+}

@@ -14,6 +14,7 @@ export const mysqlFeatures: DialectFeatures = {
   partitionedTables: false,
   sequences: false,
   materializedViews: false,
+  atomicOperations: false,
 }
 
 /** InnoDB keeps every index as a B-tree (HASH is read back as BTREE): only 'btree' is accepted. DESC is kept from MySQL 8 and MariaDB 10.8. */

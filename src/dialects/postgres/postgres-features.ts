@@ -14,6 +14,7 @@ export const postgresFeatures: DialectFeatures = {
   partitionedTables: true,
   sequences: true,
   materializedViews: true,
+  atomicOperations: false,
 }
 
 /** Every index detail; no ON UPDATE columns (a trigger does that on PostgreSQL). */

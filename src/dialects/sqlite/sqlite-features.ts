@@ -14,6 +14,7 @@ export const sqliteFeatures: DialectFeatures = {
   partitionedTables: false,
   sequences: false,
   materializedViews: false,
+  atomicOperations: true,
 }
 
 /** SQLite indexes are B-trees with a direction and a collation per column, nothing more. */
