@@ -4,7 +4,7 @@
  * database, and no lock file stays behind. The folder of each scenario is listed before and after.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -92,6 +92,14 @@ describeEachDialect('faults: a failed command creates no file', ({ dialect }) =>
 
     s.revision({ id: r2, down: r1, message: 'second', up: `  await op.execute('SELECT * FROM no_such_table')` })
     await leavesNoTrace(['upgrade', 'head'], 1, new RegExp(`upgrade ${r2} failed`))
+    if (dialect === 'sqlite') {
+      // A lock file a killed run left behind is used, then removed by the next run that succeeds.
+      writeFileSync(s.path('data/deep/app.sqlite-strata-lock'), '')
+      s.revision({ id: r2, down: r1, message: 'second', up: `  await op.bulkInsert('t', [{ id: 2 }])` })
+      const next = await s.strata(['upgrade', 'head'])
+      assert.equal(next.code, 0, next.stderr)
+      assert.deepEqual(readdirSync(s.path('data/deep')), ['app.sqlite'], 'the database, and no lock file')
+    }
   })
 })
 

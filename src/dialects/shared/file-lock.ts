@@ -3,7 +3,8 @@
  * ends at the first COMMIT, so a run that commits along the way (transactionMode 'each' or 'none', `export const transaction = false`) would let
  * another process in between two of its steps. This lock spans the whole run: an exclusive transaction on a small
  * side database `<file>-strata-lock`, held by its own connection. The operating system drops it with the process,
- * so a killed run never leaves it stale (a killed run may leave the file itself behind; the next run uses it).
+ * so a killed run never leaves it stale (a killed run may leave the file itself behind; the next run uses it, then
+ * removes it).
  */
 import { mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -63,8 +64,7 @@ function inodeAt(path: string): number | undefined {
 /**
  * Takes the lock, retrying with growing pauses until `timeoutMs`; then fails naming the holder when it can.
  *
- * The lock file exists only while a run holds it: the run that created it removes it on release, still holding
- * it. A run that waited on the removed file notices once it gets the lock (the path no longer leads to the file
+ * The lock file exists only while a run holds it: the run holding it removes it on release, still holding it. A run that waited on the removed file notices once it gets the lock (the path no longer leads to the file
  * it locked) and starts over on a new one, so two runs never hold locks on different files.
  */
 export async function acquireFileLock(databaseFile: string, timeoutMs: number): Promise<HeldLock> {
@@ -74,7 +74,6 @@ export async function acquireFileLock(databaseFile: string, timeoutMs: number): 
   // Folders this made (deepest first), removed again on release when they are left empty.
   let folders: string[] = []
   for (;;) {
-    const created = inodeAt(path) === undefined
     // Its folder is missing when the run we waited for removed the empty database it had made, with the folder.
     folders = [...new Set([...missingFolders(dirname(path)), ...folders])]
     mkdirSync(dirname(path), { recursive: true })
@@ -108,8 +107,9 @@ export async function acquireFileLock(databaseFile: string, timeoutMs: number): 
         if (released) return
         released = true
         // Removed while still held: nobody can take a lock on it between the removal and the release. (The
-        // rollback then removes the journal SQLite keeps next to it while the lock is held.)
-        if (created) removeLockFile(path, inode)
+        // rollback then removes the journal SQLite keeps next to it while the lock is held.) Also a file a killed
+        // run left behind: whoever holds the lock may remove it, and a waiter starts over on a new one.
+        removeLockFile(path, inode)
         if (db.inTransaction) db.exec('ROLLBACK')
         db.close()
         removeEmptyFolders(folders)
