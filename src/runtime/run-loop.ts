@@ -15,7 +15,7 @@ import type { LiveTarget, RunTarget } from './run-target.js'
 import { isDataStatement, isIdempotentDdl, statementEffect } from './statement-effect.js'
 import { type StatementInfo, StatementError, StepSink } from './step-sink.js'
 import { type InFlightFailure, StatementPipeline } from './statement-pipeline.js'
-import { oneLine } from './step-failure.js'
+import { commitFailure, oneLine } from './step-failure.js'
 import type { HistoryRow, VersionStore } from './version-store.js'
 
 export interface ResumePoint {
@@ -475,24 +475,11 @@ export class RunLoop {
     } catch (error) {
       // A connection lost at COMMIT leaves its outcome unknown: the server may have committed before it went.
       const lost = this.target.live && (await this.target.query('SELECT 1').then(() => false, () => true))
-      throw this.commitFailure(error, lost)
+      throw commitFailure(error, lost, this.uncommitted, this.committedHeads)
     }
     this.committedHeads = this.heads.heads
     this.committedRows = this.heads.heads
     this.uncommitted = []
-  }
-
-  private commitFailure(error: unknown, connectionLost: boolean): StrataError {
-    if (error instanceof LockLostError) return error
-    const effects = this.uncommitted.length === 1 ? this.uncommitted[0] : `${this.uncommitted[0]}..${this.uncommitted.at(-1)} (${this.uncommitted.length} revisions)`
-    const reason = ((error as Error)?.message ?? String(error)).split('\n')[0]
-    if (connectionLost) {
-      const what = this.uncommitted.length > 0 ? `whether the effects of ${effects} committed` : 'whether it committed'
-      return new StrataError(`COMMIT failed: ${reason}; the connection was lost, so ${what} is unknown: 'strata current' and 'strata history --applied' tell, and a rerun goes on from there`, { code: 'commit', cause: error })
-    }
-    const revisions = this.uncommitted.length > 0 ? `the effects of ${effects} were rolled back` : 'nothing was committed'
-    const at = this.committedHeads === null ? 'as it was before this run' : `at ${this.committedHeads.join(', ') || 'base'}`
-    return new StrataError(`COMMIT failed: ${reason}; ${revisions}; the database is ${at}`, { code: 'commit', cause: error })
   }
 
   /** PostgreSQL: commit at a step boundary before one transaction outgrows the server's lock table. */

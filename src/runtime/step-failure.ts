@@ -3,7 +3,7 @@
  * and where the next run resumes a step that stopped part-way.
  */
 import { stackLocation } from '../config/errors.js'
-import { StrataError } from '../errors.js'
+import { LockLostError, StrataError } from '../errors.js'
 import type { MigrationStep } from '../revisions/index.js'
 import type { ResumePoint, StepFailure } from './run-loop.js'
 import { StatementError } from './step-sink.js'
@@ -85,4 +85,18 @@ export function checksumOrNull(path: string): string | null {
   } catch {
     return null
   }
+}
+
+/** The error for a failed COMMIT: what was rolled back and where the database is, or that the outcome is unknown. */
+export function commitFailure(error: unknown, connectionLost: boolean, uncommitted: string[], committedHeads: string[] | null): StrataError {
+  if (error instanceof LockLostError) return error
+  const effects = uncommitted.length === 1 ? uncommitted[0] : `${uncommitted[0]}..${uncommitted.at(-1)} (${uncommitted.length} revisions)`
+  const reason = ((error as Error)?.message ?? String(error)).split('\n')[0]
+  if (connectionLost) {
+    const what = uncommitted.length > 0 ? `whether the effects of ${effects} committed` : 'whether it committed'
+    return new StrataError(`COMMIT failed: ${reason}; the connection was lost, so ${what} is unknown: 'strata current' and 'strata history --applied' tell, and a rerun goes on from there`, { code: 'commit', cause: error })
+  }
+  const revisions = uncommitted.length > 0 ? `the effects of ${effects} were rolled back` : 'nothing was committed'
+  const at = committedHeads === null ? 'as it was before this run' : `at ${committedHeads.join(', ') || 'base'}`
+  return new StrataError(`COMMIT failed: ${reason}; ${revisions}; the database is ${at}`, { code: 'commit', cause: error })
 }
