@@ -12,7 +12,7 @@ import { HeadMaintainer } from './head-maintainer.js'
 import type { LockRetry } from './lock-retry.js'
 import type { MigrationModule } from './migration-module.js'
 import type { LiveTarget, RunTarget } from './run-target.js'
-import { isDataStatement, isIdempotentDdl, statementEffect } from './statement-effect.js'
+import { interruptedStatementDone, isDataStatement } from './statement-effect.js'
 import { type StatementInfo, StatementError, StepSink } from './step-sink.js'
 import { type InFlightFailure, StatementPipeline } from './statement-pipeline.js'
 import { commitFailure, oneLine } from './step-failure.js'
@@ -407,25 +407,8 @@ export class RunLoop {
   }
 
   /** Whether an uncertain DDL statement took effect; stops the run where the schema cannot tell. */
-  private async alreadyDone(info: StatementInfo): Promise<boolean> {
-    const choice = this.options.resumeChoice
-    if (choice) {
-      this.options.log(`Statement ${info.number} of the interrupted step: assumed ${choice === 'skip' ? 'done (--resume-skip)' : 'not done (--resume-redo)'}`)
-      return choice === 'skip'
-    }
-    if (isIdempotentDdl(info.sql)) {
-      this.options.log(`Statement ${info.number} of the interrupted step (${info.operation.kind}) has the same effect run twice: running it`)
-      return false
-    }
-    const live = this.target as LiveTarget
-    const effect = await statementEffect(this.dialect, live.connection, info.batch ?? [info.operation], info)
-    if (effect === 'unknown')
-      throw new StrataError(
-        `the last run stopped during statement ${info.number} (${info.operation.kind}: ${oneLine(info.sql)}) and strata cannot tell from the schema whether it took effect; check the database, then rerun with --resume-skip if it did or --resume-redo if it did not`,
-        { code: 'uncertain-statement' },
-      )
-    this.options.log(`Statement ${info.number} of the interrupted step (${info.operation.kind}) ${effect === 'present' ? 'took effect before the stop: not run again' : 'did not take effect: running it'}`)
-    return effect === 'present'
+  private alreadyDone(info: StatementInfo): Promise<boolean> {
+    return interruptedStatementDone(info, this.dialect, (this.target as LiveTarget).connection, this.options)
   }
 
   /** The step's history row, written and committed before its first statement (resumes start from it). */

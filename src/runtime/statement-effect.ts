@@ -1,6 +1,9 @@
 import type { Connection, Dialect } from '../dialects/dialect.js'
 import type { AnyOperation } from '../operations/index.js'
 import type { SchemaModel } from '../schema/model.js'
+import { StrataError } from '../errors.js'
+import type { StatementInfo } from './step-sink.js'
+import { oneLine } from './step-failure.js'
 
 /**
  * Whether a statement that may or may not have run (the process died between the statement and its progress
@@ -59,4 +62,33 @@ export function isDataStatement(sql: string): boolean {
  */
 export function isIdempotentDdl(sql: string): boolean {
   return /^\s*(DROP\s+[A-Z ]*?\bIF\s+EXISTS\b|CREATE\s+[A-Z ]*?\bIF\s+NOT\s+EXISTS\b)/i.test(sql)
+}
+
+/**
+ * Whether the statement an interrupted run may have left half-way took effect: as the user said (`--resume-skip` /
+ * `--resume-redo`), yes for DDL that is safe to run twice, else from the schema. Stops the run where it cannot tell.
+ */
+export async function interruptedStatementDone(
+  info: StatementInfo,
+  dialect: Dialect,
+  connection: Connection,
+  options: { resumeChoice?: 'skip' | 'redo' | undefined; log: (line: string) => void },
+): Promise<boolean> {
+  const choice = options.resumeChoice
+  if (choice) {
+    options.log(`Statement ${info.number} of the interrupted step: assumed ${choice === 'skip' ? 'done (--resume-skip)' : 'not done (--resume-redo)'}`)
+    return choice === 'skip'
+  }
+  if (isIdempotentDdl(info.sql)) {
+    options.log(`Statement ${info.number} of the interrupted step (${info.operation.kind}) has the same effect run twice: running it`)
+    return false
+  }
+  const effect = await statementEffect(dialect, connection, info.batch ?? [info.operation], info)
+  if (effect === 'unknown')
+    throw new StrataError(
+      `the last run stopped during statement ${info.number} (${info.operation.kind}: ${oneLine(info.sql)}) and strata cannot tell from the schema whether it took effect; check the database, then rerun with --resume-skip if it did or --resume-redo if it did not`,
+      { code: 'uncertain-statement' },
+    )
+  options.log(`Statement ${info.number} of the interrupted step (${info.operation.kind}) ${effect === 'present' ? 'took effect before the stop: not run again' : 'did not take effect: running it'}`)
+  return effect === 'present'
 }
