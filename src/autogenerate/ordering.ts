@@ -94,7 +94,8 @@ export class Plan {
 
 /** Phases whose operations hold SQL that may call a function: the SQL they create, and the SQL they remove. */
 const CREATING = new Set([Phase.CreateTable, Phase.AddColumn, Phase.AlterColumn, Phase.AddConstraint, Phase.AddForeignKey, Phase.CreatePartition])
-const DROPPING = new Set([Phase.DropConstraint, Phase.DropTable, Phase.DropColumn])
+// An altered column's operation carries its old default too (`existing`): a function only that default called goes after it.
+const DROPPING = new Set([Phase.DropConstraint, Phase.DropTable, Phase.DropColumn, Phase.AlterColumn])
 
 /** True when `name(` (or `"name"(`, in any schema) occurs in the operation's data: its checks, defaults, expressions. */
 function calls(text: string, name: string): boolean {

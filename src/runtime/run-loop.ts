@@ -211,6 +211,13 @@ export class RunLoop {
     // `block`: inside an op.autocommit block of a transactional step, which from there records its progress.
     const state: StepState = { historyId: 0, autocommitted: 0, uncertain: false, block: 'none' }
     if (progressive) state.historyId = await this.startRow(row)
+    else if (resume.skip > 0 && this.recordsBlocks(inTransaction)) {
+      // Resumed after statements an earlier run committed (its op.autocommit block): recorded from the start, so a
+      // failure before the block keeps the record of them instead of a row that says none are done.
+      state.historyId = await this.startRow(row)
+      state.block = 'after'
+      await this.target.begin()
+    }
     const recorded = () => progressive || state.block !== 'none'
     const sink: StepSink = new StepSink(
       this.dialect,
@@ -229,7 +236,7 @@ export class RunLoop {
             if (state.block === 'inside') state.block = 'after'
             return inTransaction ? this.target.begin() : undefined
           }
-          if (this.target.live && inTransaction && this.dialect.transactionalDDL) return this.enterAutocommitBlock(row, sink.statementsDone, state)
+          if (this.recordsBlocks(inTransaction)) return this.enterAutocommitBlock(row, sink.statementsDone, state)
           await this.commitPoint()
         },
         query: (sql, params) => this.target.query(sql, params),
@@ -309,12 +316,19 @@ export class RunLoop {
    * a later step, resumes after what was committed instead of running it again.
    */
   private async enterAutocommitBlock(row: Omit<HistoryRow, 'id'>, statementsDone: number, state: StepState): Promise<void> {
-    if (state.historyId === 0) state.historyId = await this.startRow({ ...row, statements_done: statementsDone })
+    // A resumed run skips what an earlier one committed: the record never goes back below that.
+    const done = Math.max(statementsDone, row.statements_done)
+    if (state.historyId === 0) state.historyId = await this.startRow({ ...row, statements_done: done })
     else {
-      await this.target.execute(this.store.historyUpdate(state.historyId, { statements_done: statementsDone }))
+      await this.target.execute(this.store.historyUpdate(state.historyId, { statements_done: done }))
       await this.commitPoint()
     }
     state.block = 'inside'
+  }
+
+  /** A transactional step on a live database with transactional DDL: its op.autocommit blocks make it recorded. */
+  private recordsBlocks(inTransaction: boolean): boolean {
+    return this.target.live && inTransaction && this.dialect.transactionalDDL
   }
 
   /** A statement after a recorded step's autocommit block: in its transaction, its answer awaited (never in flight). */

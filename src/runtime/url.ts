@@ -53,7 +53,8 @@ const PASSWORD_PARAMETER = /(^|[?&;\s])((?:password|passwd|pwd|pass)\s*=\s*)('(?
 export function maskPasswords(text: string): string {
   // Known passwords first, whole: the patterns below would otherwise mask a part of one and leave the rest unmatched.
   let masked = text
-  for (const password of knownPasswords) if (masked.includes(password)) masked = masked.split(password).join('***')
+  // Longest first: a shorter password inside a longer one would mask a part and leave the rest showing.
+  for (const password of [...knownPasswords].sort((a, b) => b.length - a.length)) if (masked.includes(password)) masked = masked.split(password).join('***')
   // Up to the last '@' of the token: a password may itself hold an unencoded '@' (better mask too much than leak).
   masked = masked.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)\S*@/gi, '$1***@')
   // A URL with a typo in its scheme (`mysql//u:pw@h`, `mysql:/u:pw@h`) still holds `user:password@`.
@@ -70,7 +71,8 @@ const USER_INFO_WITH_PASSWORD = /(^|[\s'"/])([^\s'"/:@]+):(?!\*\*\*@)(?!\/\/)[^\
  * URL masks it even where the URL pattern cannot find it (a space in the password). It runs to the last '@'.
  */
 function rememberUserInfoPassword(text: string): void {
-  const match = /^[a-z][a-z0-9+.-]*:\/*[^:/@]*:(.*)@/is.exec(text)
+  // The scheme's ':' may be missing too (`mysql//u:pw@h`): that is a malformed URL, and its password still a secret.
+  const match = /^[a-z][a-z0-9+.-]*(?::\/*|\/\/)[^:/@]*:(.*)@/is.exec(text)
   if (!match) return
   rememberPassword(match[1]!)
   try {

@@ -124,17 +124,24 @@ describeEachDialect('safe runs: transaction modes, autocommit blocks, checksums'
         down: r0,
         message: 'autocommit',
         imports: ['integer'],
-        up: `  await op.bulkInsert('a', [{ id: 1, v: 1 }])\n  await op.autocommit(async () => {\n    await op.execute('${index}')\n  })\n  await op.createTable('after_block', { id: integer() })\n  await op.execute('SELECT * FROM no_such_table')`,
+        up: `  await op.bulkInsert('a', [{ id: 1, v: 1 }])\n  await op.autocommit(async () => {\n    await op.execute('${index}')\n    await op.execute('UPDATE a SET v = v + 10')\n  })\n  await op.createTable('after_block', { id: integer() })\n  await op.execute('SELECT * FROM no_such_table')`,
       })
       s.revision({ id: r2, down: r1, message: 'later', up: `  await op.execute('SELECT * FROM missing_later')` })
+      const values = async () => (await rawQuery<{ v: number | string }>(s.db, 'SELECT v FROM a ORDER BY id')).map((r) => Number(r.v))
       const failed = await s.strata(['upgrade', 'head'])
       assert.equal(failed.code, 1)
       // What ran before and inside the block was committed, with a record of it; what came after it was rolled back.
       assert.deepEqual(await ids(s, 'a'), [1])
       const tables = await userTables(s)
       assert.equal(tables.includes('after_block'), dialect === 'mysql', tables.join(','))
-      if (dialect !== 'mysql') assert.match(errorLine(failed), /the database holds the effect of its first 2 statement\(s\); statement 3 did not take effect; fix the cause and rerun 'strata upgrade' to resume at statement 3/)
+      if (dialect !== 'mysql') assert.match(errorLine(failed), /the database holds the effect of its first 3 statement\(s\); statement 4 did not take effect; fix the cause and rerun 'strata upgrade' to resume at statement 4/)
       assert.deepEqual(await versionRows(s.db), [r0])
+      assert.deepEqual(await values(), [11])
+      // Rerun before fixing it: it fails again at the same place, and still knows the block's statements are done.
+      const again = await s.strata(['upgrade', 'head'])
+      assert.equal(again.code, 1)
+      if (dialect !== 'mysql') assert.match(errorLine(again), /the database holds the effect of its first 3 statement\(s\)/)
+      assert.deepEqual(await values(), [11])
       // Fixed, the rerun resumes after the committed statements (the row is not inserted twice) and finishes r1; r2
       // fails on its own, and r1 stays done (it committed when it finished, block and all).
       await rawQuery(s.db, 'CREATE TABLE no_such_table (x integer)')
@@ -143,6 +150,7 @@ describeEachDialect('safe runs: transaction modes, autocommit blocks, checksums'
       assert.match(errorLine(second), new RegExp(`upgrade ${r2} failed`))
       assert.deepEqual(await versionRows(s.db), [r1])
       assert.deepEqual(await ids(s, 'a'), [1])
+      assert.deepEqual(await values(), [11], 'the block ran once')
       assert.ok((await userTables(s)).includes('after_block'))
       await rawQuery(s.db, 'CREATE TABLE missing_later (x integer)')
       const third = await s.strata(['upgrade', 'head'])

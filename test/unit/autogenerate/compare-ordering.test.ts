@@ -72,6 +72,15 @@ describe('compare: order of operations', () => {
     assert.deepEqual(messages(await assertRoundTrip(model(plain), model(fn, checked))), ["removed check constraint 'ck_n' on 't'", "removed function 'positive'"])
   })
 
+  it('drops a function after the altered column whose old default called it (the downgrade creates it first)', async () => {
+    const fn = sqlFunction('pick_n', { returns: 'integer', language: 'sql', body: 'select 1' })
+    const calling = table('t', { id: integer().primaryKey(), n: integer().default(sql`pick_n()`) })
+    const plain = table('t', { id: integer().primaryKey(), n: integer().default(0) })
+    const changes = await assertRoundTrip(model(plain), model(fn, calling))
+    assert.deepEqual(messages(changes), ["changed default of column 't.n'", "removed function 'pick_n'"])
+    assert.deepEqual(reverseAll(changes.map((c) => c.operation)).map((op) => op.describe()), ["added function 'pick_n'", "changed default of column 't.n'"])
+  })
+
   it('drops referencing tables before the tables they reference', async () => {
     const a = table('a', { id: integer().primaryKey() })
     const b = table('b', { id: integer().primaryKey(), a_id: integer() }, () => [fkTo('fk_b_a', 'a_id', 'a')])
