@@ -2,14 +2,11 @@
  * The one run loop of online and offline runs (docs/design/run-loop.md): steps, transaction boundaries, commit
  * points, the version rows and the history rows. Where SQL goes is the target's business (run-target.ts).
  */
-import type { TransactionMode } from '../config/define-config.js'
-import type { NamingConvention } from '../schema/naming.js'
 import type { Dialect, TransactionBudget } from '../dialects/dialect.js'
 import { LockLostError, StrataError } from '../errors.js'
 import { Operations } from '../operations/api.js'
 import type { MigrationStep } from '../revisions/index.js'
 import { HeadMaintainer } from './head-maintainer.js'
-import type { LockRetry } from './lock-retry.js'
 import type { MigrationModule } from './migration-module.js'
 import type { LiveTarget, RunTarget } from './run-target.js'
 import { interruptedStatementDone, isDataStatement } from './statement-effect.js'
@@ -17,70 +14,7 @@ import { type StatementInfo, StatementError, StepSink } from './step-sink.js'
 import { type InFlightFailure, StatementPipeline } from './statement-pipeline.js'
 import { commitFailure, oneLine } from './step-failure.js'
 import type { HistoryRow, VersionStore } from './version-store.js'
-
-export interface ResumePoint {
-  /** Statements of the first step known to be done. */
-  skip: number
-  /** The first step stopped without a record of how its next statement ended (the process died). */
-  uncertain: boolean
-  message?: string
-}
-
-/** What one step's run keeps while it goes. */
-interface StepState {
-  /** Its strata_history row, once written (0 before). */
-  historyId: number
-  /** Statements committed by an op.autocommit block of a step whose progress is not recorded (offline scripts). */
-  autocommitted: number
-  /** A DDL statement was running outside a transaction: if the connection is lost, it may have taken effect. */
-  uncertain: boolean
-  /** Where the step is relative to its op.autocommit blocks, for a transactional step that records its progress. */
-  block: 'none' | 'inside' | 'after'
-}
-
-export interface LoopState {
-  heads: string[]
-  /** strata's tables that do not exist yet (created at the first write). */
-  missing: { version: boolean; history: boolean }
-  /** 'running' rows of runs that died, marked 'interrupted' at the first write. */
-  staleRunning: HistoryRow[]
-}
-
-export interface LoopOptions {
-  mode: TransactionMode
-  naming: NamingConvention | undefined
-  resume: ResumePoint
-  /** What to assume about an uncertain statement whose effect cannot be read from the schema. */
-  resumeChoice?: 'skip' | 'redo' | undefined
-  /** Live runs with a DDL lock timeout: migration statements are bounded and retried (lock-retry.ts). */
-  lockRetry?: LockRetry | undefined
-  log: (line: string) => void
-  /**
-   * Writes out the lines `log` holds back, if it batches them. Called on a connection that blocks this thread,
-   * before each migration statement that may take long: a finished step's line must be out before a long statement
-   * starts, and no timer can write it while the statement runs.
-   */
-  flushLog?: (() => void) | undefined
-}
-
-export interface StepResult {
-  revision: string
-  direction: 'up' | 'down'
-  ms: number
-}
-
-/**
- * A StepResult made by a constructor, not an object literal. Every step's result lives until the run ends, so V8
- * soon decides to allocate a literal's objects in the old generation, and that decision deoptimizes `runStep`
- * mid-run (Node 20: TurboFan then compiles it again). A constructor call has no such allocation site.
- */
-class StepOutcome implements StepResult {
-  constructor(
-    readonly revision: string,
-    readonly direction: 'up' | 'down',
-    public ms: number,
-  ) {}
-}
+import { type LoopOptions, type LoopState, type ResumePoint, StepFailure, StepOutcome, type StepResult, type StepState } from './run-loop-types.js'
 
 /** `Running upgrade a -> b, message`: the step line of online runs and offline scripts. */
 export function formatStep(step: MigrationStep): string {
@@ -106,27 +40,6 @@ function touchesNoRows(info: StatementInfo): boolean {
 
 function formatMs(ms: number): string {
   return ms < 1000 ? `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`
-}
-
-/** A step that failed, with what the loop knows of its effects (for the message and the failure record). */
-export class StepFailure extends Error {
-  constructor(
-    readonly step: MigrationStep,
-    override readonly cause: unknown,
-    /** Statements of the step whose effect is committed. */
-    readonly statementsDone: number,
-    /** True when the step's statements committed one by one (else its transaction was rolled back). */
-    readonly progressive: boolean,
-    /** Statements committed by an op.autocommit block inside a transactional step. */
-    readonly autocommitted: number,
-    /** The version rows as committed. null: nothing was committed in this run. */
-    readonly committedHeads: string[] | null,
-    /** The failing statement may have taken effect (the connection was lost while it ran). */
-    readonly uncertain: boolean,
-    readonly historyId: number,
-  ) {
-    super((cause as Error)?.message ?? String(cause))
-  }
 }
 
 /** A statement's failure as a StatementError (one the lock retries raised already is one). */

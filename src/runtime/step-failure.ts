@@ -5,7 +5,7 @@
 import { stackLocation } from '../config/errors.js'
 import { LockLostError, StrataError } from '../errors.js'
 import type { MigrationStep } from '../revisions/index.js'
-import type { ResumePoint, StepFailure } from './run-loop.js'
+import type { ResumePoint, StepFailure } from './run-loop-types.js'
 import { StatementError } from './step-sink.js'
 import { fileChecksum } from './migration-module.js'
 import type { DatabaseUrl } from './url.js'
