@@ -7,10 +7,9 @@ import assert from 'node:assert/strict'
 import { cpSync, readFileSync, readdirSync } from 'node:fs'
 import { after, before, it } from 'node:test'
 import { downgrade, resolveConfig, squash, upgrade } from '../../src/index.js'
-import { loadDialect } from '../../src/runtime/dialects.js'
-import { parseDatabaseUrl } from '../../src/runtime/url.js'
 import { linkedProject } from '../support/autogen-cycle.js'
 import { type TestDatabase, createTestDatabase, describeEachDialect } from '../support/databases.js'
+import { reflectUserSchema } from '../support/reflect.js'
 import type { UserProject } from '../support/project.js'
 
 const STEPS: Array<[string, string, string]> = [
@@ -79,16 +78,6 @@ describeEachDialect('strata squash: ten revisions become one', ({ dialect, db })
     await atStart?.drop()
   })
   const config = (project: UserProject, url: string) => resolveConfig({ url, schema: './none.ts' }, project.path('strata.config.ts'))
-  const reflect = async (url: string) => {
-    const parsed = parseDatabaseUrl(url, '/')
-    const d = await loadDialect(parsed.dialect)
-    const connection = await d.connect(parsed)
-    try {
-      return await d.introspect(connection, { excludeTables: (name) => name.startsWith('strata_') })
-    } finally {
-      await connection.close()
-    }
-  }
 
   it('squashes r01..r10: the net effect, renames kept as renames, r11 re-parented', async () => {
     const result = await squash(config(squashed, fresh.url), 'r01', 'r10', { message: 'squashed', revId: 'sq1' })
@@ -105,13 +94,13 @@ describeEachDialect('strata squash: ten revisions become one', ({ dialect, db })
   it('a fresh database through the squashed history equals one through the original', async () => {
     await upgrade(config(original, db().url), 'head')
     await upgrade(config(squashed, fresh.url), 'head')
-    assert.deepEqual(await reflect(fresh.url), await reflect(db().url))
+    assert.deepEqual(await reflectUserSchema(fresh.url), await reflectUserSchema(db().url))
   })
 
   it('the squashed downgrade returns to the start of the range', async () => {
     await downgrade(config(squashed, fresh.url), 'r00')
     await upgrade(config(original, atStart.url), 'r00')
-    assert.deepEqual(await reflect(fresh.url), await reflect(atStart.url))
+    assert.deepEqual(await reflectUserSchema(fresh.url), await reflectUserSchema(atStart.url))
   })
 
   it('a range holding a data step is refused, and nothing is written', async () => {

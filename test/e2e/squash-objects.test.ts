@@ -8,10 +8,9 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { after, before, it } from 'node:test'
 import { resolveConfig, squash, upgrade } from '../../src/index.js'
-import { loadDialect } from '../../src/runtime/dialects.js'
-import { parseDatabaseUrl } from '../../src/runtime/url.js'
 import { CycleRunner, rows } from '../support/autogen-cycle.js'
 import { type TestDatabase, createTestDatabase, describeEachDialect } from '../support/databases.js'
+import { reflectUserSchema } from '../support/reflect.js'
 import { rawQuery } from '../support/inspect.js'
 
 const IMPORTS = `import { table, integer, varchar, enumeration, view, sql } from 'strata-db'\n`
@@ -46,16 +45,6 @@ describeEachDialect('strata squash: views and enums made before the range', ({ d
     await fresh?.drop()
   })
 
-  const reflect = async (url: string) => {
-    const parsed = parseDatabaseUrl(url, '/')
-    const d = await loadDialect(parsed.dialect)
-    const connection = await d.connect(parsed)
-    try {
-      return await d.introspect(connection, { excludeTables: (name) => name.startsWith('strata_') })
-    } finally {
-      await connection.close()
-    }
-  }
 
   it('squashes the range into its own changes: a value rename and two columns, no view re-created', async () => {
     const steps: Array<[string, string]> = [['sa', A], ['sb', B], ['sc', C]]
@@ -78,7 +67,7 @@ describeEachDialect('strata squash: views and enums made before the range', ({ d
     await upgrade(freshConfig, 'sa')
     await rawQuery(fresh, "INSERT INTO orders (id, state) VALUES (1, 'new'), (2, 'paid')")
     await upgrade(freshConfig, 'head')
-    assert.deepEqual(await reflect(fresh.url), await reflect(own.url))
+    assert.deepEqual(await reflectUserSchema(fresh.url), await reflectUserSchema(own.url))
     assert.deepEqual(await rows(fresh, 'SELECT id, state FROM orders ORDER BY id'), await rows(own, 'SELECT id, state FROM orders ORDER BY id'))
   })
 })
