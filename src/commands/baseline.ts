@@ -17,6 +17,7 @@ import { missingFolders, removeEmptyFolders } from '../runtime/created-folders.j
 import { connect } from '../runtime/runner.js'
 import { type DatabaseUrl, parseDatabaseUrl } from '../runtime/url.js'
 import { VersionStore } from '../runtime/version-store.js'
+export { BASELINE_DOWNGRADE_ENV } from '../revisions/baseline-guard.js'
 
 export interface BaselineOptions extends ProjectOptions {
   message?: string
@@ -33,21 +34,11 @@ export interface BaselineResult {
   operations: number
 }
 
-/** Set to 1 to let `downgrade` go below a baseline (it drops every table the baseline creates). */
-export const BASELINE_DOWNGRADE_ENV = 'STRATA_ALLOW_BASELINE_DOWNGRADE'
-
 const INDENT = '  '
 
 /** Going below a baseline drops the schema the database had before strata: the downgrade refuses unless asked. */
 function guardedDowngrade(body: string): string {
-  return [
-    `${INDENT}// A baseline: the tables existed before strata. Going below it drops all of them, data included.`,
-    `${INDENT}if (process.env.${BASELINE_DOWNGRADE_ENV} !== '1')`,
-    `${INDENT}${INDENT}throw new Error(`,
-    `${INDENT}${INDENT}${INDENT}'refusing to downgrade below the baseline: it would drop the pre-existing schema (set ${BASELINE_DOWNGRADE_ENV}=1 to do it)',`,
-    `${INDENT}${INDENT})`,
-    body,
-  ].join('\n')
+  return [`${INDENT}// A baseline: the tables existed before strata. Going below it drops all of them, data included.`, `${INDENT}refuseBelowBaseline()`, body].join('\n')
 }
 
 async function recordTakeoverAt(config: ResolvedConfig, options: ProjectOptions, revision: string, foreign: ForeignHistory): Promise<void> {
@@ -94,7 +85,7 @@ export async function baseline(input: ConfigInput, options: BaselineOptions = {}
     downRevision: null,
     upgrade: body.upgrade,
     downgrade: guardedDowngrade(body.downgrade),
-    imports: body.imports,
+    imports: [...body.imports, 'refuseBelowBaseline'],
   })
   const fileName = `${config.fileTemplate.replaceAll('{rev}', id).replaceAll('{slug}', slugify(message))}.ts`
   const path = writeRevisionFile(config.versionsDir, fileName, await formatSource(config, wrapLongImport(content)))

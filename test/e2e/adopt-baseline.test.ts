@@ -13,6 +13,7 @@ import { type TestDatabase, createTestDatabase, describeEachDialect } from '../s
 import { columnNames, rawQuery, tableNames } from '../support/inspect.js'
 import { REPO, type UserProject } from '../support/project.js'
 import { runScript } from '../support/sql-script.js'
+import { assertGeneratedTypeCheck } from '../support/typecheck-generated.js'
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'adopt')
 
@@ -47,6 +48,9 @@ describeEachDialect('adopting a database: init --from-database, baseline, change
     const files = readdirSync(project.path('migrations/versions')).filter((f) => f.endsWith('.ts'))
     assert.deepEqual(files, ['base1_baseline.ts'])
     baselineId = 'base1'
+    // The downgrade's guard is strata's, not `process.env`: a project without @types/node type-checks it too.
+    assert.match(readFileSync(project.path('migrations/versions/base1_baseline.ts'), 'utf8'), /^ {2}refuseBelowBaseline\(\)$/m)
+    assertGeneratedTypeCheck(project, ['migrations/versions/base1_baseline.ts'], { nodeTypes: false })
     assert.match(strata('current').stdout, /^base1 \(head\)$/m)
     assert.equal(strata('check').code, 0)
     // Stamped, not run: the data is still there.

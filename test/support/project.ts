@@ -68,7 +68,7 @@ export async function createUserProject(label: string): Promise<UserProject> {
 }
 
 /** Type-checks files of a user project against the installed package with the repository's TypeScript. */
-export function typeCheck(project: UserProject, files: string[]): CliResult {
+export function typeCheck(project: UserProject, files: string[], { nodeTypes = true } = {}): CliResult {
   project.write(
     'tsconfig.json',
     JSON.stringify({
@@ -79,9 +79,9 @@ export function typeCheck(project: UserProject, files: string[]): CliResult {
         strict: true,
         noEmit: true,
         skipLibCheck: true,
-        // A real project has @types/node; borrow the repository's.
+        // Most real projects have @types/node; borrow the repository's. Without it, no ambient types at all.
         typeRoots: [join(REPO, 'node_modules', '@types')],
-        types: ['node'],
+        types: nodeTypes ? ['node'] : [],
       },
       files,
     }),

@@ -18,9 +18,9 @@ export function revisionFiles(project: UserProject, folder = 'migrations/version
 }
 
 /** Asserts that the files (default: every revision file of the project) pass `tsc --strict`. */
-export function assertGeneratedTypeCheck(project: UserProject, files: string[] = revisionFiles(project)): void {
+export function assertGeneratedTypeCheck(project: UserProject, files: string[] = revisionFiles(project), options: { nodeTypes?: boolean } = {}): void {
   if (files.length === 0) return
-  const result = typeCheck(project, files)
+  const result = typeCheck(project, files, options)
   assert.equal(result.code, 0, `tsc --strict on generated files:\n${result.stdout}${result.stderr}`)
 }
 
