@@ -11,15 +11,31 @@ import { type ConfigInput, type ProjectOptions, databaseOf, resolveProject } fro
  * Returns [] for a database strata never touched.
  */
 export async function readCurrentVersions(config: ResolvedConfig, options: ProjectOptions = {}): Promise<string[]> {
-  if (fileNotCreated(databaseUrl(config, options.url))) return []
+  return (await readCurrentState(config, options, false)).versions
+}
+
+/** A step a run left part-way (it failed, or the process died, after some statements outside a transaction). */
+export interface UnfinishedStep {
+  revision: string
+  direction: 'up' | 'down'
+  /** 'running': a run is at it now, or died at it; 'interrupted': a later run found it so; 'failed'. */
+  status: 'running' | 'interrupted' | 'failed'
+  statementsDone: number
+}
+
+/** The version rows and, when asked, the step a run left part-way (the last history row, when it is one). */
+export async function readCurrentState(config: ResolvedConfig, options: ProjectOptions, withUnfinished: boolean): Promise<{ versions: string[]; unfinished: UnfinishedStep | null }> {
+  if (fileNotCreated(databaseUrl(config, options.url))) return { versions: [], unfinished: null }
   const { url, dialect } = await databaseOf(config, options)
   const connection = await connectIfThere(dialect, url, connectOptions(config))
-  if (!connection) return []
+  if (!connection) return { versions: [], unfinished: null }
   // Imported once there is a database to read: a database strata never touched needs neither.
   const [{ maskSecret }, { VersionStore }] = await Promise.all([import('../runtime/run-session.js'), import('../runtime/version-store.js')])
   try {
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)
-    return (await store.readVersions(connection)) ?? []
+    const versions = await store.readVersions(connection)
+    if (versions === null || !withUnfinished) return { versions: versions ?? [], unfinished: null }
+    return { versions, unfinished: unfinishedStep(await store.readLastStep(connection)) }
   } catch (error) {
     throw new StrataError(`cannot read ${config.versionTable} in ${url.display}: ${maskSecret((error as Error).message, url)}`, { code: 'database', cause: error })
   } finally {
@@ -66,13 +82,30 @@ export async function connectIfThere(dialect: Dialect, url: DatabaseUrl, options
   }
 }
 
+/** Only a row that left statements behind (as a rerun resumes it): a failure inside a transaction left nothing. */
+function unfinishedStep(row: { revision: string; direction: 'up' | 'down'; status: string; statements_done: number } | null): UnfinishedStep | null {
+  if (!row || (row.status !== 'running' && row.status !== 'interrupted' && row.status !== 'failed')) return null
+  if (row.status === 'failed' && row.statements_done === 0) return null
+  return { revision: row.revision, direction: row.direction, status: row.status, statementsDone: row.statements_done }
+}
+
+/** One line on a step left part-way: what the database holds, and what resumes it. */
+export function describeUnfinished(step: UnfinishedStep): string {
+  const verb = step.direction === 'up' ? 'upgrade' : 'downgrade'
+  const how = step.status === 'failed' ? 'failed' : step.status === 'interrupted' ? 'was interrupted' : 'is running, or its run died,'
+  const held = step.statementsDone === 0 ? 'its first statement may have taken effect' : `the database holds the effect of its first ${step.statementsDone} statement(s)`
+  return `${verb} ${step.revision} ${how} after ${step.statementsDone} statement(s): ${held}; 'strata ${verb}' resumes it ('strata history --applied' shows the row)`
+}
+
 export interface CurrentInfo {
   url: string
   versions: string[]
+  /** A step a run left part-way, if the last one did. */
+  unfinished: UnfinishedStep | null
 }
 
 /** `strata current`. */
 export async function current(config: ConfigInput, options: ProjectOptions = {}): Promise<CurrentInfo> {
   const resolved = await resolveProject(config)
-  return { url: databaseUrl(resolved, options.url).display, versions: await readCurrentVersions(resolved, options) }
+  return { url: databaseUrl(resolved, options.url).display, ...(await readCurrentState(resolved, options, true)) }
 }

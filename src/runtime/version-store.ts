@@ -162,6 +162,18 @@ export class VersionStore {
     return `UPDATE ${this.q(this.historyTable)} SET ${sets.join(', ')} WHERE id = ${id}`
   }
 
+  /** The newest history row (null when there is none, or no history table): what `current` reads for a step left half-done. */
+  async readLastStep(connection: Connection): Promise<Pick<HistoryRow, 'revision' | 'direction' | 'status' | 'statements_done'> | null> {
+    try {
+      const rows = await connection.query<HistoryRow>(`SELECT revision, direction, status, statements_done FROM ${this.q(this.historyTable)} ORDER BY id DESC LIMIT 1`)
+      const row = rows[0]
+      return row ? { revision: String(row.revision), direction: row.direction, status: row.status, statements_done: Number(row.statements_done) } : null
+    } catch (error) {
+      if (isMissingTable(error, this.dialect)) return null
+      throw error
+    }
+  }
+
   async lastHistoryId(connection: Connection): Promise<number> {
     const rows = await connection.query<{ id: number | string | null }>(`SELECT MAX(id) AS id FROM ${this.q(this.historyTable)}`)
     return Number(rows[0]?.id ?? 0)

@@ -87,6 +87,17 @@ describeEachDialect('safe runs: a migration failing in its third statement', ({ 
           ],
         )
       }
+      // `current` (and `check`, whose differences are that step's) say where the step stopped, on stderr.
+      const shown = await s.strata(['current'])
+      assert.equal(shown.code, 0, shown.stderr)
+      assert.equal(shown.stdout.trim(), dialect === 'mysql' ? `${r2}` : `${r1}`)
+      const behind = await s.strata(['check', '--allow-behind'])
+      if (dialect === 'mysql') {
+        const note = `note: upgrade ${r3} failed after 2 statement\\(s\\): the database holds the effect of its first 2 statement\\(s\\); 'strata upgrade' resumes it`
+        assert.match(shown.stderr, new RegExp(`^${note}`))
+        assert.equal(behind.code, 1, behind.stdout + behind.stderr)
+        assert.match(behind.stderr, new RegExp(`^${note}`, 'm'))
+      } else assert.equal(shown.stderr, '')
       // The user removes the cause; the file is unchanged.
       await rawQuery(s.db, 'DROP TABLE conflict')
       const fixed = await s.strata(['upgrade', 'head'])
@@ -99,6 +110,7 @@ describeEachDialect('safe runs: a migration failing in its third statement', ({ 
       assert.equal(await count(s, 'f3'), 2, 'the rows were inserted once')
       const done = (await history(s)).filter((h) => h.status === 'done').map((h) => h.revision)
       assert.deepEqual(done, [r1, r2, r3])
+      assert.equal((await s.strata(['current'])).stderr, '', 'nothing left part-way')
     } finally {
       await s.db.drop()
     }

@@ -1,6 +1,7 @@
 import { checkSchema } from '../../commands/check.js'
+import { current, describeUnfinished } from '../../commands/current.js'
 import { checkFleetAction } from './fleet.js'
-import { type GlobalOptions, out, printJson, warn } from '../output.js'
+import { type GlobalOptions, err, out, printJson, warn } from '../output.js'
 
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
   if (options.all) return checkFleetAction(globals, options)
@@ -22,5 +23,8 @@ export async function action(_args: string[], options: Record<string, unknown>, 
     if (change.warning) out(warn(`  ! ${change.warning}`))
   }
   out(`${changes.length} difference(s) between the schema and the database: run 'strata revision --autogenerate -m "…"'`)
+  // Differences on a database a run left part-way are that step's effects, not drift: say so.
+  const { unfinished } = await current(globals.config, typeof options.url === 'string' ? { url: options.url } : {})
+  if (unfinished) err(warn(`note: ${describeUnfinished(unfinished)}`))
   return 1
 }

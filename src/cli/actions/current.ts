@@ -1,7 +1,7 @@
-import { current } from '../../commands/current.js'
+import { current, describeUnfinished } from '../../commands/current.js'
 import { loadGraph, resolveProject } from '../../commands/project.js'
 import { describeCurrent } from '../../revisions/index.js'
-import { type GlobalOptions, out, printJson } from '../output.js'
+import { type GlobalOptions, err, out, printJson, warn } from '../output.js'
 
 export async function action(_args: string[], options: Record<string, unknown>, globals: GlobalOptions): Promise<number> {
   // Imported only for --all: the fleet code pulls in the whole run loop, which a plain `current` never needs.
@@ -25,5 +25,7 @@ export async function action(_args: string[], options: Record<string, unknown>, 
     if (verbose) out(`Current revision(s) for ${info.url}:`)
     for (const line of lines) out(line)
   }
+  // On stderr: stdout stays the revision ids that scripts read.
+  if (info.unfinished && !options.json) err(warn(`note: ${describeUnfinished(info.unfinished)}`))
   return 0
 }
