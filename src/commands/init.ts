@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { StrataError } from '../config/errors.js'
-import { driverPackage } from '../runtime/drivers.js'
+import { driverInstalled, driverPackage } from '../runtime/drivers.js'
 import { type DatabaseUrl, maskPasswords, parseDatabaseUrl } from '../runtime/url.js'
 
 export interface InitOptions {
@@ -23,6 +23,8 @@ export interface InitResult {
   urlFromEnvironment: boolean
   /** The driver package the URL needs (`npm install <driver>`). */
   driver: string
+  /** Whether that driver is installed already. */
+  driverInstalled: boolean
 }
 
 const MIGRATIONS_README = `# Migrations
@@ -84,7 +86,8 @@ export function init(options: InitOptions = {}): InitResult {
   const cwd = options.cwd ?? process.cwd()
   const url = options.url ?? 'sqlite:///./data/app.sqlite'
   // Parsed before anything is written: a bad URL is an error, not a config that fails later.
-  const driver = driverPackage(parseDatabaseUrl(url, cwd).dialect)
+  const dialect = parseDatabaseUrl(url, cwd).dialect
+  const driver = driverPackage(dialect)
   const migrationsDir = resolve(cwd, options.directory ?? 'migrations')
   const configFile = join(cwd, 'strata.config.ts')
   if (existsSync(configFile)) throw new StrataError(`${configFile} already exists; remove it or edit it instead of running init`, { code: 'init' })
@@ -102,5 +105,5 @@ export function init(options: InitOptions = {}): InitResult {
     ? configSourceWithoutPassword(relMigrations, schema, secretUrl, options.settings)
     : configSource(relMigrations, schema, url, options.settings)
   writeFileSync(configFile, source)
-  return { configFile, migrationsDir, created: [configFile, migrationsDir, versionsDir, readme], urlFromEnvironment: secretUrl !== undefined, driver }
+  return { configFile, migrationsDir, created: [configFile, migrationsDir, versionsDir, readme], urlFromEnvironment: secretUrl !== undefined, driver, driverInstalled: driverInstalled(dialect) }
 }

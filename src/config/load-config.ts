@@ -97,9 +97,21 @@ export function connectOptions(resolved: ResolvedConfig): ConnectOptions {
 }
 
 /** Validates a config object and fills in defaults; `file` anchors relative paths. */
+/** Every key of StrataConfig: a misspelled one (`migrashuns`, `lockTimout`) is refused rather than ignored. */
+const CONFIG_KEYS = [
+  'url', 'schema', 'migrations', 'versionTable', 'historyTable', 'schemas', 'transactionMode', 'lockTimeout', 'connectTimeout',
+  'statementTimeout', 'ddlLockTimeout', 'ddlLockRetries', 'ddlLockRetryDelay', 'ddlLockRetryMaxDelay', 'lock', 'lockLease',
+  'databases', 'tenantSchemas', 'include', 'exclude', 'includeObject', 'naming', 'fileTemplate', 'prettier', 'safe', 'lint',
+] as const satisfies readonly (keyof StrataConfig)[]
+// A key added to StrataConfig but not listed above fails to compile here.
+const everyKeyListed: Exclude<keyof StrataConfig, (typeof CONFIG_KEYS)[number]> extends never ? true : never = true
+void everyKeyListed
+
 export function resolveConfig(config: StrataConfig, file: string): ResolvedConfig {
   const dir = dirname(file)
   const fail = (what: string) => new StrataError(`invalid config ${file}: ${what}`, { code: 'config' })
+  const known: readonly string[] = CONFIG_KEYS
+  for (const key of Object.keys(config)) if (!known.includes(key)) throw fail(`unknown key '${key}' (the keys are ${CONFIG_KEYS.join(', ')})`)
   if (config.url !== undefined && typeof config.url !== 'string') throw fail(`'url' must be a string`)
   const schema = config.schema
   if (schema === undefined) throw fail(`'schema' is required (the file that exports your tables)`)

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { StrataError } from '../errors.js'
 
 /** The npm package each database needs: optional peer dependencies, installed by the user for the databases they use. */
@@ -10,6 +11,23 @@ const DATABASE_NAMES: Record<DriverDialect, string> = { sqlite: 'SQLite', postgr
 /** The package to `npm install` for a dialect. */
 export function driverPackage(dialect: DriverDialect): string {
   return DRIVER_PACKAGES[dialect]
+}
+
+/**
+ * Whether the driver resolves from strata-db, where `importDriver` loads it. A package whose exports a CommonJS
+ * resolve cannot see counts as missing: `init` then only prints the install line it would print anyway.
+ */
+export function driverInstalled(dialect: DriverDialect): boolean {
+  const require = createRequire(import.meta.url)
+  for (const request of [DRIVER_PACKAGES[dialect], `${DRIVER_PACKAGES[dialect]}/package.json`]) {
+    try {
+      require.resolve(request)
+      return true
+    } catch {
+      // Not resolvable this way: try the next.
+    }
+  }
+  return false
 }
 
 /**

@@ -57,7 +57,8 @@ describeEachDialect('the everyday story', ({ dialect, db }) => {
   it('init writes the config and migrations/, and refuses to overwrite them', () => {
     const first = project.strata(['init'])
     assert.equal(first.code, 0, first.stderr)
-    assert.match(first.stdout, /^Install the database driver for this URL: npm install better-sqlite3$/m)
+    // better-sqlite3 resolves from strata-db here: no install line.
+    assert.doesNotMatch(first.stdout, /Install the database driver/)
     assert.ok(existsSync(project.path('strata.config.ts')))
     assert.ok(existsSync(project.path('migrations/versions')))
     assert.ok(existsSync(project.path('migrations/README.md')))

@@ -57,6 +57,9 @@ describe('config loading', () => {
     await assert.rejects(loadConfig({ configPath: invalid }), /'schema' is required/)
     const mode = write('mode.config.ts', `export default { schema: 's.ts', transactionMode: 'sometimes' }\n`)
     await assert.rejects(loadConfig({ configPath: mode }), /'transactionMode' must be/)
+    // A misspelled key is refused, not ignored (strata would use the default folder and say nothing).
+    const typo = write('typo.config.ts', `export default { schema: 's.ts', migrashuns: './db' }\n`)
+    await assert.rejects(loadConfig({ configPath: typo }), /invalid config .*typo\.config\.ts: unknown key 'migrashuns' \(the keys are url, schema, migrations, /)
   })
 
   it('loads every shape of config: plain with or without defineConfig, typed, top-level await, other imports', async () => {
