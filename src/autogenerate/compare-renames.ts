@@ -4,7 +4,7 @@ import type { CompareScope } from './filters.js'
 import { Phase, type Plan } from './ordering.js'
 import type { CompareDialect } from './types.js'
 
-type Named = { name: string; schema?: string | null; renamedFrom?: string; kind?: string }
+type Named = { name: string; schema?: string | null; renamedFrom?: string; kind?: string; table?: string }
 
 /**
  * Declared `renamedFrom` of views, materialized views, sequences, routines and triggers: where the database has the
@@ -24,7 +24,8 @@ export function planObjectRenames(plan: Plan, target: SchemaModel, reflected: Sc
   const pass = <T extends Named>(wanted: T[] | undefined, present: T[] | undefined, wrap: (model: T, from: string) => RenamedObject, order = 1) => {
     for (const object of wanted ?? []) {
       if (!object.renamedFrom || !scope.tableInScope(object)) continue
-      const same = (o: T, name: string) => o.name === name && (o.schema ?? null) === (object.schema ?? null) && (o.kind ?? null) === (object.kind ?? null)
+      // A trigger is renamed within its table.
+      const same = (o: T, name: string) => o.name === name && (o.schema ?? null) === (object.schema ?? null) && (o.kind ?? null) === (object.kind ?? null) && o.table === object.table
       const old = present?.find((o) => same(o, object.renamedFrom!))
       if (!old || present!.some((o) => same(o, object.name))) continue
       old.name = object.name

@@ -24,6 +24,8 @@ function triggerShape(t: TriggerModel): string {
 }
 
 const keyOf = (o: { name: string; schema?: string | null }) => qualifiedName(o.name, o.schema)
+/** A trigger's name is its table's: PostgreSQL has `last_updated` on every table of Pagila. */
+const triggerKey = (t: TriggerModel) => `${qualifiedName(t.name, t.schema)} on ${t.table}`
 
 /**
  * A test for triggers as the database has them: true when one names a table or column that the planned operations
@@ -69,17 +71,17 @@ export function diffRoutines(plan: Plan, target: SchemaModel, reflected: SchemaM
 
   const triggersInScope = (list: TriggerModel[] | undefined, reflectedSide: boolean) =>
     (list ?? []).filter((t) => scope.tableInScope({ name: t.table, schema: t.schema ?? null }) && scope.includes('trigger', t, null, reflectedSide, null))
-  const presentTriggers = new Map(triggersInScope(reflected.triggers, true).map((t) => [keyOf(t), t]))
+  const presentTriggers = new Map(triggersInScope(reflected.triggers, true).map((t) => [triggerKey(t), t]))
   const renamedUnder = namesRenamed(operations)
-  for (const t of [...triggersInScope(target.triggers, false)].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1))) {
-    const old = presentTriggers.get(keyOf(t))
-    presentTriggers.delete(keyOf(t))
-    if (!old) plan.add(Phase.CreateTrigger, [keyOf(t)], new CreateTriggerOp(structuredClone(t)))
+  for (const t of [...triggersInScope(target.triggers, false)].sort((a, b) => (triggerKey(a) < triggerKey(b) ? -1 : 1))) {
+    const old = presentTriggers.get(triggerKey(t))
+    presentTriggers.delete(triggerKey(t))
+    if (!old) plan.add(Phase.CreateTrigger, [triggerKey(t)], new CreateTriggerOp(structuredClone(t)))
     else if (triggerShape(old) === triggerShape(t)) continue
-    else if (!renamedUnder(old)) plan.add(Phase.CreateTrigger, [keyOf(t)], new ReplaceTriggerOp(structuredClone(t), structuredClone(old)))
+    else if (!renamedUnder(old)) plan.add(Phase.CreateTrigger, [triggerKey(t)], new ReplaceTriggerOp(structuredClone(t), structuredClone(old)))
     else {
-      plan.add(Phase.DropTrigger, [keyOf(old)], new DropTriggerOp(old.name, old.table, old.schema ?? null, structuredClone(old)))
-      plan.add(Phase.CreateTrigger, [keyOf(t)], new CreateTriggerOp(structuredClone(t)))
+      plan.add(Phase.DropTrigger, [triggerKey(old)], new DropTriggerOp(old.name, old.table, old.schema ?? null, structuredClone(old)))
+      plan.add(Phase.CreateTrigger, [triggerKey(t)], new CreateTriggerOp(structuredClone(t)))
     }
   }
   for (const [key, old] of presentTriggers) plan.add(Phase.DropTrigger, [key], new DropTriggerOp(old.name, old.table, old.schema ?? null, structuredClone(old)))

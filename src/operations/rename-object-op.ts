@@ -52,7 +52,8 @@ export class RenameObjectOp extends Operation {
   }
   apply(model: SchemaModel): void {
     const list = listOf(model, this.object.kind)
-    const at = list.findIndex((o) => o.name === this.from && (o.schema ?? null) === this.schema)
+    const table = this.object.kind === 'trigger' ? this.object.model.table : undefined
+    const at = list.findIndex((o) => o.name === this.from && (o.schema ?? null) === this.schema && (o as { table?: string }).table === table)
     if (at < 0) throw new Error(`${noun(this.object)} '${display(this.from, this.schema)}' does not exist`)
     list.splice(at, 1, structuredClone(this.object.model))
   }

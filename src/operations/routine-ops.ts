@@ -2,20 +2,21 @@ import type { AnyOperation } from './index.js'
 import type { RoutineModel, SchemaModel, TriggerModel } from '../schema/model.js'
 import { NotReversibleError, Operation, display } from './base.js'
 
-type Named = { name: string; schema?: string | null }
+/** A trigger is named within its table (PostgreSQL allows `last_updated` on every table): `table` tells them apart. */
+type Named = { name: string; schema?: string | null; table?: string }
 
 /** The list of named objects of a model, created on first use, with add / remove that check presence. */
-function objects<T extends Named>(model: SchemaModel, key: 'routines' | 'triggers'): { list: T[]; add(item: T, what: string): void; remove(name: string, schema: string | null, what: string): void } {
+function objects<T extends Named>(model: SchemaModel, key: 'routines' | 'triggers'): { list: T[]; add(item: T, what: string): void; remove(name: string, schema: string | null, what: string, table?: string): void } {
   const list = (model[key] ??= []) as unknown as T[]
-  const at = (name: string, schema: string | null) => list.findIndex((o) => o.name === name && (o.schema ?? null) === schema)
+  const at = (name: string, schema: string | null, table: string | undefined) => list.findIndex((o) => o.name === name && (o.schema ?? null) === schema && o.table === table)
   return {
     list,
     add(item, what) {
-      if (at(item.name, item.schema ?? null) >= 0) throw new Error(`${what} '${display(item.name, item.schema)}' already exists`)
+      if (at(item.name, item.schema ?? null, item.table) >= 0) throw new Error(`${what} '${display(item.name, item.schema)}' already exists`)
       list.push(structuredClone(item))
     },
-    remove(name, schema, what) {
-      const index = at(name, schema)
+    remove(name, schema, what, table) {
+      const index = at(name, schema, table)
       if (index < 0) throw new Error(`${what} '${display(name, schema)}' does not exist`)
       list.splice(index, 1)
     },
@@ -105,7 +106,7 @@ export class DropTriggerOp extends Operation {
     return `removed trigger '${triggerPath(this)}'`
   }
   apply(model: SchemaModel): void {
-    objects<TriggerModel>(model, 'triggers').remove(this.name, this.schema, 'trigger')
+    objects<TriggerModel>(model, 'triggers').remove(this.name, this.schema, 'trigger', this.table)
   }
 }
 
@@ -124,7 +125,7 @@ export class ReplaceTriggerOp extends Operation {
   apply(model: SchemaModel): void {
     const triggers = objects<TriggerModel>(model, 'triggers')
     const old = this.existing ?? this.trigger
-    triggers.remove(old.name, old.schema ?? null, 'trigger')
+    triggers.remove(old.name, old.schema ?? null, 'trigger', old.table)
     triggers.add(this.trigger, 'trigger')
   }
 }

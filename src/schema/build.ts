@@ -207,6 +207,12 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
     if (same && JSON.stringify(same) !== JSON.stringify(model)) throw new Error(`${what} '${model.name}' is declared twice`)
     if (!same) list.push(structuredClone(model))
   }
+  /** Objects named within their table (policies, triggers). */
+  const addOnceOnTable = <T extends { name: string; table: string; schema?: string | null }>(list: T[], model: T, what: string) => {
+    const same = list.find((o) => o.name === model.name && o.table === model.table && (o.schema ?? null) === (model.schema ?? null))
+    if (same && JSON.stringify(same) !== JSON.stringify(model)) throw new Error(`${what} '${model.name}' on '${model.table}' is declared twice`)
+    if (!same) list.push(structuredClone(model))
+  }
   const addEnum = (model: EnumModel) => {
     const key = `${model.schema ?? ''}.${model.name}`
     const existing = enums.get(key)
@@ -236,7 +242,8 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
     } else if (isRoutine(value)) {
       addOnce(routines, value.model, value.model.kind)
     } else if (isTrigger(value)) {
-      addOnce(triggers, value.model, 'trigger')
+      // Unique per table on PostgreSQL; SQLite and MySQL refuse a second one of a name when it is created.
+      addOnceOnTable(triggers, value.model, 'trigger')
     } else if (isSequence(value)) {
       addOnce(sequences, value.model, 'sequence')
     } else if (isExtension(value)) {
@@ -244,11 +251,7 @@ export function buildSchemaModel(values: Iterable<unknown>, naming: NamingConven
     } else if (isPartition(value)) {
       addOnce(partitions, value.model, 'partition')
     } else if (isPolicy(value)) {
-      // A policy's name is unique per table.
-      const model = value.model
-      const same = policies.find((p) => p.name === model.name && p.table === model.table && (p.schema ?? null) === (model.schema ?? null))
-      if (same && JSON.stringify(same) !== JSON.stringify(model)) throw new Error(`policy '${model.name}' on '${model.table}' is declared twice`)
-      if (!same) policies.push(structuredClone(model))
+      addOnceOnTable(policies, value.model, 'policy')
     }
   }
   const schemas = [...new Set([...tables, ...views, ...routines, ...sequences].map((t) => t.schema).filter((s): s is string => !!s))]

@@ -128,6 +128,32 @@ describeEachDialect('triggers, functions and procedures', ({ dialect, db }) => {
       })
     })
 
+  if (pg)
+    it('one trigger name on two tables (PostgreSQL names triggers per table): the one changed is replaced, the other kept', async () => {
+      const touch = `export const touchFn = sqlFunction('touch_fn', { returns: 'trigger', language: 'plpgsql', body: sql\`begin insert into audit (customer_id, action) values (NEW.id, TG_TABLE_NAME); return NEW; end\` })
+export const orders = table('orders', { id: integer().primaryKey() })
+export const onCustomers = trigger('touched', { table: customers, timing: 'after', events: ['insert'], function: touchFn })
+`
+      const onOrders = (events: string) => `export const onOrders = trigger('touched', { table: orders, timing: 'after', events: ${events}, function: touchFn })\n`
+      await runner.run({
+        name: 'per_table',
+        a: IMPORTS + TABLES + touch + onOrders("['insert']"),
+        b: IMPORTS + TABLES + touch + onOrders("['insert', 'update']"),
+        detected: ["changed trigger 'touched' on 'orders'"],
+        atB: async () => {
+          await rawQuery(runner.db, "INSERT INTO customers (id, name) VALUES (1, 'Ada')")
+          await rawQuery(runner.db, 'INSERT INTO orders (id) VALUES (5)')
+          await rawQuery(runner.db, 'UPDATE orders SET id = 6')
+          assert.deepEqual(await actions(runner), ['customers', 'orders', 'orders'])
+        },
+        atA: async () => {
+          await rawQuery(runner.db, 'UPDATE orders SET id = 7')
+          await rawQuery(runner.db, "INSERT INTO customers (id, name) VALUES (2, 'Bob')")
+          assert.deepEqual(await actions(runner), ['customers', 'orders', 'orders', 'customers'])
+        },
+      })
+    })
+
   if (dialect !== 'mysql')
     it('detects a trigger narrowed to UPDATE OF a column; it fires only when that column is set; downgrade widens it again', async () => {
       await runner.run({
