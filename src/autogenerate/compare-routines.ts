@@ -13,14 +13,15 @@ function routineShape(r: RoutineModel): string {
   return JSON.stringify([r.kind, sqlText(r.args), sqlText(r.returns), r.language.toLowerCase(), sqlText(r.body), r.volatility ?? 'volatile', r.security ?? null])
 }
 
-/** A trigger function named with or without the trigger's own schema is the same function. */
+/** A trigger function named with or without the trigger's own schema (or `pg_catalog`, always searched) is the same function. */
 function functionOf(t: TriggerModel): string {
   const fn = (t.function ?? '').toLowerCase()
+  if (fn.startsWith('pg_catalog.')) return fn.slice('pg_catalog.'.length)
   return t.schema && fn.startsWith(`${t.schema.toLowerCase()}.`) ? fn.slice(t.schema.length + 1) : fn
 }
 
 function triggerShape(t: TriggerModel): string {
-  return JSON.stringify([t.table, t.timing, [...t.events].sort(), [...(t.updateOf ?? [])].sort(), t.forEach, sqlText(t.when), sqlText(t.body), functionOf(t)])
+  return JSON.stringify([t.table, t.timing, [...t.events].sort(), [...(t.updateOf ?? [])].sort(), t.forEach, sqlText(t.when), sqlText(t.body), functionOf(t), t.arguments ?? []])
 }
 
 const keyOf = (o: { name: string; schema?: string | null }) => qualifiedName(o.name, o.schema)

@@ -27,6 +27,7 @@ function triggerEntries(t: TriggerModel, imports: ImportSet): Entry[] {
   if (t.when) entries.push(entry('when', text(sqlTemplate(t.when, imports))))
   if (t.body) entries.push(entry('body', text(sqlTemplate(t.body, imports))))
   if (t.function) entries.push(entry('function', str(t.function)))
+  if (t.arguments?.length) entries.push(entry('arguments', namesDoc(t.arguments)))
   return entries
 }
 

@@ -246,6 +246,8 @@ export interface TriggerModel {
   body?: string | null
   /** PostgreSQL: the trigger function's name (`schema.name` when elsewhere). */
   function?: string | null
+  /** PostgreSQL: the strings passed to the trigger function (its TG_ARGV), as in `tsvector_update_trigger(…)`. */
+  arguments?: string[]
   renamedFrom?: string
 }
 

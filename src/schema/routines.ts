@@ -35,6 +35,8 @@ export interface TriggerOptions {
   body?: Text
   /** PostgreSQL: the trigger function (its `sqlFunction()` value or its name). */
   function?: Routine | string
+  /** PostgreSQL: strings passed to the trigger function (`TG_ARGV`), e.g. `tsvector_update_trigger`'s column names. */
+  arguments?: string[]
   /** The old name: renamed while the database still has it under that name. */
   renamedFrom?: string
 }
@@ -108,6 +110,11 @@ export function triggerModel(name: string, options: TriggerOptions & { schema?: 
   if (options.function) {
     const fn = options.function
     model.function = typeof fn === 'string' ? fn : fn.model.schema && fn.model.schema !== model.schema ? `${fn.model.schema}.${fn.model.name}` : fn.model.name
+  }
+  if (options.arguments?.length) {
+    if (!options.function) throw new Error(`trigger('${name}'): arguments are passed to a trigger function (PostgreSQL): declare function too`)
+    if (!options.arguments.every((a) => typeof a === 'string')) throw new Error(`trigger('${name}'): arguments must be strings`)
+    model.arguments = [...options.arguments]
   }
   if (options.renamedFrom) model.renamedFrom = options.renamedFrom
   return model

@@ -11,6 +11,7 @@ import { checkSchema, pull } from '../../src/index.js'
 import { linkedProject } from '../support/autogen-cycle.js'
 import { type TestDatabase, createTestDatabase, describeEachDialect } from '../support/databases.js'
 import { REPO, type UserProject, typeCheck } from '../support/project.js'
+import { rawQuery } from '../support/inspect.js'
 import { runScript } from '../support/sql-script.js'
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'adopt')
@@ -75,6 +76,13 @@ describeEachDialect('strata pull round trip on real-world schemas', ({ dialect }
       for (const args of steps) {
         const result = project.strata(args)
         assert.equal(result.code, 0, `strata ${args.join(' ')}\n${result.stdout}${result.stderr}`)
+      }
+      // The trigger functions get their arguments on the fresh database too (a quote and a backslash included).
+      if (name === 'shop' && dialect === 'postgres') {
+        const [shipper] = await rawQuery(fresh, "INSERT INTO shippers (shipper_id, company_name) VALUES (1, 'Speedy') RETURNING phone")
+        assert.equal(shipper!.phone, "it's a\\b")
+        const [product] = await rawQuery(fresh, "INSERT INTO products (product_name) VALUES ('Blue cheese') RETURNING search::text AS search")
+        assert.equal(product!.search, "'blue':1 'chees':2")
       }
     })
 

@@ -154,6 +154,30 @@ export const onCustomers = trigger('touched', { table: customers, timing: 'after
       })
     })
 
+  if (pg)
+    it("passes a trigger function its arguments (PostgreSQL's tsvector_update_trigger): added, then changed; downgrade restores them", async () => {
+      const docs = `export const docs = table('docs', { id: integer().primaryKey(), title: varchar({ length: 50 }), body: varchar({ length: 50 }), tsv: customType('tsvector') })\n`
+      const tsv = (...columns: string[]) =>
+        `export const docsTsv = trigger('docs_tsv', { table: docs, timing: 'before', events: ['insert', 'update'], function: 'tsvector_update_trigger', arguments: ['tsv', 'pg_catalog.english', ${columns.map((c) => `'${c}'`).join(', ')}] })\n`
+      const imports = IMPORTS.replace(' sql }', ' sql, customType }')
+      const words = async () => (await rows(runner.db, 'SELECT id, tsv::text AS v FROM docs ORDER BY id')).map((r) => r.v)
+      await runner.run({
+        name: 'arguments',
+        a: imports + TABLES + docs + tsv('title'),
+        b: imports + TABLES + docs + tsv('title', 'body'),
+        detected: ["changed trigger 'docs_tsv' on 'docs'"],
+        file: (source) => assert.match(source, /arguments: \['tsv', 'pg_catalog\.english', 'title', 'body'\]/),
+        atB: async () => {
+          await rawQuery(runner.db, "INSERT INTO docs (id, title, body) VALUES (1, 'Cats', 'Dogs')")
+          assert.deepEqual(await words(), ["'cat':1 'dog':2"])
+        },
+        atA: async () => {
+          await rawQuery(runner.db, "INSERT INTO docs (id, title, body) VALUES (2, 'Birds', 'Fish')")
+          assert.deepEqual(await words(), ["'cat':1 'dog':2", "'bird':1"])
+        },
+      })
+    })
+
   if (dialect !== 'mysql')
     it('detects a trigger narrowed to UPDATE OF a column; it fires only when that column is set; downgrade widens it again', async () => {
       await runner.run({

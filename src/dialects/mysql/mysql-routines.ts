@@ -42,6 +42,7 @@ function createTriggerSql(t: TriggerModel): string {
   if (t.events.length !== 1 || t.events[0] === 'truncate') throw new Error(`trigger '${t.name}': a MySQL trigger has exactly one event (insert, update or delete): declare one trigger per event`)
   if (t.forEach !== 'row') throw new Error(`trigger '${t.name}': MySQL triggers run for each row`)
   if (t.when) throw new Error(`trigger '${t.name}': MySQL triggers have no WHEN condition: put an IF in the body`)
+  if (t.arguments?.length) throw new Error(`trigger '${t.name}': MySQL triggers take no arguments (they run a body)`)
   if (t.updateOf?.length) throw new Error(`trigger '${t.name}': MySQL triggers have no UPDATE OF columns: compare NEW and OLD in the body`)
   if (t.timing === 'instead of') throw new Error(`trigger '${t.name}': MySQL has no INSTEAD OF triggers`)
   return `CREATE TRIGGER ${q(t.name)} ${t.timing.toUpperCase()} ${t.events[0]!.toUpperCase()} ON ${q(t.table)}\nFOR EACH ROW ${t.body}`

@@ -48,7 +48,8 @@ function createTriggerSql(t: TriggerModel): string {
   const when = t.when ? ` WHEN (${t.when})` : ''
   const updateOf = t.updateOf?.length ? ` OF ${t.updateOf.map(quoteIdentifier).join(', ')}` : ''
   const events = t.events.map((e) => e.toUpperCase() + (e === 'update' ? updateOf : '')).join(' OR ')
-  return `CREATE TRIGGER ${quoteIdentifier(t.name)} ${t.timing.toUpperCase()} ${events} ON ${qualify(t.table, t.schema)}\nFOR EACH ${t.forEach.toUpperCase()}${when} EXECUTE FUNCTION ${functionName(t)}()`
+  const args = (t.arguments ?? []).map((a) => quoteLiteral(a)).join(', ')
+  return `CREATE TRIGGER ${quoteIdentifier(t.name)} ${t.timing.toUpperCase()} ${events} ON ${qualify(t.table, t.schema)}\nFOR EACH ${t.forEach.toUpperCase()}${when} EXECUTE FUNCTION ${functionName(t)}(${args})`
 }
 
 export function triggerRecordSql(t: TriggerModel): string {
@@ -93,8 +94,9 @@ const TRIGGERS_SQL = `
 SELECT t.tgname AS name, c.relname AS "table", c.relnamespace AS nsp, t.tgtype AS type, pg_get_triggerdef(t.oid) AS definition,
   md5(pg_get_triggerdef(t.oid)) AS fingerprint, d.description AS comment, p.proname AS function, p.pronamespace AS fnsp,
   CASE WHEN t.tgattr::int2[] <> '{}' THEN ARRAY(SELECT a.attname::text FROM unnest(t.tgattr::int2[]) WITH ORDINALITY k(attnum, i)
-    JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum ORDER BY k.i) END AS update_of
-FROM (SELECT oid, tgname, tgrelid, tgtype, tgfoid, tgattr FROM pg_trigger WHERE NOT tgisinternal OFFSET 0) t
+    JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum ORDER BY k.i) END AS update_of,
+  CASE WHEN t.tgnargs > 0 THEN encode(t.tgargs, 'escape') END AS args
+FROM (SELECT oid, tgname, tgrelid, tgtype, tgfoid, tgattr, tgnargs, tgargs FROM pg_trigger WHERE NOT tgisinternal OFFSET 0) t
 JOIN pg_class c ON c.oid = t.tgrelid
 JOIN pg_proc p ON p.oid = t.tgfoid
 LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_trigger'::regclass AND d.objsubid = 0
@@ -127,6 +129,27 @@ interface TriggerRow {
   fnsp: number
   /** `UPDATE OF` columns, in the trigger's order; null for none. */
   update_of: string[] | null
+  /** The function's arguments as `encode(tgargs, 'escape')`: each ends with `\000`. Null for none. */
+  args: string | null
+}
+
+/** `tgargs` holds each argument followed by a zero byte; `encode(…, 'escape')` writes bytes below 32 or above 126 as `\nnn` and a backslash as `\\`. */
+function triggerArguments(escaped: string): string[] {
+  const bytes: number[] = []
+  const args: string[] = []
+  for (let i = 0; i < escaped.length; i++) {
+    if (escaped[i] !== '\\') bytes.push(escaped.charCodeAt(i))
+    else if (escaped[i + 1] === '\\') {
+      bytes.push(92)
+      i += 1
+    } else {
+      const code = Number.parseInt(escaped.slice(i + 1, i + 4), 8)
+      i += 3
+      if (code !== 0) bytes.push(code)
+      else args.push(Buffer.from(bytes.splice(0)).toString('utf8'))
+    }
+  }
+  return args
 }
 
 const VOLATILITY = { v: 'volatile', s: 'stable', i: 'immutable' } as const
@@ -159,6 +182,7 @@ function catalogTrigger(row: TriggerRow, schema: string | null, fnSchema: string
   const when = /\sWHEN \(([\s\S]*)\) EXECUTE (?:FUNCTION|PROCEDURE) /u.exec(row.definition)
   if (when) trigger.when = when[1]!
   if (row.update_of?.length) trigger.updateOf = row.update_of
+  if (row.args) trigger.arguments = triggerArguments(row.args)
   return trigger
 }
 

@@ -11,6 +11,7 @@ function createTriggerSql(t: TriggerModel): string {
   if (!t.body) throw new Error(`trigger '${t.name}': SQLite triggers run a body (body: sql\`…\`), not a function`)
   if (t.events.length !== 1 || t.events[0] === 'truncate') throw new Error(`trigger '${t.name}': a SQLite trigger has exactly one event (insert, update or delete): declare one trigger per event`)
   if (t.forEach !== 'row') throw new Error(`trigger '${t.name}': SQLite triggers run for each row`)
+  if (t.arguments?.length) throw new Error(`trigger '${t.name}': SQLite triggers take no arguments (they run a body)`)
   const when = t.when ? `\nWHEN ${t.when}` : ''
   const event = t.events[0]!.toUpperCase() + (t.updateOf?.length ? ` OF ${t.updateOf.map(quoteName).join(', ')}` : '')
   return `CREATE TRIGGER ${quoteName(t.name)} ${t.timing.toUpperCase()} ${event} ON ${quoteName(t.table)}\nFOR EACH ROW${when}\nBEGIN\n${t.body};\nEND`
