@@ -86,10 +86,31 @@ export class Plan {
   operations(): AnyOperation[] {
     const moved = calledRoutines(this.entries)
     const phase = (e: { phase: Phase; op: AnyOperation }) => moved.get(e.op) ?? e.phase
-    return [...this.entries]
-      .sort((a, b) => phase(a) - phase(b) || compareKeys(a.key, b.key) || a.seq - b.seq)
-      .map((e) => e.op)
+    return calleesFirst(
+      [...this.entries].sort((a, b) => phase(a) - phase(b) || compareKeys(a.key, b.key) || a.seq - b.seq).map((e) => e.op),
+    )
   }
+}
+
+/**
+ * Routines created by the plan, reordered among their own places so that one whose body calls another comes after
+ * it: PostgreSQL checks a SQL function's body when it is created (`film_in_stock` calls `inventory_in_stock`, which
+ * sorts after it). A cycle keeps the order it had.
+ */
+function calleesFirst(ops: AnyOperation[]): AnyOperation[] {
+  const places: number[] = []
+  ops.forEach((op, i) => op.kind === 'createRoutine' && places.push(i))
+  if (places.length < 2) return ops
+  const pending = places.map((i) => ops[i]!) as Array<Extract<AnyOperation, { kind: 'createRoutine' }>>
+  const ordered: AnyOperation[] = []
+  while (pending.length > 0) {
+    const waits = (op: (typeof pending)[number]) => pending.some((other) => other !== op && calls(op.routine.body, other.routine.name))
+    const next = Math.max(0, pending.findIndex((op) => !waits(op)))
+    ordered.push(pending.splice(next, 1)[0]!)
+  }
+  const result = [...ops]
+  places.forEach((at, i) => (result[at] = ordered[i]!))
+  return result
 }
 
 /** Phases whose operations hold SQL that may call a function: the SQL they create, and the SQL they remove. */

@@ -178,6 +178,21 @@ export const onCustomers = trigger('touched', { table: customers, timing: 'after
       })
     })
 
+  if (pg)
+    it('a SQL function calling another is created after it, whatever their names (PostgreSQL checks the body)', async () => {
+      const fns = `export const inStock = sqlFunction('b_in_stock', { args: 'n integer', returns: 'boolean', body: sql\`select n > 0\` })
+export const filmInStock = sqlFunction('a_film_in_stock', { args: 'n integer', returns: 'boolean', body: sql\`select b_in_stock(n - 1)\` })
+`
+      await runner.run({
+        name: 'callees_first',
+        a: IMPORTS + TABLES,
+        b: IMPORTS + TABLES + fns,
+        detected: ["added function 'a_film_in_stock'", "added function 'b_in_stock'"],
+        file: (source) => assert.ok(source.indexOf("'b_in_stock'") < source.indexOf("'a_film_in_stock'"), source),
+        atB: async () => assert.deepEqual(await rows(runner.db, 'SELECT a_film_in_stock(2) AS yes, a_film_in_stock(1) AS no'), [{ yes: 'true', no: 'false' }]),
+      })
+    })
+
   if (dialect !== 'mysql')
     it('detects a trigger narrowed to UPDATE OF a column; it fires only when that column is set; downgrade widens it again', async () => {
       await runner.run({
