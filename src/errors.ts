@@ -32,6 +32,7 @@ export type StrataErrorCode =
   | 'database'
   | 'commit'
   | 'step-failed'
+  | 'unfinished-step'
   | 'uncertain-statement'
   | 'ddl-lock-timeout'
   // revision files and the revision graph

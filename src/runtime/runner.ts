@@ -10,9 +10,9 @@ import { RunLoop, formatStep } from './run-loop.js'
 import { StepFailure } from './run-loop-types.js'
 import { RunSession, connect, maskSecret } from './run-session.js'
 import { LiveTarget } from './run-target.js'
-import { checksumOrNull, describeAftermath, describeStepError, resumePoint } from './step-failure.js'
+import { checksumOrNull, describeAftermath, describeStepError, refuseAroundUnfinished, resumePoint, unfinishedRow } from './step-failure.js'
 import type { DatabaseUrl } from './url.js'
-import { VersionStore } from './version-store.js'
+import { type HistoryRow, VersionStore } from './version-store.js'
 import { verifyChecksums } from './verify.js'
 
 export { connect, maskSecret, formatStep, applyVersionChanges }
@@ -66,6 +66,7 @@ export async function runMigrations(env: RunEnvironment, direction: 'up' | 'down
     const heads = versions ?? []
     const steps = direction === 'up' ? planUpgrade(graph, heads, target) : planDowngrade(graph, heads, target)
     await acceptChangedFiles(env, store, live, heads, history, options)
+    refuseAroundUnfinished(history, steps[0])
     if (steps.length === 0) {
       log(direction === 'up' ? `Already at ${target === 'heads' || target === 'head' ? 'head' : target}: nothing to upgrade` : 'Already there: nothing to downgrade')
       return { steps: [], heads }
@@ -166,6 +167,20 @@ async function recordFailure(store: VersionStore, live: LiveTarget, step: Migrat
 }
 
 /** Sets the version rows to `targets` without running migrations (under the lock, in one transaction). */
+/**
+ * Stamping after a step was left part-way says the user settled it by hand: an 'accepted' row closes it, so that
+ * runs no longer resume or refuse over it (`history --applied` keeps both rows).
+ */
+async function settleUnfinished(store: VersionStore, live: LiveTarget, history: HistoryRow[] | null): Promise<void> {
+  const row = unfinishedRow(history)
+  if (!row) return
+  const now = new Date().toISOString()
+  const message = `settled by 'strata stamp' after the step stopped at statement ${row.statements_done + 1}`
+  await live.execute(
+    store.historyInsert({ revision: row.revision, direction: row.direction, checksum: null, message, started_at: now, finished_at: now, duration_ms: null, status: 'accepted', statements_done: row.statements_done, error: null }),
+  )
+}
+
 export async function stampVersions(env: RunEnvironment, targets: string[], purge: boolean, options: RunOptions = {}): Promise<string[]> {
   const { dialect, config, url, graph } = env
   const store = new VersionStore(dialect, config.versionTable, config.historyTable)
@@ -180,6 +195,7 @@ export async function stampVersions(env: RunEnvironment, targets: string[], purg
     for (const statement of await store.createStatements({ version: versions === null, history: history === null })) await live.execute(statement)
     if (purge && versions && versions.length > 0) await live.execute(`DELETE FROM ${dialect.quoteIdentifier(config.versionTable)}`)
     for (const change of changes) await store.applyChange(session.connection, change)
+    await settleUnfinished(store, live, history)
     await live.commit()
     return applyVersionChanges(current, changes)
   } finally {

@@ -56,6 +56,29 @@ export function describeAftermath(failure: StepFailure): string {
   return `${held}; ${next}; fix the cause and rerun 'strata ${verb}' to resume at statement ${n + 1} (or undo them by hand and rerun with --restart-step)`
 }
 
+/** The last history row, when it is a step left part-way with its statements kept (failed after some, or died). */
+export function unfinishedRow(history: HistoryRow[] | null): HistoryRow | undefined {
+  const last = history?.at(-1)
+  if (!last) return undefined
+  if (last.status === 'running' || last.status === 'interrupted') return last
+  return last.status === 'failed' && last.statements_done > 0 ? last : undefined
+}
+
+/**
+ * A run that would not start with the step the last run left part-way: refused, whatever it plans (nothing at all
+ * included: "already at head" over a half-done downgrade would hide a broken schema behind exit 0).
+ */
+export function refuseAroundUnfinished(history: HistoryRow[] | null, first: MigrationStep | undefined): void {
+  const row = unfinishedRow(history)
+  if (!row || (first && row.revision === first.revision.revision && row.direction === first.direction)) return
+  const verb = row.direction === 'up' ? 'upgrade' : 'downgrade'
+  const how = row.status === 'failed' ? 'failed' : 'stopped'
+  throw new StrataError(
+    `${verb} ${row.revision} ${how} after ${row.statements_done} statement(s) last time and the database holds their effect, but this run would ${first ? `start with ${first.direction === 'up' ? 'upgrade' : 'downgrade'} ${first.revision.revision}` : 'do nothing'}: finish that step first ('strata ${verb} ${row.direction === 'up' ? '+1' : '-1'}' resumes it), or undo its statements by hand and settle it with 'strata stamp <revision the database is at>'`,
+    { code: 'unfinished-step' },
+  )
+}
+
 /**
  * Where the first step starts. The last recorded row of a step that stopped part-way (failed or interrupted,
  * outside a transaction, so its statements stayed) lets the run resume after them when the file is unchanged. A

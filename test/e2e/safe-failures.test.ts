@@ -116,6 +116,52 @@ describeEachDialect('safe runs: a migration failing in its third statement', ({ 
     }
   })
 
+  it('a downgrade left part-way: upgrade refuses instead of saying "already at head"; stamp settles it after a manual repair', async () => {
+    const s = await createScenario(project, dialect, 'half_down')
+    try {
+      s.revision({ id: r1, down: null, message: 'base table', imports: ['integer'], up: `  await op.createTable('f1', { id: integer().primaryKey(), a: integer() })`, down_: `  await op.dropTable('f1')` })
+      s.revision({
+        id: r2,
+        down: r1,
+        message: 'index',
+        imports: [],
+        up: `  await op.createIndex('ix_f1_a', 'f1', ['a'])`,
+        down_: `  await op.dropIndex('ix_f1_a', 'f1')\n  await op.execute('INSERT INTO not_there VALUES (1)')`,
+      })
+      assert.equal((await s.strata(['upgrade', 'head'])).code, 0)
+      assert.equal((await s.strata(['downgrade', '-1'])).code, 1)
+      const upgrade = await s.strata(['upgrade', 'head'])
+      if (dialect !== 'mysql') {
+        // Rolled back: nothing is left part-way.
+        assert.equal(upgrade.code, 0, upgrade.stderr)
+        assert.match(upgrade.stdout, /Already at head/)
+        return
+      }
+      // MySQL kept the dropped index: the database is not at head, whatever the version row says.
+      assert.equal(upgrade.code, 1, upgrade.stdout)
+      assert.equal(upgrade.stderr.trim().split('\n').length, 1, upgrade.stderr)
+      assert.match(
+        errorLine(upgrade),
+        new RegExp(`^downgrade ${r2} failed after 1 statement\\(s\\) last time and the database holds their effect, but this run would do nothing: finish that step first \\('strata downgrade -1' resumes it\\), or undo its statements by hand and settle it with 'strata stamp`),
+      )
+      assert.doesNotMatch(upgrade.stdout, /Already at head/)
+      // Going elsewhere is refused too, before anything runs.
+      const elsewhere = await s.strata(['downgrade', 'base'])
+      assert.equal(elsewhere.code, 1)
+      assert.deepEqual(await userTables(s), ['f1'])
+      // The user re-creates the index by hand and says where the database is.
+      await rawQuery(s.db, 'CREATE INDEX ix_f1_a ON f1 (a)')
+      assert.equal((await s.strata(['stamp', r2])).code, 0)
+      const settled = await s.strata(['upgrade', 'head'])
+      assert.equal(settled.code, 0, settled.stderr)
+      assert.match(settled.stdout, /Already at head/)
+      assert.equal((await s.strata(['current'])).stderr, '')
+      assert.deepEqual((await history(s)).slice(-2).map((h) => [h.revision, h.direction, h.status]), [[r2, 'down', 'failed'], [r2, 'down', 'accepted']])
+    } finally {
+      await s.db.drop()
+    }
+  })
+
   it('a step that stopped part-way and whose file changed since is refused, unless --restart-step after a manual undo', async () => {
     const s = await createScenario(project, dialect, 'changed')
     try {
