@@ -36,7 +36,10 @@ async function applyWithClient(db: TestDatabase, script: string): Promise<void> 
   else if (db.dialect === 'postgres') result = await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', '-'], script)
   else {
     const url = new URL(db.url)
-    result = await run('mariadb', ['-h', url.hostname, '-P', url.port || '3306', '-u', decodeURIComponent(url.username), url.pathname.slice(1)], script)
+    // A client whose default character set is latin1: the script must set the connection's own (a default of
+    // 'ñone ✓' was stored double-encoded otherwise).
+    const args = ['--default-character-set=latin1', '-h', url.hostname, '-P', url.port || '3306', '-u', decodeURIComponent(url.username), url.pathname.slice(1)]
+    result = await run('mariadb', args, script)
   }
   assert.equal(result.status, 0, `client failed: ${result.stderr}\n--- script ---\n${script}`)
 }
@@ -76,7 +79,7 @@ export const auditLog = table('audit_log', {
   id: integer().primaryKey().autoincrement(),
   customerId: integer('customer_id').references(() => customers.id, { onDelete: 'cascade' }),
   happenedAt: timestamp('happened_at').notNull().default(sql\`CURRENT_TIMESTAMP\`),
-  note: varchar({ length: 200 }).notNull().default('none'),
+  note: varchar({ length: 200 }).notNull().default('ñone ✓'),
 }, (t) => [index('ix_audit_log_customer').on(t.customerId)])
 `
 }

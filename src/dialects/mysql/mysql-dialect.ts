@@ -38,5 +38,7 @@ export const mysqlDialect: Dialect = {
   advisoryLockUnsafe: galeraLockWarning,
   nowMillisSql: 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)',
   lockWaitBound: mysqlLockWaitBound,
-  scriptFraming: { prelude: [], beforeCommit: [], postlude: [], begin: 'START TRANSACTION' },
+  // The connection's character set as strata's own sessions have it (mysql-driver.ts): a client defaulting to
+  // utf8mb3 refused an emoji, and one defaulting to latin1 would store non-ASCII text double-encoded.
+  scriptFraming: { prelude: ['SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci'], beforeCommit: [], postlude: [], begin: 'START TRANSACTION' },
 }
