@@ -10,7 +10,7 @@ import { RunLoop, formatStep } from './run-loop.js'
 import { StepFailure } from './run-loop-types.js'
 import { RunSession, connect, maskSecret } from './run-session.js'
 import { LiveTarget } from './run-target.js'
-import { checksumOrNull, describeAftermath, describeStepError, refuseAroundUnfinished, resumePoint, unfinishedRow } from './step-failure.js'
+import { checksumOrNull, describeAftermath, describeStepError, failedStatus, refuseAroundUnfinished, resumePoint, unfinishedRow } from './step-failure.js'
 import type { DatabaseUrl } from './url.js'
 import { type HistoryRow, VersionStore } from './version-store.js'
 import { verifyChecksums } from './verify.js'
@@ -138,16 +138,16 @@ async function reportFailure(env: RunEnvironment, store: VersionStore, live: Liv
   if (failure.cause instanceof LockLostError) return failure.cause
   let message = describeStepError(step, failure.cause, env.url)
   message += `; ${describeAftermath(failure)}`
-  await recordFailure(store, live, step, failure.historyId, failure.statementsDone, message).catch(() => undefined)
+  await recordFailure(store, live, step, failure.historyId, failure.statementsDone, message, failedStatus(failure)).catch(() => undefined)
   const code = failure.cause instanceof StrataError && failure.cause.code !== 'error' && failure.cause.code !== 'database' ? failure.cause.code : 'step-failed'
   return new StrataError(message, { code, cause: failure.cause })
 }
 
 /** Writes the failure into the history: the step's own row when it has one, else a new row (if the table exists). */
-async function recordFailure(store: VersionStore, live: LiveTarget, step: MigrationStep, historyId: number, done: number, message: string) {
+async function recordFailure(store: VersionStore, live: LiveTarget, step: MigrationStep, historyId: number, done: number, message: string, status: 'failed' | 'interrupted') {
   const now = new Date().toISOString()
   if (historyId !== 0) {
-    await live.execute(store.historyUpdate(historyId, { status: 'failed', statements_done: done, finished_at: now, error: message.slice(0, 2000) }))
+    await live.execute(store.historyUpdate(historyId, { status, statements_done: done, finished_at: now, error: message.slice(0, 2000) }))
     return
   }
   await live.execute(
@@ -159,14 +159,13 @@ async function recordFailure(store: VersionStore, live: LiveTarget, step: Migrat
       started_at: now,
       finished_at: now,
       duration_ms: null,
-      status: 'failed',
+      status,
       statements_done: done,
       error: message.slice(0, 2000),
     }),
   )
 }
 
-/** Sets the version rows to `targets` without running migrations (under the lock, in one transaction). */
 /**
  * Stamping after a step was left part-way says the user settled it by hand: an 'accepted' row closes it, so that
  * runs no longer resume or refuse over it (`history --applied` keeps both rows).
@@ -181,6 +180,7 @@ async function settleUnfinished(store: VersionStore, live: LiveTarget, history: 
   )
 }
 
+/** Sets the version rows to `targets` without running migrations (under the lock, in one transaction). */
 export async function stampVersions(env: RunEnvironment, targets: string[], purge: boolean, options: RunOptions = {}): Promise<string[]> {
   const { dialect, config, url, graph } = env
   const store = new VersionStore(dialect, config.versionTable, config.historyTable)

@@ -36,6 +36,20 @@ export function describeStepError(step: MigrationStep, error: unknown, url: Data
   return `${verb} ${rev} (${where}) failed: ${message}`
 }
 
+/** The run stopped because strata could not tell whether an interrupted statement took effect (nothing ran). */
+export function undecided(failure: StepFailure): boolean {
+  return failure.cause instanceof StrataError && failure.cause.code === 'uncertain-statement'
+}
+
+/**
+ * The status a failed step's row keeps: 'interrupted' while whether its next statement took effect is unknown
+ * (the connection was lost while it ran, or a rerun could not tell), so that the next run checks it again rather
+ * than resume as after a plain failure and run it a second time.
+ */
+export function failedStatus(failure: StepFailure): 'failed' | 'interrupted' {
+  return failure.progressive && (failure.uncertain || undecided(failure)) ? 'interrupted' : 'failed'
+}
+
 /** What the database holds after the failure, and what to do next; every claim comes from what the loop recorded. */
 export function describeAftermath(failure: StepFailure): string {
   const { step } = failure
@@ -49,10 +63,12 @@ export function describeAftermath(failure: StepFailure): string {
     return `rolled back; the database is ${at}${kept}`
   }
   const n = failure.statementsDone
+  const held = n === 0 ? 'none of its statements took effect before it' : `the database holds the effect of its first ${n} statement(s)`
+  // The refusal itself says what to check and which flag to rerun with.
+  if (undecided(failure)) return `${held}; the record stays 'interrupted', so every rerun asks again until one of those flags is given`
   const next = failure.uncertain
     ? `statement ${n + 1} was running when the connection was lost and may have taken effect: the next 'strata ${verb}' checks the schema before resuming`
     : `statement ${n + 1} did not take effect`
-  const held = n === 0 ? 'none of its statements took effect before it' : `the database holds the effect of its first ${n} statement(s)`
   return `${held}; ${next}; fix the cause and rerun 'strata ${verb}' to resume at statement ${n + 1} (or undo them by hand and rerun with --restart-step)`
 }
 
