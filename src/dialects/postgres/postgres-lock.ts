@@ -1,7 +1,9 @@
 /**
  * The migration lock: a session-level advisory lock on a fixed key. It is not tied to a transaction (so it spans
  * every step of a run) and the server releases it when the session ends, so a killed process never leaves it stale.
- * Advisory locks are per database: runs against different databases do not block each other.
+ * Advisory locks are per database: runs against different databases do not block each other. Within one database
+ * the key follows the session's schema, where strata keeps its tables: the tenants of a fleet (`tenantSchemas`)
+ * lock apart, so one stuck tenant no longer holds up the others.
  */
 import { createHash } from 'node:crypto'
 import { LockLostError, LockTimeoutError } from '../../errors.js'
@@ -49,10 +51,24 @@ async function describeHolder(connection: Connection, key: bigint): Promise<stri
 }
 
 /**
+ * The key for the session's current schema: STRATA_LOCK_KEY in `public` (the key every strata release used), else
+ * the first 8 bytes of md5('strata/<schema>'), computed by the server from the schema it resolves.
+ */
+async function schemaLockKey(connection: Connection): Promise<bigint> {
+  const [row] = await connection.query<{ key: string }>(
+    `SELECT (CASE WHEN current_schema() IS NULL OR current_schema() = 'public' THEN $1::bigint
+       ELSE ('x' || substr(md5('strata/' || current_schema()), 1, 16))::bit(64)::bigint END)::text AS key`,
+    [STRATA_LOCK_KEY.toString()],
+  )
+  return row ? BigInt(row.key) : STRATA_LOCK_KEY
+}
+
+/**
  * Takes the lock with pg_try_advisory_lock, retrying with growing pauses (50 ms doubling up to 1 s) until
  * `timeoutMs`; then fails naming the session that holds it.
  */
-export async function acquirePostgresLock(connection: Connection, timeoutMs: number, key: bigint = STRATA_LOCK_KEY): Promise<HeldLock> {
+export async function acquirePostgresLock(connection: Connection, timeoutMs: number, fixedKey?: bigint): Promise<HeldLock> {
+  const key = fixedKey ?? (await schemaLockKey(connection))
   const locked = await pollUntil(
     async () => {
       const [row] = await connection.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()])

@@ -133,6 +133,27 @@ describe('postgres migration lock', () => {
     }
   })
 
+  it('sessions in different schemas of one database (fleet tenants) lock apart; the same schema still excludes', async () => {
+    const { conn, url } = ctx()
+    await conn.execute('CREATE SCHEMA IF NOT EXISTS tenant_a')
+    await conn.execute('CREATE SCHEMA IF NOT EXISTS tenant_b')
+    const inSchema = async (schema: string) => (await postgresDialect.connect({ ...url, params: { options: `-c search_path=${schema}` } })) as PostgresConnection
+    const [a, b, a2] = [await inSchema('tenant_a'), await inSchema('tenant_b'), await inSchema('tenant_a')]
+    try {
+      const heldA = await postgresDialect.acquireLock(a, 1000)
+      const heldB = await postgresDialect.acquireLock(b, 300)
+      await assert.rejects(postgresDialect.acquireLock(a2, 300), /another strata run holds the migration lock/)
+      // The default schema keeps the key every release used.
+      const publicLock = await postgresDialect.acquireLock(conn, 300)
+      const rival = await second()
+      await assert.rejects(postgresDialect.acquireLock(rival, 200), (error: Error) => error.message.includes(`(advisory lock ${STRATA_LOCK_KEY})`))
+      await rival.close()
+      for (const held of [heldA, heldB, publicLock]) await held.release()
+    } finally {
+      for (const c of [a, b, a2]) await c.close()
+    }
+  })
+
   it('waits for a lock released during the wait', async () => {
     const { conn } = ctx()
     const rival = await second()
