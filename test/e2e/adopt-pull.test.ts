@@ -84,6 +84,12 @@ describeEachDialect('strata pull round trip on real-world schemas', ({ dialect }
         const [product] = await rawQuery(fresh, "INSERT INTO products (product_name) VALUES ('Blue cheese') RETURNING search::text AS search")
         assert.equal(product!.search, "'blue':1 'chees':2")
       }
+      // SET members keep their case (and spaces) on the fresh database.
+      if (name === 'shop' && dialect === 'mysql') {
+        await rawQuery(fresh, "INSERT INTO products (product_name, flags) VALUES ('Tea', 'On Sale,New')")
+        const [row] = await rawQuery(fresh, "SELECT flags FROM products WHERE product_name = 'Tea'")
+        assert.equal(row!.flags, 'New,On Sale')
+      }
     })
 
   }

@@ -94,9 +94,20 @@ export function parseEnumValues(args: string): string[] {
 
 const INTEGER_WIDTH = /^(tinyint|smallint|mediumint|int|integer|bigint|year)\(\d+\)/
 
-/** A native type as strata keeps it in `raw`: lower case, single spaces, no integer display widths (MariaDB shows them, MySQL 8 does not). */
+/** A quoted string of a type (a SET member), kept as written; what is between them is normalized. */
+const QUOTED = /('(?:[^'\\]|''|\\.)*')/
+
+/**
+ * A native type as strata keeps it in `raw`: lower case, single spaces, no integer display widths (MariaDB shows
+ * them, MySQL 8 does not). Quoted members keep their case and spaces: `SET('Trailers','Deleted Scenes')`'s values
+ * are what a fresh database gets.
+ */
 export function normalizeRawMysqlType(sql: string): string {
-  const text = sql.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*\(\s*/g, '(').replace(/\s*\)/g, ')').replace(/\s*,\s*/g, ',')
+  const text = sql
+    .trim()
+    .split(QUOTED)
+    .map((part, i) => (i % 2 === 1 ? part : part.toLowerCase().replace(/\s+/g, ' ').replace(/\s*\(\s*/g, '(').replace(/\s*\)/g, ')').replace(/\s*,\s*/g, ',')))
+    .join('')
   if (/^tinyint\(1\)$/.test(text)) return text
   return text.replace(INTEGER_WIDTH, '$1')
 }
