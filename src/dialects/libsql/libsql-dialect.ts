@@ -6,8 +6,8 @@ import { acquireLibsqlLock, libsqlRunLock } from './libsql-lock.js'
 
 /**
  * libSQL (Turso, local files) through @libsql/client: a variant of the SQLite dialect. Introspection, compiling
- * and canonical forms are SQLite's; the connection keeps foreign keys on, so table rebuilds never depend on
- * `PRAGMA foreign_keys = OFF` (which Turso and D1 ignore).
+ * and canonical forms are SQLite's. A local file migrates with foreign keys off, as SQLite does; a remote database
+ * (Turso) keeps them on, and table rebuilds then take the enforced path (libsql-driver.ts).
  */
 export const libsqlDialect: Dialect = {
   ...sqliteDialect,

@@ -12,10 +12,12 @@ import { importExternal } from '../../runtime/external-import.js'
  * A Connection over @libsql/client. The client pools connections and rolls back any transaction a borrowed one
  * left open, so strata's BEGIN/COMMIT/ROLLBACK statements map onto its transaction API: BEGIN opens a
  * `client.transaction()` that owns one connection until COMMIT or ROLLBACK, and every statement in between runs
- * on it. Outside a transaction the client has one connection (`concurrency: 1`), so session pragmas stick.
+ * on it. Outside a transaction the client has one connection (`concurrency: 1`); a transaction takes that
+ * connection away and the client opens a new one after it, so the session's pragmas are set again before each.
  *
- * Foreign keys stay on (libSQL's default, as on Turso and D1, which ignore `PRAGMA foreign_keys = OFF`): table
- * rebuilds take the enforced-foreign-keys path of sqlite-rebuild.ts.
+ * A local file migrates with foreign keys off, as SQLite does (a table rebuild then never fires ON DELETE in its
+ * children); `?foreign_keys=on` keeps them on. A remote database (Turso) keeps them on whatever is asked, as D1
+ * does: table rebuilds then take the enforced-foreign-keys path of sqlite-rebuild.ts.
  */
 export class LibsqlConnection implements Connection {
   readonly dialect = 'libsql' as const
@@ -26,7 +28,14 @@ export class LibsqlConnection implements Connection {
   constructor(
     private readonly client: Client,
     readonly filename: string | undefined,
+    /** Set on every connection the client opens (see above). */
+    private readonly sessionPragmas: string[] = [],
   ) {}
+
+  /** The session's pragmas on the client's current connection (outside any transaction). */
+  async applySession(): Promise<void> {
+    for (const pragma of this.sessionPragmas) await this.client.execute(pragma)
+  }
 
   /** True while a transaction opened by BEGIN is open. */
   get inTransaction(): boolean {
@@ -71,6 +80,8 @@ export class LibsqlConnection implements Connection {
   private async boundary(kind: 'begin' | 'begin-write' | 'commit' | 'rollback'): Promise<void> {
     if (kind === 'begin' || kind === 'begin-write') {
       if (this.inTransaction) throw new SqliteError('cannot start a transaction within a transaction', { driverCode: 'SQLITE_ERROR' })
+      // PRAGMA foreign_keys is a no-op inside a transaction: set before it, on the connection it will take.
+      await this.applySession()
       this.transaction = await this.client.transaction(kind === 'begin-write' ? 'write' : 'deferred')
       return
     }
@@ -162,8 +173,11 @@ export async function connectLibsql(url: DatabaseUrl, options: ConnectOptions = 
   try {
     if (url.filename && url.filename !== ':memory:') mkdirSync(dirname(url.filename), { recursive: true })
     const client = createClient({ ...clientConfig(url), concurrency: 1, intMode: 'number' })
-    const connection = new LibsqlConnection(client, url.filename)
-    if (url.filename) await connection.execute(`PRAGMA busy_timeout = ${options.statementTimeoutMs || BUSY_TIMEOUT_MS}`)
+    const pragmas: string[] = []
+    if (url.filename) pragmas.push(`PRAGMA busy_timeout = ${options.statementTimeoutMs || BUSY_TIMEOUT_MS}`)
+    if (url.filename && url.params.foreign_keys?.toLowerCase() !== 'on') pragmas.push('PRAGMA foreign_keys = OFF')
+    const connection = new LibsqlConnection(client, url.filename, pragmas)
+    await connection.applySession()
     return connection
   } catch (error) {
     const e = toSqliteError(error)
