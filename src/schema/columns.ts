@@ -97,7 +97,8 @@ export class ColumnBuilder {
    */
   default(value: string | number | boolean | JsonDefault | SqlFragment | null): this {
     delete this.config.invalidDefault
-    if (value === null) this.config.default = null
+    if (value === undefined) this.config.invalidDefault = 'default(undefined): pass a value (null for NULL), or leave .default() out'
+    else if (value === null) this.config.default = null
     else if (isSqlFragment(value)) this.config.default = { kind: 'sql', sql: value.text }
     else if (typeof value !== 'object') this.config.default = { kind: 'literal', value }
     else if (this.config.type.kind !== 'json' && this.config.type.kind !== 'jsonb')

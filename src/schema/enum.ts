@@ -20,6 +20,13 @@ const ENUM_MARK = Symbol.for('strata.enum')
 export function enumeration(name: string, values: readonly string[], options: EnumOptions = {}): Enumeration {
   if (values.length === 0) throw new Error(`enumeration('${name}') needs at least one value`)
   const model: EnumModel = { name, schema: options.schema ?? null, values: [...values] }
+  for (const [now, before] of Object.entries(options.renamedValues ?? {})) {
+    // A hint written the wrong way round matched nothing, and autogenerate removed the value (and its rows' data).
+    if (!values.includes(now)) {
+      const turned = values.includes(before) ? ` (did you mean { ${before}: '${now}' }?)` : ''
+      throw new Error(`enumeration('${name}'): renamedValues maps each new value to its old one, and '${now}' is not one of its values${turned}`)
+    }
+  }
   if (options.renamedValues) model.renamedValues = { ...options.renamedValues }
   const factory = ((columnName?: string) =>
     new ColumnBuilder({ kind: 'enum', name, values: [...values], ...(options.schema ? { schema: options.schema } : {}) }, columnName)) as Enumeration

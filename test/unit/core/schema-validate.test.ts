@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { index, integer, sql, table, text, timestamp, unique, uniqueIndex } from '../../../src/index.js'
+import { enumeration, index, integer, sql, table, text, timestamp, unique, uniqueIndex } from '../../../src/index.js'
 import { mysqlDialect } from '../../../src/dialects/mysql/mysql-dialect.js'
 import { postgresDialect } from '../../../src/dialects/postgres/postgres-dialect.js'
 import { sqliteDialect } from '../../../src/dialects/sqlite/sqlite-dialect.js'
@@ -76,6 +76,19 @@ describe('schema validation at load', () => {
       assert.equal(problem(dialect, clash), "table 't': index 'ix_t_a_b' and index 'ix_t_a_b' have the same name: name one of them", dialect.name)
     const given = table('u', { id: integer().primaryKey(), email: text() }, (c) => [unique().on(c.email), index('uq_u_email').on(c.email)])
     assert.equal(problem(postgresDialect, given), "table 'u': index 'uq_u_email' and unique constraint 'uq_u_email' have the same name: name one of them")
+  })
+
+  it('an enum value rename hint written the wrong way round is refused, with the right way (it matched nothing before)', () => {
+    assert.throws(
+      () => enumeration('plan', ['free', 'paid_members'], { renamedValues: { paid: 'paid_members' } }),
+      /enumeration\('plan'\): renamedValues maps each new value to its old one, and 'paid' is not one of its values \(did you mean \{ paid_members: 'paid' \}\?\)$/,
+    )
+    assert.equal(enumeration('plan', ['free', 'paid_members'], { renamedValues: { paid_members: 'paid' } }).model.renamedValues?.paid_members, 'paid')
+  })
+
+  it('default(undefined) names the column instead of failing later with a TypeError', () => {
+    const t = table('t', { id: integer().primaryKey(), note: text().default(undefined as unknown as string) })
+    assert.throws(() => buildSchemaModel([t]), /column 't\.note': default\(undefined\): pass a value \(null for NULL\), or leave \.default\(\) out/)
   })
 
   it('a default calling now() is rejected on SQLite, naming the column and the portable spelling', () => {
