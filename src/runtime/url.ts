@@ -104,7 +104,7 @@ export function parseDatabaseUrl(raw: string, baseDir: string): DatabaseUrl {
   const text = raw.trim()
   rememberUserInfoPassword(text)
   const schemeMatch = /^([a-z][a-z0-9]*)(\+[a-z0-9_]+)?:/i.exec(text)
-  if (!schemeMatch) throw new UrlError(`malformed database URL '${maskPasswords(text)}': expected sqlite:///path, postgresql://… or mysql://…`)
+  if (!schemeMatch) throw new UrlError(`malformed database URL '${maskPasswords(text)}': expected a scheme (${schemeList()}), e.g. sqlite:///path or postgresql://host/db`)
   const dialect = dialectForScheme(schemeMatch[1]!)
   if (!dialect) throw new UrlError(`unsupported database URL scheme '${schemeMatch[1]}': use ${schemeList()}`)
   const entry = dialectEntry(dialect)

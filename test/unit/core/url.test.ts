@@ -62,7 +62,7 @@ describe('database URLs', () => {
     for (const [spaced, shown] of [
       ['postgres://app:sp ace-1@127.0.0.1:5432', "database URL 'postgres://app:***@127.0.0.1:5432' names no database: add /dbname"],
       ['postgres://app:sp ace-2@127.0.0.1:99999/db', "malformed database URL 'postgres://app:***@127.0.0.1:99999/db'"],
-      ['mysql//app:sp ace-3@127.0.0.1/db', "malformed database URL 'mysql//app:***@127.0.0.1/db': expected sqlite:///path, postgresql://… or mysql://…"],
+      ['mysql//app:sp ace-3@127.0.0.1/db', "malformed database URL 'mysql//app:***@127.0.0.1/db': expected a scheme (sqlite, postgresql, mysql, libsql or pglite), e.g. sqlite:///path or postgresql://host/db"],
     ] as const) {
       assert.throws(() => parseDatabaseUrl(spaced, '/'), (e: Error) => e.message === shown || assert.fail(e.message))
     }
