@@ -7,9 +7,9 @@ import { UsageError } from '../config/errors.js'
 import type { HistoryRow } from '../runtime/version-store.js'
 import type { VerifyProblem } from '../runtime/verify.js'
 import { checkSchema } from './check.js'
-import { type FleetOptions, type FleetResult, readFleet, sameSet } from './fleet.js'
+import { type FleetOptions, type FleetResult, behindOrFailed, readFleet } from './fleet.js'
 import { appliedHistory, verify } from './inspect.js'
-import { type ConfigInput, resolveProject } from './project.js'
+import { type ConfigInput, loadGraph, resolveProject } from './project.js'
 
 /** One difference `check` found, as `strata check --json` prints it. */
 export interface FleetChange {
@@ -31,8 +31,9 @@ export type HistoryFleetResult = FleetResult & { history?: HistoryRow[] }
 export async function checkFleet(input: ConfigInput, options: CheckFleetOptions = {}): Promise<CheckFleetResult[]> {
   if ((options as { replay?: unknown }).replay) throw new UsageError('check --replay compares the migrations with the schema files, not a database: it cannot take --all')
   const config = await resolveProject(input)
+  const graph = loadGraph(config)
   return readFleet(config, options, async (target, from, heads) => {
-    if (!options.allowBehind && !sameSet(from, heads)) return { status: 'behind' as const }
+    if (behindOrFailed(graph, from, heads) && !options.allowBehind) return { status: 'behind' as const }
     const detected = await checkSchema(config, { url: target.url, allowBehind: options.allowBehind === true })
     const changes = detected.map((c) => ({ kind: c.operation.kind, message: c.message, ...(c.warning ? { warning: c.warning } : {}) }))
     return { status: changes.length === 0 ? ('clean' as const) : ('drifted' as const), changes }

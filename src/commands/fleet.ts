@@ -11,6 +11,8 @@ import type { RunOptions } from '../runtime/runner.js'
 import { readCurrentVersions } from './current.js'
 import { type ConfigInput, loadGraph, resolveProject } from './project.js'
 import { upgrade } from './run.js'
+import { unknownCurrentError } from '../revisions/plan.js'
+import type { RevisionGraph } from '../revisions/index.js'
 import { maskPasswords } from '../runtime/url.js'
 
 export interface FleetTarget {
@@ -150,9 +152,21 @@ export async function readFleet<Extra extends object>(
   return results as (FleetResult & Partial<Extra>)[]
 }
 
+/**
+ * 'behind' when the database is not at the heads; throws (the database then counts as failed) when it is at a
+ * revision no file has: nothing here can bring it to the heads, as `upgrade` says.
+ */
+export function behindOrFailed(graph: RevisionGraph, from: string[], heads: string[]): 'behind' | undefined {
+  const unknown = from.filter((id) => !graph.has(id))
+  if (unknown.length > 0) throw unknownCurrentError(graph, unknown)
+  return sameSet(from, heads) ? undefined : 'behind'
+}
+
 /** `strata current --all`: the version rows of every database (read only), each `at target` or `behind`. */
 export async function currentFleet(config: ConfigInput, options: FleetOptions = {}): Promise<FleetResult[]> {
-  return readFleet(await resolveProject(config), options, async (_target, from, heads) => ({ status: sameSet(from, heads) ? 'at target' : 'behind' }))
+  const resolved = await resolveProject(config)
+  const graph = loadGraph(resolved)
+  return readFleet(resolved, options, async (_target, from, heads) => ({ status: behindOrFailed(graph, from, heads) ?? 'at target' }))
 }
 
 /** `strata upgrade TARGET --all`: every database of the fleet, `concurrency` at a time. Results in fleet order. */

@@ -150,6 +150,12 @@ export default defineConfig({ url: ${JSON.stringify(db().url)}, schema: './schem
     assert.equal(checked.find((r) => r.database === 'c')!.status, 'failed')
     assert.match(checked.find((r) => r.database === 'c')!.error!, /nosuchrev/)
     assert.deepEqual(statuses(checked).filter((x) => !x.startsWith('c ')), ['a clean', 'b drifted', 'd clean', 't_1 clean', 't_2 clean', 't_3 clean'])
+    // Not "behind": no file has that revision, so nothing here can bring it to the heads.
+    for (const verb of ['current', 'check']) {
+      const read = await json([verb, '--all'], 1)
+      assert.equal(read.find((r) => r.database === 'c')!.status, 'failed', verb)
+      assert.match(read.find((r) => r.database === 'c')!.error!, /the database is at revision 'nosuchrev', which no file in .* has/)
+    }
     const fix = new Database(file('c'))
     fix.exec(`UPDATE strata_version SET version_num = '${ids[2]}'`)
     fix.close()
