@@ -4,6 +4,9 @@ import type { SchemaModel } from '../schema/model.js'
 import { StrataError } from '../errors.js'
 import type { StatementInfo } from './step-sink.js'
 import { oneLine } from './step-failure.js'
+import { isIdempotentDdl } from './idempotent-ddl.js'
+
+export { isIdempotentDdl }
 
 /**
  * Whether a statement that may or may not have run (the process died between the statement and its progress
@@ -56,13 +59,6 @@ export function isDataStatement(sql: string): boolean {
   return /^(INSERT|UPDATE|DELETE|REPLACE|MERGE|WITH|SELECT)\b/.test(head)
 }
 
-/**
- * DDL that is safe to run again whether or not it took effect (`DROP … IF EXISTS`, `CREATE … IF NOT EXISTS`): an
- * interrupted one is simply run again. PostgreSQL's resumed CREATE INDEX CONCURRENTLY starts with such a drop.
- */
-export function isIdempotentDdl(sql: string): boolean {
-  return /^\s*(DROP\s+[A-Z ]*?\bIF\s+EXISTS\b|CREATE\s+[A-Z ]*?\bIF\s+NOT\s+EXISTS\b)/i.test(sql)
-}
 
 /**
  * Whether the statement an interrupted run may have left half-way took effect: as the user said (`--resume-skip` /

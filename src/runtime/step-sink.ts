@@ -2,6 +2,7 @@ import { DatabaseError } from '../errors.js'
 import type { CompileContext, Dialect } from '../dialects/dialect.js'
 import type { OperationSink } from '../operations/api.js'
 import type { AnyOperation } from '../operations/index.js'
+import { isIdempotentDdl } from './idempotent-ddl.js'
 
 /** Why a statement failed, with everything the user needs to find it. */
 export class StatementError extends DatabaseError {
@@ -102,12 +103,26 @@ export class StepSink implements OperationSink {
       throw this.explainCompileError ? this.explainCompileError(operation, error) : error
     }
     const folded = batch.length > 1 ? { batch } : {}
+    const from = this.resumeFrom(statements)
     for (const [index, sql] of statements.entries()) {
       const number = this.statementsDone + 1
-      if (number > this.skip) await this.hooks.statement({ sql, operation, number, index, count: statements.length, ...folded })
+      if (number >= from) await this.hooks.statement({ sql, operation, number, index, count: statements.length, ...folded })
       this.statementsDone = number
     }
     if (this.replay) for (const each of batch) this.replay(each)
+  }
+
+  /**
+   * The first statement number of this operation to run. A resume inside an operation whose statements before the
+   * resume point are all safe to run twice (PostgreSQL's DROP INDEX CONCURRENTLY IF EXISTS before an index built
+   * again) restarts it from its first: how many statements it compiles to depends on what the failure left (an
+   * invalid index), so the recorded count may point past the drop it needs.
+   */
+  private resumeFrom(statements: string[]): number {
+    const first = this.statementsDone + 1
+    const resumeAt = this.skip + 1
+    if (first < resumeAt && resumeAt < first + statements.length && statements.slice(0, resumeAt - first).every(isIdempotentDdl)) return first
+    return resumeAt
   }
 
   async query<T>(sql: string, params?: unknown[]): Promise<T[]> {

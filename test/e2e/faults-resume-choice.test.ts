@@ -3,13 +3,15 @@
  * and asks for --resume-skip or --resume-redo, and so does every run after it until one is given. Found by a
  * tester: the first refusal was recorded as a plain failure, and the second rerun resumed without asking, running
  * the statement again. The interrupted state is built by hand (statement 2 ran, its record did not), exactly as a
- * kill between the two leaves it.
+ * kill between the two leaves it. And on PostgreSQL, a concurrent index build that fails after its resumed run
+ * dropped the invalid index an earlier failure left: the next run starts again from that drop (it resumed past it,
+ * and every rerun failed with "already exists" until --restart-step).
  */
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { after, before, it } from 'node:test'
-import { describeEachDialect } from '../support/databases.js'
+import { describeDialect, describeEachDialect } from '../support/databases.js'
 import { rawQuery, tableNames, versionRows } from '../support/inspect.js'
 import type { UserProject } from '../support/project.js'
 import { createScenario, errorLine, linkUserProject, revId } from '../support/safe-project.js'
@@ -67,3 +69,45 @@ describeEachDialect('an interrupted raw statement: every rerun asks until told',
     }
   })
 })
+
+describeDialect('postgres', 'a concurrent index build failing twice: the next run drops the invalid index again', () => {
+  let project: UserProject
+  before(() => {
+    project = linkUserProject('resume-cic')
+  })
+  after(() => project?.remove())
+
+  it('resumes from the drop, builds the index, and leaves no invalid index', async () => {
+    const s = await createScenario(project, 'postgres', 'cic')
+    const [c1, c2] = [revId(1, 'd'), revId(2, 'd')]
+    const invalid = async () => (await rawQuery<{ valid: boolean }>(s.db, "SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'ix_t_a'")).map((r) => r.valid)
+    try {
+      s.revision({ id: c1, down: null, message: 'table', imports: ['integer'], up: `  await op.createTable('t', { id: integer().primaryKey(), a: integer() })`, down_: `  await op.dropTable('t')` })
+      s.revision({
+        id: c2,
+        down: c1,
+        message: 'unique online',
+        up: `  await op.autocommit(async () => {\n    await op.createIndex('ix_t_a', 't', ['a'], { unique: true, online: true })\n  })`,
+        down_: `  await op.dropIndex('ix_t_a', 't')`,
+      })
+      assert.equal((await s.strata(['upgrade', c1])).code, 0)
+      await rawQuery(s.db, 'INSERT INTO t (id, a) VALUES (1, 7), (2, 7), (3, 8)')
+      // Fails on the duplicate, leaving an invalid index; the rerun drops it, builds again, fails again.
+      for (const attempt of [1, 2]) {
+        const failed = await s.strata(['upgrade', 'head'])
+        assert.equal(failed.code, 1, `attempt ${attempt}: ${failed.stdout}${failed.stderr}`)
+        assert.match(failed.stderr, /could not create unique index "ix_t_a"/)
+        assert.deepEqual(await invalid(), [false], `attempt ${attempt}: an invalid index is left`)
+      }
+      await rawQuery(s.db, 'DELETE FROM t WHERE id = 2')
+      const fixed = await s.strata(['upgrade', 'head'])
+      assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr)
+      assert.deepEqual(await invalid(), [true])
+      assert.deepEqual(await versionRows(s.db), [c2])
+      assert.equal((await s.strata(['check'])).stderr, '')
+    } finally {
+      await s.db.drop()
+    }
+  })
+})
+
