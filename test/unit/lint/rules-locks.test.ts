@@ -85,6 +85,15 @@ describe('lock rules: details', () => {
     assert.ok(!(await rulesOf('postgres', body, { serverVersion: { major: 16, minor: 0 } })).includes('volatile-default-rewrite'))
   })
 
+  it('mysql-copy-algorithm: adding a CHECK copies the table (MariaDB refuses ALGORITHM=INPLACE for it)', async () => {
+    assert.ok((await rulesOf('mysql', (op) => op.createCheck('ck_age', 'users', 'age >= 0'))).includes('mysql-copy-algorithm'))
+    const onNewTable = async (op: Parameters<Parameters<typeof rulesOf>[1]>[0]) => {
+      await op.createTable('fresh', { id: bigint().primaryKey(), n: integer() })
+      await op.createCheck('ck_n', 'fresh', 'n >= 0')
+    }
+    assert.ok(!(await rulesOf('mysql', onNewTable)).includes('mysql-copy-algorithm'))
+  })
+
   it('mysql-copy-algorithm names the reason: enum values inserted before the end, or reordered', async () => {
     const inserted = await rulesOf('mysql', (op) => op.addEnumValue('mood', 'ok', { existing: ['happy', 'sad', 'meh'], before: 'sad', columns: [{ table: 'users', column: 'mood' }] }))
     const appended = await rulesOf('mysql', (op) => op.addEnumValue('mood', 'ok', { existing: ['happy', 'sad', 'meh'], columns: [{ table: 'users', column: 'mood' }] }))
