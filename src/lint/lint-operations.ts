@@ -47,6 +47,15 @@ function trackCreated(operation: AnyOperation, created: Set<string>): void {
  * Checks the operations of one migration, in order, against the catalogue. Each operation sees the schema as the
  * earlier ones left it, and knows which tables the migration itself created (exempt from lock and rewrite rules).
  */
+/** `VALIDATE CONSTRAINT name` in raw SQL (what safe: true writes, in op.autocommit). */
+const VALIDATES = /\bVALIDATE\s+CONSTRAINT\s+"?([^"\s;]+)"?/giu
+
+/** Follows NOT VALID constraints through the migration: added with validate: false, then validated by raw SQL. */
+function trackValidation(operation: AnyOperation, unvalidated: Set<string>): void {
+  if ((operation.kind === 'addCheck' || operation.kind === 'addForeignKey') && !operation.validate) unvalidated.add(operation.object.name.toLowerCase())
+  if (operation.kind === 'execute') for (const [, name] of operation.sql.matchAll(VALIDATES)) unvalidated.delete(name!.toLowerCase())
+}
+
 export function lintOperations(operations: AnyOperation[], options: LintOperationsOptions): OperationFinding[] {
   const model = cloneModel(options.model)
   const created = new Set<string>()
@@ -59,6 +68,7 @@ export function lintOperations(operations: AnyOperation[], options: LintOperatio
     model,
     lockTimeoutSet: options.lockTimeoutSet ?? false,
     outsideTransaction: false,
+    unvalidated: new Set(),
   }
   const findings: OperationFinding[] = []
   for (const [index, operation] of operations.entries()) {
@@ -76,6 +86,7 @@ export function lintOperations(operations: AnyOperation[], options: LintOperatio
     }
     trackCreated(operation, created)
     if (operation.kind === 'execute' && setsLockTimeout(operation.sql)) context.lockTimeoutSet = true
+    trackValidation(operation, context.unvalidated)
     try {
       operation.apply(model)
     } catch {

@@ -29,6 +29,8 @@ export interface LintContext {
   lockTimeoutSet: boolean
   /** True when this operation runs outside a transaction (`op.autocommit`, or `export const transaction = false`). */
   outsideTransaction: boolean
+  /** Constraints (lower case) this migration added NOT VALID and has not validated since. */
+  unvalidated: Set<string>
 }
 
 /** A count a finding can quote when a database is reachable ("table holds 1,204,553 rows"). */

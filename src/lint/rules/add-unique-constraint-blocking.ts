@@ -1,5 +1,6 @@
 import { display } from '../../operations/base.js'
 import type { DialectFamily } from '../../dialects/dialect.js'
+import { currentTable } from '../subjects.js'
 import type { LintRule } from '../types.js'
 
 const FIX: Record<DialectFamily, string> = {
@@ -18,6 +19,8 @@ export const addUniqueConstraintBlocking = {
   check(operation, context) {
     const isUniqueIndex = operation.kind === 'createIndex' && operation.object.unique
     if (operation.kind !== 'addUnique' && !isUniqueIndex) return null
+    // A constraint made from the unique index of its name (USING INDEX, after a concurrent build) scans nothing.
+    if (operation.kind === 'addUnique' && currentTable(operation, context)?.indexes.some((i) => i.unique && i.name === operation.object.name)) return null
     const table = display(operation.table, operation.schema)
     const columns = operation.kind === 'addUnique' ? operation.object.columns : operation.object.elements.filter((e): e is string => typeof e === 'string')
     const what = operation.kind === 'addUnique' ? `adds unique constraint '${operation.object.name}'` : `creates unique index '${operation.object.name}'`

@@ -1,6 +1,8 @@
 import { display } from '../../operations/base.js'
 import type { DialectFamily } from '../../dialects/dialect.js'
-import type { LintRule, ServerVersion } from '../types.js'
+import type { TableModel } from '../../schema/model.js'
+import { currentTable } from '../subjects.js'
+import type { LintContext, LintRule, ServerVersion } from '../types.js'
 
 const FIX: Record<DialectFamily, (version: ServerVersion | null) => string> = {
   postgres: (version) =>
@@ -9,6 +11,17 @@ const FIX: Record<DialectFamily, (version: ServerVersion | null) => string> = {
       : 'add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT, then SET NOT NULL (PostgreSQL 12+ skips the scan) and drop the check; safe: true renders it',
   mysql: () => 'backfill the NULLs first; MODIFY … NOT NULL rebuilds the table in place',
   sqlite: () => 'backfill the NULLs first; the change rebuilds the table',
+}
+
+/**
+ * PostgreSQL 12+: a validated `CHECK (col IS NOT NULL)` on the table (the safe form: added NOT VALID, validated
+ * in op.autocommit) proves the column holds no NULL, so SET NOT NULL neither fails nor scans.
+ */
+function provenNotNull(column: string, table: TableModel | undefined, context: LintContext): boolean {
+  if (context.dialect !== 'postgres' || (context.serverVersion && context.serverVersion.major < 12) || !table) return false
+  const name = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const isNotNull = new RegExp(`^\\(*\\s*"?${name}"?\\s+IS\\s+NOT\\s+NULL\\s*\\)*$`, 'iu')
+  return (table.checks ?? []).some((c) => isNotNull.test(c.expression.trim()) && !context.unvalidated.has(c.name.toLowerCase()))
 }
 
 export const setNotNull = {
@@ -20,6 +33,7 @@ export const setNotNull = {
   summary: 'SET NOT NULL fails if the column holds NULLs, and PostgreSQL scans the whole table under an ACCESS EXCLUSIVE lock',
   check(operation, context) {
     if (operation.kind !== 'alterColumn' || operation.changes.nullable !== false) return null
+    if (provenNotNull(operation.name, currentTable(operation, context), context)) return null
     return {
       message: `makes column '${display(operation.table, operation.schema)}.${operation.name}' NOT NULL (fails if it holds NULLs)`,
       fix: FIX[context.dialect](context.serverVersion),

@@ -154,3 +154,27 @@ describe('change-column-type on custom types: a serial is its integer, a longer 
       assert.equal((await rulesOf(dialect, body)).includes('change-column-type'), flagged)
     })
 })
+
+describe('the safe forms the fixes describe are not flagged again (PostgreSQL)', () => {
+  it('set-not-null after a CHECK (col IS NOT NULL) added NOT VALID and validated; flagged when it was never validated', async () => {
+    const safeForm = (validate: boolean) => async (op: Parameters<Body>[0]) => {
+      await op.createCheck('ck_posts_body_nn', 'posts', 'body IS NOT NULL', { validate: false })
+      if (validate) await op.autocommit(() => op.execute('ALTER TABLE "posts" VALIDATE CONSTRAINT "ck_posts_body_nn"'))
+      await op.alterColumn('posts', 'body', { nullable: false, existingNullable: true })
+      await op.dropCheck('ck_posts_body_nn', 'posts')
+    }
+    assert.ok(!(await rulesOf('postgres', safeForm(true))).includes('set-not-null'))
+    assert.ok((await rulesOf('postgres', safeForm(false))).includes('set-not-null'))
+    // Before PostgreSQL 12, SET NOT NULL scans whatever checks there are.
+    assert.ok((await rulesOf('postgres', safeForm(true), { serverVersion: { major: 11, minor: 0 } })).includes('set-not-null'))
+  })
+
+  it('add-unique-constraint-blocking: a constraint made from the unique index built online before it', async () => {
+    const promoted = async (op: Parameters<Body>[0]) => {
+      await op.autocommit(() => op.createIndex('uq_users_email', 'users', ['email'], { unique: true, online: true }))
+      await op.createUnique('uq_users_email', 'users', ['email'])
+    }
+    const findings = (await rulesOf('postgres', promoted)).filter((r) => r === 'add-unique-constraint-blocking')
+    assert.equal(findings.length, 1, 'the online build itself still warns about duplicates; the constraint does not')
+  })
+})
