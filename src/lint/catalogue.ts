@@ -19,6 +19,7 @@ import { mysqlCopyAlgorithm } from './rules/mysql-copy-algorithm.js'
 import { preferBigintOverInt } from './rules/prefer-bigint-over-int.js'
 import { preferTextOverVarchar } from './rules/prefer-text-over-varchar.js'
 import { preferTimestamptz } from './rules/prefer-timestamptz.js'
+import { rawDdlUnchecked } from './rules/raw-ddl-unchecked.js'
 import { renameColumn } from './rules/rename-column.js'
 import { renameTable } from './rules/rename-table.js'
 import { setNotNull } from './rules/set-not-null.js'
@@ -54,6 +55,7 @@ export const lintRules = {
   'prefer-bigint-over-int': preferBigintOverInt,
   'prefer-timestamptz': preferTimestamptz,
   'prefer-text-over-varchar': preferTextOverVarchar,
+  'raw-ddl-unchecked': rawDdlUnchecked,
 } satisfies Record<string, LintRule>
 
 export type LintRuleId = keyof typeof lintRules

@@ -29,6 +29,19 @@ export function rawIndexDrop(sql: string): { concurrently: boolean } | null {
   return match ? { concurrently: !!match[1] } : null
 }
 
+/** DDL lint does not read: ALTER (but VALIDATE CONSTRAINT), DROP (but DROP INDEX, judged above), RENAME, TRUNCATE. */
+const UNCHECKED_DDL = /^\s*(alter\s+table\b(?![^;]*\bvalidate\s+constraint\b)|drop\s+(?!index\b)\w+|rename\s+table\b|truncate\b)/i
+
+/** The first raw statement lint does not judge (its first line, shortened), or null. */
+export function rawDdlUnchecked(sql: string): string | null {
+  for (const statement of sql.split(';')) {
+    if (!UNCHECKED_DDL.test(statement)) continue
+    const line = statement.trim().split('\n')[0]!.replace(/\s+/g, ' ')
+    return line.length > 80 ? `${line.slice(0, 77)}...` : line
+  }
+  return null
+}
+
 export function setsLockTimeout(sql: string): boolean {
   return SET_LOCK_TIMEOUT.test(sql)
 }

@@ -13,12 +13,19 @@ const FIX: Record<DialectFamily, (version: ServerVersion | null) => string> = {
   sqlite: () => 'backfill the NULLs first; the change rebuilds the table',
 }
 
+/** Whether a validated NOT NULL check spares SET NOT NULL its scan (PostgreSQL 12+; the others have no such check). */
+const SCAN_SKIPPED_BY_CHECK: Record<DialectFamily, (version: ServerVersion | null) => boolean> = {
+  postgres: (version) => !version || version.major >= 12,
+  mysql: () => false,
+  sqlite: () => false,
+}
+
 /**
  * PostgreSQL 12+: a validated `CHECK (col IS NOT NULL)` on the table (the safe form: added NOT VALID, validated
  * in op.autocommit) proves the column holds no NULL, so SET NOT NULL neither fails nor scans.
  */
 function provenNotNull(column: string, table: TableModel | undefined, context: LintContext): boolean {
-  if (context.dialect !== 'postgres' || (context.serverVersion && context.serverVersion.major < 12) || !table) return false
+  if (!SCAN_SKIPPED_BY_CHECK[context.dialect](context.serverVersion) || !table) return false
   const name = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   const isNotNull = new RegExp(`^\\(*\\s*"?${name}"?\\s+IS\\s+NOT\\s+NULL\\s*\\)*$`, 'iu')
   return (table.checks ?? []).some((c) => isNotNull.test(c.expression.trim()) && !context.unvalidated.has(c.name.toLowerCase()))

@@ -68,6 +68,16 @@ ruleCases('enum-value-removed', {
   safe: (op) => op.alterEnum('mood', ['happy', 'glum', 'meh'], { existing: ['happy', 'sad', 'meh'], renames: { glum: 'sad' } }),
 })
 
+ruleCases('raw-ddl-unchecked', {
+  violate: (op) => op.execute('ALTER TABLE posts ALTER COLUMN title SET NOT NULL'),
+  // What lint reads itself, and the VALIDATE the safe forms run.
+  safe: async (op) => {
+    await op.execute('CREATE INDEX ix_posts_title ON posts (title)')
+    await op.execute('ALTER TABLE posts VALIDATE CONSTRAINT fk_posts_user')
+    await op.execute("UPDATE posts SET title = 'x' WHERE title IS NULL")
+  },
+})
+
 ruleCases('add-unique-constraint-blocking', {
   violate: (op) => op.createUnique('uq_users_email', 'users', ['email']),
   safe: (op) => op.createIndex('ix_users_email', 'users', ['email'], { online: true }),
