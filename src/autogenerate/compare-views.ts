@@ -49,7 +49,7 @@ interface TouchedTable {
  * renames (the downgrade creates that text again only once the name is back: the view must go before the rename,
  * not be replaced after it): lower-cased table name → changes ('*' for the table).
  */
-function blockedBy(operations: AnyOperation[]): Map<string, TouchedTable> {
+function blockedBy(operations: AnyOperation[], enumAdditionsRetype: boolean): Map<string, TouchedTable> {
   const touched = new Map<string, TouchedTable>()
   const touch = (table: string, column: string) => {
     const key = table.toLowerCase()
@@ -63,6 +63,8 @@ function blockedBy(operations: AnyOperation[]): Map<string, TouchedTable> {
     else if (op.kind === 'renameColumn') touch(op.table, op.from)
     else if (op.kind === 'alterColumn' && op.changes.type !== undefined) touch(op.table, op.name)
     else if (op.kind === 'alterEnum') for (const c of op.columns) touch(c.table, c.column)
+    // Its downgrade removes the value, which retypes the columns where enums are types of their own (PostgreSQL).
+    else if (op.kind === 'addEnumValue' && enumAdditionsRetype) for (const c of op.columns) touch(c.table, c.column)
   }
   return touched
 }
@@ -118,12 +120,12 @@ function creationOrder(views: ViewModel[]): ViewModel[] {
  * that is dropped or replaced): those are dropped first and created again last. Drops run before any table change,
  * creations after all of them, each in dependency order.
  */
-export function diffViews(plan: Plan, target: SchemaModel, reflected: SchemaModel, scope: CompareScope, operations: AnyOperation[]): void {
+export function diffViews(plan: Plan, target: SchemaModel, reflected: SchemaModel, scope: CompareScope, operations: AnyOperation[], namedEnumTypes = false): void {
   const wanted = (target.views ?? []).filter((v) => scope.tableInScope(v) && scope.includes('view', v, null, false, null))
   const present = (reflected.views ?? []).filter((v) => scope.tableInScope(v) && scope.includes('view', v, null, true, null))
   const presentByKey = new Map(present.map((v) => [viewKey(v), v]))
   const wantedKeys = new Set(wanted.map(viewKey))
-  const touched = blockedBy(operations)
+  const touched = blockedBy(operations, namedEnumTypes)
 
   const dropped = new Map<string, { view: ViewModel; reason: RecreateReason | null }>()
   const created = new Map<string, { view: ViewModel; reason: RecreateReason | null; replaces?: ViewModel }>()

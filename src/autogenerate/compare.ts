@@ -178,7 +178,7 @@ async function compareAgainst(target: SchemaModel, reflected: SchemaModel, copy:
     planSchemas(plan, canonical, reflected, options.managedSchemas, plan.operations())
   diffPartitions(plan, target, reflected, scope, dialect)
   const objects = planObjectRenames(plan, target, reflected, scope, dialect)
-  diffViews(plan, target, objects, scope, plan.operations())
+  diffViews(plan, target, objects, scope, plan.operations(), dialect.features.namedEnumTypes)
   diffRoutines(plan, target, objects, scope, plan.operations())
   diffPostgresObjects(plan, target, reflected, scope, dialect)
   diffSequences(plan, target, objects, scope, dialect)

@@ -2,7 +2,9 @@
  * PostgreSQL: an enum rebuilt (a value removed: the downgrade of an added one) while a partial unique index's
  * predicate and a CHECK compare the column with a value. The server re-creates such an index or check with the
  * new column type but the old type's constants (`operator does not exist: st = st__strata_old`): the rebuild drops
- * them before the conversion and creates them again after it, online and in an offline script.
+ * them before the conversion and creates them again after it, online and in an offline script. A view reading
+ * the column blocks the conversion: it is dropped and created again around the value's addition, so that the
+ * downgrade (found by a tester on Pagila: `film_list` over `film.rating`) runs.
  */
 import assert from 'node:assert/strict'
 import { after, before, it } from 'node:test'
@@ -63,6 +65,23 @@ describeDialect('postgres', 'PostgreSQL: enum rebuild with a partial index and a
         await assert.rejects(rawQuery(db(), "INSERT INTO inv (id, tenant, state) VALUES (4, 1, 'open')"), /inv_open_one/)
         await rawQuery(db(), "INSERT INTO inv (id, tenant, state) VALUES (4, 1, 'draft')")
         await assert.rejects(rawQuery(db(), "INSERT INTO inv (id, tenant, state) VALUES (5, 0, 'draft')"), /inv_draft_tenant/)
+      },
+    })
+  })
+
+  it('a view reading the column: dropped and created again around the value added, so that the downgrade (a rebuild) runs', async () => {
+    const withView = (source: string) => source.replace("import { table,", "import { view, table,") + "export const openInv = view('open_inv', sql`SELECT id, state FROM inv WHERE state <> 'draft'`)\n"
+    await runner.run({
+      name: 'enum_view',
+      a: withView(A),
+      b: withView(B),
+      seed,
+      detected: ["added value 'paid' to enum 'st'", "dropped view 'open_inv' to re-create it around changes to 'inv'", "re-created view 'open_inv' after changes to 'inv'"],
+      warnings: null,
+      atB: async () => assert.equal((await state()).values, 'draft,open,paid'),
+      atA: async () => {
+        assert.equal((await state()).values, 'draft,open')
+        assert.deepEqual(await rows(db(), 'SELECT id, state FROM open_inv ORDER BY id'), [{ id: '1', state: 'open' }, { id: '3', state: 'open' }])
       },
     })
   })
