@@ -68,7 +68,7 @@ describe('the API and the CLI agree', () => {
 
   it('current, verify and checkSchema read the database as the CLI does', async () => {
     assert.deepEqual(await current(config, { url }), await json(['current']))
-    assert.deepEqual(await current(config, { url }), { url, versions: [] })
+    assert.deepEqual(await current(config, { url }), { url, versions: [], unfinished: null })
     await upgrade(config, 'c1', { url })
     const now = await current(config, { url })
     assert.deepEqual(now.versions, ['c1'])

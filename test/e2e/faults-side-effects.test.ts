@@ -73,7 +73,9 @@ describeEachDialect('faults: a failed command creates no file', ({ dialect }) =>
   })
 
   it('a command with nothing to do writes nothing', async () => {
-    await leavesNoTrace(['downgrade', 'base'], 0)
+    // On MySQL the first test left its step part-way: a run that would not resume it is refused (and writes nothing).
+    if (dialect === 'mysql') await leavesNoTrace(['downgrade', 'base'], 1, /failed after 1 statement\(s\) last time .* but this run would do nothing/)
+    else await leavesNoTrace(['downgrade', 'base'], 0)
     await leavesNoTrace(['current'], 0)
     await leavesNoTrace(['verify'], 0)
   })
