@@ -21,7 +21,7 @@ import { CompareScope } from './filters.js'
 import { Phase, Plan, dependencyOrder, referencedKey } from './ordering.js'
 import type { CompareOptions, DetectedChange } from './types.js'
 import { type OperationMark, operationMarks } from '../lint/marks.js'
-import { runsOutsideTransaction } from './render-safe.js'
+import { runsOutsideTransaction, safeGroups } from './render-safe.js'
 
 /**
  * New tables in foreign-key order. A foreign key stays inline when its table exists by then; foreign keys that
@@ -186,15 +186,25 @@ async function compareAgainst(target: SchemaModel, reflected: SchemaModel, copy:
   const operations = plan.operations()
   // Nothing to mark or respell (the usual `strata check`): lint and the history would only copy models.
   if (operations.length === 0) return []
-  const marks = operationMarks(operations, {
-    dialect: familyOf(dialect.name),
+  const family = familyOf(dialect.name)
+  // Marked as the file will hold them: with safe: true, each operation's zero-downtime form (one or several).
+  const groups = options.safe ? safeGroups(operations, family) : operations.map((operation) => [operation])
+  const written = groups.flat()
+  const writtenMarks = operationMarks(written, {
+    dialect: family,
     ...(dialect.maxIdentifierLength !== undefined ? { maxIdentifierLength: dialect.maxIdentifierLength } : {}),
     ...(dialect.schemaRules ? { identifierLengthUnit: dialect.schemaRules.identifierLengthUnit } : {}),
     model: reflected,
     ...(options.lintRules ? { rules: options.lintRules } : {}),
     // A `.concurrently()` index build is rendered in an autocommit block: no transaction to warn about.
-    outsideTransaction: operations.map((operation) => runsOutsideTransaction(operation, familyOf(dialect.name))),
+    outsideTransaction: written.map((operation) => runsOutsideTransaction(operation, family)),
   })
+  const marks: OperationMark[][] = []
+  let at = 0
+  for (const group of groups) {
+    marks.push(writtenMarks.slice(at, at + group.length).flat())
+    at += group.length
+  }
   const reflectedOnly = restoreDeclaredSpellings(operations, await history(), dialect)
   return operations.map((operation, index) => {
     const change = detectedChange(operation, marks[index]!)

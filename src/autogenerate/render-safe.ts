@@ -91,15 +91,20 @@ function tableOf(operation: AnyOperation): string | null {
  * the same migration are left alone: they are empty.
  */
 export function safeOperations(operations: AnyOperation[], dialect: DialectFamily): AnyOperation[] {
+  return safeGroups(operations, dialect).flat()
+}
+
+/** The safe form of each operation, in order: what the file holds for it (one or several operations). */
+export function safeGroups(operations: AnyOperation[], dialect: DialectFamily): AnyOperation[][] {
   const created = new Set<string>()
-  const result: AnyOperation[] = []
+  const groups: AnyOperation[][] = []
   for (const operation of operations) {
     const table = tableOf(operation)
     const rewritten = table !== null && created.has(table) ? null : REWRITES[dialect](operation)
-    result.push(...(rewritten ?? [operation]))
+    groups.push(rewritten ?? [operation])
     if (operation.kind === 'createTable') created.add(table!)
   }
-  return result
+  return groups
 }
 
 /** Statements safe rendering runs outside the transaction (PostgreSQL): concurrent index builds and drops, VALIDATE. */

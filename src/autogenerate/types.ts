@@ -75,6 +75,8 @@ export interface CompareOptions {
   loadHistoryEnums?: () => Promise<EnumModel[] | undefined>
   /** `lint.rules` of the config: the marks come from the lint catalogue. */
   lintRules?: RuleSettings
+  /** `safe: true`: the marks describe the zero-downtime form the file will hold, not the plain one. */
+  safe?: boolean
 }
 
 export interface DetectedChange {

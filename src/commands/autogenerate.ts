@@ -71,6 +71,7 @@ export async function compareWithDatabase(config: ResolvedConfig, options: Compa
     ...(config.config.schemas ? { managedSchemas: config.config.schemas } : {}),
     ignoreTables: [config.versionTable, config.historyTable, LEASE_TABLE],
     lintRules: ruleSettings(config.config.lint, config.file),
+    ...(config.config.safe === true ? { safe: true } : {}),
   })
   return { changes, dialect: dialect.name, target, reflected }
 }
