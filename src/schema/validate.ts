@@ -53,10 +53,17 @@ function unsupportedObject(model: SchemaModel, dialect: SchemaDialect): string |
   return null
 }
 
-/** A sequence owned by the column whose default draws from it is what a serial column is: the server cannot tell them apart. */
+/**
+ * A sequence owned by the column whose default draws from it, named `<table>_<column>_seq` and counting from 1 by
+ * 1, is what a serial column is: the server cannot tell them apart (the introspector reads it as a serial). Named
+ * or started otherwise it is a sequence of its own (pull writes it so).
+ */
 function serialInDisguise(model: SchemaModel, s: NonNullable<SchemaModel['sequences']>[number]): string | null {
   if (!s.ownedBy) return null
   const [tableName, columnName] = s.ownedBy.split('.') as [string, string]
+  const serialName = `${tableName}_${columnName}_seq`
+  const serialLike = (s.name === serialName || Buffer.byteLength(serialName) > 63) && String(s.start ?? 1) === '1' && String(s.increment ?? 1) === '1'
+  if (!serialLike) return null
   const column = model.tables.find((t) => t.name === tableName && (t.schema ?? null) === (s.schema ?? null))?.columns.find((c) => c.name === columnName)
   if (column?.default?.kind !== 'sql' || !new RegExp(`nextval\\s*\\(\\s*'[^']*\\b${s.name}\\b`, 'i').test(column.default.sql)) return null
   return `sequence '${s.name}' is owned by '${s.ownedBy}', whose default draws from it: that is a serial column: declare the column customType('serial'), or drop ownedBy`

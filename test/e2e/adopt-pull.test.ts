@@ -83,6 +83,8 @@ describeEachDialect('strata pull round trip on real-world schemas', ({ dialect }
         assert.equal(shipper!.phone, "it's a\\b")
         const [product] = await rawQuery(fresh, "INSERT INTO products (product_name) VALUES ('Blue cheese') RETURNING search::text AS search")
         assert.equal(product!.search, "'blue':1 'chees':2")
+        const [order] = await rawQuery(fresh, "INSERT INTO orders (customer_id) VALUES (NULL) RETURNING ticket_no::text AS ticket")
+        assert.equal(order!.ticket, '1000', 'the owned sequence keeps its name and start')
       }
       // SET members keep their case (and spaces) on the fresh database.
       if (name === 'shop' && dialect === 'mysql') {

@@ -12,6 +12,8 @@ import { rawQuery } from '../support/inspect.js'
 
 const IMPORTS = `import { table, integer, bigint, varchar, customType, sequence, sql } from 'strata-db'\n`
 
+const OTHER = `export const other = table('other', { id: integer().primaryKey() })\n`
+
 /** Orders numbered from `order_no`; `id` is serial, `line` an identity: neither's own sequence is a declared one. */
 const ORDERS = `export const orders = table('orders', {
   id: customType('serial').primaryKey(),
@@ -146,14 +148,28 @@ export const d = sequence('down_seq', { increment: -1, max: -1, start: -1, min: 
     })
   })
 
-  it('refuses a sequence owned by the column whose default draws from it (a serial in disguise), in one line', () => {
+  it('refuses a sequence owned by the column whose default draws from it under the serial name (a serial in disguise), in one line', () => {
     runner.writeConfig()
-    runner.project.write('schemas/disguised.ts', IMPORTS + ORDERS + `export const orderNo = sequence('order_no', { ownedBy: 'orders.no' })\n`)
+    const disguised = ORDERS.replace("nextval('order_no')", "nextval('orders_no_seq')")
+    runner.project.write('schemas/disguised.ts', IMPORTS + disguised + `export const orderNo = sequence('orders_no_seq', { ownedBy: 'orders.no' })\n`)
     const result = runner.project.strata(['revision', '--autogenerate', '-m', 'disguised'], { STRATA_TEST_SCHEMA: './schemas/disguised.ts' })
     assert.equal(result.code, 1)
     assert.equal(
       result.stderr.trim(),
-      "error: schema is invalid: sequence 'order_no' is owned by 'orders.no', whose default draws from it: that is a serial column: declare the column customType('serial'), or drop ownedBy",
+      "error: schema is invalid: sequence 'orders_no_seq' is owned by 'orders.no', whose default draws from it: that is a serial column: declare the column customType('serial'), or drop ownedBy",
     )
+  })
+
+  it('an owned sequence of its own name and start (as adoption met on Pagila) round-trips: check is clean, values start where declared', async () => {
+    await runner.run({
+      name: 'owned_own_name',
+      a: IMPORTS + OTHER,
+      b: IMPORTS + OTHER + ORDERS + `export const orderNo = sequence('order_no', { start: 1000, ownedBy: 'orders.no' })\n`,
+      detected: ["added sequence 'order_no'", "added table 'orders'", "sequence 'order_no' now owned by 'orders.no'"],
+      atB: async () => {
+        const [row] = await rows(runner.db, "INSERT INTO orders (item) VALUES ('tea') RETURNING no")
+        assert.equal(row!.no, '1000')
+      },
+    })
   })
 })

@@ -30,6 +30,7 @@ import { compareTables, reflectDefault } from './postgres-canonical.js'
 import { sortByName } from '../shared/canonical.js'
 import { parseNativeType } from './postgres-types.js'
 import { introspectPostgresViews } from './postgres-views.js'
+import { SERIAL_SEQUENCE } from './postgres-sequences.js'
 import { introspectPostgresRoutines } from './postgres-routines.js'
 import { introspectPostgresObjects } from './postgres-objects.js'
 import { introspectPostgresPartitions } from './postgres-partitions.js'
@@ -66,9 +67,9 @@ SELECT a.attrelid AS table_oid, a.attnum, a.attname AS name, format_type(a.attty
   CASE WHEN a.attcollation <> 0 THEN (SELECT coll.collname FROM pg_collation coll JOIN pg_type ty ON ty.oid = a.atttypid
                                       WHERE coll.oid = a.attcollation AND a.attcollation <> ty.typcollation) END AS collation,
   (a.atthasdef AND EXISTS (
-    SELECT 1 FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
+    SELECT 1 FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S' JOIN pg_sequence sq ON sq.seqrelid = s.oid
     WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
-      AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a')) AS owns_sequence
+      AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a' AND ${SERIAL_SEQUENCE('s', 'sq', 'c.relname', 'a.attname')})) AS owns_sequence
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 WHERE ${TABLE_FILTER} AND a.attnum > 0 AND NOT a.attisdropped

@@ -47,8 +47,17 @@ export function compilePostgresSequence(op: SequenceOperation): string[] {
   }
 }
 
-// A sequence owned by a column whose default calls nextval() is that column's serial sequence. A subquery of the
-// objects query (postgres-objects.ts): introspection keeps its fixed number of queries.
+/**
+ * A sequence as `serial` makes it: named `<table>_<column>_seq` (or a longer name the server shortened), starting
+ * at 1 and counting by 1. An owned sequence named or started otherwise is a sequence of its own (`sequence()` with
+ * `ownedBy`, and a nextval default): written as a serial, a fresh database would name it the serial way and start
+ * it at 1, and new values would collide with the old ones.
+ */
+export const SERIAL_SEQUENCE = (seqClass: string, seq: string, table: string, column: string) =>
+  `${seq}.seqstart = 1 AND ${seq}.seqincrement = 1 AND (${seqClass}.relname = ${table} || '_' || ${column} || '_seq' OR octet_length(${table} || '_' || ${column} || '_seq') > 63)`
+
+// A sequence owned by a column whose default calls nextval() is that column's serial sequence (if serial-like, see
+// above). A subquery of the objects query (postgres-objects.ts): introspection keeps its fixed number of queries.
 export const SEQUENCES_JSON = `SELECT COALESCE(json_agg(json_build_object(
     'name', c.relname, 'nsp', c.relnamespace, 'start', s.seqstart::text, 'increment', s.seqincrement::text,
     'min', s.seqmin::text, 'max', s.seqmax::text, 'cache', s.seqcache::text, 'cycle', s.seqcycle,
@@ -60,7 +69,9 @@ FROM pg_class c JOIN pg_sequence s ON s.seqrelid = c.oid
 WHERE c.relkind = 'S' AND c.relnamespace = ANY($1::oid[])
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('i', 'e'))
   AND NOT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_attrdef ad ON ad.adrelid = d.refobjid AND ad.adnum = d.refobjsubid
-     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' AND pg_get_expr(ad.adbin, ad.adrelid) LIKE 'nextval(%')`
+     JOIN pg_class t ON t.oid = d.refobjid JOIN pg_attribute at ON at.attrelid = d.refobjid AND at.attnum = d.refobjsubid
+     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'a' AND pg_get_expr(ad.adbin, ad.adrelid) LIKE 'nextval(%'
+       AND ${SERIAL_SEQUENCE('c', 's', 't.relname', 'at.attname')})`
 
 export interface SequenceRow {
   name: string
