@@ -199,18 +199,19 @@ async function compareAgainst(target: SchemaModel, reflected: SchemaModel, copy:
     // A `.concurrently()` index build is rendered in an autocommit block: no transaction to warn about.
     outsideTransaction: written.map((operation) => runsOutsideTransaction(operation, family)),
   })
-  const marks: OperationMark[][] = []
-  let at = 0
-  for (const group of groups) {
-    marks.push(writtenMarks.slice(at, at + group.length).flat())
-    at += group.length
-  }
+  const marks = options.safe ? marksByGroup(groups, writtenMarks) : writtenMarks
   const reflectedOnly = restoreDeclaredSpellings(operations, await history(), dialect)
   return operations.map((operation, index) => {
     const change = detectedChange(operation, marks[index]!)
     const spelling = reflectedOnly.get(operation)
     return spelling ? { ...change, reflectedSpelling: spelling } : change
   })
+}
+
+/** The marks of each group of written operations, merged: what one detected change gets. */
+function marksByGroup(groups: AnyOperation[][], written: OperationMark[][]): OperationMark[][] {
+  let at = 0
+  return groups.map((group) => written.slice(at, (at += group.length)).flat())
 }
 
 /** A change as compare reports it: the operation, its "Detected" phrase, and its lint marks. */

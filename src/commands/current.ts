@@ -30,12 +30,13 @@ export async function readCurrentState(config: ResolvedConfig, options: ProjectO
   const connection = await connectIfThere(dialect, url, connectOptions(config))
   if (!connection) return { versions: [], unfinished: null }
   // Imported once there is a database to read: a database strata never touched needs neither.
-  const [{ maskSecret }, { VersionStore }] = await Promise.all([import('../runtime/run-session.js'), import('../runtime/version-store.js')])
+  const [{ maskSecret }, { VersionStore, leftPartWay }] = await Promise.all([import('../runtime/run-session.js'), import('../runtime/version-store.js')])
   try {
     const store = new VersionStore(dialect, config.versionTable, config.historyTable)
     const versions = await store.readVersions(connection)
     if (versions === null || !withUnfinished) return { versions: versions ?? [], unfinished: null }
-    return { versions, unfinished: unfinishedStep(await store.readLastStep(connection)) }
+    const last = await store.readLastStep(connection)
+    return { versions, unfinished: last && leftPartWay(last) ? unfinishedStep(last) : null }
   } catch (error) {
     throw new StrataError(`cannot read ${config.versionTable} in ${url.display}: ${maskSecret((error as Error).message, url)}`, { code: 'database', cause: error })
   } finally {
@@ -82,11 +83,9 @@ export async function connectIfThere(dialect: Dialect, url: DatabaseUrl, options
   }
 }
 
-/** Only a row that left statements behind (as a rerun resumes it): a failure inside a transaction left nothing. */
-function unfinishedStep(row: { revision: string; direction: 'up' | 'down'; status: string; statements_done: number } | null): UnfinishedStep | null {
-  if (!row || (row.status !== 'running' && row.status !== 'interrupted' && row.status !== 'failed')) return null
-  if (row.status === 'failed' && row.statements_done === 0) return null
-  return { revision: row.revision, direction: row.direction, status: row.status, statementsDone: row.statements_done }
+/** A row `leftPartWay` says left statements behind, as `current` reports it. */
+function unfinishedStep(row: { revision: string; direction: 'up' | 'down'; status: string; statements_done: number }): UnfinishedStep {
+  return { revision: row.revision, direction: row.direction, status: row.status as UnfinishedStep['status'], statementsDone: row.statements_done }
 }
 
 /** One line on a step left part-way: what the database holds, and what resumes it. */

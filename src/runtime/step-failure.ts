@@ -10,7 +10,7 @@ import { StatementError } from './step-sink.js'
 import { fileChecksum } from './migration-module.js'
 import type { DatabaseUrl } from './url.js'
 import { maskSecret } from './run-session.js'
-import type { HistoryRow } from './version-store.js'
+import { type HistoryRow, leftPartWay } from './version-store.js'
 
 export function oneLine(sql: string, max = 300): string {
   const flat = sql.replace(/\s+/g, ' ').trim()
@@ -75,9 +75,7 @@ export function describeAftermath(failure: StepFailure): string {
 /** The last history row, when it is a step left part-way with its statements kept (failed after some, or died). */
 export function unfinishedRow(history: HistoryRow[] | null): HistoryRow | undefined {
   const last = history?.at(-1)
-  if (!last) return undefined
-  if (last.status === 'running' || last.status === 'interrupted') return last
-  return last.status === 'failed' && last.statements_done > 0 ? last : undefined
+  return last && leftPartWay(last) ? last : undefined
 }
 
 /**

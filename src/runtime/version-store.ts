@@ -181,6 +181,14 @@ export class VersionStore {
 }
 
 /**
+ * A history row of a step a run left part-way with its statements kept: failed after some, or the process died
+ * ('running', or 'interrupted' once a later run saw it). What resumes, refuses (step-failure.ts) and `current` read.
+ */
+export function leftPartWay(row: Pick<HistoryRow, 'status' | 'statements_done'>): boolean {
+  return row.status === 'running' || row.status === 'interrupted' || (row.status === 'failed' && row.statements_done > 0)
+}
+
+/**
  * "No such table", decided on the database's codes: SQLSTATE 42P01 (PostgreSQL undefined_table), 3F000 (its
  * schema is missing too), 42S02 or errno 1146 (MySQL); a dialect without such a code answers for itself.
  */
